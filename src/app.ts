@@ -1,0 +1,17 @@
+import { Hono } from "hono";
+import type { AppEnv } from "./deps";
+import { teamRoutes } from "./routes/api/teams";
+import { healthRoutes } from "./routes/health";
+import { jsonError } from "./routes/json-errors";
+import { wecomCallbackRoutes } from "./routes/wecom-callback";
+
+/** Builds the app; no side effects. Deps arrive per request: `app.fetch(req, { deps })`. */
+export function createApp(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.route("/", healthRoutes);
+  app.route("/", teamRoutes);
+  app.route("/", wecomCallbackRoutes);
+  app.notFound((c) => c.json({ error: { code: "not_found", message: "未找到 / Not found" } }, 404));
+  app.onError(jsonError);
+  return app;
+}

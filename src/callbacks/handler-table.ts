@@ -1,0 +1,22 @@
+import type { Deps } from "../deps";
+import type { WecomMessage } from "../wecom/messages";
+
+/** "ignored" = understood and deliberately not acted on; a thrown error means retry. */
+export type HandlerOutcome = "processed" | "ignored";
+
+export interface CallbackContext {
+  teamId: number;
+  inboxId: number;
+  message: WecomMessage;
+}
+
+export type CallbackHandler = (deps: Deps, ctx: CallbackContext) => Promise<HandlerOutcome>;
+
+/** Keyed by `handlerKey(message)`: "text", "event:change_contact", "event:template_card_event", … */
+export type HandlerTable = Readonly<Record<string, CallbackHandler>>;
+
+/**
+ * Handlers for contact changes, chat text and card clicks arrive with their issues; until then
+ * every message is stored and marked ignored, never dropped silently.
+ */
+export const defaultCallbackHandlers: HandlerTable = {};

@@ -1,0 +1,81 @@
+export interface Config {
+  port: number;
+  publicUrl: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  appSecret: string;
+  adminToken: string;
+  wecomApiBase: string;
+  wecomOauthBase: string;
+  reconcileCron: string;
+  /** Largest callback body accepted, in bytes. */
+  callbackMaxBytes: number;
+  /** Allowed |now − timestamp| for callbacks, in seconds (our rule, wecom-reference §8.3). */
+  callbackMaxSkewSeconds: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`配置无效 Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const CRON_FIELD = /^[\d*/,-]+$/;
+
+/** Parses the environment of design §5; every problem is reported at once. */
+export function parseConfig(env: Env): Config {
+  const problems: string[] = [];
+  const str = (name: string, fallback?: string): string => {
+    const v = env[name]?.trim();
+    if (v) return v;
+    if (fallback === undefined) problems.push(`${name} 必填 is required`);
+    return fallback ?? "";
+  };
+  const url = (name: string, fallback: string): string => {
+    const v = str(name, fallback).replace(/\/+$/, "");
+    try {
+      const u = new URL(v);
+      if (u.protocol !== "http:" && u.protocol !== "https:") throw new Error("scheme");
+    } catch {
+      problems.push(`${name} 必须是 http(s) URL / must be an http(s) URL (got "${v}")`);
+    }
+    return v;
+  };
+
+  const portText = str("PORT", "3000");
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT 必须是 0–65535 的整数 / must be an integer 0–65535 (got "${portText}")`);
+
+  const appSecret = str("APP_SECRET");
+  if (appSecret && appSecret.length < 32) problems.push("APP_SECRET 至少 32 个字符 / must be at least 32 characters");
+  const adminToken = str("ADMIN_TOKEN");
+  if (adminToken && adminToken.length < 16) problems.push("ADMIN_TOKEN 至少 16 个字符 / must be at least 16 characters");
+
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) problems.push("DATABASE_URL 必须以 postgres:// 开头 / must start with postgres://");
+
+  const reconcileCron = str("RECONCILE_CRON", "0 * * * *");
+  const fields = reconcileCron.split(/\s+/);
+  if (fields.length < 5 || fields.length > 6 || !fields.every((f) => CRON_FIELD.test(f))) {
+    problems.push(`RECONCILE_CRON 不是有效的 cron 表达式 / is not a cron expression (got "${reconcileCron}")`);
+  }
+
+  const config: Config = {
+    port,
+    publicUrl: url("PUBLIC_URL", `http://localhost:${Number.isInteger(port) ? port : 3000}`),
+    databaseUrl,
+    dataDir: str("DATA_DIR", "./data"),
+    appSecret,
+    adminToken,
+    wecomApiBase: url("WECOM_API_BASE", "https://qyapi.weixin.qq.com"),
+    wecomOauthBase: url("WECOM_OAUTH_BASE", "https://open.weixin.qq.com"),
+    reconcileCron,
+    callbackMaxBytes: 64 * 1024,
+    callbackMaxSkewSeconds: 300,
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

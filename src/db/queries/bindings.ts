@@ -1,0 +1,32 @@
+import { sql } from "drizzle-orm";
+import { wecomBindings } from "../schema";
+import type { Db } from "../types";
+import type { BindingRow } from "./teams";
+
+export type BindingValues = Omit<BindingRow, "version" | "createdAt" | "updatedAt">;
+
+/** Re-binding replaces the credentials and bumps the version (caches key on it). */
+export async function upsertBinding(db: Db, p: BindingValues & { now: Date }): Promise<BindingRow> {
+  const { now, ...values } = p;
+  const rows = await db
+    .insert(wecomBindings)
+    .values({ ...values, createdAt: now, updatedAt: now })
+    .onConflictDoUpdate({
+      target: wecomBindings.teamId,
+      set: {
+        corpId: values.corpId,
+        agentId: values.agentId,
+        secretSealed: values.secretSealed,
+        tokenSealed: values.tokenSealed,
+        aesKeySealed: values.aesKeySealed,
+        adminUserIds: values.adminUserIds,
+        scopeDepartmentIds: values.scopeDepartmentIds,
+        version: sql`${wecomBindings.version} + 1`,
+        updatedAt: now,
+      },
+    })
+    .returning();
+  const row = rows[0];
+  if (!row) throw new Error("upsert returned no row");
+  return row;
+}

@@ -1,0 +1,79 @@
+import { and, count, eq, inArray, lt, lte, or, sql } from "drizzle-orm";
+import { callbackInbox, type InboxStatus } from "../schema";
+import type { Db } from "../types";
+
+export type InboxRow = typeof callbackInbox.$inferSelect;
+
+export interface NewInboxRow {
+  teamId: number;
+  dedupeKey: string;
+  handlerKey: string;
+  payload: string;
+  receivedAt: Date;
+}
+
+/**
+ * Inserts verified callbacks; a duplicate (team, dedupe key) is ignored by the unique index, so
+ * concurrent deliveries of one message leave one row (rule 4). Returns the keys that were new.
+ */
+export async function insertInboxRows(db: Db, rows: NewInboxRow[]): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const inserted = await db
+    .insert(callbackInbox)
+    .values(rows.map((r) => ({ ...r, nextAttemptAt: r.receivedAt })))
+    .onConflictDoNothing({ target: [callbackInbox.teamId, callbackInbox.dedupeKey] })
+    .returning({ teamId: callbackInbox.teamId, dedupeKey: callbackInbox.dedupeKey });
+  return new Set(inserted.map((r) => `${r.teamId}:${r.dedupeKey}`));
+}
+
+/**
+ * Claims due rows for one processor: pending ones whose retry time came, and processing ones
+ * whose lease ran out (their processor crashed). SKIP LOCKED lets processors share the table.
+ */
+export async function claimDueInbox(db: Db, p: { now: Date; leaseUntil: Date; limit: number }): Promise<InboxRow[]> {
+  const due = db
+    .select({ id: callbackInbox.id })
+    .from(callbackInbox)
+    .where(
+      or(
+        and(eq(callbackInbox.status, "pending"), lte(callbackInbox.nextAttemptAt, p.now)),
+        and(eq(callbackInbox.status, "processing"), lt(callbackInbox.lockedUntil, p.now)),
+      ),
+    )
+    .orderBy(callbackInbox.id)
+    .limit(p.limit)
+    .for("update", { skipLocked: true });
+  return db
+    .update(callbackInbox)
+    .set({ status: "processing", lockedUntil: p.leaseUntil, attempts: sql`${callbackInbox.attempts} + 1` })
+    .where(inArray(callbackInbox.id, due))
+    .returning();
+}
+
+export async function finishInboxRow(
+  db: Db,
+  p: { id: number; status: "processed" | "ignored" | "dead"; now: Date; error?: string },
+): Promise<void> {
+  await db
+    .update(callbackInbox)
+    .set({ status: p.status, finishedAt: p.now, lockedUntil: null, lastError: p.error ?? null })
+    .where(eq(callbackInbox.id, p.id));
+}
+
+export async function retryInboxRow(db: Db, p: { id: number; nextAttemptAt: Date; error: string }): Promise<void> {
+  await db
+    .update(callbackInbox)
+    .set({ status: "pending", nextAttemptAt: p.nextAttemptAt, lockedUntil: null, lastError: p.error })
+    .where(eq(callbackInbox.id, p.id));
+}
+
+export async function countInboxByStatus(db: Db, p: { teamId: number }): Promise<Record<InboxStatus, number>> {
+  const rows = await db
+    .select({ status: callbackInbox.status, n: count() })
+    .from(callbackInbox)
+    .where(eq(callbackInbox.teamId, p.teamId))
+    .groupBy(callbackInbox.status);
+  const out: Record<InboxStatus, number> = { pending: 0, processing: 0, processed: 0, ignored: 0, dead: 0 };
+  for (const r of rows) out[r.status] = Number(r.n);
+  return out;
+}

@@ -1,0 +1,33 @@
+import { bigint, index, integer, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { teams } from "./teams";
+
+export const INBOX_STATUSES = ["pending", "processing", "processed", "ignored", "dead"] as const;
+export type InboxStatus = (typeof INBOX_STATUSES)[number];
+
+/**
+ * Every verified callback, stored before WeCom gets its 200 (wecom-reference §1.2). The unique
+ * (team, dedupe key) makes WeCom's retried and concurrent deliveries one row (rule 4).
+ */
+export const callbackInbox = pgTable(
+  "callback_inbox",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    teamId: bigint("team_id", { mode: "number" })
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    dedupeKey: text("dedupe_key").notNull(),
+    handlerKey: text("handler_key").notNull(),
+    payload: text("payload").notNull(),
+    status: text("status").$type<InboxStatus>().notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull(),
+    lockedUntil: timestamp("locked_until", { withTimezone: true }),
+    lastError: text("last_error"),
+    receivedAt: timestamp("received_at", { withTimezone: true }).notNull(),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("callback_inbox_team_dedupe").on(t.teamId, t.dedupeKey),
+    index("callback_inbox_due").on(t.status, t.nextAttemptAt),
+  ],
+);

@@ -1,0 +1,29 @@
+import type { HandlerTable } from "./callbacks/handler-table";
+import type { Config } from "./config";
+import type { Db } from "./db/types";
+import type { Logger } from "./logger";
+import type { SecretBox } from "./security/secret-box";
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** Runs work after the response (waitUntil on Workers); the entry drains it on shutdown. */
+export type Defer = (task: () => Promise<unknown>) => void;
+
+/** Everything the app needs, built by an entry file and passed as `app.fetch(req, { deps })`. */
+export interface Deps {
+  config: Config;
+  db: Db;
+  secrets: SecretBox;
+  clock: Clock;
+  logger: Logger;
+  defer: Defer;
+  callbackHandlers: HandlerTable;
+}
+
+export interface AppEnv {
+  Bindings: { deps: Deps };
+}

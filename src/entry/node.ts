@@ -1,0 +1,76 @@
+import { serve } from "@hono/node-server";
+import cron from "node-cron";
+import { createApp } from "../app";
+import { defaultCallbackHandlers } from "../callbacks/handler-table";
+import { ConfigError, parseConfig } from "../config";
+import { systemClock, type Deps } from "../deps";
+import { schedule } from "../jobs/schedule";
+import { jsonLogger } from "../logger";
+import { createSecretBox } from "../security/secret-box";
+import { processInbox } from "../services/callbacks/process-inbox";
+import { deferQueue } from "./deferred";
+import { openDb } from "./open-db";
+
+export async function startNode(env: Record<string, string | undefined>): Promise<{ stop: () => Promise<void>; port: number }> {
+  const config = parseConfig(env);
+  const logger = jsonLogger((line) => process.stdout.write(`${line}\n`));
+  const opened = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const { defer, drain } = deferQueue(logger);
+  const deps: Deps = {
+    config,
+    db: opened.db,
+    secrets: createSecretBox(config.appSecret),
+    clock: systemClock,
+    logger,
+    defer,
+    callbackHandlers: defaultCallbackHandlers,
+  };
+  const app = createApp();
+  const server = serve({ fetch: (req) => app.fetch(req, { deps }), port: config.port, hostname: "0.0.0.0" });
+  const port = await new Promise<number>((resolve) =>
+    server.once("listening", () => {
+      const addr = server.address();
+      resolve(typeof addr === "object" && addr ? addr.port : config.port);
+    }),
+  );
+  const tasks = schedule.map((w) =>
+    cron.schedule(w.cron(deps), () => defer(() => w.run(deps)), { name: w.name, noOverlap: true }),
+  );
+  // Rows left pending by a previous process (crash between store and processing).
+  defer(() => processInbox(deps));
+  logger.info("listening", { port, database: opened.kind, publicUrl: config.publicUrl });
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      logger.info("stopping");
+      for (const t of tasks) await t.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await drain();
+      await opened.close();
+      logger.info("stopped");
+    })());
+  return { stop, port };
+}
+
+async function main(): Promise<void> {
+  try {
+    const { stop } = await startNode(process.env);
+    for (const signal of ["SIGTERM", "SIGINT"] as const) {
+      process.once(signal, () => {
+        stop().then(
+          () => process.exit(0),
+          (err: unknown) => {
+            console.error(err);
+            process.exit(1);
+          },
+        );
+      });
+    }
+  } catch (err) {
+    console.error(err instanceof ConfigError ? err.message : err);
+    process.exit(1);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();

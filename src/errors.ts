@@ -1,0 +1,45 @@
+/** The closed set of error codes every surface maps (rule 6). */
+export const ERROR_STATUS = {
+  bad_request: 400,
+  validation_failed: 422,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  team_not_found: 404,
+  team_exists: 409,
+  not_bound: 409,
+  managed_by_wecom: 409,
+  payload_too_large: 413,
+  bad_signature: 401,
+  stale_timestamp: 401,
+  bad_receive_id: 400,
+  bad_ciphertext: 400,
+  bad_xml: 400,
+  internal: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly fields?: FieldProblem[],
+  ) {
+    super(message);
+    this.name = "AppError";
+  }
+
+  get status(): (typeof ERROR_STATUS)[ErrorCode] {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+export function teamNotFound(slug: string): AppError {
+  return new AppError("team_not_found", `团队 ${slug} 不存在 / Team ${slug} not found`);
+}

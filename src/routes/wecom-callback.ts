@@ -1,0 +1,45 @@
+import { Hono, type Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { AppEnv } from "../deps";
+import { AppError } from "../errors";
+import type { Actor } from "../services/actor";
+import { receiveCallback } from "../services/callbacks/receive-callback";
+import { verifyCallbackUrl } from "../services/callbacks/verify-callback-url";
+import { jsonError } from "./json-errors";
+
+const wecom: Actor = { kind: "system", reason: "wecom-callback" };
+
+/** One line per rejected callback, without secrets (issue 3 §6). */
+function rejected(err: unknown, c: Context<AppEnv>): Response {
+  const res = jsonError(err, c);
+  if (err instanceof AppError) c.env.deps.logger.warn("callback rejected", { slug: c.req.param("slug"), method: c.req.method, code: err.code });
+  return res;
+}
+
+export const wecomCallbackRoutes = new Hono<AppEnv>()
+  .get("/wecom/:slug/callback", async (c) => {
+    try {
+      const plain = await verifyCallbackUrl(c.env.deps, wecom, c.req.param("slug"), c.req.query());
+      // The raw plaintext: no quotes, BOM or newline (wecom-reference §8.2).
+      return c.body(plain, 200, { "content-type": "text/plain; charset=utf-8" });
+    } catch (err) {
+      return rejected(err, c);
+    }
+  })
+  .post(
+    "/wecom/:slug/callback",
+    async (c, next) =>
+      bodyLimit({
+        maxSize: c.env.deps.config.callbackMaxBytes,
+        onError: (c2: Context<AppEnv>) => rejected(new AppError("payload_too_large", "回调消息过大 / Callback body too large"), c2),
+      })(c, next),
+    async (c) => {
+      try {
+        await receiveCallback(c.env.deps, wecom, c.req.param("slug"), c.req.query(), await c.req.text());
+        // An empty 200 is "no passive reply" (wecom-reference §8.5).
+        return c.body(null, 200);
+      } catch (err) {
+        return rejected(err, c);
+      }
+    },
+  );

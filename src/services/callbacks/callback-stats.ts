@@ -1,0 +1,26 @@
+import { countInboxByStatus } from "../../db/queries/inbox";
+import { findTeamBySlug } from "../../db/queries/teams";
+import type { Deps } from "../../deps";
+import { teamNotFound } from "../../errors";
+import type { Actor } from "../actor";
+
+export interface CallbackStats {
+  received: number;
+  processed: number;
+  ignored: number;
+  pending: number;
+  dead: number;
+}
+
+export async function callbackStats(deps: Deps, _actor: Actor, slug: string): Promise<CallbackStats> {
+  const team = await findTeamBySlug(deps.db, { slug });
+  if (!team) throw teamNotFound(slug);
+  const c = await countInboxByStatus(deps.db, { teamId: team.id });
+  return {
+    received: c.pending + c.processing + c.processed + c.ignored + c.dead,
+    processed: c.processed,
+    ignored: c.ignored,
+    pending: c.pending + c.processing,
+    dead: c.dead,
+  };
+}

@@ -1,0 +1,63 @@
+import { claimDueInbox, finishInboxRow, retryInboxRow, type InboxRow } from "../../db/queries/inbox";
+import type { Deps } from "../../deps";
+import { parseMessage } from "../../wecom/xml";
+
+export const INBOX_MAX_ATTEMPTS = 6;
+const LEASE_MS = 5 * 60_000;
+const BATCH = 50;
+
+/** 30 s, 1 min, 2 min, … with ±20 % jitter so a burst of failures does not retry in lockstep. */
+export function retryDelayMs(attempt: number, random: () => number = Math.random): number {
+  const base = 30_000 * 2 ** Math.max(0, attempt - 1);
+  return Math.round(base * (0.8 + 0.4 * random()));
+}
+
+export interface ProcessSummary {
+  processed: number;
+  ignored: number;
+  retried: number;
+  dead: number;
+}
+
+/**
+ * Drains due inbox rows through the handler table. Delivery to handlers is at-least-once (a lease
+ * can expire under a slow handler), so handlers re-read state and stay idempotent (rule 4).
+ */
+export async function processInbox(deps: Deps, opts: { maxRows?: number } = {}): Promise<ProcessSummary> {
+  const summary: ProcessSummary = { processed: 0, ignored: 0, retried: 0, dead: 0 };
+  const maxRows = opts.maxRows ?? 1000;
+  let seen = 0;
+  while (seen < maxRows) {
+    const now = deps.clock.now();
+    const rows = await claimDueInbox(deps.db, { now, leaseUntil: new Date(now.getTime() + LEASE_MS), limit: Math.min(BATCH, maxRows - seen) });
+    if (rows.length === 0) break;
+    seen += rows.length;
+    for (const row of rows) summary[await processRow(deps, row)]++;
+  }
+  return summary;
+}
+
+async function processRow(deps: Deps, row: InboxRow): Promise<keyof ProcessSummary> {
+  const handler = deps.callbackHandlers[row.handlerKey];
+  if (!handler) {
+    await finishInboxRow(deps.db, { id: row.id, status: "ignored", now: deps.clock.now() });
+    deps.logger.info("callback ignored", { inboxId: row.id, handlerKey: row.handlerKey });
+    return "ignored";
+  }
+  try {
+    const outcome = await handler(deps, { teamId: row.teamId, inboxId: row.id, message: parseMessage(row.payload) });
+    await finishInboxRow(deps.db, { id: row.id, status: outcome, now: deps.clock.now() });
+    return outcome;
+  } catch (err) {
+    const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    if (row.attempts >= INBOX_MAX_ATTEMPTS) {
+      await finishInboxRow(deps.db, { id: row.id, status: "dead", now: deps.clock.now(), error });
+      deps.logger.error("callback dead-lettered", { inboxId: row.id, handlerKey: row.handlerKey, attempts: row.attempts, error });
+      return "dead";
+    }
+    const nextAttemptAt = new Date(deps.clock.now().getTime() + retryDelayMs(row.attempts));
+    await retryInboxRow(deps.db, { id: row.id, nextAttemptAt, error });
+    deps.logger.warn("callback failed, will retry", { inboxId: row.id, handlerKey: row.handlerKey, attempts: row.attempts, error });
+    return "retried";
+  }
+}

@@ -1,0 +1,40 @@
+import type { Config } from "../../config";
+import type { BindingRow, TeamRow } from "../../db/queries/teams";
+import { mask, type SecretBox } from "../../security/secret-box";
+
+export interface BindingView {
+  corpId: string;
+  agentId: string;
+  secret: string;
+  token: string;
+  encodingAesKey: string;
+  adminUserIds: string[];
+  scopeDepartmentIds: number[] | null;
+  callbackUrl: string;
+  updatedAt: string;
+}
+
+export function callbackUrl(config: Config, slug: string): string {
+  return `${config.publicUrl}/wecom/${encodeURIComponent(slug)}/callback`;
+}
+
+/** Secrets leave the server only masked (design §1.1). */
+export function bindingView(config: Config, secrets: SecretBox, team: TeamRow, b: BindingRow): BindingView {
+  return {
+    corpId: b.corpId,
+    agentId: b.agentId,
+    secret: mask(secrets.open(b.secretSealed, sealContext(team.id, "secret"))),
+    token: mask(secrets.open(b.tokenSealed, sealContext(team.id, "token"))),
+    encodingAesKey: mask(secrets.open(b.aesKeySealed, sealContext(team.id, "aes_key"))),
+    adminUserIds: b.adminUserIds,
+    scopeDepartmentIds: b.scopeDepartmentIds ?? null,
+    callbackUrl: callbackUrl(config, team.slug),
+    updatedAt: b.updatedAt.toISOString(),
+  };
+}
+
+export type SealedField = "secret" | "token" | "aes_key";
+
+export function sealContext(teamId: number, field: SealedField): string {
+  return `wecom_bindings:${teamId}:${field}`;
+}

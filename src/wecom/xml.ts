@@ -1,0 +1,155 @@
+// Callback XML: the encrypted envelope (§8.3), the decrypted payloads (§10) and the
+// passive encrypted reply (§8.5). All values stay strings (MsgId > 2^53, §1 item 15).
+import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { WecomCryptoError } from "./crypto";
+import { APP_EVENTS, type AppEventName, type WecomMessage } from "./messages";
+
+const parser = new XMLParser({
+  parseTagValue: false,
+  parseAttributeValue: false,
+  ignoreAttributes: true,
+  trimValues: true,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+});
+
+type Fields = Record<string, unknown>;
+
+const bad = (message: string) => new WecomCryptoError(-40002, message);
+
+// WeCom never sends a DTD, so any "<!" that opens neither a comment nor CDATA (DOCTYPE,
+// ENTITY, …) is refused, which rules out entity expansion. Comments and CDATA are skipped
+// whole, in document order, so chat text like "<!DOCTYPE html>" inside <Content><![CDATA[…]]>
+// is still accepted. indexOf keeps this linear on hostile input (this runs before the
+// signature check).
+function hasDtd(xml: string): boolean {
+  for (let i = xml.indexOf("<!"); i >= 0; ) {
+    const close = xml.startsWith("<!--", i) ? "-->" : xml.startsWith("<![CDATA[", i) ? "]]>" : undefined;
+    if (close === undefined) return true;
+    const end = xml.indexOf(close, i + 4);
+    if (end < 0) return true;
+    i = xml.indexOf("<!", end + close.length);
+  }
+  return false;
+}
+
+function parseRoot(xml: string): Fields {
+  if (hasDtd(xml)) throw bad("DOCTYPE/ENTITY not allowed");
+  if (XMLValidator.validate(xml) !== true) throw bad("not well-formed XML");
+  let doc: unknown;
+  try {
+    doc = parser.parse(xml);
+  } catch (e) {
+    throw bad(`XML parse failed: ${String(e)}`);
+  }
+  if (!isRecord(doc) || Object.keys(doc).length !== 1 || !Object.hasOwn(doc, "xml")) throw bad("root element must be <xml>");
+  const root = doc.xml;
+  if (root === "") return {};
+  if (!isRecord(root)) throw bad("<xml> has no child elements");
+  return root;
+}
+
+function isRecord(v: unknown): v is Fields {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+// CDATA keeps its whitespace in fast-xml-parser while bare text is trimmed; trim both
+// so <X><![CDATA[v]]></X> and <X>v</X> read the same (§10: senders use either form).
+function optional(fields: Fields, name: string): string | undefined {
+  if (!Object.hasOwn(fields, name)) return undefined;
+  const v = fields[name];
+  if (typeof v !== "string") throw bad(`<${name}> must appear once, as text`);
+  return v.trim();
+}
+
+function required(fields: Fields, name: string): string {
+  const v = optional(fields, name);
+  if (!v) throw bad(`<${name}> missing or empty`);
+  return v;
+}
+
+function withoutUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+export function parseEnvelope(xml: string): { toUserName?: string; agentId?: string; encrypt: string } {
+  const f = parseRoot(xml);
+  return withoutUndefined({
+    toUserName: optional(f, "ToUserName"),
+    agentId: optional(f, "AgentID"),
+    encrypt: required(f, "Encrypt"),
+  });
+}
+
+export function parseMessage(xml: string): WecomMessage {
+  const f = parseRoot(xml);
+  const msgType = required(f, "MsgType");
+  const createTime = required(f, "CreateTime");
+  if (!/^\d{1,15}$/.test(createTime)) throw bad("<CreateTime> is not a number of seconds");
+  const common = {
+    toUserName: required(f, "ToUserName"),
+    fromUserName: required(f, "FromUserName"),
+    createTime: Number(createTime),
+    msgType,
+  };
+  const agentId = optional(f, "AgentID");
+
+  if (msgType === "text") {
+    return withoutUndefined({ kind: "text", ...common, msgId: required(f, "MsgId"), content: required(f, "Content"), agentId });
+  }
+  if (msgType !== "event") {
+    return withoutUndefined({ kind: "other", ...common, msgId: optional(f, "MsgId"), agentId });
+  }
+
+  const event = required(f, "Event");
+  if (event === "change_contact") {
+    const department = optional(f, "Department");
+    return withoutUndefined({
+      kind: "change_contact",
+      ...common,
+      changeType: required(f, "ChangeType"),
+      userId: optional(f, "UserID"),
+      newUserId: optional(f, "NewUserID"),
+      departmentId: optional(f, "Id"),
+      parentId: optional(f, "ParentId"),
+      name: optional(f, "Name"),
+      department: department?.split(",").map((d) => d.trim()).filter((d) => d !== ""),
+      status: optional(f, "Status"),
+      raw: Object.fromEntries(
+        Object.entries(f).flatMap(([k, v]) => (typeof v === "string" && k !== "#text" ? [[k, v.trim()]] : [])),
+      ),
+    });
+  }
+  if (event === "template_card_event") {
+    // SelectedItems (vote/selection cards) is nested and deliberately not read here.
+    return withoutUndefined({
+      kind: "template_card_event",
+      ...common,
+      eventKey: required(f, "EventKey"),
+      taskId: required(f, "TaskId"),
+      cardType: required(f, "CardType"),
+      responseCode: required(f, "ResponseCode"),
+      agentId,
+    });
+  }
+  if (isAppEvent(event)) {
+    return withoutUndefined({ kind: "app_event", ...common, event, eventKey: optional(f, "EventKey"), agentId });
+  }
+  return withoutUndefined({ kind: "other", ...common, event, agentId });
+}
+
+function isAppEvent(e: string): e is AppEventName {
+  return (APP_EVENTS as readonly string[]).includes(e);
+}
+
+// §8.5; the values go inside CDATA, so they must not be able to close it.
+export function buildEncryptedReply(r: { encrypt: string; signature: string; timestamp: string; nonce: string }): string {
+  if (!/^\d+$/.test(r.timestamp)) throw new RangeError("timestamp must be digits");
+  if ([r.encrypt, r.signature, r.nonce].some((v) => v.includes("]]>"))) throw new RangeError("value would break CDATA");
+  return (
+    `<xml><Encrypt><![CDATA[${r.encrypt}]]></Encrypt>` +
+    `<MsgSignature><![CDATA[${r.signature}]]></MsgSignature>` +
+    `<TimeStamp>${r.timestamp}</TimeStamp>` +
+    `<Nonce><![CDATA[${r.nonce}]]></Nonce></xml>`
+  );
+}

@@ -1,0 +1,125 @@
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { HandlerTable } from "../../../src/callbacks/handler-table";
+import { claimDueInbox } from "../../../src/db/queries/inbox";
+import { callbackInbox } from "../../../src/db/schema";
+import { INBOX_MAX_ATTEMPTS, processInbox, retryDelayMs } from "../../../src/services/callbacks/process-inbox";
+import { apiClient, boundTeam } from "../../helpers/api";
+import { inboxRows, postCallback, textXml } from "../../helpers/callbacks";
+import { testDeps, type TestDeps } from "../../helpers/deps";
+import { openTestDb } from "../../helpers/test-db";
+
+let opened: Awaited<ReturnType<typeof openTestDb>>;
+let deps: TestDeps;
+const calls: string[] = [];
+let failuresLeft = 0;
+const handlers: HandlerTable = {
+  text: (_deps, ctx) => {
+    calls.push(String(ctx.inboxId));
+    if (failuresLeft > 0) {
+      failuresLeft--;
+      throw new Error("WeCom busy (-1)");
+    }
+    return Promise.resolve("processed");
+  },
+};
+
+beforeAll(async () => {
+  opened = await openTestDb();
+  deps = testDeps(opened.db, { handlers });
+  await boundTeam(deps, "acme");
+});
+afterAll(async () => opened.close());
+beforeEach(async () => {
+  await opened.db.delete(callbackInbox);
+  calls.length = 0;
+  failuresLeft = 0;
+  deps.deferred.queue.length = 0;
+});
+
+describe("processInbox", () => {
+  it("processes rows a crashed process stored but never handled, exactly once, after restart", async () => {
+    for (let i = 0; i < 3; i++) expect((await postCallback(deps, "acme", textXml(deps, `msg ${i}`))).status).toBe(200);
+    // The "crash": the deferred work never runs.
+    deps.deferred.queue.length = 0;
+    expect(calls).toHaveLength(0);
+
+    const restarted = testDeps(opened.db, { handlers });
+    restarted.clock.set(deps.clock.now());
+    expect(await processInbox(restarted)).toEqual({ processed: 3, ignored: 0, retried: 0, dead: 0 });
+    expect(await processInbox(restarted)).toEqual({ processed: 0, ignored: 0, retried: 0, dead: 0 });
+    expect(calls).toHaveLength(3);
+    expect(new Set(calls).size).toBe(3);
+    expect((await inboxRows(opened.db)).map((r) => r.status)).toEqual(["processed", "processed", "processed"]);
+  });
+
+  it("reclaims a row whose processor died mid-handling only after its lease ran out", async () => {
+    await postCallback(deps, "acme", textXml(deps));
+    deps.deferred.queue.length = 0;
+    const now = deps.clock.now();
+    const claimed = await claimDueInbox(opened.db, { now, leaseUntil: new Date(now.getTime() + 60_000), limit: 10 });
+    expect(claimed).toHaveLength(1);
+
+    expect(await processInbox(deps)).toMatchObject({ processed: 0 });
+    deps.clock.advance(61_000);
+    expect(await processInbox(deps)).toMatchObject({ processed: 1 });
+    expect(calls).toHaveLength(1);
+    expect((await inboxRows(opened.db))[0]).toMatchObject({ status: "processed", attempts: 2 });
+  });
+
+  it("retries a failing handler with back-off, then succeeds", async () => {
+    failuresLeft = 2;
+    await postCallback(deps, "acme", textXml(deps));
+    await deps.deferred.flush();
+    let [row] = await inboxRows(opened.db);
+    expect(row).toMatchObject({ status: "pending", attempts: 1, lastError: "Error: WeCom busy (-1)" });
+    expect(row!.nextAttemptAt.getTime()).toBeGreaterThan(deps.clock.now().getTime());
+
+    expect(await processInbox(deps)).toMatchObject({ processed: 0, retried: 0 });
+    deps.clock.advance(retryDelayMs(1, () => 1));
+    expect(await processInbox(deps)).toMatchObject({ retried: 1 });
+    deps.clock.advance(retryDelayMs(2, () => 1));
+    expect(await processInbox(deps)).toMatchObject({ processed: 1 });
+    [row] = await inboxRows(opened.db);
+    expect(row).toMatchObject({ status: "processed", attempts: 3, lastError: null });
+    expect(calls).toHaveLength(3);
+  });
+
+  it("parks a row as a dead letter with its error after the last attempt", async () => {
+    failuresLeft = 1_000;
+    await postCallback(deps, "acme", textXml(deps));
+    await deps.deferred.flush();
+    for (let attempt = 1; attempt < INBOX_MAX_ATTEMPTS; attempt++) {
+      deps.clock.advance(retryDelayMs(attempt, () => 1));
+      await processInbox(deps);
+    }
+    const [row] = await inboxRows(opened.db);
+    expect(row).toMatchObject({ status: "dead", attempts: INBOX_MAX_ATTEMPTS, lastError: "Error: WeCom busy (-1)" });
+    expect(calls).toHaveLength(INBOX_MAX_ATTEMPTS);
+    deps.clock.advance(24 * 3600_000);
+    expect(await processInbox(deps)).toEqual({ processed: 0, ignored: 0, retried: 0, dead: 0 });
+
+    const stats = await apiClient(deps).json("GET", "/api/teams/acme/callbacks/stats");
+    expect(await stats.json()).toEqual({ received: 1, processed: 0, ignored: 0, pending: 0, dead: 1 });
+    expect(deps.logger.lines.some((l) => l.level === "error" && l.msg === "callback dead-lettered")).toBe(true);
+  });
+
+  it("lets two processors share the table without handling a row twice", async () => {
+    for (let i = 0; i < 40; i++) await postCallback(deps, "acme", textXml(deps, `m${i}`));
+    deps.deferred.queue.length = 0;
+    const other = testDeps(opened.db, { handlers });
+    other.clock.set(deps.clock.now());
+    const [a, b] = await Promise.all([processInbox(deps), processInbox(other)]);
+    expect(a.processed + b.processed).toBe(40);
+    expect(calls).toHaveLength(40);
+    expect(new Set(calls).size).toBe(40);
+    const pending = await opened.db.select().from(callbackInbox).where(eq(callbackInbox.status, "pending"));
+    expect(pending).toHaveLength(0);
+  });
+
+  it("spreads retries with jitter within ±20 % of the base delay", () => {
+    expect(retryDelayMs(1, () => 0)).toBe(24_000);
+    expect(retryDelayMs(1, () => 1)).toBe(36_000);
+    expect(retryDelayMs(3, () => 0.5)).toBe(120_000);
+  });
+});
