@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseConfig } from "../src/config";
+import { TEST_ENV } from "./helpers/deps";
+
+describe("parseConfig", () => {
+  it("fills the defaults of design §5", () => {
+    const c = parseConfig({ APP_SECRET: TEST_ENV.APP_SECRET, ADMIN_TOKEN: TEST_ENV.ADMIN_TOKEN });
+    expect(c).toMatchObject({
+      port: 3000,
+      publicUrl: "http://localhost:3000",
+      databaseUrl: undefined,
+      dataDir: "./data",
+      wecomApiBase: "https://qyapi.weixin.qq.com",
+      wecomOauthBase: "https://open.weixin.qq.com",
+      reconcileCron: "0 * * * *",
+    });
+  });
+
+  it("strips a trailing slash from URLs so links never get a double slash", () => {
+    expect(parseConfig({ ...TEST_ENV, PUBLIC_URL: "https://x.example.com/" }).publicUrl).toBe("https://x.example.com");
+  });
+
+  it("names every problem in one error", () => {
+    let error: unknown;
+    try {
+      parseConfig({ PORT: "http", APP_SECRET: "short", PUBLIC_URL: "ftp://x", DATABASE_URL: "mysql://x", RECONCILE_CRON: "hourly" });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join("\n");
+    for (const name of ["PORT", "APP_SECRET", "ADMIN_TOKEN", "PUBLIC_URL", "DATABASE_URL", "RECONCILE_CRON"]) expect(problems).toContain(name);
+    expect((error as ConfigError).problems).toHaveLength(6);
+    expect((error as ConfigError).message).toContain("配置无效 Invalid configuration");
+  });
+
+  it("never echoes a secret value in its message", () => {
+    try {
+      parseConfig({ APP_SECRET: "tooShortSecretValue", ADMIN_TOKEN: "tiny" });
+    } catch (err) {
+      expect((err as Error).message).not.toContain("tooShortSecretValue");
+      expect((err as Error).message).not.toContain("tiny");
+      return;
+    }
+    expect.unreachable();
+  });
+});

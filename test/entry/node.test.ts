@@ -1,0 +1,58 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { TEST_ENV } from "../helpers/deps";
+import { freshDatabase } from "../helpers/test-db";
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function startServer(env: Record<string, string>) {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/entry/node.ts"], {
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const listening = new Promise<number>((resolve, reject) => {
+    child.stdout.on("data", () => {
+      const m = /"msg":"listening","port":(\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    void exited.then(() => reject(new Error(`exited before listening: ${err}`)));
+  });
+  return { child, exited, listening, output: () => out, errors: () => err };
+}
+
+describe("src/entry/node.ts", () => {
+  it("migrates, serves /healthz and stops cleanly on SIGTERM (the suite's database: PostgreSQL or PGlite)", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "wr-node-"));
+    dirs.push(dataDir);
+    // Under DATABASE_URL the server gets a fresh PostgreSQL database of its own; else PGlite in DATA_DIR.
+    const pg = process.env.DATABASE_URL ? await freshDatabase(process.env.DATABASE_URL) : undefined;
+    const server = startServer({ ...TEST_ENV, PORT: "0", DATA_DIR: dataDir, ...(pg?.url ? { DATABASE_URL: pg.url } : {}) });
+    const port = await server.listening;
+    const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(res.status).toBe(200);
+    server.child.kill("SIGTERM");
+    expect(await server.exited).toBe(0);
+    expect(server.output()).toContain('"msg":"stopped"');
+    expect(server.output()).toContain(pg ? '"database":"postgres"' : '"database":"pglite"');
+    expect(server.output()).not.toContain(TEST_ENV.APP_SECRET);
+    await pg?.drop();
+  });
+
+  it("refuses to start with bad configuration, naming every problem", async () => {
+    const server = startServer({ PORT: "nope", APP_SECRET: "short" });
+    expect(await server.exited).toBe(1);
+    expect(server.errors()).toContain("PORT");
+    expect(server.errors()).toContain("APP_SECRET");
+    expect(server.errors()).toContain("ADMIN_TOKEN");
+    await expect(server.listening).rejects.toThrow();
+  });
+});
