@@ -1,0 +1,21 @@
+import os from "node:os";
+
+/** One line describing the machine, for pasting next to the numbers. */
+export function machine(extra: string[] = []): string {
+  const cpus = os.cpus();
+  const model = cpus[0]?.model.trim() ?? "unknown CPU";
+  const memGiB = (os.totalmem() / 2 ** 30).toFixed(0);
+  return [`${model}, ${cpus.length} cores (os.cpus())`, `${memGiB} GiB RAM`, `${os.type()} ${os.release()}`, `Node ${process.version}`, ...extra].join(" · ");
+}
+
+/** A Markdown table, columns padded so it also reads well in a terminal. */
+export function table(header: string[], rows: string[][], rightAlign: boolean[] = []): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const cell = (v: string, i: number) => (rightAlign[i] ? v.padStart(widths[i] ?? 0) : v.padEnd(widths[i] ?? 0));
+  const line = (cells: string[]) => `| ${cells.map(cell).join(" | ")} |`;
+  const rule = `|${widths.map((w, i) => (rightAlign[i] ? `${"-".repeat(w + 1)}:` : "-".repeat(w + 2))).join("|")}|`;
+  return [line(header), rule, ...rows.map(line)].join("\n");
+}
+
+export const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : "–");
+export const int = (v: number) => (Number.isFinite(v) ? Math.round(v).toLocaleString("en-US") : "–");
