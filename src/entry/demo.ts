@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   const auth = { authorization: `Bearer ${env.ADMIN_TOKEN}`, "content-type": "application/json" };
   const call = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${base}${path}`, { method, headers: auth, body: body === undefined ? undefined : JSON.stringify(body) });
-    return { status: res.status, body: (await res.json()) as unknown };
+    return { status: res.status, body: (await res.json()) };
   };
 
   await call("POST", "/api/teams", { slug: "demo", name: "演示团队 Demo team" });
