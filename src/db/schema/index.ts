@@ -1,2 +1,3 @@
 export * from "./teams";
 export * from "./callback-inbox";
+export * from "./wecom-runtime";

@@ -1,0 +1,332 @@
+// callback-ingest: unique signed and encrypted WeCom callback POSTs at concurrency 32 against the
+// real Node service on PostgreSQL, and against a bare Hono route that answers 200, in one run.
+// Reports throughput, p50/p99/max latency, the service/baseline throughput ratio, and checks that
+// every callback acknowledged with a 200 is in callback_inbox afterwards (once, no duplicates).
+// Goal (informational, never asserted): ratio ≥ 0.25, nothing lost, p99 ≤ 50 ms.
+// The run fails (exit 1) only for lost callbacks, failed requests or an unclean server exit.
+//
+//   npm run bench callback-ingest
+//   DATABASE_URL=postgres://… npm run bench callback-ingest   (server to create the scratch db on)
+//   BENCH_CPU_PROF=/tmp/prof npm run bench callback-ingest   (--cpu-prof both servers into that dir)
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { performance } from "node:perf_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import postgres from "postgres";
+import { sealMessage, textMessageXml, toQueryString } from "../test/helpers/wecom-envelope";
+import { freePort, startServer, type ServerChild } from "./lib/child";
+import { keepAliveAgent, runLoad, summarize, type LoadResult, type PreparedRequest, type Summary } from "./lib/load";
+import { cpuSecondsByName, selfCpuSeconds } from "./lib/proc";
+import { int, machine, ms, table } from "./lib/report";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/test";
+
+const CONCURRENCY = 32;
+/** Requests per target before measuring (JIT, connection pools, sockets). */
+const WARMUP = 500;
+/** Measured run per target; the service run also ends when its unique callbacks run out. */
+const DURATION_MS = 10_000;
+/** Unique callbacks for the service's measured run (the baseline cycles through the same bodies). */
+const MEASURED_MAX = 30_000;
+
+const SLUG = "bench";
+const BINDING = {
+  corpId: "wwbench0000000001",
+  agentId: 1000002,
+  secret: "bench-App-Secret-0123456789abcdefghijkl",
+  token: "benchToken0123456789abcdefABCDEF",
+  encodingAesKey: "6qkdMrq68nTKduznJYO1A37W2oEgpkMUvkttRToqhUt",
+};
+/** WeCom MsgIds are 64-bit and beyond 2^53; any unique values do in a fresh database. */
+const MSG_ID_BASE = 7_300_000_000_000_000_000n;
+
+const GOAL_RATIO = 0.25;
+const GOAL_P99_MS = 50;
+
+interface Callbacks {
+  requests: PreparedRequest[];
+  msgIds: string[];
+}
+
+/** Unique text messages, encrypted and signed as WeCom would, timestamped now (±300 s window). */
+async function prepareCallbacks(count: number): Promise<Callbacks> {
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const msgIds = Array.from({ length: count }, (_, i) => (MSG_ID_BASE + BigInt(i)).toString());
+  const requests: PreparedRequest[] = new Array<PreparedRequest>(count);
+  const BATCH = 500;
+  for (let from = 0; from < count; from += BATCH) {
+    await Promise.all(
+      msgIds.slice(from, from + BATCH).map(async (msgId, k) => {
+        const plaintext = textMessageXml({
+          toUserName: BINDING.corpId,
+          fromUserName: `user${(from + k) % 97}`,
+          content: `bench message ${from + k} 同步`,
+          msgId,
+          createTime: timestamp,
+          agentId: String(BINDING.agentId),
+        });
+        const sealed = await sealMessage({
+          token: BINDING.token,
+          encodingAesKey: BINDING.encodingAesKey,
+          receiveId: BINDING.corpId,
+          agentId: String(BINDING.agentId),
+          plaintext,
+          timestamp,
+          nonce: String(Math.floor(Math.random() * 1e9)),
+        });
+        requests[from + k] = { path: `/wecom/${SLUG}/callback?${toQueryString(sealed.query)}`, body: Buffer.from(sealed.body) };
+      }),
+    );
+  }
+  return { requests, msgIds };
+}
+
+interface Cpu {
+  server?: number;
+  postgres?: number;
+  loadgen: number;
+}
+
+function cpuNow(server: ServerChild): Cpu {
+  return { server: server.cpuSeconds(), postgres: cpuSecondsByName("postgres"), loadgen: selfCpuSeconds() };
+}
+
+function cpuDelta(a: Cpu, b: Cpu): Cpu {
+  const d = (x?: number, y?: number) => (x === undefined || y === undefined ? undefined : y - x);
+  return { server: d(a.server, b.server), postgres: d(a.postgres, b.postgres), loadgen: b.loadgen - a.loadgen };
+}
+
+interface TargetRun {
+  name: string;
+  summary: Summary;
+  cpu: Cpu;
+  wallSeconds: number;
+  warm: LoadResult;
+  measured: LoadResult;
+  exit: { code: number | null; signal: NodeJS.Signals | null };
+  stopSeconds: number;
+}
+
+/** Warm-up, then the measured run, with exactly CONCURRENCY requests in flight. */
+async function drive(server: ServerChild, take: (n: number) => PreparedRequest | undefined, warmTake: (n: number) => PreparedRequest | undefined) {
+  const agent = keepAliveAgent(CONCURRENCY);
+  try {
+    const warm = await runLoad({ port: server.port, agent, concurrency: CONCURRENCY, take: warmTake, durationMs: 60_000 });
+    const before = cpuNow(server);
+    const t0 = performance.now();
+    const measured = await runLoad({ port: server.port, agent, concurrency: CONCURRENCY, take, durationMs: DURATION_MS });
+    const wallSeconds = (performance.now() - t0) / 1000;
+    const cpu = cpuDelta(before, cpuNow(server));
+    return { warm, measured, cpu, wallSeconds };
+  } finally {
+    agent.destroy();
+  }
+}
+
+async function stopTimed(server: ServerChild) {
+  const t0 = performance.now();
+  const exit = await server.stop();
+  return { exit, stopSeconds: (performance.now() - t0) / 1000 };
+}
+
+async function createBoundTeam(port: number, adminToken: string): Promise<number> {
+  const base = `http://127.0.0.1:${port}`;
+  const headers = { authorization: `Bearer ${adminToken}`, "content-type": "application/json" };
+  const created = await fetch(`${base}/api/teams`, { method: "POST", headers, body: JSON.stringify({ slug: SLUG, name: "Bench 团队" }) });
+  const createdText = await created.text();
+  if (created.status !== 201) throw new Error(`POST /api/teams: ${created.status} ${createdText}`);
+  const teamId = (JSON.parse(createdText) as { team: { id: number } }).team.id;
+  const bound = await fetch(`${base}/api/teams/${SLUG}/wecom`, { method: "PUT", headers, body: JSON.stringify(BINDING) });
+  if (bound.status !== 200) throw new Error(`PUT /api/teams/${SLUG}/wecom: ${bound.status} ${await bound.text()}`);
+  return teamId;
+}
+
+interface Lossless {
+  acknowledged: number;
+  rows: number;
+  missing: number;
+  duplicates: number;
+  /** Stored but not acknowledged (a request that failed after its insert): not a loss. */
+  unacknowledged: number;
+}
+
+async function checkInbox(dbUrl: string, teamId: number, acked: Set<string>): Promise<Lossless> {
+  const sql = postgres(dbUrl, { max: 1, onnotice: () => {} });
+  try {
+    const rows = await sql<{ dedupe_key: string }[]>`select dedupe_key from callback_inbox where team_id = ${teamId}`;
+    const keys = new Set(rows.map((r) => r.dedupe_key));
+    let missing = 0;
+    for (const id of acked) if (!keys.has(`msg:${id}`)) missing++;
+    let unacknowledged = 0;
+    for (const k of keys) if (!acked.has(k.slice("msg:".length))) unacknowledged++;
+    return { acknowledged: acked.size, rows: rows.length, missing, duplicates: rows.length - keys.size, unacknowledged };
+  } finally {
+    await sql.end();
+  }
+}
+
+interface DbStats {
+  xact: number;
+  inserted: number;
+  updated: number;
+}
+
+async function dbStats(admin: postgres.Sql, dbName: string): Promise<DbStats | undefined> {
+  const rows = await admin<{ xact: string; ins: string; upd: string }[]>`
+    select xact_commit + xact_rollback as xact, tup_inserted as ins, tup_updated as upd from pg_stat_database where datname = ${dbName}`;
+  const r = rows[0];
+  return r && { xact: Number(r.xact), inserted: Number(r.ins), updated: Number(r.upd) };
+}
+
+const seconds = (v?: number) => (v === undefined ? "?" : v.toFixed(1));
+
+function cpuLine(t: TargetRun): string {
+  const perReq = t.cpu.server === undefined ? "" : ` (${int((t.cpu.server / t.summary.requests) * 1e6)} µs/request)`;
+  return `${t.name}: server ${seconds(t.cpu.server)} s${perReq}, postgres ${seconds(t.cpu.postgres)} s, load generator ${seconds(t.cpu.loadgen)} s, in ${t.wallSeconds.toFixed(1)} s wall`;
+}
+
+export async function run(): Promise<boolean> {
+  const adminUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
+  const dbName = `wr_bench_${randomBytes(6).toString("hex")}`;
+  const dbUrl = new URL(adminUrl);
+  dbUrl.pathname = `/${dbName}`;
+  const logDir = mkdtempSync(join(tmpdir(), "wr-bench-"));
+  const profDir = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined;
+  if (profDir) mkdirSync(profDir, { recursive: true });
+  const nodeArgs = profDir ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : [];
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  const running: ServerChild[] = [];
+  let ok = true;
+
+  try {
+    const [version] = await admin<{ server_version: string }[]>`show server_version`;
+    console.log(`Machine: ${machine([`PostgreSQL ${version?.server_version ?? "?"}`])}`);
+    console.log(`Load: ${CONCURRENCY} in flight, warm-up ${WARMUP} requests, then ${DURATION_MS / 1000} s per target (service: at most ${int(MEASURED_MAX)} unique callbacks)`);
+    await admin.unsafe(`create database ${dbName}`);
+
+    let t0 = performance.now();
+    const cb = await prepareCallbacks(WARMUP + MEASURED_MAX);
+    console.log(`Prepared ${int(cb.requests.length)} unique signed+encrypted callbacks in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    const total = cb.requests.length;
+
+    // Baseline: the same bodies (cycled; it stores nothing), same load generator.
+    const baseline = await startServer({ name: "baseline", script: "bench/lib/baseline-server.ts", cwd: ROOT, env: { PORT: String(await freePort()) }, logDir, nodeArgs });
+    running.push(baseline);
+    const b = await drive(
+      baseline,
+      (n) => cb.requests[(WARMUP + n) % total],
+      (n) => (n < WARMUP ? cb.requests[n] : undefined),
+    );
+    const bStop = await stopTimed(baseline);
+    running.pop();
+    const baselineRun: TargetRun = { name: "baseline (bare Hono route)", summary: summarize(b.measured), ...b, ...bStop };
+    console.log(`baseline done: ${int(baselineRun.summary.rps)} req/s`);
+
+    // The service on a fresh PostgreSQL database, with a team bound through the HTTP API.
+    const servicePort = await freePort();
+    const adminToken = randomBytes(16).toString("hex");
+    t0 = performance.now();
+    const service = await startServer({
+      name: "service",
+      script: "src/entry/node.ts",
+      cwd: ROOT,
+      env: {
+        PORT: String(servicePort),
+        DATABASE_URL: dbUrl.toString(),
+        APP_SECRET: randomBytes(24).toString("hex"),
+        ADMIN_TOKEN: adminToken,
+        PUBLIC_URL: `http://127.0.0.1:${servicePort}`,
+      },
+      logDir,
+      nodeArgs,
+    });
+    running.push(service);
+    console.log(`service listening after ${((performance.now() - t0) / 1000).toFixed(1)} s (migrations included)`);
+    const teamId = await createBoundTeam(service.port, adminToken);
+    const s = await drive(
+      service,
+      (n) => cb.requests[WARMUP + n],
+      (n) => (n < WARMUP ? cb.requests[n] : undefined),
+    );
+
+    // Stored before the 200 by design, so counted straight away.
+    const acked = new Set<string>();
+    for (const n of s.warm.okSeq) acked.add(cb.msgIds[n] ?? "");
+    for (const n of s.measured.okSeq) acked.add(cb.msgIds[WARMUP + n] ?? "");
+    const inbox = await checkInbox(dbUrl.toString(), teamId, acked);
+
+    const sStop = await stopTimed(service);
+    running.pop();
+    const serviceRun: TargetRun = { name: "service (Node + PostgreSQL)", summary: summarize(s.measured), ...s, ...sStop };
+    if (s.measured.sent >= MEASURED_MAX) console.log(`note: the service used all ${int(MEASURED_MAX)} prepared callbacks before ${DURATION_MS / 1000} s`);
+
+    // Backends flush their statistics when they exit, which they did with the service.
+    await sleep(500);
+    const stats = await dbStats(admin, dbName);
+
+    // Report.
+    const runs = [baselineRun, serviceRun];
+    console.log("");
+    console.log(
+      table(
+        ["target", "requests", "req/s", "p50 ms", "p99 ms", "max ms", "failures"],
+        runs.map((r) => [r.name, int(r.summary.requests), int(r.summary.rps), ms(r.summary.p50), ms(r.summary.p99), ms(r.summary.max), int(r.summary.failures)]),
+        [false, true, true, true, true, true, true],
+      ),
+    );
+    const ratio = serviceRun.summary.rps / baselineRun.summary.rps;
+    const lossless = inbox.missing === 0 && inbox.duplicates === 0;
+    console.log("");
+    console.log(`Throughput ratio service/baseline: ${ratio.toFixed(3)}`);
+    console.log(
+      `Lossless: ${lossless ? "yes" : "NO"}: ${int(inbox.acknowledged)} callbacks acknowledged with 200 (warm-up included), ${int(inbox.rows)} rows in callback_inbox, ` +
+        `${int(inbox.missing)} missing, ${int(inbox.duplicates)} duplicates, ${int(inbox.unacknowledged)} stored without a 200`,
+    );
+    console.log(
+      `Goals: ratio ≥ ${GOAL_RATIO}: ${ratio >= GOAL_RATIO ? "met" : "NOT met"}; nothing lost: ${lossless ? "met" : "NOT met"}; ` +
+        `p99 ≤ ${GOAL_P99_MS} ms: ${serviceRun.summary.p99 <= GOAL_P99_MS ? "met" : "NOT met"} (${ms(serviceRun.summary.p99)} ms)`,
+    );
+    console.log("");
+    console.log("CPU during the measured runs (2 cores = 2 CPU-seconds per wall second):");
+    for (const r of runs) console.log(`  ${cpuLine(r)}`);
+    if (stats) {
+      console.log(
+        `PostgreSQL, whole service lifetime: ${int(stats.xact)} transactions (${(stats.xact / Math.max(1, inbox.rows)).toFixed(2)} per stored callback), ` +
+          `${int(stats.inserted)} rows inserted, ${int(stats.updated)} updated`,
+      );
+    }
+    console.log(`Shutdown: baseline exit ${bStop.exit.code ?? bStop.exit.signal} in ${bStop.stopSeconds.toFixed(1)} s; service exit ${sStop.exit.code ?? sStop.exit.signal} in ${sStop.stopSeconds.toFixed(1)} s (drains deferred inbox processing)`);
+    console.log(`Machine: ${machine([`PostgreSQL ${version?.server_version ?? "?"}`])}`);
+    if (profDir) console.log(`CPU profiles (.cpuprofile) in ${profDir}`);
+
+    const failures: string[] = [];
+    for (const r of runs) {
+      const failed = r.warm.failures + r.measured.failures;
+      if (failed > 0) failures.push(`${r.name}: ${failed} failed requests, e.g. ${[...r.warm.failureSamples, ...r.measured.failureSamples].slice(0, 3).join("; ")}`);
+      if (r.exit.code !== 0) failures.push(`${r.name}: exited with ${r.exit.code ?? r.exit.signal} instead of 0`);
+    }
+    if (!lossless) failures.push(`${int(inbox.missing)} acknowledged callbacks missing from callback_inbox, ${int(inbox.duplicates)} duplicates`);
+    if (failures.length > 0) {
+      ok = false;
+      console.log("");
+      for (const f of failures) console.log(`FAILED ${f}`);
+      console.log(`Server logs kept in ${logDir}`);
+    }
+  } catch (err) {
+    ok = false;
+    console.error(err);
+    console.error(`Server logs kept in ${logDir}`);
+  } finally {
+    for (const child of running) await child.stop();
+    await admin.unsafe(`drop database if exists ${dbName} with (force)`);
+    await admin.end();
+    if (ok) rmSync(logDir, { recursive: true, force: true });
+  }
+  return ok;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = (await run()) ? 0 : 1;

@@ -1,0 +1,103 @@
+import type { Db } from "../db/types";
+import type { Clock } from "../deps";
+import type { Logger } from "../logger";
+import type { SecretBox } from "../security/secret-box";
+import { WecomApiError, WecomRetryableError } from "./api-error";
+import { classifyErrcode } from "./errcodes";
+import { acquire, type Budget } from "./limiter";
+import { tokenManager } from "./token-manager";
+import { sendOnce, type WecomRequest } from "./transport";
+import { wecomApi, type WecomApi } from "./api";
+
+export interface WecomCredentials {
+  corpId: string;
+  agentId: string;
+  secret: string;
+}
+
+/** The service's door to WeCom; tests and the demo point it at the emulator. */
+export interface WecomClient {
+  for(creds: WecomCredentials): WecomApi;
+}
+
+export interface WecomClientOptions {
+  db: Db;
+  secrets: SecretBox;
+  clock: Clock;
+  logger: Logger;
+  apiBase: string;
+  fetch?: typeof fetch;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  timeoutMs?: number;
+  /** Attempts for transient failures (busy, rate limit, 5xx, timeouts) before giving up. */
+  maxAttempts?: number;
+  budget?: Budget;
+}
+
+/** Half of WeCom's per-API, per-corp allowance (wecom-reference §3). */
+export const DEFAULT_BUDGET: Budget = { perMinute: 5_000, perHour: 75_000 };
+
+export type Caller = <T extends object = Record<string, unknown>>(api: string, req: Omit<WecomRequest, "path">) => Promise<T>;
+
+const errmsgOf = (json: Record<string, unknown>): string => (typeof json.errmsg === "string" ? json.errmsg : "");
+
+export function createWecomClient(o: WecomClientOptions): WecomClient {
+  const transport = { apiBase: o.apiBase, fetch: o.fetch ?? globalThis.fetch, timeoutMs: o.timeoutMs ?? 10_000 };
+  const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const random = o.random ?? Math.random;
+  const maxAttempts = o.maxAttempts ?? 5;
+  const budget = o.budget ?? DEFAULT_BUDGET;
+  const inFlight = new Map<string, Promise<string>>();
+
+  /** Exponential back-off with full jitter; 45009 waits for the next minute window (§3). */
+  const backoff = (attempt: number, errcode?: number) => {
+    if (errcode === 45009) return 60_000 - (o.clock.now().getTime() % 60_000) + 1_000;
+    return Math.round(Math.min(30_000, 500 * 2 ** (attempt - 1)) * (0.5 + random() / 2));
+  };
+
+  /** Sends with bounded retries for transient trouble; answers the JSON or throws a typed error. */
+  async function withRetries(api: string, req: WecomRequest): Promise<Record<string, unknown>> {
+    for (let attempt = 1; ; attempt++) {
+      const res = await sendOnce(transport, req);
+      const errcode = res.ok ? Number(res.json.errcode ?? 0) : undefined;
+      if (res.ok && errcode === 0) return res.json;
+      if (res.ok && classifyErrcode(errcode!) !== "transient") return res.json;
+      const reason = res.ok ? errmsgOf(res.json) : res.reason;
+      if (attempt >= maxAttempts) throw new WecomRetryableError(api, reason, errcode);
+      o.logger.warn("wecom call retrying", { api, attempt, reason, errcode });
+      await sleep(backoff(attempt, errcode));
+    }
+  }
+
+  const fetchToken = async (creds: WecomCredentials) => {
+    const json = await withRetries("gettoken", { method: "GET", path: "gettoken", query: { corpid: creds.corpId, corpsecret: creds.secret } });
+    const errcode = Number(json.errcode ?? 0);
+    if (errcode !== 0) throw new WecomApiError("gettoken", errcode, errmsgOf(json));
+    if (typeof json.access_token !== "string") throw new WecomRetryableError("gettoken", "no access_token in answer");
+    return { accessToken: json.access_token, expiresIn: Number(json.expires_in ?? 7200) };
+  };
+
+  return {
+    for(creds) {
+      const tokens = tokenManager({ db: o.db, secrets: o.secrets, clock: o.clock, fetchToken }, creds, inFlight);
+      const call: Caller = async <T extends object>(api: string, req: Omit<WecomRequest, "path">) => {
+        // A token error gets one refresh and one retry (§2); 40001 outside gettoken likewise, once.
+        for (let tokenRetry = 0; ; tokenRetry++) {
+          const token = await tokens.get();
+          await acquire({ db: o.db, clock: o.clock, sleep, budget }, creds.corpId, api);
+          const json = await withRetries(api, { ...req, path: api, query: { ...req.query, access_token: token } });
+          const errcode = Number(json.errcode ?? 0);
+          if (errcode === 0) return json as T;
+          if ((classifyErrcode(errcode) === "token" || errcode === 40001) && tokenRetry === 0) {
+            o.logger.info("wecom token rejected, refreshing", { api, errcode });
+            await tokens.invalidate(token);
+            continue;
+          }
+          throw new WecomApiError(api, errcode, errmsgOf(json));
+        }
+      };
+      return wecomApi(creds, call, () => tokens.get());
+    },
+  };
+}

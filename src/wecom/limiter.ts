@@ -1,0 +1,31 @@
+import { countCall } from "../db/queries/wecom-rate";
+import type { Db } from "../db/types";
+import type { Clock } from "../deps";
+
+export interface Budget {
+  perMinute: number;
+  perHour: number;
+}
+
+/**
+ * WeCom allows 10,000 calls/min and 150,000/hour per API per corp (wecom-reference §3); by default
+ * we spend half, counted in PostgreSQL so every instance shares one budget. Over budget, the call
+ * waits for the next window instead of earning a 45009.
+ */
+export async function acquire(o: { db: Db; clock: Clock; sleep: (ms: number) => Promise<void>; budget: Budget }, corpId: string, api: string): Promise<void> {
+  for (;;) {
+    const now = o.clock.now().getTime();
+    const minute = now - (now % 60_000);
+    const hour = now - (now % 3_600_000);
+    const [perMinute = 0, perHour = 0] = await countCall(o.db, {
+      corpId,
+      windows: [
+        { bucket: `${api}/min`, start: new Date(minute) },
+        { bucket: `${api}/hour`, start: new Date(hour) },
+      ],
+    });
+    if (perMinute <= o.budget.perMinute && perHour <= o.budget.perHour) return;
+    const until = perHour > o.budget.perHour ? hour + 3_600_000 : minute + 60_000;
+    await o.sleep(until - now);
+  }
+}
