@@ -8,6 +8,8 @@ export interface Config {
   wecomApiBase: string;
   wecomOauthBase: string;
   reconcileCron: string;
+  /** Calls per API per corp we allow ourselves: half of WeCom's 10,000/min and 150,000/hour (wecom-reference §3). */
+  wecomBudget: { perMinute: number; perHour: number };
   /** Largest callback body accepted, in bytes. */
   callbackMaxBytes: number;
   /** Allowed |now − timestamp| for callbacks, in seconds (our rule, wecom-reference §8.3). */
@@ -63,6 +65,13 @@ export function parseConfig(env: Env): Config {
     problems.push(`RECONCILE_CRON 不是有效的 cron 表达式 / is not a cron expression (got "${reconcileCron}")`);
   }
 
+  const positive = (name: string, fallback: number): number => {
+    const text = str(name, String(fallback));
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 1) problems.push(`${name} 必须是正整数 / must be a positive integer (got "${text}")`);
+    return n;
+  };
+
   const config: Config = {
     port,
     publicUrl: url("PUBLIC_URL", `http://localhost:${Number.isInteger(port) ? port : 3000}`),
@@ -73,6 +82,7 @@ export function parseConfig(env: Env): Config {
     wecomApiBase: url("WECOM_API_BASE", "https://qyapi.weixin.qq.com"),
     wecomOauthBase: url("WECOM_OAUTH_BASE", "https://open.weixin.qq.com"),
     reconcileCron,
+    wecomBudget: { perMinute: positive("WECOM_BUDGET_PER_MINUTE", 5000), perHour: positive("WECOM_BUDGET_PER_HOUR", 75000) },
     callbackMaxBytes: 64 * 1024,
     callbackMaxSkewSeconds: 300,
   };

@@ -3,6 +3,7 @@ import type { Config } from "./config";
 import type { Db } from "./db/types";
 import type { Logger } from "./logger";
 import type { SecretBox } from "./security/secret-box";
+import type { WecomClient } from "./wecom/client";
 
 export interface Clock {
   now(): Date;
@@ -21,6 +22,7 @@ export interface Deps {
   clock: Clock;
   logger: Logger;
   defer: Defer;
+  wecom: WecomClient;
   callbackHandlers: HandlerTable;
 }
 

@@ -9,6 +9,8 @@ export const ERROR_STATUS = {
   team_exists: 409,
   not_bound: 409,
   managed_by_wecom: 409,
+  wecom_rejected: 422,
+  wecom_unavailable: 503,
   payload_too_large: 413,
   bad_signature: 401,
   stale_timestamp: 401,
@@ -30,6 +32,8 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly fields?: FieldProblem[],
+    /** Extra machine-readable facts for the client, e.g. WeCom's errcode and the API called. */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
     this.name = "AppError";

@@ -8,6 +8,7 @@ import { schedule } from "../jobs/schedule";
 import { jsonLogger } from "../logger";
 import { createSecretBox } from "../security/secret-box";
 import { processInbox } from "../services/callbacks/process-inbox";
+import { createWecomClient } from "../wecom/client";
 import { deferQueue } from "./deferred";
 import { openDb } from "./open-db";
 
@@ -16,13 +17,16 @@ export async function startNode(env: Record<string, string | undefined>): Promis
   const logger = jsonLogger((line) => process.stdout.write(`${line}\n`));
   const opened = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const { defer, drain } = deferQueue(logger);
+  const secrets = createSecretBox(config.appSecret);
+  const wecom = createWecomClient({ db: opened.db, secrets, clock: systemClock, logger, apiBase: config.wecomApiBase, budget: config.wecomBudget });
   const deps: Deps = {
     config,
     db: opened.db,
-    secrets: createSecretBox(config.appSecret),
+    secrets,
     clock: systemClock,
     logger,
     defer,
+    wecom,
     callbackHandlers: defaultCallbackHandlers,
   };
   const app = createApp();

@@ -6,7 +6,7 @@ import { AppError } from "../errors";
 /** The HTTP JSON mapper (rule 6): `{"error":{"code","message","fields?"}}` with the code's status. */
 export function jsonError(err: unknown, c: Context<AppEnv>): Response {
   if (err instanceof AppError) {
-    const body = { error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) } };
+    const body = { error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}), ...err.details } };
     return c.json(body, err.status as ContentfulStatusCode);
   }
   c.env.deps.logger.error("unhandled error", { path: c.req.path, error: err });

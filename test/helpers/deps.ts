@@ -3,7 +3,9 @@ import { parseConfig, type Config } from "../../src/config";
 import type { Clock, Deps } from "../../src/deps";
 import type { Db } from "../../src/db/types";
 import type { Logger } from "../../src/logger";
+import { createEmulator, type Emulator } from "../../src/emulator";
 import { createSecretBox } from "../../src/security/secret-box";
+import { createWecomClient } from "../../src/wecom/client";
 
 export const TEST_ENV = {
   APP_SECRET: "test-app-secret-0123456789abcdefghijkl",
@@ -52,19 +54,35 @@ export function manualDefer() {
   };
 }
 
-export type TestDeps = Deps & { clock: FakeClock; logger: ReturnType<typeof memoryLogger>; deferred: ReturnType<typeof manualDefer> };
+export type TestDeps = Deps & {
+  clock: FakeClock;
+  logger: ReturnType<typeof memoryLogger>;
+  deferred: ReturnType<typeof manualDefer>;
+  /** The WeCom this deps talks to, in-process. */
+  emulator: Emulator;
+  /** Every back-off the WeCom client slept; the sleep only advances the fake clock. */
+  sleeps: number[];
+};
 
-export function testDeps(db: Db, opts: { handlers?: HandlerTable; env?: Record<string, string>; config?: Partial<Config> } = {}): TestDeps {
+/** The corp of test/helpers/api.ts BINDING (the official Python sample's CorpID). */
+export const TEST_CORP_ID = "ww1436e0e65a779aee";
+
+export function testDeps(
+  db: Db,
+  opts: { handlers?: HandlerTable; env?: Record<string, string>; config?: Partial<Config>; emulator?: Emulator; clock?: FakeClock } = {},
+): TestDeps {
   const config = { ...parseConfig({ ...TEST_ENV, ...opts.env }), ...opts.config };
   const deferred = manualDefer();
-  return {
-    config,
-    db,
-    secrets: createSecretBox(config.appSecret),
-    clock: new FakeClock(),
-    logger: memoryLogger(),
-    defer: deferred.defer,
-    deferred,
-    callbackHandlers: opts.handlers ?? defaultCallbackHandlers,
+  const clock = opts.clock ?? new FakeClock();
+  const logger = memoryLogger();
+  const secrets = createSecretBox(config.appSecret);
+  const emulator = opts.emulator ?? createEmulator({ clock, corpId: TEST_CORP_ID, org: { generate: { departments: 8, users: 40, seed: 1 } } });
+  const sleeps: number[] = [];
+  const sleep = (ms: number) => {
+    sleeps.push(ms);
+    clock.advance(ms);
+    return Promise.resolve();
   };
+  const wecom = createWecomClient({ db, secrets, clock, logger, apiBase: config.wecomApiBase, fetch: emulator.fetch, sleep, budget: config.wecomBudget });
+  return { config, db, secrets, clock, logger, defer: deferred.defer, deferred, wecom, emulator, sleeps, callbackHandlers: opts.handlers ?? defaultCallbackHandlers };
 }

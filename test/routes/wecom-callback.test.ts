@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { HandlerTable } from "../../src/callbacks/handler-table";
 import { callbackInbox } from "../../src/db/schema";
-import { apiClient, BINDING, boundTeam } from "../helpers/api";
+import { apiClient, BINDING, boundTeam, fixtureBinding } from "../helpers/api";
 import { inboxRows, postCallback, textXml } from "../helpers/callbacks";
 import { testDeps, type TestDeps } from "../helpers/deps";
 import { openTestDb } from "../helpers/test-db";
@@ -45,7 +45,7 @@ describe("GET /wecom/:slug/callback (URL verification)", () => {
   });
 
   it("answers the PHP sample's percent-encoded echostr for a team bound with its keys", async () => {
-    await boundTeam(deps, "php-sample", { corpId: "wx5823bf96d3bd56c7", token: "QDG6eK", encodingAesKey: "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C" });
+    await fixtureBinding(deps, "php-sample", { corpId: "wx5823bf96d3bd56c7", token: "QDG6eK", encodingAesKey: "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C" });
     deps.clock.set(1409659589_000);
     const res = await api.request(
       "/wecom/php-sample/callback?msg_signature=5c45ff5e21c57e6ad56bac8758b79b1d9ac89fd3&timestamp=1409659589&nonce=263014780" +

@@ -23,7 +23,7 @@ export async function saveToken(
   db: Db,
   p: Key & { secretFingerprint: string; accessToken: string | null; expiresAt: Date | null; fetchedAt: Date | null; failedErrcode: number | null; failedErrmsg: string | null; failedUntil: Date | null },
 ): Promise<void> {
-  const { corpId, agentId, ...rest } = p;
+  const { corpId: _corpId, agentId: _agentId, ...rest } = p;
   await db
     .insert(wecomTokens)
     .values(p)

@@ -3,6 +3,8 @@ import { findTeamBySlug } from "../../db/queries/teams";
 import type { Deps } from "../../deps";
 import { teamNotFound } from "../../errors";
 import { isValidEncodingAesKey } from "../../wecom/crypto";
+import type { WecomAgent } from "../../wecom/types";
+import { wecomToAppError } from "../wecom-errors";
 import type { Actor } from "../actor";
 import { Validator } from "../validate";
 import { bindingView, sealContext, type BindingView } from "./binding-view";
@@ -12,11 +14,22 @@ const USER_ID = /^[A-Za-z0-9][A-Za-z0-9_\-@.]{0,63}$/;
 const isUserId = (v: unknown): v is string => typeof v === "string" && USER_ID.test(v);
 const isDepartmentId = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && v >= 1 && v < 2 ** 32;
 
+export interface Visibility {
+  departmentIds: number[];
+  userIds: string[];
+  tagIds: number[];
+  /** The root department (1) is in range: the whole corp can be imported. */
+  wholeCorp: boolean;
+}
+
+export type BindResult = BindingView & { visibility: Visibility; warnings: { code: string; message: string }[] };
+
 /**
- * Stores a team's self-built app credentials, sealed (design §1.1). The live gettoken/agent/get
- * check joins with the WeCom client.
+ * Checks the self-built app's credentials live (gettoken + agent/get) and only then stores them,
+ * sealed (design §1.1, wecom-reference §5 steps 1–2). A failure stores nothing and answers 422
+ * with WeCom's errcode and what to do.
  */
-export async function bindWecom(deps: Deps, _actor: Actor, slug: string, input: unknown): Promise<BindingView> {
+export async function bindWecom(deps: Deps, _actor: Actor, slug: string, input: unknown): Promise<BindResult> {
   const v = new Validator(input);
   const corpId = v.string("corpId", { pattern: /^[A-Za-z0-9]{1,64}$/, message: "CorpID 为字母和数字，见“我的企业” / letters and digits, see My Company" });
   const rawAgentId = (input as Record<string, unknown>).agentId;
@@ -40,6 +53,8 @@ export async function bindWecom(deps: Deps, _actor: Actor, slug: string, input: 
 
   const team = await findTeamBySlug(deps.db, { slug });
   if (!team) throw teamNotFound(slug);
+  const agent = await checkLive(deps, { corpId, agentId: agentId as string, secret });
+
   const seal = (value: string, field: "secret" | "token" | "aes_key") => deps.secrets.seal(value, sealContext(team.id, field));
   const row = await upsertBinding(deps.db, {
     teamId: team.id,
@@ -53,5 +68,43 @@ export async function bindWecom(deps: Deps, _actor: Actor, slug: string, input: 
     now: deps.clock.now(),
   });
   deps.logger.info("wecom bound", { slug, corpId, agentId, version: row.version });
-  return bindingView(deps.config, deps.secrets, team, row);
+  return { ...bindingView(deps.config, deps.secrets, team, row), ...describeRange(deps, agent) };
+}
+
+async function checkLive(deps: Deps, creds: { corpId: string; agentId: string; secret: string }): Promise<WecomAgent> {
+  try {
+    const api = deps.wecom.for(creds);
+    await api.getToken();
+    return await api.getAgent();
+  } catch (err) {
+    throw wecomToAppError(err);
+  }
+}
+
+function describeRange(deps: Deps, agent: WecomAgent): Pick<BindResult, "visibility" | "warnings"> {
+  const warnings: BindResult["warnings"] = [];
+  const wholeCorp = agent.allowPartyIds.includes(1);
+  if (agent.closed) {
+    warnings.push({ code: "app_disabled", message: "应用已被禁用，请在管理后台启用 / The app is disabled — enable it in the admin console" });
+  }
+  if (!wholeCorp) {
+    warnings.push({
+      code: "partial_visibility",
+      message: "应用可见范围不含根部门，只能导入范围内的成员 / The app's visibility range lacks the root department: only members in range can be imported",
+    });
+  }
+  if (agent.allowTagIds.length > 0) {
+    warnings.push({ code: "tag_visibility", message: "按标签设置的可见范围暂不导入 / Members visible only through tags are not imported" });
+  }
+  const host = new URL(deps.config.publicUrl).host;
+  if (agent.redirectDomain && agent.redirectDomain !== host) {
+    warnings.push({
+      code: "trusted_domain_mismatch",
+      message: `请把 ${host} 设为应用的可信域名（当前 ${agent.redirectDomain}）/ Set ${host} as the app's trusted domain (now ${agent.redirectDomain})`,
+    });
+  }
+  return {
+    visibility: { departmentIds: agent.allowPartyIds, userIds: agent.allowUserIds, tagIds: agent.allowTagIds, wholeCorp },
+    warnings,
+  };
 }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { wecomBindings } from "../../../src/db/schema";
 import { apiClient, BINDING, OPERATOR } from "../../helpers/api";
 import { testDeps, type TestDeps } from "../../helpers/deps";
+import { control, wecomCalls } from "../../helpers/emulator";
 import { openTestDb } from "../../helpers/test-db";
 
 let opened: Awaited<ReturnType<typeof openTestDb>>;
@@ -78,7 +79,7 @@ describe("PUT/GET /api/teams/:slug/wecom", () => {
       adminUserIds: ["ZhangSan"],
       scopeDepartmentIds: [2, 3],
     });
-    expect(body.secret).toMatch(/^s3\*{4}no$/);
+    expect(body.secret).toMatch(/^em\*{4}00$/);
 
     const got = await api.json("GET", "/api/teams/bind/wecom");
     const gotText = await got.text();
@@ -103,10 +104,11 @@ describe("PUT/GET /api/teams/:slug/wecom", () => {
 
   it("re-binding replaces the credentials and bumps the version", async () => {
     const before = (await opened.db.select().from(wecomBindings).where(eq(wecomBindings.corpId, BINDING.corpId)))[0]!;
-    const res = await api.json("PUT", "/api/teams/bind/wecom", { ...BINDING, agentId: "1000003" });
+    const res = await api.json("PUT", "/api/teams/bind/wecom", { ...BINDING, adminUserIds: ["lisi"], scopeDepartmentIds: [3] });
     expect(res.status).toBe(200);
     const after = (await opened.db.select().from(wecomBindings).where(eq(wecomBindings.teamId, before.teamId)))[0]!;
-    expect(after.agentId).toBe("1000003");
+    expect(after).toMatchObject({ adminUserIds: ["lisi"], scopeDepartmentIds: [3] });
+    expect(after.secretSealed).not.toBe(before.secretSealed);
     expect(after.version).toBe(before.version + 1);
   });
 
@@ -147,6 +149,75 @@ describe("PUT/GET /api/teams/:slug/wecom", () => {
     expect(await missing.json()).toMatchObject({ error: { code: "team_not_found" } });
     const anonymous = await api.json("GET", "/api/teams/bind/wecom", undefined, {});
     expect(anonymous.status).toBe(401);
+  });
+});
+
+describe("PUT /api/teams/:slug/wecom checks the credentials live", () => {
+  beforeAll(async () => {
+    await api.json("POST", "/api/teams", { slug: "live", name: "Live" });
+  });
+
+  it("answers the app's visibility range", async () => {
+    const res = await api.json("PUT", "/api/teams/live/wecom", BINDING);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ visibility: { departmentIds: [1], userIds: [], tagIds: [], wholeCorp: true } });
+  });
+
+  it("warns when the range lacks the root department", async () => {
+    await control(deps, "PUT", `/_emulator/apps/${BINDING.agentId}`, { allowPartys: [2] });
+    const res = await api.json("PUT", "/api/teams/live/wecom", BINDING);
+    await control(deps, "PUT", `/_emulator/apps/${BINDING.agentId}`, { allowPartys: [1] });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { visibility: { wholeCorp: boolean }; warnings: { code: string }[] };
+    expect(body.visibility.wholeCorp).toBe(false);
+    expect(body.warnings.map((w) => w.code)).toContain("partial_visibility");
+  });
+
+  it.each([
+    ["a wrong secret", { secret: "wrong-secret-00000000000000000000000000000" }, 40001, "gettoken"],
+    ["a wrong CorpID", { corpId: "wwnotmycorp00000" }, 40013, "gettoken"],
+    ["an AgentId of another app", { agentId: 1000099 }, 301002, "agent/get"],
+  ])("refuses %s with 422 naming the errcode, and stores nothing", async (_name, change, errcode, wecomApi) => {
+    await api.json("POST", "/api/teams", { slug: `rejected-${errcode}`, name: "x" });
+    const res = await api.json("PUT", `/api/teams/rejected-${errcode}/wecom`, { ...BINDING, ...change });
+    expect(res.status).toBe(422);
+    const body = (await res.json()) as { error: { code: string; errcode: number; api: string; hint: { zh: string; en: string } } };
+    expect(body.error).toMatchObject({ code: "wecom_rejected", errcode, api: wecomApi });
+    expect(body.error.hint.zh.length).toBeGreaterThan(0);
+    expect(body.error.hint.en.length).toBeGreaterThan(0);
+    expect(await (await api.json("GET", `/api/teams/rejected-${errcode}/wecom`)).json()).toMatchObject({ bound: false });
+  });
+
+  it("does not call gettoken again for a secret WeCom just refused", async () => {
+    const before = (await wecomCalls(deps)).gettoken ?? 0;
+    const bad = { ...BINDING, secret: "another-wrong-secret-000000000000000000000" };
+    expect((await api.json("PUT", "/api/teams/live/wecom", bad)).status).toBe(422);
+    expect((await api.json("PUT", "/api/teams/live/wecom", bad)).status).toBe(422);
+    expect((await wecomCalls(deps)).gettoken).toBe(before + 1);
+  });
+
+  it("tells the admin which IP to trust on 60020", async () => {
+    await control(deps, "POST", "/_emulator/faults", {
+      api: "*",
+      errcode: 60020,
+      errmsg: "not allow to access from your ip, hint: [1], from ip: 198.51.100.20, more info at https://open.work.weixin.qq.com/devtool/query?e=60020",
+      times: 1,
+    });
+    const res = await api.json("PUT", "/api/teams/live/wecom", { ...BINDING, secret: "fresh-secret-for-ip-check-0000000000000000" });
+    expect(res.status).toBe(422);
+    const body = (await res.json()) as { error: { errcode: number; ip: string; message: string } };
+    expect(body.error).toMatchObject({ errcode: 60020, ip: "198.51.100.20" });
+    expect(body.error.message).toContain("198.51.100.20");
+  });
+
+  it("answers 503 when WeCom keeps failing, and stores nothing", async () => {
+    await api.json("POST", "/api/teams", { slug: "unavailable", name: "x" });
+    await control(deps, "POST", "/_emulator/faults", { api: "gettoken", http: 502, times: 20 });
+    const res = await api.json("PUT", "/api/teams/unavailable/wecom", { ...BINDING, secret: "yet-another-secret-0000000000000000000000" });
+    await control(deps, "DELETE", "/_emulator/faults");
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ error: { code: "wecom_unavailable", api: "gettoken" } });
+    expect(await (await api.json("GET", "/api/teams/unavailable/wecom")).json()).toMatchObject({ bound: false });
   });
 });
 

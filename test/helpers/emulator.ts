@@ -1,0 +1,28 @@
+import type { WecomApi } from "../../src/wecom/api";
+import type { TestDeps } from "./deps";
+
+/** Drives the emulator's JSON control API; fails the test on a non-2xx answer. */
+export async function control(deps: TestDeps, method: string, path: string, body?: unknown): Promise<unknown> {
+  const res = await deps.emulator.fetch(`http://emulator.test${path}`, {
+    method,
+    headers: body === undefined ? {} : { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (res.status >= 300) throw new Error(`emulator ${method} ${path} → ${res.status} ${text}`);
+  return text ? (JSON.parse(text) as unknown) : undefined;
+}
+
+/** Calls the service made to each WeCom API so far. */
+export async function wecomCalls(deps: TestDeps): Promise<Record<string, number>> {
+  return ((await control(deps, "GET", "/_emulator/calls")) as { counts: Record<string, number> }).counts;
+}
+
+/** Some member visible to the app, found the way the service would find one. */
+export async function anyUserId(api: WecomApi): Promise<string> {
+  for (const d of await api.listDepartments()) {
+    const [first] = await api.listSimpleUsers(d.id);
+    if (first) return first.userid;
+  }
+  throw new Error("the emulator's org has no visible member");
+}
