@@ -126,6 +126,30 @@ describe("transient trouble", () => {
   });
 });
 
+describe("timeouts and real sockets", () => {
+  const client = (extra: Partial<Parameters<typeof createWecomClient>[0]>) =>
+    createWecomClient({ db: opened.db, secrets: deps.secrets, clock: deps.clock, logger: deps.logger, apiBase: "https://wecom.test", fetch: deps.emulator.fetch, sleep: () => Promise.resolve(), ...extra });
+
+  it("retries a call that times out", async () => {
+    await control(deps, "POST", "/_emulator/faults", { api: "department/get", delayMs: 500, times: 1 });
+    const department = await client({ timeoutMs: 50 }).for(creds).getDepartment(1);
+    expect(department).toMatchObject({ id: 1, parentid: 0 });
+    expect((await wecomCalls(deps))["department/get"]).toBe(2);
+  });
+
+  it("works over HTTP against the emulator listening on a port, resets included", async () => {
+    const server = await deps.emulator.listen(0);
+    try {
+      await control(deps, "POST", "/_emulator/faults", { api: "department/list", reset: true, times: 1 });
+      const api = client({ apiBase: server.url, fetch: globalThis.fetch }).for(creds);
+      expect(await api.listDepartments()).toHaveLength(20);
+      expect((await wecomCalls(deps))["department/list"]).toBe(2);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe("budget", () => {
   it("keeps an API under its per-minute budget by waiting for the next window, shared by clients", async () => {
     deps.clock.set(Date.UTC(2026, 10, 25, 12, 0, 0));
