@@ -9,13 +9,15 @@ import type { AppInput } from "./apps";
 import { buildApp } from "./app";
 import { RESET_HEADER } from "./gate";
 import type { EmuEnv } from "./hono-env";
+import type { Org } from "./org/org";
 import { EmulatorState } from "./state";
 import type { CallbackTarget, Clock, ContactSyncConfig, OrgSpec } from "./types";
 
 export interface EmulatorOptions {
   clock?: Clock;
   corpId?: string;
-  org?: OrgSpec;
+  /** A spec, or a prebuilt Org (e.g. one generateOrg result shared by benchmarks). */
+  org?: OrgSpec | Org;
   /** Pushes callbacks to the service; default: the global fetch at call time. */
   fetchCallback?: typeof fetch;
   apps?: AppInput[];
@@ -30,7 +32,8 @@ export interface Emulator {
   state: EmulatorState;
   /** In-process: routes the request to app.fetch, no port. Relative URLs are allowed. */
   fetch: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
-  listen(port?: number): Promise<{ url: string; close(): Promise<void> }>;
+  /** Serves over HTTP on 127.0.0.1 (or `hostname`); port 0 or omitted = any free port. */
+  listen(port?: number, hostname?: string): Promise<{ url: string; close(): Promise<void> }>;
 }
 
 const IN_PROCESS_BASE = "http://wecom-emulator.local";
@@ -67,7 +70,7 @@ export function createEmulator(opts: EmulatorOptions = {}): Emulator {
     return res;
   };
 
-  const listen = async (port = 0): Promise<{ url: string; close(): Promise<void> }> => {
+  const listen = async (port = 0, hostname = "127.0.0.1"): Promise<{ url: string; close(): Promise<void> }> => {
     const server = serve({
       fetch: async (req: Request, env: HttpBindings | Http2Bindings) => {
         const res = await app.fetch(req, env);
@@ -75,7 +78,7 @@ export function createEmulator(opts: EmulatorOptions = {}): Emulator {
         return res;
       },
       port,
-      hostname: "127.0.0.1",
+      hostname,
     }) as Server;
     await new Promise<void>((resolve, reject) => {
       if (server.listening) resolve();
@@ -87,7 +90,7 @@ export function createEmulator(opts: EmulatorOptions = {}): Emulator {
     const address = server.address();
     const actual = typeof address === "object" && address ? address.port : port;
     return {
-      url: `http://127.0.0.1:${actual}`,
+      url: `http://${hostname === "0.0.0.0" || hostname === "::" ? "127.0.0.1" : hostname}:${actual}`,
       close: () =>
         new Promise<void>((resolve, reject) => {
           server.close((err) => (err ? reject(err) : resolve()));

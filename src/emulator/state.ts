@@ -129,17 +129,20 @@ export class EmulatorState {
   }
 
   reset(input: ResetInput = {}): void {
+    // Validate everything first so a bad reset leaves the old state intact.
+    if (input.apps !== undefined && !Array.isArray(input.apps)) throw new ConfigError("apps must be a list");
     const apps = (input.apps ?? defaultApps()).map((a) => normalizeApp(a));
     if (apps.length === 0) throw new ConfigError("at least one app is required");
     if (new Set(apps.map((a) => a.agentId)).size !== apps.length) throw new ConfigError("agentIds must be unique");
     const ttl = input.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
     if (!Number.isInteger(ttl) || ttl < 1) throw new ConfigError("tokenTtlSeconds must be a positive integer");
     const org = input.org instanceof Org ? input.org : buildOrg(input.org ?? { generate: DEFAULT_ORG });
+    const contactSync = input.contactSync === null ? undefined : input.contactSync ? normalizeContactSync(input.contactSync) : defaultContactSync();
 
     this.corpId = input.corpId ?? DEFAULT_CORP_ID;
     this.org = org;
     this.apps = new Map(apps.map((a) => [a.agentId, a]));
-    this.contactSync = input.contactSync === null ? undefined : input.contactSync ? normalizeContactSync(input.contactSync) : defaultContactSync();
+    this.contactSync = contactSync;
     this.tokenTtlSeconds = ttl;
     this.calls.clear();
     this.faults.clear();

@@ -12,7 +12,7 @@ export interface Department {
   name_en?: string;
   parentid: number;
   order: number;
-  department_leader: string[];
+  department_leader: readonly string[];
 }
 
 /** Member status, reference §4.7: 1 active, 2 disabled, 4 not activated, 5 left. */

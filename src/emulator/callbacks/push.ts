@@ -61,3 +61,29 @@ async function deliver(state: EmulatorState, target: CallbackTarget, xml: string
     return { error: e instanceof Error ? e.message : String(e) };
   }
 }
+
+/**
+ * What WeCom does when an admin saves the callback settings (reference §8.2): a signed GET
+ * with an encrypted echostr; the target must answer the decrypted plaintext verbatim.
+ */
+export async function verifyCallbackUrl(state: EmulatorState): Promise<{ ok: boolean; status?: number; body?: string; expected: string; error?: string }> {
+  const target = state.callbackTarget;
+  const expected = String(randomInt(100_000_000, 1_000_000_000)) + String(randomInt(100_000_000, 1_000_000_000));
+  if (!target) return { ok: false, expected, error: "no callback target" };
+  try {
+    const echostr = encryptMessage(target.encodingAesKey, expected, state.corpId);
+    const timestamp = String(Math.floor(state.nowMs() / 1000));
+    const nonce = String(randomInt(100_000_000, 1_000_000_000));
+    const url = new URL(target.url);
+    url.searchParams.set("msg_signature", computeSignature(target.token, timestamp, nonce, echostr));
+    url.searchParams.set("timestamp", timestamp);
+    url.searchParams.set("nonce", nonce);
+    // URLSearchParams percent-encodes echostr's + / = as WeCom does (%2B %2F %3D).
+    url.searchParams.set("echostr", echostr);
+    const res = await state.fetchCallback(url.toString(), { method: "GET", signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS) });
+    const body = await res.text();
+    return { ok: res.status === 200 && body === expected, status: res.status, body: body.slice(0, 2000), expected };
+  } catch (e) {
+    return { ok: false, expected, error: e instanceof Error ? e.message : String(e) };
+  }
+}

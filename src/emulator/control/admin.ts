@@ -3,6 +3,7 @@
 import type { Hono } from "hono";
 import { isValidEncodingAesKey } from "../../wecom/crypto";
 import { normalizeApp, type AppInput } from "../apps";
+import { verifyCallbackUrl } from "../callbacks/push";
 import type { EmuEnv } from "../hono-env";
 import { MutationError } from "../org/mutations";
 import type { EmulatorState, ResetInput } from "../state";
@@ -77,6 +78,7 @@ export function adminRoutes(app: Hono<EmuEnv>, state: EmulatorState): void {
     state.callbackTarget = callbackTarget(await readJson(c));
     return c.json({ callback: state.callbackTarget });
   });
+  app.post("/_emulator/callback/verify", async (c) => c.json(await verifyCallbackUrl(state)));
   app.delete("/_emulator/callback", (c) => {
     state.callbackTarget = undefined;
     return c.json({ callback: null });

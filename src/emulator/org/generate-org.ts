@@ -64,8 +64,9 @@ function uniqueName(used: Map<number, Set<string>>, parent: number, base: string
   return name;
 }
 
-const ZEROS: readonly (readonly number[])[] = [[], [0], [0, 0], [0, 0, 0]];
-const NO_LEADER: readonly string[] = [];
+// Shared by many members, so frozen: a stray in-place edit would change them all.
+const ZEROS: readonly (readonly number[])[] = [[], [0], [0, 0], [0, 0, 0]].map((a) => Object.freeze(a));
+const NO_LEADER: readonly string[] = Object.freeze([]);
 
 function generateUsers(org: Org, nd: number, nu: number, rng: Rng): void {
   const firstDept = nd > 1 ? 2 : ROOT_DEPARTMENT;
@@ -123,7 +124,7 @@ function assignLeaders(org: Org): void {
     const first = org.membersOf(d.id).next();
     if (first.done) continue;
     leaderOf.set(d.id, first.value.userid);
-    const list = [first.value.userid];
+    const list = Object.freeze([first.value.userid]);
     leaderList.set(d.id, list);
     d.department_leader = list;
   }
