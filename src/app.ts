@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "./deps";
+import { directoryRoutes, managedRoutes } from "./routes/api/directory";
 import { teamRoutes } from "./routes/api/teams";
 import { healthRoutes } from "./routes/health";
 import { jsonError } from "./routes/json-errors";
@@ -10,6 +11,8 @@ export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.route("/", healthRoutes);
   app.route("/", teamRoutes);
+  app.route("/", directoryRoutes);
+  app.route("/", managedRoutes);
   app.route("/", wecomCallbackRoutes);
   app.notFound((c) => c.json({ error: { code: "not_found", message: "未找到 / Not found" } }, 404));
   app.onError(jsonError);

@@ -7,6 +7,7 @@ export const ERROR_STATUS = {
   not_found: 404,
   team_not_found: 404,
   team_exists: 409,
+  conflict: 409,
   not_bound: 409,
   managed_by_wecom: 409,
   wecom_rejected: 422,

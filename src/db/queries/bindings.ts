@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { wecomBindings } from "../schema";
 import type { Db } from "../types";
 import type { BindingRow } from "./teams";
@@ -29,4 +29,9 @@ export async function upsertBinding(db: Db, p: BindingValues & { now: Date }): P
   const row = rows[0];
   if (!row) throw new Error("upsert returned no row");
   return row;
+}
+
+export async function findBindingByTeamId(db: Db, p: { teamId: number }): Promise<BindingRow | null> {
+  const rows = await db.select().from(wecomBindings).where(eq(wecomBindings.teamId, p.teamId)).limit(1);
+  return rows[0] ?? null;
 }

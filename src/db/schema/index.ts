@@ -1,3 +1,5 @@
 export * from "./teams";
 export * from "./callback-inbox";
 export * from "./wecom-runtime";
+export * from "./directory";
+export * from "./sync";

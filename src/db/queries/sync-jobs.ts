@@ -1,0 +1,87 @@
+import { and, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { syncJobs, type Initiator, type JobCounts, type JobState } from "../schema";
+import type { Db } from "../types";
+
+export type JobRow = typeof syncJobs.$inferSelect;
+
+export const emptyCounts = (): JobCounts => ({
+  departments: { created: 0, updated: 0, moved: 0, deleted: 0 },
+  members: { created: 0, updated: 0, moved: 0, deprovisioned: 0 },
+});
+
+const OPEN: JobState[] = ["queued", "running", "needs_confirmation"];
+
+/** Starts a job, or returns the team's open one: the partial unique index admits one (rule 4). */
+export async function createOrGetOpenJob(db: Db, p: { teamId: number; initiator: Initiator; now: Date }): Promise<{ job: JobRow; created: boolean }> {
+  const inserted = await db
+    .insert(syncJobs)
+    .values({ teamId: p.teamId, state: "queued", phase: "queued", counts: emptyCounts(), initiator: p.initiator, createdAt: p.now, updatedAt: p.now })
+    .onConflictDoNothing()
+    .returning();
+  if (inserted[0]) return { job: inserted[0], created: true };
+  const open = await db
+    .select()
+    .from(syncJobs)
+    .where(and(eq(syncJobs.teamId, p.teamId), inArray(syncJobs.state, OPEN)))
+    .limit(1);
+  if (!open[0]) throw new Error("no open job after conflict");
+  return { job: open[0], created: false };
+}
+
+export async function findJob(db: Db, p: { teamId: number; jobId: number }): Promise<JobRow | null> {
+  const rows = await db.select().from(syncJobs).where(and(eq(syncJobs.id, p.jobId), eq(syncJobs.teamId, p.teamId))).limit(1);
+  return rows[0] ?? null;
+}
+
+export async function latestJobs(db: Db, p: { teamId: number; limit: number }): Promise<JobRow[]> {
+  return db.select().from(syncJobs).where(eq(syncJobs.teamId, p.teamId)).orderBy(desc(syncJobs.id)).limit(p.limit);
+}
+
+/** Takes the job's lease if nobody holds it (or its holder died): one runner per job. */
+export async function claimJob(db: Db, p: { jobId: number; now: Date; leaseUntil: Date }): Promise<JobRow | null> {
+  const rows = await db
+    .update(syncJobs)
+    .set({ leaseUntil: p.leaseUntil, state: sql`case when ${syncJobs.state} = 'queued' then 'running' else ${syncJobs.state} end` })
+    .where(and(eq(syncJobs.id, p.jobId), inArray(syncJobs.state, ["queued", "running"]), or(isNull(syncJobs.leaseUntil), lt(syncJobs.leaseUntil, p.now))))
+    .returning();
+  return rows[0] ?? null;
+}
+
+export async function releaseJob(db: Db, p: { jobId: number }): Promise<void> {
+  await db.update(syncJobs).set({ leaseUntil: null }).where(eq(syncJobs.id, p.jobId));
+}
+
+export type JobUpdate = Partial<Pick<JobRow, "state" | "phase" | "done" | "total" | "cursor" | "counts" | "error" | "partial" | "leaseUntil" | "finishedAt">>;
+
+export async function updateJob(db: Db, p: { jobId: number; now: Date; set: JobUpdate }): Promise<JobRow> {
+  const rows = await db
+    .update(syncJobs)
+    .set({ ...p.set, updatedAt: p.now })
+    .where(eq(syncJobs.id, p.jobId))
+    .returning();
+  if (!rows[0]) throw new Error(`job ${p.jobId} vanished`);
+  return rows[0];
+}
+
+export async function requestCancel(db: Db, p: { jobId: number }): Promise<void> {
+  await db.update(syncJobs).set({ cancelRequested: true }).where(eq(syncJobs.id, p.jobId));
+}
+
+/** Jobs a scheduler should drive: queued, or running with a lapsed lease (its runner crashed). */
+export async function runnableJobs(db: Db, p: { now: Date }): Promise<JobRow[]> {
+  return db
+    .select()
+    .from(syncJobs)
+    .where(and(inArray(syncJobs.state, ["queued", "running"]), or(isNull(syncJobs.leaseUntil), lt(syncJobs.leaseUntil, p.now))))
+    .orderBy(syncJobs.id);
+}
+
+/** Moves a job out of `from` only if it is still there: two admins answering at once get one effect. */
+export async function transitionJob(db: Db, p: { jobId: number; from: JobState; now: Date; set: JobUpdate }): Promise<JobRow | null> {
+  const rows = await db
+    .update(syncJobs)
+    .set({ ...p.set, updatedAt: p.now })
+    .where(and(eq(syncJobs.id, p.jobId), eq(syncJobs.state, p.from)))
+    .returning();
+  return rows[0] ?? null;
+}

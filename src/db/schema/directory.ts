@@ -1,0 +1,60 @@
+import { sql } from "drizzle-orm";
+import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { teams } from "./teams";
+
+/** The team's mirror of WeCom departments; `id` is WeCom's department id. */
+export const departments = pgTable(
+  "departments",
+  {
+    teamId: bigint("team_id", { mode: "number" })
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    id: bigint("id", { mode: "number" }).notNull(),
+    name: text("name").notNull(),
+    parentId: bigint("parent_id", { mode: "number" }).notNull(),
+    // WeCom's order runs to 2^32 (wecom-reference §4.2).
+    order: bigint("order", { mode: "number" }).notNull(),
+    contentHash: text("content_hash").notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.id] })],
+);
+
+export const MEMBER_STATUSES = ["imported", "invited", "active", "locked", "deauthorized", "removed"] as const;
+export type MemberStatus = (typeof MEMBER_STATUSES)[number];
+export type MemberRole = "owner" | "admin" | "member";
+
+/**
+ * A WeCom member mirrored into a team, and their standing in it. `wecomUserKey` is the lower-cased
+ * userid: WeCom compares userids ignoring case (wecom-reference §1.11).
+ */
+export const members = pgTable(
+  "members",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    teamId: bigint("team_id", { mode: "number" })
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    wecomUserId: text("wecom_user_id"),
+    wecomUserKey: text("wecom_user_key"),
+    name: text("name").notNull(),
+    departmentIds: jsonb("department_ids").$type<number[]>().notNull().default(sql`'[]'::jsonb`),
+    mainDepartmentId: bigint("main_department_id", { mode: "number" }),
+    position: text("position"),
+    /** WeCom's own status: 1 active, 2 disabled, 4 not activated, 5 left (§4.7). */
+    wecomStatus: integer("wecom_status"),
+    contentHash: text("content_hash"),
+    status: text("status").$type<MemberStatus>().notNull().default("imported"),
+    role: text("role").$type<MemberRole>(),
+    accountId: bigint("account_id", { mode: "number" }),
+    /** The status to return to when a removal is restored (within 30 days) or a lock lifted. */
+    statusBefore: text("status_before").$type<MemberStatus>(),
+    deprovisionedAt: timestamp("deprovisioned_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    uniqueIndex("members_team_wecom_key").on(t.teamId, t.wecomUserKey),
+    index("members_team_status").on(t.teamId, t.status, t.id),
+  ],
+);

@@ -1,0 +1,131 @@
+import { sql } from "drizzle-orm";
+import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { teams } from "./teams";
+
+export const JOB_STATES = ["queued", "running", "needs_confirmation", "succeeded", "failed", "cancelled"] as const;
+export type JobState = (typeof JOB_STATES)[number];
+export type JobPhase = "queued" | "scope" | "departments" | "members" | "plan" | "apply" | "deprovision" | "done";
+export type Initiator = "admin" | "callback" | "schedule" | "system";
+
+export interface JobCounts {
+  departments: { created: number; updated: number; moved: number; deleted: number };
+  members: { created: number; updated: number; moved: number; deprovisioned: number };
+}
+
+/**
+ * An import/sync run: bounded steps with a persisted cursor, so a crash or a Workers time limit
+ * resumes it. The partial unique index keeps one unfinished job per team (design §3).
+ */
+export const syncJobs = pgTable(
+  "sync_jobs",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    teamId: bigint("team_id", { mode: "number" })
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    state: text("state").$type<JobState>().notNull(),
+    phase: text("phase").$type<JobPhase>().notNull(),
+    done: integer("done").notNull().default(0),
+    total: integer("total").notNull().default(0),
+    cursor: jsonb("cursor").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    counts: jsonb("counts").$type<JobCounts>().notNull(),
+    error: jsonb("error").$type<{ code: string; message: string; errcode?: number; api?: string }>(),
+    /** Any failed page, auth or rate-limit error: this run deprovisions nobody (design §1.10). */
+    partial: boolean("partial").notNull().default(false),
+    initiator: text("initiator").$type<Initiator>().notNull(),
+    cancelRequested: boolean("cancel_requested").notNull().default(false),
+    leaseUntil: timestamp("lease_until", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("sync_jobs_one_open_per_team")
+      .on(t.teamId)
+      .where(sql`${t.state} in ('queued', 'running', 'needs_confirmation')`),
+    index("sync_jobs_team_created").on(t.teamId, t.id),
+  ],
+);
+
+/** The departments a run saw in WeCom, before planning. */
+export const syncSeenDepartments = pgTable(
+  "sync_seen_departments",
+  {
+    jobId: bigint("job_id", { mode: "number" })
+      .notNull()
+      .references(() => syncJobs.id, { onDelete: "cascade" }),
+    id: bigint("id", { mode: "number" }).notNull(),
+    name: text("name").notNull(),
+    parentId: bigint("parent_id", { mode: "number" }).notNull(),
+    order: bigint("order", { mode: "number" }).notNull(),
+    contentHash: text("content_hash").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.id] })],
+);
+
+/**
+ * The members a run saw, merged across department pages (a member in several departments appears
+ * in each page, wecom-reference §4.6), so 100,000 members never sit in memory.
+ */
+export const syncSeenMembers = pgTable(
+  "sync_seen_members",
+  {
+    jobId: bigint("job_id", { mode: "number" })
+      .notNull()
+      .references(() => syncJobs.id, { onDelete: "cascade" }),
+    userKey: text("user_key").notNull(),
+    userId: text("user_id").notNull(),
+    name: text("name").notNull(),
+    departmentIds: jsonb("department_ids").$type<number[]>().notNull(),
+    mainDepartmentId: bigint("main_department_id", { mode: "number" }),
+    position: text("position"),
+    wecomStatus: integer("wecom_status"),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.userKey] })],
+);
+
+/** Deprovisions held back by the breaker, waiting for an admin (design §1.10). */
+export const stagedDeprovisions = pgTable(
+  "staged_deprovisions",
+  {
+    jobId: bigint("job_id", { mode: "number" })
+      .notNull()
+      .references(() => syncJobs.id, { onDelete: "cascade" }),
+    memberId: bigint("member_id", { mode: "number" }).notNull(),
+    reason: text("reason").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.memberId] })],
+);
+
+export type DeletionPolicy = "remove" | "lock" | "deauthorize";
+
+export const teamPolicies = pgTable("team_policies", {
+  teamId: bigint("team_id", { mode: "number" })
+    .primaryKey()
+    .references(() => teams.id, { onDelete: "cascade" }),
+  onMemberDeleted: text("on_member_deleted").$type<DeletionPolicy>().notNull().default("lock"),
+  lastGoodListingSize: integer("last_good_listing_size"),
+  lastSuccessAt: timestamp("last_success_at", { withTimezone: true }),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
+});
+
+/** Append-only: who changed what, before and after (design §3). */
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    teamId: bigint("team_id", { mode: "number" })
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    at: timestamp("at", { withTimezone: true }).notNull(),
+    initiator: text("initiator").$type<Initiator>().notNull(),
+    actor: text("actor"),
+    action: text("action").notNull(),
+    subjectType: text("subject_type").notNull(),
+    subjectId: text("subject_id").notNull(),
+    jobId: bigint("job_id", { mode: "number" }),
+    before: jsonb("before"),
+    after: jsonb("after"),
+  },
+  (t) => [index("audit_team_id").on(t.teamId, t.id), index("audit_team_subject").on(t.teamId, t.subjectType, t.subjectId)],
+);

@@ -1,0 +1,29 @@
+import type { AuditEntry } from "../../db/queries/audit";
+import type { Initiator } from "../../db/schema";
+
+/** One audit row for a change made by a job (design §3: who, what, before/after, initiator, job). */
+export function auditEntry(p: {
+  teamId: number;
+  at: Date;
+  initiator: Initiator;
+  actor?: string | null;
+  jobId?: number | null;
+  action: string;
+  subjectType: "member" | "department" | "job" | "policy";
+  subjectId: string | number;
+  before?: unknown;
+  after?: unknown;
+}): AuditEntry {
+  return {
+    teamId: p.teamId,
+    at: p.at,
+    initiator: p.initiator,
+    actor: p.actor ?? null,
+    jobId: p.jobId ?? null,
+    action: p.action,
+    subjectType: p.subjectType,
+    subjectId: String(p.subjectId),
+    before: p.before ?? null,
+    after: p.after ?? null,
+  };
+}

@@ -1,0 +1,68 @@
+import { countMembersMatching, listMembers, teamDepartments } from "../../db/queries/directory";
+import { findTeamBySlug } from "../../db/queries/teams";
+import { MEMBER_STATUSES, type MemberStatus } from "../../db/schema";
+import type { Deps } from "../../deps";
+import { AppError, teamNotFound } from "../../errors";
+import type { Actor } from "../actor";
+
+export interface DepartmentView {
+  id: number;
+  name: string;
+  parentId: number;
+  order: number;
+}
+
+export interface MemberView {
+  id: number;
+  wecomUserId: string | null;
+  name: string;
+  departmentIds: number[];
+  status: MemberStatus;
+  accountId: number | null;
+}
+
+async function team(deps: Deps, slug: string) {
+  const t = await findTeamBySlug(deps.db, { slug });
+  if (!t) throw teamNotFound(slug);
+  return t;
+}
+
+export async function listDepartments(deps: Deps, _actor: Actor, slug: string): Promise<{ items: DepartmentView[] }> {
+  const rows = await teamDepartments(deps.db, { teamId: (await team(deps, slug)).id });
+  return { items: rows.map((d) => ({ id: d.id, name: d.name, parentId: d.parentId, order: d.order })) };
+}
+
+export interface MemberQuery {
+  status?: string;
+  q?: string;
+  department?: string;
+  limit?: string;
+  cursor?: string;
+}
+
+/** `GET …/members` (design §4): filters, search and keyset pagination. */
+export async function listTeamMembers(
+  deps: Deps,
+  _actor: Actor,
+  slug: string,
+  query: MemberQuery,
+): Promise<{ items: MemberView[]; nextCursor: string | null; total: number }> {
+  const problems: { field: string; message: string }[] = [];
+  const status = query.status || undefined;
+  if (status && !MEMBER_STATUSES.includes(status as MemberStatus)) problems.push({ field: "status", message: MEMBER_STATUSES.join(" | ") });
+  const limit = query.limit ? Number(query.limit) : 50;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500) problems.push({ field: "limit", message: "1–500" });
+  const afterId = query.cursor ? Number(query.cursor) : 0;
+  if (!Number.isSafeInteger(afterId) || afterId < 0) problems.push({ field: "cursor", message: "由上一页返回 / as returned by the previous page" });
+  const departmentId = query.department ? Number(query.department) : undefined;
+  if (departmentId !== undefined && !Number.isSafeInteger(departmentId)) problems.push({ field: "department", message: "部门 ID / a department id" });
+  if (problems.length > 0) throw new AppError("validation_failed", "查询参数有误 / Invalid query parameters", problems);
+
+  const filter = { teamId: (await team(deps, slug)).id, status: status as MemberStatus | undefined, q: query.q?.trim() || undefined, departmentId };
+  const [rows, total] = await Promise.all([listMembers(deps.db, { ...filter, afterId, limit }), countMembersMatching(deps.db, filter)]);
+  return {
+    items: rows.map((m) => ({ id: m.id, wecomUserId: m.wecomUserId, name: m.name, departmentIds: m.departmentIds, status: m.status, accountId: m.accountId })),
+    nextCursor: rows.length === limit ? String(rows[rows.length - 1]!.id) : null,
+    total,
+  };
+}

@@ -1,0 +1,88 @@
+import { claimJob, releaseJob, updateJob, type JobRow } from "../../db/queries/sync-jobs";
+import { clearSeen } from "../../db/queries/sync-seen";
+import type { JobPhase } from "../../db/schema";
+import type { Deps } from "../../deps";
+import { WecomApiError, WecomRetryableError } from "../../wecom/api-error";
+import { jobContext } from "./job-context";
+import { applyStep } from "./step-apply";
+import { deprovisionStep } from "./step-deprovision";
+import { doneStep } from "./step-done";
+import { membersStep } from "./step-members";
+import { planStep } from "./step-plan";
+import { scopeStep } from "./step-scope";
+import type { Step, StepOutcome } from "./steps";
+
+const LEASE_MS = 60_000;
+
+const STEPS: Record<JobPhase, Step> = {
+  queued: scopeStep,
+  scope: scopeStep,
+  departments: scopeStep,
+  members: membersStep,
+  plan: planStep,
+  apply: applyStep,
+  deprovision: deprovisionStep,
+  done: doneStep,
+};
+
+export interface RunOptions {
+  /** Stop (releasing the job) once this time passes: Workers' CPU and subrequest limits. */
+  deadline?: number;
+  /** Tests: stop after n steps without releasing the lease, as a runner that died would. */
+  abandonAfterSteps?: number;
+}
+
+/**
+ * Drives one job step by step while holding its lease (one runner per job, design §3). Each step
+ * commits its writes with its cursor, so whoever takes over after a crash resumes, not restarts.
+ */
+export async function runJob(deps: Deps, jobId: number, opts: RunOptions = {}): Promise<JobRow | null> {
+  const leaseUntil = () => new Date(deps.clock.now().getTime() + LEASE_MS);
+  const claimed = await claimJob(deps.db, { jobId, now: deps.clock.now(), leaseUntil: leaseUntil() });
+  if (!claimed) return null;
+  let job: JobRow = claimed;
+  let steps = 0;
+  try {
+    while (job.state === "running") {
+      if (job.cancelRequested) {
+        job = await finish(deps, job, { state: "cancelled" });
+        break;
+      }
+      if (opts.abandonAfterSteps !== undefined && steps >= opts.abandonAfterSteps) return job;
+      if (opts.deadline !== undefined && Date.now() > opts.deadline) break;
+      const ctx = await jobContext(deps, job);
+      try {
+        const outcome: StepOutcome = await STEPS[job.phase](ctx);
+        const current: JobRow = job;
+        job = await deps.db.transaction(async (tx): Promise<JobRow> => {
+          await outcome.write?.(tx);
+          return updateJob(tx, { jobId: current.id, now: deps.clock.now(), set: { phase: current.phase === "queued" ? "scope" : current.phase, ...outcome.set, leaseUntil: leaseUntil() } });
+        });
+      } catch (err) {
+        deps.logger.error("sync job failed", { jobId, phase: job.phase, error: err });
+        job = await finish(deps, job, { state: "failed", error: describe(err) });
+      }
+      steps++;
+    }
+  } finally {
+    if (opts.abandonAfterSteps === undefined || steps < opts.abandonAfterSteps) await releaseJob(deps.db, { jobId });
+  }
+  return job;
+}
+
+async function finish(deps: Deps, job: JobRow, set: { state: "cancelled" | "failed"; error?: JobRow["error"] }): Promise<JobRow> {
+  const now = deps.clock.now();
+  return deps.db.transaction(async (tx) => {
+    await clearSeen(tx, { jobId: job.id });
+    return updateJob(tx, { jobId: job.id, now, set: { ...set, finishedAt: now } });
+  });
+}
+
+/** A failure as the job shows it: WeCom's errcode and API when WeCom said no (rule 6). */
+function describe(err: unknown): NonNullable<JobRow["error"]> {
+  if (err instanceof WecomApiError) return { code: "wecom_rejected", message: `${err.hint.zh} / ${err.hint.en}`, errcode: err.errcode, api: err.api };
+  if (err instanceof WecomRetryableError) {
+    return { code: "wecom_unavailable", message: `企业微信暂时不可用 / WeCom unavailable: ${err.reason}`, api: err.api, ...(err.errcode === undefined ? {} : { errcode: err.errcode }) };
+  }
+  return { code: "internal", message: err instanceof Error ? err.message : String(err) };
+}
