@@ -4,6 +4,7 @@ import { directoryRoutes, managedRoutes } from "./routes/api/directory";
 import { teamRoutes } from "./routes/api/teams";
 import { healthRoutes } from "./routes/health";
 import { jsonError } from "./routes/json-errors";
+import { jobPageRoutes } from "./routes/pages/job-progress";
 import { wecomCallbackRoutes } from "./routes/wecom-callback";
 
 /** Builds the app; no side effects. Deps arrive per request: `app.fetch(req, { deps })`. */
@@ -14,6 +15,7 @@ export function createApp(): Hono<AppEnv> {
   app.route("/", directoryRoutes);
   app.route("/", managedRoutes);
   app.route("/", wecomCallbackRoutes);
+  app.route("/", jobPageRoutes);
   app.notFound((c) => c.json({ error: { code: "not_found", message: "未找到 / Not found" } }, 404));
   app.onError(jsonError);
   return app;

@@ -14,9 +14,3 @@ export type CallbackHandler = (deps: Deps, ctx: CallbackContext) => Promise<Hand
 
 /** Keyed by `handlerKey(message)`: "text", "event:change_contact", "event:template_card_event", … */
 export type HandlerTable = Readonly<Record<string, CallbackHandler>>;
-
-/**
- * Handlers for contact changes, chat text and card clicks arrive with their issues; until then
- * every message is stored and marked ignored, never dropped silently.
- */
-export const defaultCallbackHandlers: HandlerTable = {};

@@ -1,7 +1,7 @@
 import { serve } from "@hono/node-server";
 import cron from "node-cron";
 import { createApp } from "../app";
-import { defaultCallbackHandlers } from "../callbacks/handler-table";
+import { defaultCallbackHandlers } from "../callbacks/handlers";
 import { ConfigError, parseConfig } from "../config";
 import { systemClock, type Deps } from "../deps";
 import { schedule } from "../jobs/schedule";

@@ -88,3 +88,14 @@ export function dedupeKey(m: WecomMessage, decryptedXml: string): string {
   if ((m.kind === "text" || m.kind === "other") && m.msgId) return `msg:${m.msgId}`;
   return `sha256:${createHash("sha256").update(decryptedXml, "utf8").digest("hex")}`;
 }
+
+/** What a message is about, for coalescing bursts: one member, or the department tree. */
+export function subjectOf(m: WecomMessage): string | null {
+  if (m.kind === "change_contact") {
+    if (m.userId) return `user:${m.userId.toLowerCase()}`;
+    if (m.changeType.endsWith("_party")) return "party";
+    return null;
+  }
+  if (m.kind === "app_event" && (m.event === "subscribe" || m.event === "unsubscribe")) return `user:${m.fromUserName.toLowerCase()}`;
+  return null;
+}

@@ -1,8 +1,10 @@
-import { defaultCallbackHandlers, type HandlerTable } from "../../src/callbacks/handler-table";
+import type { HandlerTable } from "../../src/callbacks/handler-table";
+import { defaultCallbackHandlers } from "../../src/callbacks/handlers";
 import { parseConfig, type Config } from "../../src/config";
 import type { Clock, Deps } from "../../src/deps";
 import type { Db } from "../../src/db/types";
 import type { Logger } from "../../src/logger";
+import { createApp } from "../../src/app";
 import { createEmulator, type Emulator } from "../../src/emulator";
 import { createSecretBox } from "../../src/security/secret-box";
 import { createWecomClient } from "../../src/wecom/client";
@@ -76,7 +78,10 @@ export function testDeps(
   const clock = opts.clock ?? new FakeClock();
   const logger = memoryLogger();
   const secrets = createSecretBox(config.appSecret);
-  const emulator = opts.emulator ?? createEmulator({ clock, corpId: TEST_CORP_ID, org: { generate: { departments: 8, users: 40, seed: 1 } } });
+  // Callbacks the emulator pushes go straight into this deps' app, as WeCom's would over HTTP.
+  const app = createApp();
+  const pushToApp = (input: string | URL | Request, init?: RequestInit) => Promise.resolve(app.fetch(new Request(input, init), { deps: self }));
+  const emulator = opts.emulator ?? createEmulator({ clock, corpId: TEST_CORP_ID, org: { generate: { departments: 8, users: 40, seed: 1 } }, fetchCallback: pushToApp });
   const sleeps: number[] = [];
   const sleep = (ms: number) => {
     sleeps.push(ms);
@@ -84,5 +89,6 @@ export function testDeps(
     return Promise.resolve();
   };
   const wecom = createWecomClient({ db, secrets, clock, logger, apiBase: config.wecomApiBase, fetch: emulator.fetch, sleep, budget: config.wecomBudget });
-  return { config, db, secrets, clock, logger, defer: deferred.defer, deferred, wecom, emulator, sleeps, callbackHandlers: opts.handlers ?? defaultCallbackHandlers };
+  const self: TestDeps = { config, db, secrets, clock, logger, defer: deferred.defer, deferred, wecom, emulator, sleeps, callbackHandlers: opts.handlers ?? defaultCallbackHandlers };
+  return self;
 }

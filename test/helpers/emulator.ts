@@ -26,3 +26,8 @@ export async function anyUserId(api: WecomApi): Promise<string> {
   }
   throw new Error("the emulator's org has no visible member");
 }
+
+/** Points the emulator's callback pushes at a bound team of this deps (BINDING's token and key). */
+export async function connectCallbacks(deps: TestDeps, slug: string, binding: { token: string; encodingAesKey: string }): Promise<void> {
+  await control(deps, "PUT", "/_emulator/callback", { url: `https://roster.example.com/wecom/${slug}/callback`, ...binding });
+}

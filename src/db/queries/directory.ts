@@ -174,3 +174,27 @@ export async function countMembersMatching(db: Db, f: MemberFilter): Promise<num
   const [row] = await db.select({ n: count() }).from(members).where(memberWhere(f));
   return Number(row?.n ?? 0);
 }
+
+/** Mirror members listed in any of these departments (to re-read after a department change). */
+export async function memberIdsInDepartments(db: Db, p: { teamId: number; departmentIds: number[] }): Promise<string[]> {
+  if (p.departmentIds.length === 0) return [];
+  const rows = await db
+    .select({ userId: members.wecomUserId })
+    .from(members)
+    .where(and(eq(members.teamId, p.teamId), isNotNull(members.wecomUserId), sql`${members.departmentIds} @> any(${sql.raw(`array[${p.departmentIds.map((d) => `'[${Math.trunc(d)}]'`).join(",")}]::jsonb[]`)})`));
+  return rows.map((r) => r.userId!);
+}
+
+/** A userid renamed in WeCom (update_user with NewUserID): the member keeps its row and history. */
+export async function rekeyMember(db: Db, p: { teamId: number; fromKey: string; toKey: string; toUserId: string }): Promise<void> {
+  await db
+    .update(members)
+    .set({ wecomUserKey: p.toKey, wecomUserId: p.toUserId })
+    .where(
+      and(
+        eq(members.teamId, p.teamId),
+        eq(members.wecomUserKey, p.fromKey),
+        notExists(db.select({ one: sql`1` }).from(members).where(and(eq(members.teamId, p.teamId), eq(members.wecomUserKey, p.toKey)))),
+      ),
+    );
+}

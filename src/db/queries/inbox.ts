@@ -8,6 +8,7 @@ export interface NewInboxRow {
   teamId: number;
   dedupeKey: string;
   handlerKey: string;
+  subject: string | null;
   payload: string;
   receivedAt: Date;
 }
@@ -76,4 +77,24 @@ export async function countInboxByStatus(db: Db, p: { teamId: number }): Promise
   const out: Record<InboxStatus, number> = { pending: 0, processing: 0, processed: 0, ignored: 0, dead: 0 };
   for (const r of rows) out[r.status] = Number(r.n);
   return out;
+}
+
+/**
+ * After a handler re-read WeCom's state for a subject, pending rows about the same subject that
+ * arrived before that re-read carry nothing newer: they are done too (bursts coalesce).
+ */
+export async function coalesceInbox(db: Db, p: { teamId: number; subject: string; receivedBefore: Date; now: Date }): Promise<number> {
+  const rows = await db
+    .update(callbackInbox)
+    .set({ status: "processed", finishedAt: p.now, lockedUntil: null })
+    .where(
+      and(
+        eq(callbackInbox.teamId, p.teamId),
+        eq(callbackInbox.subject, p.subject),
+        eq(callbackInbox.status, "pending"),
+        lte(callbackInbox.receivedAt, p.receivedBefore),
+      ),
+    )
+    .returning({ id: callbackInbox.id });
+  return rows.length;
 }

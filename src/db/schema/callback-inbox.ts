@@ -17,6 +17,8 @@ export const callbackInbox = pgTable(
       .references(() => teams.id, { onDelete: "cascade" }),
     dedupeKey: text("dedupe_key").notNull(),
     handlerKey: text("handler_key").notNull(),
+    /** What the message is about ("user:<key>", "party"): a burst about one subject is handled once. */
+    subject: text("subject"),
     payload: text("payload").notNull(),
     status: text("status").$type<InboxStatus>().notNull().default("pending"),
     attempts: integer("attempts").notNull().default(0),
@@ -29,5 +31,6 @@ export const callbackInbox = pgTable(
   (t) => [
     uniqueIndex("callback_inbox_team_dedupe").on(t.teamId, t.dedupeKey),
     index("callback_inbox_due").on(t.status, t.nextAttemptAt),
+    index("callback_inbox_subject").on(t.teamId, t.subject, t.status),
   ],
 );

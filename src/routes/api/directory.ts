@@ -20,8 +20,8 @@ const id = (v: string) => (/^\d{1,15}$/.test(v) ? Number(v) : NaN);
 export const directoryRoutes = new Hono<AppEnv>()
   .use("/api/teams/*", requireOperator)
   .post("/api/teams/:slug/sync", async (c) => {
-    const { job } = await startSync(c.env.deps, operator, c.req.param("slug"));
-    return c.json({ job }, 202);
+    const { job, progressUrl } = await startSync(c.env.deps, operator, c.req.param("slug"));
+    return c.json({ job, progressUrl }, 202);
   })
   .get("/api/teams/:slug/jobs", async (c) => c.json({ items: await listJobs(c.env.deps, operator, c.req.param("slug")) }))
   .get("/api/teams/:slug/jobs/:id", async (c) => c.json(await getJob(c.env.deps, operator, c.req.param("slug"), id(c.req.param("id")))))

@@ -1,4 +1,4 @@
-import { claimDueInbox, finishInboxRow, retryInboxRow, type InboxRow } from "../../db/queries/inbox";
+import { claimDueInbox, coalesceInbox, finishInboxRow, retryInboxRow, type InboxRow } from "../../db/queries/inbox";
 import type { Deps } from "../../deps";
 import { parseMessage } from "../../wecom/xml";
 
@@ -45,8 +45,12 @@ async function processRow(deps: Deps, row: InboxRow): Promise<keyof ProcessSumma
     return "ignored";
   }
   try {
+    const startedAt = deps.clock.now();
     const outcome = await handler(deps, { teamId: row.teamId, inboxId: row.id, message: parseMessage(row.payload) });
     await finishInboxRow(deps.db, { id: row.id, status: outcome, now: deps.clock.now() });
+    if (row.subject && outcome === "processed") {
+      await coalesceInbox(deps.db, { teamId: row.teamId, subject: row.subject, receivedBefore: startedAt, now: deps.clock.now() });
+    }
     return outcome;
   } catch (err) {
     const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);

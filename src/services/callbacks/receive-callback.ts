@@ -1,6 +1,6 @@
 import { insertInboxRows } from "../../db/queries/inbox";
 import type { Deps } from "../../deps";
-import { dedupeKey, handlerKey } from "../../wecom/messages";
+import { dedupeKey, handlerKey, subjectOf } from "../../wecom/messages";
 import { parseEnvelope, parseMessage } from "../../wecom/xml";
 import type { Actor } from "../actor";
 import { loadCallbackKeys } from "./callback-keys";
@@ -30,7 +30,7 @@ export async function receiveCallback(deps: Deps, _actor: Actor, slug: string, q
   }
   const key = dedupeKey(message, xml);
   const inserted = await insertInboxRows(deps.db, [
-    { teamId: keys.teamId, dedupeKey: key, handlerKey: handlerKey(message), payload: xml, receivedAt: deps.clock.now() },
+    { teamId: keys.teamId, dedupeKey: key, handlerKey: handlerKey(message), subject: subjectOf(message), payload: xml, receivedAt: deps.clock.now() },
   ]);
   const stored = inserted.size > 0;
   if (stored) deps.defer(() => processInbox(deps));

@@ -1,10 +1,11 @@
 import { appendAudit, type AuditEntry } from "../../db/queries/audit";
-import { deleteDepartments, insertMembers, type NewDepartment, type NewMember, seenWithMirror, teamDepartments, updateMember, upsertDepartments } from "../../db/queries/directory";
+import { deleteDepartments, insertMembers, type NewMember, seenWithMirror, teamDepartments, updateMember, upsertDepartments } from "../../db/queries/directory";
 import { seenDepartments } from "../../db/queries/sync-seen";
 import type { Db } from "../../db/types";
 import { auditEntry } from "./audit-entry";
 import type { JobContext } from "./job-context";
-import { classifyMemberChange, departmentFields, memberFields, memberHash, seenFields } from "./mirror-shape";
+import { diffDepartments } from "./department-diff";
+import { classifyMemberChange, memberFields, memberHash, seenFields } from "./mirror-shape";
 import type { Step } from "./steps";
 
 const MEMBERS_PER_STEP = 500;
@@ -14,40 +15,21 @@ export const applyStep: Step = async (ctx) => (ctx.cursor.departmentsApplied ? a
 
 async function applyDepartments(ctx: JobContext) {
   const db = ctx.deps.db;
-  const now = ctx.deps.clock.now();
   const seen = await seenDepartments(db, { jobId: ctx.job.id });
-  const mirror = new Map((await teamDepartments(db, { teamId: ctx.teamId })).map((d) => [d.id, d]));
-  const counts = structuredClone(ctx.job.counts);
-  const audit: AuditEntry[] = [];
-  const entry = (action: string, id: number, before: unknown, after: unknown) =>
-    audit.push(auditEntry({ teamId: ctx.teamId, at: now, initiator: ctx.job.initiator, jobId: ctx.job.id, action, subjectType: "department", subjectId: id, before, after }));
-  const upserts: NewDepartment[] = [];
-  for (const d of seen) {
-    const had = mirror.get(d.id);
-    mirror.delete(d.id);
-    if (had?.contentHash === d.contentHash) continue;
-    const after = departmentFields(d);
-    upserts.push({ teamId: ctx.teamId, id: d.id, ...after, contentHash: d.contentHash, updatedAt: now });
-    if (!had) {
-      counts.departments.created++;
-      entry("department.created", d.id, null, after);
-    } else {
-      const moved = had.parentId !== d.parentId;
-      counts.departments[moved ? "moved" : "updated"]++;
-      entry(moved ? "department.moved" : "department.updated", d.id, departmentFields(had), after);
-    }
-  }
-  // An empty department listing is never trusted to delete anything (design §1.10).
-  const gone = seen.length > 0 ? [...mirror.values()] : [];
-  for (const d of gone) {
-    counts.departments.deleted++;
-    entry("department.deleted", d.id, departmentFields(d), null);
-  }
+  const diff = diffDepartments({
+    teamId: ctx.teamId,
+    seen,
+    mirror: await teamDepartments(db, { teamId: ctx.teamId }),
+    now: ctx.deps.clock.now(),
+    initiator: ctx.job.initiator,
+    jobId: ctx.job.id,
+  });
+  const counts = { ...ctx.job.counts, departments: diff.counts };
   return {
     write: async (tx: Db) => {
-      await upsertDepartments(tx, upserts);
-      await deleteDepartments(tx, { teamId: ctx.teamId, ids: gone.map((d) => d.id) });
-      await appendAudit(tx, audit);
+      await upsertDepartments(tx, diff.upserts);
+      await deleteDepartments(tx, { teamId: ctx.teamId, ids: diff.gone.map((d) => d.id) });
+      await appendAudit(tx, diff.audit);
     },
     set: { counts, done: ctx.job.done + seen.length, cursor: { ...ctx.cursor, departmentsApplied: true } },
   };

@@ -1,0 +1,37 @@
+import { findBindingByTeamId } from "../db/queries/bindings";
+import { rekeyMember } from "../db/queries/directory";
+import { refreshDepartments } from "../services/directory/refresh-departments";
+import { refreshMember } from "../services/directory/refresh-member";
+import { userKey } from "../services/directory/mirror-shape";
+import { sealContext } from "../services/teams/binding-view";
+import type { CallbackHandler } from "./handler-table";
+
+/**
+ * change_contact, subscribe and unsubscribe (wecom-reference §10.1, §10.2, §10.6): each names a
+ * member or a department whose state is re-read from WeCom and applied like a full sync would.
+ */
+export const contactChange: CallbackHandler = async (deps, ctx) => {
+  const m = ctx.message;
+  const binding = await findBindingByTeamId(deps.db, { teamId: ctx.teamId });
+  if (!binding) return "ignored";
+  const api = deps.wecom.for({ corpId: binding.corpId, agentId: binding.agentId, secret: deps.secrets.open(binding.secretSealed, sealContext(ctx.teamId, "secret")) });
+  const member = (userId: string) => refreshMember(deps, { teamId: ctx.teamId, api, userId, initiator: "callback" });
+
+  if (m.kind === "app_event" && (m.event === "subscribe" || m.event === "unsubscribe")) {
+    await member(m.fromUserName);
+    return "processed";
+  }
+  if (m.kind !== "change_contact") return "ignored";
+  if (m.changeType.endsWith("_party")) {
+    await refreshDepartments(deps, { teamId: ctx.teamId, api, scopeDepartmentIds: binding.scopeDepartmentIds, initiator: "callback" });
+    return "processed";
+  }
+  if (!m.userId || !m.changeType.endsWith("_user")) return "ignored";
+  if (m.newUserId && m.newUserId.toLowerCase() !== m.userId.toLowerCase()) {
+    // A renamed userid keeps the member's row and history (§1.11); then both ids are re-read.
+    await rekeyMember(deps.db, { teamId: ctx.teamId, fromKey: userKey(m.userId), toKey: userKey(m.newUserId), toUserId: m.newUserId });
+    await member(m.newUserId);
+  }
+  await member(m.userId);
+  return "processed";
+};

@@ -1,0 +1,33 @@
+import type { Context } from "hono";
+import type { AppEnv } from "../../deps";
+import { safeEqual } from "../../security/constant-time";
+import { verifyJobProgressToken } from "../../security/signed-link";
+
+export type JobPageAccess = { via: "admin" } | { via: "link"; token: string };
+
+/**
+ * Who may see a job's progress page: the operator (`Authorization: Bearer $ADMIN_TOKEN`, as
+ * routes/operator-auth.ts) or whoever holds an unexpired capability link for exactly this
+ * team and job (`?t=`). Checked before anything is read, so a refusal tells nothing about the job.
+ */
+export function jobPageAccess(c: Context<AppEnv>, slug: string, jobId: string): JobPageAccess | null {
+  const { config, clock } = c.env.deps;
+  const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
+  if (bearer !== undefined && safeEqual(bearer, config.adminToken)) return { via: "admin" };
+  const token = c.req.query("t");
+  if (token !== undefined && verifyJobProgressToken(config.appSecret, slug, jobId, token, clock.now())) return { via: "link", token };
+  return null;
+}
+
+/** Headers for every page response: the URL carries a capability, so nothing may cache or leak it. */
+export function pageHeaders(c: Context<AppEnv>, nonce: string): void {
+  c.header("Cache-Control", "no-store");
+  c.header("Referrer-Policy", "no-referrer");
+  c.header("X-Content-Type-Options", "nosniff");
+  c.header("X-Frame-Options", "DENY");
+  c.header("X-Robots-Tag", "noindex, nofollow");
+  c.header(
+    "Content-Security-Policy",
+    `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+  );
+}

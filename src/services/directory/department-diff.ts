@@ -1,0 +1,58 @@
+import type { AuditEntry } from "../../db/queries/audit";
+import type { DepartmentRow, NewDepartment } from "../../db/queries/directory";
+import type { Initiator, JobCounts } from "../../db/schema";
+import { auditEntry } from "./audit-entry";
+import { departmentFields, departmentHash, type DepartmentFields } from "./mirror-shape";
+
+export interface DepartmentDiff {
+  upserts: NewDepartment[];
+  gone: DepartmentRow[];
+  audit: AuditEntry[];
+  /** Departments created, or moved under another parent. */
+  createdOrMoved: number[];
+  counts: JobCounts["departments"];
+}
+
+/**
+ * WeCom's departments against the mirror: unchanged ones (same content hash) are not written at
+ * all. An empty listing deletes nothing (design §1.10).
+ */
+export function diffDepartments(p: {
+  teamId: number;
+  seen: (DepartmentFields & { id: number })[];
+  mirror: DepartmentRow[];
+  now: Date;
+  initiator: Initiator;
+  jobId?: number;
+}): DepartmentDiff {
+  const mirror = new Map(p.mirror.map((d) => [d.id, d]));
+  const out: DepartmentDiff = { upserts: [], gone: [], audit: [], createdOrMoved: [], counts: { created: 0, updated: 0, moved: 0, deleted: 0 } };
+  const entry = (action: string, id: number, before: unknown, after: unknown) =>
+    out.audit.push(auditEntry({ teamId: p.teamId, at: p.now, initiator: p.initiator, jobId: p.jobId ?? null, action, subjectType: "department", subjectId: id, before, after }));
+  for (const d of p.seen) {
+    const after = departmentFields(d);
+    const hash = departmentHash(after);
+    const had = mirror.get(d.id);
+    mirror.delete(d.id);
+    if (had?.contentHash === hash) continue;
+    out.upserts.push({ teamId: p.teamId, id: d.id, ...after, contentHash: hash, updatedAt: p.now });
+    if (!had) {
+      out.counts.created++;
+      out.createdOrMoved.push(d.id);
+      entry("department.created", d.id, null, after);
+    } else {
+      const moved = had.parentId !== d.parentId;
+      out.counts[moved ? "moved" : "updated"]++;
+      if (moved) out.createdOrMoved.push(d.id);
+      entry(moved ? "department.moved" : "department.updated", d.id, departmentFields(had), after);
+    }
+  }
+  if (p.seen.length > 0) {
+    for (const d of mirror.values()) {
+      out.gone.push(d);
+      out.counts.deleted++;
+      entry("department.deleted", d.id, departmentFields(d), null);
+    }
+  }
+  return out;
+}

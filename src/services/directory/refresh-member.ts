@@ -1,0 +1,65 @@
+import { appendAudit } from "../../db/queries/audit";
+import { findMemberByKey, insertMembers, teamDepartments, updateMember, type MemberRow } from "../../db/queries/directory";
+import { readPolicy } from "../../db/queries/policies";
+import type { Initiator } from "../../db/schema";
+import type { Deps } from "../../deps";
+import type { WecomApi } from "../../wecom/api";
+import { WecomApiError } from "../../wecom/api-error";
+import type { WecomUser } from "../../wecom/types";
+import { auditEntry } from "./audit-entry";
+import { deprovisionChange } from "./deprovision";
+import { classifyMemberChange, memberFields, memberHash, seenFields, toSeen, userKey } from "./mirror-shape";
+
+export type RefreshOutcome = "created" | "updated" | "moved" | "unchanged" | "deprovisioned" | "held" | "absent";
+
+/**
+ * Re-reads one member from WeCom and applies what a full sync would (design §1.8): callbacks are
+ * hints, so whatever order or number they arrive in, the member converges to WeCom's state.
+ * 60111 (or leaving the mirrored departments) means gone; the team's policy applies, except to
+ * owners and admins, who are held for review (design §1.10).
+ */
+export async function refreshMember(deps: Deps, p: { teamId: number; api: WecomApi; userId: string; initiator: Initiator }): Promise<RefreshOutcome> {
+  let user: WecomUser | null;
+  try {
+    user = await p.api.getUser(p.userId);
+  } catch (err) {
+    if (!(err instanceof WecomApiError) || err.errcode !== 60111) throw err;
+    user = null;
+  }
+  const mirrored = new Set((await teamDepartments(deps.db, { teamId: p.teamId })).map((d) => d.id));
+  const seen = user ? toSeen(user, (d) => mirrored.has(d)) : null;
+  const now = deps.clock.now();
+  const audit = (m: Pick<MemberRow, "id">, action: string, before: unknown, after: unknown) =>
+    auditEntry({ teamId: p.teamId, at: now, initiator: p.initiator, action, subjectType: "member", subjectId: m.id, before, after });
+
+  return deps.db.transaction(async (tx) => {
+    const member = await findMemberByKey(tx, { teamId: p.teamId, key: userKey(p.userId) });
+    if (!seen) {
+      if (!member || member.deprovisionedAt || member.status === "removed") return "absent";
+      if (member.role === "owner" || member.role === "admin") {
+        await appendAudit(tx, [audit(member, "member.deprovision_held", { status: member.status }, { reason: "protected_role" })]);
+        return "held";
+      }
+      const policy = (await readPolicy(tx, { teamId: p.teamId })).onMemberDeleted;
+      const set = deprovisionChange(member, policy, now);
+      await updateMember(tx, { id: member.id, set });
+      await appendAudit(tx, [audit(member, "member.deprovisioned", { status: member.status }, { status: set.status, policy })]);
+      return "deprovisioned";
+    }
+    const fields = seenFields(seen);
+    if (!member) {
+      const [created] = await insertMembers(tx, [
+        { teamId: p.teamId, wecomUserKey: seen.userKey, ...fields, contentHash: memberHash(fields), status: "imported", createdAt: now, updatedAt: now },
+      ]);
+      if (!created) return "unchanged";
+      await appendAudit(tx, [audit(created, "member.created", null, fields)]);
+      return "created";
+    }
+    const change = classifyMemberChange(memberFields(member), fields);
+    const reappeared = member.deprovisionedAt !== null;
+    if (!change && !reappeared) return "unchanged";
+    await updateMember(tx, { id: member.id, set: { ...fields, contentHash: memberHash(fields), updatedAt: now, ...(reappeared ? { deprovisionedAt: null } : {}) } });
+    if (change) await appendAudit(tx, [audit(member, `member.${change}`, memberFields(member), fields)]);
+    return change ?? "unchanged";
+  });
+}

@@ -1,0 +1,241 @@
+import type { JobView } from "../services/directory/job-view";
+import type { JobPageData } from "./job-page-data";
+import { Bi, Layout } from "./layout";
+import { COUNT_ROWS, PHASE_LABELS, SETTLED_STATES, STATE_LABELS, isSettled, percentOf, phaseLabel, stateLabel, type Bilingual } from "./labels";
+
+/** Why a run deprovisioned nobody (job view's `skippedDeprovisions`). */
+const SKIP_REASONS: Record<string, Bilingual> = {
+  partial_listing: { zh: "读取不完整（有请求失败），本次不处理离职成员。", en: "The listing was incomplete (a request failed), so this run deprovisions nobody." },
+  empty_listing: { zh: "企业微信返回的成员为空，本次不处理离职成员。", en: "WeCom listed no members, so this run deprovisions nobody." },
+  listing_shrank: {
+    zh: "可见成员比上次减少一半以上（应用的可见范围可能变小了），本次不处理离职成员。",
+    en: "Visible members dropped by half or more since last time (the app's visibility range may have shrunk), so this run deprovisions nobody.",
+  },
+  rejected: { zh: "管理员拒绝了离职处理，本次不处理离职成员。", en: "An admin rejected the deprovisions, so this run deprovisions nobody." },
+};
+
+/** `<progress>` attributes: determinate once the phase knows its total, complete when succeeded. */
+function bar(job: JobView): { max: number; value: number | undefined } {
+  const { done, total } = job.progress;
+  if (job.state === "succeeded") return { max: Math.max(total, 1), value: Math.max(total, 1) };
+  if (total > 0) return { max: total, value: Math.min(done, total) };
+  return { max: 1, value: undefined };
+}
+
+const jsonForScript = (v: unknown): string =>
+  JSON.stringify(v).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+
+/**
+ * Live updates for browsers with JavaScript: an EventSource on the page's events URL updates the
+ * state, phase, bar and counts in place; once the job settles the page reloads once to show the
+ * server-rendered result (error, breaker). Static text: the URL comes from a data attribute.
+ */
+const LIVE_SCRIPT = `(function(){
+var root=document.getElementById("job"),url=root&&root.getAttribute("data-events");
+if(!url)return;
+if(!window.EventSource){setTimeout(function(){location.reload()},2000);return}
+var S=${jsonForScript(STATE_LABELS)},P=${jsonForScript(PHASE_LABELS)},SETTLED=${jsonForScript(SETTLED_STATES)};
+function $(id){return document.getElementById(id)}
+function label(m,k){return m[k]||{zh:k,en:k}}
+function bi(id,l){var el=$(id);if(!el)return;el.querySelector(".zh").textContent=l.zh;el.querySelector(".en").textContent=l.en}
+function txt(id,v){var el=$(id);if(el)el.textContent=String(v)}
+function show(v){
+var p=v.progress,b=$("job-bar"),ok=v.state==="succeeded";
+bi("job-state",label(S,v.state));$("job-state").className="badge state-"+v.state;
+bi("job-phase",label(P,p.phase));
+if(ok){b.max=Math.max(p.total,1);b.value=b.max}else if(p.total>0){b.max=p.total;b.value=Math.min(p.done,p.total)}else{b.removeAttribute("value")}
+txt("job-done",p.done);txt("job-total",p.total);
+txt("job-pct",ok?100:p.total>0?Math.max(0,Math.min(100,Math.floor(p.done*100/p.total))):0);
+for(var g in v.counts)for(var k in v.counts[g])txt("count-"+g+"-"+k,v.counts[g][k]);
+}
+var es=new EventSource(url);
+es.addEventListener("progress",function(e){
+var v;try{v=JSON.parse(e.data)}catch(_){return}
+show(v);
+if(SETTLED.indexOf(v.state)>=0){es.close();location.reload()}
+});
+es.onerror=function(){if(es.readyState===2){var n=$("job-offline");if(n)n.hidden=false}};
+})();`;
+
+function utc(iso: string) {
+  return <time datetime={iso}>{`${iso.slice(0, 19).replace("T", " ")} UTC`}</time>;
+}
+
+export interface JobPageProps extends JobPageData {
+  nonce: string;
+  /** Where the live script listens (relative to the page), or absent for a settled job. */
+  eventsUrl: string | undefined;
+}
+
+export function JobPage({ team, job, nonce, eventsUrl }: JobPageProps) {
+  const live = !isSettled(job.state);
+  const state = stateLabel(job.state);
+  const phase = phaseLabel(job.progress.phase);
+  const b = bar(job);
+  const pct = percentOf({ state: job.state, done: job.progress.done, total: job.progress.total });
+  const base = `/api/teams/${team.slug}/jobs/${job.id}`;
+  const skip = job.skippedDeprovisions ? (SKIP_REASONS[job.skippedDeprovisions] ?? { zh: job.skippedDeprovisions, en: job.skippedDeprovisions }) : null;
+  return (
+    <Layout
+      title={`同步任务 #${job.id}（${state.zh}）/ Sync job #${job.id} (${state.en}) · ${team.name}`}
+      nonce={nonce}
+      head={
+        live ? (
+          <noscript>
+            <meta http-equiv="refresh" content="2" />
+          </noscript>
+        ) : null
+      }
+    >
+      <div class="card">
+        <p class="muted">
+          {team.name} <code>{team.slug}</code>
+        </p>
+        <h1>
+          同步任务 <span lang="en">/ Sync job</span> #{job.id}
+        </h1>
+      </div>
+
+      <section class="card" id="job" data-state={job.state} data-events={live ? eventsUrl : undefined} aria-labelledby="job-progress-heading">
+        <h2 id="job-progress-heading">
+          <Bi zh="进度" en="Progress" />
+        </h2>
+        <p>
+          <Bi zh="状态" en="State" />
+          {": "}
+          <strong id="job-state" class={`badge state-${job.state}`} role="status" aria-live="polite">
+            <Bi {...state} />
+          </strong>
+        </p>
+        <p>
+          <Bi zh="阶段" en="Phase" />
+          {": "}
+          <span id="job-phase">
+            <Bi {...phase} />
+          </span>
+        </p>
+        <progress id="job-bar" max={b.max} value={b.value} aria-label="当前阶段进度 / Progress of the current phase">
+          {`${pct}%`}
+        </progress>
+        <p class="muted">
+          <Bi zh="已处理" en="Done" />
+          {": "}
+          <span id="job-done">{job.progress.done}</span> / <span id="job-total">{job.progress.total}</span> (<span id="job-pct">{pct}</span>%)
+        </p>
+        {live ? (
+          <p class="muted">
+            本页自动更新。<span lang="en">This page updates by itself.</span>
+          </p>
+        ) : null}
+        <p id="job-offline" class="muted" hidden>
+          实时更新已中断，请刷新页面。<span lang="en">Live updates stopped; reload the page.</span>
+        </p>
+      </section>
+
+      {job.state === "failed" && job.error ? (
+        <section class="card alert" role="alert">
+          <h2>
+            <Bi zh="错误" en="Error" />
+          </h2>
+          <p>{job.error.message}</p>
+          <p class="muted">
+            <code>{job.error.code}</code>
+            {job.error.errcode === undefined ? null : (
+              <>
+                {" · errcode "}
+                <code>{String(job.error.errcode)}</code>
+              </>
+            )}
+            {job.error.api ? (
+              <>
+                {" · "}
+                <code>{job.error.api}</code>
+              </>
+            ) : null}
+          </p>
+        </section>
+      ) : null}
+
+      {job.state === "needs_confirmation" ? (
+        <section class="card warn" aria-labelledby="job-breaker-heading">
+          <h2 id="job-breaker-heading">
+            <Bi zh="需要管理员确认" en="An admin must decide" />
+          </h2>
+          {job.breaker ? (
+            <>
+              <p>
+                本次同步将对 <strong id="breaker-deprovisions">{job.breaker.deprovisions}</strong> 名成员做离职处理，超过安全上限{" "}
+                <strong id="breaker-threshold">{job.breaker.threshold}</strong>（当前活跃成员 {job.breaker.active} 名）。
+              </p>
+              <p lang="en" class="en">
+                This run would deprovision <strong>{job.breaker.deprovisions}</strong> members, more than the safety limit of{" "}
+                <strong>{job.breaker.threshold}</strong> ({job.breaker.active} active members).
+              </p>
+            </>
+          ) : null}
+          <p>同步已在写入前暂停。管理员允许后，这些离职处理与其他变更一起写入；拒绝后，只写入其他变更，不处理任何人离职。</p>
+          <p lang="en" class="en">
+            The sync stopped before writing anything. If an admin allows it, these deprovisions are applied with the other changes; if an admin
+            rejects it, only the other changes are applied and nobody is deprovisioned.
+          </p>
+          <ul>
+            <li>
+              <Bi zh="查看名单" en="List them" />: <code>GET {base}/staged</code>
+            </li>
+            <li>
+              <Bi zh="允许" en="Allow" />: <code>POST {base}/confirm</code>
+            </li>
+            <li>
+              <Bi zh="拒绝" en="Reject" />: <code>POST {base}/reject</code>
+            </li>
+          </ul>
+          <p class="muted">
+            这些接口需要 <code>Authorization: Bearer</code> 管理令牌；控制台中的按钮稍后提供。
+            <span lang="en"> These calls take the admin token as <code>Authorization: Bearer</code>; buttons in the console come later.</span>
+          </p>
+        </section>
+      ) : null}
+
+      {skip ? (
+        <section class="card warn">
+          <p>{skip.zh}</p>
+          <p lang="en" class="en">
+            {skip.en}
+          </p>
+        </section>
+      ) : null}
+
+      <section class="card" aria-labelledby="job-counts-heading">
+        <h2 id="job-counts-heading">
+          <Bi zh="变更统计" en="Changes" />
+        </h2>
+        <table>
+          <tbody>
+            {COUNT_ROWS.map((r) => (
+              <tr>
+                <th scope="row">
+                  <Bi zh={r.zh} en={r.en} />
+                </th>
+                <td class="num" id={`count-${r.group}-${r.key}`}>
+                  {(job.counts[r.group] as Record<string, number>)[r.key] ?? 0}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+
+      <p class="muted">
+        <Bi zh="开始于" en="Started" />: {utc(job.createdAt)}
+        {job.finishedAt ? (
+          <>
+            <br />
+            <Bi zh="结束于" en="Finished" />: {utc(job.finishedAt)}
+          </>
+        ) : null}
+      </p>
+
+      {live ? <script nonce={nonce} dangerouslySetInnerHTML={{ __html: LIVE_SCRIPT }} /> : null}
+    </Layout>
+  );
+}

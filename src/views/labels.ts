@@ -1,0 +1,59 @@
+import type { JobPhase, JobState } from "../db/schema";
+
+/** A label a person reads: Chinese first, then English (design §6). */
+export interface Bilingual {
+  zh: string;
+  en: string;
+}
+
+export const STATE_LABELS: Record<JobState, Bilingual> = {
+  queued: { zh: "排队中", en: "queued" },
+  running: { zh: "运行中", en: "running" },
+  needs_confirmation: { zh: "等待确认", en: "needs confirmation" },
+  succeeded: { zh: "已完成", en: "succeeded" },
+  failed: { zh: "失败", en: "failed" },
+  cancelled: { zh: "已取消", en: "cancelled" },
+};
+
+export const PHASE_LABELS: Record<JobPhase, Bilingual> = {
+  queued: { zh: "等待开始", en: "waiting to start" },
+  scope: { zh: "读取范围", en: "reading the scope" },
+  departments: { zh: "读取部门", en: "reading departments" },
+  members: { zh: "读取成员", en: "reading members" },
+  plan: { zh: "规划", en: "planning" },
+  apply: { zh: "写入", en: "applying" },
+  deprovision: { zh: "处理离职", en: "deprovisioning" },
+  done: { zh: "完成", en: "done" },
+};
+
+/** States after which a job's page stops updating: finished, or waiting for an admin. */
+export const SETTLED_STATES: readonly JobState[] = ["needs_confirmation", "succeeded", "failed", "cancelled"];
+
+export const isSettled = (state: JobState): boolean => SETTLED_STATES.includes(state);
+
+/** Unknown values (a newer state than this build knows) still render, untranslated. */
+export function stateLabel(state: string): Bilingual {
+  return (STATE_LABELS as Record<string, Bilingual | undefined>)[state] ?? { zh: state, en: state };
+}
+
+export function phaseLabel(phase: string): Bilingual {
+  return (PHASE_LABELS as Record<string, Bilingual | undefined>)[phase] ?? { zh: phase, en: phase };
+}
+
+export const COUNT_ROWS = [
+  { group: "departments", key: "created", zh: "新建部门", en: "Departments created" },
+  { group: "departments", key: "updated", zh: "更新部门", en: "Departments updated" },
+  { group: "departments", key: "moved", zh: "移动部门", en: "Departments moved" },
+  { group: "departments", key: "deleted", zh: "删除部门", en: "Departments deleted" },
+  { group: "members", key: "created", zh: "新建成员", en: "Members created" },
+  { group: "members", key: "updated", zh: "更新成员", en: "Members updated" },
+  { group: "members", key: "moved", zh: "调动成员", en: "Members moved" },
+  { group: "members", key: "deprovisioned", zh: "离职处理成员", en: "Members deprovisioned" },
+] as const;
+
+/** Whole percent of the current phase; a succeeded job is 100 %. */
+export function percentOf(p: { state: string; done: number; total: number }): number {
+  if (p.state === "succeeded") return 100;
+  if (p.total <= 0) return 0;
+  return Math.max(0, Math.min(100, Math.floor((p.done * 100) / p.total)));
+}
