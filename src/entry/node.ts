@@ -8,6 +8,7 @@ import { schedule } from "../jobs/schedule";
 import { jsonLogger } from "../logger";
 import { createSecretBox } from "../security/secret-box";
 import { processInbox } from "../services/callbacks/process-inbox";
+import { resumeJobs } from "../services/directory/scheduled";
 import { createWecomClient } from "../wecom/client";
 import { deferQueue } from "./deferred";
 import { openDb } from "./open-db";
@@ -40,8 +41,9 @@ export async function startNode(env: Record<string, string | undefined>): Promis
   const tasks = schedule.map((w) =>
     cron.schedule(w.cron(deps), () => defer(() => w.run(deps)), { name: w.name, noOverlap: true }),
   );
-  // Rows left pending by a previous process (crash between store and processing).
+  // Work a previous process left: inbox rows stored but not handled, jobs whose runner died.
   defer(() => processInbox(deps));
+  defer(() => resumeJobs(deps));
   logger.info("listening", { port, database: opened.kind, publicUrl: config.publicUrl });
 
   let stopping: Promise<void> | undefined;

@@ -35,3 +35,8 @@ export async function findBindingByTeamId(db: Db, p: { teamId: number }): Promis
   const rows = await db.select().from(wecomBindings).where(eq(wecomBindings.teamId, p.teamId)).limit(1);
   return rows[0] ?? null;
 }
+
+export async function boundTeamIds(db: Db): Promise<number[]> {
+  const rows = await db.select({ teamId: wecomBindings.teamId }).from(wecomBindings).orderBy(wecomBindings.teamId);
+  return rows.map((r) => r.teamId);
+}
