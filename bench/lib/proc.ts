@@ -56,3 +56,26 @@ export function selfCpuSeconds(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
 }
+
+export interface SystemCpu {
+  /** All CPUs together, in seconds. */
+  busy: number;
+  idle: number;
+  /** Time the hypervisor ran something else while this VM wanted the CPU. */
+  steal: number;
+}
+
+/** Machine-wide CPU time since boot from /proc/stat, summed over all CPUs. */
+export function systemCpu(): SystemCpu | undefined {
+  let line: string | undefined;
+  try {
+    line = readFileSync("/proc/stat", "utf8").split("\n")[0];
+  } catch {
+    return undefined;
+  }
+  // cpu user nice system idle iowait irq softirq steal guest guest_nice
+  const f = (line ?? "").trim().split(/\s+/).slice(1).map(Number);
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = f;
+  const t = clockTicks();
+  return { busy: (user + nice + system + irq + softirq) / t, idle: (idle + iowait) / t, steal: steal / t };
+}
