@@ -1,4 +1,6 @@
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { auditLog, teams } from "../../../src/db/schema";
 import { apiClient, boundTeam } from "../../helpers/api";
 import { testDeps, type TestDeps } from "../../helpers/deps";
 import { emulatorOrg, syncNow } from "../../helpers/sync";
@@ -140,5 +142,19 @@ describe("authorization", () => {
   ])("%s %s needs the operator token", async (method, path) => {
     const res = await api.json(method, path, undefined, { authorization: "Bearer nope-nope-nope-nope" });
     expect(res.status).toBe(401);
+  });
+});
+
+describe("audit log storage", () => {
+  it("refuses updates and direct deletes, but lets a team's deletion take its rows along", async () => {
+    await expect(opened.db.execute("update audit_log set action = 'forged'")).rejects.toThrow();
+    await expect(opened.db.execute("delete from audit_log")).rejects.toThrow();
+    await boundTeam(deps, "doomed");
+    await syncNow(deps, "doomed");
+    const [team] = await opened.db.select().from(teams).where(eq(teams.slug, "doomed"));
+    const count = async () => (await opened.db.select().from(auditLog).where(eq(auditLog.teamId, team!.id))).length;
+    expect(await count()).toBeGreaterThan(0);
+    await opened.db.delete(teams).where(eq(teams.id, team!.id));
+    expect(await count()).toBe(0);
   });
 });
