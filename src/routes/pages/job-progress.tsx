@@ -19,7 +19,7 @@ const operator: Actor = { kind: "operator" };
 const JOB_ID = /^\d{1,15}$/;
 
 /** Stream cadence (real timers): poll each second, a comment every 15 quiet seconds, close after ~5 minutes. */
-export const EVENTS = { pollMs: 1000, keepAliveTicks: 15, maxTicks: 300, retryMs: 2000 };
+const EVENTS = { pollMs: 1000, keepAliveTicks: 15, maxTicks: 300, retryMs: 2000 };
 
 async function html(c: Context<AppEnv>, page: JSX.Element, status: ContentfulStatusCode): Promise<Response> {
   return c.html(`<!doctype html>${(await page).toString()}`, status);
