@@ -15,7 +15,8 @@ export const contactChange: CallbackHandler = async (deps, ctx) => {
   const binding = await findBindingByTeamId(deps.db, { teamId: ctx.teamId });
   if (!binding) return "ignored";
   const api = deps.wecom.for({ corpId: binding.corpId, agentId: binding.agentId, secret: deps.secrets.open(binding.secretSealed, sealContext(ctx.teamId, "secret")) });
-  const member = (userId: string) => refreshMember(deps, { teamId: ctx.teamId, api, userId, initiator: "callback" });
+  const member = (userId: string) =>
+    refreshMember(deps, { teamId: ctx.teamId, api, userId, initiator: "callback", scopeDepartmentIds: binding.scopeDepartmentIds });
 
   if (m.kind === "app_event" && (m.event === "subscribe" || m.event === "unsubscribe")) {
     await member(m.fromUserName);

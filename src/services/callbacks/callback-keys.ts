@@ -1,4 +1,5 @@
 import { findTeamWithBinding } from "../../db/queries/teams";
+import type { Db } from "../../db/types";
 import type { Deps } from "../../deps";
 import { AppError, teamNotFound } from "../../errors";
 import { sealContext } from "../teams/binding-view";
@@ -10,7 +11,16 @@ export interface CallbackKeys {
   encodingAesKey: string;
 }
 
-export async function loadCallbackKeys(deps: Deps, slug: string): Promise<CallbackKeys> {
+const TTL_MS = 60_000;
+
+/**
+ * Verification keys per database and slug, kept briefly so a burst of callbacks costs no lookup
+ * each. A cache, not coordination (rule 4): a check that fails on cached keys is retried on keys
+ * read afresh, so a re-bind on another instance takes effect at its first callback.
+ */
+const caches = new WeakMap<Db, Map<string, { keys: CallbackKeys; until: number }>>();
+
+async function loadFresh(deps: Deps, slug: string): Promise<CallbackKeys> {
   const found = await findTeamWithBinding(deps.db, { slug });
   if (!found) throw teamNotFound(slug);
   const { team, binding } = found;
@@ -21,4 +31,27 @@ export async function loadCallbackKeys(deps: Deps, slug: string): Promise<Callba
     token: deps.secrets.open(binding.tokenSealed, sealContext(team.id, "token")),
     encodingAesKey: deps.secrets.open(binding.aesKeySealed, sealContext(team.id, "aes_key")),
   };
+}
+
+/** Runs `check` with the team's keys; on failure with cached keys, once more with fresh ones. */
+export async function withCallbackKeys<T>(deps: Deps, slug: string, check: (keys: CallbackKeys) => T | Promise<T>): Promise<T> {
+  let cache = caches.get(deps.db);
+  if (!cache) caches.set(deps.db, (cache = new Map<string, { keys: CallbackKeys; until: number }>()));
+  const now = deps.clock.now().getTime();
+  const hit = cache.get(slug);
+  if (hit && hit.until > now) {
+    try {
+      return await check(hit.keys);
+    } catch {
+      cache.delete(slug);
+    }
+  }
+  const keys = await loadFresh(deps, slug);
+  cache.set(slug, { keys, until: now + TTL_MS });
+  return check(keys);
+}
+
+/** After a bind in this process: the next callback reads the new keys at once. */
+export function forgetCallbackKeys(deps: Deps, slug: string): void {
+  caches.get(deps.db)?.delete(slug);
 }

@@ -65,3 +65,28 @@ async function processRow(deps: Deps, row: InboxRow): Promise<keyof ProcessSumma
     return "retried";
   }
 }
+
+const draining = new WeakMap<Deps["db"], { again: boolean }>();
+
+/**
+ * Processes the inbox after a callback is stored. Callbacks arriving while a drain runs ask it to
+ * go round once more instead of starting drains of their own: under a burst one processor
+ * claims rows in batches (a process-local economy; claims in PostgreSQL keep it correct).
+ */
+export async function drainInbox(deps: Deps): Promise<void> {
+  const running = draining.get(deps.db);
+  if (running) {
+    running.again = true;
+    return;
+  }
+  const state = { again: true };
+  draining.set(deps.db, state);
+  try {
+    while (state.again) {
+      state.again = false;
+      await processInbox(deps);
+    }
+  } finally {
+    draining.delete(deps.db);
+  }
+}

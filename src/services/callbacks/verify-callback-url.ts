@@ -1,6 +1,6 @@
 import type { Deps } from "../../deps";
 import type { Actor } from "../actor";
-import { loadCallbackKeys } from "./callback-keys";
+import { withCallbackKeys } from "./callback-keys";
 import { openSigned, type SignedQuery } from "./open-envelope";
 
 /** WeCom's URL check (GET, answer within 1 s): the decrypted echostr proves we hold the keys. */
@@ -10,8 +10,7 @@ export async function verifyCallbackUrl(
   slug: string,
   query: SignedQuery & { echostr?: string },
 ): Promise<string> {
-  const keys = await loadCallbackKeys(deps, slug);
   // Query parsers turn a literal "+" into a space; echostr is Base64 (wecom-reference §8.2).
   const echostr = (query.echostr ?? "").replace(/ /g, "+");
-  return openSigned(keys, query, echostr, deps.clock, deps.config.callbackMaxSkewSeconds);
+  return withCallbackKeys(deps, slug, (keys) => openSigned(keys, query, echostr, deps.clock, deps.config.callbackMaxSkewSeconds));
 }

@@ -3,7 +3,7 @@ import { deleteDepartments, memberIdsInDepartments, teamDepartments, upsertDepar
 import type { Initiator } from "../../db/schema";
 import type { Deps } from "../../deps";
 import type { WecomApi } from "../../wecom/api";
-import { diffDepartments } from "./department-diff";
+import { diffDepartments, type DepartmentDiff } from "./department-diff";
 import { departmentFields } from "./mirror-shape";
 import { refreshMember } from "./refresh-member";
 import { departmentsInScope } from "./scope";
@@ -15,6 +15,18 @@ import { mapLimit } from "./steps";
  * event may have arrived before its department's (WeCom does not order them, §1.1).
  */
 export async function refreshDepartments(deps: Deps, p: { teamId: number; api: WecomApi; scopeDepartmentIds: number[] | null; initiator: Initiator }): Promise<void> {
+  const diff = await applyDepartmentTree(deps, p);
+  if (!diff) return;
+  const userIds = new Set(await memberIdsInDepartments(deps.db, { teamId: p.teamId, departmentIds: diff.gone.map((d) => d.id) }));
+  for (const id of diff.createdOrMoved) for (const u of await p.api.listSimpleUsers(id)) userIds.add(u.userid);
+  await mapLimit([...userIds], 5, (userId) => refreshMember(deps, { ...p, userId }));
+}
+
+/** Re-lists the tree and applies its diff; null when nothing changed. */
+export async function applyDepartmentTree(
+  deps: Deps,
+  p: { teamId: number; api: WecomApi; scopeDepartmentIds: number[] | null; initiator: Initiator },
+): Promise<DepartmentDiff | null> {
   const inScope = departmentsInScope(await p.api.listDepartments(), p.scopeDepartmentIds);
   const diff = diffDepartments({
     teamId: p.teamId,
@@ -23,13 +35,11 @@ export async function refreshDepartments(deps: Deps, p: { teamId: number; api: W
     now: deps.clock.now(),
     initiator: p.initiator,
   });
-  if (diff.upserts.length === 0 && diff.gone.length === 0) return;
+  if (diff.upserts.length === 0 && diff.gone.length === 0) return null;
   await deps.db.transaction(async (tx) => {
     await upsertDepartments(tx, diff.upserts);
     await deleteDepartments(tx, { teamId: p.teamId, ids: diff.gone.map((d) => d.id) });
     await appendAudit(tx, diff.audit);
   });
-  const userIds = new Set(await memberIdsInDepartments(deps.db, { teamId: p.teamId, departmentIds: diff.gone.map((d) => d.id) }));
-  for (const id of diff.createdOrMoved) for (const u of await p.api.listSimpleUsers(id)) userIds.add(u.userid);
-  await mapLimit([...userIds], 5, (userId) => refreshMember(deps, { teamId: p.teamId, api: p.api, userId, initiator: p.initiator }));
+  return diff;
 }

@@ -8,7 +8,9 @@ import { WecomApiError } from "../../wecom/api-error";
 import type { WecomUser } from "../../wecom/types";
 import { auditEntry } from "./audit-entry";
 import { deprovisionChange } from "./deprovision";
+import type { SeenMember } from "../../db/queries/sync-seen";
 import { classifyMemberChange, memberFields, memberHash, seenFields, toSeen, userKey } from "./mirror-shape";
+import { refreshDepartments } from "./refresh-departments";
 
 export type RefreshOutcome = "created" | "updated" | "moved" | "unchanged" | "deprovisioned" | "held" | "absent";
 
@@ -18,7 +20,10 @@ export type RefreshOutcome = "created" | "updated" | "moved" | "unchanged" | "de
  * 60111 (or leaving the mirrored departments) means gone; the team's policy applies, except to
  * owners and admins, who are held for review (design §1.10).
  */
-export async function refreshMember(deps: Deps, p: { teamId: number; api: WecomApi; userId: string; initiator: Initiator }): Promise<RefreshOutcome> {
+export async function refreshMember(
+  deps: Deps,
+  p: { teamId: number; api: WecomApi; userId: string; initiator: Initiator; scopeDepartmentIds: number[] | null },
+): Promise<RefreshOutcome> {
   let user: WecomUser | null;
   try {
     user = await p.api.getUser(p.userId);
@@ -26,8 +31,7 @@ export async function refreshMember(deps: Deps, p: { teamId: number; api: WecomA
     if (!(err instanceof WecomApiError) || err.errcode !== 60111) throw err;
     user = null;
   }
-  const mirrored = new Set((await teamDepartments(deps.db, { teamId: p.teamId })).map((d) => d.id));
-  const seen = user ? toSeen(user, (d) => mirrored.has(d)) : null;
+  const seen = user ? await seenInMirror(deps, p, user) : null;
   const now = deps.clock.now();
   const audit = (m: Pick<MemberRow, "id">, action: string, before: unknown, after: unknown) =>
     auditEntry({ teamId: p.teamId, at: now, initiator: p.initiator, action, subjectType: "member", subjectId: m.id, before, after });
@@ -62,4 +66,29 @@ export async function refreshMember(deps: Deps, p: { teamId: number; api: WecomA
     if (change) await appendAudit(tx, [audit(member, `member.${change}`, memberFields(member), fields)]);
     return change ?? "unchanged";
   });
+}
+
+/**
+ * The member as the mirror would hold it, or null when outside it. A department the mirror does
+ * not know may be new, its own event still to come (WeCom does not order them, §1.1): the tree is
+ * re-read first, with the members of whatever departments changed. A member the app sees one by
+ * one (allow_userinfos) needs no mirrored department, as in a full sync.
+ */
+async function seenInMirror(
+  deps: Deps,
+  p: { teamId: number; api: WecomApi; initiator: Initiator; scopeDepartmentIds: number[] | null },
+  user: WecomUser,
+): Promise<SeenMember | null> {
+  const mirrored = async () => new Set((await teamDepartments(deps.db, { teamId: p.teamId })).map((d) => d.id));
+  let known = await mirrored();
+  if (user.status !== 5 && user.department.some((d) => !known.has(d))) {
+    await refreshDepartments(deps, p);
+    known = await mirrored();
+  }
+  const seen = toSeen(user, (d) => known.has(d));
+  if (seen || user.status === 5) return seen;
+  if (p.scopeDepartmentIds && p.scopeDepartmentIds.length > 0) return null;
+  const agent = await p.api.getAgent();
+  const one = agent.allowUserIds.some((id) => userKey(id) === userKey(user.userid));
+  return one ? toSeen(user, (d) => known.has(d), true) : null;
 }

@@ -6,6 +6,7 @@ import { isValidEncodingAesKey } from "../../wecom/crypto";
 import type { WecomAgent } from "../../wecom/types";
 import { wecomToAppError } from "../wecom-errors";
 import type { Actor } from "../actor";
+import { forgetCallbackKeys } from "../callbacks/callback-keys";
 import { Validator } from "../validate";
 import { bindingView, sealContext, type BindingView } from "./binding-view";
 
@@ -67,6 +68,7 @@ export async function bindWecom(deps: Deps, _actor: Actor, slug: string, input: 
     scopeDepartmentIds: scopeDepartmentIds && scopeDepartmentIds.length > 0 ? scopeDepartmentIds : null,
     now: deps.clock.now(),
   });
+  forgetCallbackKeys(deps, slug);
   deps.logger.info("wecom bound", { slug, corpId, agentId, version: row.version });
   return { ...bindingView(deps.config, deps.secrets, team, row), ...describeRange(deps, agent) };
 }

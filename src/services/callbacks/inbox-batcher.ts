@@ -1,0 +1,50 @@
+import { insertInboxRows, type NewInboxRow } from "../../db/queries/inbox";
+import type { Db } from "../../db/types";
+
+/** Inserts in flight per database; requests arriving meanwhile wait and go in the next insert. */
+const MAX_IN_FLIGHT = 2;
+const MAX_BATCH = 256;
+
+interface Waiting {
+  row: NewInboxRow;
+  resolve: (stored: boolean) => void;
+  reject: (err: unknown) => void;
+}
+
+interface Batcher {
+  queue: Waiting[];
+  inFlight: number;
+}
+
+const batchers = new WeakMap<Db, Batcher>();
+
+function pump(db: Db, b: Batcher): void {
+  while (b.inFlight < MAX_IN_FLIGHT && b.queue.length > 0) {
+    const batch = b.queue.splice(0, MAX_BATCH);
+    b.inFlight++;
+    insertInboxRows(
+      db,
+      batch.map((w) => w.row),
+    )
+      .then((inserted) => batch.forEach((w) => w.resolve(inserted.has(`${w.row.teamId}:${w.row.dedupeKey}`))))
+      .catch((err: unknown) => batch.forEach((w) => w.reject(err)))
+      .finally(() => {
+        b.inFlight--;
+        pump(db, b);
+      });
+  }
+}
+
+/**
+ * Stores one verified callback, sharing a multi-row INSERT with callbacks that arrive while
+ * earlier inserts are in flight: one commit for many under load, no added wait when idle. Each
+ * caller learns whether its row was new; a failed insert fails every caller in it, so nothing is
+ * acknowledged unless stored. Uniqueness stays in PostgreSQL (rule 4).
+ */
+export function storeInboxRow(db: Db, row: NewInboxRow): Promise<boolean> {
+  let b = batchers.get(db);
+  if (!b) batchers.set(db, (b = { queue: [], inFlight: 0 }));
+  const stored = new Promise<boolean>((resolve, reject) => b.queue.push({ row, resolve, reject }));
+  pump(db, b);
+  return stored;
+}
