@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt, inArray, isNotNull, isNull, ne, notExists, sql } from "drizzle-orm";
+import { and, asc, count, eq, gt, inArray, isNotNull, isNull, ne, notExists, notInArray, or, sql } from "drizzle-orm";
 import { departments, members, stagedDeprovisions, syncSeenMembers, type MemberStatus } from "../schema";
 import type { Db } from "../types";
 
@@ -130,7 +130,16 @@ export async function stagedPage(
       and(
         eq(stagedDeprovisions.jobId, p.jobId),
         gt(stagedDeprovisions.memberId, p.afterMemberId),
-        p.includeProtected ? undefined : ne(stagedDeprovisions.reason, "protected_role"),
+        // Decided when applied, not when staged: a member made owner or admin meanwhile, or
+        // already deprovisioned meanwhile (by a callback), is left alone (design §1.10).
+        p.includeProtected
+          ? undefined
+          : and(
+              ne(stagedDeprovisions.reason, "protected_role"),
+              or(isNull(members.role), notInArray(members.role, ["owner", "admin"])),
+              isNull(members.deprovisionedAt),
+              ne(members.status, "removed"),
+            ),
       ),
     )
     .orderBy(asc(stagedDeprovisions.memberId))

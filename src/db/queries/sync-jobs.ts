@@ -38,28 +38,42 @@ export async function latestJobs(db: Db, p: { teamId: number; limit: number }): 
 }
 
 /** Takes the job's lease if nobody holds it (or its holder died): one runner per job. */
-export async function claimJob(db: Db, p: { jobId: number; now: Date; leaseUntil: Date }): Promise<JobRow | null> {
+export async function claimJob(db: Db, p: { jobId: number; now: Date; leaseUntil: Date; runnerId: string }): Promise<JobRow | null> {
   const rows = await db
     .update(syncJobs)
-    .set({ leaseUntil: p.leaseUntil, state: sql`case when ${syncJobs.state} = 'queued' then 'running' else ${syncJobs.state} end` })
+    .set({ leaseUntil: p.leaseUntil, runnerId: p.runnerId, state: sql`case when ${syncJobs.state} = 'queued' then 'running' else ${syncJobs.state} end` })
     .where(and(eq(syncJobs.id, p.jobId), inArray(syncJobs.state, ["queued", "running"]), or(isNull(syncJobs.leaseUntil), lt(syncJobs.leaseUntil, p.now))))
     .returning();
   return rows[0] ?? null;
 }
 
-export async function releaseJob(db: Db, p: { jobId: number }): Promise<void> {
-  await db.update(syncJobs).set({ leaseUntil: null }).where(eq(syncJobs.id, p.jobId));
+export async function releaseJob(db: Db, p: { jobId: number; runnerId: string }): Promise<void> {
+  await db
+    .update(syncJobs)
+    .set({ leaseUntil: null, runnerId: null })
+    .where(and(eq(syncJobs.id, p.jobId), eq(syncJobs.runnerId, p.runnerId)));
 }
 
 export type JobUpdate = Partial<Pick<JobRow, "state" | "phase" | "done" | "total" | "cursor" | "counts" | "error" | "partial" | "leaseUntil" | "finishedAt">>;
 
-export async function updateJob(db: Db, p: { jobId: number; now: Date; set: JobUpdate }): Promise<JobRow> {
+export class LeaseLost extends Error {
+  constructor(jobId: number) {
+    super(`job ${jobId}: another runner holds the lease`);
+    this.name = "LeaseLost";
+  }
+}
+
+/**
+ * Updates a job; with `runnerId`, only while that runner still holds it, else throws LeaseLost
+ * (inside the step's transaction, so the step's writes roll back too).
+ */
+export async function updateJob(db: Db, p: { jobId: number; now: Date; set: JobUpdate; runnerId?: string }): Promise<JobRow> {
   const rows = await db
     .update(syncJobs)
     .set({ ...p.set, updatedAt: p.now })
-    .where(eq(syncJobs.id, p.jobId))
+    .where(and(eq(syncJobs.id, p.jobId), p.runnerId === undefined ? undefined : eq(syncJobs.runnerId, p.runnerId)))
     .returning();
-  if (!rows[0]) throw new Error(`job ${p.jobId} vanished`);
+  if (!rows[0]) throw new LeaseLost(p.jobId);
   return rows[0];
 }
 

@@ -35,6 +35,8 @@ export const syncJobs = pgTable(
     initiator: text("initiator").$type<Initiator>().notNull(),
     cancelRequested: boolean("cancel_requested").notNull().default(false),
     leaseUntil: timestamp("lease_until", { withTimezone: true }),
+    /** Who holds the lease: a runner whose lease lapsed may not commit over the one after it. */
+    runnerId: text("runner_id"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
     finishedAt: timestamp("finished_at", { withTimezone: true }),

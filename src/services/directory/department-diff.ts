@@ -21,6 +21,8 @@ export function diffDepartments(p: {
   teamId: number;
   seen: (DepartmentFields & { id: number })[];
   mirror: DepartmentRow[];
+  /** Keep departments missing from `seen` (an untrusted listing). */
+  keepMissing?: boolean;
   now: Date;
   initiator: Initiator;
   jobId?: number;
@@ -47,7 +49,7 @@ export function diffDepartments(p: {
       entry(moved ? "department.moved" : "department.updated", d.id, departmentFields(had), after);
     }
   }
-  if (p.seen.length > 0) {
+  if (p.seen.length > 0 && !p.keepMissing) {
     for (const d of mirror.values()) {
       out.gone.push(d);
       out.counts.deleted++;

@@ -1,4 +1,5 @@
-import { claimJob, releaseJob, updateJob, type JobRow } from "../../db/queries/sync-jobs";
+import { randomUUID } from "node:crypto";
+import { claimJob, LeaseLost, releaseJob, updateJob, type JobRow } from "../../db/queries/sync-jobs";
 import { clearSeen } from "../../db/queries/sync-seen";
 import type { JobPhase } from "../../db/schema";
 import type { Deps } from "../../deps";
@@ -38,14 +39,15 @@ export interface RunOptions {
  */
 export async function runJob(deps: Deps, jobId: number, opts: RunOptions = {}): Promise<JobRow | null> {
   const leaseUntil = () => new Date(deps.clock.now().getTime() + LEASE_MS);
-  const claimed = await claimJob(deps.db, { jobId, now: deps.clock.now(), leaseUntil: leaseUntil() });
+  const runnerId = randomUUID();
+  const claimed = await claimJob(deps.db, { jobId, now: deps.clock.now(), leaseUntil: leaseUntil(), runnerId });
   if (!claimed) return null;
   let job: JobRow = claimed;
   let steps = 0;
   try {
     while (job.state === "running") {
       if (job.cancelRequested) {
-        job = await finish(deps, job, { state: "cancelled" });
+        job = await finish(deps, job, runnerId, { state: "cancelled" });
         break;
       }
       if (opts.abandonAfterSteps !== undefined && steps >= opts.abandonAfterSteps) return job;
@@ -56,25 +58,39 @@ export async function runJob(deps: Deps, jobId: number, opts: RunOptions = {}): 
         const current: JobRow = job;
         job = await deps.db.transaction(async (tx): Promise<JobRow> => {
           await outcome.write?.(tx);
-          return updateJob(tx, { jobId: current.id, now: deps.clock.now(), set: { phase: current.phase === "queued" ? "scope" : current.phase, ...outcome.set, leaseUntil: leaseUntil() } });
+          return updateJob(tx, {
+            jobId: current.id,
+            runnerId,
+            now: deps.clock.now(),
+            set: { phase: current.phase === "queued" ? "scope" : current.phase, ...outcome.set, leaseUntil: leaseUntil() },
+          });
         });
       } catch (err) {
+        if (err instanceof LeaseLost) {
+          deps.logger.warn("sync job taken over by another runner", { jobId, phase: job.phase });
+          return null;
+        }
         deps.logger.error("sync job failed", { jobId, phase: job.phase, error: err });
-        job = await finish(deps, job, { state: "failed", error: describe(err) });
+        job = await finish(deps, job, runnerId, { state: "failed", error: describe(err) });
       }
       steps++;
     }
+  } catch (err) {
+    if (!(err instanceof LeaseLost)) throw err;
+    deps.logger.warn("sync job taken over by another runner", { jobId, phase: job.phase });
+    return null;
   } finally {
-    if (opts.abandonAfterSteps === undefined || steps < opts.abandonAfterSteps) await releaseJob(deps.db, { jobId });
+    if (opts.abandonAfterSteps === undefined || steps < opts.abandonAfterSteps) await releaseJob(deps.db, { jobId, runnerId });
   }
   return job;
 }
 
-async function finish(deps: Deps, job: JobRow, set: { state: "cancelled" | "failed"; error?: JobRow["error"] }): Promise<JobRow> {
+async function finish(deps: Deps, job: JobRow, runnerId: string, set: { state: "cancelled" | "failed"; error?: JobRow["error"] }): Promise<JobRow> {
   const now = deps.clock.now();
   return deps.db.transaction(async (tx) => {
+    const updated = await updateJob(tx, { jobId: job.id, runnerId, now, set: { ...set, finishedAt: now } });
     await clearSeen(tx, { jobId: job.id });
-    return updateJob(tx, { jobId: job.id, now, set: { ...set, finishedAt: now } });
+    return updated;
   });
 }
 

@@ -19,6 +19,8 @@ async function applyDepartments(ctx: JobContext) {
   const diff = diffDepartments({
     teamId: ctx.teamId,
     seen,
+    // An untrusted listing (empty, shrunk, partial) deletes no department either.
+    keepMissing: ctx.cursor.skipDeprovisions !== undefined && ctx.cursor.skipDeprovisions !== "rejected",
     mirror: await teamDepartments(db, { teamId: ctx.teamId }),
     now: ctx.deps.clock.now(),
     initiator: ctx.job.initiator,
