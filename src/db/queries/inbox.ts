@@ -51,14 +51,15 @@ export async function claimDueInbox(db: Db, p: { now: Date; leaseUntil: Date; li
     .returning();
 }
 
-export async function finishInboxRow(
+export async function finishInboxRows(
   db: Db,
-  p: { id: number; status: "processed" | "ignored" | "dead"; now: Date; error?: string },
+  p: { ids: number[]; status: "processed" | "ignored" | "dead"; now: Date; error?: string },
 ): Promise<void> {
+  if (p.ids.length === 0) return;
   await db
     .update(callbackInbox)
     .set({ status: p.status, finishedAt: p.now, lockedUntil: null, lastError: p.error ?? null })
-    .where(eq(callbackInbox.id, p.id));
+    .where(inArray(callbackInbox.id, p.ids));
 }
 
 export async function retryInboxRow(db: Db, p: { id: number; nextAttemptAt: Date; error: string }): Promise<void> {

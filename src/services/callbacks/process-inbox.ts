@@ -1,10 +1,13 @@
-import { claimDueInbox, coalesceInbox, finishInboxRow, retryInboxRow, type InboxRow } from "../../db/queries/inbox";
+import { claimDueInbox, coalesceInbox, finishInboxRows, retryInboxRow, type InboxRow } from "../../db/queries/inbox";
+import type { CallbackHandler } from "../../callbacks/handler-table";
 import type { Deps } from "../../deps";
 import { parseMessage } from "../../wecom/xml";
 
 export const INBOX_MAX_ATTEMPTS = 6;
 const LEASE_MS = 5 * 60_000;
 const BATCH = 50;
+/** Rows one processInbox call handles at most before it returns. */
+const ROUND = 1000;
 
 /** 30 s, 1 min, 2 min, … with ±20 % jitter so a burst of failures does not retry in lockstep. */
 export function retryDelayMs(attempt: number, random: () => number = Math.random): number {
@@ -25,29 +28,33 @@ export interface ProcessSummary {
  */
 export async function processInbox(deps: Deps, opts: { maxRows?: number } = {}): Promise<ProcessSummary> {
   const summary: ProcessSummary = { processed: 0, ignored: 0, retried: 0, dead: 0 };
-  const maxRows = opts.maxRows ?? 1000;
+  const maxRows = opts.maxRows ?? ROUND;
   let seen = 0;
   while (seen < maxRows) {
     const now = deps.clock.now();
     const rows = await claimDueInbox(deps.db, { now, leaseUntil: new Date(now.getTime() + LEASE_MS), limit: Math.min(BATCH, maxRows - seen) });
     if (rows.length === 0) break;
     seen += rows.length;
-    for (const row of rows) summary[await processRow(deps, row)]++;
+    // Types without a handler are marked ignored together, in one statement.
+    const unhandled = rows.filter((r) => !deps.callbackHandlers[r.handlerKey]);
+    if (unhandled.length > 0) {
+      await finishInboxRows(deps.db, { ids: unhandled.map((r) => r.id), status: "ignored", now: deps.clock.now() });
+      summary.ignored += unhandled.length;
+      deps.logger.debug("callbacks ignored", { count: unhandled.length, handlerKeys: [...new Set(unhandled.map((r) => r.handlerKey))] });
+    }
+    for (const row of rows) {
+      const handler = deps.callbackHandlers[row.handlerKey];
+      if (handler) summary[await processRow(deps, row, handler)]++;
+    }
   }
   return summary;
 }
 
-async function processRow(deps: Deps, row: InboxRow): Promise<keyof ProcessSummary> {
-  const handler = deps.callbackHandlers[row.handlerKey];
-  if (!handler) {
-    await finishInboxRow(deps.db, { id: row.id, status: "ignored", now: deps.clock.now() });
-    deps.logger.info("callback ignored", { inboxId: row.id, handlerKey: row.handlerKey });
-    return "ignored";
-  }
+async function processRow(deps: Deps, row: InboxRow, handler: CallbackHandler): Promise<keyof ProcessSummary> {
   try {
     const startedAt = deps.clock.now();
     const outcome = await handler(deps, { teamId: row.teamId, inboxId: row.id, message: parseMessage(row.payload) });
-    await finishInboxRow(deps.db, { id: row.id, status: outcome, now: deps.clock.now() });
+    await finishInboxRows(deps.db, { ids: [row.id], status: outcome, now: deps.clock.now() });
     if (row.subject && outcome === "processed") {
       await coalesceInbox(deps.db, { teamId: row.teamId, subject: row.subject, receivedBefore: startedAt, now: deps.clock.now() });
     }
@@ -55,7 +62,7 @@ async function processRow(deps: Deps, row: InboxRow): Promise<keyof ProcessSumma
   } catch (err) {
     const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     if (row.attempts >= INBOX_MAX_ATTEMPTS) {
-      await finishInboxRow(deps.db, { id: row.id, status: "dead", now: deps.clock.now(), error });
+      await finishInboxRows(deps.db, { ids: [row.id], status: "dead", now: deps.clock.now(), error });
       deps.logger.error("callback dead-lettered", { inboxId: row.id, handlerKey: row.handlerKey, attempts: row.attempts, error });
       return "dead";
     }
@@ -84,7 +91,9 @@ export async function drainInbox(deps: Deps): Promise<void> {
   try {
     while (state.again) {
       state.again = false;
-      await processInbox(deps);
+      const done = await processInbox(deps);
+      // A full round may have left due rows behind: go on until a round comes up short.
+      if (done.processed + done.ignored + done.retried + done.dead >= ROUND) state.again = true;
     }
   } finally {
     draining.delete(deps.db);
