@@ -217,6 +217,35 @@ export async function run(): Promise<boolean> {
   let wecom: FakeWecom | undefined;
   let ok = true;
 
+  let cleaning: Promise<void> | undefined;
+  const cleanup = () =>
+    (cleaning ??= (async () => {
+      for (const child of running) await child.stop();
+      await wecom?.close();
+      try {
+        await admin.unsafe(`drop database if exists ${dbName} with (force)`);
+      } catch (err) {
+        ok = false;
+        console.error(`Could not drop the scratch database ${dbName}:`, err);
+      }
+      await admin.end();
+      if (ok) rmSync(logDir, { recursive: true, force: true });
+    })());
+  // Interrupted (Ctrl-C, SIGTERM): still stop the servers and drop the scratch database.
+  const interrupted = (signal: NodeJS.Signals) => {
+    ok = false;
+    console.error(`\n${signal}: cleaning up (server logs kept in ${logDir})`);
+    cleanup().then(
+      () => process.exit(130),
+      (err: unknown) => {
+        console.error(err);
+        process.exit(130);
+      },
+    );
+  };
+  process.once("SIGINT", interrupted);
+  process.once("SIGTERM", interrupted);
+
   try {
     const [version] = await admin<{ server_version: string }[]>`show server_version`;
     console.log(`Machine: ${machine([`PostgreSQL ${version?.server_version ?? "?"}`])}`);
@@ -345,11 +374,9 @@ export async function run(): Promise<boolean> {
     console.error(err);
     console.error(`Server logs kept in ${logDir}`);
   } finally {
-    for (const child of running) await child.stop();
-    await wecom?.close();
-    await admin.unsafe(`drop database if exists ${dbName} with (force)`);
-    await admin.end();
-    if (ok) rmSync(logDir, { recursive: true, force: true });
+    await cleanup();
+    process.off("SIGINT", interrupted);
+    process.off("SIGTERM", interrupted);
   }
   return ok;
 }
