@@ -44,6 +44,12 @@ async function main(): Promise<void> {
     token: DEMO.token,
     encodingAesKey: DEMO.encodingAesKey,
   });
+  const sync = (await api("POST", "/api/teams/demo/sync")) as { job: { id: number }; progressUrl?: string };
+  let job: Record<string, unknown> = {};
+  for (let i = 0; i < 120 && !["succeeded", "failed", "needs_confirmation"].includes(String(job.state)); i++) {
+    await new Promise((r) => setTimeout(r, 250));
+    job = await api("GET", `/api/teams/demo/jobs/${sync.job.id}`);
+  }
   await control("PUT", "/callback", { url: `${base}/wecom/demo/callback`, token: DEMO.token, encodingAesKey: DEMO.encodingAesKey });
   const org = (await control("GET", "/org")) as { users?: { userid: string }[] };
   const admin = org.users?.[0]?.userid ?? "zhangsan";
@@ -57,10 +63,13 @@ wecom-roster 演示 demo
   服务 Service:              ${base}
   企业微信模拟器 WeCom emulator: ${wecom.url}  (corpId ${DEFAULT_CORP_ID}, agentId ${DEFAULT_AGENT_ID})
   绑定 Binding:              ${JSON.stringify(bound.visibility ?? bound)}
+  导入 Import:               ${String(job.state)} ${JSON.stringify(job.counts)}
+  进度页 Progress page:       ${sync.progressUrl ?? "-"}
   回调统计 Callback stats:     ${JSON.stringify(stats)}   (a chat message from ${admin} and a new member, pushed by the emulator)
 
 试一试 Try:
-  curl -H 'authorization: Bearer ${env.ADMIN_TOKEN}' ${base}/api/teams/demo/wecom
+  curl -H 'authorization: Bearer ${env.ADMIN_TOKEN}' '${base}/api/teams/demo/members?limit=5'
+  curl -H 'authorization: Bearer ${env.ADMIN_TOKEN}' -X POST ${base}/api/teams/demo/sync
   curl -H 'authorization: Bearer ${env.ADMIN_TOKEN}' ${base}/api/teams/demo/callbacks/stats
   curl -X POST -H 'content-type: application/json' -d '{"from":"${admin}","content":"同步"}' ${wecom.url}/_emulator/chat
   curl ${wecom.url}/_emulator/org | head -c 600
