@@ -1,9 +1,12 @@
 import { Hono } from "hono";
 import type { AppEnv } from "./deps";
+import { accessRoutes } from "./routes/api/access";
+import { accountRoutes } from "./routes/api/accounts";
 import { directoryRoutes, managedRoutes } from "./routes/api/directory";
 import { teamRoutes } from "./routes/api/teams";
 import { healthRoutes } from "./routes/health";
 import { jsonError } from "./routes/json-errors";
+import { authPageRoutes } from "./routes/pages/auth";
 import { jobPageRoutes } from "./routes/pages/job-progress";
 import { wecomCallbackRoutes } from "./routes/wecom-callback";
 
@@ -14,8 +17,11 @@ export function createApp(): Hono<AppEnv> {
   app.route("/", teamRoutes);
   app.route("/", directoryRoutes);
   app.route("/", managedRoutes);
+  app.route("/", accountRoutes);
+  app.route("/", accessRoutes);
   app.route("/", wecomCallbackRoutes);
   app.route("/", jobPageRoutes);
+  app.route("/", authPageRoutes);
   app.notFound((c) => c.json({ error: { code: "not_found", message: "未找到 / Not found" } }, 404));
   app.onError(jsonError);
   return app;

@@ -14,6 +14,14 @@ export interface Config {
   callbackMaxBytes: number;
   /** Allowed |now − timestamp| for callbacks, in seconds (our rule, wecom-reference §8.3). */
   callbackMaxSkewSeconds: number;
+  /** scrypt cost N for new password hashes (2^15 in production; tests may lower it). */
+  passwordScryptN: number;
+  /**
+   * `TRUST_PROXY=true`: the service runs behind exactly one reverse proxy that appends the peer
+   * address to `X-Forwarded-For`, so the last entry is the client IP used to throttle logins.
+   * Off (default): the header is ignored and the socket's address is used.
+   */
+  trustProxy: boolean;
 }
 
 export class ConfigError extends Error {
@@ -72,6 +80,9 @@ export function parseConfig(env: Env): Config {
     return n;
   };
 
+  const trustProxyText = str("TRUST_PROXY", "false").toLowerCase();
+  if (!["true", "false", "1", "0"].includes(trustProxyText)) problems.push(`TRUST_PROXY 必须是 true 或 false / must be true or false (got "${trustProxyText}")`);
+
   const config: Config = {
     port,
     publicUrl: url("PUBLIC_URL", `http://localhost:${Number.isInteger(port) ? port : 3000}`),
@@ -85,6 +96,8 @@ export function parseConfig(env: Env): Config {
     wecomBudget: { perMinute: positive("WECOM_BUDGET_PER_MINUTE", 5000), perHour: positive("WECOM_BUDGET_PER_HOUR", 75000) },
     callbackMaxBytes: 64 * 1024,
     callbackMaxSkewSeconds: 300,
+    passwordScryptN: 2 ** 15,
+    trustProxy: trustProxyText === "true" || trustProxyText === "1",
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

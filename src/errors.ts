@@ -18,6 +18,14 @@ export const ERROR_STATUS = {
   bad_receive_id: 400,
   bad_ciphertext: 400,
   bad_xml: 400,
+  invalid_credentials: 401,
+  too_many_attempts: 429,
+  csrf_failed: 403,
+  username_taken: 409,
+  already_member: 409,
+  member_locked: 403,
+  not_authorized: 403,
+  not_a_member: 403,
   internal: 500,
 } as const;
 

@@ -1,4 +1,4 @@
-import { serve } from "@hono/node-server";
+import { serve, type Http2Bindings, type HttpBindings } from "@hono/node-server";
 import cron from "node-cron";
 import { createApp } from "../app";
 import { defaultCallbackHandlers } from "../callbacks/handlers";
@@ -31,7 +31,8 @@ export async function startNode(env: Record<string, string | undefined>): Promis
     callbackHandlers: defaultCallbackHandlers,
   };
   const app = createApp();
-  const server = serve({ fetch: (req) => app.fetch(req, { deps }), port: config.port, hostname: "0.0.0.0" });
+  // The node bindings (incoming socket) ride along: the login throttle needs the client address.
+  const server = serve({ fetch: (req, env: HttpBindings | Http2Bindings) => app.fetch(req, { ...env, deps }), port: config.port, hostname: "0.0.0.0" });
   const port = await new Promise<number>((resolve) =>
     server.once("listening", () => {
       const addr = server.address();

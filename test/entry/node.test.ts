@@ -39,6 +39,18 @@ describe("src/entry/node.ts", () => {
     const port = await server.listening;
     const res = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(res.status).toBe(200);
+    // The socket address reaches the app: failed logins under many usernames hit the per-IP limit.
+    const statuses: number[] = [];
+    for (let i = 0; i < 21; i++) {
+      const login = await fetch(`http://127.0.0.1:${port}/api/session`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ username: `nobody${i}`, password: "wrong-password-123" }),
+      });
+      statuses.push(login.status);
+    }
+    expect(statuses.slice(0, 20).every((s) => s === 401)).toBe(true);
+    expect(statuses[20]).toBe(429);
     server.child.kill("SIGTERM");
     expect(await server.exited).toBe(0);
     expect(server.output()).toContain('"msg":"stopped"');

@@ -3,3 +3,4 @@ export * from "./callback-inbox";
 export * from "./wecom-runtime";
 export * from "./directory";
 export * from "./sync";
+export * from "./accounts";

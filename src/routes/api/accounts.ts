@@ -1,0 +1,50 @@
+import { Hono, type Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { getCookie } from "hono/cookie";
+import type { AppEnv } from "../../deps";
+import { AppError } from "../../errors";
+import type { Caller } from "../../services/accounts/caller";
+import { logIn } from "../../services/accounts/log-in";
+import { logOut } from "../../services/accounts/log-out";
+import { registerAccount } from "../../services/accounts/register-account";
+import { SESSION_COOKIE } from "../../security/session";
+import { readJson } from "../json-errors";
+import { clearSessionCookie, clientIp, requireSession, sameSiteOnly, sessionAccount, setSessionCookie } from "../session-auth";
+
+const visitor: Caller = { kind: "system", reason: "visitor" };
+
+/** Login, registration and the like carry a few fields: nothing bigger is read. */
+const smallBody = bodyLimit({
+  maxSize: 16 * 1024,
+  onError: () => {
+    throw new AppError("payload_too_large", "请求体过大 / Request body too large");
+  },
+});
+
+/** A 429 says when to come back, in the header as well as the body. */
+export function withRetryAfter(c: Context<AppEnv>, err: unknown): unknown {
+  if (err instanceof AppError && err.code === "too_many_attempts" && typeof err.details?.retryAfterSeconds === "number") {
+    c.header("Retry-After", String(err.details.retryAfterSeconds));
+  }
+  return err;
+}
+
+/** Accounts and sessions (design §4): register, log in, log out, who am I. */
+export const accountRoutes = new Hono<AppEnv>()
+  .post("/api/accounts", sameSiteOnly, smallBody, async (c) => c.json({ account: await registerAccount(c.env.deps, visitor, await readJson(c)) }, 201))
+  .post("/api/session", sameSiteOnly, smallBody, async (c) => {
+    try {
+      const input = await readJson(c);
+      const { account, token, expiresAt } = await logIn(c.env.deps, visitor, { input, ip: clientIp(c), replacesToken: getCookie(c, SESSION_COOKIE) });
+      setSessionCookie(c, token, expiresAt);
+      return c.json({ account });
+    } catch (err) {
+      throw withRetryAfter(c, err);
+    }
+  })
+  .delete("/api/session", sameSiteOnly, async (c) => {
+    await logOut(c.env.deps, visitor, getCookie(c, SESSION_COOKIE));
+    clearSessionCookie(c);
+    return c.body(null, 204);
+  })
+  .get("/api/me", requireSession, async (c) => c.json({ account: await sessionAccount(c) }));

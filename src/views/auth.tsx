@@ -1,0 +1,234 @@
+import type { FieldProblem } from "../errors";
+import type { AccountView } from "../services/accounts/account-view";
+import { CSRF_FIELD } from "../security/csrf";
+import { Bi, Layout } from "./layout";
+import type { Bilingual } from "./labels";
+
+/** Form controls, phone-first: full width, ≥ 44 px targets, text ≥ 7:1 on its background. */
+const FORM_CSS = `
+form{margin:0}
+label{display:block;font-weight:600;margin:.9rem 0 .25rem}
+input{display:block;width:100%;font:inherit;padding:.6rem .7rem;min-height:2.75rem;border:1px solid #4b5563;border-radius:.4rem;background:#fff;color:#111827}
+input:focus{outline:3px solid #1e40af;outline-offset:1px}
+input[aria-invalid=true]{border-color:#991b1b;border-width:2px}
+button{display:block;width:100%;margin:1.1rem 0 .25rem;font:inherit;font-weight:600;padding:.7rem;min-height:2.75rem;border:0;border-radius:.4rem;background:#1e40af;color:#fff;cursor:pointer}
+button:focus{outline:3px solid #111827;outline-offset:2px}
+.hint{color:#374151;font-size:.9rem;margin:.2rem 0 0}
+.field-error{color:#7f1d1d;font-weight:600;margin:.25rem 0 0}
+a{color:#1e40af}
+dl{margin:.5rem 0}
+dt{font-weight:600}
+dd{margin:0 0 .5rem}
+`;
+
+export interface FormError {
+  /** Already bilingual ("中文 / English"), as every AppError message is. */
+  message: string;
+  fields?: FieldProblem[];
+}
+
+type Mode = "login" | "register";
+
+const TEXT: Record<Mode, { title: Bilingual; submit: Bilingual; switchPrompt: Bilingual; switchLink: Bilingual; switchTo: string }> = {
+  login: {
+    title: { zh: "登录", en: "Log in" },
+    submit: { zh: "登录", en: "Log in" },
+    switchPrompt: { zh: "还没有账号？", en: "No account yet?" },
+    switchLink: { zh: "注册", en: "Create one" },
+    switchTo: "register",
+  },
+  register: {
+    title: { zh: "注册账号", en: "Create an account" },
+    submit: { zh: "注册并登录", en: "Create and log in" },
+    switchPrompt: { zh: "已有账号？", en: "Have an account?" },
+    switchLink: { zh: "登录", en: "Log in" },
+    switchTo: "login",
+  },
+};
+
+function Field(props: {
+  name: string;
+  label: Bilingual;
+  type?: string;
+  value?: string | undefined;
+  autocomplete: string;
+  required?: boolean;
+  minlength?: number;
+  maxlength: number;
+  hint?: Bilingual;
+  error?: FieldProblem | undefined;
+  /** Typed exactly (usernames, passwords, addresses): no auto-capitals, no spelling fixes. */
+  literal?: boolean;
+}) {
+  const literal = props.literal ?? true;
+  const id = `f-${props.name}`;
+  const describedBy = [props.hint ? `${id}-hint` : null, props.error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
+  return (
+    <>
+      <label for={id}>
+        <Bi {...props.label} />
+      </label>
+      <input
+        id={id}
+        name={props.name}
+        type={props.type ?? "text"}
+        value={props.value}
+        autocomplete={props.autocomplete}
+        autocapitalize={literal ? "none" : undefined}
+        spellcheck={literal ? false : undefined}
+        required={props.required ?? true}
+        minlength={props.minlength}
+        maxlength={props.maxlength}
+        aria-invalid={props.error ? "true" : undefined}
+        aria-describedby={describedBy}
+      />
+      {props.hint ? (
+        <p class="hint" id={`${id}-hint`}>
+          <Bi {...props.hint} />
+        </p>
+      ) : null}
+      {props.error ? (
+        <p class="field-error" id={`${id}-error`}>
+          {props.error.message}
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+function ErrorBox(props: { error: FormError | undefined }) {
+  if (!props.error) return null;
+  return (
+    <div class="card alert" role="alert">
+      <p>{props.error.message}</p>
+    </div>
+  );
+}
+
+export interface AuthPageProps {
+  mode: Mode;
+  nonce: string;
+  csrf: string;
+  /** Where to go after success (a path on this site), carried through the form. */
+  next?: string | undefined;
+  /** What the person typed (never the password), to fill the form again after an error. */
+  values?: { username?: string | undefined; name?: string | undefined; email?: string | undefined };
+  error?: FormError | undefined;
+}
+
+/** The login and register forms: plain HTML posts, no JavaScript needed. */
+export function AuthPage(props: AuthPageProps) {
+  const t = TEXT[props.mode];
+  const fieldError = (name: string) => props.error?.fields?.find((f) => f.field === name);
+  const v = props.values ?? {};
+  const register = props.mode === "register";
+  const switchHref = props.next ? `${t.switchTo}?next=${encodeURIComponent(props.next)}` : t.switchTo;
+  return (
+    <Layout title={`${t.title.zh} / ${t.title.en}`} nonce={props.nonce} head={<style nonce={props.nonce} dangerouslySetInnerHTML={{ __html: FORM_CSS }} />}>
+      <div class="card">
+        <h1>
+          <Bi {...t.title} />
+        </h1>
+      </div>
+      <ErrorBox error={props.error} />
+      <form method="post" class="card">
+        <input type="hidden" name={CSRF_FIELD} value={props.csrf} />
+        {props.next ? <input type="hidden" name="next" value={props.next} /> : null}
+        <Field
+          name="username"
+          label={{ zh: "用户名", en: "Username" }}
+          value={v.username}
+          autocomplete="username"
+          minlength={register ? 3 : undefined}
+          maxlength={64}
+          hint={register ? { zh: "3–64 个字符：字母、数字或 _ . @ -", en: "3–64 characters: letters, digits or _ . @ -" } : undefined}
+          error={fieldError("username")}
+        />
+        <Field
+          name="password"
+          type="password"
+          label={{ zh: "密码", en: "Password" }}
+          autocomplete={register ? "new-password" : "current-password"}
+          minlength={register ? 10 : undefined}
+          maxlength={200}
+          hint={register ? { zh: "至少 10 个字符", en: "At least 10 characters" } : undefined}
+          error={fieldError("password")}
+        />
+        {register ? (
+          <>
+            <Field name="name" label={{ zh: "姓名", en: "Name" }} value={v.name} autocomplete="name" maxlength={100} literal={false} error={fieldError("name")} />
+            <Field
+              name="email"
+              type="email"
+              label={{ zh: "邮箱（可选）", en: "Email (optional)" }}
+              value={v.email}
+              autocomplete="email"
+              required={false}
+              maxlength={254}
+              error={fieldError("email")}
+            />
+          </>
+        ) : null}
+        <button type="submit">
+          <Bi {...t.submit} />
+        </button>
+      </form>
+      <p class="muted">
+        <Bi {...t.switchPrompt} /> <a href={switchHref}>{`${t.switchLink.zh} / ${t.switchLink.en}`}</a>
+      </p>
+    </Layout>
+  );
+}
+
+export interface AccountPageProps {
+  nonce: string;
+  csrf: string;
+  account: AccountView;
+  error?: FormError | undefined;
+}
+
+/** Who is logged in, and the way out. */
+export function AccountPage(props: AccountPageProps) {
+  const a = props.account;
+  return (
+    <Layout title="我的账号 / My account" nonce={props.nonce} head={<style nonce={props.nonce} dangerouslySetInnerHTML={{ __html: FORM_CSS }} />}>
+      <div class="card">
+        <h1>
+          <Bi zh="我的账号" en="My account" />
+        </h1>
+        <p class="muted">
+          <Bi zh="已登录" en="You are logged in" />
+        </p>
+      </div>
+      <ErrorBox error={props.error} />
+      <div class="card">
+        <dl>
+          <dt>
+            <Bi zh="姓名" en="Name" />
+          </dt>
+          <dd>{a.name}</dd>
+          <dt>
+            <Bi zh="用户名" en="Username" />
+          </dt>
+          <dd>
+            <code>{a.username}</code>
+          </dd>
+          {a.email ? (
+            <>
+              <dt>
+                <Bi zh="邮箱" en="Email" />
+              </dt>
+              <dd>{a.email}</dd>
+            </>
+          ) : null}
+        </dl>
+        <form method="post" action="logout">
+          <input type="hidden" name={CSRF_FIELD} value={props.csrf} />
+          <button type="submit">
+            <Bi zh="退出登录" en="Log out" />
+          </button>
+        </form>
+      </div>
+    </Layout>
+  );
+}
