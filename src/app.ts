@@ -2,7 +2,9 @@ import { Hono } from "hono";
 import type { AppEnv } from "./deps";
 import { accessRoutes } from "./routes/api/access";
 import { accountRoutes } from "./routes/api/accounts";
+import { authorizeRoutes } from "./routes/api/authorize";
 import { directoryRoutes, managedRoutes } from "./routes/api/directory";
+import { matchRoutes } from "./routes/api/match";
 import { teamRoutes } from "./routes/api/teams";
 import { healthRoutes } from "./routes/health";
 import { jsonError } from "./routes/json-errors";
@@ -19,6 +21,8 @@ export function createApp(): Hono<AppEnv> {
   app.route("/", managedRoutes);
   app.route("/", accountRoutes);
   app.route("/", accessRoutes);
+  app.route("/", authorizeRoutes);
+  app.route("/", matchRoutes);
   app.route("/", wecomCallbackRoutes);
   app.route("/", jobPageRoutes);
   app.route("/", authPageRoutes);

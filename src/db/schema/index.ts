@@ -4,3 +4,4 @@ export * from "./wecom-runtime";
 export * from "./directory";
 export * from "./sync";
 export * from "./accounts";
+export * from "./invitations";

@@ -1,0 +1,201 @@
+import { and, eq, inArray, isNotNull } from "drizzle-orm";
+import { appendAudit } from "../../db/queries/audit";
+import { teamDepartments, type MemberRow } from "../../db/queries/directory";
+import { revokeOpenOf } from "../../db/queries/invitations";
+import { members, type MemberStatus } from "../../db/schema";
+import type { Deps } from "../../deps";
+import { AppError } from "../../errors";
+import type { WecomApi } from "../../wecom/api";
+import { WecomApiError } from "../../wecom/api-error";
+import { authorizedNotice } from "../../wecom/cards";
+import { callerLabel, type Caller } from "../accounts/caller";
+import { auditEntry } from "../directory/audit-entry";
+import { userKey } from "../directory/mirror-shape";
+import { boundTeam } from "../directory/team-lookup";
+import { deliverInvitation } from "./deliver";
+import { decideInvitation } from "./invite-member";
+import { teamApi } from "./team-api";
+
+export interface AuthorizeResult {
+  authorized: number;
+  invited: number;
+  alreadyActive: number;
+  /** Members with an open, delivered invitation: nothing sent again. */
+  alreadyInvited: number;
+  skipped: { wecomUserId: string; reason: string }[];
+  invalidUsers: string[];
+}
+
+type Selector = { kind: "users"; keys: string[]; given: Map<string, string> } | { kind: "department"; id: number } | { kind: "all" };
+
+const MAX_USER_IDS = 10_000;
+const BATCH = 1000;
+/** Linked members in these standings become active on authorize. */
+const ACTIVATABLE: readonly MemberStatus[] = ["imported", "invited", "deauthorized"];
+
+/**
+ * `POST /api/teams/:slug/authorize` (design §4): idempotent. Members with an account become
+ * active and get a short text notice; members without one become `invited` with a personal
+ * invitation card; active members are left alone; locked and removed ones are skipped.
+ */
+export async function authorizeMembers(deps: Deps, caller: Caller, slug: string, input: unknown): Promise<AuthorizeResult> {
+  const selector = parseSelector(input);
+  const { team, binding } = await boundTeam(deps.db, slug);
+  const targets = await selectMembers(deps, team.id, selector);
+  const result: AuthorizeResult = { authorized: 0, invited: 0, alreadyActive: 0, alreadyInvited: 0, skipped: [], invalidUsers: [] };
+  if (selector.kind === "users") {
+    const found = new Set(targets.map((m) => m.wecomUserKey));
+    for (const key of selector.keys) if (!found.has(key)) result.skipped.push({ wecomUserId: selector.given.get(key) ?? key, reason: "not_found" });
+  }
+
+  const toActivate: MemberRow[] = [];
+  const toInvite: MemberRow[] = [];
+  for (const m of targets) {
+    const userId = m.wecomUserId ?? m.wecomUserKey ?? "";
+    if (m.status === "active") result.alreadyActive++;
+    else if (m.status === "locked" || m.status === "removed") result.skipped.push({ wecomUserId: userId, reason: m.status });
+    else if (m.deprovisionedAt) result.skipped.push({ wecomUserId: userId, reason: "deprovisioned" });
+    else if (m.accountId !== null) toActivate.push(m);
+    else toInvite.push(m);
+  }
+
+  let api: WecomApi | undefined;
+  const wecom = () => (api ??= teamApi(deps, binding));
+  const invalid = new Set<string>();
+
+  const activated = await activate(deps, caller, team.id, toActivate);
+  result.authorized = activated.length;
+  for (let i = 0; i < activated.length; i += BATCH) {
+    const batch = activated.slice(i, i + BATCH).map((m) => m.wecomUserId ?? "").filter((u) => u !== "");
+    if (batch.length === 0) continue;
+    try {
+      const sent = await wecom().sendMessage(authorizedNotice({ touser: batch, teamName: team.name }));
+      for (const u of sent.invalidUsers) invalid.add(u);
+    } catch (err) {
+      // The standing changed either way; a lost notice is not worth failing the request for.
+      if (err instanceof WecomApiError && err.errcode === 81013) for (const u of batch) invalid.add(userKey(u));
+      else deps.logger.warn("authorized notice not sent", { slug, error: err });
+    }
+  }
+
+  for (const m of toInvite) {
+    const decision = await decideInvitation(deps, { teamId: team.id, memberId: m.id, caller, reuseOpen: true });
+    const userId = m.wecomUserId ?? m.wecomUserKey ?? "";
+    switch (decision.kind) {
+      case "not_invitable":
+        if (decision.reason === "already_active") result.alreadyActive++;
+        else result.skipped.push({ wecomUserId: userId, reason: decision.reason });
+        break;
+      case "rate_limited":
+        result.skipped.push({ wecomUserId: userId, reason: "rate_limited" });
+        break;
+      case "already_invited":
+        result.alreadyInvited++;
+        if (decision.invitation.delivery === "invalid_user") invalid.add(userKey(userId));
+        break;
+      case "created": {
+        result.invited++;
+        const outcome = await deliverInvitation(deps, { api: wecom(), invitation: decision.invitation, token: decision.token, userId, teamName: team.name });
+        if (outcome.delivery === "invalid_user") invalid.add(userKey(userId));
+        if (outcome.delivery === "failed") result.skipped.push({ wecomUserId: userId, reason: "send_failed" });
+        break;
+      }
+    }
+  }
+  result.invalidUsers = [...invalid].sort();
+  deps.logger.info("members authorized", { slug, authorized: result.authorized, invited: result.invited, alreadyActive: result.alreadyActive, skipped: result.skipped.length });
+  return result;
+}
+
+/** Linked members → active, in one transaction; only rows still in an activatable standing change. */
+async function activate(deps: Deps, caller: Caller, teamId: number, list: MemberRow[]): Promise<MemberRow[]> {
+  if (list.length === 0) return [];
+  const now = deps.clock.now();
+  return deps.db.transaction(async (tx) => {
+    const changed: MemberRow[] = [];
+    for (let i = 0; i < list.length; i += BATCH) {
+      const ids = list.slice(i, i + BATCH).map((m) => m.id);
+      const before = new Map(list.slice(i, i + BATCH).map((m) => [m.id, m.status]));
+      const rows = await tx
+        .update(members)
+        .set({ status: "active", updatedAt: now })
+        .where(and(eq(members.teamId, teamId), inArray(members.id, ids), inArray(members.status, [...ACTIVATABLE]), isNotNull(members.accountId)))
+        .returning();
+      changed.push(...rows);
+      // An account already links them: any pending invitation link is moot.
+      await revokeOpenOf(tx, { memberIds: rows.map((m) => m.id), at: now });
+      await appendAudit(
+        tx,
+        rows.map((m) =>
+          auditEntry({
+            teamId,
+            at: now,
+            initiator: "admin",
+            actor: callerLabel(caller),
+            action: "member.authorized",
+            subjectType: "member",
+            subjectId: m.id,
+            before: { status: before.get(m.id) ?? null },
+            after: { status: "active" },
+          }),
+        ),
+      );
+    }
+    return changed;
+  });
+}
+
+async function selectMembers(deps: Deps, teamId: number, selector: Selector): Promise<MemberRow[]> {
+  const base = and(eq(members.teamId, teamId), isNotNull(members.wecomUserKey));
+  if (selector.kind === "users") {
+    const out: MemberRow[] = [];
+    for (let i = 0; i < selector.keys.length; i += BATCH) {
+      out.push(...(await deps.db.select().from(members).where(and(base, inArray(members.wecomUserKey, selector.keys.slice(i, i + BATCH)))).orderBy(members.id)));
+    }
+    return out;
+  }
+  const all = await deps.db.select().from(members).where(base).orderBy(members.id);
+  if (selector.kind === "all") return all;
+  const tree = await teamDepartments(deps.db, { teamId });
+  if (!tree.some((d) => d.id === selector.id)) {
+    throw new AppError("validation_failed", "输入有误 / Some fields are invalid", [{ field: "departmentId", message: "部门不存在 / no such department" }]);
+  }
+  const children = new Map<number, number[]>();
+  for (const d of tree) if (d.id !== d.parentId) children.set(d.parentId, [...(children.get(d.parentId) ?? []), d.id]);
+  const subtree = new Set<number>();
+  const stack = [selector.id];
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    if (subtree.has(id)) continue;
+    subtree.add(id);
+    stack.push(...(children.get(id) ?? []));
+  }
+  return all.filter((m) => m.departmentIds.some((d) => subtree.has(d)));
+}
+
+function parseSelector(input: unknown): Selector {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    throw new AppError("bad_request", "请求体必须是 JSON 对象 / The request body must be a JSON object");
+  }
+  const raw = input as Record<string, unknown>;
+  const given = (["wecomUserIds", "departmentId", "all"] as const).filter((k) => raw[k] !== undefined && raw[k] !== null);
+  const fail = (field: string, message: string): never => {
+    throw new AppError("validation_failed", "输入有误 / Some fields are invalid", [{ field, message }]);
+  };
+  if (given.length !== 1) return fail("selector", "只能且必须给出 wecomUserIds、departmentId、all 之一 / exactly one of wecomUserIds, departmentId, all");
+  const ids = raw.wecomUserIds;
+  if (ids !== undefined && ids !== null) {
+    const ok = Array.isArray(ids) && ids.length > 0 && ids.length <= MAX_USER_IDS && ids.every((u) => typeof u === "string" && u.trim() !== "" && u.length <= 64);
+    if (!ok) return fail("wecomUserIds", `1–${MAX_USER_IDS} 个企业微信账号 / 1–${MAX_USER_IDS} WeCom userids`);
+    const map = new Map<string, string>();
+    for (const u of ids as string[]) if (!map.has(userKey(u.trim()))) map.set(userKey(u.trim()), u.trim());
+    return { kind: "users", keys: [...map.keys()], given: map };
+  }
+  const dept = raw.departmentId;
+  if (dept !== undefined && dept !== null) {
+    if (typeof dept !== "number" || !Number.isSafeInteger(dept) || dept < 1) return fail("departmentId", "部门 ID（正整数）/ a department id (a positive integer)");
+    return { kind: "department", id: dept };
+  }
+  if (raw.all !== true) return fail("all", "只能为 true / must be true");
+  return { kind: "all" };
+}

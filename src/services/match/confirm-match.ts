@@ -1,0 +1,108 @@
+import type { AccountRow } from "../../db/queries/accounts";
+import type { MemberRow } from "../../db/queries/directory";
+import { accountRowsOfTeam, accountsByIds, membersByIds } from "../../db/queries/match";
+import type { Deps } from "../../deps";
+import { AppError, type FieldProblem } from "../../errors";
+import type { Caller } from "../accounts/caller";
+import { usernameKey } from "../accounts/account-fields";
+import { linkMember } from "./link-member";
+import { accountIndex, type LinkedView } from "./match-members";
+import { lockTeamAsAdmin } from "./team-admin";
+
+export const MAX_PAIRS = 1000;
+
+export type RejectReason =
+  | "duplicate"
+  | "member_not_found"
+  | "member_removed"
+  | "member_already_linked"
+  | "account_not_found"
+  | "account_already_linked"
+  | "no_longer_matches"
+  /** Linked or changed (e.g. deprovisioned by a sync) while this request ran. */
+  | "member_changed";
+
+export interface Pair {
+  memberId: number;
+  accountId: number;
+}
+
+export interface ConfirmResult {
+  linked: LinkedView[];
+  rejected: (Pair & { reason: RejectReason })[];
+}
+
+const isId = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v) && v > 0;
+
+/** `{pairs: [{memberId, accountId}]}` with 1…MAX_PAIRS positive integer pairs, else 422 naming each bad field. */
+export function parsePairs(input: unknown): Pair[] {
+  const fail = (fields: FieldProblem[]) => new AppError("validation_failed", "输入有误 / Some fields are invalid", fields);
+  if (typeof input !== "object" || input === null || Array.isArray(input)) throw fail([{ field: "pairs", message: "必填 / required" }]);
+  const pairs = (input as Record<string, unknown>).pairs;
+  if (!Array.isArray(pairs) || pairs.length === 0 || pairs.length > MAX_PAIRS) {
+    throw fail([{ field: "pairs", message: `1–${MAX_PAIRS} 个 {memberId, accountId} / 1–${MAX_PAIRS} {memberId, accountId} pairs` }]);
+  }
+  const problems: FieldProblem[] = [];
+  const out: Pair[] = [];
+  pairs.forEach((p: unknown, i) => {
+    const o = typeof p === "object" && p !== null && !Array.isArray(p) ? (p as Record<string, unknown>) : {};
+    if (!isId(o.memberId)) problems.push({ field: `pairs[${i}].memberId`, message: "正整数 / a positive integer" });
+    if (!isId(o.accountId)) problems.push({ field: `pairs[${i}].accountId`, message: "正整数 / a positive integer" });
+    if (isId(o.memberId) && isId(o.accountId)) out.push({ memberId: o.memberId, accountId: o.accountId });
+  });
+  if (problems.length > 0) throw fail(problems);
+  return out;
+}
+
+/** Why a pair may not link now, or how it still matches (names equal, or userid = username). */
+function judgePair(member: MemberRow | undefined, account: AccountRow | undefined, taken: Set<number>): RejectReason | "name" | "userid" {
+  if (!member?.wecomUserKey) return "member_not_found";
+  if (member.status === "removed") return "member_removed";
+  if (member.accountId !== null) return "member_already_linked";
+  if (!account) return "account_not_found";
+  if (taken.has(account.id)) return "account_already_linked";
+  if (member.name === account.name) return "name";
+  if (usernameKey(account.username) === member.wecomUserKey) return "userid";
+  return "no_longer_matches";
+}
+
+/**
+ * `POST /api/teams/:slug/match/confirm {pairs}`: links pairs an admin confirmed (suggestions, or
+ * one candidate of a conflict). Each pair must still hold when confirmed — the member a WeCom member
+ * of the team, unlinked and not removed; the account not linked in the team; and the two still a
+ * match (same name, or userid = username) — else it is rejected with a reason, not applied.
+ * Pairs apply in order in one transaction, so a member or account named twice links at most once.
+ */
+export async function confirmMatch(deps: Deps, caller: Caller, slug: string, input: unknown): Promise<ConfirmResult> {
+  const pairs = parsePairs(input);
+  const now = deps.clock.now();
+  return deps.db.transaction(async (tx) => {
+    const team = await lockTeamAsAdmin(tx, caller, slug);
+    const membersById = new Map((await membersByIds(tx, { teamId: team.id, ids: pairs.map((p) => p.memberId) })).map((m) => [m.id, m]));
+    const accountsById = new Map((await accountsByIds(tx, { ids: pairs.map((p) => p.accountId) })).map((a) => [a.id, a]));
+    const { taken, nonWecom } = accountIndex(await accountRowsOfTeam(tx, { teamId: team.id }));
+    const usedMembers = new Set<number>();
+    const linked: LinkedView[] = [];
+    const rejected: ConfirmResult["rejected"] = [];
+    for (const pair of pairs) {
+      const member = membersById.get(pair.memberId);
+      const account = accountsById.get(pair.accountId);
+      const verdict = usedMembers.has(pair.memberId) ? "duplicate" : judgePair(member, account, taken);
+      if ((verdict !== "name" && verdict !== "userid") || !member || !account) {
+        rejected.push({ ...pair, reason: verdict === "name" || verdict === "userid" ? "member_not_found" : verdict });
+        continue;
+      }
+      const done = await linkMember(tx, { teamId: team.id, now, caller }, { member, account, by: verdict, nonWecomRow: nonWecom.get(pair.accountId) });
+      if (!done) {
+        rejected.push({ ...pair, reason: "member_changed" });
+        continue;
+      }
+      usedMembers.add(pair.memberId);
+      taken.add(pair.accountId);
+      nonWecom.delete(pair.accountId);
+      linked.push({ ...pair, by: verdict });
+    }
+    deps.logger.info("match confirmed", { slug, linked: linked.length, rejected: rejected.length });
+    return { linked, rejected };
+  });
+}

@@ -1,0 +1,97 @@
+import type { AccountRow } from "../../db/queries/accounts";
+import type { MemberRow } from "../../db/queries/directory";
+import { accountRowsOfTeam, accountsByNames, accountsByUsernameKeys, unlinkedWecomMembers } from "../../db/queries/match";
+import type { Deps } from "../../deps";
+import { AppError } from "../../errors";
+import type { Caller } from "../accounts/caller";
+import { linkMember } from "./link-member";
+import { planMatch, type LinkKey } from "./plan-match";
+import { lockTeamAsAdmin } from "./team-admin";
+
+export interface LinkedView {
+  memberId: number;
+  accountId: number;
+  by: LinkKey | "name";
+}
+
+export interface SuggestionView {
+  memberId: number;
+  wecomUserId: string | null;
+  name: string;
+  accountId: number;
+  username: string;
+}
+
+export interface ConflictView {
+  memberId: number;
+  wecomUserId: string | null;
+  name: string;
+  candidates: { accountId: number; username: string }[];
+}
+
+export interface MatchResult {
+  linked: LinkedView[];
+  suggested: SuggestionView[];
+  conflicts: ConflictView[];
+}
+
+/** `{dryRun?: boolean}`; an absent body is `{}`. */
+function parseMatchInput(input: unknown): { dryRun: boolean } {
+  if (input === undefined) return { dryRun: false };
+  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    throw new AppError("validation_failed", "输入有误 / Some fields are invalid", [{ field: "body", message: "JSON 对象 / a JSON object" }]);
+  }
+  const dryRun = (input as Record<string, unknown>).dryRun;
+  if (dryRun !== undefined && dryRun !== null && typeof dryRun !== "boolean") {
+    throw new AppError("validation_failed", "输入有误 / Some fields are invalid", [{ field: "dryRun", message: "true | false" }]);
+  }
+  return { dryRun: dryRun === true };
+}
+
+/** The team's account-carrying rows, split into accounts linked to WeCom members and non-WeCom rows by account. */
+export function accountIndex(rows: MemberRow[]): { taken: Set<number>; nonWecom: Map<number, MemberRow> } {
+  const taken = new Set<number>();
+  const nonWecom = new Map<number, MemberRow>();
+  for (const r of rows) {
+    if (r.accountId === null) continue;
+    if (r.wecomUserKey !== null) taken.add(r.accountId);
+    else nonWecom.set(r.accountId, r);
+  }
+  return { taken, nonWecom };
+}
+
+const candidate = (a: AccountRow) => ({ accountId: a.id, username: a.username });
+
+/**
+ * `POST /api/teams/:slug/match {dryRun?}` (design §1.5): matches the team's WeCom members without
+ * an account to existing accounts. Exact unique keys link at once (userid = username, compared
+ * ignoring case; email and mobile are not mirrored yet, see plan-match.ts); a unique exact name is
+ * only suggested; two or more candidates are a conflict. One transaction under the team's
+ * membership lock; every link audited. With dryRun nothing is written and `linked` says what would link.
+ */
+export async function matchMembers(deps: Deps, caller: Caller, slug: string, input: unknown): Promise<MatchResult> {
+  const { dryRun } = parseMatchInput(input);
+  const now = deps.clock.now();
+  return deps.db.transaction(async (tx) => {
+    const team = await lockTeamAsAdmin(tx, caller, slug);
+    const pending = await unlinkedWecomMembers(tx, { teamId: team.id });
+    const { taken, nonWecom } = accountIndex(await accountRowsOfTeam(tx, { teamId: team.id }));
+    const byUsernameKey = new Map<string, AccountRow>();
+    for (const a of await accountsByUsernameKeys(tx, { keys: pending.flatMap((m) => (m.wecomUserKey ? [m.wecomUserKey] : [])) })) byUsernameKey.set(a.usernameKey, a);
+    const byName = new Map<string, AccountRow[]>();
+    for (const a of await accountsByNames(tx, { names: pending.map((m) => m.name) })) byName.set(a.name, [...(byName.get(a.name) ?? []), a]);
+
+    const plan = planMatch({ members: pending, byUsernameKey, byName, taken });
+    const linked: LinkedView[] = [];
+    for (const l of plan.links) {
+      const done = dryRun || (await linkMember(tx, { teamId: team.id, now, caller }, { member: l.member, account: l.account, by: l.by, nonWecomRow: nonWecom.get(l.account.id) }));
+      if (done) linked.push({ memberId: l.member.id, accountId: l.account.id, by: l.by });
+    }
+    if (!dryRun) deps.logger.info("members matched", { slug, linked: linked.length, suggested: plan.suggested.length, conflicts: plan.conflicts.length });
+    return {
+      linked,
+      suggested: plan.suggested.map((s) => ({ memberId: s.member.id, wecomUserId: s.member.wecomUserId, name: s.member.name, ...candidate(s.account) })),
+      conflicts: plan.conflicts.map((c) => ({ memberId: c.member.id, wecomUserId: c.member.wecomUserId, name: c.member.name, candidates: c.candidates.map(candidate) })),
+    };
+  });
+}

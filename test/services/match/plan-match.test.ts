@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import type { AccountRow } from "../../../src/db/queries/accounts";
+import type { MemberRow } from "../../../src/db/queries/directory";
+import { mergeStanding } from "../../../src/services/match/link-member";
+import { planMatch, type PlanInput } from "../../../src/services/match/plan-match";
+
+const at = new Date(Date.UTC(2026, 10, 25));
+let nextId = 1;
+
+function member(userid: string | null, name: string, over: Partial<MemberRow> = {}): MemberRow {
+  return {
+    id: nextId++, teamId: 1, wecomUserId: userid, wecomUserKey: userid?.toLowerCase() ?? null, name, departmentIds: [], mainDepartmentId: null, position: null,
+    wecomStatus: 1, contentHash: null, status: "imported", role: null, accountId: null, statusBefore: null, deprovisionedAt: null, createdAt: at, updatedAt: at, ...over,
+  };
+}
+
+function account(username: string, name: string): AccountRow {
+  return { id: nextId++, username, usernameKey: username.toLowerCase(), name, email: null, passwordHash: "x", createdAt: at, updatedAt: at };
+}
+
+function input(members: MemberRow[], accounts: AccountRow[], taken: number[] = []): PlanInput {
+  const byUsernameKey = new Map(accounts.map((a) => [a.usernameKey, a]));
+  const byName = new Map<string, AccountRow[]>();
+  for (const a of accounts) byName.set(a.name, [...(byName.get(a.name) ?? []), a]);
+  return { members, byUsernameKey, byName, taken: new Set(taken) };
+}
+
+describe("planMatch", () => {
+  it("links a unique userid key, even when the account's own name is the member's", () => {
+    const m = member("ZhangSan", "张三");
+    const a = account("zhangsan", "张三");
+    expect(planMatch(input([m], [a]))).toMatchObject({ links: [{ member: { id: m.id }, account: { id: a.id }, by: "userid" }], suggested: [], conflicts: [] });
+  });
+
+  it("makes one account named by two members a conflict for both, not a suggestion", () => {
+    const m1 = member("a1", "李四");
+    const m2 = member("a2", "李四");
+    const a = account("lisi", "李四");
+    const plan = planMatch(input([m1, m2], [a]));
+    expect(plan.suggested).toEqual([]);
+    expect(plan.conflicts.map((c) => [c.member.id, c.candidates.map((x) => x.id)])).toEqual([[m1.id, [a.id]], [m2.id, [a.id]]]);
+  });
+
+  it("never suggests an account another member links by key, or one already linked in the team", () => {
+    const linker = member("wangwu", "王五");
+    const namesake = member("other", "王五-copy");
+    const a = account("wangwu", "王五-copy");
+    const taken = account("taken", "赵六");
+    const plan = planMatch(input([linker, namesake, member("z", "赵六")], [a, taken], [taken.id]));
+    expect(plan.links.map((l) => l.account.id)).toEqual([a.id]);
+    expect(plan.suggested).toEqual([]);
+    expect(plan.conflicts).toEqual([]);
+  });
+
+  it("treats a userid key plus another account of the same name as a conflict", () => {
+    const m = member("chen", "陈七");
+    const byKey = account("chen", "陈七");
+    const other = account("chen2", "陈七");
+    const plan = planMatch(input([m], [byKey, other]));
+    expect(plan.links).toEqual([]);
+    expect(plan.conflicts[0]?.candidates.map((c) => c.id)).toEqual([byKey.id, other.id]);
+  });
+});
+
+describe("mergeStanding", () => {
+  it("carries the non-WeCom row's active standing and higher role", () => {
+    expect(mergeStanding(member("a", "A"), member(null, "A", { status: "active", role: "admin" }))).toEqual({ status: "active", statusBefore: null, role: "admin" });
+  });
+
+  it("keeps a lock from WeCom, returning to active when it is lifted", () => {
+    expect(mergeStanding(member("a", "A", { status: "locked", statusBefore: "imported" }), member(null, "A", { status: "active", role: "member" }))).toEqual({ status: "locked", statusBefore: "active", role: "member" });
+  });
+
+  it("carries nothing from a removed row", () => {
+    expect(mergeStanding(member("a", "A", { role: "member" }), member(null, "A", { status: "removed", role: "owner" }))).toEqual({ status: "imported", statusBefore: null, role: "member" });
+  });
+});
