@@ -54,3 +54,11 @@ export async function clearSeen(db: Db, p: { jobId: number }): Promise<void> {
   await db.delete(syncSeenMembers).where(eq(syncSeenMembers.jobId, p.jobId));
   await db.delete(syncSeenDepartments).where(eq(syncSeenDepartments.jobId, p.jobId));
 }
+
+/**
+ * The seen table fills and empties within one job, so its statistics are always stale: without
+ * them the apply step's page query plans for a few hundred rows and scans all 100,000.
+ */
+export async function analyzeSeen(db: Db): Promise<void> {
+  await db.execute(sql`analyze sync_seen_members`);
+}

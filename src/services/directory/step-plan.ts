@@ -1,6 +1,6 @@
 import { countMembers, dropStaged, stageMissingMembers, stagedCount } from "../../db/queries/directory";
 import { readPolicy } from "../../db/queries/policies";
-import { countSeen } from "../../db/queries/sync-seen";
+import { analyzeSeen, countSeen } from "../../db/queries/sync-seen";
 import { breakerThreshold, untrustedListing } from "./breaker";
 import type { Step } from "./steps";
 
@@ -15,6 +15,7 @@ export const planStep: Step = async (ctx) => {
   let staged = { total: 0, protected: 0 };
   return {
     write: async (tx) => {
+      await analyzeSeen(tx);
       await stageMissingMembers(tx, { teamId: ctx.teamId, jobId: ctx.job.id });
       if (skip) await dropStaged(tx, { jobId: ctx.job.id, exceptProtected: false });
       staged = await stagedCount(tx, { jobId: ctx.job.id });
