@@ -5,7 +5,7 @@ import type { SecretBox } from "../security/secret-box";
 import { WecomApiError, WecomRetryableError } from "./api-error";
 import { classifyErrcode } from "./errcodes";
 import { acquire, type Budget } from "./limiter";
-import { tokenManager } from "./token-manager";
+import { tokenManager, type HeldToken } from "./token-manager";
 import { sendOnce, type WecomRequest } from "./transport";
 import { wecomApi, type WecomApi } from "./api";
 
@@ -49,6 +49,8 @@ export function createWecomClient(o: WecomClientOptions): WecomClient {
   const maxAttempts = o.maxAttempts ?? 5;
   const budget = o.budget ?? DEFAULT_BUDGET;
   const inFlight = new Map<string, Promise<string>>();
+  const held = new Map<string, HeldToken>();
+  const reserved = new Map<string, { minute: number; left: number }>();
 
   /** Exponential back-off with full jitter; 45009 waits for the next minute window (§3). */
   const backoff = (attempt: number, errcode?: number) => {
@@ -80,12 +82,12 @@ export function createWecomClient(o: WecomClientOptions): WecomClient {
 
   return {
     for(creds) {
-      const tokens = tokenManager({ db: o.db, secrets: o.secrets, clock: o.clock, fetchToken }, creds, inFlight);
+      const tokens = tokenManager({ db: o.db, secrets: o.secrets, clock: o.clock, fetchToken }, creds, inFlight, held);
       const call: Caller = async <T extends object>(api: string, req: Omit<WecomRequest, "path">) => {
         // A token error gets one refresh and one retry (§2); 40001 outside gettoken likewise, once.
         for (let tokenRetry = 0; ; tokenRetry++) {
           const token = await tokens.get();
-          await acquire({ db: o.db, clock: o.clock, sleep, budget }, creds.corpId, api);
+          await acquire({ db: o.db, clock: o.clock, sleep, budget, reserved }, creds.corpId, api);
           const json = await withRetries(api, { ...req, path: api, query: { ...req.query, access_token: token } });
           const errcode = Number(json.errcode ?? 0);
           if (errcode === 0) return json as T;

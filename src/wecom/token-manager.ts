@@ -36,7 +36,19 @@ const context = (c: WecomCredentials) => `wecom_tokens:${c.corpId}:${c.agentId}`
  * within a process through one shared promise, across processes through an advisory lock and a
  * re-read under it.
  */
-export function tokenManager(o: TokenManagerOptions, creds: WecomCredentials, inFlight: Map<string, Promise<string>>): TokenSource {
+/** A token this process already holds, until its refresh time: saves a read per WeCom call. */
+export interface HeldToken {
+  token: string;
+  sealed: string;
+  refreshAt: number;
+}
+
+export function tokenManager(
+  o: TokenManagerOptions,
+  creds: WecomCredentials,
+  inFlight: Map<string, Promise<string>>,
+  held: Map<string, HeldToken>,
+): TokenSource {
   const key = { corpId: creds.corpId, agentId: creds.agentId };
   const print = fingerprint(creds);
   const flightKey = `${creds.corpId}:${creds.agentId}:${print}`;
@@ -53,6 +65,7 @@ export function tokenManager(o: TokenManagerOptions, creds: WecomCredentials, in
     if (!row.accessToken || !row.expiresAt || row.expiresAt.getTime() - REFRESH_AHEAD_MS <= now) return undefined;
     const token = o.secrets.open(row.accessToken, context(creds));
     sealedByToken.set(token, row.accessToken);
+    held.set(flightKey, { token, sealed: row.accessToken, refreshAt: row.expiresAt.getTime() - REFRESH_AHEAD_MS });
     return token;
   };
 
@@ -76,6 +89,7 @@ export function tokenManager(o: TokenManagerOptions, creds: WecomCredentials, in
           failedUntil: null,
         });
         sealedByToken.set(got.accessToken, sealed);
+        held.set(flightKey, { token: got.accessToken, sealed, refreshAt: now.getTime() + got.expiresIn * 1000 - REFRESH_AHEAD_MS });
         return { token: got.accessToken };
       } catch (err) {
         if (!(err instanceof WecomApiError)) throw err;
@@ -100,6 +114,11 @@ export function tokenManager(o: TokenManagerOptions, creds: WecomCredentials, in
 
   return {
     async get() {
+      const mine = held.get(flightKey);
+      if (mine && mine.refreshAt > o.clock.now().getTime()) {
+        sealedByToken.set(mine.token, mine.sealed);
+        return mine.token;
+      }
       const cached = usable(await readToken(o.db, key));
       if (cached) return cached;
       let flight = inFlight.get(flightKey);
@@ -110,6 +129,7 @@ export function tokenManager(o: TokenManagerOptions, creds: WecomCredentials, in
       return flight;
     },
     async invalidate(token) {
+      if (held.get(flightKey)?.token === token) held.delete(flightKey);
       const sealed = sealedByToken.get(token);
       if (sealed) await invalidateToken(o.db, { ...key, accessToken: sealed });
     },
