@@ -73,3 +73,8 @@ export async function refundLoginAttempt(db: Db, p: { resetKeys: string[]; refun
 export async function pruneLoginAttempts(db: Db, p: { before: Date }): Promise<void> {
   await db.delete(loginAttempts).where(lt(loginAttempts.windowStart, p.before));
 }
+
+/** Ends every session of these accounts (a member locked or deauthorized: design §1.9). */
+export async function deleteSessionsOfAccounts(db: Db, p: { accountIds: number[] }): Promise<void> {
+  if (p.accountIds.length > 0) await db.delete(sessions).where(inArray(sessions.accountId, p.accountIds));
+}

@@ -1,6 +1,7 @@
 import { appendAudit } from "../../db/queries/audit";
 import { findMemberByKey, insertMembers, teamDepartments, updateMember, type MemberRow } from "../../db/queries/directory";
 import { readPolicy } from "../../db/queries/policies";
+import { deleteSessionsOfAccounts } from "../../db/queries/sessions";
 import type { Initiator } from "../../db/schema";
 import type { Deps } from "../../deps";
 import type { WecomApi } from "../../wecom/api";
@@ -47,6 +48,7 @@ export async function refreshMember(
       const policy = (await readPolicy(tx, { teamId: p.teamId })).onMemberDeleted;
       const set = deprovisionChange(member, policy, now);
       await updateMember(tx, { id: member.id, set });
+      if (member.accountId !== null) await deleteSessionsOfAccounts(tx, { accountIds: [member.accountId] });
       await appendAudit(tx, [audit(member, "member.deprovisioned", { status: member.status }, { status: set.status, policy })]);
       return "deprovisioned";
     }

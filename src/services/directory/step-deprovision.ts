@@ -1,6 +1,7 @@
 import { appendAudit } from "../../db/queries/audit";
 import { stagedPage, updateMember } from "../../db/queries/directory";
 import { readPolicy } from "../../db/queries/policies";
+import { deleteSessionsOfAccounts } from "../../db/queries/sessions";
 import { auditEntry } from "./audit-entry";
 import { deprovisionChange } from "./deprovision";
 import type { Step } from "./steps";
@@ -21,6 +22,8 @@ export const deprovisionStep: Step = async (ctx) => {
   return {
     write: async (tx) => {
       for (const c of changes) await updateMember(tx, { id: c.member.id, set: c.set });
+      // Lock and deauthorize end the member's sessions (design §1.9); remove takes the membership.
+      await deleteSessionsOfAccounts(tx, { accountIds: changes.flatMap((c) => (c.member.accountId === null ? [] : [c.member.accountId])) });
       await appendAudit(
         tx,
         changes.map((c) =>
