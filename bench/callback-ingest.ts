@@ -9,9 +9,9 @@
 //   DATABASE_URL=postgres://… npm run bench callback-ingest   (server to create the scratch db on)
 //   BENCH_CPU_PROF=/tmp/prof npm run bench callback-ingest   (--cpu-prof both servers into that dir)
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import os, { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { mkdirSync } from "node:fs";
+import os from "node:os";
+import { resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -22,9 +22,9 @@ import { startFakeWecom, type FakeWecom } from "./lib/fake-wecom";
 import { keepAliveAgent, runLoad, summarize, type LoadResult, type PreparedRequest, type Summary } from "./lib/load";
 import { cpuSecondsByName, selfCpuSeconds, systemCpu, type SystemCpu } from "./lib/proc";
 import { int, machine, ms, table } from "./lib/report";
+import { scratchRun } from "./lib/scratch";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/test";
 
 const CONCURRENCY = 32;
 /** Requests per target before measuring (JIT, connection pools, sockets). */
@@ -204,47 +204,16 @@ function cpuLine(t: TargetRun): string {
 }
 
 export async function run(): Promise<boolean> {
-  const adminUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
-  const dbName = `wr_bench_${randomBytes(6).toString("hex")}`;
-  const dbUrl = new URL(adminUrl);
-  dbUrl.pathname = `/${dbName}`;
-  const logDir = mkdtempSync(join(tmpdir(), "wr-bench-"));
   const profDir = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined;
   if (profDir) mkdirSync(profDir, { recursive: true });
   const nodeArgs = profDir ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : [];
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   const running: ServerChild[] = [];
   let wecom: FakeWecom | undefined;
-  let ok = true;
-
-  let cleaning: Promise<void> | undefined;
-  const cleanup = () =>
-    (cleaning ??= (async () => {
-      for (const child of running) await child.stop();
-      await wecom?.close();
-      try {
-        await admin.unsafe(`drop database if exists ${dbName} with (force)`);
-      } catch (err) {
-        ok = false;
-        console.error(`Could not drop the scratch database ${dbName}:`, err);
-      }
-      await admin.end();
-      if (ok) rmSync(logDir, { recursive: true, force: true });
-    })());
-  // Interrupted (Ctrl-C, SIGTERM): still stop the servers and drop the scratch database.
-  const interrupted = (signal: NodeJS.Signals) => {
-    ok = false;
-    console.error(`\n${signal}: cleaning up (server logs kept in ${logDir})`);
-    cleanup().then(
-      () => process.exit(130),
-      (err: unknown) => {
-        console.error(err);
-        process.exit(130);
-      },
-    );
-  };
-  process.once("SIGINT", interrupted);
-  process.once("SIGTERM", interrupted);
+  const scratch = scratchRun(async () => {
+    for (const child of running) await child.stop();
+    await wecom?.close();
+  });
+  const { dbName, dbUrl, logDir, admin } = scratch;
 
   try {
     const [version] = await admin<{ server_version: string }[]>`show server_version`;
@@ -364,21 +333,19 @@ export async function run(): Promise<boolean> {
     }
     if (!lossless) failures.push(`${int(inbox.missing)} acknowledged callbacks missing from callback_inbox, ${int(inbox.duplicates)} duplicates`);
     if (failures.length > 0) {
-      ok = false;
+      scratch.fail();
       console.log("");
       for (const f of failures) console.log(`FAILED ${f}`);
       console.log(`Server logs kept in ${logDir}`);
     }
   } catch (err) {
-    ok = false;
+    scratch.fail();
     console.error(err);
     console.error(`Server logs kept in ${logDir}`);
   } finally {
-    await cleanup();
-    process.off("SIGINT", interrupted);
-    process.off("SIGTERM", interrupted);
+    await scratch.cleanup();
   }
-  return ok;
+  return scratch.ok;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = (await run()) ? 0 : 1;

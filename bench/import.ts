@@ -18,9 +18,9 @@
 //   BENCH_PG_EXPLAIN_MS=30 BENCH_PG_LOG=… npm run bench import
 //     (also auto_explain: the plan of every statement slower than 30 ms goes to that log)
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import os, { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { mkdirSync, readFileSync } from "node:fs";
+import os from "node:os";
+import { resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -31,10 +31,10 @@ import { freePort, startServer, type ServerChild } from "./lib/child";
 import { cpuSecondsByName, selfCpuSeconds, systemCpu, type SystemCpu } from "./lib/proc";
 import { logOffset, summarizeLog, type LogSummary } from "./lib/pg-log";
 import { busiestProcesses, mib, otherProcesses, procMemory, type ProcMemory } from "./lib/proc-status";
+import { scratchRun } from "./lib/scratch";
 import { int, machine, table } from "./lib/report";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/test";
 
 const positiveEnv = (name: string, fallback: number): number => {
   const raw = process.env[name];
@@ -434,47 +434,17 @@ function logLines(file: string): { warn: number; error: number; samples: string[
 // ---------------------------------------------------------------------------------------------
 
 export async function run(): Promise<boolean> {
-  const adminUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
-  const dbName = `wr_bench_${randomBytes(6).toString("hex")}`;
-  const dbUrl = new URL(adminUrl);
-  dbUrl.pathname = `/${dbName}`;
-  const logDir = mkdtempSync(join(tmpdir(), "wr-bench-"));
   const profDir = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined;
   if (profDir) mkdirSync(profDir, { recursive: true });
   const nodeArgs = profDir ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : [];
   const pgLog = process.env.BENCH_PG_LOG ? resolve(process.env.BENCH_PG_LOG) : undefined;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   let bench: postgres.Sql | undefined;
   const running: ServerChild[] = [];
-  let ok = true;
-
-  let cleaning: Promise<void> | undefined;
-  const cleanup = () =>
-    (cleaning ??= (async () => {
-      for (const child of running.reverse()) await child.stop();
-      await bench?.end();
-      try {
-        await admin.unsafe(`drop database if exists ${dbName} with (force)`);
-      } catch (err) {
-        ok = false;
-        console.error(`Could not drop the scratch database ${dbName}:`, err);
-      }
-      await admin.end();
-      if (ok) rmSync(logDir, { recursive: true, force: true });
-    })());
-  const interrupted = (signal: NodeJS.Signals) => {
-    ok = false;
-    console.error(`\n${signal}: cleaning up (server logs kept in ${logDir})`);
-    cleanup().then(
-      () => process.exit(130),
-      (err: unknown) => {
-        console.error(err);
-        process.exit(130);
-      },
-    );
-  };
-  process.once("SIGINT", interrupted);
-  process.once("SIGTERM", interrupted);
+  const scratch = scratchRun(async () => {
+    for (const child of running.reverse()) await child.stop();
+    await bench?.end();
+  });
+  const { dbName, dbUrl, logDir, admin } = scratch;
 
   try {
     const [version] = await admin<{ server_version: string }[]>`show server_version`;
@@ -733,21 +703,19 @@ export async function run(): Promise<boolean> {
     if (profDir) console.log(`CPU profiles (.cpuprofile) in ${profDir}`);
 
     if (failures.length > 0) {
-      ok = false;
+      scratch.fail();
       console.log("");
       for (const f of failures) console.log(`FAILED ${f}`);
       console.log(`Server logs kept in ${logDir}`);
     }
   } catch (err) {
-    ok = false;
+    scratch.fail();
     console.error(err);
     console.error(`Server logs kept in ${logDir}`);
   } finally {
-    await cleanup();
-    process.off("SIGINT", interrupted);
-    process.off("SIGTERM", interrupted);
+    await scratch.cleanup();
   }
-  return ok;
+  return scratch.ok;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = (await run()) ? 0 : 1;
