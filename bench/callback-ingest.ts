@@ -332,16 +332,9 @@ export async function run(): Promise<boolean> {
       if (r.exit.code !== 0) failures.push(`${r.name}: exited with ${r.exit.code ?? r.exit.signal} instead of 0`);
     }
     if (!lossless) failures.push(`${int(inbox.missing)} acknowledged callbacks missing from callback_inbox, ${int(inbox.duplicates)} duplicates`);
-    if (failures.length > 0) {
-      scratch.fail();
-      console.log("");
-      for (const f of failures) console.log(`FAILED ${f}`);
-      console.log(`Server logs kept in ${logDir}`);
-    }
+    scratch.report(failures);
   } catch (err) {
-    scratch.fail();
-    console.error(err);
-    console.error(`Server logs kept in ${logDir}`);
+    scratch.crashed(err);
   } finally {
     await scratch.cleanup();
   }

@@ -702,16 +702,9 @@ export async function run(): Promise<boolean> {
     console.log(`Machine: ${machineLine}`);
     if (profDir) console.log(`CPU profiles (.cpuprofile) in ${profDir}`);
 
-    if (failures.length > 0) {
-      scratch.fail();
-      console.log("");
-      for (const f of failures) console.log(`FAILED ${f}`);
-      console.log(`Server logs kept in ${logDir}`);
-    }
+    scratch.report(failures);
   } catch (err) {
-    scratch.fail();
-    console.error(err);
-    console.error(`Server logs kept in ${logDir}`);
+    scratch.crashed(err);
   } finally {
     await scratch.cleanup();
   }

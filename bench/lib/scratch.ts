@@ -16,6 +16,10 @@ export interface ScratchRun {
   admin: postgres.Sql;
   readonly ok: boolean;
   fail(): void;
+  /** Prints the failures found (if any) and marks the run failed; keeps the server logs. */
+  report(failures: string[]): void;
+  /** The run broke: prints the error and keeps the server logs. */
+  crashed(err: unknown): void;
   /** Stops what `stop` stops, drops the database, closes `admin`; once. Also on Ctrl-C/SIGTERM. */
   cleanup(): Promise<void>;
 }
@@ -52,6 +56,18 @@ export function scratchRun(stop: () => Promise<void>): ScratchRun {
     },
     fail() {
       ok = false;
+    },
+    report(failures) {
+      if (failures.length === 0) return;
+      ok = false;
+      console.log("");
+      for (const f of failures) console.log(`FAILED ${f}`);
+      console.log(`Server logs kept in ${logDir}`);
+    },
+    crashed(err) {
+      ok = false;
+      console.error(err);
+      console.error(`Server logs kept in ${logDir}`);
     },
     cleanup: () =>
       (cleaning ??= (async () => {

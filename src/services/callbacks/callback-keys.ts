@@ -1,7 +1,6 @@
-import { findTeamWithBinding } from "../../db/queries/teams";
 import type { Db } from "../../db/types";
 import type { Deps } from "../../deps";
-import { AppError, teamNotFound } from "../../errors";
+import { boundTeam } from "../directory/team-lookup";
 import { sealContext } from "../teams/binding-view";
 
 export interface CallbackKeys {
@@ -21,10 +20,7 @@ const TTL_MS = 60_000;
 const caches = new WeakMap<Db, Map<string, { keys: CallbackKeys; until: number }>>();
 
 async function loadFresh(deps: Deps, slug: string): Promise<CallbackKeys> {
-  const found = await findTeamWithBinding(deps.db, { slug });
-  if (!found) throw teamNotFound(slug);
-  const { team, binding } = found;
-  if (!binding) throw new AppError("not_bound", `团队 ${slug} 尚未绑定企业微信 / Team ${slug} is not bound to WeCom`);
+  const { team, binding } = await boundTeam(deps.db, slug);
   return {
     teamId: team.id,
     corpId: binding.corpId,

@@ -23,7 +23,7 @@ export async function refreshDepartments(deps: Deps, p: { teamId: number; api: W
 }
 
 /** Re-lists the tree and applies its diff; null when nothing changed. */
-export async function applyDepartmentTree(
+async function applyDepartmentTree(
   deps: Deps,
   p: { teamId: number; api: WecomApi; scopeDepartmentIds: number[] | null; initiator: Initiator },
 ): Promise<DepartmentDiff | null> {
