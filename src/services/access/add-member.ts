@@ -8,6 +8,7 @@ import { auditEntry } from "../directory/audit-entry";
 import type { MemberView } from "../directory/read-directory";
 import { Validator } from "../validate";
 import { callerLabel, type Caller } from "../accounts/caller";
+import { initiatorOf } from "../actor";
 import { judgeStanding } from "./team-access";
 
 const ROLES: readonly MemberRole[] = ["owner", "admin", "member"];
@@ -54,7 +55,7 @@ export async function addMember(deps: Deps, caller: Caller, slug: string, input:
       auditEntry({
         teamId: team.id,
         at: now,
-        initiator: caller.kind === "system" ? "system" : caller.kind === "callback" ? "callback" : "admin",
+        initiator: initiatorOf(caller),
         actor: callerLabel(caller),
         action: "member.added",
         subjectType: "member",

@@ -3,7 +3,7 @@ import { dropStaged } from "../../db/queries/directory";
 import { transitionJob } from "../../db/queries/sync-jobs";
 import type { Deps } from "../../deps";
 import { AppError } from "../../errors";
-import type { Actor } from "../actor";
+import { actorLabel, initiatorOf, type Actor } from "../actor";
 import { auditEntry } from "./audit-entry";
 import type { SyncCursor } from "./job-context";
 import { jobView, type JobView } from "./job-view";
@@ -37,7 +37,7 @@ export async function decideJob(deps: Deps, actor: Actor, slug: string, jobId: n
     if (!moved) return null;
     if (decision === "reject") await dropStaged(tx, { jobId, exceptProtected: true });
     await appendAudit(tx, [
-      auditEntry({ teamId: team.id, at: now, initiator: actor.kind === "operator" ? "admin" : "system", jobId, action: `job.${decision}ed`, subjectType: "job", subjectId: jobId, after: { breaker: cursor.breaker } }),
+      auditEntry({ teamId: team.id, at: now, initiator: initiatorOf(actor), actor: actorLabel(actor), jobId, action: `job.${decision}ed`, subjectType: "job", subjectId: jobId, after: { breaker: cursor.breaker } }),
     ]);
     return moved;
   });

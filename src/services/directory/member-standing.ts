@@ -4,7 +4,7 @@ import { findTeamBySlug } from "../../db/queries/teams";
 import type { MemberStatus } from "../../db/schema";
 import type { Deps } from "../../deps";
 import { AppError, teamNotFound } from "../../errors";
-import type { Actor } from "../actor";
+import { actorLabel, initiatorOf, type Actor } from "../actor";
 import { auditEntry } from "./audit-entry";
 import { RESTORE_WINDOW_MS } from "./deprovision";
 import type { MemberView } from "./read-directory";
@@ -33,7 +33,7 @@ export async function changeStanding(deps: Deps, actor: Actor, slug: string, mem
   await deps.db.transaction(async (tx) => {
     await updateMember(tx, { id: member.id, set: { status, statusBefore: null, updatedAt: now } });
     await appendAudit(tx, [
-      auditEntry({ teamId: team.id, at: now, initiator: actor.kind === "operator" ? "admin" : "system", action: `member.${verb === "restore" ? "restored" : "unlocked"}`, subjectType: "member", subjectId: member.id, before: { status: member.status }, after: { status } }),
+      auditEntry({ teamId: team.id, at: now, initiator: initiatorOf(actor), actor: actorLabel(actor), action: `member.${verb === "restore" ? "restored" : "unlocked"}`, subjectType: "member", subjectId: member.id, before: { status: member.status }, after: { status } }),
     ]);
   });
   return { id: member.id, wecomUserId: member.wecomUserId, name: member.name, departmentIds: member.departmentIds, status, accountId: member.accountId };

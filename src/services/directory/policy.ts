@@ -4,7 +4,7 @@ import { findTeamBySlug } from "../../db/queries/teams";
 import type { DeletionPolicy } from "../../db/schema";
 import type { Deps } from "../../deps";
 import { AppError, teamNotFound } from "../../errors";
-import type { Actor } from "../actor";
+import { actorLabel, initiatorOf, type Actor } from "../actor";
 import { auditEntry } from "./audit-entry";
 
 const POLICIES: DeletionPolicy[] = ["remove", "lock", "deauthorize"];
@@ -30,7 +30,7 @@ export async function setPolicy(deps: Deps, actor: Actor, slug: string, input: u
     const before = await readPolicy(tx, { teamId: team.id });
     await writePolicy(tx, { teamId: team.id, onMemberDeleted: value as DeletionPolicy, now });
     await appendAudit(tx, [
-      auditEntry({ teamId: team.id, at: now, initiator: actor.kind === "operator" ? "admin" : "system", action: "policy.changed", subjectType: "policy", subjectId: team.id, before: { onMemberDeleted: before.onMemberDeleted }, after: { onMemberDeleted: value } }),
+      auditEntry({ teamId: team.id, at: now, initiator: initiatorOf(actor), actor: actorLabel(actor), action: "policy.changed", subjectType: "policy", subjectId: team.id, before: { onMemberDeleted: before.onMemberDeleted }, after: { onMemberDeleted: value } }),
     ]);
   });
   return { onMemberDeleted: value as DeletionPolicy };

@@ -1,18 +1,15 @@
 import { createOrGetOpenJob } from "../../db/queries/sync-jobs";
-import type { Initiator } from "../../db/schema";
 import type { Deps } from "../../deps";
 import { jobProgressUrl } from "../../security/signed-link";
-import type { Actor } from "../actor";
+import { initiatorOf, type Actor } from "../actor";
 import { jobView, type JobView } from "./job-view";
 import { runJob } from "./run-job";
 import { boundTeam } from "./team-lookup";
 
-const INITIATOR: Record<Actor["kind"], Initiator> = { operator: "admin", callback: "callback", system: "schedule" };
-
 /** Starts an import/sync (design §1.2), or answers the one already open; the work runs deferred. */
 export async function startSync(deps: Deps, actor: Actor, slug: string): Promise<{ job: JobView; created: boolean; progressUrl: string }> {
   const { team } = await boundTeam(deps.db, slug);
-  const { job, created } = await createOrGetOpenJob(deps.db, { teamId: team.id, initiator: INITIATOR[actor.kind], now: deps.clock.now() });
+  const { job, created } = await createOrGetOpenJob(deps.db, { teamId: team.id, initiator: actor.kind === "system" ? "schedule" : initiatorOf(actor), now: deps.clock.now() });
   if (created) {
     deps.logger.info("sync job started", { slug, jobId: job.id });
     deps.defer(() => runJob(deps, job.id));

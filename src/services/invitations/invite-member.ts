@@ -4,6 +4,7 @@ import { insertInvitation, lastInvitationOf, lockMember, openInvitationOf, revok
 import type { MemberStatus } from "../../db/schema";
 import type { Deps } from "../../deps";
 import { callerLabel, type Caller } from "../accounts/caller";
+import { initiatorOf } from "../actor";
 import { auditEntry } from "../directory/audit-entry";
 import { INVITATION_PACE_MS, INVITATION_TTL_MS, newInvitationToken } from "./token";
 
@@ -63,7 +64,7 @@ export async function decideInvitation(
       auditEntry({
         teamId: p.teamId,
         at: now,
-        initiator: p.caller.kind === "callback" ? "callback" : p.caller.kind === "system" ? "system" : "admin",
+        initiator: initiatorOf(p.caller),
         actor: callerLabel(p.caller),
         action: "member.invited",
         subjectType: "member",

@@ -2,9 +2,10 @@ import type { AccountRow } from "../../db/queries/accounts";
 import { appendAudit } from "../../db/queries/audit";
 import type { MemberRow } from "../../db/queries/directory";
 import { deleteNonWecomRow, linkMemberRow } from "../../db/queries/match";
-import type { Initiator, MemberRole, MemberStatus } from "../../db/schema";
+import type { MemberRole, MemberStatus } from "../../db/schema";
 import type { Db } from "../../db/types";
 import { callerLabel, type Caller } from "../accounts/caller";
+import { initiatorOf } from "../actor";
 import { auditEntry } from "../directory/audit-entry";
 
 export interface LinkContext {
@@ -50,7 +51,6 @@ export function mergeStanding(wecom: MemberRow, other: MemberRow): Standing {
   return { ...own, role };
 }
 
-const initiatorOf = (caller: Caller): Initiator => (caller.kind === "system" ? "system" : caller.kind === "callback" ? "callback" : "admin");
 
 /**
  * Links one WeCom member row to an account, keeping the member's status (an imported member stays
