@@ -9,6 +9,7 @@ import { teamRoutes } from "./routes/api/teams";
 import { healthRoutes } from "./routes/health";
 import { jsonError } from "./routes/json-errors";
 import { authPageRoutes } from "./routes/pages/auth";
+import { joinPageRoutes } from "./routes/pages/join";
 import { jobPageRoutes } from "./routes/pages/job-progress";
 import { wecomCallbackRoutes } from "./routes/wecom-callback";
 
@@ -26,6 +27,7 @@ export function createApp(): Hono<AppEnv> {
   app.route("/", wecomCallbackRoutes);
   app.route("/", jobPageRoutes);
   app.route("/", authPageRoutes);
+  app.route("/", joinPageRoutes);
   app.notFound((c) => c.json({ error: { code: "not_found", message: "未找到 / Not found" } }, 404));
   app.onError(jsonError);
   return app;

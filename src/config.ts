@@ -7,6 +7,8 @@ export interface Config {
   adminToken: string;
   wecomApiBase: string;
   wecomOauthBase: string;
+  /** WeCom web login (doc 98171) for self-binding from an ordinary browser. */
+  wecomLoginBase: string;
   reconcileCron: string;
   /** Calls per API per corp we allow ourselves: half of WeCom's 10,000/min and 150,000/hour (wecom-reference §3). */
   wecomBudget: { perMinute: number; perHour: number };
@@ -92,6 +94,7 @@ export function parseConfig(env: Env): Config {
     adminToken,
     wecomApiBase: url("WECOM_API_BASE", "https://qyapi.weixin.qq.com"),
     wecomOauthBase: url("WECOM_OAUTH_BASE", "https://open.weixin.qq.com"),
+    wecomLoginBase: url("WECOM_LOGIN_BASE", "https://login.work.weixin.qq.com"),
     reconcileCron,
     wecomBudget: { perMinute: positive("WECOM_BUDGET_PER_MINUTE", 5000), perHour: positive("WECOM_BUDGET_PER_HOUR", 75000) },
     callbackMaxBytes: 64 * 1024,

@@ -26,6 +26,13 @@ export const ERROR_STATUS = {
   member_locked: 403,
   not_authorized: 403,
   not_a_member: 403,
+  invitation_invalid: 404,
+  invitation_expired: 410,
+  invitation_used: 409,
+  invitation_wrong_user: 403,
+  not_in_corp: 403,
+  oauth_failed: 400,
+  wecom_already_bound: 409,
   internal: 500,
 } as const;
 

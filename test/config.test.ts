@@ -12,6 +12,7 @@ describe("parseConfig", () => {
       dataDir: "./data",
       wecomApiBase: "https://qyapi.weixin.qq.com",
       wecomOauthBase: "https://open.weixin.qq.com",
+      wecomLoginBase: "https://login.work.weixin.qq.com",
       reconcileCron: "0 * * * *",
     });
   });

@@ -1,6 +1,6 @@
 /* eslint-disable no-restricted-properties -- emulator entry */
-// `npm run emulator`: the WeCom emulator alone over HTTP. Point the service's WECOM_API_BASE
-// and WECOM_OAUTH_BASE at the printed URL.
+// `npm run emulator`: the WeCom emulator alone over HTTP. Point the service's WECOM_API_BASE,
+// WECOM_OAUTH_BASE and WECOM_LOGIN_BASE at the printed URL.
 //   EMULATOR_PORT (3100), EMULATOR_HOST (127.0.0.1), EMULATOR_ORG (JSON file {departments, users}) or
 //   EMULATOR_DEPARTMENTS / EMULATOR_USERS / EMULATOR_SEED for a generated org,
 //   EMULATOR_CALLBACK_URL + EMULATOR_CALLBACK_TOKEN + EMULATOR_CALLBACK_AES_KEY to push callbacks.
@@ -28,7 +28,7 @@ export async function startEmulator(env: Record<string, string | undefined>): Pr
   const s = emulator.state;
   const lines = [
     `WeCom emulator listening on ${server.url}`,
-    `  WECOM_API_BASE=${server.url}  WECOM_OAUTH_BASE=${server.url}`,
+    `  WECOM_API_BASE=${server.url}  WECOM_OAUTH_BASE=${server.url}  WECOM_LOGIN_BASE=${server.url}`,
     `  corpId   ${s.corpId}`,
     ...[...s.apps.values()].map((a) => `  agentId  ${a.agentId}   secret ${a.secret}`),
     ...(s.contactSync ? [`  contact-sync secret ${s.contactSync.secret} (newIp: ${s.contactSync.newIp})`] : []),

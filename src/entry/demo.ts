@@ -26,6 +26,7 @@ async function main(): Promise<void> {
     DATA_DIR: process.env.DATA_DIR ?? "./data/demo",
     WECOM_API_BASE: wecom.url,
     WECOM_OAUTH_BASE: wecom.url,
+    WECOM_LOGIN_BASE: wecom.url,
   };
   const server = await startNode(env);
   const base = `http://127.0.0.1:${server.port}`;

@@ -5,7 +5,7 @@ import { Bi, Layout } from "./layout";
 import type { Bilingual } from "./labels";
 
 /** Form controls, phone-first: full width, ≥ 44 px targets, text ≥ 7:1 on its background. */
-const FORM_CSS = `
+export const FORM_CSS = `
 form{margin:0}
 label{display:block;font-weight:600;margin:.9rem 0 .25rem}
 input{display:block;width:100%;font:inherit;padding:.6rem .7rem;min-height:2.75rem;border:1px solid #4b5563;border-radius:.4rem;background:#fff;color:#111827}

@@ -36,11 +36,13 @@ export interface LayoutProps {
   nonce: string;
   head?: Child;
   children?: Child;
+  /** The page's language when it speaks one (the join pages follow Accept-Language); default Chinese. */
+  lang?: "zh" | "en";
 }
 
 export function Layout(props: LayoutProps) {
   return (
-    <html lang="zh-CN">
+    <html lang={props.lang === "en" ? "en" : "zh-CN"}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />

@@ -67,3 +67,28 @@ export async function revokeOpenOf(db: Db, p: { memberIds: number[]; at: Date })
     .set({ revokedAt: p.at })
     .where(and(inArray(invitations.memberId, p.memberIds), isNull(invitations.revokedAt), isNull(invitations.consumedAt)));
 }
+
+/** The invitation with this token hash in whatever state (the join page tells used, expired and revoked apart). */
+export async function findByHash(db: Db, p: { tokenHash: string }): Promise<InvitationRow | null> {
+  const rows = await db.select().from(invitations).where(eq(invitations.tokenHash, p.tokenHash)).limit(1);
+  return rows[0] ?? null;
+}
+
+/** The invitation, locked for the rest of the transaction: one join decision at a time. */
+export async function lockInvitation(db: Db, p: { id: number }): Promise<InvitationRow | null> {
+  const rows = await db.select().from(invitations).where(eq(invitations.id, p.id)).limit(1).for("update");
+  return rows[0] ?? null;
+}
+
+/**
+ * Consumes an open, unexpired invitation: exactly one caller gets the row back, however many race
+ * (design rule 4: atomic consume of one-time tokens).
+ */
+export async function consumeInvitation(db: Db, p: { id: number; now: Date }): Promise<InvitationRow | null> {
+  const rows = await db
+    .update(invitations)
+    .set({ consumedAt: p.now })
+    .where(and(eq(invitations.id, p.id), isNull(invitations.consumedAt), isNull(invitations.revokedAt), gt(invitations.expiresAt, p.now)))
+    .returning();
+  return rows[0] ?? null;
+}

@@ -28,3 +28,8 @@ export async function findTeamWithBinding(
     .limit(1);
   return rows[0] ?? null;
 }
+
+export async function findTeamWithBindingById(db: Db, p: { id: number }): Promise<{ team: TeamRow; binding: BindingRow | null } | null> {
+  const rows = await db.select({ team: teams, binding: wecomBindings }).from(teams).leftJoin(wecomBindings, eq(wecomBindings.teamId, teams.id)).where(eq(teams.id, p.id)).limit(1);
+  return rows[0] ?? null;
+}

@@ -5,7 +5,8 @@ import { teams } from "./teams";
 export const JOB_STATES = ["queued", "running", "needs_confirmation", "succeeded", "failed", "cancelled"] as const;
 export type JobState = (typeof JOB_STATES)[number];
 export type JobPhase = "queued" | "scope" | "departments" | "members" | "plan" | "apply" | "deprovision" | "done";
-export type Initiator = "admin" | "callback" | "schedule" | "system";
+/** Who started a change: an admin (token, console, bot), WeCom (callback), the schedule, the service, or a member acting for themselves (join, self-binding). */
+export type Initiator = "admin" | "callback" | "schedule" | "system" | "member";
 
 export interface JobCounts {
   departments: { created: number; updated: number; moved: number; deleted: number };

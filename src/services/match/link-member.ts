@@ -2,7 +2,7 @@ import type { AccountRow } from "../../db/queries/accounts";
 import { appendAudit } from "../../db/queries/audit";
 import type { MemberRow } from "../../db/queries/directory";
 import { deleteNonWecomRow, linkMemberRow } from "../../db/queries/match";
-import type { MemberRole, MemberStatus } from "../../db/schema";
+import type { Initiator, MemberRole, MemberStatus } from "../../db/schema";
 import type { Db } from "../../db/types";
 import { callerLabel, type Caller } from "../accounts/caller";
 import { initiatorOf } from "../actor";
@@ -12,6 +12,8 @@ export interface LinkContext {
   teamId: number;
   now: Date;
   caller: Caller;
+  /** Default: from the caller; "member" when a person links themselves (join, self-binding). */
+  initiator?: Initiator;
 }
 
 const ROLE_RANK: Record<MemberRole, number> = { owner: 3, admin: 2, member: 1 };
@@ -65,17 +67,20 @@ export function mergeStanding(wecom: MemberRow, other: MemberRow): Standing {
 export async function linkMember(
   tx: Db,
   ctx: LinkContext,
-  p: { member: MemberRow; account: AccountRow; by: string; nonWecomRow: MemberRow | undefined },
+  p: { member: MemberRow; account: AccountRow; by: string; nonWecomRow: MemberRow | undefined; activate?: boolean },
 ): Promise<boolean> {
   const { member, account, nonWecomRow } = p;
-  const standing = nonWecomRow ? mergeStanding(member, nonWecomRow) : { status: member.status, statusBefore: member.statusBefore, role: member.role };
-  // Without a merge only the account changes; the standing columns are written only when merging.
-  const set = nonWecomRow
-    ? { accountId: account.id, status: standing.status, statusBefore: standing.statusBefore, role: standing.role, updatedAt: ctx.now }
-    : { accountId: account.id, updatedAt: ctx.now };
+  const merged = nonWecomRow ? mergeStanding(member, nonWecomRow) : { status: member.status, statusBefore: member.statusBefore, role: member.role };
+  // Joining by invitation makes the member active (the caller has refused locked and deauthorized standings).
+  const standing: Standing = p.activate ? { status: "active", statusBefore: null, role: merged.role ?? "member" } : merged;
+  // Otherwise, without a merge only the account changes; the standing columns are written only when merging.
+  const set =
+    nonWecomRow || p.activate
+      ? { accountId: account.id, status: standing.status, statusBefore: standing.statusBefore, role: standing.role, updatedAt: ctx.now }
+      : { accountId: account.id, updatedAt: ctx.now };
   const linked = await linkMemberRow(tx, { teamId: ctx.teamId, id: member.id, expectStatus: member.status, set });
   if (!linked) return false;
-  const base = { teamId: ctx.teamId, at: ctx.now, initiator: initiatorOf(ctx.caller), actor: callerLabel(ctx.caller), subjectType: "member" as const };
+  const base = { teamId: ctx.teamId, at: ctx.now, initiator: ctx.initiator ?? initiatorOf(ctx.caller), actor: callerLabel(ctx.caller), subjectType: "member" as const };
   const entries = [
     auditEntry({
       ...base,
