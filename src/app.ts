@@ -10,6 +10,7 @@ import { healthRoutes } from "./routes/health";
 import { jsonError } from "./routes/json-errors";
 import { authPageRoutes } from "./routes/pages/auth";
 import { joinPageRoutes } from "./routes/pages/join";
+import { settingsPageRoutes } from "./routes/pages/settings";
 import { jobPageRoutes } from "./routes/pages/job-progress";
 import { wecomCallbackRoutes } from "./routes/wecom-callback";
 
@@ -28,6 +29,7 @@ export function createApp(): Hono<AppEnv> {
   app.route("/", jobPageRoutes);
   app.route("/", authPageRoutes);
   app.route("/", joinPageRoutes);
+  app.route("/", settingsPageRoutes);
   app.notFound((c) => c.json({ error: { code: "not_found", message: "未找到 / Not found" } }, 404));
   app.onError(jsonError);
   return app;

@@ -222,6 +222,11 @@ export function AccountPage(props: AccountPageProps) {
             </>
           ) : null}
         </dl>
+        <p>
+          <a href="/settings">
+            <Bi zh="个人设置：企业微信绑定" en="Settings: WeCom binding" />
+          </a>
+        </p>
         <form method="post" action="logout">
           <input type="hidden" name={CSRF_FIELD} value={props.csrf} />
           <button type="submit">

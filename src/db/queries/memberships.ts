@@ -1,5 +1,5 @@
-import { and, eq, ne } from "drizzle-orm";
-import { members, teams, type MemberRole, type MemberStatus } from "../schema";
+import { and, asc, eq, ne } from "drizzle-orm";
+import { members, teams, wecomBindings, type MemberRole, type MemberStatus } from "../schema";
 import type { Db } from "../types";
 import type { MemberRow } from "./directory";
 import type { TeamRow } from "./teams";
@@ -58,4 +58,41 @@ export async function insertAccountMember(
     .values({ teamId: p.teamId, accountId: p.accountId, name: p.name, role: p.role, status: p.status, createdAt: p.now, updatedAt: p.now })
     .returning();
   return rows[0]!;
+}
+
+export interface AccountTeam {
+  slug: string;
+  teamName: string;
+  /** The team's WeCom corp, null when the team is not bound. */
+  corpId: string | null;
+  status: MemberStatus;
+  role: MemberRole | null;
+  wecomUserId: string | null;
+}
+
+/** Every team the account has a (not removed) member row in, with the WeCom identity of that row. */
+export async function teamsOfAccount(db: Db, p: { accountId: number }): Promise<AccountTeam[]> {
+  return db
+    .select({ slug: teams.slug, teamName: teams.name, corpId: wecomBindings.corpId, status: members.status, role: members.role, wecomUserId: members.wecomUserId })
+    .from(members)
+    .innerJoin(teams, eq(teams.id, members.teamId))
+    .leftJoin(wecomBindings, eq(wecomBindings.teamId, teams.id))
+    .where(and(eq(members.accountId, p.accountId), ne(members.status, "removed")))
+    .orderBy(asc(teams.slug));
+}
+
+/** The WeCom member row with this lower-cased userid, locked for the rest of the transaction. */
+export async function lockMemberByKey(db: Db, p: { teamId: number; key: string }): Promise<MemberRow | null> {
+  const rows = await db.select().from(members).where(and(eq(members.teamId, p.teamId), eq(members.wecomUserKey, p.key))).limit(1).for("update");
+  return rows[0] ?? null;
+}
+
+/** Ends the link of a WeCom row to its account: it is an imported member again (not authorized). */
+export async function unlinkWecomRow(db: Db, p: { teamId: number; id: number; accountId: number; now: Date }): Promise<boolean> {
+  const rows = await db
+    .update(members)
+    .set({ accountId: null, status: "imported", statusBefore: null, role: null, updatedAt: p.now })
+    .where(and(eq(members.teamId, p.teamId), eq(members.id, p.id), eq(members.accountId, p.accountId)))
+    .returning({ id: members.id });
+  return rows.length > 0;
 }

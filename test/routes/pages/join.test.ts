@@ -62,8 +62,8 @@ async function invite(userId: string): Promise<string> {
   return token;
 }
 
-const get = (jar: CookieJar, path: string, headers: Record<string, string> = {}) =>
-  api.request(path, { headers: { ...jar.header(), ...headers }, redirect: "manual" }).then((r) => jar.store(r));
+const get = async (jar: CookieJar, path: string, headers: Record<string, string> = {}) =>
+  jar.store(await api.request(path, { headers: { ...jar.header(), ...headers }, redirect: "manual" }));
 
 /**
  * What WeCom's in-app browser does with the join link: our page sends it to OAuth, WeCom (the
