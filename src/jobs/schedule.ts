@@ -1,4 +1,5 @@
 import type { Deps } from "../deps";
+import { pruneSessions } from "../services/accounts/prune-sessions";
 import { processInbox } from "../services/callbacks/process-inbox";
 import { housekeeping, reconcileAll, resumeJobs } from "../services/directory/scheduled";
 
@@ -19,5 +20,12 @@ export const schedule: readonly ScheduledWork[] = [
   { name: "inbox-sweep", cron: () => "* * * * *", run: (deps) => processInbox(deps) },
   { name: "sync-resume", cron: () => "* * * * *", run: (deps) => resumeJobs(deps) },
   { name: "reconcile", cron: (deps) => deps.config.reconcileCron, run: (deps) => reconcileAll(deps) },
-  { name: "housekeeping", cron: () => "17 * * * *", run: (deps) => housekeeping(deps) },
+  {
+    name: "housekeeping",
+    cron: () => "17 * * * *",
+    run: async (deps) => {
+      await housekeeping(deps);
+      await pruneSessions(deps);
+    },
+  },
 ];

@@ -7,6 +7,8 @@ import { AppError } from "../errors";
 export function jsonError(err: unknown, c: Context<AppEnv>): Response {
   if (err instanceof AppError) {
     const body = { error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}), ...err.details } };
+    // A 429 says when to come back in the header as well as the body (RFC 9110 §10.2.3).
+    if (typeof err.details?.retryAfterSeconds === "number") c.header("Retry-After", String(err.details.retryAfterSeconds));
     return c.json(body, err.status as ContentfulStatusCode);
   }
   c.env.deps.logger.error("unhandled error", { path: c.req.path, error: err });

@@ -1,6 +1,6 @@
 import cron from "node-cron";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { members, syncJobs, teams } from "../../src/db/schema";
+import { loginAttempts, members, sessions, syncJobs, teams } from "../../src/db/schema";
 import { schedule } from "../../src/jobs/schedule";
 import { runJob } from "../../src/services/directory/run-job";
 import { reconcileAll } from "../../src/services/directory/scheduled";
@@ -48,5 +48,25 @@ describe("schedule", () => {
     expect(await resume.run(deps)).toBe(1);
     const res = await apiClient(deps).json("GET", `/api/teams/one/jobs/${job.id}`);
     expect(await res.json()).toMatchObject({ state: "succeeded" });
+  });
+});
+
+describe("housekeeping", () => {
+  it("drops expired sessions and passed throttle windows, and keeps live ones", async () => {
+    const clock = deps.clock;
+    const res = await apiClient(deps).json("POST", "/api/accounts", { username: "keeper", password: "correct horse battery", name: "Keeper" });
+    const { id } = ((await res.json()) as { account: { id: number } }).account;
+    const now = clock.now();
+    await opened.db.insert(sessions).values([
+      { tokenHash: "expired-session", accountId: id, createdAt: now, lastSeenAt: now, expiresAt: new Date(now.getTime() - 1000) },
+      { tokenHash: "live-session", accountId: id, createdAt: now, lastSeenAt: now, expiresAt: new Date(now.getTime() + 60_000) },
+    ]);
+    await opened.db.insert(loginAttempts).values([
+      { key: "user:old", windowStart: new Date(now.getTime() - 16 * 60_000), attempts: 3 },
+      { key: "user:recent", windowStart: new Date(now.getTime() - 60_000), attempts: 3 },
+    ]);
+    await schedule.find((w) => w.name === "housekeeping")!.run(deps);
+    expect((await opened.db.select().from(sessions)).map((s) => s.tokenHash)).toEqual(["live-session"]);
+    expect((await opened.db.select().from(loginAttempts)).map((a) => a.key)).toEqual(["user:recent"]);
   });
 });

@@ -78,3 +78,8 @@ export async function pruneLoginAttempts(db: Db, p: { before: Date }): Promise<v
 export async function deleteSessionsOfAccounts(db: Db, p: { accountIds: number[] }): Promise<void> {
   if (p.accountIds.length > 0) await db.delete(sessions).where(inArray(sessions.accountId, p.accountIds));
 }
+
+/** Sessions past their expiry, of every account (the hourly housekeeping). */
+export async function pruneExpiredSessions(db: Db, p: { now: Date }): Promise<void> {
+  await db.delete(sessions).where(lte(sessions.expiresAt, p.now));
+}

@@ -1,4 +1,4 @@
-import { Hono, type Context } from "hono";
+import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { getCookie } from "hono/cookie";
 import type { AppEnv } from "../../deps";
@@ -21,26 +21,14 @@ const smallBody = bodyLimit({
   },
 });
 
-/** A 429 says when to come back, in the header as well as the body. */
-export function withRetryAfter(c: Context<AppEnv>, err: unknown): unknown {
-  if (err instanceof AppError && err.code === "too_many_attempts" && typeof err.details?.retryAfterSeconds === "number") {
-    c.header("Retry-After", String(err.details.retryAfterSeconds));
-  }
-  return err;
-}
-
 /** Accounts and sessions (design §4): register, log in, log out, who am I. */
 export const accountRoutes = new Hono<AppEnv>()
-  .post("/api/accounts", sameSiteOnly, smallBody, async (c) => c.json({ account: await registerAccount(c.env.deps, visitor, await readJson(c)) }, 201))
+  .post("/api/accounts", sameSiteOnly, smallBody, async (c) => c.json({ account: await registerAccount(c.env.deps, visitor, await readJson(c), clientIp(c)) }, 201))
   .post("/api/session", sameSiteOnly, smallBody, async (c) => {
-    try {
-      const input = await readJson(c);
-      const { account, token, expiresAt } = await logIn(c.env.deps, visitor, { input, ip: clientIp(c), replacesToken: getCookie(c, SESSION_COOKIE) });
-      setSessionCookie(c, token, expiresAt);
-      return c.json({ account });
-    } catch (err) {
-      throw withRetryAfter(c, err);
-    }
+    const input = await readJson(c);
+    const { account, token, expiresAt } = await logIn(c.env.deps, visitor, { input, ip: clientIp(c), replacesToken: getCookie(c, SESSION_COOKIE) });
+    setSessionCookie(c, token, expiresAt);
+    return c.json({ account });
   })
   .delete("/api/session", sameSiteOnly, async (c) => {
     await logOut(c.env.deps, visitor, getCookie(c, SESSION_COOKIE));

@@ -9,9 +9,8 @@ import { logOut } from "../../services/accounts/log-out";
 import { registerAndLogIn } from "../../services/accounts/register-and-log-in";
 import { SESSION_COOKIE } from "../../security/session";
 import { AccountPage, AuthPage, type AuthPageProps, type FormError } from "../../views/auth";
-import { withRetryAfter } from "../api/accounts";
 import { clearSessionCookie, clientIp, sessionAccount, setSessionCookie } from "../session-auth";
-import { CSRF_MESSAGE, csrfOk, FAILED_MESSAGE, html, issueCsrf, newNonce, readForm, safeNext, smallForm } from "./form-kit";
+import { CSRF_MESSAGE, csrfOk, FAILED_MESSAGE, html, issueCsrf, newNonce, readForm, withRetryAfter, safeNext, smallForm } from "./form-kit";
 
 const visitor: Caller = { kind: "system", reason: "visitor" };
 
@@ -69,7 +68,7 @@ export const authPageRoutes = new Hono<AppEnv>()
     try {
       // An empty optional field is a browser's way of saying "not given".
       const input = { username: form.username, password: form.password, name: form.name, email: form.email?.trim() ? form.email.trim() : undefined };
-      const { token, expiresAt } = await registerAndLogIn(c.env.deps, visitor, { input, replacesToken: getCookie(c, SESSION_COOKIE) });
+      const { token, expiresAt } = await registerAndLogIn(c.env.deps, visitor, { input, ip: clientIp(c), replacesToken: getCookie(c, SESSION_COOKIE) });
       setSessionCookie(c, token, expiresAt);
       return c.redirect(shown.next ?? "account", 303);
     } catch (err) {

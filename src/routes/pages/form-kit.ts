@@ -5,6 +5,7 @@ import { getCookie, setCookie } from "hono/cookie";
 import type { JSX } from "hono/jsx/jsx-runtime";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../../deps";
+import { AppError } from "../../errors";
 import { CSRF_COOKIE, CSRF_FIELD, csrfToken, isCsrfNonce, newCsrfNonce, verifyCsrf } from "../../security/csrf";
 import { cookieOptions, SESSION_COOKIE, sessionTokenHash } from "../../security/session";
 
@@ -72,6 +73,13 @@ export async function readForm(c: Context<AppEnv>): Promise<Form> {
 
 export function csrfOk(c: Context<AppEnv>, form: Form): boolean {
   return verifyCsrf(c.env.deps.config.appSecret, getCookie(c, CSRF_COOKIE), csrfBinding(c), form[CSRF_FIELD]);
+}
+
+/** A refused form's 429 says when to come back in the header too (the JSON mapper does the same). */
+export function withRetryAfter(c: Context<AppEnv>, err: unknown): void {
+  if (err instanceof AppError && err.code === "too_many_attempts" && typeof err.details?.retryAfterSeconds === "number") {
+    c.header("Retry-After", String(err.details.retryAfterSeconds));
+  }
 }
 
 /** Forms carry a few short fields. */

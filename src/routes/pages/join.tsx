@@ -14,9 +14,8 @@ import { authorizeUrl } from "../../wecom/oauth-url";
 import { JoinForm, JoinNotice, type JoinFormProps, type JoinNoticeProps } from "../../views/join";
 import { pickLang, type Lang } from "../../views/lang";
 import type { Bilingual } from "../../views/labels";
-import { withRetryAfter } from "../api/accounts";
 import { clearSessionCookie, clientIp, sessionAccount, setSessionCookie } from "../session-auth";
-import { CSRF_MESSAGE, csrfOk, FAILED_MESSAGE, html, issueCsrf, newNonce, readForm, smallForm, type Form } from "./form-kit";
+import { CSRF_MESSAGE, csrfOk, FAILED_MESSAGE, html, issueCsrf, newNonce, readForm, withRetryAfter, smallForm, type Form } from "./form-kit";
 import { beginOAuth, finishOAuth } from "./oauth-state";
 
 const visitor: Actor = { kind: "system", reason: "join" };
@@ -99,7 +98,7 @@ function joinAs(c: Context<AppEnv>, form: Form, accountId: number | undefined): 
     case "login":
       return { kind: "login", input: { username: form.username, password: form.password }, ip: clientIp(c), replacesToken };
     case "register":
-      return { kind: "register", input: { username: form.username, password: form.password, name: form.name }, replacesToken };
+      return { kind: "register", input: { username: form.username, password: form.password, name: form.name }, ip: clientIp(c), replacesToken };
     default:
       return null;
   }

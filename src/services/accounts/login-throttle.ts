@@ -7,9 +7,12 @@
 export const LOGIN_WINDOW_MS = 15 * 60 * 1000;
 export const USERNAME_LIMIT = 5;
 export const ADDRESS_LIMIT = 20;
+/** Registrations per client address in the same window: each costs a scrypt hash. */
+export const REGISTER_LIMIT = 20;
 
 export const usernameThrottleKey = (key: string): string => `user:${key}`;
 export const addressThrottleKey = (ip: string): string => `ip:${addressBucket(ip)}`;
+export const registerThrottleKey = (ip: string): string => `register:${addressBucket(ip)}`;
 
 /** Seconds until the earliest moment every exceeded window has passed (at least 1). */
 export function retryAfterSeconds(exceeded: { windowStart: Date }[], now: Date): number {

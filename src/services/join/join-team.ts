@@ -11,7 +11,7 @@ import { inspectInvitation } from "./inspect-invitation";
 export type JoinAs =
   | { kind: "session"; accountId: number }
   | { kind: "login"; input: unknown; ip: string | null; replacesToken?: string | undefined }
-  | { kind: "register"; input: unknown; replacesToken?: string | undefined };
+  | { kind: "register"; input: unknown; ip: string | null; replacesToken?: string | undefined };
 
 export interface JoinOutcome extends Joined {
   /** A new session when the person logged in or registered on the join page. */

@@ -264,6 +264,18 @@ describe("login throttling", () => {
     expect((await proxied.json("POST", "/api/session", { username: "behind-proxy", password: PASSWORD }, from("198.51.100.8"))).status).toBe(200);
   });
 
+  it("with TRUST_PROXY, one address may create 20 accounts a window; the 21st is 429 and creates nothing", async () => {
+    const proxied = client(accountDeps(opened.db, { config: { trustProxy: true }, clock: deps.clock }));
+    const from = (ip: string) => ({ "x-forwarded-for": ip });
+    const body = (i: number) => ({ username: `farm-${i}`, password: PASSWORD, name: "farm" });
+    for (let i = 0; i < 20; i++) expect((await proxied.json("POST", "/api/accounts", body(i), from("198.51.100.20"))).status).toBe(201);
+    const refused = await proxied.json("POST", "/api/accounts", body(20), from("198.51.100.20"));
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await proxied.json("POST", "/api/session", { username: "farm-20", password: PASSWORD }, from("198.51.100.21"))).status).toBe(401);
+    expect((await proxied.json("POST", "/api/accounts", body(21), from("198.51.100.21"))).status).toBe(201);
+  });
+
   it("without TRUST_PROXY, X-Forwarded-For is ignored (it could be forged)", async () => {
     const spoof = { "x-forwarded-for": "198.51.100.77" };
     for (let i = 0; i < 25; i++) expect((await wrong(`direct-${i}`, spoof)).status).toBe(401);
