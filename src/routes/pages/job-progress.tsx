@@ -65,7 +65,7 @@ export const jobPageRoutes = new Hono<AppEnv>()
     const { slug, id } = c.req.param();
     const nonce = randomBytes(16).toString("base64");
     pageHeaders(c, nonce);
-    const access = jobPageAccess(c, slug, id);
+    const access = await jobPageAccess(c, slug, id);
     if (!access) return statusPage(c, "forbidden", nonce);
     if (!JOB_ID.test(id)) return statusPage(c, "not_found", nonce);
     const deps = c.env.deps;
@@ -89,7 +89,7 @@ export const jobPageRoutes = new Hono<AppEnv>()
     const { slug, id } = c.req.param();
     c.header("Cache-Control", "no-store");
     c.header("Referrer-Policy", "no-referrer");
-    if (!jobPageAccess(c, slug, id)) throw new AppError("forbidden", "链接无效或已过期 / The link is invalid or has expired");
+    if (!(await jobPageAccess(c, slug, id))) throw new AppError("forbidden", "链接无效或已过期 / The link is invalid or has expired");
     if (!JOB_ID.test(id)) throw new AppError("not_found", `任务 ${id} 不存在 / Job ${id} not found`);
     const deps = c.env.deps;
     const jobId = Number(id);

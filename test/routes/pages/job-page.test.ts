@@ -141,6 +141,26 @@ describe("job progress page", () => {
     await events.body?.cancel();
   });
 
+  it("opens for a team admin's session, and refuses a plain member's session", async () => {
+    const { job, path } = await startSync();
+    const api = apiClient(deps);
+    const session = async (username: string, role: "admin" | "member") => {
+      const reg = await api.json("POST", "/api/accounts", { username, password: "correct horse battery", name: username });
+      const { id } = ((await reg.json()) as { account: { id: number } }).account;
+      expect((await api.json("POST", "/api/teams/acme/members", { accountId: id, role })).status).toBe(201);
+      const login = await api.json("POST", "/api/session", { username, password: "correct horse battery" }, {});
+      return { cookie: (login.headers.get("set-cookie") ?? "").split(";")[0]! };
+    };
+    const admin = await get(`/teams/acme/jobs/${job.id}`, await session("page-admin", "admin"));
+    expect(admin.status).toBe(200);
+    const events = await get(eventsPathOf(await admin.text(), path));
+    expect(events.status).toBe(200);
+    await events.body?.cancel();
+    const member = await get(`/teams/acme/jobs/${job.id}`, await session("page-member", "member"));
+    expect(member.status).toBe(403);
+    expect(await member.text()).not.toContain("排队中");
+  });
+
   it("refuses a missing, wrong, foreign or expired link with a 403 page that shows no job data", async () => {
     const { job, path, token } = await startSync();
     await deps.deferred.flush();
