@@ -9,6 +9,7 @@ import { tokenRoutes } from "./api/token";
 import { userRoutes } from "./api/users";
 import { ConfigError } from "./apps";
 import { requireToken } from "./auth";
+import { chatRoutes } from "./chat/routes";
 import { adminRoutes } from "./control/admin";
 import { interactRoutes } from "./control/interact";
 import { orgRoutes } from "./control/org";
@@ -39,6 +40,7 @@ export function buildApp(state: EmulatorState): Hono<EmuEnv> {
   adminRoutes(app, state);
   orgRoutes(app, state);
   interactRoutes(app, state);
+  chatRoutes(app, state);
 
   app.get("/", (c) => c.json({ emulator: "wecom", ...state.summary() }));
   app.notFound((c) =>

@@ -38,6 +38,13 @@ export interface OAuthCode {
   via: "oauth2" | "sso";
 }
 
+export interface ChatLine {
+  at: string;
+  from: string;
+  content: string;
+  msgId: string;
+}
+
 export interface CardRecord {
   agentId: number;
   taskId: string;
@@ -112,6 +119,8 @@ export class EmulatorState {
   /** Who is "signed in to WeCom" for OAuth (set via the control API or the sign-in page). */
   signedIn: { userid: string } | { openid: string } | undefined;
   messages: InboxMessage[] = [];
+  /** What members typed to the app (the chat page shows it beside the replies). */
+  chatLog: ChatLine[] = [];
   cards = new Map<string, CardRecord>();
   responseCodes = new Map<string, ResponseCodeRecord>();
   callbackTarget: CallbackTarget | undefined;
@@ -152,6 +161,7 @@ export class EmulatorState {
     this.userTickets.clear();
     this.signedIn = undefined;
     this.messages = [];
+    this.chatLog = [];
     this.cards.clear();
     this.responseCodes.clear();
     this.callbackTarget = input.callback ?? undefined;

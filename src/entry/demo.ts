@@ -11,6 +11,7 @@ const DEMO = {
   ADMIN_TOKEN: "demo-admin-token",
   token: "DemoToken123",
   encodingAesKey: "6qkdMrq68nTKduznJYO1A37W2oEgpkMUvkttRToqhUt",
+  ownerPassword: "demo-owner-password",
 };
 
 async function main(): Promise<void> {
@@ -37,6 +38,8 @@ async function main(): Promise<void> {
   const api = (method: string, path: string, body?: unknown) => json(`${base}${path}`, method, body, { authorization: `Bearer ${env.ADMIN_TOKEN}` });
   const control = (method: string, path: string, body?: unknown) => json(`${wecom.url}/_emulator${path}`, method, body);
 
+  const org = (await control("GET", "/org")) as { users?: { userid: string }[] };
+  const admin = org.users?.[0]?.userid ?? "zhangsan";
   await api("POST", "/api/teams", { slug: "demo", name: "演示团队 Demo team" });
   const bound = await api("PUT", "/api/teams/demo/wecom", {
     corpId: DEFAULT_CORP_ID,
@@ -44,7 +47,11 @@ async function main(): Promise<void> {
     secret: DEFAULT_APP_SECRET,
     token: DEMO.token,
     encodingAesKey: DEMO.encodingAesKey,
+    adminUserIds: [admin],
   });
+  // A console login for the newcomer: the team's owner (409s on a second run are expected).
+  const owner = (await json(`${base}/api/accounts`, "POST", { username: "admin", password: DEMO.ownerPassword, name: "演示管理员 Demo admin" })) as { account?: { id: number } };
+  if (owner.account) await api("POST", "/api/teams/demo/members", { accountId: owner.account.id, role: "owner" });
   const sync = (await api("POST", "/api/teams/demo/sync")) as { job: { id: number }; progressUrl?: string };
   let job: Record<string, unknown> = {};
   for (let i = 0; i < 120 && !["succeeded", "failed", "needs_confirmation"].includes(String(job.state)); i++) {
@@ -52,8 +59,6 @@ async function main(): Promise<void> {
     job = await api("GET", `/api/teams/demo/jobs/${sync.job.id}`);
   }
   await control("PUT", "/callback", { url: `${base}/wecom/demo/callback`, token: DEMO.token, encodingAesKey: DEMO.encodingAesKey });
-  const org = (await control("GET", "/org")) as { users?: { userid: string }[] };
-  const admin = org.users?.[0]?.userid ?? "zhangsan";
   await control("POST", "/chat", { from: admin, content: "帮助" });
   await control("POST", "/users", { userid: `demo${Date.now() % 100000}`, name: "新同事", department: [1] });
   await new Promise((r) => setTimeout(r, 500));
@@ -67,6 +72,10 @@ wecom-roster 演示 demo
   导入 Import:               ${String(job.state)} ${JSON.stringify(job.counts)}
   进度页 Progress page:       ${sync.progressUrl ?? "-"}
   回调统计 Callback stats:     ${JSON.stringify(stats)}   (a chat message from ${admin} and a new member, pushed by the emulator)
+
+从这里开始 Start here — chat with the app as a WeCom admin (${admin}), in the browser:
+  ${wecom.url}/_emulator/chat?as=${encodeURIComponent(admin)}
+  控制台登录 Console login: ${base}/login  (admin / ${DEMO.ownerPassword})
 
 试一试 Try:
   curl -H 'authorization: Bearer ${env.ADMIN_TOKEN}' '${base}/api/teams/demo/members?limit=5'
