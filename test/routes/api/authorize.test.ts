@@ -3,11 +3,10 @@ import { and, asc, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog, invitations, members } from "../../../src/db/schema";
 import { findOpenInvitation } from "../../../src/services/invitations/find-open";
-import { boundTeam } from "../../helpers/api";
 import type { TestDeps } from "../../helpers/deps";
 import { control } from "../../helpers/emulator";
-import { teamIdOf } from "../../helpers/sync-scenarios";
-import { emulatorOrg, syncNow, type OrgSnapshot } from "../../helpers/sync";
+import { importedTeam, type ImportedTeam } from "../../helpers/imported-team";
+import { emulatorOrg, type OrgSnapshot } from "../../helpers/sync";
 import { openTestDb } from "../../helpers/test-db";
 import { accountDeps, client, PASSWORD } from "../../services/accounts/helpers";
 
@@ -31,28 +30,21 @@ let deps: TestDeps;
 let api: ReturnType<typeof client>;
 let acme: number;
 let org: OrgSnapshot;
-/** Userids of acme's members, in member id order, handed out to tests so they do not overlap. */
-let free: string[];
+
+let team: ImportedTeam;
 
 beforeAll(async () => {
   opened = await openTestDb();
   deps = accountDeps(opened.db);
   api = client(deps);
-  await boundTeam(deps, "acme");
-  expect((await syncNow(deps, "acme")).state).toBe("succeeded");
-  acme = await teamIdOf(deps, "acme");
+  team = await importedTeam(deps, "acme");
+  acme = team.teamId;
   org = await emulatorOrg(deps);
-  const rows = await opened.db.select().from(members).where(eq(members.teamId, acme)).orderBy(asc(members.id));
-  free = rows.map((m) => m.wecomUserId ?? "").filter((u) => u !== "");
   await control(deps, "DELETE", "/_emulator/messages");
 });
 afterAll(async () => opened.close());
 
-const take = (): string => {
-  const u = free.shift();
-  if (!u) throw new Error("no member left");
-  return u;
-};
+const take = () => team.take();
 const authorize = async (body: unknown) => api.json("POST", "/api/teams/acme/authorize", body);
 const answerOf = async (res: Response) => {
   expect(res.status).toBe(200);
@@ -268,7 +260,7 @@ describe("POST /api/teams/:slug/authorize", () => {
     const everInvited = new Set((await opened.db.select().from(invitations)).map((i) => i.memberId));
     for (const m of outside) expect(everInvited.has(m.id)).toBe(true);
     expect(after.filter((m) => !m.departmentIds.some((d) => ids.has(d)) && m.status === "imported").length).toBeGreaterThan(0);
-    free = free.filter((u) => !expected.some((m) => m.wecomUserKey === u.toLowerCase()));
+    team.withdraw(expected.map((m) => m.wecomUserKey ?? ""));
   });
 
   it("authorizes everyone with all: true, and a second call changes nothing", async () => {

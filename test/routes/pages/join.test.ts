@@ -2,11 +2,10 @@ import { and, asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog, invitations, members } from "../../../src/db/schema";
 import { INVITATION_TTL_MS } from "../../../src/services/invitations/token";
-import { boundTeam, BINDING } from "../../helpers/api";
+import { BINDING } from "../../helpers/api";
 import { FakeClock, type TestDeps } from "../../helpers/deps";
 import { control } from "../../helpers/emulator";
-import { teamIdOf } from "../../helpers/sync-scenarios";
-import { syncNow } from "../../helpers/sync";
+import { importedTeam, type ImportedTeam } from "../../helpers/imported-team";
 import { openTestDb } from "../../helpers/test-db";
 import { accountDeps, client, CookieJar, csrfOf, PASSWORD, setCookies } from "../../services/accounts/helpers";
 
@@ -19,32 +18,19 @@ let opened: Awaited<ReturnType<typeof openTestDb>>;
 let deps: TestDeps;
 let clock: FakeClock;
 let api: ReturnType<typeof client>;
-let acme: number;
-let free: string[];
+let team: ImportedTeam;
 
 beforeAll(async () => {
   opened = await openTestDb();
   clock = new FakeClock();
   deps = accountDeps(opened.db, { clock });
   api = client(deps);
-  await boundTeam(deps, "acme");
-  expect((await syncNow(deps, "acme")).state).toBe("succeeded");
-  acme = await teamIdOf(deps, "acme");
-  const rows = await opened.db.select().from(members).where(eq(members.teamId, acme)).orderBy(asc(members.id));
-  free = rows.map((m) => m.wecomUserId ?? "").filter((u) => u !== "");
+  team = await importedTeam(deps, "acme");
 });
 afterAll(async () => opened.close());
 
-const take = (): string => {
-  const u = free.shift();
-  if (!u) throw new Error("no member left");
-  return u;
-};
-const memberOf = async (userId: string) => {
-  const [m] = await opened.db.select().from(members).where(and(eq(members.teamId, acme), eq(members.wecomUserKey, userId.toLowerCase())));
-  if (!m) throw new Error(`no member ${userId}`);
-  return m;
-};
+const take = () => team.take();
+const memberOf = (userId: string) => team.memberOf(userId);
 const invitationOf = async (memberId: number) => {
   const rows = await opened.db.select().from(invitations).where(eq(invitations.memberId, memberId)).orderBy(asc(invitations.id));
   return rows.at(-1);

@@ -1,43 +1,29 @@
-import { and, asc, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog, members } from "../../../src/db/schema";
-import { boundTeam, BINDING } from "../../helpers/api";
+import { BINDING } from "../../helpers/api";
 import type { TestDeps } from "../../helpers/deps";
 import { control } from "../../helpers/emulator";
-import { teamIdOf } from "../../helpers/sync-scenarios";
-import { syncNow } from "../../helpers/sync";
+import { importedTeam, type ImportedTeam } from "../../helpers/imported-team";
 import { openTestDb } from "../../helpers/test-db";
 import { accountDeps, client, CookieJar, csrfOf, PASSWORD } from "../../services/accounts/helpers";
 
 let opened: Awaited<ReturnType<typeof openTestDb>>;
 let deps: TestDeps;
 let api: ReturnType<typeof client>;
-let acme: number;
-let free: string[];
+let team: ImportedTeam;
 
 beforeAll(async () => {
   opened = await openTestDb();
   deps = accountDeps(opened.db);
   api = client(deps);
-  await boundTeam(deps, "acme");
-  expect((await syncNow(deps, "acme")).state).toBe("succeeded");
-  acme = await teamIdOf(deps, "acme");
-  const rows = await opened.db.select().from(members).where(eq(members.teamId, acme)).orderBy(asc(members.id));
-  free = rows.map((m) => m.wecomUserId ?? "").filter((u) => u !== "");
+  team = await importedTeam(deps, "acme");
 });
 afterAll(async () => opened.close());
 
-const take = (): string => {
-  const u = free.shift();
-  if (!u) throw new Error("no member left");
-  return u;
-};
-const wecomRow = async (userId: string) => {
-  const [m] = await opened.db.select().from(members).where(and(eq(members.teamId, acme), eq(members.wecomUserKey, userId.toLowerCase())));
-  if (!m) throw new Error(`no member ${userId}`);
-  return m;
-};
-const rowsOf = (accountId: number) => opened.db.select().from(members).where(and(eq(members.teamId, acme), eq(members.accountId, accountId)));
+const take = () => team.take();
+const wecomRow = (userId: string) => team.memberOf(userId);
+const rowsOf = (accountId: number) => opened.db.select().from(members).where(and(eq(members.teamId, team.teamId), eq(members.accountId, accountId)));
 
 /** A logged-in account that is a (non-WeCom) member of acme with `role`. */
 async function teamAccount(name: string, role: "member" | "admin" = "member"): Promise<{ id: number; jar: CookieJar }> {
@@ -171,7 +157,7 @@ describe("/settings — security", () => {
     const victim = await teamAccount(`victim-${userid}`);
     const res = await get(victim.jar, back.pathname + back.search);
     expect(res.status).toBe(400);
-    const unlinked = await opened.db.select().from(members).where(and(eq(members.teamId, acme), eq(members.wecomUserKey, userid.toLowerCase()), isNull(members.accountId)));
+    const unlinked = await opened.db.select().from(members).where(and(eq(members.teamId, team.teamId), eq(members.wecomUserKey, userid.toLowerCase()), isNull(members.accountId)));
     expect(unlinked).toHaveLength(1);
   });
 });
