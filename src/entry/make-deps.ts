@@ -1,0 +1,34 @@
+import { defaultCallbackHandlers } from "../callbacks/handlers";
+import type { Config } from "../config";
+import type { Db } from "../db/types";
+import { systemClock, type Clock, type Defer, type Deps } from "../deps";
+import type { Logger } from "../logger";
+import { createSecretBox } from "../security/secret-box";
+import { createWecomClient, type WecomClient } from "../wecom/client";
+
+export interface DepsParts {
+  config: Config;
+  db: Db;
+  logger: Logger;
+  defer: Defer;
+  clock?: Clock;
+  /** The entry's view of the WeCom client, e.g. Workers' relay hint for 60020 (worker-egress.ts). */
+  wrapWecom?: (client: WecomClient) => WecomClient;
+}
+
+/** The one Deps construction the runtime entries share; only db, logger and defer differ between them. */
+export function makeDeps(p: DepsParts): Deps {
+  const clock = p.clock ?? systemClock;
+  const secrets = createSecretBox(p.config.appSecret);
+  const client = createWecomClient({ db: p.db, secrets, clock, logger: p.logger, apiBase: p.config.wecomApiBase, budget: p.config.wecomBudget });
+  return {
+    config: p.config,
+    db: p.db,
+    secrets,
+    clock,
+    logger: p.logger,
+    defer: p.defer,
+    wecom: p.wrapWecom ? p.wrapWecom(client) : client,
+    callbackHandlers: defaultCallbackHandlers,
+  };
+}

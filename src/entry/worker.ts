@@ -1,0 +1,113 @@
+import { drizzle } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import { createApp } from "../app";
+import * as schema from "../db/schema";
+import type { Deps } from "../deps";
+import { schedule, type ScheduledWork } from "../jobs/schedule";
+import { jsonLogger, type Logger } from "../logger";
+import { resumeJobs } from "../services/directory/scheduled";
+import { deferQueue } from "./deferred";
+import { makeDeps } from "./make-deps";
+import { workersEgress } from "./worker-egress";
+import { readWorkerEnv, WorkerEnvError, type WorkerEnv, type WorkerSettings } from "./worker-env";
+
+/** The parts of Cloudflare's ExecutionContext and ScheduledController this entry uses. */
+export interface ExecutionContext {
+  waitUntil(promise: Promise<unknown>): void;
+}
+export interface ScheduledController {
+  cron: string;
+  scheduledTime: number;
+}
+
+/**
+ * Connections per invocation. Workers allow 6 simultaneous outgoing connections per invocation
+ * and Hyperdrive pools on its side, so a few are enough; WeCom calls need the rest.
+ */
+const POOL_MAX = 3;
+
+// createApp() holds no I/O objects, so one app serves every request of the isolate. Database
+// clients may not outlive their request on Workers, hence one per invocation below.
+const app = createApp();
+
+const logger: Logger = jsonLogger((line) => console.log(line));
+
+interface Invocation {
+  deps: Deps;
+  /** Settles once every deferred task (and the tasks they deferred) settled. */
+  drain(): Promise<void>;
+}
+
+/**
+ * The client is never ended: Workers close an invocation's sockets when it finishes, and on
+ * workerd postgres.js' `sql.end()` leaves an unhandled "Stream was cancelled" rejection behind
+ * (porsager/postgres#1202; Cloudflare's Hyperdrive examples dropped `sql.end()` for this reason).
+ * A streamed response (the job progress events) keeps the invocation, and so the client, alive.
+ */
+function openInvocation(settings: WorkerSettings, ctx: ExecutionContext): Invocation {
+  // Hyperdrive pools connections itself and does not support named prepared statements.
+  const client = postgres(settings.connectionString, { max: POOL_MAX, prepare: false, onnotice: () => {} });
+  const queue = deferQueue(logger);
+  const deps = makeDeps({
+    config: settings.config,
+    db: drizzle(client, { schema }),
+    logger,
+    // Each deferred task is the invocation's waitUntil; the queue logs failures.
+    defer: (task) =>
+      queue.defer(() => {
+        const running = task();
+        ctx.waitUntil(running.catch(() => {}));
+        return running;
+      }),
+    wrapWecom: (wecom) => workersEgress(wecom, settings.config.wecomApiBase),
+  });
+  return { deps, drain: queue.drain };
+}
+
+function misconfigured(err: WorkerEnvError): Response {
+  logger.error("worker misconfigured", { problems: err.problems });
+  const message = `Worker 配置有误 / The Worker is misconfigured: ${err.problems.join("; ")}`;
+  return Response.json({ error: { code: "internal", message, problems: err.problems } }, { status: 500 });
+}
+
+/** Scheduled work that drives sync jobs takes the invocation's budget; the next minute resumes (design §3). */
+const BUDGETED: Partial<Record<string, (deps: Deps, deadline: number) => Promise<unknown>>> = {
+  "sync-resume": (deps, deadline) => resumeJobs(deps, { deadline }),
+};
+
+async function runScheduled(work: ScheduledWork, deps: Deps, deadline: number): Promise<void> {
+  const budgeted = BUDGETED[work.name];
+  try {
+    await (budgeted ? budgeted(deps, deadline) : work.run(deps));
+  } catch (err) {
+    logger.error("scheduled work failed", { name: work.name, error: err });
+  }
+}
+
+export default {
+  async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
+    let settings: WorkerSettings;
+    try {
+      settings = readWorkerEnv(env);
+    } catch (err) {
+      if (err instanceof WorkerEnvError) return misconfigured(err);
+      throw err;
+    }
+    const invocation = openInvocation(settings, ctx);
+    // Cloudflare sets CF-Connecting-IP at its edge (a client cannot supply its own); the login
+    // throttle reads the peer address where @hono/node-server puts it.
+    const remoteAddress = request.headers.get("cf-connecting-ip") ?? undefined;
+    return app.fetch(request, { deps: invocation.deps, incoming: { socket: { remoteAddress } } });
+  },
+
+  /** Runs every entry of the schedule table whose cron fired (Workers cron triggers are UTC). */
+  async scheduled(controller: ScheduledController, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {
+    const settings = readWorkerEnv(env);
+    const deadline = Date.now() + settings.jobBudgetMs;
+    const invocation = openInvocation(settings, ctx);
+    const due = schedule.filter((w) => w.cron(invocation.deps) === controller.cron);
+    if (due.length === 0) logger.warn("no scheduled work for this cron", { cron: controller.cron });
+    for (const work of due) await runScheduled(work, invocation.deps, deadline);
+    await invocation.drain();
+  },
+};

@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { call } from "./worker-client";
+
+describe("src/entry/worker.ts fetch", () => {
+  it("serves the app over Hyperdrive: /healthz answers 200 from the database", async () => {
+    const res = await call("/healthz");
+    expect(res.status).toBe(200);
+    expect(res.json()).toEqual({ ok: true });
+  });
+
+  it("answers 500 JSON naming every wrong binding and var, without touching the database", async () => {
+    const res = await call("/healthz", {}, { HYPERDRIVE: undefined, APP_SECRET: "short", RECONCILE_CRON: "hourly", JOB_BUDGET_MS: "-1" });
+    expect(res.status).toBe(500);
+    const body = res.json<{ error: { code: string; message: string; problems: string[] } }>();
+    expect(body.error.code).toBe("internal");
+    expect(body.error.problems).toHaveLength(4);
+    for (const name of ["HYPERDRIVE", "APP_SECRET", "RECONCILE_CRON", "JOB_BUDGET_MS"]) expect(body.error.message).toContain(name);
+    expect(body.error.message).not.toContain("short");
+  });
+
+  it("refuses a DATABASE_URL var: on Workers the database is the Hyperdrive binding", async () => {
+    const res = await call("/healthz", {}, { DATABASE_URL: "postgres://elsewhere/db" });
+    expect(res.status).toBe(500);
+    expect(res.json<{ error: { problems: string[] } }>().error.problems).toEqual([expect.stringContaining("DATABASE_URL")]);
+  });
+
+  it("answers the app's own JSON errors as on Node", async () => {
+    const res = await call("/api/teams/nope/wecom", { headers: { authorization: "Bearer wrong-token-0000000000" } });
+    expect(res.status).toBe(401);
+    expect(res.json()).toMatchObject({ error: { code: "unauthorized" } });
+  });
+});
