@@ -27,5 +27,9 @@ export interface Deps {
 }
 
 export interface AppEnv {
-  Bindings: { deps: Deps };
+  /**
+   * `clientAddress`: the peer's IP as the entry knows it (Node: the socket; Workers:
+   * CF-Connecting-IP); absent in tests through app.request. Used only to throttle logins.
+   */
+  Bindings: { deps: Deps; clientAddress?: string | undefined };
 }

@@ -1,16 +1,13 @@
 import { serve, type Http2Bindings, type HttpBindings } from "@hono/node-server";
 import cron from "node-cron";
 import { createApp } from "../app";
-import { defaultCallbackHandlers } from "../callbacks/handlers";
 import { ConfigError, parseConfig } from "../config";
-import { systemClock, type Deps } from "../deps";
 import { schedule } from "../jobs/schedule";
 import { jsonLogger } from "../logger";
-import { createSecretBox } from "../security/secret-box";
 import { processInbox } from "../services/callbacks/process-inbox";
 import { resumeJobs } from "../services/directory/scheduled";
-import { createWecomClient } from "../wecom/client";
 import { deferQueue } from "./deferred";
+import { makeDeps } from "./make-deps";
 import { openDb } from "./open-db";
 
 export async function startNode(env: Record<string, string | undefined>): Promise<{ stop: () => Promise<void>; port: number }> {
@@ -18,21 +15,14 @@ export async function startNode(env: Record<string, string | undefined>): Promis
   const logger = jsonLogger((line) => process.stdout.write(`${line}\n`));
   const opened = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const { defer, drain } = deferQueue(logger);
-  const secrets = createSecretBox(config.appSecret);
-  const wecom = createWecomClient({ db: opened.db, secrets, clock: systemClock, logger, apiBase: config.wecomApiBase, budget: config.wecomBudget });
-  const deps: Deps = {
-    config,
-    db: opened.db,
-    secrets,
-    clock: systemClock,
-    logger,
-    defer,
-    wecom,
-    callbackHandlers: defaultCallbackHandlers,
-  };
+  const deps = makeDeps({ config, db: opened.db, logger, defer });
   const app = createApp();
-  // The node bindings (incoming socket) ride along: the login throttle needs the client address.
-  const server = serve({ fetch: (req, env: HttpBindings | Http2Bindings) => app.fetch(req, { ...env, deps }), port: config.port, hostname: "0.0.0.0" });
+  // The login throttle needs the client address: the socket's, as Node knows it.
+  const server = serve({
+    fetch: (req, env: HttpBindings | Http2Bindings) => app.fetch(req, { deps, clientAddress: env.incoming.socket.remoteAddress }),
+    port: config.port,
+    hostname: "0.0.0.0",
+  });
   const port = await new Promise<number>((resolve) =>
     server.once("listening", () => {
       const addr = server.address();

@@ -94,10 +94,8 @@ export default {
       throw err;
     }
     const invocation = openInvocation(settings, ctx);
-    // Cloudflare sets CF-Connecting-IP at its edge (a client cannot supply its own); the login
-    // throttle reads the peer address where @hono/node-server puts it.
-    const remoteAddress = request.headers.get("cf-connecting-ip") ?? undefined;
-    return app.fetch(request, { deps: invocation.deps, incoming: { socket: { remoteAddress } } });
+    // Cloudflare sets CF-Connecting-IP at its edge (a client cannot supply its own): the login throttle's client address.
+    return app.fetch(request, { deps: invocation.deps, clientAddress: request.headers.get("cf-connecting-ip") ?? undefined });
   },
 
   /** Runs every entry of the schedule table whose cron fired (Workers cron triggers are UTC). */

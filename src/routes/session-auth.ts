@@ -75,11 +75,6 @@ export function clearSessionCookie(c: Context<AppEnv>): void {
   deleteCookie(c, SESSION_COOKIE, cookieOptions(c.env.deps.config.publicUrl));
 }
 
-/** What @hono/node-server passes as the fetch environment next to ours, when the entry forwards it. */
-interface NodeBindings {
-  incoming?: { socket?: { remoteAddress?: string } };
-}
-
 /**
  * The client's address, for login throttling. With `TRUST_PROXY` the service sits behind one
  * reverse proxy that appends the peer to `X-Forwarded-For`, so the last entry is the client (the
@@ -92,6 +87,6 @@ export function clientIp(c: Context<AppEnv>): string | null {
     const last = c.req.header("x-forwarded-for")?.split(",").pop()?.trim();
     if (last && last.length <= 64) return last.toLowerCase();
   }
-  const address = (c.env as NodeBindings).incoming?.socket?.remoteAddress;
+  const address = c.env.clientAddress;
   return address ? address.toLowerCase() : null;
 }
