@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { computeSignature, decryptMessage, encryptMessage, verifySignature, WecomCryptoError } from "../../src/wecom/crypto";
 import { buildEncryptedReply, parseEnvelope } from "../../src/wecom/xml";
 import { openEnvelopeIndependently } from "../helpers/wecom-envelope";
-import { php, py, wechatpy } from "./official-vectors";
+import { php, py, wechatpy } from "../helpers/official-vectors";
 
 describe("WeCom callback crypto in workerd (nodejs_compat node:crypto), official vectors (reference §9)", () => {
   it("runs in workerd, not Node", () => {

@@ -1,5 +1,5 @@
-// The official WeCom callback vectors (wecom-reference §9), as in test/wecom/crypto.test.ts, for the
-// worker tests to check src/wecom/crypto.ts inside workerd.
+// The official WeCom callback vectors (wecom-reference §9), for test/wecom/crypto.test.ts and the
+// worker tests that check src/wecom/crypto.ts inside workerd.
 
 // Reference §9.1: sbzhu/weworkapi_php callback/Sample.php
 export const php = {
