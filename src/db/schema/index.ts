@@ -5,3 +5,4 @@ export * from "./directory";
 export * from "./sync";
 export * from "./accounts";
 export * from "./invitations";
+export * from "./bot";

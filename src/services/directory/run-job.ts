@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { claimJob, LeaseLost, releaseJob, updateJob, type JobRow } from "../../db/queries/sync-jobs";
 import { clearSeen } from "../../db/queries/sync-seen";
 import type { JobPhase } from "../../db/schema";
+import { reportJobSafely } from "../../bot/job-reports";
 import type { Deps } from "../../deps";
 import { WecomApiError, WecomRetryableError } from "../../wecom/api-error";
 import { jobContext } from "./job-context";
@@ -48,6 +49,7 @@ export async function runJob(deps: Deps, jobId: number, opts: RunOptions = {}): 
     while (job.state === "running") {
       if (job.cancelRequested) {
         job = await finish(deps, job, runnerId, { state: "cancelled" });
+        await reportJobSafely(deps, job);
         break;
       }
       if (opts.abandonAfterSteps !== undefined && steps >= opts.abandonAfterSteps) return job;
@@ -74,6 +76,8 @@ export async function runJob(deps: Deps, jobId: number, opts: RunOptions = {}): 
         job = await finish(deps, job, runnerId, { state: "failed", error: describe(err) });
       }
       steps++;
+      // The admin bot's progress, summary and breaker card (issue 7); never fails the job.
+      await reportJobSafely(deps, job);
     }
   } catch (err) {
     if (!(err instanceof LeaseLost)) throw err;

@@ -9,6 +9,7 @@ import type { WecomApi } from "../../wecom/api";
 import { WecomApiError } from "../../wecom/api-error";
 import { authorizedNotice } from "../../wecom/cards";
 import { callerLabel, type Caller } from "../accounts/caller";
+import { checkWecomActor } from "../access/wecom-admin";
 import { auditEntry } from "../directory/audit-entry";
 import { userKey } from "../directory/mirror-shape";
 import { boundTeam } from "../directory/team-lookup";
@@ -41,6 +42,7 @@ const ACTIVATABLE: readonly MemberStatus[] = ["imported", "invited", "deauthoriz
 export async function authorizeMembers(deps: Deps, caller: Caller, slug: string, input: unknown): Promise<AuthorizeResult> {
   const selector = parseSelector(input);
   const { team, binding } = await boundTeam(deps.db, slug);
+  await checkWecomActor(deps.db, caller, team.id);
   const targets = await selectMembers(deps, team.id, selector);
   const result: AuthorizeResult = { authorized: 0, invited: 0, alreadyActive: 0, alreadyInvited: 0, skipped: [], invalidUsers: [] };
   if (selector.kind === "users") {

@@ -1,0 +1,36 @@
+import type { BotLang } from "../db/schema";
+
+export type Lang = BotLang;
+
+/** Text in both languages; the bot picks one per reply (design §1.11: replies follow the command). */
+export interface Text {
+  zh: string;
+  en: string;
+}
+
+/** Chinese characters (CJK unified ideographs): a word with one is a Chinese word. */
+const CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
+
+export function langOfWord(word: string): Lang {
+  return CJK.test(word) ? "zh" : "en";
+}
+
+/** The half of a service message "中文 / English" (errors.ts) in the reply's language. */
+export function pickMessage(message: string, lang: Lang): string {
+  const at = message.indexOf(" / ");
+  if (at < 0) return message;
+  return lang === "zh" ? message.slice(0, at) : message.slice(at + 3);
+}
+
+export const both = (t: Text): string => `${t.zh} / ${t.en}`;
+
+/** WeCom cuts text messages at 2048 bytes (wecom-reference §6, 45002): clip on a character boundary. */
+export function clipBytes(s: string, max = 2000): string {
+  if (Buffer.byteLength(s) <= max) return s;
+  let out = "";
+  for (const ch of s) {
+    if (Buffer.byteLength(out + ch) > max - 3) break;
+    out += ch;
+  }
+  return `${out}…`;
+}
