@@ -9,6 +9,7 @@ import { teamRoutes } from "./routes/api/teams";
 import { healthRoutes } from "./routes/health";
 import { jsonError } from "./routes/json-errors";
 import { authPageRoutes } from "./routes/pages/auth";
+import { consoleRoutes } from "./routes/pages/console";
 import { joinPageRoutes } from "./routes/pages/join";
 import { settingsPageRoutes } from "./routes/pages/settings";
 import { jobPageRoutes } from "./routes/pages/job-progress";
@@ -28,6 +29,7 @@ export function createApp(): Hono<AppEnv> {
   app.route("/", wecomCallbackRoutes);
   app.route("/", jobPageRoutes);
   app.route("/", authPageRoutes);
+  app.route("/", consoleRoutes);
   app.route("/", joinPageRoutes);
   app.route("/", settingsPageRoutes);
   app.notFound((c) => c.json({ error: { code: "not_found", message: "未找到 / Not found" } }, 404));

@@ -1,0 +1,59 @@
+import { Hono, type Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { AppEnv } from "../../../deps";
+import type { AppError } from "../../../errors";
+import { bindWecom } from "../../../services/teams/bind-wecom";
+import { getBinding } from "../../../services/teams/get-binding";
+import { BindingPage, type BindingPageProps } from "../../../views/console/binding-page";
+import { callerOf } from "../../session-auth";
+import { consoleOf, handlePost, signedIn, teamAdmin } from "./gate";
+import { consoleForm, render, type Form } from "./kit";
+
+const list = (v: string | undefined): string[] => (v ?? "").split(/[\s,，、]+/).filter((s) => s !== "");
+
+/** The form as bindWecom's input: numbers where it wants numbers, lists from comma-separated text. */
+function bindInput(form: Form): Record<string, unknown> {
+  const agentId = form.get("agentId")?.trim() ?? "";
+  const scope = list(form.get("scopeDepartmentIds"));
+  return {
+    corpId: form.get("corpId")?.trim(),
+    agentId: /^\d{1,10}$/.test(agentId) ? Number(agentId) : agentId,
+    secret: form.get("secret")?.trim(),
+    token: form.get("token")?.trim(),
+    encodingAesKey: form.get("encodingAesKey")?.trim(),
+    adminUserIds: list(form.get("adminUserIds")),
+    scopeDepartmentIds: scope.map((s) => (/^\d{1,10}$/.test(s) ? Number(s) : s)),
+  };
+}
+
+/** What goes back into the form after an error: never the secret, token or key. */
+const echo = (form: Form) => ({
+  corpId: form.get("corpId"),
+  agentId: form.get("agentId"),
+  adminUserIds: form.get("adminUserIds"),
+  scopeDepartmentIds: form.get("scopeDepartmentIds"),
+});
+
+async function page(c: Context<AppEnv>, extra: Partial<BindingPageProps>, status: ContentfulStatusCode = 200): Promise<Response> {
+  const ctx = consoleOf(c);
+  const binding = await getBinding(c.env.deps, callerOf(c), ctx.slug);
+  return render(c, <BindingPage {...ctx} team={{ slug: ctx.slug }} binding={binding} {...extra} />, status);
+}
+
+/** The WeCom binding form: checked live with WeCom on submit (bind-wecom.ts), nothing stored on failure. */
+export const bindingConsole = new Hono<AppEnv>()
+  .get("/teams/:slug/wecom", signedIn, teamAdmin, (c) => page(c, {}))
+  .post("/teams/:slug/wecom", consoleForm, signedIn, teamAdmin, (c) =>
+    handlePost(
+      c,
+      async (form) => {
+        const result = await bindWecom(c.env.deps, callerOf(c), consoleOf(c).slug, bindInput(form));
+        return page(c, { result });
+      },
+      (err: AppError, form) => {
+        const d = err.details ?? {};
+        const refusal = typeof d.errcode === "number" ? { errcode: d.errcode, ip: typeof d.ip === "string" ? d.ip : undefined } : undefined;
+        return page(c, { error: err.message, fields: err.fields, values: echo(form), refusal }, err.status);
+      },
+    ),
+  );

@@ -1,0 +1,115 @@
+import type { Context } from "hono";
+import { getCookie, setCookie } from "hono/cookie";
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../../../deps";
+import { AppError } from "../../../errors";
+import type { AccountView } from "../../../services/accounts/account-view";
+import { requireTeamAdmin, type TeamAccess } from "../../../services/access/team-access";
+import { cookieOptions } from "../../../security/session";
+import { ConsoleStatus } from "../../../views/console/parts";
+import { sessionAccount } from "../../session-auth";
+import { basePath, CSRF_MESSAGE, csrfOk, FAILED_MESSAGE, issueCsrf, newNonce, readForm, render, type Form } from "./kit";
+
+/** What every console handler knows once the gate let it through. */
+export interface ConsoleContext {
+  account: AccountView;
+  nonce: string;
+  csrf: string;
+  base: string;
+  /** Set on team pages: the slug of the path and the caller's standing in that team. */
+  slug: string;
+  access: TeamAccess | null;
+}
+
+declare module "hono" {
+  interface ContextVariableMap {
+    console?: ConsoleContext;
+  }
+}
+
+export function consoleOf(c: Context<AppEnv>): ConsoleContext {
+  const ctx = c.get("console");
+  if (!ctx) throw new Error("console route without its gate");
+  return ctx;
+}
+
+/** A team slug as createTeam allows it; anything else cannot be a team. */
+export const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
+
+/**
+ * Teams this browser opened as an admin, newest first: the team switcher lists those the account
+ * still administers. Only a hint — every entry is checked again with requireTeamAdmin.
+ */
+export const RECENT_TEAMS_COOKIE = "wr_teams";
+const RECENT_MAX = 20;
+
+export function recentTeams(c: Context<AppEnv>): string[] {
+  return (getCookie(c, RECENT_TEAMS_COOKIE) ?? "").split(".").filter((s) => SLUG.test(s)).slice(0, RECENT_MAX);
+}
+
+function rememberTeam(c: Context<AppEnv>, slug: string): void {
+  const list = [slug, ...recentTeams(c).filter((s) => s !== slug)].slice(0, RECENT_MAX);
+  setCookie(c, RECENT_TEAMS_COOKIE, list.join("."), cookieOptions(c.env.deps.config.publicUrl, 365 * 24 * 3600));
+}
+
+export function statusPage(c: Context<AppEnv>, err: AppError): Promise<Response> {
+  const ctx = c.get("console");
+  const nonce = ctx?.nonce ?? newNonce(c);
+  return render(c, <ConsoleStatus nonce={nonce} base={basePath(c)} code={err.code} message={err.message} />, err.status);
+}
+
+/** Any console page: a signed-in account, else off to the sign-in page and back here afterwards. */
+export const signedIn = createMiddleware<AppEnv>(async (c, next) => {
+  const nonce = newNonce(c);
+  const base = basePath(c);
+  const account = await sessionAccount(c);
+  if (!account) {
+    const url = new URL(c.req.url);
+    return c.redirect(`${base}/login?next=${encodeURIComponent(`${base}${url.pathname}${url.search}`)}`, 303);
+  }
+  c.set("caller", { kind: "account", accountId: account.id });
+  c.set("console", { account, nonce, csrf: issueCsrf(c), base, slug: "", access: null });
+  await next();
+});
+
+/**
+ * Team administration pages: the account must be an active owner or admin of the path's team
+ * (services/access/team-access.ts). Refusals are pages with the API's codes and statuses: a plain
+ * member 403 forbidden, locked 403 member_locked, deauthorized 403 not_authorized, anyone else or
+ * an unknown team 403 not_a_member.
+ */
+export const teamAdmin = createMiddleware<AppEnv>(async (c, next) => {
+  const ctx = consoleOf(c);
+  const slug = c.req.param("slug") ?? "";
+  try {
+    if (!SLUG.test(slug)) throw new AppError("not_a_member", "你不是该团队的成员 / You are not a member of this team");
+    ctx.access = await requireTeamAdmin(c.env.deps, { kind: "account", accountId: ctx.account.id }, slug);
+  } catch (err) {
+    if (err instanceof AppError) return statusPage(c, err);
+    throw err;
+  }
+  ctx.slug = slug;
+  rememberTeam(c, slug);
+  await next();
+});
+
+/**
+ * A console form post: the CSRF field must match (else a 403 page), then `act` runs. An AppError
+ * from the verb becomes `onError`'s page (or a generic error page), anything else is logged and
+ * shown as a plain failure — never a stack.
+ */
+export async function handlePost(
+  c: Context<AppEnv>,
+  act: (form: Form) => Promise<Response>,
+  onError?: (err: AppError, form: Form) => Promise<Response>,
+): Promise<Response> {
+  const form = await readForm(c);
+  if (!csrfOk(c, form)) return statusPage(c, new AppError("csrf_failed", CSRF_MESSAGE));
+  try {
+    return await act(form);
+  } catch (err) {
+    if (err instanceof AppError) return onError ? onError(err, form) : statusPage(c, err);
+    c.env.deps.logger.error("console action failed", { path: c.req.path, error: err });
+    return statusPage(c, new AppError("internal", FAILED_MESSAGE));
+  }
+}

@@ -1,0 +1,31 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../../../deps";
+import { AppError } from "../../../errors";
+import { auditConsole } from "./audit";
+import { bindingConsole } from "./binding";
+import { directoryConsole } from "./directory";
+import { statusPage } from "./gate";
+import { FAILED_MESSAGE } from "./kit";
+import { matchConsole } from "./match";
+import { policyConsole } from "./policy";
+import { syncConsole } from "./sync";
+import { teamsConsole } from "./teams";
+
+/**
+ * The admin console (issue 8): server-rendered pages under /teams, Chinese first and English,
+ * forms that work without JavaScript (CSRF on every post), live progress where a person waits.
+ * Errors on these pages are pages, not JSON.
+ */
+export const consoleRoutes = new Hono<AppEnv>()
+  .route("/", teamsConsole)
+  .route("/", bindingConsole)
+  .route("/", syncConsole)
+  .route("/", directoryConsole)
+  .route("/", matchConsole)
+  .route("/", policyConsole)
+  .route("/", auditConsole)
+  .onError((err, c) => {
+    if (err instanceof AppError) return statusPage(c, err);
+    c.env.deps.logger.error("console page failed", { path: c.req.path, error: err });
+    return statusPage(c, new AppError("internal", FAILED_MESSAGE));
+  });

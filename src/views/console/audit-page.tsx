@@ -1,0 +1,146 @@
+import type { readAudit } from "../../services/directory/read-audit";
+import { Bi } from "../layout";
+import { Utc } from "./parts";
+import { ConsoleShell, teamHref, type ShellProps } from "./shell";
+import { AUDIT_ACTIONS } from "./text";
+
+export type AuditItem = Awaited<ReturnType<typeof readAudit>>["items"][number];
+
+const INITIATOR: Record<string, string> = { admin: "管理员 / admin", callback: "回调 / callback", schedule: "定时 / schedule", system: "系统 / system" };
+
+const brief = (v: unknown): string => (v === null || v === undefined ? "" : JSON.stringify(v));
+
+export function AuditTable(props: { items: AuditItem[]; memberHref?: ((id: string) => string) | undefined }) {
+  if (props.items.length === 0) {
+    return (
+      <p class="muted">
+        <Bi zh="没有记录。" en="No entries." />
+      </p>
+    );
+  }
+  return (
+    <div class="scroll">
+      <table class="data stack" id="audit">
+        <thead>
+          <tr>
+            <th scope="col">时间 / When</th>
+            <th scope="col">操作 / Action</th>
+            <th scope="col">对象 / Subject</th>
+            <th scope="col">发起 / By</th>
+            <th scope="col">变更 / Change</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.items.map((r) => (
+            <tr>
+              <td data-label="时间 / When">
+                <Utc iso={r.at} />
+              </td>
+              <td data-label="操作 / Action">
+                <code>{r.action}</code>
+              </td>
+              <td data-label="对象 / Subject">
+                {r.subjectType === "member" && props.memberHref ? <a href={props.memberHref(r.subjectId)}>{`member #${r.subjectId}`}</a> : `${r.subjectType} #${r.subjectId}`}
+              </td>
+              <td data-label="发起 / By">
+                {INITIATOR[r.initiator] ?? r.initiator}
+                {r.actor && r.actor !== r.initiator ? (
+                  <>
+                    {" "}
+                    <code>{r.actor}</code>
+                  </>
+                ) : null}
+                {r.jobId ? ` · job #${r.jobId}` : ""}
+              </td>
+              <td data-label="变更 / Change">
+                {r.before || r.after ? (
+                  <details>
+                    <summary>详情 / Details</summary>
+                    <pre>{`${brief(r.before)}\n→ ${brief(r.after)}`}</pre>
+                  </details>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export interface AuditFilters {
+  action: string;
+  subjectType: string;
+  subjectId: string;
+  before: string;
+}
+
+export function AuditPage(props: Omit<ShellProps, "title" | "section" | "children"> & { filters: AuditFilters; items: AuditItem[]; nextCursor: string | null }) {
+  const slug = props.team?.slug ?? "";
+  const at = (path: string) => teamHref(props.base, slug, path);
+  const f = props.filters;
+  const keep = new URLSearchParams();
+  if (f.action) keep.set("action", f.action);
+  if (f.subjectType) keep.set("subjectType", f.subjectType);
+  if (f.subjectId) keep.set("subjectId", f.subjectId);
+  const page = (before?: string) => {
+    const q = new URLSearchParams(keep);
+    if (before) q.set("before", before);
+    const s = q.toString();
+    return at(`/audit${s ? `?${s}` : ""}`);
+  };
+  return (
+    <ConsoleShell {...props} title={{ zh: "审计日志", en: "Audit log" }} section="audit">
+      <form method="get" action={at("/audit")} class="card" role="search">
+        <div class="row">
+          <div>
+            <label for="f-action">
+              <Bi zh="操作" en="Action" />
+            </label>
+            <select id="f-action" name="action" class="wide">
+              <option value="">全部 / All</option>
+              {AUDIT_ACTIONS.map((a) => (
+                <option value={a} selected={a === f.action}>
+                  {a}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div>
+            <label for="f-subjectType">
+              <Bi zh="对象类型" en="Subject type" />
+            </label>
+            <select id="f-subjectType" name="subjectType" class="wide">
+              <option value="">全部 / All</option>
+              {["member", "department", "job", "policy"].map((t) => (
+                <option value={t} selected={t === f.subjectType}>
+                  {t}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div>
+            <label for="f-subjectId">
+              <Bi zh="对象 ID" en="Subject id" />
+            </label>
+            <input id="f-subjectId" name="subjectId" type="text" inputmode="numeric" pattern="[0-9]{1,15}" maxlength={15} value={f.subjectId} />
+          </div>
+          <button type="submit" id="filter">
+            <Bi zh="筛选" en="Filter" />
+          </button>
+        </div>
+      </form>
+      <section class="card" aria-label="记录 / Entries">
+        <AuditTable items={props.items} memberHref={(id) => at(`/members/${id}`)} />
+        <nav class="pager" aria-label="分页 / Pages">
+          {f.before ? <a href={page()}>« 最新 / Newest</a> : null}
+          {props.nextCursor ? (
+            <a href={page(props.nextCursor)} id="older">
+              更早 / Older »
+            </a>
+          ) : null}
+        </nav>
+      </section>
+    </ConsoleShell>
+  );
+}

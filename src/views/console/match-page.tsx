@@ -1,0 +1,97 @@
+import type { MatchResult } from "../../services/match/match-members";
+import { Bi } from "../layout";
+import { Csrf } from "./parts";
+import { ConsoleShell, teamHref, type ShellProps } from "./shell";
+
+/** Match review (design §1.5): exact links to make, unique-name suggestions to confirm, conflicts to settle. */
+export function MatchPage(props: Omit<ShellProps, "title" | "section" | "children"> & { plan: MatchResult }) {
+  const slug = props.team?.slug ?? "";
+  const at = (path: string) => teamHref(props.base, slug, path);
+  const { linked, suggested, conflicts } = props.plan;
+  return (
+    <ConsoleShell {...props} title={{ zh: "匹配成员与账号", en: "Match members to accounts" }} section="match">
+      <section class="card" aria-labelledby="exact">
+        <h2 id="exact">
+          <Bi zh="可直接关联" en="Exact matches" /> <span class="muted">({linked.length})</span>
+        </h2>
+        <p>
+          <Bi zh="企业微信 UserID 与账号用户名相同（不区分大小写）的成员，可以一键关联。" en="Members whose WeCom userid equals an account's username (ignoring case) can be linked in one step." />
+        </p>
+        {linked.length > 0 ? (
+          <>
+            <ul id="exact-list">
+              {linked.slice(0, 100).map((l) => (
+                <li>
+                  <a href={at(`/members/${l.memberId}`)}>{`member #${l.memberId}`}</a> ↔ {`account #${l.accountId}`}
+                </li>
+              ))}
+            </ul>
+            <form method="post" action={at("/match")}>
+              <Csrf token={props.csrf} />
+              <button type="submit" id="link-exact">
+                <Bi zh={`关联这 ${linked.length} 名成员`} en={`Link these ${linked.length} members`} />
+              </button>
+            </form>
+          </>
+        ) : null}
+      </section>
+      <form method="post" action={at("/match/confirm")} class="card" aria-labelledby="suggested">
+        <Csrf token={props.csrf} />
+        <h2 id="suggested">
+          <Bi zh="建议（姓名相同）" en="Suggestions (same name)" /> <span class="muted">({suggested.length})</span>
+        </h2>
+        {suggested.length === 0 ? (
+          <p class="muted">
+            <Bi zh="没有建议。" en="No suggestions." />
+          </p>
+        ) : (
+          <ul id="suggestion-list">
+            {suggested.map((s) => (
+              <li>
+                <input type="checkbox" name="pair" value={`${s.memberId}:${s.accountId}`} id={`pair-${s.memberId}`} />{" "}
+                <label class="inline" for={`pair-${s.memberId}`}>
+                  {s.name} (<code>{s.wecomUserId ?? "—"}</code>) ↔ <code>{s.username}</code>
+                </label>
+              </li>
+            ))}
+          </ul>
+        )}
+        <h2 id="conflicts">
+          <Bi zh="冲突（多个同名账号）" en="Conflicts (several accounts of that name)" /> <span class="muted">({conflicts.length})</span>
+        </h2>
+        {conflicts.length === 0 ? (
+          <p class="muted">
+            <Bi zh="没有冲突。" en="No conflicts." />
+          </p>
+        ) : (
+          conflicts.map((k) => (
+            <fieldset id={`conflict-${k.memberId}`}>
+              <legend>
+                {k.name} (<code>{k.wecomUserId ?? "—"}</code>)
+              </legend>
+              <input type="radio" name={`conflict-${k.memberId}`} value="" id={`conflict-${k.memberId}-none`} checked />{" "}
+              <label class="inline" for={`conflict-${k.memberId}-none`}>
+                暂不关联 / Not now
+              </label>
+              {k.candidates.map((a) => (
+                <div>
+                  <input type="radio" name={`conflict-${k.memberId}`} value={`${k.memberId}:${a.accountId}`} id={`conflict-${k.memberId}-${a.accountId}`} />{" "}
+                  <label class="inline" for={`conflict-${k.memberId}-${a.accountId}`}>
+                    <code>{a.username}</code>
+                  </label>
+                </div>
+              ))}
+            </fieldset>
+          ))
+        )}
+        {suggested.length + conflicts.length > 0 ? (
+          <p>
+            <button type="submit" id="confirm-match">
+              <Bi zh="关联所选" en="Link the chosen" />
+            </button>
+          </p>
+        ) : null}
+      </form>
+    </ConsoleShell>
+  );
+}

@@ -1,0 +1,94 @@
+import type { MemberView } from "../../services/directory/read-directory";
+import { Bi } from "../layout";
+import { AuditTable, type AuditItem } from "./audit-page";
+import { RowActions } from "./members-page";
+import { Csrf, MemberBadge } from "./parts";
+import { ConsoleShell, teamHref, type ShellProps } from "./shell";
+
+export interface MemberPageProps extends Omit<ShellProps, "title" | "section" | "children"> {
+  member: MemberView;
+  departmentNames: Map<number, string>;
+  history: AuditItem[];
+  olderCursor: string | null;
+}
+
+const canAuthorize = (m: MemberView) => m.wecomUserId !== null && (m.status === "imported" || m.status === "deauthorized");
+
+/** One member: who they are in WeCom, their standing, what can be done, and their history. */
+export function MemberPage(props: MemberPageProps) {
+  const m = props.member;
+  const slug = props.team?.slug ?? "";
+  const at = (path: string) => teamHref(props.base, slug, path);
+  return (
+    <ConsoleShell {...props} title={{ zh: `成员：${m.name}`, en: `Member: ${m.name}` }} section="members">
+      <section class="card" aria-labelledby="who">
+        <h2 id="who">
+          <Bi zh="资料" en="Profile" />
+        </h2>
+        <dl>
+          <dt>
+            <Bi zh="姓名" en="Name" />
+          </dt>
+          <dd>{m.name}</dd>
+          <dt>UserID</dt>
+          <dd>
+            <code>{m.wecomUserId ?? "—"}</code>
+          </dd>
+          <dt>
+            <Bi zh="部门" en="Departments" />
+          </dt>
+          <dd>
+            {m.departmentIds.length === 0
+              ? "—"
+              : m.departmentIds.map((d, i) => (
+                  <>
+                    {i > 0 ? "、" : ""}
+                    <a href={at(`/members?department=${d}`)}>{props.departmentNames.get(d) ?? `#${d}`}</a>
+                  </>
+                ))}
+          </dd>
+          <dt>
+            <Bi zh="状态" en="Status" />
+          </dt>
+          <dd id="member-status">
+            <MemberBadge status={m.status} />
+          </dd>
+          <dt>
+            <Bi zh="账号" en="Account" />
+          </dt>
+          <dd>{m.accountId !== null ? <Bi zh="已关联" en="linked" /> : <Bi zh="未关联" en="not linked" />}</dd>
+        </dl>
+        <div class="row">
+          {canAuthorize(m) ? (
+            <form method="post" action={at("/members/authorize")}>
+              <Csrf token={props.csrf} />
+              <input type="hidden" name="scope" value="selected" />
+              <input type="hidden" name="user" value={m.wecomUserId ?? ""} />
+              <input type="hidden" name="from" value={`member:${m.id}`} />
+              <button type="submit" id="authorize-member">
+                <Bi zh="授权并邀请" en="Authorize and invite" />
+              </button>
+            </form>
+          ) : null}
+          <RowActions member={m} at={at} csrf={props.csrf} from={`member:${m.id}`} />
+        </div>
+        <p class="hint">
+          <Bi zh="姓名和部门来自企业微信，请在企业微信中修改。" en="Name and departments come from WeCom; change them there." />
+        </p>
+      </section>
+      <section class="card" aria-labelledby="history">
+        <h2 id="history">
+          <Bi zh="历史记录" en="History" />
+        </h2>
+        <AuditTable items={props.history} />
+        {props.olderCursor ? (
+          <p>
+            <a href={at(`/audit?subjectType=member&subjectId=${m.id}&before=${props.olderCursor}`)}>
+              <Bi zh="更早的记录" en="Older entries" />
+            </a>
+          </p>
+        ) : null}
+      </section>
+    </ConsoleShell>
+  );
+}

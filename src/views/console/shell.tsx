@@ -1,0 +1,130 @@
+import type { Child } from "hono/jsx";
+import type { AccountView } from "../../services/accounts/account-view";
+import { CSRF_FIELD } from "../../security/csrf";
+import type { Bilingual } from "../labels";
+import { Bi, Layout } from "../layout";
+import { ConsoleStyle } from "./styles";
+import { SECTIONS, type Section } from "./text";
+
+export interface Flash {
+  message: Bilingual;
+  counts: { zh: string; en: string; n: number }[];
+}
+
+export interface ShellProps {
+  title: Bilingual;
+  nonce: string;
+  csrf: string;
+  /** PUBLIC_URL's path prefix ("" at the root). */
+  base: string;
+  account: AccountView;
+  team?: { slug: string } | undefined;
+  section?: Section | undefined;
+  flash?: Flash | undefined;
+  /** Already bilingual ("中文 / English"), as every AppError message is. */
+  error?: string | undefined;
+  /** Inline script for this page (CSP nonce applied); static text only. */
+  script?: string | undefined;
+  head?: Child;
+  children?: Child;
+}
+
+export const teamHref = (base: string, slug: string, path = ""): string => `${base}/teams/${encodeURIComponent(slug)}${path}`;
+
+export function FlashBox(props: { flash: Flash | undefined }) {
+  const f = props.flash;
+  if (!f) return null;
+  return (
+    <div class="card ok" role="status">
+      <p>
+        <Bi {...f.message} />
+      </p>
+      {f.counts.length > 0 ? (
+        <p>
+          {f.counts.map((c, i) => (
+            <>
+              {i > 0 ? " · " : ""}
+              <Bi zh={c.zh} en={c.en} />: <strong>{c.n}</strong>
+            </>
+          ))}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function ErrorBox(props: { error: string | undefined }) {
+  if (!props.error) return null;
+  return (
+    <div class="card alert" role="alert">
+      <p>{props.error}</p>
+    </div>
+  );
+}
+
+/** Every console page: who is signed in, the team's sections, the page, its messages. */
+export function ConsoleShell(props: ShellProps) {
+  const { base, team } = props;
+  const title = team ? `${props.title.zh} / ${props.title.en} · ${team.slug}` : `${props.title.zh} / ${props.title.en}`;
+  return (
+    <Layout
+      title={title}
+      nonce={props.nonce}
+      head={
+        <>
+          <ConsoleStyle nonce={props.nonce} />
+          {props.head}
+        </>
+      }
+    >
+      <a class="skip" href="#content">
+        跳到正文 / Skip to content
+      </a>
+      <header class="card">
+        <div class="top">
+          <p>
+            <a href={`${base}/teams`}>
+              <Bi zh="我的团队" en="My teams" />
+            </a>
+            {team ? (
+              <>
+                {" › "}
+                <strong>
+                  <code>{team.slug}</code>
+                </strong>
+              </>
+            ) : null}
+          </p>
+          <form method="post" action={`${base}/logout`} class="inline">
+            <span class="who">{props.account.name}</span> <input type="hidden" name={CSRF_FIELD} value={props.csrf} />
+            <button type="submit" class="secondary small">
+              退出 / Log out
+            </button>
+          </form>
+        </div>
+        {team ? (
+          <nav aria-label="控制台 / Console">
+            <ul>
+              {SECTIONS.map((s) => (
+                <li>
+                  <a href={teamHref(base, team.slug, s.path)} aria-current={s.key === props.section ? "page" : undefined}>
+                    <Bi zh={s.zh} en={s.en} />
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        ) : null}
+      </header>
+      <div id="content">
+        <h1 class="card">
+          <Bi {...props.title} />
+        </h1>
+        <FlashBox flash={props.flash} />
+        <ErrorBox error={props.error} />
+        {props.children}
+      </div>
+      {props.script ? <script nonce={props.nonce} dangerouslySetInnerHTML={{ __html: props.script }} /> : null}
+    </Layout>
+  );
+}

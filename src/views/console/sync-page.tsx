@@ -1,0 +1,252 @@
+import type { JobView } from "../../services/directory/job-view";
+import type { StagedItem } from "../../services/directory/read-jobs";
+import { COUNT_ROWS, isSettled } from "../labels";
+import { Bi } from "../layout";
+import { LIVE_JOB_SCRIPT, LiveJob } from "./live-job";
+import { Csrf, JobBadge, MemberBadge, Utc } from "./parts";
+import { ConsoleShell, teamHref, type ShellProps } from "./shell";
+
+type Base = Omit<ShellProps, "title" | "section" | "children">;
+
+export interface LiveLinks {
+  eventsUrl: string;
+  pageUrl: string;
+}
+
+const INITIATOR: Record<string, { zh: string; en: string }> = {
+  admin: { zh: "管理员", en: "admin" },
+  schedule: { zh: "定时对账", en: "scheduled" },
+  callback: { zh: "回调", en: "callback" },
+  system: { zh: "系统", en: "system" },
+};
+
+export interface SyncPageProps extends Base {
+  bound: boolean;
+  jobs: JobView[];
+  /** The job to follow live (the one just started, or the open one). */
+  current?: { job: JobView; links: LiveLinks } | undefined;
+}
+
+export function SyncPage(props: SyncPageProps) {
+  const slug = props.team?.slug ?? "";
+  const at = (path: string) => teamHref(props.base, slug, path);
+  const cur = props.current;
+  const live = cur && !isSettled(cur.job.state);
+  return (
+    <ConsoleShell
+      {...props}
+      title={{ zh: "导入与同步", en: "Import & sync" }}
+      section="sync"
+      script={live ? LIVE_JOB_SCRIPT : undefined}
+      head={
+        live ? (
+          <noscript>
+            <meta http-equiv="refresh" content="2" />
+          </noscript>
+        ) : null
+      }
+    >
+      <form method="post" action={at("/sync")} class="card">
+        <Csrf token={props.csrf} />
+        <p>
+          <Bi zh="从企业微信读取全部部门和成员，写入本团队。已有数据只更新变化的部分；离职处理受安全上限保护。" en="Reads every department and member from WeCom into this team. Existing data changes only where WeCom changed; deprovisions are held back by the safety breaker." />
+        </p>
+        {props.bound ? (
+          <button type="submit" id="start-sync">
+            <Bi zh={props.jobs.length === 0 ? "开始导入" : "立即同步"} en={props.jobs.length === 0 ? "Start the import" : "Sync now"} />
+          </button>
+        ) : (
+          <p>
+            <a href={at("/wecom")}>
+              <Bi zh="请先绑定企业微信" en="Bind WeCom first" />
+            </a>
+          </p>
+        )}
+      </form>
+      {cur ? <LiveJob job={cur.job} eventsUrl={cur.links.eventsUrl} pageUrl={cur.links.pageUrl} detailUrl={at(`/sync/${cur.job.id}`)} /> : null}
+      <section class="card" aria-labelledby="history">
+        <h2 id="history">
+          <Bi zh="同步记录" en="Job history" />
+        </h2>
+        {props.jobs.length === 0 ? (
+          <p class="muted">
+            <Bi zh="还没有同步过。" en="No sync yet." />
+          </p>
+        ) : (
+          <div class="scroll">
+            <table class="data stack">
+              <thead>
+                <tr>
+                  <th scope="col">#</th>
+                  <th scope="col">状态 / State</th>
+                  <th scope="col">发起 / By</th>
+                  <th scope="col">开始 / Started</th>
+                  <th scope="col">成员 新建·更新·离职 / Members new·upd·gone</th>
+                  <th scope="col">部门 新建·更新·删除 / Depts new·upd·del</th>
+                </tr>
+              </thead>
+              <tbody>
+                {props.jobs.map((j) => (
+                  <tr id={`job-${j.id}`}>
+                    <td data-label="#">
+                      <a href={at(`/sync/${j.id}`)}>#{j.id}</a>
+                    </td>
+                    <td data-label="状态 / State">
+                      <JobBadge state={j.state} />
+                    </td>
+                    <td data-label="发起 / By">
+                      <Bi {...(INITIATOR[j.initiator] ?? { zh: j.initiator, en: j.initiator })} />
+                    </td>
+                    <td data-label="开始 / Started">
+                      <Utc iso={j.createdAt} />
+                    </td>
+                    <td data-label="成员 / Members" class="num">{`${j.counts.members.created} · ${j.counts.members.updated} · ${j.counts.members.deprovisioned}`}</td>
+                    <td data-label="部门 / Depts" class="num">{`${j.counts.departments.created} · ${j.counts.departments.updated} · ${j.counts.departments.deleted}`}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </ConsoleShell>
+  );
+}
+
+export interface JobDetailProps extends Base {
+  job: JobView;
+  links: LiveLinks;
+  staged: { items: StagedItem[]; nextCursor: number | null; after: number } | null;
+}
+
+const REASONS: Record<string, { zh: string; en: string }> = {
+  missing_from_listing: { zh: "企业微信中已不存在", en: "gone from WeCom" },
+  protected_role: { zh: "所有者或管理员：不会自动处理", en: "owner or admin: never deprovisioned automatically" },
+};
+
+export function JobDetailPage(props: JobDetailProps) {
+  const { job } = props;
+  const slug = props.team?.slug ?? "";
+  const at = (path: string) => teamHref(props.base, slug, path);
+  const live = !isSettled(job.state);
+  return (
+    <ConsoleShell
+      {...props}
+      title={{ zh: `同步任务 #${job.id}`, en: `Sync job #${job.id}` }}
+      section="sync"
+      script={live ? LIVE_JOB_SCRIPT : undefined}
+      head={
+        live ? (
+          <noscript>
+            <meta http-equiv="refresh" content="2" />
+          </noscript>
+        ) : null
+      }
+    >
+      <LiveJob job={job} eventsUrl={props.links.eventsUrl} pageUrl={props.links.pageUrl} detailUrl={at(`/sync/${job.id}`)} />
+      {job.state === "failed" && job.error ? (
+        <section class="card alert" role="alert">
+          <p>{job.error.message}</p>
+          <p class="muted">
+            <code>{job.error.code}</code>
+            {job.error.errcode !== undefined ? ` · errcode ${job.error.errcode}` : ""}
+            {job.error.api ? ` · ${job.error.api}` : ""}
+          </p>
+        </section>
+      ) : null}
+      {job.state === "needs_confirmation" ? (
+        <section class="card warn" aria-labelledby="breaker">
+          <h2 id="breaker">
+            <Bi zh="需要管理员确认" en="An admin must decide" />
+          </h2>
+          {job.breaker ? (
+            <p>
+              <Bi
+                zh={`本次同步将对 ${job.breaker.deprovisions} 名成员做离职处理，超过安全上限 ${job.breaker.threshold}（当前活跃成员 ${job.breaker.active} 名）。`}
+                en={`This run would deprovision ${job.breaker.deprovisions} members, more than the safety limit of ${job.breaker.threshold} (${job.breaker.active} active members).`}
+              />
+            </p>
+          ) : null}
+          <p>
+            <Bi zh="允许：按离职策略处理下列成员，并写入其他变更。拒绝：只写入其他变更，不处理任何人离职。" en="Allow: the members below are deprovisioned under the policy, with the other changes. Reject: only the other changes are applied; nobody is deprovisioned." />
+          </p>
+          <div class="row">
+            <form method="post" action={at(`/sync/${job.id}/confirm`)}>
+              <Csrf token={props.csrf} />
+              <button type="submit" class="danger" id="allow">
+                <Bi zh="允许离职处理" en="Allow the deprovisions" />
+              </button>
+            </form>
+            <form method="post" action={at(`/sync/${job.id}/reject`)}>
+              <Csrf token={props.csrf} />
+              <button type="submit" class="secondary" id="reject">
+                <Bi zh="拒绝" en="Reject" />
+              </button>
+            </form>
+          </div>
+        </section>
+      ) : null}
+      {props.staged ? (
+        <section class="card" aria-labelledby="staged">
+          <h2 id="staged">
+            <Bi zh="待离职处理的成员" en="Members held for deprovisioning" />
+          </h2>
+          <div class="scroll">
+            <table class="data stack" id="staged-list">
+              <thead>
+                <tr>
+                  <th scope="col">姓名 / Name</th>
+                  <th scope="col">UserID</th>
+                  <th scope="col">状态 / Status</th>
+                  <th scope="col">原因 / Reason</th>
+                </tr>
+              </thead>
+              <tbody>
+                {props.staged.items.map((s) => (
+                  <tr>
+                    <td data-label="姓名 / Name">
+                      <a href={at(`/members/${s.memberId}`)}>{s.name}</a>
+                    </td>
+                    <td data-label="UserID">
+                      <code>{s.wecomUserId ?? "—"}</code>
+                    </td>
+                    <td data-label="状态 / Status">
+                      <MemberBadge status={s.status} />
+                    </td>
+                    <td data-label="原因 / Reason">
+                      <Bi {...(REASONS[s.reason] ?? { zh: s.reason, en: s.reason })} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <p class="pager">
+            {props.staged.after > 0 ? <a href={at(`/sync/${job.id}`)}>« 第一页 / First page</a> : null}
+            {props.staged.nextCursor !== null ? <a href={at(`/sync/${job.id}?after=${props.staged.nextCursor}`)}>下一页 / Next page »</a> : null}
+          </p>
+        </section>
+      ) : null}
+      <section class="card" aria-labelledby="counts">
+        <h2 id="counts">
+          <Bi zh="变更统计" en="Changes" />
+        </h2>
+        <table>
+          <tbody>
+            {COUNT_ROWS.map((r) => (
+              <tr>
+                <th scope="row">
+                  <Bi zh={r.zh} en={r.en} />
+                </th>
+                <td class="num">{(job.counts[r.group] as Record<string, number>)[r.key] ?? 0}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <p class="muted">
+          <Bi zh="开始于" en="Started" />: <Utc iso={job.createdAt} /> · <Bi zh="结束于" en="Finished" />: <Utc iso={job.finishedAt} />
+        </p>
+      </section>
+    </ConsoleShell>
+  );
+}

@@ -1,0 +1,105 @@
+import type { Bilingual } from "../labels";
+
+/** The console's sections, in navigation order. `path` is relative to /teams/:slug. */
+export const SECTIONS = [
+  { key: "overview", path: "", zh: "概览", en: "Overview" },
+  { key: "wecom", path: "/wecom", zh: "企业微信", en: "WeCom" },
+  { key: "sync", path: "/sync", zh: "导入与同步", en: "Import & sync" },
+  { key: "departments", path: "/departments", zh: "部门", en: "Departments" },
+  { key: "members", path: "/members", zh: "成员", en: "Members" },
+  { key: "match", path: "/match", zh: "匹配", en: "Match" },
+  { key: "policy", path: "/policy", zh: "离职策略", en: "Policy" },
+  { key: "audit", path: "/audit", zh: "审计日志", en: "Audit log" },
+] as const;
+
+export type Section = (typeof SECTIONS)[number]["key"];
+
+export const MEMBER_STATUS: Record<string, Bilingual> = {
+  imported: { zh: "已导入", en: "imported" },
+  invited: { zh: "已邀请", en: "invited" },
+  active: { zh: "已加入", en: "active" },
+  locked: { zh: "已锁定", en: "locked" },
+  deauthorized: { zh: "已取消授权", en: "deauthorized" },
+  removed: { zh: "已移除", en: "removed" },
+};
+
+export const memberStatus = (s: string): Bilingual => MEMBER_STATUS[s] ?? { zh: s, en: s };
+
+/**
+ * What a finished action says on the page it returns to (`?ok=<key>`). Counts come as further
+ * query numbers and are shown as they are; nothing else from the query reaches the page.
+ */
+export const FLASH: Record<string, Bilingual> = {
+  bound: { zh: "已保存企业微信绑定，凭据校验通过。", en: "The WeCom binding is saved; the credentials checked out." },
+  sync_started: { zh: "同步已开始。", en: "The sync has started." },
+  sync_open: { zh: "已有一个同步任务在进行，显示的是它的进度。", en: "A sync was already running; this is its progress." },
+  confirmed: { zh: "已允许离职处理，同步继续。", en: "Deprovisions allowed; the sync goes on." },
+  rejected: { zh: "已拒绝离职处理，同步只写入其他变更。", en: "Deprovisions rejected; the sync applies only the other changes." },
+  authorized: { zh: "授权完成。", en: "Authorization done." },
+  resent: { zh: "已重新发送邀请。", en: "The invitation was sent again." },
+  unlocked: { zh: "已解锁。", en: "Unlocked." },
+  restored: { zh: "已恢复。", en: "Restored." },
+  linked: { zh: "匹配已完成。", en: "Matching done." },
+  policy_saved: { zh: "离职策略已保存。", en: "The policy is saved." },
+};
+
+/** The counts an authorize or match result shows, in order, by query key. */
+export const FLASH_COUNTS: { key: string; zh: string; en: string }[] = [
+  { key: "authorized", zh: "已授权", en: "authorized" },
+  { key: "invited", zh: "已邀请", en: "invited" },
+  { key: "alreadyActive", zh: "原已加入", en: "already active" },
+  { key: "alreadyInvited", zh: "原已邀请", en: "already invited" },
+  { key: "skipped", zh: "跳过", en: "skipped" },
+  { key: "invalid", zh: "企业微信无效用户", en: "invalid in WeCom" },
+  { key: "linked", zh: "已关联", en: "linked" },
+  { key: "refused", zh: "未能关联", en: "not linked" },
+];
+
+export const POLICIES: { value: "remove" | "lock" | "deauthorize"; title: Bilingual; body: Bilingual }[] = [
+  {
+    value: "remove",
+    title: { zh: "移除", en: "Remove" },
+    body: {
+      zh: "成员在企业微信被删除后，从团队中移除并结束其登录。30 天内可以在成员页恢复。",
+      en: "A member deleted in WeCom is removed from the team and signed out. You can restore them from the members page within 30 days.",
+    },
+  },
+  {
+    value: "lock",
+    title: { zh: "锁定", en: "Lock" },
+    body: {
+      zh: "成员保留在团队中，但无法登录或使用，直到管理员解锁。适合需要保留资料、等待交接的情况。",
+      en: "The member stays in the team but cannot sign in or use it until an admin unlocks them. Good when their data must stay for a hand-over.",
+    },
+  },
+  {
+    value: "deauthorize",
+    title: { zh: "取消授权", en: "Deauthorize" },
+    body: {
+      zh: "成员保留在名单中，但失去访问权限；再次授权即可恢复。",
+      en: "The member stays on the list but loses access; authorizing them again brings it back.",
+    },
+  },
+];
+
+/** Audit actions an admin can filter by (services write these; unknown ones still show). */
+export const AUDIT_ACTIONS = [
+  "member.created",
+  "member.updated",
+  "member.moved",
+  "member.deprovisioned",
+  "member.invited",
+  "member.authorized",
+  "member.linked",
+  "member.merged",
+  "member.added",
+  "member.restored",
+  "member.unlocked",
+  "department.created",
+  "department.updated",
+  "department.moved",
+  "department.deleted",
+  "job.confirmed",
+  "job.rejected",
+  "policy.changed",
+];

@@ -1,0 +1,214 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { auditPage, invisibleFocus } from "./a11y";
+import { APP_CREDENTIALS, startStack, type Stack } from "./stack";
+
+/** Debian's chromium, never a downloaded one (issue 8). */
+const LAUNCH = {
+  executablePath: "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+};
+const ARTIFACTS = join("test-results", "browser");
+const MAIN_PAGES = ["", "/wecom", "/sync", "/departments", "/members", "/match", "/policy", "/audit"];
+const WAIT = { timeout: 30_000 };
+
+let stack: Stack;
+let browser: Browser;
+let page: Page;
+const url = (path: string) => `${stack.baseUrl}${path}`;
+
+beforeAll(async () => {
+  stack = await startStack();
+  browser = await chromium.launch(LAUNCH);
+  page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  expect((await stack.operator("POST", "/api/teams", { slug: "acme", name: "Acme 团队" })).status).toBe(201);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+// A failed step keeps what the browser showed, and each main page as it is now (test-results/ is gitignored).
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state !== "fail" || !page) return;
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const name = ctx.task.name.replace(/[^a-z0-9]+/gi, "-").slice(0, 60);
+  await page.screenshot({ path: join(ARTIFACTS, `${name}-failed.png`), fullPage: true }).catch(() => undefined);
+  for (const p of MAIN_PAGES) {
+    await page.goto(url(`/teams/acme${p}`)).catch(() => undefined);
+    await page.screenshot({ path: join(ARTIFACTS, `${name}-page${p.replace("/", "-") || "-overview"}.png`), fullPage: true }).catch(() => undefined);
+  }
+});
+
+/** Starts a sync from the sync page and waits for the live card to settle in `state`. */
+async function syncUntil(state: string): Promise<number> {
+  await page.goto(url("/teams/acme/sync"));
+  await page.click("#start-sync");
+  await page.waitForURL(/\/sync\?job=\d+/);
+  const jobId = Number(/job=(\d+)/.exec(page.url())![1]);
+  await page.waitForSelector(`#live-job[data-state="${state}"]`, WAIT);
+  return jobId;
+}
+
+describe("the admin console in a real browser", () => {
+  it("registers, and the operator makes the account the team's owner", async () => {
+    await page.goto(url("/teams/acme"));
+    await page.waitForURL(/\/login\?next=/);
+    await page.click("a[href^=register]");
+    await page.fill("#f-username", "boss");
+    await page.fill("#f-password", "correct horse battery");
+    await page.fill("#f-name", "老板 Boss");
+    await page.click("button[type=submit]");
+    await page.waitForURL(/\/teams\/acme$/);
+    expect(await page.textContent("body")).toContain("not_a_member");
+    const me = (await (await page.request.get(url("/api/me"))).json()) as { account: { id: number } };
+    expect((await stack.operator("POST", "/api/teams/acme/members", { accountId: me.account.id, role: "owner" })).status).toBe(201);
+    await page.reload();
+    expect(await page.textContent("#problem-not-bound")).toContain("尚未绑定企业微信");
+  });
+
+  it("binds to the emulator through the form, checked live", async () => {
+    await page.click("#problem-not-bound a");
+    await page.waitForURL(/\/teams\/acme\/wecom$/);
+    expect(await page.isVisible("button[data-copy=callback-url]")).toBe(true);
+    expect(await page.textContent("#callback-url")).toBe(`${stack.baseUrl}/wecom/acme/callback`);
+    await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: stack.baseUrl });
+    await page.click("button[data-copy=callback-url]");
+    await page.waitForSelector("#callback-url-status:has-text('已复制')");
+    expect(await page.evaluate<string>("navigator.clipboard.readText()")).toBe(`${stack.baseUrl}/wecom/acme/callback`);
+    // The browser itself refuses a malformed key before anything is sent.
+    await page.fill("#f-encodingAesKey", "short");
+    expect(await page.$eval("#f-encodingAesKey", (el) => (el as unknown as { checkValidity(): boolean }).checkValidity())).toBe(false);
+    for (const [k, v] of Object.entries(APP_CREDENTIALS)) await page.fill(`#f-${k}`, v);
+    await page.click("form button[type=submit] >> nth=-1");
+    await page.waitForSelector("#bind-result");
+    expect(await page.textContent("#bind-result")).toContain("凭据校验通过");
+  });
+
+  it("imports with live progress reaching 100 %", async () => {
+    // WeCom answers the first department listing slowly: the page opens while the job runs and follows it live.
+    await stack.control("POST", "/faults", { api: "department/list", delayMs: 1500, times: 1 });
+    await page.goto(url("/teams/acme/sync"));
+    await page.click("#start-sync");
+    await page.waitForURL(/\/sync\?job=\d+/);
+    expect(await page.getAttribute("#live-job", "data-events")).toMatch(/\/events\?t=/);
+    await page.waitForSelector('#live-job[data-state="succeeded"]', WAIT);
+    expect(await page.textContent("#live-pct")).toBe("100");
+    const history = await page.textContent("table.data");
+    expect(history).toContain("已完成");
+  });
+
+  it("authorizes a department, and the members page shows them invited", async () => {
+    await page.goto(url("/teams/acme/departments"));
+    const options = await page.$$eval("#f-auth-dept option", (os) => os.map((o) => (o as unknown as { value: string }).value));
+    await page.selectOption("#f-auth-dept", options[1]!);
+    await page.click("#authorize-department");
+    await page.waitForURL(/\/members\?ok=authorized/);
+    const invited = Number(/invited=(\d+)/.exec(page.url())![1]);
+    expect(invited).toBeGreaterThan(0);
+    await page.selectOption("#f-status", "invited");
+    await page.click("#filter");
+    await page.waitForURL(/status=invited/);
+    expect(await page.$$eval("#members tbody tr", (rows) => rows.length)).toBe(invited);
+    expect(await page.$$eval("#members .st-invited", (b) => b.length)).toBe(invited);
+  });
+
+  it("a member joins from the invitation in WeCom, and the members page shows them active", async () => {
+    const userId = (await page.textContent("#members tbody tr td[data-label=UserID] code"))!.trim();
+    const { messages } = (await stack.control("GET", `/messages?touser=${encodeURIComponent(userId)}`)) as {
+      messages: { msgtype: string; body: { template_card?: { card_action?: { url?: string } }; textcard?: { url?: string } } }[];
+    };
+    const invitation = messages.at(-1)!;
+    const joinUrl = invitation.body.template_card?.card_action?.url ?? invitation.body.textcard?.url;
+    expect(joinUrl).toMatch(new RegExp(`^${stack.baseUrl}/join/`));
+    await stack.control("POST", "/oauth/sign-in", { userid: userId });
+    // The member's own phone: no cookies of the admin's.
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    try {
+      const member = await phone.newPage();
+      await member.goto(joinUrl!);
+      await member.waitForSelector("#reg-username");
+      await member.fill("#reg-username", `m-${userId}`.slice(0, 60));
+      await member.fill("#reg-password", "member password 123");
+      await member.click("form:has(#reg-username) button[type=submit]");
+      await member.waitForLoadState();
+      expect(await member.textContent("body")).toMatch(/已加入|joined/i);
+    } finally {
+      await phone.close();
+    }
+    await page.goto(url(`/teams/acme/members?status=active&q=${encodeURIComponent(userId)}`));
+    expect(await page.textContent("#members tbody")).toContain(userId);
+    expect(await page.$$eval("#members .st-active", (b) => b.length)).toBe(1);
+  });
+
+  it("holds a mass deletion for the admin: reject, then allow", async () => {
+    const org = (await stack.control("GET", "/org")) as { users: { userid: string }[] };
+    for (const u of org.users.slice(-4)) await stack.control("DELETE", `/users/${u.userid}`);
+    const first = await syncUntil("needs_confirmation");
+    await page.goto(url(`/teams/acme/sync/${first}`));
+    expect(await page.$$eval("#staged-list tbody tr", (rows) => rows.length)).toBe(4);
+    await page.click("#reject");
+    await page.waitForSelector('#live-job[data-state="succeeded"]', WAIT);
+    expect(await page.textContent("body")).toContain("已拒绝离职处理");
+
+    const second = await syncUntil("needs_confirmation");
+    expect(second).toBeGreaterThan(first);
+    await page.goto(url(`/teams/acme/sync/${second}`));
+    await page.click("#allow");
+    await page.waitForSelector('#live-job[data-state="succeeded"]', WAIT);
+    await page.goto(url("/teams/acme/members?status=locked"));
+    expect(await page.$$eval("#members tbody tr", (rows) => rows.length)).toBe(4);
+  });
+
+  it("works without JavaScript: filters, forms and the sync page's own refresh", async () => {
+    const noJs = await browser.newContext({ javaScriptEnabled: false, storageState: await page.context().storageState() });
+    try {
+      const p = await noJs.newPage();
+      await p.goto(url("/teams/acme/policy"));
+      await p.check("#policy-deauthorize");
+      await p.click("#save-policy");
+      await p.waitForURL(/ok=policy_saved/);
+      expect(await p.isChecked("#policy-deauthorize")).toBe(true);
+      await p.goto(url("/teams/acme/members"));
+      await p.fill("#f-q", "zzz-nobody");
+      await p.click("#filter");
+      await p.waitForURL(/q=zzz-nobody/);
+      expect(await p.$$eval("#members tbody tr", (rows) => rows.length)).toBe(0);
+      await p.goto(url("/teams/acme/sync"));
+      expect(await p.isVisible("button[data-copy]")).toBe(false);
+      await p.click("#start-sync");
+      await p.waitForURL(/\/sync\?job=\d+/);
+      // No EventSource here: the page refreshes itself (noscript meta refresh) until the job settles.
+      await p.waitForSelector('#live-job[data-state="succeeded"]', WAIT);
+    } finally {
+      await noJs.close();
+    }
+  });
+
+  it("meets the accessibility basics on every main page, on a phone and on a desktop", async () => {
+    for (const viewport of [
+      { width: 390, height: 844 },
+      { width: 1280, height: 900 },
+    ]) {
+      await page.setViewportSize(viewport);
+      for (const p of MAIN_PAGES) {
+        await page.goto(url(`/teams/acme${p}`));
+        // CONSOLE_SCREENSHOTS=1 keeps every page for a look, not only on failure.
+        if (process.env.CONSOLE_SCREENSHOTS) {
+          mkdirSync(ARTIFACTS, { recursive: true });
+          await page.screenshot({ path: join(ARTIFACTS, `${viewport.width}${p.replace("/", "-") || "-overview"}.png`) });
+        }
+        const report = await auditPage(page, 7);
+        expect(report.unlabelled, p).toEqual([]);
+        expect(report.lowContrast, p).toEqual([]);
+        expect(await invisibleFocus(page), p).toEqual([]);
+        // Nothing wider than the screen except inside a scrolling table box.
+        const overflow = await page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        expect(overflow, `${p} at ${viewport.width}px`).toBeLessThanOrEqual(0);
+      }
+    }
+  });
+});

@@ -1,0 +1,144 @@
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { teams, wecomBindings } from "../../../../src/db/schema";
+import { BINDING } from "../../../helpers/api";
+import { control } from "../../../helpers/emulator";
+import { openTestDb } from "../../../helpers/test-db";
+import { CookieJar } from "../../../services/accounts/helpers";
+import { consoleWorld, pageHtml, person, submit, textOf, type ConsoleWorld } from "./helpers";
+
+let opened: Awaited<ReturnType<typeof openTestDb>>;
+let w: ConsoleWorld;
+/** The owner of an unbound team "fresh". */
+let freshOwner: CookieJar;
+
+beforeAll(async () => {
+  opened = await openTestDb();
+  w = await consoleWorld(opened.db);
+  expect((await w.api.json("POST", "/api/teams", { slug: "fresh", name: "Fresh" })).status).toBe(201);
+  freshOwner = (await person(w.api, opened.db, "fresh", "freshowner", { role: "owner" })).jar;
+});
+afterAll(async () => opened.close());
+
+const bindingRow = async (slug: string) => {
+  const [row] = await opened.db.select({ b: wecomBindings }).from(wecomBindings).innerJoin(teams, eq(teams.id, wecomBindings.teamId)).where(eq(teams.slug, slug));
+  return row?.b ?? null;
+};
+
+/** Every visible form control has a label naming it (for=id), as a screen reader needs. */
+function expectLabelled(html: string): void {
+  const controls = html.match(/<(input|select|textarea)\b[^>]*>/g) ?? [];
+  for (const tag of controls) {
+    if (/type="(hidden|submit)"/.test(tag)) continue;
+    const id = /\bid="([^"]+)"/.exec(tag)?.[1];
+    const aria = /\baria-label="[^"]+"/.test(tag);
+    expect(aria || (id !== undefined && html.includes(`for="${id}"`)), tag).toBe(true);
+  }
+}
+
+describe("team switcher", () => {
+  it("lists the teams this browser opened that the account administers, and opens a team by slug", async () => {
+    await pageHtml(w.api, w.owner, "/teams/acme");
+    const html = await pageHtml(w.api, w.owner, "/teams");
+    expect(html).toContain('href="/teams/acme"');
+    expect(textOf(html)).toContain("所有者 / owner");
+    expect(html).not.toContain('href="/teams/fresh"');
+    const go = await w.api.page(w.owner, "/teams?slug=Fresh");
+    expect(go.status).toBe(303);
+    expect(go.headers.get("location")).toBe("/teams/fresh");
+    const bad = await w.api.page(w.owner, "/teams?slug=..%2Fapi");
+    expect(bad.status).toBe(422);
+    expectLabelled(await bad.text());
+  });
+
+  it("drops a remembered team the account no longer administers", async () => {
+    const jar = new CookieJar();
+    for (const [k, v] of w.owner.cookies) jar.cookies.set(k, v);
+    jar.cookies.set("wr_teams", "fresh.acme.nope");
+    const html = await pageHtml(w.api, jar, "/teams");
+    expect(html).toContain('href="/teams/acme"');
+    expect(html).not.toContain('href="/teams/fresh"');
+    expect(html).not.toContain('href="/teams/nope"');
+  });
+});
+
+describe("overview", () => {
+  it("shows the binding, the last successful sync, callbacks, and that nothing needs attention", async () => {
+    const html = await pageHtml(w.api, w.owner, "/teams/acme");
+    const text = textOf(html);
+    for (const s of ["团队概览", "Team overview", BINDING.corpId, "已绑定 / bound", "一切正常", "All is well", "最近成功同步", "Last successful sync"]) expect(text).toContain(s);
+    expect(html).toMatch(/Last successful sync<\/span>: <time datetime="2026-/);
+    expect(html).toContain('id="callbacks-dead">0<');
+    expect(html).toContain('aria-current="page"');
+  });
+
+  it("tells the owner of an unbound team to bind WeCom first", async () => {
+    const html = await pageHtml(w.api, freshOwner, "/teams/fresh");
+    expect(html).toContain('id="problem-not-bound"');
+    expect(html).toContain('href="/teams/fresh/wecom"');
+    expect(textOf(html)).toContain("未绑定 / not bound");
+  });
+
+  it("shows a sync WeCom refused with its hint (the IP to trust) and where to fix it", async () => {
+    await control(w.deps, "POST", "/_emulator/faults", { api: "*", errcode: 60020, errmsg: "not allow to access from your ip, hint: [x], from ip: 203.0.113.7, more info at https://open.work.weixin.qq.com", times: 50 });
+    const started = await submit(w.api, w.owner, "/teams/acme/sync", {});
+    expect(started.status).toBe(303);
+    await w.deps.deferred.flush();
+    await control(w.deps, "DELETE", "/_emulator/faults");
+    const html = await pageHtml(w.api, w.owner, "/teams/acme");
+    expect(html).toContain('id="problem-last-sync-failed"');
+    expect(textOf(html)).toContain("203.0.113.7");
+    expect(textOf(html)).toContain("errcode 60020");
+    expect(html).toContain('href="/teams/acme/wecom"');
+  });
+});
+
+describe("WeCom binding form", () => {
+  it("shows the callback URL with a copy button, the setup steps, and a labelled form", async () => {
+    const html = await pageHtml(w.api, freshOwner, "/teams/fresh/wecom");
+    expect(html).toContain('<code id="callback-url">https://roster.example.com/wecom/fresh/callback</code>');
+    expect(html).toContain('data-copy="callback-url"');
+    for (const s of ["可见范围", "Visibility range", "企业可信IP", "Trusted IPs", "60020", "接收消息", "Callback"]) expect(textOf(html)).toContain(s);
+    for (const f of ["corpId", "agentId", "secret", "token", "encodingAesKey"]) expect(html).toContain(`name="${f}"`);
+    expect(html).toContain('pattern="[A-Za-z0-9]{43}"');
+    expectLabelled(html);
+  });
+
+  it("shows each invalid field inline, keeps what was typed except secrets, and stores nothing", async () => {
+    const res = await submit(w.api, freshOwner, "/teams/fresh/wecom", { corpId: "ww bad!", agentId: "abc", secret: "short", token: "tok-en!", encodingAesKey: "xyz", adminUserIds: "zhangsan" });
+    expect(res.status).toBe(422);
+    const html = await res.text();
+    for (const f of ["corpId", "agentId", "secret", "token", "encodingAesKey"]) {
+      expect(html).toMatch(new RegExp(`name="${f}"[^>]*aria-invalid="true"`));
+      expect(html).toContain(`id="f-${f}-error"`);
+    }
+    expect(html).toContain('value="ww bad!"');
+    expect(html).toContain('value="zhangsan"');
+    expect(html).not.toContain("short");
+    expect(await bindingRow("fresh")).toBeNull();
+  });
+
+  it("checks the credentials live: a wrong secret is refused with WeCom's errcode and hint, nothing stored", async () => {
+    const res = await submit(w.api, freshOwner, "/teams/fresh/wecom", { ...BINDING, agentId: String(BINDING.agentId), secret: "wrong-secret-0000000000000000" });
+    expect(res.status).toBe(422);
+    const html = await res.text();
+    expect(html).toContain('id="refusal-errcode">40001<');
+    expect(textOf(html)).toContain("Secret");
+    expect(await bindingRow("fresh")).toBeNull();
+  });
+
+  it("binds with good credentials and shows the app's visibility; the form shows only masked secrets afterwards", async () => {
+    const res = await submit(w.api, freshOwner, "/teams/fresh/wecom", { ...BINDING, agentId: String(BINDING.agentId), scopeDepartmentIds: "" });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('id="bind-result"');
+    expect(textOf(html)).toContain("已绑定，凭据校验通过");
+    expect(html).not.toContain(BINDING.secret);
+    expect(html).not.toContain(BINDING.encodingAesKey);
+    const row = await bindingRow("fresh");
+    expect(row?.corpId).toBe(BINDING.corpId);
+    const again = await pageHtml(w.api, freshOwner, "/teams/fresh/wecom");
+    expect(again).toContain("当前绑定");
+    expect(again).not.toContain(BINDING.secret);
+  });
+});
