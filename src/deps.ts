@@ -14,6 +14,15 @@ export const systemClock: Clock = { now: () => new Date() };
 /** Runs work after the response (waitUntil on Workers); the entry drains it on shutdown. */
 export type Defer = (task: () => Promise<unknown>) => void;
 
+/**
+ * How much work this invocation may still do. Workers cap CPU time and subrequests per invocation:
+ * sync jobs stop between steps once it is exhausted and the next invocation resumes them from the
+ * saved cursor (design §3). Node sets none: jobs run to the end.
+ */
+export interface InvocationBudget {
+  exhausted(): boolean;
+}
+
 /** Everything the app needs, built by an entry file and passed as `app.fetch(req, { deps })`. */
 export interface Deps {
   config: Config;
@@ -24,6 +33,7 @@ export interface Deps {
   defer: Defer;
   wecom: WecomClient;
   callbackHandlers: HandlerTable;
+  budget?: InvocationBudget;
 }
 
 export interface AppEnv {

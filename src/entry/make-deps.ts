@@ -1,7 +1,7 @@
 import { defaultCallbackHandlers } from "../callbacks/handlers";
 import type { Config } from "../config";
 import type { Db } from "../db/types";
-import { systemClock, type Clock, type Defer, type Deps } from "../deps";
+import { systemClock, type Clock, type Defer, type Deps, type InvocationBudget } from "../deps";
 import type { Logger } from "../logger";
 import { createSecretBox } from "../security/secret-box";
 import { createWecomClient, type WecomClient } from "../wecom/client";
@@ -14,13 +14,24 @@ export interface DepsParts {
   clock?: Clock;
   /** The entry's view of the WeCom client, e.g. Workers' relay hint for 60020 (worker-egress.ts). */
   wrapWecom?: (client: WecomClient) => WecomClient;
+  /** How WeCom is reached (default: the global fetch); Workers count subrequests through it. */
+  wecomFetch?: typeof fetch;
+  budget?: InvocationBudget;
 }
 
 /** The one Deps construction the runtime entries share; only db, logger and defer differ between them. */
 export function makeDeps(p: DepsParts): Deps {
   const clock = p.clock ?? systemClock;
   const secrets = createSecretBox(p.config.appSecret);
-  const client = createWecomClient({ db: p.db, secrets, clock, logger: p.logger, apiBase: p.config.wecomApiBase, budget: p.config.wecomBudget });
+  const client = createWecomClient({
+    db: p.db,
+    secrets,
+    clock,
+    logger: p.logger,
+    apiBase: p.config.wecomApiBase,
+    budget: p.config.wecomBudget,
+    ...(p.wecomFetch ? { fetch: p.wecomFetch } : {}),
+  });
   return {
     config: p.config,
     db: p.db,
@@ -30,5 +41,6 @@ export function makeDeps(p: DepsParts): Deps {
     defer: p.defer,
     wecom: p.wrapWecom ? p.wrapWecom(client) : client,
     callbackHandlers: defaultCallbackHandlers,
+    ...(p.budget ? { budget: p.budget } : {}),
   };
 }

@@ -9,6 +9,8 @@ export interface WorkerSettings {
   connectionString: string;
   /** How long one invocation drives sync jobs before leaving the rest to the next (JOB_BUDGET_MS). */
   jobBudgetMs: number;
+  /** WeCom calls one invocation may make before sync jobs wait for the next (WECOM_CALL_BUDGET). */
+  wecomCallBudget: number;
 }
 
 /** Every problem with the Worker's bindings and vars at once, like ConfigError on Node. */
@@ -28,6 +30,8 @@ export const HYPERDRIVE_BINDING = "HYPERDRIVE";
  */
 const DEFAULT_JOB_BUDGET_MS = 20_000;
 const MAX_JOB_BUDGET_MS = 15 * 60_000;
+/** Below the paid plan's 1,000 subrequests per invocation, leaving room for the rest of the work. */
+const DEFAULT_WECOM_CALL_BUDGET = 800;
 
 function hyperdriveUrl(binding: unknown, problems: string[]): string {
   const url = typeof binding === "object" && binding !== null ? (binding as { connectionString?: unknown }).connectionString : undefined;
@@ -66,6 +70,11 @@ export function readWorkerEnv(env: WorkerEnv): WorkerSettings {
   if (!Number.isInteger(jobBudgetMs) || jobBudgetMs < 0 || jobBudgetMs > MAX_JOB_BUDGET_MS) {
     problems.push(`JOB_BUDGET_MS 必须是 0–${MAX_JOB_BUDGET_MS} 的整数（毫秒）/ must be an integer 0–${MAX_JOB_BUDGET_MS} (milliseconds) (got "${budgetText}")`);
   }
+  const callsText = vars.WECOM_CALL_BUDGET?.trim() || String(DEFAULT_WECOM_CALL_BUDGET);
+  const wecomCallBudget = Number(callsText);
+  if (!Number.isInteger(wecomCallBudget) || wecomCallBudget < 1) {
+    problems.push(`WECOM_CALL_BUDGET 必须是正整数 / must be a positive integer (got "${callsText}")`);
+  }
   let config: Config | undefined;
   try {
     config = parseConfig({ ...vars, DATABASE_URL: connectionString || undefined });
@@ -74,5 +83,5 @@ export function readWorkerEnv(env: WorkerEnv): WorkerSettings {
     problems.push(...err.problems.filter((p) => !p.startsWith("DATABASE_URL")));
   }
   if (problems.length > 0 || !config) throw new WorkerEnvError(problems);
-  return { config, connectionString, jobBudgetMs };
+  return { config, connectionString, jobBudgetMs, wecomCallBudget };
 }

@@ -2,10 +2,9 @@ import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { createApp } from "../app";
 import * as schema from "../db/schema";
-import type { Deps } from "../deps";
+import type { Deps, InvocationBudget } from "../deps";
 import { schedule, type ScheduledWork } from "../jobs/schedule";
 import { jsonLogger, type Logger } from "../logger";
-import { resumeJobs } from "../services/directory/scheduled";
 import { deferQueue } from "./deferred";
 import { makeDeps } from "./make-deps";
 import { workersEgress } from "./worker-egress";
@@ -44,7 +43,26 @@ interface Invocation {
  * (porsager/postgres#1202; Cloudflare's Hyperdrive examples dropped `sql.end()` for this reason).
  * A streamed response (the job progress events) keeps the invocation, and so the client, alive.
  */
-function openInvocation(settings: WorkerSettings, ctx: ExecutionContext): Invocation {
+/** Work after a response runs under waitUntil, which the platform stops about 30 s later. */
+const WAIT_UNTIL_MS = 25_000;
+
+/**
+ * The invocation's budget: time, and WeCom calls (each a subrequest, capped per invocation).
+ * Sync jobs check it between steps (run-job.ts) and leave the rest to the next invocation.
+ */
+function invocationBudget(ms: number, maxCalls: number): { budget: InvocationBudget; wecomFetch: typeof fetch } {
+  const deadline = Date.now() + ms;
+  let calls = 0;
+  return {
+    budget: { exhausted: () => Date.now() > deadline || calls >= maxCalls },
+    wecomFetch: (input, init) => {
+      calls++;
+      return fetch(input, init);
+    },
+  };
+}
+
+function openInvocation(settings: WorkerSettings, ctx: ExecutionContext, budgetMs: number): Invocation {
   // Hyperdrive pools connections itself and does not support named prepared statements.
   const client = postgres(settings.connectionString, { max: POOL_MAX, prepare: false, onnotice: () => {} });
   const queue = deferQueue(logger);
@@ -60,6 +78,7 @@ function openInvocation(settings: WorkerSettings, ctx: ExecutionContext): Invoca
         return running;
       }),
     wrapWecom: (wecom) => workersEgress(wecom, settings.config.wecomApiBase),
+    ...invocationBudget(budgetMs, settings.wecomCallBudget),
   });
   return { deps, drain: queue.drain };
 }
@@ -70,15 +89,9 @@ function misconfigured(err: WorkerEnvError): Response {
   return Response.json({ error: { code: "internal", message, problems: err.problems } }, { status: 500 });
 }
 
-/** Scheduled work that drives sync jobs takes the invocation's budget; the next minute resumes (design §3). */
-const BUDGETED: Partial<Record<string, (deps: Deps, deadline: number) => Promise<unknown>>> = {
-  "sync-resume": (deps, deadline) => resumeJobs(deps, { deadline }),
-};
-
-async function runScheduled(work: ScheduledWork, deps: Deps, deadline: number): Promise<void> {
-  const budgeted = BUDGETED[work.name];
+async function runScheduled(work: ScheduledWork, deps: Deps): Promise<void> {
   try {
-    await (budgeted ? budgeted(deps, deadline) : work.run(deps));
+    await work.run(deps);
   } catch (err) {
     logger.error("scheduled work failed", { name: work.name, error: err });
   }
@@ -93,7 +106,7 @@ export default {
       if (err instanceof WorkerEnvError) return misconfigured(err);
       throw err;
     }
-    const invocation = openInvocation(settings, ctx);
+    const invocation = openInvocation(settings, ctx, WAIT_UNTIL_MS);
     // Cloudflare sets CF-Connecting-IP at its edge (a client cannot supply its own): the login throttle's client address.
     return app.fetch(request, { deps: invocation.deps, clientAddress: request.headers.get("cf-connecting-ip") ?? undefined });
   },
@@ -101,11 +114,10 @@ export default {
   /** Runs every entry of the schedule table whose cron fired (Workers cron triggers are UTC). */
   async scheduled(controller: ScheduledController, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {
     const settings = readWorkerEnv(env);
-    const deadline = Date.now() + settings.jobBudgetMs;
-    const invocation = openInvocation(settings, ctx);
+    const invocation = openInvocation(settings, ctx, settings.jobBudgetMs);
     const due = schedule.filter((w) => w.cron(invocation.deps) === controller.cron);
     if (due.length === 0) logger.warn("no scheduled work for this cron", { cron: controller.cron });
-    for (const work of due) await runScheduled(work, invocation.deps, deadline);
+    for (const work of due) await runScheduled(work, invocation.deps);
     await invocation.drain();
   },
 };

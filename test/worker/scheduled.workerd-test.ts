@@ -42,6 +42,24 @@ describe("src/entry/worker.ts scheduled", () => {
     expect(finished!.state).toBe("succeeded");
   });
 
+  it("with a budget of a few WeCom calls, a job advances a little per minute and completes over several invocations", async () => {
+    const db = testDb();
+    const team = await findTeamBySlug(db, { slug: "sched" });
+    const { job } = await createOrGetOpenJob(db, { teamId: team!.id, initiator: "schedule", now: new Date() });
+    const phases: string[] = [];
+    let state = job.state;
+    for (let minute = 0; minute < 40 && state !== "succeeded"; minute++) {
+      await trigger("* * * * *", { WECOM_CALL_BUDGET: "2" });
+      const [now] = await db.select().from(syncJobs).where(eq(syncJobs.id, job.id));
+      expect(now!.runnerId).toBeNull();
+      phases.push(now!.phase);
+      state = now!.state;
+    }
+    expect(state).toBe("succeeded");
+    // More than one invocation was needed: the budget really stopped the runner between steps.
+    expect(new Set(phases).size).toBeGreaterThan(1);
+  });
+
   it("a cron no schedule entry uses runs nothing", async () => {
     const before = await jobsOf("sched");
     await trigger("5 4 * * *");

@@ -28,10 +28,15 @@ const STEPS: Record<JobPhase, Step> = {
 };
 
 export interface RunOptions {
-  /** Stop (releasing the job) once this time passes: Workers' CPU and subrequest limits. */
+  /** Stop (releasing the job) once this time passes; the invocation's `deps.budget` stops it too. */
   deadline?: number;
   /** Tests: stop after n steps without releasing the lease, as a runner that died would. */
   abandonAfterSteps?: number;
+}
+
+/** Past the caller's deadline, or the invocation's budget (Workers) is spent: stop between steps. */
+export function outOfTime(deps: Deps, opts: RunOptions): boolean {
+  return (opts.deadline !== undefined && Date.now() > opts.deadline) || (deps.budget?.exhausted() ?? false);
 }
 
 /**
@@ -53,7 +58,7 @@ export async function runJob(deps: Deps, jobId: number, opts: RunOptions = {}): 
         break;
       }
       if (opts.abandonAfterSteps !== undefined && steps >= opts.abandonAfterSteps) return job;
-      if (opts.deadline !== undefined && Date.now() > opts.deadline) break;
+      if (outOfTime(deps, opts)) break;
       const ctx = await jobContext(deps, job);
       try {
         const outcome: StepOutcome = await STEPS[job.phase](ctx);

@@ -2,13 +2,13 @@ import { boundTeamIds } from "../../db/queries/bindings";
 import { createOrGetOpenJob, runnableJobs } from "../../db/queries/sync-jobs";
 import { pruneRateWindows } from "../../db/queries/wecom-rate";
 import type { Deps } from "../../deps";
-import { runJob } from "./run-job";
+import { outOfTime, runJob } from "./run-job";
 
 /** Drives queued jobs and resumes those whose runner died (lease lapsed), one after another. */
 export async function resumeJobs(deps: Deps, opts: { deadline?: number } = {}): Promise<number> {
   let ran = 0;
   for (const job of await runnableJobs(deps.db, { now: deps.clock.now() })) {
-    if (opts.deadline !== undefined && Date.now() > opts.deadline) break;
+    if (outOfTime(deps, opts)) break;
     if (await runJob(deps, job.id, opts)) ran++;
   }
   return ran;
