@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { botDecisionCards, members } from "../../src/db/schema";
-import { BINDING, boundTeam } from "../helpers/api";
+import { apiClient, BINDING, boundTeam } from "../helpers/api";
 import type { TestDeps } from "../helpers/deps";
 import { connectCallbacks, control } from "../helpers/emulator";
 import { emulatorOrg, syncNow } from "../helpers/sync";
@@ -129,5 +129,14 @@ describe("breaker card: Allow / Reject in chat", () => {
     expect((await auditRows(deps, teamId, "job.rejected"))[0]!.actor).toBe(`wecom:${memberAdmin}`);
     // The admin who started it gets the summary.
     expect((await textsTo(deps, admin)).slice(-1)[0]).toMatch(new RegExp(`^同步完成（#${jobId}）`));
+  });
+
+  it("cancelling a run that waits for a decision tells the admin who started it", async () => {
+    const { jobId } = await trip(4);
+    const res = await apiClient(deps).json("POST", `/api/teams/acme/jobs/${jobId}/cancel`);
+    expect(res.status).toBe(200);
+    await deps.deferred.flush();
+    expect((await jobsOf(deps, teamId)).slice(-1)[0]).toMatchObject({ id: jobId, state: "cancelled" });
+    expect((await textsTo(deps, admin)).slice(-1)[0]).toMatch(new RegExp(`^同步已取消（#${jobId}）`));
   });
 });

@@ -1,5 +1,6 @@
 import { requestCancel, transitionJob } from "../../db/queries/sync-jobs";
 import { clearSeen } from "../../db/queries/sync-seen";
+import { reportJobSafely } from "../../bot/job-reports";
 import type { Deps } from "../../deps";
 import { AppError } from "../../errors";
 import type { Actor } from "../actor";
@@ -17,7 +18,11 @@ export async function cancelJob(deps: Deps, _actor: Actor, slug: string, jobId: 
       if (moved) await clearSeen(tx, { jobId });
       return moved;
     });
-    if (cancelled) return jobView(cancelled);
+    if (cancelled) {
+      // Settled outside the runner, whose hook would have told the admin who started it in chat.
+      deps.defer(() => reportJobSafely(deps, cancelled));
+      return jobView(cancelled);
+    }
   }
   if (job.state !== "queued" && job.state !== "running") {
     throw new AppError("conflict", `任务已结束（${job.state}）/ The job has already ended (${job.state})`);
