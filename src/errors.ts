@@ -60,6 +60,13 @@ export class AppError extends Error {
   }
 }
 
+/** An error message is "中文 / English": the half for one language (a page or bot reply that speaks one). */
+export function messageIn(message: string, lang: "zh" | "en"): string {
+  const at = message.indexOf(" / ");
+  if (at < 0) return message;
+  return lang === "zh" ? message.slice(0, at) : message.slice(at + 3);
+}
+
 export function teamNotFound(slug: string): AppError {
   return new AppError("team_not_found", `团队 ${slug} 不存在 / Team ${slug} not found`);
 }

@@ -1,4 +1,5 @@
 import type { BotLang } from "../db/schema";
+import { messageIn } from "../errors";
 
 export type Lang = BotLang;
 
@@ -16,11 +17,7 @@ export function langOfWord(word: string): Lang {
 }
 
 /** The half of a service message "中文 / English" (errors.ts) in the reply's language. */
-export function pickMessage(message: string, lang: Lang): string {
-  const at = message.indexOf(" / ");
-  if (at < 0) return message;
-  return lang === "zh" ? message.slice(0, at) : message.slice(at + 3);
-}
+export const pickMessage = (message: string, lang: Lang): string => messageIn(message, lang);
 
 export const both = (t: Text): string => `${t.zh} / ${t.en}`;
 

@@ -1,3 +1,4 @@
+import { messageIn } from "../errors";
 import { CSRF_FIELD } from "../security/csrf";
 import { FORM_CSS } from "./auth";
 import type { Bilingual } from "./labels";
@@ -32,11 +33,7 @@ const T = {
 } satisfies Record<string, Bilingual>;
 
 /** An AppError message is "中文 / English": the half for this page's language. */
-export function inLang(lang: Lang, message: string): string {
-  const i = message.indexOf(" / ");
-  if (i < 0) return message;
-  return lang === "zh" ? message.slice(0, i) : message.slice(i + 3);
-}
+export const inLang = (lang: Lang, message: string): string => messageIn(message, lang);
 
 export interface JoinNoticeProps {
   lang: Lang;
