@@ -40,6 +40,8 @@ async function main(): Promise<void> {
 
   const org = (await control("GET", "/org")) as { users?: { userid: string }[] };
   const admin = org.users?.[0]?.userid ?? "zhangsan";
+  // Someone for the newcomer to invite from the chat page.
+  const colleague = org.users?.[1]?.userid ?? "lisi";
   await api("POST", "/api/teams", { slug: "demo", name: "演示团队 Demo team" });
   const bound = await api("PUT", "/api/teams/demo/wecom", {
     corpId: DEFAULT_CORP_ID,
@@ -75,6 +77,13 @@ wecom-roster 演示 demo
 
 从这里开始 Start here — chat with the app as a WeCom admin (${admin}), in the browser:
   ${wecom.url}/_emulator/chat?as=${encodeURIComponent(admin)}
+  1. 发送「同步」→ 几秒后收到结果（计数和进度页链接）
+     Send "sync" (or 同步) → in a few seconds, a summary with counts and a link to the progress page
+  2. 发送「授权 ${colleague}」→ ${colleague} 收到邀请卡片
+     Send "authorize ${colleague}" → ${colleague} gets an invitation card
+  3. 在左侧成员列表点 ${colleague}，点卡片上的「打开邀请 Open invitation」，注册账号 → 你已加入
+     Click ${colleague} in the member list, open the card's invitation link, register → you have joined
+     ${wecom.url}/_emulator/chat?as=${encodeURIComponent(colleague)}
   控制台登录 Console login: ${base}/login  (admin / ${DEMO.ownerPassword})
 
 试一试 Try:

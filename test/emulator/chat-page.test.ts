@@ -57,6 +57,23 @@ describe("the emulator's chat page", () => {
     expect((await emu.fetch(`/_emulator/chat/open?as=${encodeURIComponent(u.userid)}&url=${encodeURIComponent("javascript:alert(1)")}`)).status).toBe(400);
   });
 
+  it("URLs inside the service's text messages are links opened as that member, without trailing punctuation or anything unsafe", async () => {
+    const { emu } = setup();
+    const u = await firstUser(emu);
+    const t = await token(emu);
+    const progress = "https://roster.example.com/teams/demo/jobs/3?t=abc&x=1";
+    const content = `同步完成（#3）：新建成员 12。\n详情：${progress}。See ${progress}). javascript:alert(1) <b>bold</b>`;
+    expect((await call(emu, "/cgi-bin/message/send", { token: t, body: { touser: u.userid, msgtype: "text", agentid: 1000002, text: { content } } })).errcode).toBe(0);
+    const feed = (await page(emu, `/_emulator/chat/feed?as=${encodeURIComponent(u.userid)}`)).html;
+    const href = `/_emulator/chat/open?as=${encodeURIComponent(u.userid)}&amp;url=${encodeURIComponent(progress)}`;
+    expect(feed.split(`<a href="${href}">`)).toHaveLength(3);
+    expect(feed).toContain("新建成员 12。");
+    expect(feed).toContain("</a>。See");
+    expect(feed).toContain("</a>). javascript:alert(1) &#60;b&#62;bold&#60;/b&#62;");
+    expect(feed).not.toContain("<b>");
+    expect(feed).not.toContain('href="javascript');
+  });
+
   it("card buttons click as the member (template_card_event); a member who did not get the card is refused", async () => {
     const { emu } = setup();
     const org = await control<{ users: { userid: string }[] }>(emu, "GET", "/_emulator/org");

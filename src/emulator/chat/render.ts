@@ -36,6 +36,20 @@ function openLink(as: string, url: string, text: string): string {
   return `<a href="/_emulator/chat/open?as=${encodeURIComponent(as)}&amp;url=${encodeURIComponent(url)}">${esc(text)}</a>`;
 }
 
+/** WeCom shows a URL inside a text message as a link; trailing sentence punctuation is not part of it. */
+const URL_IN_TEXT = /https?:\/\/[^\s<>"'\u3000-\u303f\uff01-\uff0f\uff1a-\uff20]+/gi;
+
+function linkified(as: string, text: string): string {
+  let out = "";
+  let from = 0;
+  for (const m of text.matchAll(URL_IN_TEXT)) {
+    const url = m[0].replace(/[.,;:!?)\]]+$/, "");
+    out += esc(text.slice(from, m.index)) + openLink(as, url, url);
+    from = m.index + url.length;
+  }
+  return out + esc(text.slice(from));
+}
+
 function cardButtons(as: string, taskId: string, buttons: unknown): string {
   if (!Array.isArray(buttons) || buttons.length === 0 || taskId === "") return "";
   const forms = buttons.map((b) => {
@@ -66,10 +80,10 @@ function sent(as: string, m: InboxMessage): string {
   let inner: string;
   switch (m.msgtype) {
     case "text":
-      inner = esc(str(rec(body.text).content));
+      inner = linkified(as, str(rec(body.text).content));
       break;
     case "markdown":
-      inner = esc(str(rec(body.markdown).content));
+      inner = linkified(as, str(rec(body.markdown).content));
       break;
     case "textcard": {
       const tc = rec(body.textcard);
