@@ -22,6 +22,8 @@ async function main(): Promise<void> {
   const env = {
     ...process.env,
     PORT: process.env.PORT ?? "3000",
+    // Links in chat (progress page, join links) and the printed URLs use one host, so cookies match.
+    PUBLIC_URL: process.env.PUBLIC_URL ?? `http://localhost:${process.env.PORT ?? "3000"}`,
     APP_SECRET: process.env.APP_SECRET ?? DEMO.APP_SECRET,
     ADMIN_TOKEN: process.env.ADMIN_TOKEN ?? DEMO.ADMIN_TOKEN,
     DATA_DIR: process.env.DATA_DIR ?? "./data/demo",
@@ -68,7 +70,7 @@ async function main(): Promise<void> {
 
   console.log(`
 wecom-roster 演示 demo
-  服务 Service:              ${base}
+  服务 Service:              ${env.PUBLIC_URL}
   企业微信模拟器 WeCom emulator: ${wecom.url}  (corpId ${DEFAULT_CORP_ID}, agentId ${DEFAULT_AGENT_ID})
   绑定 Binding:              ${JSON.stringify(bound.visibility ?? bound)}
   导入 Import:               ${String(job.state)} ${JSON.stringify(job.counts)}
@@ -84,12 +86,12 @@ wecom-roster 演示 demo
   3. 在左侧成员列表点 ${colleague}，点卡片上的「打开邀请 Open invitation」，注册账号 → 你已加入
      Click ${colleague} in the member list, open the card's invitation link, register → you have joined
      ${wecom.url}/_emulator/chat?as=${encodeURIComponent(colleague)}
-  控制台登录 Console login: ${base}/login  (admin / ${DEMO.ownerPassword})
+  控制台登录 Console login: ${env.PUBLIC_URL}/login  (admin / ${DEMO.ownerPassword})
 
 试一试 Try:
-  curl -H 'authorization: Bearer ${env.ADMIN_TOKEN}' '${base}/api/teams/demo/members?limit=5'
-  curl -H 'authorization: Bearer ${env.ADMIN_TOKEN}' -X POST ${base}/api/teams/demo/sync
-  curl -H 'authorization: Bearer ${env.ADMIN_TOKEN}' ${base}/api/teams/demo/callbacks/stats
+  curl -H 'authorization: Bearer ${env.ADMIN_TOKEN}' '${env.PUBLIC_URL}/api/teams/demo/members?limit=5'
+  curl -H 'authorization: Bearer ${env.ADMIN_TOKEN}' -X POST ${env.PUBLIC_URL}/api/teams/demo/sync
+  curl -H 'authorization: Bearer ${env.ADMIN_TOKEN}' ${env.PUBLIC_URL}/api/teams/demo/callbacks/stats
   curl -X POST -H 'content-type: application/json' -d '{"from":"${admin}","content":"同步"}' ${wecom.url}/_emulator/chat
   curl ${wecom.url}/_emulator/org | head -c 600
 演示密钥仅供本地使用 / Demo secrets are for local use only. Ctrl-C 停止 / to stop.
