@@ -223,6 +223,11 @@ export function AccountPage(props: AccountPageProps) {
           ) : null}
         </dl>
         <p>
+          <a href="teams" id="my-teams-link">
+            <Bi zh="我的团队：管理控制台" en="My teams: the admin console" />
+          </a>
+        </p>
+        <p>
           <a href="/settings">
             <Bi zh="个人设置：企业微信绑定" en="Settings: WeCom binding" />
           </a>

@@ -178,6 +178,12 @@ export function JobPage({ team, job, nonce, eventsUrl }: JobPageProps) {
             The sync stopped before writing anything. If an admin allows it, these deprovisions are applied with the other changes; if an admin
             rejects it, only the other changes are applied and nobody is deprovisioned.
           </p>
+          <p>
+            {/* Relative to /teams/:slug/jobs/:id, so it also works when PUBLIC_URL has a path prefix. */}
+            <a id="decide-in-console" href={`../sync/${job.id}`}>
+              <Bi zh="在控制台中查看名单并允许或拒绝" en="See the list and allow or reject in the console" />
+            </a>
+          </p>
           <ul>
             <li>
               <Bi zh="查看名单" en="List them" />: <code>GET {base}/staged</code>
@@ -190,8 +196,8 @@ export function JobPage({ team, job, nonce, eventsUrl }: JobPageProps) {
             </li>
           </ul>
           <p class="muted">
-            这些接口需要 <code>Authorization: Bearer</code> 管理令牌；控制台中的按钮稍后提供。
-            <span lang="en"> These calls take the admin token as <code>Authorization: Bearer</code>; buttons in the console come later.</span>
+            控制台需要以团队所有者或管理员身份登录；这些接口需要 <code>Authorization: Bearer</code> 管理令牌。
+            <span lang="en"> The console needs you signed in as the team's owner or an admin; these calls take the admin token as <code>Authorization: Bearer</code>.</span>
           </p>
         </section>
       ) : null}

@@ -70,6 +70,19 @@ describe("the admin console in a real browser", () => {
     expect(await page.textContent("#problem-not-bound")).toContain("尚未绑定企业微信");
   });
 
+  it("signs in again without a destination, lands on its teams from the database, and opens the console there", async () => {
+    await page.click("form[action$='/logout'] button[type=submit]");
+    await page.waitForURL(/\/login$/);
+    await page.fill("#f-username", "boss");
+    await page.fill("#f-password", "correct horse battery");
+    await page.click("button[type=submit]");
+    await page.waitForURL(/\/teams$/);
+    expect(await page.textContent("#my-teams li[data-slug=acme]")).toContain("所有者");
+    await page.click("#my-teams li[data-slug=acme] a");
+    await page.waitForURL(/\/teams\/acme$/);
+    expect(await page.textContent("#team-name")).toBe("Acme 团队");
+  });
+
   it("binds to the emulator through the form, checked live", async () => {
     await page.click("#problem-not-bound a");
     await page.waitForURL(/\/teams\/acme\/wecom$/);
@@ -194,12 +207,12 @@ describe("the admin console in a real browser", () => {
       { width: 1280, height: 900 },
     ]) {
       await page.setViewportSize(viewport);
-      for (const p of MAIN_PAGES) {
-        await page.goto(url(`/teams/acme${p}`));
+      for (const p of [...MAIN_PAGES.map((m) => `/teams/acme${m}`), "/teams"]) {
+        await page.goto(url(p));
         // CONSOLE_SCREENSHOTS=1 keeps every page for a look, not only on failure.
         if (process.env.CONSOLE_SCREENSHOTS) {
           mkdirSync(ARTIFACTS, { recursive: true });
-          await page.screenshot({ path: join(ARTIFACTS, `${viewport.width}${p.replace("/", "-") || "-overview"}.png`) });
+          await page.screenshot({ path: join(ARTIFACTS, `${viewport.width}${p.replaceAll("/", "-")}.png`) });
         }
         const report = await auditPage(page, 7);
         expect(report.unlabelled, p).toEqual([]);

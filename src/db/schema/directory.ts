@@ -56,5 +56,10 @@ export const members = pgTable(
   (t) => [
     uniqueIndex("members_team_wecom_key").on(t.teamId, t.wecomUserKey),
     index("members_team_status").on(t.teamId, t.status, t.id),
+    // An account's member rows: in one team on every signed-in team request (accountStanding), in
+    // all its teams for the team switcher and settings (teamsOfAccount). Account first serves both.
+    index("members_account_team").on(t.accountId, t.teamId),
+    // The members list's department filter, `department_ids @> '[id]'` (jsonb_path_ops serves @> only).
+    index("members_department_ids").using("gin", t.departmentIds.op("jsonb_path_ops")),
   ],
 );

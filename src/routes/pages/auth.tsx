@@ -14,6 +14,12 @@ import { CSRF_MESSAGE, csrfOk, FAILED_MESSAGE, html, issueCsrf, newNonce, readFo
 
 const visitor: Caller = { kind: "system", reason: "visitor" };
 
+/**
+ * Where a sign-in without `next` lands: the team switcher (relative, so a PUBLIC_URL path prefix
+ * is kept). A new registration still lands on its account page: it has no team yet.
+ */
+const AFTER_LOGIN = "teams";
+
 type Shown = Omit<AuthPageProps, "nonce" | "csrf">;
 
 function authPage(c: Context<AppEnv>, nonce: string, props: Shown, status: ContentfulStatusCode = 200): Promise<Response> {
@@ -36,7 +42,7 @@ export const authPageRoutes = new Hono<AppEnv>()
   .get("/login", async (c) => {
     const nonce = newNonce(c);
     const next = safeNext(c.req.query("next"));
-    if (await sessionAccount(c)) return c.redirect(next ?? "account", 303);
+    if (await sessionAccount(c)) return c.redirect(next ?? AFTER_LOGIN, 303);
     return authPage(c, nonce, { mode: "login", next });
   })
   .post("/login", smallForm, async (c) => {
@@ -48,7 +54,7 @@ export const authPageRoutes = new Hono<AppEnv>()
       const input = { username: form.username, password: form.password };
       const { token, expiresAt } = await logIn(c.env.deps, visitor, { input, ip: clientIp(c), replacesToken: getCookie(c, SESSION_COOKIE) });
       setSessionCookie(c, token, expiresAt);
-      return c.redirect(shown.next ?? "account", 303);
+      return c.redirect(shown.next ?? AFTER_LOGIN, 303);
     } catch (err) {
       return failure(c, nonce, shown, err);
     }

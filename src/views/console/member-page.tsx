@@ -1,3 +1,4 @@
+import type { MemberDetail } from "../../services/directory/get-member";
 import type { MemberView } from "../../services/directory/read-directory";
 import { Bi } from "../layout";
 import { AuditTable, type AuditItem } from "./audit-page";
@@ -6,11 +7,13 @@ import { Csrf, MemberBadge } from "./parts";
 import { ConsoleShell, teamHref, type ShellProps } from "./shell";
 
 export interface MemberPageProps extends Omit<ShellProps, "title" | "section" | "children"> {
-  member: MemberView;
+  member: MemberDetail;
   departmentNames: Map<number, string>;
   history: AuditItem[];
   olderCursor: string | null;
 }
+
+const ROLES: Record<string, { zh: string; en: string }> = { owner: { zh: "所有者", en: "owner" }, admin: { zh: "管理员", en: "admin" }, member: { zh: "成员", en: "member" } };
 
 const canAuthorize = (m: MemberView) => m.wecomUserId !== null && (m.status === "imported" || m.status === "deauthorized");
 
@@ -47,6 +50,14 @@ export function MemberPage(props: MemberPageProps) {
                   </>
                 ))}
           </dd>
+          {m.position ? (
+            <>
+              <dt>
+                <Bi zh="职务" en="Position" />
+              </dt>
+              <dd>{m.position}</dd>
+            </>
+          ) : null}
           <dt>
             <Bi zh="状态" en="Status" />
           </dt>
@@ -57,6 +68,16 @@ export function MemberPage(props: MemberPageProps) {
             <Bi zh="账号" en="Account" />
           </dt>
           <dd>{m.accountId !== null ? <Bi zh="已关联" en="linked" /> : <Bi zh="未关联" en="not linked" />}</dd>
+          {m.role ? (
+            <>
+              <dt>
+                <Bi zh="团队角色" en="Team role" />
+              </dt>
+              <dd id="member-role">
+                <Bi {...(ROLES[m.role] ?? { zh: m.role, en: m.role })} />
+              </dd>
+            </>
+          ) : null}
         </dl>
         <div class="row">
           {canAuthorize(m) ? (

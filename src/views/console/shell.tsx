@@ -18,7 +18,8 @@ export interface ShellProps {
   /** PUBLIC_URL's path prefix ("" at the root). */
   base: string;
   account: AccountView;
-  team?: { slug: string } | undefined;
+  /** The team of a team page: its name (from the database) and slug. */
+  team?: { slug: string; name?: string } | undefined;
   section?: Section | undefined;
   flash?: Flash | undefined;
   /** Already bilingual ("中文 / English"), as every AppError message is. */
@@ -65,7 +66,7 @@ export function ErrorBox(props: { error: string | undefined }) {
 /** Every console page: who is signed in, the team's sections, the page, its messages. */
 export function ConsoleShell(props: ShellProps) {
   const { base, team } = props;
-  const title = team ? `${props.title.zh} / ${props.title.en} · ${team.slug}` : `${props.title.zh} / ${props.title.en}`;
+  const title = team ? `${props.title.zh} / ${props.title.en} · ${team.name ?? team.slug}` : `${props.title.zh} / ${props.title.en}`;
   return (
     <Layout
       title={title}
@@ -89,9 +90,13 @@ export function ConsoleShell(props: ShellProps) {
             {team ? (
               <>
                 {" › "}
-                <strong>
-                  <code>{team.slug}</code>
-                </strong>
+                <strong id="team-name">{team.name ?? team.slug}</strong>
+                {team.name && team.name !== team.slug ? (
+                  <>
+                    {" "}
+                    <code>{team.slug}</code>
+                  </>
+                ) : null}
               </>
             ) : null}
           </p>

@@ -83,6 +83,8 @@ describe("register, log in and log out through the forms", () => {
     expect(html).toContain("表单 &lt;用户&gt;");
     expect(html).toContain("FormUser");
     expect(html).toContain("退出登录");
+    expect(html).toContain('<a href="teams" id="my-teams-link">');
+    expect(html).toContain('href="/settings"');
 
     const out = await api.form(jar, "/logout", { _csrf: csrfOf(html) });
     expect(out.status).toBe(303);
@@ -92,6 +94,9 @@ describe("register, log in and log out through the forms", () => {
 
     const again = await api.form(jar, "/login", { _csrf: await open(jar, "/login"), username: "formuser", password: PASSWORD });
     expect(again.status).toBe(303);
+    // Without `next`, a sign-in lands on the team switcher (relative: a PUBLIC_URL path prefix is kept).
+    expect(again.headers.get("location")).toBe("teams");
+    expect((await api.page(jar, "/teams")).status).toBe(200);
     expect((await api.asBrowser(jar, "GET", "/api/me")).status).toBe(200);
   });
 
@@ -107,16 +112,18 @@ describe("register, log in and log out through the forms", () => {
       const other = new CookieJar();
       const res = await api.form(other, "/login", { _csrf: await open(other, "/login"), username: "next-user", password: PASSWORD, next });
       expect(res.status).toBe(303);
-      expect(res.headers.get("location")).toBe("account");
+      expect(res.headers.get("location")).toBe("teams");
     }
   });
 
-  it("sends a logged-in browser from /login to its account page", async () => {
+  it("sends a logged-in browser from /login to its teams, or to a safe `next`", async () => {
     await api.register({ username: "already-in", password: PASSWORD, name: "a" });
     const jar = await api.login("already-in", PASSWORD);
     const res = await api.page(jar, "/login");
     expect(res.status).toBe(303);
-    expect(res.headers.get("location")).toBe("account");
+    expect(res.headers.get("location")).toBe("teams");
+    const next = await api.page(jar, "/login?next=%2Fsettings");
+    expect(next.headers.get("location")).toBe("/settings");
   });
 
   it("re-renders the login form with one bilingual message for a wrong password or an unknown user", async () => {

@@ -248,6 +248,22 @@ describe("job progress page", () => {
     expect(html).toContain(`POST /api/teams/acme/jobs/${job.id}/confirm`);
     expect(html).toContain(`POST /api/teams/acme/jobs/${job.id}/reject`);
     expect(html).not.toContain('http-equiv="refresh"');
+    expect(html).not.toContain("come later");
+    // The console's page of this job, where a signed-in admin allows or rejects with a button.
+    const href = /<a id="decide-in-console" href="([^"]+)"/.exec(html)?.[1];
+    expect(href).toBe(`../sync/${job.id}`);
+    const consolePath = new URL(href!, `https://roster.example.com${path}`).pathname;
+    expect(consolePath).toBe(`/teams/acme/sync/${job.id}`);
+    const api = apiClient(deps);
+    const reg = await api.json("POST", "/api/accounts", { username: "breaker-admin", password: "correct horse battery", name: "b" });
+    const { id } = ((await reg.json()) as { account: { id: number } }).account;
+    expect((await api.json("POST", "/api/teams/acme/members", { accountId: id, role: "admin" })).status).toBe(201);
+    const login = await api.json("POST", "/api/session", { username: "breaker-admin", password: "correct horse battery" }, {});
+    const consolePage = await get(consolePath, { cookie: (login.headers.get("set-cookie") ?? "").split(";")[0]! });
+    expect(consolePage.status).toBe(200);
+    const consoleHtml = await consolePage.text();
+    expect(consoleHtml).toContain('id="allow"');
+    expect(consoleHtml).toContain('id="reject"');
     // The stream ends at the decision point too.
     const events = parseSse(await readToEnd(await get(`${path.replace("?", "/events?")}`)));
     expect(events.map((e) => (JSON.parse(e.data) as JobView).state)).toEqual(["needs_confirmation"]);

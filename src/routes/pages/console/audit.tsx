@@ -16,5 +16,5 @@ export const auditConsole = new Hono<AppEnv>()
     };
     const filters = { action: q("action", /^[a-z_.]{1,60}$/), subjectType: q("subjectType", /^[a-z_]{1,30}$/), subjectId: q("subjectId", /^\d{1,15}$/), before: q("before", /^\d{1,15}$/) };
     const { items, nextCursor } = await readAudit(c.env.deps, callerOf(c), ctx.slug, { ...filters, before: filters.before || undefined, limit: "50" });
-    return render(c, <AuditPage {...ctx} team={{ slug: ctx.slug }} filters={filters} items={items} nextCursor={nextCursor} />);
+    return render(c, <AuditPage {...ctx} team={ctx.team} filters={filters} items={items} nextCursor={nextCursor} />);
   });

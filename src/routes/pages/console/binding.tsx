@@ -37,7 +37,7 @@ const echo = (form: Form) => ({
 async function page(c: Context<AppEnv>, extra: Partial<BindingPageProps>, status: ContentfulStatusCode = 200): Promise<Response> {
   const ctx = consoleOf(c);
   const binding = await getBinding(c.env.deps, callerOf(c), ctx.slug);
-  return render(c, <BindingPage {...ctx} team={{ slug: ctx.slug }} binding={binding} {...extra} />, status);
+  return render(c, <BindingPage {...ctx} team={ctx.team} binding={binding} {...extra} />, status);
 }
 
 /** The WeCom binding form: checked live with WeCom on submit (bind-wecom.ts), nothing stored on failure. */

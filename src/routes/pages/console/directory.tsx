@@ -1,6 +1,7 @@
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../../../deps";
 import { AppError } from "../../../errors";
+import { getMember } from "../../../services/directory/get-member";
 import { changeStanding } from "../../../services/directory/member-standing";
 import { readAudit } from "../../../services/directory/read-audit";
 import { listDepartments, listTeamMembers, type DepartmentView } from "../../../services/directory/read-directory";
@@ -57,7 +58,7 @@ export const directoryConsole = new Hono<AppEnv>()
   .get("/teams/:slug/departments", signedIn, teamAdmin, async (c) => {
     const ctx = consoleOf(c);
     const { items } = await listDepartments(c.env.deps, callerOf(c), ctx.slug);
-    return render(c, <DepartmentsPage {...ctx} team={{ slug: ctx.slug }} departments={items} flash={flashOf(c)} />);
+    return render(c, <DepartmentsPage {...ctx} team={ctx.team} departments={items} flash={flashOf(c)} />);
   })
   .get("/teams/:slug/members", signedIn, teamAdmin, async (c) => {
     const ctx = consoleOf(c);
@@ -80,7 +81,7 @@ export const directoryConsole = new Hono<AppEnv>()
     const failed = listed instanceof AppError;
     const page = failed ? { items: [], nextCursor: null, total: 0 } : listed;
     const error = failed ? `${listed.message}: ${(listed.fields ?? []).map((f) => f.field).join(", ")}` : undefined;
-    const props = { ...ctx, team: { slug: ctx.slug }, filters, page, error, flash: flashOf(c) };
+    const props = { ...ctx, team: ctx.team, filters, page, error, flash: flashOf(c) };
     // A list of thousands of departments costs more to send and render than the page itself.
     const options = departments.items.length <= SELECT_MAX ? flatten(departmentTree(departments.items)) : null;
     return render(c, <MembersPage {...props} departmentOptions={options} departmentNames={nameMap(departments.items)} returnQuery={query.toString()} />, failed ? 422 : 200);
@@ -98,17 +99,14 @@ export const directoryConsole = new Hono<AppEnv>()
     const id = idOf(c.req.param("id"));
     const missing = new AppError("not_found", `成员 ${c.req.param("id")} 不存在 / Member ${c.req.param("id")} not found`);
     if (!(id >= 1)) return statusPage(c, missing);
-    // Keyset from just below the id: the first row is this member when it belongs to the team.
-    const [found, departments, history] = await Promise.all([
-      listTeamMembers(deps, callerOf(c), ctx.slug, { cursor: String(id - 1), limit: "1" }),
+    const [member, departments, history] = await Promise.all([
+      getMember(deps, callerOf(c), ctx.slug, id),
       listDepartments(deps, callerOf(c), ctx.slug),
       readAudit(deps, callerOf(c), ctx.slug, { subjectType: "member", subjectId: String(id), limit: "100" }),
     ]);
-    const member = found.items[0];
-    if (member?.id !== id) return statusPage(c, missing);
     return render(
       c,
-      <MemberPage {...ctx} team={{ slug: ctx.slug }} member={member} departmentNames={nameMap(departments.items)} history={history.items} olderCursor={history.nextCursor} flash={flashOf(c)} />,
+      <MemberPage {...ctx} team={ctx.team} member={member} departmentNames={nameMap(departments.items)} history={history.items} olderCursor={history.nextCursor} flash={flashOf(c)} />,
     );
   })
   .post("/teams/:slug/members/:id/:verb{invitation|unlock|restore}", consoleForm, signedIn, teamAdmin, (c) =>

@@ -1,11 +1,10 @@
 import type { Context } from "hono";
-import { getCookie, setCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../../../deps";
 import { AppError } from "../../../errors";
 import type { AccountView } from "../../../services/accounts/account-view";
+import { listMyTeams } from "../../../services/access/list-my-teams";
 import { requireTeamAdmin, type TeamAccess } from "../../../services/access/team-access";
-import { cookieOptions } from "../../../security/session";
 import { ConsoleStatus } from "../../../views/console/parts";
 import { sessionAccount } from "../../session-auth";
 import { basePath, CSRF_MESSAGE, csrfOk, FAILED_MESSAGE, issueCsrf, newNonce, readForm, render, type Form } from "./kit";
@@ -16,8 +15,9 @@ export interface ConsoleContext {
   nonce: string;
   csrf: string;
   base: string;
-  /** Set on team pages: the slug of the path and the caller's standing in that team. */
+  /** Set on team pages: the slug of the path, the team as its header shows it, and the caller's standing in that team. */
   slug: string;
+  team: { slug: string; name: string } | undefined;
   access: TeamAccess | null;
 }
 
@@ -36,22 +36,6 @@ export function consoleOf(c: Context<AppEnv>): ConsoleContext {
 /** A team slug as createTeam allows it; anything else cannot be a team. */
 export const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
 
-/**
- * Teams this browser opened as an admin, newest first: the team switcher lists those the account
- * still administers. Only a hint — every entry is checked again with requireTeamAdmin.
- */
-export const RECENT_TEAMS_COOKIE = "wr_teams";
-const RECENT_MAX = 20;
-
-export function recentTeams(c: Context<AppEnv>): string[] {
-  return (getCookie(c, RECENT_TEAMS_COOKIE) ?? "").split(".").filter((s) => SLUG.test(s)).slice(0, RECENT_MAX);
-}
-
-function rememberTeam(c: Context<AppEnv>, slug: string): void {
-  const list = [slug, ...recentTeams(c).filter((s) => s !== slug)].slice(0, RECENT_MAX);
-  setCookie(c, RECENT_TEAMS_COOKIE, list.join("."), cookieOptions(c.env.deps.config.publicUrl, 365 * 24 * 3600));
-}
-
 export function statusPage(c: Context<AppEnv>, err: AppError): Promise<Response> {
   const ctx = c.get("console");
   const nonce = ctx?.nonce ?? newNonce(c);
@@ -68,7 +52,7 @@ export const signedIn = createMiddleware<AppEnv>(async (c, next) => {
     return c.redirect(`${base}/login?next=${encodeURIComponent(`${base}${url.pathname}${url.search}`)}`, 303);
   }
   c.set("caller", { kind: "account", accountId: account.id });
-  c.set("console", { account, nonce, csrf: issueCsrf(c), base, slug: "", access: null });
+  c.set("console", { account, nonce, csrf: issueCsrf(c), base, slug: "", team: undefined, access: null });
   await next();
 });
 
@@ -83,13 +67,16 @@ export const teamAdmin = createMiddleware<AppEnv>(async (c, next) => {
   const slug = c.req.param("slug") ?? "";
   try {
     if (!SLUG.test(slug)) throw new AppError("not_a_member", "你不是该团队的成员 / You are not a member of this team");
-    ctx.access = await requireTeamAdmin(c.env.deps, { kind: "account", accountId: ctx.account.id }, slug);
+    const caller = { kind: "account", accountId: ctx.account.id } as const;
+    // The header names the team: the account's team list is one read on members_account_team.
+    const [access, mine] = await Promise.all([requireTeamAdmin(c.env.deps, caller, slug), listMyTeams(c.env.deps, caller)]);
+    ctx.access = access;
+    ctx.team = { slug, name: mine.find((t) => t.slug === slug)?.name ?? slug };
   } catch (err) {
     if (err instanceof AppError) return statusPage(c, err);
     throw err;
   }
   ctx.slug = slug;
-  rememberTeam(c, slug);
   await next();
 });
 

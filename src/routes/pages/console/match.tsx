@@ -25,7 +25,7 @@ export const matchConsole = new Hono<AppEnv>()
   .get("/teams/:slug/match", signedIn, teamAdmin, async (c) => {
     const ctx = consoleOf(c);
     const plan = await matchMembers(c.env.deps, callerOf(c), ctx.slug, { dryRun: true });
-    return render(c, <MatchPage {...ctx} team={{ slug: ctx.slug }} plan={plan} flash={flashOf(c)} />);
+    return render(c, <MatchPage {...ctx} team={ctx.team} plan={plan} flash={flashOf(c)} />);
   })
   .post("/teams/:slug/match", consoleForm, signedIn, teamAdmin, (c) =>
     handlePost(c, async () => {

@@ -1,7 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../../deps";
-import { AppError } from "../../../errors";
-import { requireTeamAdmin } from "../../../services/access/team-access";
+import { listMyTeams } from "../../../services/access/list-my-teams";
 import { callbackStats } from "../../../services/callbacks/callback-stats";
 import { listJobs } from "../../../services/directory/read-jobs";
 import { getBinding } from "../../../services/teams/get-binding";
@@ -9,7 +8,7 @@ import { OverviewPage } from "../../../views/console/overview-page";
 import { teamHref } from "../../../views/console/shell";
 import { TeamsPage } from "../../../views/console/teams-page";
 import { callerOf } from "../../session-auth";
-import { consoleOf, recentTeams, signedIn, SLUG, teamAdmin } from "./gate";
+import { consoleOf, signedIn, SLUG, teamAdmin } from "./gate";
 import { flashOf, render } from "./kit";
 
 /** The team switcher (/teams) and a team's overview (/teams/:slug). */
@@ -18,14 +17,7 @@ export const teamsConsole = new Hono<AppEnv>()
     const ctx = consoleOf(c);
     const wanted = c.req.query("slug")?.trim().toLowerCase();
     if (wanted && SLUG.test(wanted)) return c.redirect(teamHref(ctx.base, wanted), 303);
-    const teams: { slug: string; role: string }[] = [];
-    for (const slug of recentTeams(c)) {
-      try {
-        teams.push({ slug, role: (await requireTeamAdmin(c.env.deps, callerOf(c), slug)).role });
-      } catch (err) {
-        if (!(err instanceof AppError)) throw err;
-      }
-    }
+    const teams = await listMyTeams(c.env.deps, callerOf(c));
     const error = wanted ? "团队标识格式不正确 / That is not a team slug" : undefined;
     return render(c, <TeamsPage {...ctx} teams={teams} error={error} />, wanted ? 422 : 200);
   })
@@ -34,5 +26,5 @@ export const teamsConsole = new Hono<AppEnv>()
     const deps = c.env.deps;
     const caller = callerOf(c);
     const [binding, jobs, callbacks] = await Promise.all([getBinding(deps, caller, ctx.slug), listJobs(deps, caller, ctx.slug), callbackStats(deps, caller, ctx.slug)]);
-    return render(c, <OverviewPage {...ctx} team={{ slug: ctx.slug }} binding={binding} jobs={jobs} callbacks={callbacks} flash={flashOf(c)} />);
+    return render(c, <OverviewPage {...ctx} team={ctx.team} binding={binding} jobs={jobs} callbacks={callbacks} flash={flashOf(c)} />);
   });

@@ -148,13 +148,22 @@ describe("a member's page", () => {
     expect(text).toContain("member.created");
     expect(text).toContain("member.invited");
     expect(text).toContain(`account:${w.ownerId}`);
+    expect(html).not.toContain('id="member-role"');
+  });
+
+  it("shows a member's team role, read by id alone (not by paging the list)", async () => {
+    const [own] = await opened.db.select().from(members).where(eq(members.accountId, w.ownerId));
+    const html = await pageHtml(w.api, w.owner, `/teams/acme/members/${own!.id}`);
+    expect(textOf(html)).toContain("团队角色 / Team role");
+    expect(html).toMatch(/id="member-role"><span class="zh">所有者<\/span>/);
+    expect(textOf(html)).toContain("owner1 名");
   });
 
   it("answers an unknown member, or one of another team, with a 404 page", async () => {
     expect((await w.api.json("POST", "/api/teams", { slug: "other", name: "Other" })).status).toBe(201);
     const { accountId } = await person(w.api, opened.db, "other", "otherowner", { role: "owner" });
     const [theirs] = await opened.db.select().from(members).where(eq(members.accountId, accountId));
-    for (const path of ["/teams/acme/members/99999999", "/teams/acme/members/0", `/teams/acme/members/${theirs!.id}`]) {
+    for (const path of ["/teams/acme/members/99999999", "/teams/acme/members/0", "/teams/acme/members/abc", "/teams/acme/members/1234567890123456", `/teams/acme/members/${theirs!.id}`]) {
       const res = await w.api.page(w.owner, path);
       expect(res.status, path).toBe(404);
       expect(await res.text()).toContain("<code>not_found</code>");

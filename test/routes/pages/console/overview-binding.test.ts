@@ -1,10 +1,10 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { teams, wecomBindings } from "../../../../src/db/schema";
+import { members, teams, wecomBindings } from "../../../../src/db/schema";
 import { BINDING } from "../../../helpers/api";
 import { control } from "../../../helpers/emulator";
 import { openTestDb } from "../../../helpers/test-db";
-import { CookieJar } from "../../../services/accounts/helpers";
+import { PASSWORD, type CookieJar } from "../../../services/accounts/helpers";
 import { consoleWorld, pageHtml, person, submit, textOf, type ConsoleWorld } from "./helpers";
 
 let opened: Awaited<ReturnType<typeof openTestDb>>;
@@ -37,11 +37,13 @@ function expectLabelled(html: string): void {
 }
 
 describe("team switcher", () => {
-  it("lists the teams this browser opened that the account administers, and opens a team by slug", async () => {
-    await pageHtml(w.api, w.owner, "/teams/acme");
-    const html = await pageHtml(w.api, w.owner, "/teams");
-    expect(html).toContain('href="/teams/acme"');
-    expect(textOf(html)).toContain("所有者 / owner");
+  const entry = (html: string, slug: string) => new RegExp(`<li data-slug="${slug}">([\\s\\S]*?)</li>`).exec(html)?.[1];
+
+  it("lists the account's teams from the database in a fresh browser, with the team's name, and opens a team by slug", async () => {
+    const html = await pageHtml(w.api, await w.api.login("owner1", PASSWORD), "/teams");
+    expect(entry(html, "acme")).toContain('<a href="/teams/acme"><strong>Acme 团队</strong></a>');
+    expect(textOf(entry(html, "acme")!)).toContain("所有者 / owner");
+    expect(entry(html, "fresh")).toBeUndefined();
     expect(html).not.toContain('href="/teams/fresh"');
     const go = await w.api.page(w.owner, "/teams?slug=Fresh");
     expect(go.status).toBe(303);
@@ -51,14 +53,40 @@ describe("team switcher", () => {
     expectLabelled(await bad.text());
   });
 
-  it("drops a remembered team the account no longer administers", async () => {
-    const jar = new CookieJar();
-    for (const [k, v] of w.owner.cookies) jar.cookies.set(k, v);
-    jar.cookies.set("wr_teams", "fresh.acme.nope");
+  it("shows teams where the account cannot administer as plain entries with its standing, never as console links", async () => {
+    const { jar, accountId } = await person(w.api, opened.db, "acme", "multi1", { role: "admin" });
+    expect((await w.api.json("POST", "/api/teams/fresh/members", { accountId, role: "member" })).status).toBe(201);
+    expect((await w.api.json("POST", "/api/teams", { slug: "closed", name: "Closed <团队>" })).status).toBe(201);
+    expect((await w.api.json("POST", "/api/teams/closed/members", { accountId, role: "admin" })).status).toBe(201);
+    const [closed] = await opened.db.select({ id: teams.id }).from(teams).where(eq(teams.slug, "closed"));
+    await opened.db.update(members).set({ status: "locked" }).where(and(eq(members.accountId, accountId), eq(members.teamId, closed!.id)));
     const html = await pageHtml(w.api, jar, "/teams");
-    expect(html).toContain('href="/teams/acme"');
+    expect([...html.matchAll(/<li data-slug="([^"]+)">/g)].map((m) => m[1])).toEqual(["acme", "closed", "fresh"]);
+    expect(entry(html, "acme")).toContain('href="/teams/acme"');
+    expect(textOf(entry(html, "acme")!)).toContain("管理员 / admin");
+    expect(entry(html, "fresh")).not.toContain("href=");
+    expect(textOf(entry(html, "fresh")!)).toContain("成员 / member");
+    expect(entry(html, "closed")).not.toContain("href=");
+    expect(entry(html, "closed")).toContain("Closed &lt;团队&gt;");
+    expect(textOf(entry(html, "closed")!)).toContain("已锁定 / locked");
+  });
+
+  it("leaves out removed memberships, says so when the account has no team, and ignores the old remembered-teams cookie", async () => {
+    const { jar, accountId } = await person(w.api, opened.db, "acme", "gone1", { role: "admin", status: "removed" });
+    jar.cookies.set("wr_teams", "acme.fresh");
+    const html = await pageHtml(w.api, jar, "/teams");
+    expect(html).toContain('id="no-teams"');
+    expect(html).not.toContain('href="/teams/acme"');
     expect(html).not.toContain('href="/teams/fresh"');
-    expect(html).not.toContain('href="/teams/nope"');
+    expect((await opened.db.select().from(members).where(eq(members.accountId, accountId)))[0]?.status).toBe("removed");
+  });
+
+  it("shows the team's name in every team page's header and title", async () => {
+    for (const path of ["/teams/acme", "/teams/acme/members", "/teams/acme/policy"]) {
+      const html = await pageHtml(w.api, w.owner, path);
+      expect(html, path).toContain('<strong id="team-name">Acme 团队</strong> <code>acme</code>');
+      expect(html, path).toMatch(/<title>[^<]* · Acme 团队<\/title>/);
+    }
   });
 });
 

@@ -1,0 +1,2 @@
+CREATE INDEX "members_account_team" ON "members" USING btree ("account_id","team_id");--> statement-breakpoint
+CREATE INDEX "members_department_ids" ON "members" USING gin ("department_ids" jsonb_path_ops);
