@@ -41,6 +41,11 @@ export async function accountsByNames(db: Db, p: { names: string[] }): Promise<A
   return inChunks(p.names, (chunk) => db.select().from(accounts).where(inArray(accounts.name, chunk)).orderBy(asc(accounts.id)));
 }
 
+/** Accounts whose (lower-cased) email is one of these. */
+export async function accountsByEmails(db: Db, p: { emails: string[] }): Promise<AccountRow[]> {
+  return inChunks(p.emails, (chunk) => db.select().from(accounts).where(inArray(accounts.email, chunk)).orderBy(asc(accounts.id)));
+}
+
 export async function accountsByIds(db: Db, p: { ids: number[] }): Promise<AccountRow[]> {
   const ids = [...new Set(p.ids)];
   const out: AccountRow[] = [];

@@ -41,6 +41,11 @@ export const members = pgTable(
     departmentIds: jsonb("department_ids").$type<number[]>().notNull().default(sql`'[]'::jsonb`),
     mainDepartmentId: bigint("main_department_id", { mode: "number" }),
     position: text("position"),
+    /**
+     * Lower-cased. Only apps created before 2022-06-20 get it from the contacts APIs (wecom-reference
+     * §1.5); one-click match compares it with account emails (a suggestion: account emails are not verified).
+     */
+    email: text("email"),
     /** WeCom's own status: 1 active, 2 disabled, 4 not activated, 5 left (§4.7). */
     wecomStatus: integer("wecom_status"),
     contentHash: text("content_hash"),

@@ -54,8 +54,11 @@ export function parsePairs(input: unknown): Pair[] {
   return out;
 }
 
-/** Why a pair may not link now, or how it still matches (names equal, or userid = username). */
-function judgePair(member: MemberRow | undefined, account: AccountRow | undefined, taken: Set<number>): RejectReason | "name" | "userid" {
+type Verdict = "name" | "userid" | "email";
+const MATCHES: ReadonlySet<string> = new Set<Verdict>(["name", "userid", "email"]);
+
+/** Why a pair may not link now, or how it still matches (names equal, userid = username, or the same email). */
+function judgePair(member: MemberRow | undefined, account: AccountRow | undefined, taken: Set<number>): RejectReason | Verdict {
   if (!member?.wecomUserKey) return "member_not_found";
   if (member.status === "removed") return "member_removed";
   if (member.accountId !== null) return "member_already_linked";
@@ -63,6 +66,7 @@ function judgePair(member: MemberRow | undefined, account: AccountRow | undefine
   if (taken.has(account.id)) return "account_already_linked";
   if (member.name === account.name) return "name";
   if (usernameKey(account.username) === member.wecomUserKey) return "userid";
+  if (member.email && account.email && member.email.trim().toLowerCase() === account.email.toLowerCase()) return "email";
   return "no_longer_matches";
 }
 
@@ -88,8 +92,8 @@ export async function confirmMatch(deps: Deps, caller: Caller, slug: string, inp
       const member = membersById.get(pair.memberId);
       const account = accountsById.get(pair.accountId);
       const verdict = usedMembers.has(pair.memberId) ? "duplicate" : judgePair(member, account, taken);
-      if ((verdict !== "name" && verdict !== "userid") || !member || !account) {
-        rejected.push({ ...pair, reason: verdict === "name" || verdict === "userid" ? "member_not_found" : verdict });
+      if (!MATCHES.has(verdict) || !member || !account) {
+        rejected.push({ ...pair, reason: MATCHES.has(verdict) ? "member_not_found" : (verdict as RejectReason) });
         continue;
       }
       const done = await linkMember(tx, { teamId: team.id, now, caller }, { member, account, by: verdict, nonWecomRow: nonWecom.get(pair.accountId) });

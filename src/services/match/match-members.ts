@@ -1,23 +1,24 @@
 import type { AccountRow } from "../../db/queries/accounts";
 import type { MemberRow } from "../../db/queries/directory";
-import { accountRowsOfTeam, accountsByNames, accountsByUsernameKeys, unlinkedWecomMembers } from "../../db/queries/match";
+import { accountRowsOfTeam, accountsByEmails, accountsByNames, accountsByUsernameKeys, unlinkedWecomMembers } from "../../db/queries/match";
 import type { Deps } from "../../deps";
 import { AppError } from "../../errors";
 import type { Caller } from "../accounts/caller";
 import { linkMember } from "./link-member";
-import { planMatch, type LinkKey } from "./plan-match";
+import { planMatch, type LinkKey, type SuggestKey } from "./plan-match";
 import { lockTeamAsAdmin } from "./team-admin";
 
 export interface LinkedView {
   memberId: number;
   accountId: number;
-  by: LinkKey | "name";
+  by: LinkKey | SuggestKey;
 }
 
 export interface SuggestionView {
   memberId: number;
   wecomUserId: string | null;
   name: string;
+  by: SuggestKey;
   accountId: number;
   username: string;
 }
@@ -65,8 +66,8 @@ const candidate = (a: AccountRow) => ({ accountId: a.id, username: a.username })
 /**
  * `POST /api/teams/:slug/match {dryRun?}` (design §1.5): matches the team's WeCom members without
  * an account to existing accounts. Exact unique keys link at once (userid = username, compared
- * ignoring case; email and mobile are not mirrored yet, see plan-match.ts); a unique exact name is
- * only suggested; two or more candidates are a conflict. One transaction under the team's
+ * ignoring case); a unique exact name, or an email WeCom gives equal to an account's, is only
+ * suggested (plan-match.ts says why); two or more candidates are a conflict. One transaction under the team's
  * membership lock; every link audited. With dryRun nothing is written and `linked` says what would link.
  */
 export async function matchMembers(deps: Deps, caller: Caller, slug: string, input: unknown): Promise<MatchResult> {
@@ -81,7 +82,11 @@ export async function matchMembers(deps: Deps, caller: Caller, slug: string, inp
     const byName = new Map<string, AccountRow[]>();
     for (const a of await accountsByNames(tx, { names: pending.map((m) => m.name) })) byName.set(a.name, [...(byName.get(a.name) ?? []), a]);
 
-    const plan = planMatch({ members: pending, byUsernameKey, byName, taken });
+    const byEmail = new Map<string, AccountRow[]>();
+    const emails = pending.flatMap((m) => (m.email ? [m.email.trim().toLowerCase()] : []));
+    for (const a of await accountsByEmails(tx, { emails })) if (a.email) byEmail.set(a.email, [...(byEmail.get(a.email) ?? []), a]);
+
+    const plan = planMatch({ members: pending, byUsernameKey, byName, byEmail, taken });
     const linked: LinkedView[] = [];
     for (const l of plan.links) {
       const done = dryRun || (await linkMember(tx, { teamId: team.id, now, caller }, { member: l.member, account: l.account, by: l.by, nonWecomRow: nonWecom.get(l.account.id) }));
@@ -90,7 +95,7 @@ export async function matchMembers(deps: Deps, caller: Caller, slug: string, inp
     if (!dryRun) deps.logger.info("members matched", { slug, linked: linked.length, suggested: plan.suggested.length, conflicts: plan.conflicts.length });
     return {
       linked,
-      suggested: plan.suggested.map((s) => ({ memberId: s.member.id, wecomUserId: s.member.wecomUserId, name: s.member.name, ...candidate(s.account) })),
+      suggested: plan.suggested.map((s) => ({ memberId: s.member.id, wecomUserId: s.member.wecomUserId, name: s.member.name, by: s.by, ...candidate(s.account) })),
       conflicts: plan.conflicts.map((c) => ({ memberId: c.member.id, wecomUserId: c.member.wecomUserId, name: c.member.name, candidates: c.candidates.map(candidate) })),
     };
   });

@@ -2,12 +2,14 @@ import type { AccountRow } from "../../db/queries/accounts";
 import type { MemberRow } from "../../db/queries/directory";
 
 /**
- * Exact keys that link at once. Only the userid today: WeCom can also give a member's email and
- * mobile, but the mirror stores neither (no column on `members`), so "email = account email" cannot
- * be compared yet. When the mirror learns the email, add it in `exactKeys` below; the rest of the
- * planner (uniqueness, conflicts) already handles several exact keys per member.
+ * Exact keys that link at once: the userid equal to a username (ignoring case). An email WeCom
+ * gives (old apps only) equal to an account's email (both lower-cased) is a key too, but only for
+ * a *suggestion*: account emails are typed at registration and never verified, so linking on them
+ * would let anyone who registers with a colleague's address take over that colleague's membership.
  */
-export type LinkKey = "userid" | "email";
+export type LinkKey = "userid";
+/** Why a suggestion (or a conflict's candidate) was proposed. */
+export type SuggestKey = "name" | "email";
 
 export interface PlanInput {
   /** The team's unlinked WeCom members (not removed). */
@@ -16,6 +18,8 @@ export interface PlanInput {
   byUsernameKey: Map<string, AccountRow>;
   /** Accounts by exact display name. */
   byName: Map<string, AccountRow[]>;
+  /** Accounts by lower-cased email. */
+  byEmail: Map<string, AccountRow[]>;
   /** Accounts already linked to a WeCom member of this team: never linked again. */
   taken: Set<number>;
 }
@@ -29,6 +33,7 @@ export interface PlannedLink {
 export interface PlannedSuggestion {
   member: MemberRow;
   account: AccountRow;
+  by: SuggestKey;
 }
 
 export interface PlannedConflict {
@@ -46,8 +51,16 @@ function exactKeys(member: MemberRow, input: PlanInput): { account: AccountRow; 
   const out: { account: AccountRow; by: LinkKey }[] = [];
   const byUserid = member.wecomUserKey ? input.byUsernameKey.get(member.wecomUserKey) : undefined;
   if (byUserid && !input.taken.has(byUserid.id)) out.push({ account: byUserid, by: "userid" });
-  // Email (and mobile): not mirrored from WeCom yet, so nothing to compare (see LinkKey).
   return out;
+}
+
+/** Free accounts whose name or email matches the member's: what a suggestion is made of. */
+function looseCandidates(member: MemberRow, input: PlanInput, exclude: (a: AccountRow) => boolean): { account: AccountRow; by: SuggestKey }[] {
+  const out = new Map<number, { account: AccountRow; by: SuggestKey }>();
+  for (const a of input.byName.get(member.name) ?? []) if (!exclude(a)) out.set(a.id, { account: a, by: "name" });
+  const email = member.email?.trim().toLowerCase();
+  if (email) for (const a of input.byEmail.get(email) ?? []) if (!exclude(a) && !out.has(a.id)) out.set(a.id, { account: a, by: "email" });
+  return [...out.values()].sort((x, y) => x.account.id - y.account.id);
 }
 
 function uniqueAccounts(list: AccountRow[]): AccountRow[] {
@@ -70,9 +83,9 @@ function splitShared<T extends { member: MemberRow; account: AccountRow }>(picks
 
 /**
  * Decides, without writing anything, what one-click match does (design §1.5):
- * 1. a member with exactly one exact key (userid = username) whose name points at no other
- *    account links; an exact key and a name pointing at different accounts is a conflict;
- * 2. among the rest, a name shared by exactly one free account is a suggestion, by two or more
+ * 1. a member with exactly one exact key (userid = username) whose name and email point at no
+ *    other account links; an exact key and a name or email pointing elsewhere is a conflict;
+ * 2. among the rest, a name or email shared by exactly one free account is a suggestion, by two or more
  *    a conflict; accounts linked in step 1 are no longer free;
  * 3. an account that would be linked to (or suggested for) two members is a conflict for both.
  */
@@ -84,9 +97,8 @@ export function planMatch(input: PlanInput): MatchPlan {
     const exact = exactKeys(member, input);
     if (exact.length === 0) continue;
     decided.add(member.id);
-    const named = (input.byName.get(member.name) ?? []).filter((a) => !input.taken.has(a.id));
     const exactIds = new Set(exact.map((e) => e.account.id));
-    const others = named.filter((a) => !exactIds.has(a.id));
+    const others = looseCandidates(member, input, (a) => input.taken.has(a.id) || exactIds.has(a.id)).map((c) => c.account);
     const first = exact[0];
     if (first && exact.length === 1 && others.length === 0) tentative.push({ member, account: first.account, by: first.by });
     else conflicts.push({ member, candidates: uniqueAccounts([...exact.map((e) => e.account), ...others]) });
@@ -97,10 +109,10 @@ export function planMatch(input: PlanInput): MatchPlan {
   const maybe: PlannedSuggestion[] = [];
   for (const member of input.members) {
     if (decided.has(member.id)) continue;
-    const named = uniqueAccounts((input.byName.get(member.name) ?? []).filter((a) => !input.taken.has(a.id) && !linking.has(a.id)));
-    const only = named[0];
-    if (named.length === 1 && only) maybe.push({ member, account: only });
-    else if (named.length > 1) conflicts.push({ member, candidates: named });
+    const loose = looseCandidates(member, input, (a) => input.taken.has(a.id) || linking.has(a.id));
+    const only = loose[0];
+    if (loose.length === 1 && only) maybe.push({ member, account: only.account, by: only.by });
+    else if (loose.length > 1) conflicts.push({ member, candidates: loose.map((c) => c.account) });
   }
   const suggested = splitShared(maybe, conflicts);
 

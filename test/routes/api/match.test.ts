@@ -12,7 +12,7 @@ import { accountDeps, client, PASSWORD } from "../../services/accounts/helpers";
 
 interface MatchBody {
   linked: { memberId: number; accountId: number; by: string }[];
-  suggested: { memberId: number; wecomUserId: string; name: string; accountId: number; username: string }[];
+  suggested: { memberId: number; wecomUserId: string; name: string; by: string; accountId: number; username: string }[];
   conflicts: { memberId: number; wecomUserId: string; name: string; candidates: { accountId: number; username: string }[] }[];
 }
 interface ConfirmBody {
@@ -46,6 +46,7 @@ const s = {} as {
   useridVsName: { member: MemberRow; byUserid: number; byName: number };
   merged: { member: MemberRow; accountId: number; rowId: number };
   stale: { member: MemberRow; accountId: number };
+  byEmail: { member: MemberRow; accountId: number };
   admin: { accountId: number };
 };
 
@@ -84,6 +85,12 @@ beforeAll(async () => {
   // A name suggestion whose name will have changed by the time it is confirmed.
   const st = take();
   s.stale = { member: st, accountId: (await register("stale-one", st.name)).id };
+  // WeCom gives this member's email (an app created before 2022-06-20); an account registered the
+  // same address in other case. Account emails are unverified: a suggestion, never a link.
+  const e = take();
+  await opened.db.update(members).set({ email: "jun.li@corp.example" }).where(eq(members.id, e.id));
+  const mail = await api.register({ username: "mail-only", password: PASSWORD, name: "Nobody Alike", email: "Jun.Li@Corp.Example" });
+  s.byEmail = { member: { ...e, email: "jun.li@corp.example" }, accountId: mail.id };
   // A team admin's session (an account matching nothing).
   const admin = await register("team-admin", "Team Admin");
   expect((await api.json("POST", "/api/teams/acme/members", { accountId: admin.id, role: "admin" })).status).toBe(201);
@@ -119,8 +126,12 @@ describe("POST /api/teams/:slug/match", () => {
     expect(await memberRow(s.byUserid.member.id)).toMatchObject({ accountId: s.byUserid.accountId, status: s.byUserid.member.status });
 
     // A unique name is a suggestion only.
-    expect(body.suggested).toContainEqual({ memberId: s.byName.member.id, wecomUserId: s.byName.member.wecomUserId, name: s.byName.member.name, accountId: s.byName.accountId, username: "name-only" });
+    expect(body.suggested).toContainEqual({ memberId: s.byName.member.id, wecomUserId: s.byName.member.wecomUserId, name: s.byName.member.name, by: "name", accountId: s.byName.accountId, username: "name-only" });
     expect((await memberRow(s.byName.member.id))?.accountId).toBeNull();
+
+    // The same email, compared ignoring case: a suggestion too.
+    expect(body.suggested).toContainEqual({ memberId: s.byEmail.member.id, wecomUserId: s.byEmail.member.wecomUserId, name: s.byEmail.member.name, by: "email", accountId: s.byEmail.accountId, username: "mail-only" });
+    expect((await memberRow(s.byEmail.member.id))?.accountId).toBeNull();
 
     // Two accounts with the name → conflict, no link.
     const twins = body.conflicts.find((c) => c.memberId === s.twoNames.member.id);
@@ -202,6 +213,13 @@ describe("POST /api/teams/:slug/match/confirm", () => {
     // Confirmed again: now stale, nothing changes.
     const again = (await (await api.json("POST", "/api/teams/acme/match/confirm", { pairs: [{ memberId: s.byName.member.id, accountId: s.byName.accountId }] })).json()) as ConfirmBody;
     expect(again).toEqual({ linked: [], rejected: [{ memberId: s.byName.member.id, accountId: s.byName.accountId, reason: "member_already_linked" }] });
+  });
+
+  it("links a confirmed email suggestion, audited as by email", async () => {
+    const body = (await (await api.json("POST", "/api/teams/acme/match/confirm", { pairs: [{ memberId: s.byEmail.member.id, accountId: s.byEmail.accountId }] })).json()) as ConfirmBody;
+    expect(body.linked).toEqual([{ memberId: s.byEmail.member.id, accountId: s.byEmail.accountId, by: "email" }]);
+    const audit = (await linkAudits()).filter((a) => a.subjectId === String(s.byEmail.member.id));
+    expect(audit[0]).toMatchObject({ action: "member.linked", after: { accountId: s.byEmail.accountId, by: "email" } });
   });
 
   it("resolves a conflict with one of its candidates", async () => {

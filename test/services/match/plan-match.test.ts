@@ -10,22 +10,47 @@ let nextId = 1;
 function member(userid: string | null, name: string, over: Partial<MemberRow> = {}): MemberRow {
   return {
     id: nextId++, teamId: 1, wecomUserId: userid, wecomUserKey: userid?.toLowerCase() ?? null, name, departmentIds: [], mainDepartmentId: null, position: null,
-    wecomStatus: 1, contentHash: null, status: "imported", role: null, accountId: null, statusBefore: null, deprovisionedAt: null, createdAt: at, updatedAt: at, ...over,
+    wecomStatus: 1, email: null, contentHash: null, status: "imported", role: null, accountId: null, statusBefore: null, deprovisionedAt: null, createdAt: at, updatedAt: at, ...over,
   };
 }
 
-function account(username: string, name: string): AccountRow {
-  return { id: nextId++, username, usernameKey: username.toLowerCase(), name, email: null, passwordHash: "x", createdAt: at, updatedAt: at };
+function account(username: string, name: string, email: string | null = null): AccountRow {
+  return { id: nextId++, username, usernameKey: username.toLowerCase(), name, email, passwordHash: "x", createdAt: at, updatedAt: at };
 }
 
 function input(members: MemberRow[], accounts: AccountRow[], taken: number[] = []): PlanInput {
   const byUsernameKey = new Map(accounts.map((a) => [a.usernameKey, a]));
   const byName = new Map<string, AccountRow[]>();
   for (const a of accounts) byName.set(a.name, [...(byName.get(a.name) ?? []), a]);
-  return { members, byUsernameKey, byName, taken: new Set(taken) };
+  const byEmail = new Map<string, AccountRow[]>();
+  for (const a of accounts) if (a.email) byEmail.set(a.email, [...(byEmail.get(a.email) ?? []), a]);
+  return { members, byUsernameKey, byName, byEmail, taken: new Set(taken) };
 }
 
 describe("planMatch", () => {
+  it("suggests (never links) the one account whose email equals the member's WeCom email, compared ignoring case", () => {
+    const m = member("wangwu", "王五", { email: "Wang.Wu@Corp.example" });
+    const a = account("ww-personal", "Someone", "wang.wu@corp.example");
+    expect(planMatch(input([m], [a]))).toMatchObject({ links: [], suggested: [{ member: { id: m.id }, account: { id: a.id }, by: "email" }], conflicts: [] });
+  });
+
+  it("makes an email and a name that point at different accounts a conflict", () => {
+    const m = member("zhaoliu", "赵六", { email: "zl@corp.example" });
+    const byEmail = account("zl-mail", "Other", "zl@corp.example");
+    const byName = account("zl-name", "赵六");
+    expect(planMatch(input([m], [byEmail, byName]))).toMatchObject({ links: [], suggested: [], conflicts: [{ member: { id: m.id }, candidates: [{ id: byEmail.id }, { id: byName.id }] }] });
+  });
+
+  it("keeps a userid link only when the email points at no other account", () => {
+    const m = member("sunqi", "孙七", { email: "sq@corp.example" });
+    const own = account("SunQi", "孙七", "sq@corp.example");
+    expect(planMatch(input([m], [own])).links).toHaveLength(1);
+    const m2 = member("zhouba", "周八", { email: "zb@corp.example" });
+    const own2 = account("zhouba", "周八");
+    const squatter = account("squatter", "Squatter", "zb@corp.example");
+    expect(planMatch(input([m2], [own2, squatter]))).toMatchObject({ links: [], conflicts: [{ candidates: [{ id: own2.id }, { id: squatter.id }] }] });
+  });
+
   it("links a unique userid key, even when the account's own name is the member's", () => {
     const m = member("ZhangSan", "张三");
     const a = account("zhangsan", "张三");
