@@ -56,6 +56,7 @@ export function parsePairs(input: unknown): Pair[] {
 
 type Verdict = "name" | "userid" | "email";
 const MATCHES: ReadonlySet<string> = new Set<Verdict>(["name", "userid", "email"]);
+const isMatch = (v: RejectReason | Verdict): v is Verdict => MATCHES.has(v);
 
 /** Why a pair may not link now, or how it still matches (names equal, userid = username, or the same email). */
 function judgePair(member: MemberRow | undefined, account: AccountRow | undefined, taken: Set<number>): RejectReason | Verdict {
@@ -92,8 +93,8 @@ export async function confirmMatch(deps: Deps, caller: Caller, slug: string, inp
       const member = membersById.get(pair.memberId);
       const account = accountsById.get(pair.accountId);
       const verdict = usedMembers.has(pair.memberId) ? "duplicate" : judgePair(member, account, taken);
-      if (!MATCHES.has(verdict) || !member || !account) {
-        rejected.push({ ...pair, reason: MATCHES.has(verdict) ? "member_not_found" : (verdict as RejectReason) });
+      if (!isMatch(verdict) || !member || !account) {
+        rejected.push({ ...pair, reason: isMatch(verdict) ? "member_not_found" : verdict });
         continue;
       }
       const done = await linkMember(tx, { teamId: team.id, now, caller }, { member, account, by: verdict, nonWecomRow: nonWecom.get(pair.accountId) });
