@@ -1,8 +1,8 @@
 import type { FieldProblem } from "../errors";
 import type { AccountView } from "../services/accounts/account-view";
-import { CSRF_FIELD } from "../security/csrf";
 import { Bi, Layout } from "./layout";
 import type { Bilingual } from "./labels";
+import { Csrf, Field } from "./form-parts";
 
 /** Form controls, phone-first: full width, ≥ 44 px targets, text ≥ 7:1 on its background. */
 export const FORM_CSS = `
@@ -46,56 +46,6 @@ const TEXT: Record<Mode, { title: Bilingual; submit: Bilingual; switchPrompt: Bi
   },
 };
 
-function Field(props: {
-  name: string;
-  label: Bilingual;
-  type?: string;
-  value?: string | undefined;
-  autocomplete: string;
-  required?: boolean;
-  minlength?: number;
-  maxlength: number;
-  hint?: Bilingual;
-  error?: FieldProblem | undefined;
-  /** Typed exactly (usernames, passwords, addresses): no auto-capitals, no spelling fixes. */
-  literal?: boolean;
-}) {
-  const literal = props.literal ?? true;
-  const id = `f-${props.name}`;
-  const describedBy = [props.hint ? `${id}-hint` : null, props.error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
-  return (
-    <>
-      <label for={id}>
-        <Bi {...props.label} />
-      </label>
-      <input
-        id={id}
-        name={props.name}
-        type={props.type ?? "text"}
-        value={props.value}
-        autocomplete={props.autocomplete}
-        autocapitalize={literal ? "none" : undefined}
-        spellcheck={literal ? false : undefined}
-        required={props.required ?? true}
-        minlength={props.minlength}
-        maxlength={props.maxlength}
-        aria-invalid={props.error ? "true" : undefined}
-        aria-describedby={describedBy}
-      />
-      {props.hint ? (
-        <p class="hint" id={`${id}-hint`}>
-          <Bi {...props.hint} />
-        </p>
-      ) : null}
-      {props.error ? (
-        <p class="field-error" id={`${id}-error`}>
-          {props.error.message}
-        </p>
-      ) : null}
-    </>
-  );
-}
-
 function ErrorBox(props: { error: FormError | undefined }) {
   if (!props.error) return null;
   return (
@@ -132,7 +82,7 @@ export function AuthPage(props: AuthPageProps) {
       </div>
       <ErrorBox error={props.error} />
       <form method="post" class="card">
-        <input type="hidden" name={CSRF_FIELD} value={props.csrf} />
+        <Csrf token={props.csrf} />
         {props.next ? <input type="hidden" name="next" value={props.next} /> : null}
         <Field
           name="username"
@@ -233,7 +183,7 @@ export function AccountPage(props: AccountPageProps) {
           </a>
         </p>
         <form method="post" action="logout">
-          <input type="hidden" name={CSRF_FIELD} value={props.csrf} />
+          <Csrf token={props.csrf} />
           <button type="submit">
             <Bi zh="退出登录" en="Log out" />
           </button>

@@ -1,7 +1,8 @@
-import type { JobView } from "../services/directory/job-view";
 import type { JobPageData } from "./job-page-data";
+import { BreakerHeading, JobCounts, JobError, RefreshWhileLive } from "./job-parts";
 import { Bi, Layout } from "./layout";
-import { COUNT_ROWS, PHASE_LABELS, SETTLED_STATES, STATE_LABELS, isSettled, percentOf, phaseLabel, stateLabel, type Bilingual } from "./labels";
+import { liveJobScript, progressBar } from "./live-script";
+import { isSettled, labelOf, percentOf, phaseLabel, stateLabel, type Bilingual } from "./labels";
 
 /** Why a run deprovisioned nobody (job view's `skippedDeprovisions`). */
 const SKIP_REASONS: Record<string, Bilingual> = {
@@ -14,48 +15,8 @@ const SKIP_REASONS: Record<string, Bilingual> = {
   rejected: { zh: "管理员拒绝了离职处理，本次不处理离职成员。", en: "An admin rejected the deprovisions, so this run deprovisions nobody." },
 };
 
-/** `<progress>` attributes: determinate once the phase knows its total, complete when succeeded. */
-function bar(job: JobView): { max: number; value: number | undefined } {
-  const { done, total } = job.progress;
-  if (job.state === "succeeded") return { max: Math.max(total, 1), value: Math.max(total, 1) };
-  if (total > 0) return { max: total, value: Math.min(done, total) };
-  return { max: 1, value: undefined };
-}
-
-const jsonForScript = (v: unknown): string =>
-  JSON.stringify(v).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
-
-/**
- * Live updates for browsers with JavaScript: an EventSource on the page's events URL updates the
- * state, phase, bar and counts in place; once the job settles the page reloads once to show the
- * server-rendered result (error, breaker). Static text: the URL comes from a data attribute.
- */
-const LIVE_SCRIPT = `(function(){
-var root=document.getElementById("job"),url=root&&root.getAttribute("data-events");
-if(!url)return;
-if(!window.EventSource){setTimeout(function(){location.reload()},2000);return}
-var S=${jsonForScript(STATE_LABELS)},P=${jsonForScript(PHASE_LABELS)},SETTLED=${jsonForScript(SETTLED_STATES)};
-function $(id){return document.getElementById(id)}
-function label(m,k){return m[k]||{zh:k,en:k}}
-function bi(id,l){var el=$(id);if(!el)return;el.querySelector(".zh").textContent=l.zh;el.querySelector(".en").textContent=l.en}
-function txt(id,v){var el=$(id);if(el)el.textContent=String(v)}
-function show(v){
-var p=v.progress,b=$("job-bar"),ok=v.state==="succeeded";
-bi("job-state",label(S,v.state));$("job-state").className="badge state-"+v.state;
-bi("job-phase",label(P,p.phase));
-if(ok){b.max=Math.max(p.total,1);b.value=b.max}else if(p.total>0){b.max=p.total;b.value=Math.min(p.done,p.total)}else{b.removeAttribute("value")}
-txt("job-done",p.done);txt("job-total",p.total);
-txt("job-pct",ok?100:p.total>0?Math.max(0,Math.min(100,Math.floor(p.done*100/p.total))):0);
-for(var g in v.counts)for(var k in v.counts[g])txt("count-"+g+"-"+k,v.counts[g][k]);
-}
-var es=new EventSource(url);
-es.addEventListener("progress",function(e){
-var v;try{v=JSON.parse(e.data)}catch(_){return}
-show(v);
-if(SETTLED.indexOf(v.state)>=0){es.close();location.reload()}
-});
-es.onerror=function(){if(es.readyState===2){var n=$("job-offline");if(n)n.hidden=false}};
-})();`;
+/** The page follows a running job by itself (views/live-script.ts). */
+const LIVE_SCRIPT = liveJobScript({ root: "job", prefix: "job", badge: true, counts: true });
 
 function utc(iso: string) {
   return <time datetime={iso}>{`${iso.slice(0, 19).replace("T", " ")} UTC`}</time>;
@@ -71,21 +32,15 @@ export function JobPage({ team, job, nonce, eventsUrl }: JobPageProps) {
   const live = !isSettled(job.state);
   const state = stateLabel(job.state);
   const phase = phaseLabel(job.progress.phase);
-  const b = bar(job);
+  const b = progressBar(job);
   const pct = percentOf({ state: job.state, done: job.progress.done, total: job.progress.total });
   const base = `/api/teams/${team.slug}/jobs/${job.id}`;
-  const skip = job.skippedDeprovisions ? (SKIP_REASONS[job.skippedDeprovisions] ?? { zh: job.skippedDeprovisions, en: job.skippedDeprovisions }) : null;
+  const skip = job.skippedDeprovisions ? labelOf(SKIP_REASONS, job.skippedDeprovisions) : null;
   return (
     <Layout
       title={`同步任务 #${job.id}（${state.zh}）/ Sync job #${job.id} (${state.en}) · ${team.name}`}
       nonce={nonce}
-      head={
-        live ? (
-          <noscript>
-            <meta http-equiv="refresh" content="2" />
-          </noscript>
-        ) : null
-      }
+      head={<RefreshWhileLive live={live} />}
     >
       <div class="card">
         <p class="muted">
@@ -132,35 +87,11 @@ export function JobPage({ team, job, nonce, eventsUrl }: JobPageProps) {
         </p>
       </section>
 
-      {job.state === "failed" && job.error ? (
-        <section class="card alert" role="alert">
-          <h2>
-            <Bi zh="错误" en="Error" />
-          </h2>
-          <p>{job.error.message}</p>
-          <p class="muted">
-            <code>{job.error.code}</code>
-            {job.error.errcode === undefined ? null : (
-              <>
-                {" · errcode "}
-                <code>{String(job.error.errcode)}</code>
-              </>
-            )}
-            {job.error.api ? (
-              <>
-                {" · "}
-                <code>{job.error.api}</code>
-              </>
-            ) : null}
-          </p>
-        </section>
-      ) : null}
+      <JobError job={job} />
 
       {job.state === "needs_confirmation" ? (
         <section class="card warn" aria-labelledby="job-breaker-heading">
-          <h2 id="job-breaker-heading">
-            <Bi zh="需要管理员确认" en="An admin must decide" />
-          </h2>
+          <BreakerHeading id="job-breaker-heading" />
           {job.breaker ? (
             <>
               <p>
@@ -211,25 +142,7 @@ export function JobPage({ team, job, nonce, eventsUrl }: JobPageProps) {
         </section>
       ) : null}
 
-      <section class="card" aria-labelledby="job-counts-heading">
-        <h2 id="job-counts-heading">
-          <Bi zh="变更统计" en="Changes" />
-        </h2>
-        <table>
-          <tbody>
-            {COUNT_ROWS.map((r) => (
-              <tr>
-                <th scope="row">
-                  <Bi zh={r.zh} en={r.en} />
-                </th>
-                <td class="num" id={`count-${r.group}-${r.key}`}>
-                  {(job.counts[r.group] as Record<string, number>)[r.key] ?? 0}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </section>
+      <JobCounts job={job} headingId="job-counts-heading" />
 
       <p class="muted">
         <Bi zh="开始于" en="Started" />: {utc(job.createdAt)}

@@ -1,9 +1,9 @@
 import { messageIn } from "../errors";
-import { CSRF_FIELD } from "../security/csrf";
 import { FORM_CSS } from "./auth";
 import type { Bilingual } from "./labels";
 import type { Lang } from "./lang";
 import { Layout } from "./layout";
+import { Csrf } from "./form-parts";
 
 /**
  * The join pages (design §1.6): opened inside WeCom's in-app browser, so phone-first, plain forms,
@@ -119,7 +119,7 @@ export function JoinForm(props: JoinFormProps) {
   const v = props.values ?? {};
   const hidden = (action: string) => (
     <>
-      <input type="hidden" name={CSRF_FIELD} value={props.csrf} />
+      <Csrf token={props.csrf} />
       <input type="hidden" name="action" value={action} />
     </>
   );

@@ -32,13 +32,13 @@ export const SETTLED_STATES: readonly JobState[] = ["needs_confirmation", "succe
 export const isSettled = (state: JobState): boolean => SETTLED_STATES.includes(state);
 
 /** Unknown values (a newer state than this build knows) still render, untranslated. */
-export function stateLabel(state: string): Bilingual {
-  return (STATE_LABELS as Record<string, Bilingual | undefined>)[state] ?? { zh: state, en: state };
+export function labelOf(labels: Readonly<Record<string, Bilingual>>, key: string): Bilingual {
+  return (labels as Record<string, Bilingual | undefined>)[key] ?? { zh: key, en: key };
 }
 
-export function phaseLabel(phase: string): Bilingual {
-  return (PHASE_LABELS as Record<string, Bilingual | undefined>)[phase] ?? { zh: phase, en: phase };
-}
+export const stateLabel = (state: string): Bilingual => labelOf(STATE_LABELS, state);
+
+export const phaseLabel = (phase: string): Bilingual => labelOf(PHASE_LABELS, phase);
 
 export const COUNT_ROWS = [
   { group: "departments", key: "created", zh: "新建部门", en: "Departments created" },

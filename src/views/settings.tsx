@@ -1,8 +1,8 @@
 import type { AccountTeam } from "../db/queries/memberships";
 import type { AccountView } from "../services/accounts/account-view";
-import { CSRF_FIELD } from "../security/csrf";
 import { FORM_CSS, type FormError } from "./auth";
 import { Bi, Layout } from "./layout";
+import { Csrf } from "./form-parts";
 
 const SETTINGS_CSS = `.team{border-top:1px solid #e5e7eb;padding:.75rem 0}.team:first-of-type{border-top:0}.secondary{background:#fff;color:#1e40af;border:2px solid #1e40af}`;
 
@@ -26,7 +26,7 @@ function TeamRow(props: { team: AccountTeam; csrf: string }) {
           <Bi zh="已绑定企业微信" en="Bound to WeCom as" /> <code>{t.wecomUserId}</code>
         </p>
         <form method="post" action={`/settings/wecom/${slug}/unbind`}>
-          <input type="hidden" name={CSRF_FIELD} value={props.csrf} />
+          <Csrf token={props.csrf} />
           <button type="submit" class="secondary">
             <Bi zh="解除绑定" en="Unbind" />
           </button>
@@ -39,7 +39,7 @@ function TeamRow(props: { team: AccountTeam; csrf: string }) {
   } else if (t.corpId) {
     body = (
       <form method="post" action={`/settings/wecom/${slug}/bind`}>
-        <input type="hidden" name={CSRF_FIELD} value={props.csrf} />
+        <Csrf token={props.csrf} />
         <button type="submit">
           <Bi zh="用企业微信绑定" en="Bind with WeCom" />
         </button>

@@ -4,32 +4,24 @@ import type { Actor } from "../../src/services/actor";
 import { authorizeMembers } from "../../src/services/invitations/authorize";
 import { resendInvitation } from "../../src/services/invitations/resend";
 import { matchMembers } from "../../src/services/match/match-members";
-import { BINDING, boundTeam } from "../helpers/api";
+import { boundTeam } from "../helpers/api";
 import type { TestDeps } from "../helpers/deps";
-import { emulatorOrg, syncNow } from "../helpers/sync";
 import { memberByKey, teamIdOf } from "../helpers/sync-scenarios";
-import { openTestDb } from "../helpers/test-db";
-import { accountDeps } from "../services/accounts/helpers";
-import { makeAdminMember } from "./helpers";
+import { botWorld, makeAdminMember } from "./helpers";
 
-let opened: Awaited<ReturnType<typeof openTestDb>>;
+let close: () => Promise<void>;
 let deps: TestDeps;
 let acme: number;
 let other: number;
 let users: string[];
 
 beforeAll(async () => {
-  opened = await openTestDb();
-  deps = accountDeps(opened.db);
-  users = (await emulatorOrg(deps)).users.filter((u) => u.status !== 5).map((u) => u.userid);
-  await boundTeam(deps, "acme", { ...BINDING, adminUserIds: [users[0]!] } as typeof BINDING);
+  ({ deps, teamId: acme, users, close } = await botWorld());
   await boundTeam(deps, "other");
-  acme = await teamIdOf(deps, "acme");
   other = await teamIdOf(deps, "other");
-  expect((await syncNow(deps, "acme")).state).toBe("succeeded");
   await makeAdminMember(deps, acme, users[1]!, "owner");
 });
-afterAll(async () => opened.close());
+afterAll(async () => close());
 
 describe("who is a WeCom admin (services/access/wecom-admin.ts)", () => {
   it("binding admins (any case) and active owners/admins by member row; nobody else, and only in their own team", async () => {

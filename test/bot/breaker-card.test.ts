@@ -1,16 +1,13 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { botDecisionCards, members } from "../../src/db/schema";
-import { apiClient, BINDING, boundTeam } from "../helpers/api";
+import { apiClient, BINDING } from "../helpers/api";
 import type { TestDeps } from "../helpers/deps";
 import { connectCallbacks, control } from "../helpers/emulator";
-import { emulatorOrg, syncNow } from "../helpers/sync";
-import { auditRows, memberByKey, setStatus, teamIdOf } from "../helpers/sync-scenarios";
-import { openTestDb } from "../helpers/test-db";
-import { accountDeps } from "../services/accounts/helpers";
-import { ask, clearSent, click, forgedClick, jobsOf, makeAdminMember, say, sent, textsTo, type Sent } from "./helpers";
+import { auditRows, memberByKey, setStatus } from "../helpers/sync-scenarios";
+import { ask, botWorld, clearSent, click, forgedClick, jobsOf, makeAdminMember, say, sent, type Sent, textsTo } from "./helpers";
 
-let opened: Awaited<ReturnType<typeof openTestDb>>;
+let close: () => Promise<void>;
 let deps: TestDeps;
 let teamId: number;
 let admin: string;
@@ -20,20 +17,16 @@ let plain: string;
 let victims: string[];
 
 beforeAll(async () => {
-  opened = await openTestDb();
-  deps = accountDeps(opened.db);
-  const users = (await emulatorOrg(deps)).users.filter((u) => u.status !== 5).map((u) => u.userid);
+  let users: string[];
+  ({ deps, teamId, users, close } = await botWorld());
   [admin, memberAdmin, plain] = users as [string, string, string];
-  await boundTeam(deps, "acme", { ...BINDING, adminUserIds: [admin] } as typeof BINDING);
-  teamId = await teamIdOf(deps, "acme");
-  expect((await syncNow(deps, "acme")).state).toBe("succeeded");
   // 20 active members → the breaker trips above max(3, 20 %) = 4 deprovisions.
   victims = users.slice(3, 20);
   await setStatus(deps, teamId, "active", [...users.slice(0, 20)]);
   await setStatus(deps, teamId, "imported", [plain]);
   await makeAdminMember(deps, teamId, memberAdmin);
 });
-afterAll(async () => opened.close());
+afterAll(async () => close());
 beforeEach(async () => clearSent(deps));
 
 const cards = async (): Promise<Sent[]> => (await sent(deps)).filter((m) => m.msgtype === "template_card" && m.body.template_card?.card_type === "button_interaction");
@@ -80,7 +73,7 @@ describe("breaker card: Allow / Reject in chat", () => {
     expect((await jobsOf(deps, teamId)).slice(-1)[0]!.state).toBe("needs_confirmation");
 
     // An admin who lost the role after the card went out: the click counts for nothing either.
-    await opened.db.update(members).set({ role: "member" }).where(and(eq(members.teamId, teamId), eq(members.wecomUserKey, memberAdmin.toLowerCase())));
+    await deps.db.update(members).set({ role: "member" }).where(and(eq(members.teamId, teamId), eq(members.wecomUserKey, memberAdmin.toLowerCase())));
     await click(deps, memberAdmin, taskId, `reject:${jobId}`);
     expect((await jobsOf(deps, teamId)).slice(-1)[0]!.state).toBe("needs_confirmation");
     await makeAdminMember(deps, teamId, memberAdmin);
@@ -113,7 +106,7 @@ describe("breaker card: Allow / Reject in chat", () => {
     expect(late.map((u) => u.body.userids)).toEqual([[memberAdmin], [admin]]);
     for (const u of late) expect(u.body.template_card!.sub_title_text).toContain(`Allowed by ${adminName}`);
     expect((await textsTo(deps, memberAdmin)).filter((t) => t.includes("继续进行"))).toHaveLength(0);
-    const [row] = await opened.db.select().from(botDecisionCards).where(eq(botDecisionCards.jobId, jobId));
+    const [row] = await deps.db.select().from(botDecisionCards).where(eq(botDecisionCards.jobId, jobId));
     expect(row).toMatchObject({ decision: "confirm", decidedBy: adminName });
   });
 

@@ -3,16 +3,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { readPolicy } from "../../src/db/queries/policies";
 import { COMMANDS } from "../../src/bot/commands";
 import { members } from "../../src/db/schema";
-import { BINDING, boundTeam } from "../helpers/api";
+import { BINDING } from "../helpers/api";
 import type { TestDeps } from "../helpers/deps";
 import { control } from "../helpers/emulator";
-import { emulatorOrg, runToEnd, syncNow } from "../helpers/sync";
-import { auditRows, teamIdOf } from "../helpers/sync-scenarios";
-import { openTestDb } from "../helpers/test-db";
-import { accountDeps } from "../services/accounts/helpers";
-import { ask, botRows, clearSent, deliver, jobsOf, makeAdminMember, percents, say, sayOnly, sent, textsTo } from "./helpers";
+import { runToEnd } from "../helpers/sync";
+import { auditRows } from "../helpers/sync-scenarios";
+import { ask, botRows, botWorld, clearSent, deliver, jobsOf, makeAdminMember, percents, say, sayOnly, sent, textsTo } from "./helpers";
 
-let opened: Awaited<ReturnType<typeof openTestDb>>;
+let close: () => Promise<void>;
 let deps: TestDeps;
 let teamId: number;
 /** In the binding's adminUserIds. */
@@ -23,16 +21,12 @@ let memberAdmin: string;
 let plain: string;
 
 beforeAll(async () => {
-  opened = await openTestDb();
-  deps = accountDeps(opened.db);
-  const users = (await emulatorOrg(deps)).users.filter((u) => u.status !== 5).map((u) => u.userid);
+  let users: string[];
+  ({ deps, teamId, users, close } = await botWorld({ adminUserIds: (u) => [u[0]!.toUpperCase()] }));
   [admin, memberAdmin, plain] = users as [string, string, string];
-  await boundTeam(deps, "acme", { ...BINDING, adminUserIds: [admin.toUpperCase()] } as typeof BINDING);
-  teamId = await teamIdOf(deps, "acme");
-  expect((await syncNow(deps, "acme")).state).toBe("succeeded");
   await makeAdminMember(deps, teamId, memberAdmin);
 });
-afterAll(async () => opened.close());
+afterAll(async () => close());
 beforeEach(async () => clearSent(deps));
 
 describe("help and unknown text", () => {

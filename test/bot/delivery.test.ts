@@ -3,34 +3,28 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { readPolicy } from "../../src/db/queries/policies";
 import { botMessages, callbackInbox } from "../../src/db/schema";
 import { processInbox } from "../../src/services/callbacks/process-inbox";
-import { BINDING, boundTeam } from "../helpers/api";
+import { BINDING } from "../helpers/api";
 import type { TestDeps } from "../helpers/deps";
 import { connectCallbacks, control } from "../helpers/emulator";
-import { emulatorOrg, syncNow } from "../helpers/sync";
-import { auditRows, teamIdOf } from "../helpers/sync-scenarios";
-import { openTestDb } from "../helpers/test-db";
-import { accountDeps } from "../services/accounts/helpers";
-import { clearSent, deliver, inboxOf, jobsOf, say, textsTo } from "./helpers";
+import { auditRows } from "../helpers/sync-scenarios";
+import { botWorld, clearSent, deliver, inboxOf, jobsOf, say, textsTo } from "./helpers";
 
-let opened: Awaited<ReturnType<typeof openTestDb>>;
+let close: () => Promise<void>;
 let deps: TestDeps;
 let teamId: number;
 let admin: string;
 
 beforeAll(async () => {
-  opened = await openTestDb();
-  deps = accountDeps(opened.db);
-  admin = (await emulatorOrg(deps)).users[0]!.userid;
-  await boundTeam(deps, "acme", { ...BINDING, adminUserIds: [admin] } as typeof BINDING);
-  teamId = await teamIdOf(deps, "acme");
-  expect((await syncNow(deps, "acme")).state).toBe("succeeded");
+  let users: string[];
+  ({ deps, teamId, users, close } = await botWorld());
+  admin = users[0]!;
 });
-afterAll(async () => opened.close());
+afterAll(async () => close());
 beforeEach(async () => clearSent(deps));
 
 /** Makes the inbox hand a finished row to its handler again, as a lapsed lease would. */
 async function redeliverToHandler(inboxId: number): Promise<void> {
-  await opened.db.update(callbackInbox).set({ status: "pending", nextAttemptAt: deps.clock.now(), finishedAt: null }).where(eq(callbackInbox.id, inboxId));
+  await deps.db.update(callbackInbox).set({ status: "pending", nextAttemptAt: deps.clock.now(), finishedAt: null }).where(eq(callbackInbox.id, inboxId));
   await processInbox(deps);
   await deps.deferred.flush();
 }
@@ -72,7 +66,7 @@ describe("the same command delivered twice has one effect", () => {
     const [row] = (await inboxOf(deps, teamId)).filter((r) => r.payload === xml);
     const jobs = await jobsOf(deps, teamId);
     // Forget everything but the bot row's first sighting, as if the process died right after startSync.
-    await opened.db.update(botMessages).set({ result: null, repliedAt: null }).where(eq(botMessages.messageKey, `msg:${/<MsgId>(\d+)<\/MsgId>/.exec(xml)![1]}`));
+    await deps.db.update(botMessages).set({ result: null, repliedAt: null }).where(eq(botMessages.messageKey, `msg:${/<MsgId>(\d+)<\/MsgId>/.exec(xml)![1]}`));
     await clearSent(deps);
     deps.clock.advance(60_000);
     await redeliverToHandler(row!.id);

@@ -1,14 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { BINDING, boundTeam } from "../helpers/api";
 import type { TestDeps } from "../helpers/deps";
 import { control } from "../helpers/emulator";
-import { emulatorOrg, syncNow } from "../helpers/sync";
-import { memberByKey, teamIdOf } from "../helpers/sync-scenarios";
-import { openTestDb } from "../helpers/test-db";
-import { accountDeps } from "../services/accounts/helpers";
-import { appEventXml, clearSent, deliver, makeAdminMember, textsTo } from "./helpers";
+import { memberByKey } from "../helpers/sync-scenarios";
+import { appEventXml, botWorld, clearSent, deliver, makeAdminMember, textsTo } from "./helpers";
 
-let opened: Awaited<ReturnType<typeof openTestDb>>;
+let close: () => Promise<void>;
 let deps: TestDeps;
 let teamId: number;
 let admin: string;
@@ -16,16 +12,12 @@ let memberAdmin: string;
 let plain: string;
 
 beforeAll(async () => {
-  opened = await openTestDb();
-  deps = accountDeps(opened.db);
-  const users = (await emulatorOrg(deps)).users.filter((u) => u.status !== 5).map((u) => u.userid);
+  let users: string[];
+  ({ deps, teamId, users, close } = await botWorld());
   [admin, memberAdmin, plain] = users as [string, string, string];
-  await boundTeam(deps, "acme", { ...BINDING, adminUserIds: [admin] } as typeof BINDING);
-  teamId = await teamIdOf(deps, "acme");
-  expect((await syncNow(deps, "acme")).state).toBe("succeeded");
   await makeAdminMember(deps, teamId, memberAdmin);
 });
-afterAll(async () => opened.close());
+afterAll(async () => close());
 beforeEach(async () => clearSent(deps));
 
 /** An app event from a member, a few seconds after the last one (so WeCom would send a new event). */

@@ -5,11 +5,41 @@ import { expect } from "vitest";
 import { botMessages, callbackInbox, members, syncJobs } from "../../src/db/schema";
 import { cardEventXml } from "../../src/emulator/callbacks/payloads";
 import { processInbox } from "../../src/services/callbacks/process-inbox";
-import { BINDING } from "../helpers/api";
+import { BINDING, boundTeam } from "../helpers/api";
 import { postCallback, textXml } from "../helpers/callbacks";
 import type { TestDeps } from "../helpers/deps";
 import { control } from "../helpers/emulator";
+import { emulatorOrg, syncNow, type OrgSnapshot } from "../helpers/sync";
+import { teamIdOf } from "../helpers/sync-scenarios";
+import { openTestDb } from "../helpers/test-db";
+import { accountDeps } from "../services/accounts/helpers";
 import { eventXml } from "../helpers/wecom-envelope";
+
+export interface BotWorld {
+  deps: TestDeps;
+  close: () => Promise<void>;
+  /** Team "acme", bound to the emulator's corp and synced once. */
+  teamId: number;
+  org: OrgSnapshot;
+  /** The org's userids in its order, without those who left (status 5); the first is in the binding's adminUserIds. */
+  users: string[];
+}
+
+/**
+ * A fresh database with "acme" bound and imported: the world every bot test starts from.
+ * `adminUserIds` picks the binding's admins (default: the first user, as given).
+ */
+export async function botWorld(opts: { adminUserIds?: (users: string[]) => string[] } = {}): Promise<BotWorld> {
+  const opened = await openTestDb();
+  const deps = accountDeps(opened.db);
+  const org = await emulatorOrg(deps);
+  const users = org.users.filter((u) => u.status !== 5).map((u) => u.userid);
+  const adminUserIds = opts.adminUserIds ? opts.adminUserIds(users) : [users[0]!];
+  await boundTeam(deps, "acme", { ...BINDING, adminUserIds } as typeof BINDING);
+  const teamId = await teamIdOf(deps, "acme");
+  expect((await syncNow(deps, "acme")).state).toBe("succeeded");
+  return { deps, close: () => opened.close(), teamId, org, users };
+}
 
 export interface Sent {
   id: number;

@@ -2,31 +2,24 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { reportJob } from "../../src/bot/job-reports";
 import { addWatcher, jobById } from "../../src/db/queries/bot-jobs";
 import type { JobRow } from "../../src/db/queries/sync-jobs";
-import { BINDING, boundTeam } from "../helpers/api";
 import type { TestDeps } from "../helpers/deps";
-import { emulatorOrg, syncNow } from "../helpers/sync";
-import { startJob, teamIdOf } from "../helpers/sync-scenarios";
-import { openTestDb } from "../helpers/test-db";
-import { accountDeps } from "../services/accounts/helpers";
-import { clearSent, sent, textsTo } from "./helpers";
+import { startJob } from "../helpers/sync-scenarios";
+import { botWorld, clearSent, sent, textsTo } from "./helpers";
 
-let opened: Awaited<ReturnType<typeof openTestDb>>;
+let close: () => Promise<void>;
 let deps: TestDeps;
 let teamId: number;
 let admin: string;
 let job: JobRow;
 
 beforeAll(async () => {
-  opened = await openTestDb();
-  deps = accountDeps(opened.db);
-  admin = (await emulatorOrg(deps)).users[0]!.userid;
-  await boundTeam(deps, "acme", { ...BINDING, adminUserIds: [admin] } as typeof BINDING);
-  teamId = await teamIdOf(deps, "acme");
-  expect((await syncNow(deps, "acme")).state).toBe("succeeded");
+  let users: string[];
+  ({ deps, teamId, users, close } = await botWorld());
+  admin = users[0]!;
   job = (await jobById(deps.db, { jobId: await startJob(deps, "acme") }))!;
   await addWatcher(deps.db, { jobId: job.id, teamId, userId: admin, lang: "en", verb: "sync", percent: 0, now: deps.clock.now() });
 });
-afterAll(async () => opened.close());
+afterAll(async () => close());
 beforeEach(async () => clearSent(deps));
 
 /** The job as the runner would see it after a step in the members phase (8 departments). */

@@ -1,16 +1,14 @@
 import { and, asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { invitations, members } from "../../src/db/schema";
-import { BINDING, boundTeam } from "../helpers/api";
 import type { TestDeps } from "../helpers/deps";
 import { control } from "../helpers/emulator";
-import { emulatorOrg, syncNow, type OrgSnapshot } from "../helpers/sync";
-import { auditRows, memberByKey, teamIdOf } from "../helpers/sync-scenarios";
-import { openTestDb } from "../helpers/test-db";
-import { accountDeps, client, PASSWORD } from "../services/accounts/helpers";
-import { ask, clearSent, sent } from "./helpers";
+import { syncNow, type OrgSnapshot } from "../helpers/sync";
+import { auditRows, memberByKey } from "../helpers/sync-scenarios";
+import { client, PASSWORD } from "../services/accounts/helpers";
+import { ask, botWorld, clearSent, sent } from "./helpers";
 
-let opened: Awaited<ReturnType<typeof openTestDb>>;
+let close: () => Promise<void>;
 let deps: TestDeps;
 let teamId: number;
 let org: OrgSnapshot;
@@ -26,21 +24,16 @@ const take = (): string => {
 };
 const invitationsOf = async (userId: string) => {
   const m = await memberByKey(deps, teamId, userId);
-  return opened.db.select().from(invitations).where(eq(invitations.memberId, m.id)).orderBy(asc(invitations.id));
+  return deps.db.select().from(invitations).where(eq(invitations.memberId, m.id)).orderBy(asc(invitations.id));
 };
 
 beforeAll(async () => {
-  opened = await openTestDb();
-  deps = accountDeps(opened.db);
-  org = await emulatorOrg(deps);
-  const users = org.users.filter((u) => u.status !== 5).map((u) => u.userid);
+  let users: string[];
+  ({ deps, teamId, org, users, close } = await botWorld());
   [admin, plain] = users as [string, string];
-  await boundTeam(deps, "acme", { ...BINDING, adminUserIds: [admin] } as typeof BINDING);
-  teamId = await teamIdOf(deps, "acme");
-  expect((await syncNow(deps, "acme")).state).toBe("succeeded");
   free = users.slice(2).filter((u) => org.users.find((x) => x.userid === u)!.department.length === 1);
 });
-afterAll(async () => opened.close());
+afterAll(async () => close());
 beforeEach(async () => clearSent(deps));
 
 describe("授权 / authorize", () => {
@@ -80,7 +73,7 @@ describe("授权 / authorize", () => {
   it("a member linked to an account becomes active with a notice", async () => {
     const u = take();
     const account = await client(deps).register({ username: `acct-${u}`, password: PASSWORD, name: u });
-    await opened.db.update(members).set({ accountId: account.id }).where(and(eq(members.teamId, teamId), eq(members.wecomUserKey, u.toLowerCase())));
+    await deps.db.update(members).set({ accountId: account.id }).where(and(eq(members.teamId, teamId), eq(members.wecomUserKey, u.toLowerCase())));
     expect(await ask(deps, admin, `授权 ${u}`)).toMatch(/^授权完成：已开通 1 人/);
     expect((await memberByKey(deps, teamId, u)).status).toBe("active");
   });
@@ -100,7 +93,7 @@ describe("邀请 / invite", () => {
     expect(await ask(deps, admin, `邀请 ${u}`)).toBe(`邀请：\n${u}：一分钟内只能邀请一次`);
     deps.clock.advance(61_000);
     const active = take();
-    await opened.db.update(members).set({ status: "active" }).where(and(eq(members.teamId, teamId), eq(members.wecomUserKey, active.toLowerCase())));
+    await deps.db.update(members).set({ status: "active" }).where(and(eq(members.teamId, teamId), eq(members.wecomUserKey, active.toLowerCase())));
     expect(await ask(deps, admin, `invite ${u} ghost ${active}`)).toBe(`Invitations:\n${u}: sent again\nghost: not a WeCom member of this team\n${active}: cannot be invited (already active)`);
     const rows = await invitationsOf(u);
     expect(rows).toHaveLength(2);

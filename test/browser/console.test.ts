@@ -1,18 +1,10 @@
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditPage, invisibleFocus } from "./a11y";
+import { keepFailures, launchBrowser, screenshot, WAIT } from "./browser";
 import { APP_CREDENTIALS, startStack, type Stack } from "./stack";
 
-/** Debian's chromium, never a downloaded one (issue 8). */
-const LAUNCH = {
-  executablePath: "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-};
-const ARTIFACTS = join("test-results", "browser");
 const MAIN_PAGES = ["", "/wecom", "/sync", "/departments", "/members", "/match", "/policy", "/audit"];
-const WAIT = { timeout: 30_000 };
 
 let stack: Stack;
 let browser: Browser;
@@ -21,7 +13,7 @@ const url = (path: string) => `${stack.baseUrl}${path}`;
 
 beforeAll(async () => {
   stack = await startStack();
-  browser = await chromium.launch(LAUNCH);
+  browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 390, height: 844 } });
   expect((await stack.operator("POST", "/api/teams", { slug: "acme", name: "Acme 团队" })).status).toBe(201);
 }, 60_000);
@@ -31,17 +23,17 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-// A failed step keeps what the browser showed, and each main page as it is now (test-results/ is gitignored).
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state !== "fail" || !page) return;
-  mkdirSync(ARTIFACTS, { recursive: true });
-  const name = ctx.task.name.replace(/[^a-z0-9]+/gi, "-").slice(0, 60);
-  await page.screenshot({ path: join(ARTIFACTS, `${name}-failed.png`), fullPage: true }).catch(() => undefined);
-  for (const p of MAIN_PAGES) {
-    await page.goto(url(`/teams/acme${p}`)).catch(() => undefined);
-    await page.screenshot({ path: join(ARTIFACTS, `${name}-page${p.replace("/", "-") || "-overview"}.png`), fullPage: true }).catch(() => undefined);
-  }
-});
+// A failed step keeps what the browser showed, and each main page as it is now.
+keepFailures(
+  () => page,
+  "",
+  async (p, name) => {
+    for (const section of MAIN_PAGES) {
+      await p.goto(url(`/teams/acme${section}`)).catch(() => undefined);
+      await screenshot(p, `${name}-page${section.replace("/", "-") || "-overview"}`);
+    }
+  },
+);
 
 /** Starts a sync from the sync page and waits for the live card to settle in `state`. */
 async function syncUntil(state: string): Promise<number> {
@@ -210,10 +202,7 @@ describe("the admin console in a real browser", () => {
       for (const p of [...MAIN_PAGES.map((m) => `/teams/acme${m}`), "/teams"]) {
         await page.goto(url(p));
         // CONSOLE_SCREENSHOTS=1 keeps every page for a look, not only on failure.
-        if (process.env.CONSOLE_SCREENSHOTS) {
-          mkdirSync(ARTIFACTS, { recursive: true });
-          await page.screenshot({ path: join(ARTIFACTS, `${viewport.width}${p.replaceAll("/", "-")}.png`) });
-        }
+        if (process.env.CONSOLE_SCREENSHOTS) await screenshot(page, `${viewport.width}${p.replaceAll("/", "-")}`, false);
         const report = await auditPage(page, 7);
         expect(report.unlabelled, p).toEqual([]);
         expect(report.lowContrast, p).toEqual([]);

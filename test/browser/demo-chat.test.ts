@@ -1,17 +1,8 @@
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_AGENT_ID } from "../../src/emulator";
+import { keepFailures, launchBrowser, WAIT } from "./browser";
 import { APP_CREDENTIALS, startStack, type Stack } from "./stack";
-
-/** Debian's chromium, never a downloaded one (issue 8). */
-const LAUNCH = {
-  executablePath: "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-};
-const ARTIFACTS = join("test-results", "browser");
-const WAIT = { timeout: 30_000 };
 
 let stack: Stack;
 let browser: Browser;
@@ -40,7 +31,7 @@ beforeAll(async () => {
   const bound = await stack.operator("PUT", "/api/teams/demo/wecom", { ...APP_CREDENTIALS, agentId: DEFAULT_AGENT_ID, adminUserIds: [admin] });
   expect(bound.status).toBe(200);
   await stack.control("PUT", "/callback", { url: `${stack.baseUrl}/wecom/demo/callback`, token: APP_CREDENTIALS.token, encodingAesKey: APP_CREDENTIALS.encodingAesKey });
-  browser = await chromium.launch(LAUNCH);
+  browser = await launchBrowser();
   // A phone in China: pages the service shows pick Chinese from Accept-Language.
   page = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: "zh-CN" });
 }, 60_000);
@@ -50,13 +41,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-// A failed step keeps what the browser showed (test-results/ is gitignored).
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state !== "fail" || !page) return;
-  mkdirSync(ARTIFACTS, { recursive: true });
-  const name = ctx.task.name.replace(/[^a-z0-9]+/gi, "-").slice(0, 60);
-  await page.screenshot({ path: join(ARTIFACTS, `demo-chat-${name}-failed.png`), fullPage: true }).catch(() => undefined);
-});
+keepFailures(() => page, "demo-chat-");
 
 describe("the demo's chat page in a real browser: from 同步 to a member joining", () => {
   it("the admin types 同步 and the feed shows the summary with counts and a progress link that opens", async () => {

@@ -48,10 +48,10 @@ export const authPageRoutes = new Hono<AppEnv>()
   .post("/login", smallForm, async (c) => {
     const nonce = newNonce(c);
     const form = await readForm(c);
-    const shown: Shown = { mode: "login", next: safeNext(form.next), values: { username: form.username } };
+    const shown: Shown = { mode: "login", next: safeNext(form.get("next")), values: { username: form.get("username") } };
     if (!csrfOk(c, form)) return authPage(c, nonce, { ...shown, error: { message: CSRF_MESSAGE } }, 403);
     try {
-      const input = { username: form.username, password: form.password };
+      const input = { username: form.get("username"), password: form.get("password") };
       const { token, expiresAt } = await logIn(c.env.deps, visitor, { input, ip: clientIp(c), replacesToken: getCookie(c, SESSION_COOKIE) });
       setSessionCookie(c, token, expiresAt);
       return c.redirect(shown.next ?? AFTER_LOGIN, 303);
@@ -68,12 +68,13 @@ export const authPageRoutes = new Hono<AppEnv>()
   .post("/register", smallForm, async (c) => {
     const nonce = newNonce(c);
     const form = await readForm(c);
-    const values = { username: form.username, name: form.name, email: form.email };
-    const shown: Shown = { mode: "register", next: safeNext(form.next), values };
+    const values = { username: form.get("username"), name: form.get("name"), email: form.get("email") };
+    const shown: Shown = { mode: "register", next: safeNext(form.get("next")), values };
     if (!csrfOk(c, form)) return authPage(c, nonce, { ...shown, error: { message: CSRF_MESSAGE } }, 403);
     try {
       // An empty optional field is a browser's way of saying "not given".
-      const input = { username: form.username, password: form.password, name: form.name, email: form.email?.trim() ? form.email.trim() : undefined };
+      const email = form.get("email")?.trim();
+      const input = { username: form.get("username"), password: form.get("password"), name: form.get("name"), email: email ? email : undefined };
       const { token, expiresAt } = await registerAndLogIn(c.env.deps, visitor, { input, ip: clientIp(c), replacesToken: getCookie(c, SESSION_COOKIE) });
       setSessionCookie(c, token, expiresAt);
       return c.redirect(shown.next ?? "account", 303);

@@ -9,30 +9,54 @@ import { AppError } from "../../errors";
 import { CSRF_COOKIE, CSRF_FIELD, csrfToken, isCsrfNonce, newCsrfNonce, verifyCsrf } from "../../security/csrf";
 import { cookieOptions, SESSION_COOKIE, sessionTokenHash } from "../../security/session";
 
-/** The pieces every page with a form shares: headers, CSRF, form parsing, rendering. */
+/** The pieces every server-rendered page shares: headers, CSRF, form parsing, rendering. */
 
 export const CSRF_MESSAGE = "表单已过期或来源不明，请重新提交 / The form has expired or did not come from this site; please submit it again";
 export const FAILED_MESSAGE = "服务暂时出错，请稍后再试 / Something went wrong; please try again in a moment";
 
-/** Like the job page's headers, but these pages post forms to themselves (and may follow OAuth redirects). */
-function formPageHeaders(c: Context<AppEnv>, nonce: string): void {
+/**
+ * What a page's CSP lets through beyond its own nonce'd styles: `scripts` for a nonce'd script that
+ * listens to the job events stream (`connect-src 'self'`), `forms` for forms posted to this site
+ * (`form-action 'self'`; else 'none').
+ */
+export interface PagePolicy {
+  scripts: boolean;
+  forms: boolean;
+}
+
+/** Pages show account and team data and some URLs carry a capability: nothing may cache, frame or leak them. */
+export function securityHeaders(c: Context<AppEnv>, nonce: string, policy: PagePolicy): void {
   c.header("Cache-Control", "no-store");
   c.header("Referrer-Policy", "no-referrer");
   c.header("X-Content-Type-Options", "nosniff");
   c.header("X-Frame-Options", "DENY");
   c.header("X-Robots-Tag", "noindex, nofollow");
-  c.header("Content-Security-Policy", `default-src 'none'; style-src 'nonce-${nonce}'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`);
+  const csp = [
+    "default-src 'none'",
+    `style-src 'nonce-${nonce}'`,
+    ...(policy.scripts ? [`script-src 'nonce-${nonce}'`, "connect-src 'self'"] : []),
+    "img-src 'self'",
+    `form-action ${policy.forms ? "'self'" : "'none'"}`,
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ];
+  c.header("Content-Security-Policy", csp.join("; "));
 }
 
-/** A fresh CSP nonce for this response, with the headers that use it. */
-export function newNonce(c: Context<AppEnv>): string {
+/** A fresh CSP nonce for this response, with the headers that use it (by default a form page without scripts). */
+export function newNonce(c: Context<AppEnv>, policy: PagePolicy = { scripts: false, forms: true }): string {
   const nonce = randomBytes(16).toString("base64");
-  formPageHeaders(c, nonce);
+  securityHeaders(c, nonce, policy);
   return nonce;
 }
 
 export async function html(c: Context<AppEnv>, page: JSX.Element, status: ContentfulStatusCode = 200): Promise<Response> {
   return c.html(`<!doctype html>${(await page).toString()}`, status);
+}
+
+/** The path prefix of PUBLIC_URL ("" at the root), so links work behind a proxy that mounts us under a path. */
+export function basePath(c: Context<AppEnv>): string {
+  return new URL(c.env.deps.config.publicUrl).pathname.replace(/\/+$/, "");
 }
 
 /** Only a path on this site: never `//other.example`, `/\other`, a scheme or control characters. */
@@ -46,7 +70,7 @@ function csrfBinding(c: Context<AppEnv>): string {
   return sessionTokenHash(getCookie(c, SESSION_COOKIE)) ?? "";
 }
 
-/** The token for this page's form; gives the browser a CSRF nonce cookie first if it has none. */
+/** The token for this page's forms; gives the browser a CSRF nonce cookie first if it has none. */
 export function issueCsrf(c: Context<AppEnv>): string {
   const { config } = c.env.deps;
   let nonce = getCookie(c, CSRF_COOKIE);
@@ -57,22 +81,41 @@ export function issueCsrf(c: Context<AppEnv>): string {
   return csrfToken(config.appSecret, nonce, csrfBinding(c));
 }
 
-export type Form = Record<string, string | undefined>;
+/** A submitted form: single fields as strings, repeated fields (checkboxes) as lists; files are dropped. */
+export class Form {
+  constructor(private readonly data: Record<string, string[]>) {}
 
+  get(name: string): string | undefined {
+    return this.data[name]?.[0];
+  }
+
+  all(name: string): string[] {
+    return this.data[name] ?? [];
+  }
+
+  names(): string[] {
+    return Object.keys(this.data);
+  }
+}
+
+/** A body that is not a form reads as an empty one, which then fails the CSRF check. */
 export async function readForm(c: Context<AppEnv>): Promise<Form> {
   let body: Record<string, unknown>;
   try {
-    body = await c.req.parseBody();
+    body = await c.req.parseBody({ all: true });
   } catch {
     body = {};
   }
-  const out: Form = {};
-  for (const [k, v] of Object.entries(body)) if (typeof v === "string") out[k] = v;
-  return out;
+  const out: Record<string, string[]> = {};
+  for (const [k, v] of Object.entries(body)) {
+    const list = (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === "string");
+    if (list.length > 0) out[k] = list;
+  }
+  return new Form(out);
 }
 
 export function csrfOk(c: Context<AppEnv>, form: Form): boolean {
-  return verifyCsrf(c.env.deps.config.appSecret, getCookie(c, CSRF_COOKIE), csrfBinding(c), form[CSRF_FIELD]);
+  return verifyCsrf(c.env.deps.config.appSecret, getCookie(c, CSRF_COOKIE), csrfBinding(c), form.get(CSRF_FIELD));
 }
 
 /** A refused form's 429 says when to come back in the header too (the JSON mapper does the same). */
@@ -82,5 +125,7 @@ export function withRetryAfter(c: Context<AppEnv>, err: unknown): void {
   }
 }
 
-/** Forms carry a few short fields. */
-export const smallForm = bodyLimit({ maxSize: 16 * 1024, onError: (c) => c.text("请求体过大 / Request body too large", 413) });
+export const formLimit = (maxSize: number) => bodyLimit({ maxSize, onError: (c) => c.text("请求体过大 / Request body too large", 413) });
+
+/** Sign-in, join and settings forms carry a few short fields. */
+export const smallForm = formLimit(16 * 1024);

@@ -92,13 +92,13 @@ async function formPage(c: Context<AppEnv>, nonce: string, open: OpenInvitation,
 
 function joinAs(c: Context<AppEnv>, form: Form, accountId: number | undefined): JoinAs | null {
   const replacesToken = getCookie(c, SESSION_COOKIE);
-  switch (form.action) {
+  switch (form.get("action")) {
     case "accept":
       return accountId === undefined ? null : { kind: "session", accountId };
     case "login":
-      return { kind: "login", input: { username: form.username, password: form.password }, ip: clientIp(c), replacesToken };
+      return { kind: "login", input: { username: form.get("username"), password: form.get("password") }, ip: clientIp(c), replacesToken };
     case "register":
-      return { kind: "register", input: { username: form.username, password: form.password, name: form.name }, ip: clientIp(c), replacesToken };
+      return { kind: "register", input: { username: form.get("username"), password: form.get("password"), name: form.get("name") }, ip: clientIp(c), replacesToken };
     default:
       return null;
   }
@@ -148,11 +148,11 @@ export const joinPageRoutes = new Hono<AppEnv>()
     }
     const pass = passOf(c, open);
     if (!pass) return toWecom(c, token, open);
-    const values = { username: form.username, name: form.name };
+    const values = { username: form.get("username"), name: form.get("name") };
     if (!csrfOk(c, form)) return formPage(c, nonce, open, { values, error: { message: CSRF_MESSAGE } }, 403);
 
     const account = await sessionAccount(c);
-    if (form.action === "switch") {
+    if (form.get("action") === "switch") {
       await logOut(deps, visitor, getCookie(c, SESSION_COOKIE));
       clearSessionCookie(c);
       return c.redirect(`/join/${token}`, 303);

@@ -5,6 +5,7 @@ import { verifyJobProgressToken } from "../../security/signed-link";
 import { AppError } from "../../errors";
 import { requireTeamAdmin } from "../../services/access/team-access";
 import { sessionAccount } from "../session-auth";
+import { securityHeaders } from "./form-kit";
 
 export type JobPageAccess = { via: "admin" } | { via: "link"; token: string };
 
@@ -31,15 +32,7 @@ export async function jobPageAccess(c: Context<AppEnv>, slug: string, jobId: str
   }
 }
 
-/** Headers for every page response: the URL carries a capability, so nothing may cache or leak it. */
+/** The job page's headers: the URL carries a capability, so nothing may cache or leak it; it posts no forms. */
 export function pageHeaders(c: Context<AppEnv>, nonce: string): void {
-  c.header("Cache-Control", "no-store");
-  c.header("Referrer-Policy", "no-referrer");
-  c.header("X-Content-Type-Options", "nosniff");
-  c.header("X-Frame-Options", "DENY");
-  c.header("X-Robots-Tag", "noindex, nofollow");
-  c.header(
-    "Content-Security-Policy",
-    `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
-  );
+  securityHeaders(c, nonce, { scripts: true, forms: false });
 }

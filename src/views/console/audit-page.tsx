@@ -1,5 +1,6 @@
 import type { readAudit } from "../../services/directory/read-audit";
 import { Bi } from "../layout";
+import { FilterForm, FilterSelect, Pager, withQuery } from "./list-parts";
 import { Utc } from "./parts";
 import { ConsoleShell, teamHref, type ShellProps } from "./shell";
 import { AUDIT_ACTIONS } from "./text";
@@ -79,67 +80,22 @@ export function AuditPage(props: Omit<ShellProps, "title" | "section" | "childre
   const slug = props.team?.slug ?? "";
   const at = (path: string) => teamHref(props.base, slug, path);
   const f = props.filters;
-  const keep = new URLSearchParams();
-  if (f.action) keep.set("action", f.action);
-  if (f.subjectType) keep.set("subjectType", f.subjectType);
-  if (f.subjectId) keep.set("subjectId", f.subjectId);
-  const page = (before?: string) => {
-    const q = new URLSearchParams(keep);
-    if (before) q.set("before", before);
-    const s = q.toString();
-    return at(`/audit${s ? `?${s}` : ""}`);
-  };
+  const page = (before?: string) => withQuery(at("/audit"), { action: f.action, subjectType: f.subjectType, subjectId: f.subjectId, before });
   return (
     <ConsoleShell {...props} title={{ zh: "审计日志", en: "Audit log" }} section="audit">
-      <form method="get" action={at("/audit")} class="card" role="search">
-        <div class="row">
-          <div>
-            <label for="f-action">
-              <Bi zh="操作" en="Action" />
-            </label>
-            <select id="f-action" name="action" class="wide">
-              <option value="">全部 / All</option>
-              {AUDIT_ACTIONS.map((a) => (
-                <option value={a} selected={a === f.action}>
-                  {a}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div>
-            <label for="f-subjectType">
-              <Bi zh="对象类型" en="Subject type" />
-            </label>
-            <select id="f-subjectType" name="subjectType" class="wide">
-              <option value="">全部 / All</option>
-              {["member", "department", "job", "policy"].map((t) => (
-                <option value={t} selected={t === f.subjectType}>
-                  {t}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div>
-            <label for="f-subjectId">
-              <Bi zh="对象 ID" en="Subject id" />
-            </label>
-            <input id="f-subjectId" name="subjectId" type="text" inputmode="numeric" pattern="[0-9]{1,15}" maxlength={15} value={f.subjectId} />
-          </div>
-          <button type="submit" id="filter">
-            <Bi zh="筛选" en="Filter" />
-          </button>
+      <FilterForm action={at("/audit")}>
+        <FilterSelect name="action" label={{ zh: "操作", en: "Action" }} options={AUDIT_ACTIONS.map((a) => ({ value: a, text: a }))} selected={f.action} />
+        <FilterSelect name="subjectType" label={{ zh: "对象类型", en: "Subject type" }} options={["member", "department", "job", "policy"].map((t) => ({ value: t, text: t }))} selected={f.subjectType} />
+        <div>
+          <label for="f-subjectId">
+            <Bi zh="对象 ID" en="Subject id" />
+          </label>
+          <input id="f-subjectId" name="subjectId" type="text" inputmode="numeric" pattern="[0-9]{1,15}" maxlength={15} value={f.subjectId} />
         </div>
-      </form>
+      </FilterForm>
       <section class="card" aria-label="记录 / Entries">
         <AuditTable items={props.items} memberHref={(id) => at(`/members/${id}`)} />
-        <nav class="pager" aria-label="分页 / Pages">
-          {f.before ? <a href={page()}>« 最新 / Newest</a> : null}
-          {props.nextCursor ? (
-            <a href={page(props.nextCursor)} id="older">
-              更早 / Older »
-            </a>
-          ) : null}
-        </nav>
+        <Pager firstHref={f.before ? page() : undefined} nextHref={props.nextCursor ? page(props.nextCursor) : undefined} nextId="older" labels={{ first: "最新 / Newest", next: "更早 / Older" }} />
       </section>
     </ConsoleShell>
   );

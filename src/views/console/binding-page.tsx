@@ -2,7 +2,8 @@ import type { FieldProblem } from "../../errors";
 import type { BindResult } from "../../services/teams/bind-wecom";
 import type { BindingState } from "../../services/teams/get-binding";
 import { Bi } from "../layout";
-import { Csrf, Field, Utc } from "./parts";
+import { Csrf, Field } from "../form-parts";
+import { Card, Utc } from "./parts";
 import { ConsoleShell, type ShellProps } from "./shell";
 
 /** Copies the text of the element a button names; the buttons stay hidden without JavaScript. */
@@ -34,10 +35,7 @@ export interface BindingPageProps extends Omit<ShellProps, "title" | "section" |
 
 function Steps(props: { callbackUrl: string }) {
   return (
-    <section class="card" aria-labelledby="steps">
-      <h2 id="steps">
-        <Bi zh="在企业微信管理后台配置自建应用" en="Set up the self-built app in the WeCom admin console" />
-      </h2>
+    <Card id="steps" title={{ zh: "在企业微信管理后台配置自建应用", en: "Set up the self-built app in the WeCom admin console" }}>
       <ol class="steps">
         <li>
           <strong>CorpID</strong>：我的企业 → 企业信息 → 企业ID。<span lang="en"> My Company → Company Information → Company ID.</span>
@@ -71,7 +69,7 @@ function Steps(props: { callbackUrl: string }) {
         </button>
         <span id="callback-url-status" role="status" aria-live="polite"></span>
       </div>
-    </section>
+    </Card>
   );
 }
 
@@ -116,10 +114,7 @@ export function BindingPage(props: BindingPageProps) {
       ) : null}
       {props.result ? <Result result={props.result} /> : null}
       {b.bound ? (
-        <section class="card" aria-labelledby="current">
-          <h2 id="current">
-            <Bi zh="当前绑定" en="Current binding" />
-          </h2>
+        <Card id="current" title={{ zh: "当前绑定", en: "Current binding" }}>
           <dl>
             <dt>CorpID</dt>
             <dd>
@@ -140,7 +135,7 @@ export function BindingPage(props: BindingPageProps) {
               <Utc iso={b.updatedAt} />
             </dd>
           </dl>
-        </section>
+        </Card>
       ) : null}
       <Steps callbackUrl={b.callbackUrl} />
       <form method="post" class="card">

@@ -1,7 +1,8 @@
 import type { DepartmentView } from "../../services/directory/read-directory";
 import { Bi } from "../layout";
-import { Csrf } from "./parts";
+import { Csrf } from "../form-parts";
 import { ConsoleShell, teamHref, type ShellProps } from "./shell";
+import { Card } from "./parts";
 
 export interface TreeNode {
   dept: DepartmentView;
@@ -66,10 +67,7 @@ export function DepartmentsPage(props: Omit<ShellProps, "title" | "section" | "c
   const tree = departmentTree(props.departments);
   return (
     <ConsoleShell {...props} title={{ zh: "部门", en: "Departments" }} section="departments">
-      <section class="card" aria-labelledby="managed">
-        <h2 id="managed">
-          <Bi zh="在企业微信中管理" en="Managed in WeCom" />
-        </h2>
+      <Card id="managed" title={{ zh: "在企业微信中管理", en: "Managed in WeCom" }}>
         <p>
           <Bi zh="部门结构以企业微信为准，这里只读。要新建、改名或移动部门，请在企业微信管理后台操作，然后刷新。" en="WeCom owns the department structure; it is read-only here. Create, rename or move departments in the WeCom admin console, then refresh." />
         </p>
@@ -79,7 +77,7 @@ export function DepartmentsPage(props: Omit<ShellProps, "title" | "section" | "c
             <Bi zh="从企业微信刷新" en="Refresh from WeCom" />
           </button>
         </form>
-      </section>
+      </Card>
       {props.departments.length > 0 ? (
         <form method="post" action={at("/members/authorize")} class="card">
           <h2>

@@ -1,6 +1,6 @@
 import type { MatchResult } from "../../services/match/match-members";
 import { Bi } from "../layout";
-import { Csrf } from "./parts";
+import { Csrf } from "../form-parts";
 import { ConsoleShell, teamHref, type ShellProps } from "./shell";
 
 /** Match review (design §1.5): exact links to make, unique-name suggestions to confirm, conflicts to settle. */

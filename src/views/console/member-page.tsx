@@ -1,9 +1,11 @@
 import type { MemberDetail } from "../../services/directory/get-member";
 import type { MemberView } from "../../services/directory/read-directory";
+import { labelOf } from "../labels";
 import { Bi } from "../layout";
+import { Csrf } from "../form-parts";
 import { AuditTable, type AuditItem } from "./audit-page";
 import { RowActions } from "./members-page";
-import { Csrf, MemberBadge } from "./parts";
+import { Card, MemberBadge } from "./parts";
 import { ConsoleShell, teamHref, type ShellProps } from "./shell";
 
 export interface MemberPageProps extends Omit<ShellProps, "title" | "section" | "children"> {
@@ -24,10 +26,7 @@ export function MemberPage(props: MemberPageProps) {
   const at = (path: string) => teamHref(props.base, slug, path);
   return (
     <ConsoleShell {...props} title={{ zh: `成员：${m.name}`, en: `Member: ${m.name}` }} section="members">
-      <section class="card" aria-labelledby="who">
-        <h2 id="who">
-          <Bi zh="资料" en="Profile" />
-        </h2>
+      <Card id="who" title={{ zh: "资料", en: "Profile" }}>
         <dl>
           <dt>
             <Bi zh="姓名" en="Name" />
@@ -74,7 +73,7 @@ export function MemberPage(props: MemberPageProps) {
                 <Bi zh="团队角色" en="Team role" />
               </dt>
               <dd id="member-role">
-                <Bi {...(ROLES[m.role] ?? { zh: m.role, en: m.role })} />
+                <Bi {...labelOf(ROLES, m.role)} />
               </dd>
             </>
           ) : null}
@@ -96,11 +95,8 @@ export function MemberPage(props: MemberPageProps) {
         <p class="hint">
           <Bi zh="姓名和部门来自企业微信，请在企业微信中修改。" en="Name and departments come from WeCom; change them there." />
         </p>
-      </section>
-      <section class="card" aria-labelledby="history">
-        <h2 id="history">
-          <Bi zh="历史记录" en="History" />
-        </h2>
+      </Card>
+      <Card id="history" title={{ zh: "历史记录", en: "History" }}>
         <AuditTable items={props.history} />
         {props.olderCursor ? (
           <p>
@@ -109,7 +105,7 @@ export function MemberPage(props: MemberPageProps) {
             </a>
           </p>
         ) : null}
-      </section>
+      </Card>
     </ConsoleShell>
   );
 }

@@ -1,8 +1,10 @@
 import { MEMBER_STATUSES } from "../../db/schema";
 import type { DepartmentView, MemberView } from "../../services/directory/read-directory";
 import { Bi } from "../layout";
+import { Csrf } from "../form-parts";
 import { DepartmentSelect } from "./departments-page";
-import { Csrf, MemberBadge } from "./parts";
+import { FilterForm, FilterSelect, Pager, withQuery } from "./list-parts";
+import { Card, MemberBadge } from "./parts";
 import { ConsoleShell, teamHref, type ShellProps } from "./shell";
 import { memberStatus } from "./text";
 
@@ -48,60 +50,36 @@ export function MembersPage(props: MembersPageProps) {
   const at = (path: string) => teamHref(props.base, slug, path);
   const f = props.filters;
   const { items, nextCursor, total } = props.page;
-  const keep = new URLSearchParams();
-  if (f.q) keep.set("q", f.q);
-  if (f.status) keep.set("status", f.status);
-  if (f.department !== undefined) keep.set("department", String(f.department));
-  const listUrl = (cursor?: string) => {
-    const q = new URLSearchParams(keep);
-    if (cursor) q.set("cursor", cursor);
-    const s = q.toString();
-    return at(`/members${s ? `?${s}` : ""}`);
-  };
+  const listUrl = (cursor?: string) => withQuery(at("/members"), { q: f.q, status: f.status, department: f.department === undefined ? undefined : String(f.department), cursor });
   const from = `list:${props.returnQuery}`;
   const deptName = f.department !== undefined ? (props.departmentNames.get(f.department) ?? `#${f.department}`) : undefined;
   return (
     <ConsoleShell {...props} title={{ zh: "成员", en: "Members" }} section="members">
-      <form method="get" action={at("/members")} class="card" role="search">
-        <div class="row">
-          <div>
-            <label for="f-q">
-              <Bi zh="搜索姓名或 UserID" en="Search name or userid" />
-            </label>
-            <input id="f-q" name="q" type="search" value={f.q} maxlength={100} autocomplete="off" />
-          </div>
-          <div>
-            <label for="f-status">
-              <Bi zh="状态" en="Status" />
-            </label>
-            <select id="f-status" name="status" class="wide">
-              <option value="">全部 / All</option>
-              {MEMBER_STATUSES.map((s) => (
-                <option value={s} selected={s === f.status}>{`${memberStatus(s).zh} / ${memberStatus(s).en}`}</option>
-              ))}
-            </select>
-          </div>
-          <div>
-            <label for="f-department">
-              <Bi zh="部门（直属成员）" en="Department (direct members)" />
-            </label>
-            {props.departmentOptions ? (
-              <DepartmentSelect id="f-department" name="department" options={props.departmentOptions} selected={f.department} any />
-            ) : (
-              <>
-                <input id="f-department" name="department" type="text" inputmode="numeric" pattern="[0-9]{1,15}" maxlength={15} value={f.department === undefined ? "" : String(f.department)} aria-describedby="f-department-hint" />
-                <p class="hint" id="f-department-hint">
-                  <Bi zh="部门 ID；也可以在“部门”页点击部门名称" en="A department id; or click a department's name on the Departments page" />
-                  {deptName ? ` · ${deptName}` : ""}
-                </p>
-              </>
-            )}
-          </div>
-          <button type="submit" id="filter">
-            <Bi zh="筛选" en="Filter" />
-          </button>
+      <FilterForm action={at("/members")}>
+        <div>
+          <label for="f-q">
+            <Bi zh="搜索姓名或 UserID" en="Search name or userid" />
+          </label>
+          <input id="f-q" name="q" type="search" value={f.q} maxlength={100} autocomplete="off" />
         </div>
-      </form>
+        <FilterSelect name="status" label={{ zh: "状态", en: "Status" }} options={MEMBER_STATUSES.map((s) => ({ value: s, text: `${memberStatus(s).zh} / ${memberStatus(s).en}` }))} selected={f.status} />
+        <div>
+          <label for="f-department">
+            <Bi zh="部门（直属成员）" en="Department (direct members)" />
+          </label>
+          {props.departmentOptions ? (
+            <DepartmentSelect id="f-department" name="department" options={props.departmentOptions} selected={f.department} any />
+          ) : (
+            <>
+              <input id="f-department" name="department" type="text" inputmode="numeric" pattern="[0-9]{1,15}" maxlength={15} value={f.department === undefined ? "" : String(f.department)} aria-describedby="f-department-hint" />
+              <p class="hint" id="f-department-hint">
+                <Bi zh="部门 ID；也可以在“部门”页点击部门名称" en="A department id; or click a department's name on the Departments page" />
+                {deptName ? ` · ${deptName}` : ""}
+              </p>
+            </>
+          )}
+        </div>
+      </FilterForm>
       <form method="post" action={at("/members/authorize")} id="bulk" class="card">
         <Csrf token={props.csrf} />
         <input type="hidden" name="from" value={from} />
@@ -125,10 +103,7 @@ export function MembersPage(props: MembersPageProps) {
           <Bi zh="已有账号的成员直接加入；其他成员在企业微信中收到邀请卡片。已加入、已锁定或已移除的成员不受影响。" en="Members with an account join at once; the others get an invitation card in WeCom. Active, locked and removed members are left alone." />
         </p>
       </form>
-      <section class="card" aria-labelledby="list">
-        <h2 id="list" class="sr">
-          <Bi zh="成员列表" en="Member list" />
-        </h2>
+      <Card id="list" title={{ zh: "成员列表", en: "Member list" }} headingClass="sr">
         <div class="scroll">
           <table class="data stack" id="members">
             <thead>
@@ -174,15 +149,8 @@ export function MembersPage(props: MembersPageProps) {
             <Bi zh="没有符合条件的成员。" en="No members match." />
           </p>
         ) : null}
-        <nav class="pager" aria-label="分页 / Pages">
-          {f.cursor ? <a href={listUrl()}>« 第一页 / First page</a> : null}
-          {nextCursor ? (
-            <a href={listUrl(nextCursor)} id="next-page">
-              下一页 / Next page »
-            </a>
-          ) : null}
-        </nav>
-      </section>
+        <Pager firstHref={f.cursor ? listUrl() : undefined} nextHref={nextCursor ? listUrl(nextCursor) : undefined} nextId="next-page" />
+      </Card>
     </ConsoleShell>
   );
 }

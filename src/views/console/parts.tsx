@@ -1,13 +1,8 @@
-import type { FieldProblem } from "../../errors";
-import { CSRF_FIELD } from "../../security/csrf";
+import type { Child } from "hono/jsx";
 import { stateLabel, type Bilingual } from "../labels";
 import { Bi, Layout } from "../layout";
 import { ConsoleStyle } from "./styles";
 import { memberStatus } from "./text";
-
-export function Csrf(props: { token: string }) {
-  return <input type="hidden" name={CSRF_FIELD} value={props.token} />;
-}
 
 export function MemberBadge(props: { status: string }) {
   return (
@@ -30,58 +25,6 @@ export function Utc(props: { iso: string | null | undefined }) {
   return <time datetime={props.iso}>{`${props.iso.slice(0, 16).replace("T", " ")} UTC`}</time>;
 }
 
-/** A labelled text input with its hint and the server's problem with it, wired for screen readers. */
-export function Field(props: {
-  name: string;
-  label: Bilingual;
-  value?: string | undefined;
-  type?: string;
-  required?: boolean;
-  pattern?: string;
-  minlength?: number;
-  maxlength?: number;
-  inputmode?: "numeric" | "text";
-  autocomplete?: string;
-  hint?: Bilingual | undefined;
-  error?: FieldProblem | undefined;
-}) {
-  const id = `f-${props.name}`;
-  const describedBy = [props.hint ? `${id}-hint` : null, props.error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
-  return (
-    <div>
-      <label for={id}>
-        <Bi {...props.label} />
-      </label>
-      <input
-        id={id}
-        name={props.name}
-        type={props.type ?? "text"}
-        value={props.value}
-        required={props.required ?? true}
-        pattern={props.pattern}
-        minlength={props.minlength}
-        maxlength={props.maxlength}
-        inputmode={props.inputmode}
-        autocomplete={props.autocomplete ?? "off"}
-        autocapitalize="none"
-        spellcheck={false}
-        aria-invalid={props.error ? "true" : undefined}
-        aria-describedby={describedBy}
-      />
-      {props.hint ? (
-        <p class="hint" id={`${id}-hint`}>
-          <Bi {...props.hint} />
-        </p>
-      ) : null}
-      {props.error ? (
-        <p class="field-error" id={`${id}-error`}>
-          {props.error.message}
-        </p>
-      ) : null}
-    </div>
-  );
-}
-
 /**
  * A refusal (403 with the API's code: forbidden, member_locked, not_authorized, not_a_member) or
  * a miss. Says what to do, and nothing about the team asked for.
@@ -101,5 +44,17 @@ export function ConsoleStatus(props: { nonce: string; base: string; code: string
         </p>
       </div>
     </Layout>
+  );
+}
+
+/** A titled card: its heading names the section for screen readers (aria-labelledby). */
+export function Card(props: { id: string; title: Bilingual; headingClass?: string; children: Child }) {
+  return (
+    <section class="card" aria-labelledby={props.id}>
+      <h2 id={props.id} class={props.headingClass}>
+        <Bi {...props.title} />
+      </h2>
+      {props.children}
+    </section>
   );
 }

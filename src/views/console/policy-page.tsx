@@ -1,8 +1,9 @@
 import type { DeletionPolicy } from "../../db/schema";
 import { Bi } from "../layout";
-import { Csrf } from "./parts";
+import { Csrf } from "../form-parts";
 import { ConsoleShell, teamHref, type ShellProps } from "./shell";
 import { POLICIES } from "./text";
+import { Card } from "./parts";
 
 export interface PolicyPageProps extends Omit<ShellProps, "title" | "section" | "children"> {
   policy: DeletionPolicy;
@@ -39,10 +40,7 @@ export function PolicyPage(props: PolicyPageProps) {
           <Bi zh="保存" en="Save" />
         </button>
       </form>
-      <section class="card" aria-labelledby="breaker">
-        <h2 id="breaker">
-          <Bi zh="防误删保护" en="The safety breaker" />
-        </h2>
+      <Card id="breaker" title={{ zh: "防误删保护", en: "The safety breaker" }}>
         <p>
           <Bi
             zh="一次同步若要处理的离职人数超过 max(3, 活跃成员的 20%)（最多 500），会在写入前暂停，等待管理员在“导入与同步”中允许或拒绝。"
@@ -58,7 +56,7 @@ export function PolicyPage(props: PolicyPageProps) {
             en="Besides, a sync deprovisions nobody when its listing was incomplete (a request failed), WeCom listed no members, or the visible members dropped by half or more since last time (the visibility range may have shrunk)."
           />
         </p>
-      </section>
+      </Card>
     </ConsoleShell>
   );
 }

@@ -1,8 +1,8 @@
 import type { Child } from "hono/jsx";
 import type { AccountView } from "../../services/accounts/account-view";
-import { CSRF_FIELD } from "../../security/csrf";
 import type { Bilingual } from "../labels";
 import { Bi, Layout } from "../layout";
+import { Csrf } from "../form-parts";
 import { ConsoleStyle } from "./styles";
 import { SECTIONS, type Section } from "./text";
 
@@ -101,7 +101,7 @@ export function ConsoleShell(props: ShellProps) {
             ) : null}
           </p>
           <form method="post" action={`${base}/logout`} class="inline">
-            <span class="who">{props.account.name}</span> <input type="hidden" name={CSRF_FIELD} value={props.csrf} />
+            <span class="who">{props.account.name}</span> <Csrf token={props.csrf} />
             <button type="submit" class="secondary small">
               退出 / Log out
             </button>

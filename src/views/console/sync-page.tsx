@@ -1,9 +1,12 @@
 import type { JobView } from "../../services/directory/job-view";
 import type { StagedItem } from "../../services/directory/read-jobs";
-import { COUNT_ROWS, isSettled } from "../labels";
+import { BreakerHeading, JobCounts, JobError, RefreshWhileLive } from "../job-parts";
+import { isSettled, labelOf } from "../labels";
 import { Bi } from "../layout";
+import { Csrf } from "../form-parts";
+import { Pager } from "./list-parts";
 import { LIVE_JOB_SCRIPT, LiveJob } from "./live-job";
-import { Csrf, JobBadge, MemberBadge, Utc } from "./parts";
+import { Card, JobBadge, MemberBadge, Utc } from "./parts";
 import { ConsoleShell, teamHref, type ShellProps } from "./shell";
 
 type Base = Omit<ShellProps, "title" | "section" | "children">;
@@ -38,13 +41,7 @@ export function SyncPage(props: SyncPageProps) {
       title={{ zh: "导入与同步", en: "Import & sync" }}
       section="sync"
       script={live ? LIVE_JOB_SCRIPT : undefined}
-      head={
-        live ? (
-          <noscript>
-            <meta http-equiv="refresh" content="2" />
-          </noscript>
-        ) : null
-      }
+      head={<RefreshWhileLive live={live} />}
     >
       <form method="post" action={at("/sync")} class="card">
         <Csrf token={props.csrf} />
@@ -64,10 +61,7 @@ export function SyncPage(props: SyncPageProps) {
         )}
       </form>
       {cur ? <LiveJob job={cur.job} eventsUrl={cur.links.eventsUrl} pageUrl={cur.links.pageUrl} detailUrl={at(`/sync/${cur.job.id}`)} /> : null}
-      <section class="card" aria-labelledby="history">
-        <h2 id="history">
-          <Bi zh="同步记录" en="Job history" />
-        </h2>
+      <Card id="history" title={{ zh: "同步记录", en: "Job history" }}>
         {props.jobs.length === 0 ? (
           <p class="muted">
             <Bi zh="还没有同步过。" en="No sync yet." />
@@ -95,7 +89,7 @@ export function SyncPage(props: SyncPageProps) {
                       <JobBadge state={j.state} />
                     </td>
                     <td data-label="发起 / By">
-                      <Bi {...(INITIATOR[j.initiator] ?? { zh: j.initiator, en: j.initiator })} />
+                      <Bi {...labelOf(INITIATOR, j.initiator)} />
                     </td>
                     <td data-label="开始 / Started">
                       <Utc iso={j.createdAt} />
@@ -108,7 +102,7 @@ export function SyncPage(props: SyncPageProps) {
             </table>
           </div>
         )}
-      </section>
+      </Card>
     </ConsoleShell>
   );
 }
@@ -135,30 +129,13 @@ export function JobDetailPage(props: JobDetailProps) {
       title={{ zh: `同步任务 #${job.id}`, en: `Sync job #${job.id}` }}
       section="sync"
       script={live ? LIVE_JOB_SCRIPT : undefined}
-      head={
-        live ? (
-          <noscript>
-            <meta http-equiv="refresh" content="2" />
-          </noscript>
-        ) : null
-      }
+      head={<RefreshWhileLive live={live} />}
     >
       <LiveJob job={job} eventsUrl={props.links.eventsUrl} pageUrl={props.links.pageUrl} detailUrl={at(`/sync/${job.id}`)} />
-      {job.state === "failed" && job.error ? (
-        <section class="card alert" role="alert">
-          <p>{job.error.message}</p>
-          <p class="muted">
-            <code>{job.error.code}</code>
-            {job.error.errcode !== undefined ? ` · errcode ${job.error.errcode}` : ""}
-            {job.error.api ? ` · ${job.error.api}` : ""}
-          </p>
-        </section>
-      ) : null}
+      <JobError job={job} />
       {job.state === "needs_confirmation" ? (
         <section class="card warn" aria-labelledby="breaker">
-          <h2 id="breaker">
-            <Bi zh="需要管理员确认" en="An admin must decide" />
-          </h2>
+          <BreakerHeading id="breaker" />
           {job.breaker ? (
             <p>
               <Bi
@@ -187,10 +164,7 @@ export function JobDetailPage(props: JobDetailProps) {
         </section>
       ) : null}
       {props.staged ? (
-        <section class="card" aria-labelledby="staged">
-          <h2 id="staged">
-            <Bi zh="待离职处理的成员" en="Members held for deprovisioning" />
-          </h2>
+        <Card id="staged" title={{ zh: "待离职处理的成员", en: "Members held for deprovisioning" }}>
           <div class="scroll">
             <table class="data stack" id="staged-list">
               <thead>
@@ -214,39 +188,21 @@ export function JobDetailPage(props: JobDetailProps) {
                       <MemberBadge status={s.status} />
                     </td>
                     <td data-label="原因 / Reason">
-                      <Bi {...(REASONS[s.reason] ?? { zh: s.reason, en: s.reason })} />
+                      <Bi {...labelOf(REASONS, s.reason)} />
                     </td>
                   </tr>
                 ))}
               </tbody>
             </table>
           </div>
-          <p class="pager">
-            {props.staged.after > 0 ? <a href={at(`/sync/${job.id}`)}>« 第一页 / First page</a> : null}
-            {props.staged.nextCursor !== null ? <a href={at(`/sync/${job.id}?after=${props.staged.nextCursor}`)}>下一页 / Next page »</a> : null}
-          </p>
-        </section>
+          <Pager firstHref={props.staged.after > 0 ? at(`/sync/${job.id}`) : undefined} nextHref={props.staged.nextCursor !== null ? at(`/sync/${job.id}?after=${props.staged.nextCursor}`) : undefined} />
+        </Card>
       ) : null}
-      <section class="card" aria-labelledby="counts">
-        <h2 id="counts">
-          <Bi zh="变更统计" en="Changes" />
-        </h2>
-        <table>
-          <tbody>
-            {COUNT_ROWS.map((r) => (
-              <tr>
-                <th scope="row">
-                  <Bi zh={r.zh} en={r.en} />
-                </th>
-                <td class="num">{(job.counts[r.group] as Record<string, number>)[r.key] ?? 0}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      <JobCounts job={job} headingId="counts">
         <p class="muted">
           <Bi zh="开始于" en="Started" />: <Utc iso={job.createdAt} /> · <Bi zh="结束于" en="Finished" />: <Utc iso={job.finishedAt} />
         </p>
-      </section>
+      </JobCounts>
     </ConsoleShell>
   );
 }

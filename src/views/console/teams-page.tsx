@@ -3,6 +3,7 @@ import type { MyStanding, MyTeam } from "../../services/access/list-my-teams";
 import type { Bilingual } from "../labels";
 import { Bi } from "../layout";
 import { ConsoleShell, teamHref } from "./shell";
+import { Card } from "./parts";
 
 export interface TeamsPageProps {
   nonce: string;
@@ -61,10 +62,7 @@ export function TeamsPage(props: TeamsPageProps) {
   const { base } = props;
   return (
     <ConsoleShell title={{ zh: "我的团队", en: "My teams" }} nonce={props.nonce} csrf={props.csrf} base={base} account={props.account} error={props.error}>
-      <section class="card" aria-labelledby="teams-list">
-        <h2 id="teams-list">
-          <Bi zh="团队" en="Teams" />
-        </h2>
+      <Card id="teams-list" title={{ zh: "团队", en: "Teams" }}>
         {props.teams.length === 0 ? (
           <p class="muted" id="no-teams">
             <Bi zh="你还不属于任何团队。请让团队管理员邀请你，或输入团队标识打开。" en="You are not in any team yet. Ask a team admin to invite you, or enter a team's slug to open it." />
@@ -76,7 +74,7 @@ export function TeamsPage(props: TeamsPageProps) {
             ))}
           </ul>
         )}
-      </section>
+      </Card>
       <form method="get" action={`${base}/teams`} class="card">
         <h2>
           <Bi zh="打开团队" en="Open a team" />

@@ -1,4 +1,4 @@
-import type { Bilingual } from "../labels";
+import { labelOf, type Bilingual } from "../labels";
 
 /** The console's sections, in navigation order. `path` is relative to /teams/:slug. */
 export const SECTIONS = [
@@ -23,7 +23,7 @@ export const MEMBER_STATUS: Record<string, Bilingual> = {
   removed: { zh: "已移除", en: "removed" },
 };
 
-export const memberStatus = (s: string): Bilingual => MEMBER_STATUS[s] ?? { zh: s, en: s };
+export const memberStatus = (s: string): Bilingual => labelOf(MEMBER_STATUS, s);
 
 /**
  * What a finished action says on the page it returns to (`?ok=<key>`). Counts come as further

@@ -6,8 +6,9 @@ import { bindWecom } from "../../../services/teams/bind-wecom";
 import { getBinding } from "../../../services/teams/get-binding";
 import { BindingPage, type BindingPageProps } from "../../../views/console/binding-page";
 import { callerOf } from "../../session-auth";
+import { html, type Form } from "../form-kit";
 import { consoleOf, handlePost, signedIn, teamAdmin } from "./gate";
-import { consoleForm, render, type Form } from "./kit";
+import { consoleForm } from "./kit";
 
 const list = (v: string | undefined): string[] => (v ?? "").split(/[\s,，、]+/).filter((s) => s !== "");
 
@@ -37,7 +38,7 @@ const echo = (form: Form) => ({
 async function page(c: Context<AppEnv>, extra: Partial<BindingPageProps>, status: ContentfulStatusCode = 200): Promise<Response> {
   const ctx = consoleOf(c);
   const binding = await getBinding(c.env.deps, callerOf(c), ctx.slug);
-  return render(c, <BindingPage {...ctx} team={ctx.team} binding={binding} {...extra} />, status);
+  return html(c, <BindingPage {...ctx} team={ctx.team} binding={binding} {...extra} />, status);
 }
 
 /** The WeCom binding form: checked live with WeCom on submit (bind-wecom.ts), nothing stored on failure. */

@@ -12,8 +12,9 @@ import { MemberPage } from "../../../views/console/member-page";
 import { MembersPage, type MemberFilters } from "../../../views/console/members-page";
 import { teamHref } from "../../../views/console/shell";
 import { callerOf } from "../../session-auth";
+import { html, type Form } from "../form-kit";
 import { consoleOf, handlePost, signedIn, statusPage, teamAdmin } from "./gate";
-import { consoleForm, flashOf, idOf, render, withFlash, type Form } from "./kit";
+import { consoleForm, flashOf, idOf, withFlash } from "./kit";
 
 const PAGE_SIZE = "50";
 /** Up to this many departments the filter is a list; above it, a department id field. */
@@ -58,7 +59,7 @@ export const directoryConsole = new Hono<AppEnv>()
   .get("/teams/:slug/departments", signedIn, teamAdmin, async (c) => {
     const ctx = consoleOf(c);
     const { items } = await listDepartments(c.env.deps, callerOf(c), ctx.slug);
-    return render(c, <DepartmentsPage {...ctx} team={ctx.team} departments={items} flash={flashOf(c)} />);
+    return html(c, <DepartmentsPage {...ctx} team={ctx.team} departments={items} flash={flashOf(c)} />);
   })
   .get("/teams/:slug/members", signedIn, teamAdmin, async (c) => {
     const ctx = consoleOf(c);
@@ -84,7 +85,7 @@ export const directoryConsole = new Hono<AppEnv>()
     const props = { ...ctx, team: ctx.team, filters, page, error, flash: flashOf(c) };
     // A list of thousands of departments costs more to send and render than the page itself.
     const options = departments.items.length <= SELECT_MAX ? flatten(departmentTree(departments.items)) : null;
-    return render(c, <MembersPage {...props} departmentOptions={options} departmentNames={nameMap(departments.items)} returnQuery={query.toString()} />, failed ? 422 : 200);
+    return html(c, <MembersPage {...props} departmentOptions={options} departmentNames={nameMap(departments.items)} returnQuery={query.toString()} />, failed ? 422 : 200);
   })
   .post("/teams/:slug/members/authorize", consoleForm, signedIn, teamAdmin, (c) =>
     handlePost(c, async (form) => {
@@ -104,7 +105,7 @@ export const directoryConsole = new Hono<AppEnv>()
       listDepartments(deps, callerOf(c), ctx.slug),
       readAudit(deps, callerOf(c), ctx.slug, { subjectType: "member", subjectId: String(id), limit: "100" }),
     ]);
-    return render(
+    return html(
       c,
       <MemberPage {...ctx} team={ctx.team} member={member} departmentNames={nameMap(departments.items)} history={history.items} olderCursor={history.nextCursor} flash={flashOf(c)} />,
     );

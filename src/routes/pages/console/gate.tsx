@@ -7,7 +7,8 @@ import { listMyTeams } from "../../../services/access/list-my-teams";
 import { requireTeamAdmin, type TeamAccess } from "../../../services/access/team-access";
 import { ConsoleStatus } from "../../../views/console/parts";
 import { sessionAccount } from "../../session-auth";
-import { basePath, CSRF_MESSAGE, csrfOk, FAILED_MESSAGE, issueCsrf, newNonce, readForm, render, type Form } from "./kit";
+import { basePath, csrfOk, FAILED_MESSAGE, html, issueCsrf, readForm, type Form } from "../form-kit";
+import { CONSOLE_CSRF_MESSAGE, consoleNonce } from "./kit";
 
 /** What every console handler knows once the gate let it through. */
 export interface ConsoleContext {
@@ -38,13 +39,13 @@ export const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
 
 export function statusPage(c: Context<AppEnv>, err: AppError): Promise<Response> {
   const ctx = c.get("console");
-  const nonce = ctx?.nonce ?? newNonce(c);
-  return render(c, <ConsoleStatus nonce={nonce} base={basePath(c)} code={err.code} message={err.message} />, err.status);
+  const nonce = ctx?.nonce ?? consoleNonce(c);
+  return html(c, <ConsoleStatus nonce={nonce} base={basePath(c)} code={err.code} message={err.message} />, err.status);
 }
 
 /** Any console page: a signed-in account, else off to the sign-in page and back here afterwards. */
 export const signedIn = createMiddleware<AppEnv>(async (c, next) => {
-  const nonce = newNonce(c);
+  const nonce = consoleNonce(c);
   const base = basePath(c);
   const account = await sessionAccount(c);
   if (!account) {
@@ -91,7 +92,7 @@ export async function handlePost(
   onError?: (err: AppError, form: Form) => Promise<Response>,
 ): Promise<Response> {
   const form = await readForm(c);
-  if (!csrfOk(c, form)) return statusPage(c, new AppError("csrf_failed", CSRF_MESSAGE));
+  if (!csrfOk(c, form)) return statusPage(c, new AppError("csrf_failed", CONSOLE_CSRF_MESSAGE));
   try {
     return await act(form);
   } catch (err) {

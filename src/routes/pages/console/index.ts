@@ -1,11 +1,11 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../../deps";
 import { AppError } from "../../../errors";
+import { FAILED_MESSAGE } from "../form-kit";
 import { auditConsole } from "./audit";
 import { bindingConsole } from "./binding";
 import { directoryConsole } from "./directory";
 import { statusPage } from "./gate";
-import { FAILED_MESSAGE } from "./kit";
 import { matchConsole } from "./match";
 import { policyConsole } from "./policy";
 import { syncConsole } from "./sync";

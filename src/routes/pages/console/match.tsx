@@ -6,8 +6,9 @@ import { matchMembers } from "../../../services/match/match-members";
 import { MatchPage } from "../../../views/console/match-page";
 import { teamHref } from "../../../views/console/shell";
 import { callerOf } from "../../session-auth";
+import { html, type Form } from "../form-kit";
 import { consoleOf, handlePost, signedIn, teamAdmin } from "./gate";
-import { consoleForm, flashOf, render, withFlash, type Form } from "./kit";
+import { consoleForm, flashOf, withFlash } from "./kit";
 
 /** "memberId:accountId" from the suggestion checkboxes and the chosen conflict candidates. */
 function chosenPairs(form: Form): { memberId: number; accountId: number }[] {
@@ -25,7 +26,7 @@ export const matchConsole = new Hono<AppEnv>()
   .get("/teams/:slug/match", signedIn, teamAdmin, async (c) => {
     const ctx = consoleOf(c);
     const plan = await matchMembers(c.env.deps, callerOf(c), ctx.slug, { dryRun: true });
-    return render(c, <MatchPage {...ctx} team={ctx.team} plan={plan} flash={flashOf(c)} />);
+    return html(c, <MatchPage {...ctx} team={ctx.team} plan={plan} flash={flashOf(c)} />);
   })
   .post("/teams/:slug/match", consoleForm, signedIn, teamAdmin, (c) =>
     handlePost(c, async () => {

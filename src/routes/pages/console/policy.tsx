@@ -6,8 +6,9 @@ import { listTeamMembers } from "../../../services/directory/read-directory";
 import { PolicyPage } from "../../../views/console/policy-page";
 import { teamHref } from "../../../views/console/shell";
 import { callerOf } from "../../session-auth";
+import { html } from "../form-kit";
 import { consoleOf, handlePost, signedIn, teamAdmin } from "./gate";
-import { consoleForm, flashOf, render, withFlash } from "./kit";
+import { consoleForm, flashOf, withFlash } from "./kit";
 
 /** The deletion policy, with the breaker's thresholds for this team. */
 export const policyConsole = new Hono<AppEnv>()
@@ -18,7 +19,7 @@ export const policyConsole = new Hono<AppEnv>()
       getPolicy(deps, callerOf(c), ctx.slug),
       listTeamMembers(deps, callerOf(c), ctx.slug, { status: "active", limit: "1" }),
     ]);
-    return render(c, <PolicyPage {...ctx} team={ctx.team} policy={onMemberDeleted} active={active.total} threshold={breakerThreshold(active.total)} flash={flashOf(c)} />);
+    return html(c, <PolicyPage {...ctx} team={ctx.team} policy={onMemberDeleted} active={active.total} threshold={breakerThreshold(active.total)} flash={flashOf(c)} />);
   })
   .post("/teams/:slug/policy", consoleForm, signedIn, teamAdmin, (c) =>
     handlePost(c, async (form) => {

@@ -9,8 +9,9 @@ import { JOB_PROGRESS_PURPOSE, JOB_PROGRESS_TTL_MS, jobProgressSubject, signLink
 import { teamHref } from "../../../views/console/shell";
 import { JobDetailPage, SyncPage, type LiveLinks } from "../../../views/console/sync-page";
 import { callerOf } from "../../session-auth";
+import { html } from "../form-kit";
 import { consoleOf, handlePost, signedIn, statusPage, teamAdmin } from "./gate";
-import { consoleForm, flashOf, idOf, render, withFlash } from "./kit";
+import { consoleForm, flashOf, idOf, withFlash } from "./kit";
 
 /**
  * The job's progress page and its events stream (routes/pages/job-progress.tsx) take a capability
@@ -34,7 +35,7 @@ export const syncConsole = new Hono<AppEnv>()
     const wanted = idOf(c.req.query("job"));
     const job = jobs.find((j) => j.id === wanted) ?? jobs.find((j) => j.state === "queued" || j.state === "running");
     const current = job ? { job, links: liveLinks(c, ctx.slug, job.id) } : undefined;
-    return render(c, <SyncPage {...ctx} team={ctx.team} bound={binding.bound} jobs={jobs} current={current} flash={flashOf(c)} />);
+    return html(c, <SyncPage {...ctx} team={ctx.team} bound={binding.bound} jobs={jobs} current={current} flash={flashOf(c)} />);
   })
   .post("/teams/:slug/sync", consoleForm, signedIn, teamAdmin, (c) =>
     handlePost(c, async () => {
@@ -51,7 +52,7 @@ export const syncConsole = new Hono<AppEnv>()
       const job = await getJob(c.env.deps, callerOf(c), ctx.slug, id);
       const after = Math.max(0, idOf(c.req.query("after")) || 0);
       const staged = job.state === "needs_confirmation" ? { ...(await listStaged(c.env.deps, callerOf(c), ctx.slug, id, after, 200)), after } : null;
-      return await render(c, <JobDetailPage {...ctx} team={ctx.team} job={job} links={liveLinks(c, ctx.slug, id)} staged={staged} flash={flashOf(c)} />);
+      return await html(c, <JobDetailPage {...ctx} team={ctx.team} job={job} links={liveLinks(c, ctx.slug, id)} staged={staged} flash={flashOf(c)} />);
     } catch (err) {
       if (err instanceof AppError && err.status === 404) return statusPage(c, err);
       throw err;

@@ -8,8 +8,9 @@ import { OverviewPage } from "../../../views/console/overview-page";
 import { teamHref } from "../../../views/console/shell";
 import { TeamsPage } from "../../../views/console/teams-page";
 import { callerOf } from "../../session-auth";
+import { html } from "../form-kit";
 import { consoleOf, signedIn, SLUG, teamAdmin } from "./gate";
-import { flashOf, render } from "./kit";
+import { flashOf } from "./kit";
 
 /** The team switcher (/teams) and a team's overview (/teams/:slug). */
 export const teamsConsole = new Hono<AppEnv>()
@@ -19,12 +20,12 @@ export const teamsConsole = new Hono<AppEnv>()
     if (wanted && SLUG.test(wanted)) return c.redirect(teamHref(ctx.base, wanted), 303);
     const teams = await listMyTeams(c.env.deps, callerOf(c));
     const error = wanted ? "团队标识格式不正确 / That is not a team slug" : undefined;
-    return render(c, <TeamsPage {...ctx} teams={teams} error={error} />, wanted ? 422 : 200);
+    return html(c, <TeamsPage {...ctx} teams={teams} error={error} />, wanted ? 422 : 200);
   })
   .get("/teams/:slug", signedIn, teamAdmin, async (c) => {
     const ctx = consoleOf(c);
     const deps = c.env.deps;
     const caller = callerOf(c);
     const [binding, jobs, callbacks] = await Promise.all([getBinding(deps, caller, ctx.slug), listJobs(deps, caller, ctx.slug), callbackStats(deps, caller, ctx.slug)]);
-    return render(c, <OverviewPage {...ctx} team={ctx.team} binding={binding} jobs={jobs} callbacks={callbacks} flash={flashOf(c)} />);
+    return html(c, <OverviewPage {...ctx} team={ctx.team} binding={binding} jobs={jobs} callbacks={callbacks} flash={flashOf(c)} />);
   });

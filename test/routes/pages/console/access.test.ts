@@ -1,26 +1,23 @@
 import { asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog, members } from "../../../../src/db/schema";
-import { openTestDb } from "../../../helpers/test-db";
 import { CookieJar, csrfOf } from "../../../services/accounts/helpers";
 import { consoleWorld, pageHtml, person, postForm, textOf, type ConsoleWorld } from "./helpers";
 
-let opened: Awaited<ReturnType<typeof openTestDb>>;
 let w: ConsoleWorld;
 let memberId: number;
 const browsers: Record<string, CookieJar> = {};
 
 beforeAll(async () => {
-  opened = await openTestDb();
-  w = await consoleWorld(opened.db);
-  const [first] = await opened.db.select().from(members).orderBy(asc(members.id)).limit(1);
+  w = await consoleWorld();
+  const [first] = await w.db.select().from(members).orderBy(asc(members.id)).limit(1);
   memberId = first!.id;
-  browsers.member = (await person(w.api, opened.db, w.slug, "plain1", { role: "member" })).jar;
-  browsers.locked = (await person(w.api, opened.db, w.slug, "locked1", { role: "admin", status: "locked" })).jar;
-  browsers.deauthorized = (await person(w.api, opened.db, w.slug, "deauth1", { role: "admin", status: "deauthorized" })).jar;
-  browsers.outsider = (await person(w.api, opened.db, w.slug, "outsider1")).jar;
+  browsers.member = (await person(w.api, w.db, w.slug, "plain1", { role: "member" })).jar;
+  browsers.locked = (await person(w.api, w.db, w.slug, "locked1", { role: "admin", status: "locked" })).jar;
+  browsers.deauthorized = (await person(w.api, w.db, w.slug, "deauth1", { role: "admin", status: "deauthorized" })).jar;
+  browsers.outsider = (await person(w.api, w.db, w.slug, "outsider1")).jar;
 });
-afterAll(async () => opened.close());
+afterAll(async () => w.close());
 
 const PAGES = () => ["", "/wecom", "/sync", "/sync/1", "/departments", "/members", `/members/${memberId}`, "/match", "/policy", "/audit"].map((p) => `/teams/acme${p}`);
 const POSTS = () =>
@@ -61,13 +58,13 @@ describe("every console page refuses whoever may not administer the team", () =>
   it("answers posts by a plain member with 403 forbidden and changes nothing, even with a valid CSRF token", async () => {
     const jar = browsers.member!;
     const token = csrfOf(await pageHtml(w.api, jar, "/teams"));
-    const auditBefore = (await opened.db.select().from(auditLog)).length;
+    const auditBefore = (await w.db.select().from(auditLog)).length;
     for (const path of POSTS()) {
       const res = await postForm(w.api, jar, path, [["_csrf", token], ["onMemberDeleted", "lock"], ["scope", "department"], ["department", "1"]]);
       expect(res.status, path).toBe(403);
       expect(await res.text(), path).toContain("<code>forbidden</code>");
     }
-    expect((await opened.db.select().from(auditLog)).length).toBe(auditBefore);
+    expect((await w.db.select().from(auditLog)).length).toBe(auditBefore);
   });
 
   it("treats an unknown team or a malformed slug like a team the account is not in", async () => {
@@ -81,7 +78,7 @@ describe("every console page refuses whoever may not administer the team", () =>
 
 describe("CSRF on console forms", () => {
   it("refuses an owner's post without the token, with a wrong one, or with another session's token", async () => {
-    const other = (await person(w.api, opened.db, w.slug, "admin2", { role: "admin" })).jar;
+    const other = (await person(w.api, w.db, w.slug, "admin2", { role: "admin" })).jar;
     const foreign = csrfOf(await pageHtml(w.api, other, "/teams/acme/policy"));
     for (const fields of [[], [["_csrf", "forged"]], [["_csrf", foreign]]] as [string, string][][]) {
       for (const path of POSTS()) {
@@ -90,7 +87,7 @@ describe("CSRF on console forms", () => {
         expect(textOf(await res.text()), path).toContain("csrf_failed");
       }
     }
-    const policy = await opened.db.select().from(auditLog).where(eq(auditLog.action, "policy.changed"));
+    const policy = await w.db.select().from(auditLog).where(eq(auditLog.action, "policy.changed"));
     expect(policy).toEqual([]);
   });
 

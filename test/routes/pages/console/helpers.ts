@@ -7,6 +7,7 @@ import { boundTeam } from "../../../helpers/api";
 import { TEST_CORP_ID, type TestDeps } from "../../../helpers/deps";
 import { control } from "../../../helpers/emulator";
 import { syncNow } from "../../../helpers/sync";
+import { openTestDb } from "../../../helpers/test-db";
 import { accountDeps, client, csrfOf, PASSWORD, type CookieJar } from "../../../services/accounts/helpers";
 
 export type Api = ReturnType<typeof client>;
@@ -23,6 +24,9 @@ export async function person(api: Api, db: Db, slug: string, username: string, o
 }
 
 export interface ConsoleWorld {
+  /** The file's own fresh database. */
+  db: Db;
+  close: () => Promise<void>;
   deps: TestDeps;
   api: Api;
   slug: string;
@@ -30,15 +34,17 @@ export interface ConsoleWorld {
   ownerId: number;
 }
 
-/** A team bound to the emulator and imported once, with its owner logged in. */
-export async function consoleWorld(db: Db, opts: { sync?: boolean; org?: { departments: number; users: number; seed: number } } = {}): Promise<ConsoleWorld> {
+/** A fresh database with a team bound to the emulator and imported once, and its owner logged in. */
+export async function consoleWorld(opts: { sync?: boolean; org?: { departments: number; users: number; seed: number } } = {}): Promise<ConsoleWorld> {
+  const opened = await openTestDb();
+  const db = opened.db;
   const deps = accountDeps(db);
   const api = client(deps);
   if (opts.org) await control(deps, "POST", "/_emulator/reset", { corpId: TEST_CORP_ID, org: { generate: opts.org } });
   const slug = await boundTeam(deps, "acme");
   if (opts.sync !== false) expect((await syncNow(deps, slug)).state).toBe("succeeded");
   const owner = await person(api, db, slug, "owner1", { role: "owner" });
-  return { deps, api, slug, owner: owner.jar, ownerId: owner.accountId };
+  return { db, close: () => opened.close(), deps, api, slug, owner: owner.jar, ownerId: owner.accountId };
 }
 
 /** GET a page as this browser, expecting 200, and its HTML. */

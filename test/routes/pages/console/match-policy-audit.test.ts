@@ -1,21 +1,18 @@
 import { asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog, members, teamPolicies } from "../../../../src/db/schema";
-import { openTestDb } from "../../../helpers/test-db";
 import { csrfOf, PASSWORD } from "../../../services/accounts/helpers";
 import { consoleWorld, pageHtml, postForm, submit, textOf, type ConsoleWorld } from "./helpers";
 
-let opened: Awaited<ReturnType<typeof openTestDb>>;
 let w: ConsoleWorld;
 
 beforeAll(async () => {
-  opened = await openTestDb();
-  w = await consoleWorld(opened.db);
+  w = await consoleWorld();
 });
-afterAll(async () => opened.close());
+afterAll(async () => w.close());
 
-const imported = async () => opened.db.select().from(members).where(eq(members.status, "imported")).orderBy(asc(members.id));
-const memberById = async (id: number) => (await opened.db.select().from(members).where(eq(members.id, id)))[0]!;
+const imported = async () => w.db.select().from(members).where(eq(members.status, "imported")).orderBy(asc(members.id));
+const memberById = async (id: number) => (await w.db.select().from(members).where(eq(members.id, id)))[0]!;
 
 describe("match review", () => {
   it("lists exact matches, suggestions and conflicts, and links each kind as the admin decides", async () => {
@@ -69,11 +66,11 @@ describe("deletion policy", () => {
     const res = await submit(w.api, w.owner, "/teams/acme/policy", { onMemberDeleted: "remove" });
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe("/teams/acme/policy?ok=policy_saved");
-    const [row] = await opened.db.select().from(teamPolicies);
+    const [row] = await w.db.select().from(teamPolicies);
     expect(row?.onMemberDeleted).toBe("remove");
     const html = await pageHtml(w.api, w.owner, "/teams/acme/policy?ok=policy_saved");
     expect(html).toMatch(/<input [^>]*id="policy-remove" checked=""/);
-    const [audit] = await opened.db.select().from(auditLog).where(eq(auditLog.action, "policy.changed"));
+    const [audit] = await w.db.select().from(auditLog).where(eq(auditLog.action, "policy.changed"));
     expect(audit?.actor).toBe(`account:${w.ownerId}`);
   });
 

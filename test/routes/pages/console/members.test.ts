@@ -2,22 +2,19 @@ import { and, asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { departments, members } from "../../../../src/db/schema";
 import { control } from "../../../helpers/emulator";
-import { openTestDb } from "../../../helpers/test-db";
 import { csrfOf } from "../../../services/accounts/helpers";
 import { consoleWorld, pageHtml, person, postForm, submit, textOf, type ConsoleWorld } from "./helpers";
 
-let opened: Awaited<ReturnType<typeof openTestDb>>;
 let w: ConsoleWorld;
 
 beforeAll(async () => {
-  opened = await openTestDb();
-  w = await consoleWorld(opened.db, { org: { departments: 10, users: 120, seed: 7 } });
+  w = await consoleWorld({ org: { departments: 10, users: 120, seed: 7 } });
   await control(w.deps, "DELETE", "/_emulator/messages");
 });
-afterAll(async () => opened.close());
+afterAll(async () => w.close());
 
-const wecomMembers = async () => opened.db.select().from(members).where(eq(members.status, "imported")).orderBy(asc(members.id));
-const memberById = async (id: number) => (await opened.db.select().from(members).where(eq(members.id, id)))[0]!;
+const wecomMembers = async () => w.db.select().from(members).where(eq(members.status, "imported")).orderBy(asc(members.id));
+const memberById = async (id: number) => (await w.db.select().from(members).where(eq(members.id, id)))[0]!;
 const rowIds = (html: string) => [...html.matchAll(/<tr id="member-(\d+)"/g)].map((m) => Number(m[1]));
 
 describe("members table", () => {
@@ -45,7 +42,7 @@ describe("members table", () => {
     expect(rowIds(none)).toEqual([]);
     expect(textOf(none)).toContain("没有符合条件的成员");
 
-    const [dept] = await opened.db.select().from(departments).where(eq(departments.id, m!.departmentIds[0]!));
+    const [dept] = await w.db.select().from(departments).where(eq(departments.id, m!.departmentIds[0]!));
     const inDept = await pageHtml(w.api, w.owner, `/teams/acme/members?department=${dept!.id}`);
     const shown = rowIds(inDept);
     expect(shown.length).toBeGreaterThan(0);
@@ -93,7 +90,7 @@ describe("acting on members", () => {
     expect(textOf(html)).toContain("在企业微信中管理");
     expect(html).toContain('id="refresh"');
     // The tree nests each department inside its parent's item, read-only (links filter the members).
-    const all = await opened.db.select().from(departments);
+    const all = await w.db.select().from(departments);
     expect([...html.matchAll(/<li id="dept-(\d+)">/g)]).toHaveLength(all.length);
     for (const d of all.filter((x) => x.parentId !== 0)) {
       const parent = html.indexOf(`<li id="dept-${d.parentId}">`);
@@ -102,7 +99,7 @@ describe("acting on members", () => {
       expect(child).toBeGreaterThan(parent);
     }
     expect(html).toContain(`href="/teams/acme/members?department=${all[0]!.id}"`);
-    const [leaf] = await opened.db.select().from(departments).where(and(eq(departments.parentId, 1))).limit(1);
+    const [leaf] = await w.db.select().from(departments).where(and(eq(departments.parentId, 1))).limit(1);
     const res = await submit(w.api, w.owner, "/teams/acme/departments", { scope: "department", department: String(leaf!.id) }, "/teams/acme/members/authorize");
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toMatch(/ok=authorized.*invited=[1-9]/);
@@ -112,7 +109,7 @@ describe("acting on members", () => {
   });
 
   it("re-sends an invitation (once a minute), unlocks and restores, returning to where the admin was", async () => {
-    const [invited] = await opened.db.select().from(members).where(eq(members.status, "invited")).limit(1);
+    const [invited] = await w.db.select().from(members).where(eq(members.status, "invited")).limit(1);
     w.deps.clock.advance(61_000);
     const resent = await submit(w.api, w.owner, `/teams/acme/members/${invited!.id}`, { from: `member:${invited!.id}` }, `/teams/acme/members/${invited!.id}/invitation`);
     expect(resent.status).toBe(303);
@@ -121,8 +118,8 @@ describe("acting on members", () => {
     expect(tooSoon.status).toBe(429);
 
     const [x, y] = await wecomMembers();
-    await opened.db.update(members).set({ status: "locked", statusBefore: "imported" }).where(eq(members.id, x!.id));
-    await opened.db.update(members).set({ status: "removed", statusBefore: "imported", deprovisionedAt: w.deps.clock.now() }).where(eq(members.id, y!.id));
+    await w.db.update(members).set({ status: "locked", statusBefore: "imported" }).where(eq(members.id, x!.id));
+    await w.db.update(members).set({ status: "removed", statusBefore: "imported", deprovisionedAt: w.deps.clock.now() }).where(eq(members.id, y!.id));
     const locked = await pageHtml(w.api, w.owner, "/teams/acme/members?status=locked");
     expect(locked).toContain(`action="/teams/acme/members/${x!.id}/unlock"`);
     const unlocked = await submit(w.api, w.owner, "/teams/acme/members?status=locked", { from: "list:status=locked" }, `/teams/acme/members/${x!.id}/unlock`);
@@ -139,7 +136,7 @@ describe("acting on members", () => {
 
 describe("a member's page", () => {
   it("shows the member, their departments and their history from the audit log", async () => {
-    const [m] = await opened.db.select().from(members).where(eq(members.status, "invited")).orderBy(asc(members.id)).limit(1);
+    const [m] = await w.db.select().from(members).where(eq(members.status, "invited")).orderBy(asc(members.id)).limit(1);
     const html = await pageHtml(w.api, w.owner, `/teams/acme/members/${m!.id}`);
     const text = textOf(html);
     expect(text).toContain(m!.name);
@@ -152,7 +149,7 @@ describe("a member's page", () => {
   });
 
   it("shows a member's team role, read by id alone (not by paging the list)", async () => {
-    const [own] = await opened.db.select().from(members).where(eq(members.accountId, w.ownerId));
+    const [own] = await w.db.select().from(members).where(eq(members.accountId, w.ownerId));
     const html = await pageHtml(w.api, w.owner, `/teams/acme/members/${own!.id}`);
     expect(textOf(html)).toContain("团队角色 / Team role");
     expect(html).toMatch(/id="member-role"><span class="zh">所有者<\/span>/);
@@ -161,8 +158,8 @@ describe("a member's page", () => {
 
   it("answers an unknown member, or one of another team, with a 404 page", async () => {
     expect((await w.api.json("POST", "/api/teams", { slug: "other", name: "Other" })).status).toBe(201);
-    const { accountId } = await person(w.api, opened.db, "other", "otherowner", { role: "owner" });
-    const [theirs] = await opened.db.select().from(members).where(eq(members.accountId, accountId));
+    const { accountId } = await person(w.api, w.db, "other", "otherowner", { role: "owner" });
+    const [theirs] = await w.db.select().from(members).where(eq(members.accountId, accountId));
     for (const path of ["/teams/acme/members/99999999", "/teams/acme/members/0", "/teams/acme/members/abc", "/teams/acme/members/1234567890123456", `/teams/acme/members/${theirs!.id}`]) {
       const res = await w.api.page(w.owner, path);
       expect(res.status, path).toBe(404);

@@ -3,25 +3,22 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { members, teams, wecomBindings } from "../../../../src/db/schema";
 import { BINDING } from "../../../helpers/api";
 import { control } from "../../../helpers/emulator";
-import { openTestDb } from "../../../helpers/test-db";
 import { PASSWORD, type CookieJar } from "../../../services/accounts/helpers";
 import { consoleWorld, pageHtml, person, submit, textOf, type ConsoleWorld } from "./helpers";
 
-let opened: Awaited<ReturnType<typeof openTestDb>>;
 let w: ConsoleWorld;
 /** The owner of an unbound team "fresh". */
 let freshOwner: CookieJar;
 
 beforeAll(async () => {
-  opened = await openTestDb();
-  w = await consoleWorld(opened.db);
+  w = await consoleWorld();
   expect((await w.api.json("POST", "/api/teams", { slug: "fresh", name: "Fresh" })).status).toBe(201);
-  freshOwner = (await person(w.api, opened.db, "fresh", "freshowner", { role: "owner" })).jar;
+  freshOwner = (await person(w.api, w.db, "fresh", "freshowner", { role: "owner" })).jar;
 });
-afterAll(async () => opened.close());
+afterAll(async () => w.close());
 
 const bindingRow = async (slug: string) => {
-  const [row] = await opened.db.select({ b: wecomBindings }).from(wecomBindings).innerJoin(teams, eq(teams.id, wecomBindings.teamId)).where(eq(teams.slug, slug));
+  const [row] = await w.db.select({ b: wecomBindings }).from(wecomBindings).innerJoin(teams, eq(teams.id, wecomBindings.teamId)).where(eq(teams.slug, slug));
   return row?.b ?? null;
 };
 
@@ -54,12 +51,12 @@ describe("team switcher", () => {
   });
 
   it("shows teams where the account cannot administer as plain entries with its standing, never as console links", async () => {
-    const { jar, accountId } = await person(w.api, opened.db, "acme", "multi1", { role: "admin" });
+    const { jar, accountId } = await person(w.api, w.db, "acme", "multi1", { role: "admin" });
     expect((await w.api.json("POST", "/api/teams/fresh/members", { accountId, role: "member" })).status).toBe(201);
     expect((await w.api.json("POST", "/api/teams", { slug: "closed", name: "Closed <团队>" })).status).toBe(201);
     expect((await w.api.json("POST", "/api/teams/closed/members", { accountId, role: "admin" })).status).toBe(201);
-    const [closed] = await opened.db.select({ id: teams.id }).from(teams).where(eq(teams.slug, "closed"));
-    await opened.db.update(members).set({ status: "locked" }).where(and(eq(members.accountId, accountId), eq(members.teamId, closed!.id)));
+    const [closed] = await w.db.select({ id: teams.id }).from(teams).where(eq(teams.slug, "closed"));
+    await w.db.update(members).set({ status: "locked" }).where(and(eq(members.accountId, accountId), eq(members.teamId, closed!.id)));
     const html = await pageHtml(w.api, jar, "/teams");
     expect([...html.matchAll(/<li data-slug="([^"]+)">/g)].map((m) => m[1])).toEqual(["acme", "closed", "fresh"]);
     expect(entry(html, "acme")).toContain('href="/teams/acme"');
@@ -72,13 +69,13 @@ describe("team switcher", () => {
   });
 
   it("leaves out removed memberships, says so when the account has no team, and ignores the old remembered-teams cookie", async () => {
-    const { jar, accountId } = await person(w.api, opened.db, "acme", "gone1", { role: "admin", status: "removed" });
+    const { jar, accountId } = await person(w.api, w.db, "acme", "gone1", { role: "admin", status: "removed" });
     jar.cookies.set("wr_teams", "acme.fresh");
     const html = await pageHtml(w.api, jar, "/teams");
     expect(html).toContain('id="no-teams"');
     expect(html).not.toContain('href="/teams/acme"');
     expect(html).not.toContain('href="/teams/fresh"');
-    expect((await opened.db.select().from(members).where(eq(members.accountId, accountId)))[0]?.status).toBe("removed");
+    expect((await w.db.select().from(members).where(eq(members.accountId, accountId)))[0]?.status).toBe("removed");
   });
 
   it("shows the team's name in every team page's header and title", async () => {
