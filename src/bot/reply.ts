@@ -1,6 +1,7 @@
 import type { BindingRow } from "../db/queries/teams";
 import type { Deps } from "../deps";
 import { teamApi } from "../services/invitations/team-api";
+import { WecomApiError } from "../wecom/api-error";
 import type { OutgoingMessage } from "../wecom/types";
 import { clipBytes } from "./lang";
 
@@ -13,7 +14,17 @@ export async function sendText(deps: Deps, binding: BindingRow, touser: string[]
   await sendMessage(deps, binding, { touser, msgtype: "text", text: { content: clipBytes(content) } });
 }
 
+/** 81013: none of the recipients is in the app's visibility range (§6); sending again cannot help. */
+const NO_VALID_RECIPIENT = 81013;
+
 export async function sendMessage(deps: Deps, binding: BindingRow, message: OutgoingMessage): Promise<void> {
-  const sent = await teamApi(deps, binding).sendMessage(message);
+  let sent;
+  try {
+    sent = await teamApi(deps, binding).sendMessage(message);
+  } catch (err) {
+    if (!(err instanceof WecomApiError) || err.errcode !== NO_VALID_RECIPIENT) throw err;
+    deps.logger.warn("bot message reached nobody: no recipient is visible to the app", { teamId: binding.teamId, errcode: err.errcode });
+    return;
+  }
   if (sent.invalidUsers.length > 0) deps.logger.warn("bot message not delivered to some users", { teamId: binding.teamId, invalidUsers: sent.invalidUsers });
 }

@@ -88,3 +88,12 @@ describe("the same command delivered twice has one effect", () => {
     expect((await auditRows(deps, teamId, "policy.changed")).filter((r) => (r.after as { onMemberDeleted: string }).onMemberDeleted === "lock")).toHaveLength(1);
   });
 });
+
+describe("a reply nobody can receive", () => {
+  it("a message from someone outside the app's visibility is handled once, not retried (81013 is final)", async () => {
+    await say(deps, "ghost-not-in-org", "帮助");
+    const [row] = (await inboxOf(deps, teamId)).slice(-1);
+    expect(row).toMatchObject({ status: "processed", attempts: 1 });
+    expect(deps.logger.lines.some((l) => l.msg.startsWith("bot message reached nobody"))).toBe(true);
+  });
+});
