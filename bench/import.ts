@@ -12,6 +12,8 @@
 //   DATABASE_URL=postgres://… npm run bench import      (server to create the scratch db on)
 //   BENCH_CPU_PROF=/tmp/prof npm run bench import       (--cpu-prof the service and the emulator)
 //   BENCH_IMPORT_DEPARTMENTS=200 BENCH_IMPORT_USERS=10000 npm run bench import   (a smaller org)
+//   BENCH_WECOM_BUDGET_PER_MINUTE=10000 npm run bench import   (the service's WeCom budget: WeCom's own limit)
+//   BENCH_SERVICE_NODE_ARGS=--trace-gc BENCH_KEEP_LOGS=1 npm run bench import   (profiling the service's memory)
 //   BENCH_PG_LOG=/var/log/postgresql/postgresql-15-main.log npm run bench import
 //     (profiling, needs a superuser and that log readable: logs every statement of the scratch
 //      database and prints the costliest per run; the logging itself slows the runs down)
@@ -66,6 +68,14 @@ const MAX_PARAMS = 65_533;
  * for 10 s (PostgreSQL 15, PGSTAT_IDLE_INTERVAL); backends that exit flush at once.
  */
 const STATS_SETTLE_MS = 11_000;
+
+/**
+ * The service counts WeCom calls per calendar minute (5,000 per API by default) and reserves them
+ * in chunks of 20, several chunks at once when 5 calls are in flight: a run of 2,001 user/list
+ * calls counts about 4,000. An import and a re-sync in the same minute would then go over and
+ * the re-sync would wait for the next minute, which times the budget, not the re-sync.
+ */
+const untilNextMinute = () => 60_000 - (Date.now() % 60_000) + 500;
 
 const GOAL_IMPORT_RATIO = 2;
 const GOAL_RSS_MIB = 256;
@@ -210,6 +220,12 @@ const writes = (s: DbStats, name: string) => {
   const t = s.tables[name];
   return t ? t.ins + t.upd + t.del : 0;
 };
+
+/** Calls the service has counted against its per-minute user/list budget so far (all windows). */
+async function budgetCounted(sql: postgres.Sql): Promise<number> {
+  const [r] = await sql<{ n: string | null }[]>`select sum(calls) as n from wecom_rate_windows where api = 'user/list/min'`;
+  return Number(r?.n ?? 0);
+}
 
 /** Row count and a digest of every row version (id and xmin): any write changes it. */
 interface MirrorSnapshot {
@@ -437,6 +453,8 @@ export async function run(): Promise<boolean> {
   const profDir = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined;
   if (profDir) mkdirSync(profDir, { recursive: true });
   const nodeArgs = profDir ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : [];
+  // Profiling only: extra flags for the service's Node (e.g. --trace-gc), logs kept afterwards.
+  const serviceArgs = [...nodeArgs, ...(process.env.BENCH_SERVICE_NODE_ARGS ?? "").split(" ").filter(Boolean)];
   const pgLog = process.env.BENCH_PG_LOG ? resolve(process.env.BENCH_PG_LOG) : undefined;
   let bench: postgres.Sql | undefined;
   const running: ServerChild[] = [];
@@ -514,9 +532,11 @@ export async function run(): Promise<boolean> {
         PUBLIC_URL: `http://127.0.0.1:${servicePort}`,
         WECOM_API_BASE: emu,
         WECOM_OAUTH_BASE: emu,
+        // The service's own per-minute WeCom budget (default 5,000; see untilNextMinute).
+        ...(process.env.BENCH_WECOM_BUDGET_PER_MINUTE ? { WECOM_BUDGET_PER_MINUTE: process.env.BENCH_WECOM_BUDGET_PER_MINUTE } : {}),
       },
       logDir,
-      nodeArgs,
+      nodeArgs: serviceArgs,
     });
     running.push(service);
     const memStart = procMemory(service.pid);
@@ -541,17 +561,21 @@ export async function run(): Promise<boolean> {
     const beforeImport = await mirrorSnapshot(bench, teamId);
     const s0 = await dbStats(bench, dbName);
     const log0 = pgLog ? logOffset(pgLog) : 0;
+    const budget0 = await budgetCounted(bench);
     const imp = await runSync(svc, adminToken, emu, service, emulator);
+    const budget1 = await budgetCounted(bench);
     const importLog = pgLog ? summarizeLog(pgLog, log0, logOffset(pgLog), dbName) : undefined;
     console.log(`import done: ${imp.seconds.toFixed(1)} s, ${countsText(imp.job.counts)}, VmHWM ${mib(imp.memory?.hwmKiB)} MiB`);
     const afterImport = await mirrorSnapshot(bench, teamId);
     const diff = await mirrorVsBaseline(bench, teamId);
 
-    // Unchanged re-sync.
-    await sleep(STATS_SETTLE_MS);
+    // Unchanged re-sync, in a minute window of the WeCom budget of its own (see untilNextMinute).
+    await sleep(Math.max(STATS_SETTLE_MS, untilNextMinute()));
     const s1 = await dbStats(bench, dbName);
     const log1 = pgLog ? logOffset(pgLog) : 0;
+    const budget2 = await budgetCounted(bench);
     const re = await runSync(svc, adminToken, emu, service, emulator);
+    const budget3 = await budgetCounted(bench);
     const resyncLog = pgLog ? summarizeLog(pgLog, log1, logOffset(pgLog), dbName) : undefined;
     console.log(`re-sync done: ${re.seconds.toFixed(1)} s, ${countsText(re.job.counts)}, VmHWM ${mib(re.memory?.hwmKiB)} MiB`);
     const afterResync = await mirrorSnapshot(bench, teamId);
@@ -674,6 +698,9 @@ export async function run(): Promise<boolean> {
     console.log("");
     console.log(`Service memory: VmHWM ${mib(memStart?.hwmKiB)} MiB after start-up, ${mib(memBefore?.hwmKiB)} MiB before the import (VmRSS ${mib(memBefore?.rssKiB)} MiB)`);
     console.log(`WeCom calls while binding: ${callsText(setupCalls)}; import ${int(totalCalls(imp.calls))}, re-sync ${int(totalCalls(re.calls))}, baseline ${int(totalCalls(baseline.calls))}`);
+    console.log(
+      `WeCom budget counted for user/list (wecom_rate_windows, per minute; budget ${process.env.BENCH_WECOM_BUDGET_PER_MINUTE ?? "5,000 (default)"}): import ${int(budget1 - budget0)}, re-sync ${int(budget3 - budget2)}`,
+    );
     console.log(`Mirror vs baseline rows after the import: ${diff.members} members and ${diff.departments} departments differ`);
     console.log(`CPU seconds (${os.cpus().length} cores = ${os.cpus().length} CPU-seconds per wall second):`);
     const cpuRuns: [string, Cpu, number][] = [

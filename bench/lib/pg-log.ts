@@ -51,13 +51,14 @@ export function summarizeLog(file: string, from: number, to: number, dbName: str
   const byText = new Map<string, StatementStats>();
   let roundTrips = 0;
   let totalMs = 0;
-  for (const line of readRange(file, from, to).split("\n")) {
+  // A statement written over several lines continues on lines that start with a tab.
+  for (const line of readRange(file, from, to).replace(/\n\t/g, " ").split("\n")) {
     if (!line.includes(`@${dbName} `)) continue;
     const m = LINE.exec(line);
     if (!m) continue;
     const ms = Number(m[1]);
     const kind = m[2];
-    const text = (m[3] ?? "").trim().slice(0, 140);
+    const text = (m[3] ?? "").replace(/\s+/g, " ").trim().slice(0, 140);
     let s = byText.get(text);
     if (!s) byText.set(text, (s = { statement: text, count: 0, ms: 0 }));
     s.ms += ms;

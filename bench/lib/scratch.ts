@@ -81,7 +81,8 @@ export function scratchRun(stop: () => Promise<void>): ScratchRun {
           console.error(`Could not drop the scratch database ${dbName}:`, err);
         }
         await admin.end();
-        if (ok) rmSync(logDir, { recursive: true, force: true });
+        if (ok && !process.env.BENCH_KEEP_LOGS) rmSync(logDir, { recursive: true, force: true });
+        else if (ok) console.log(`Server logs kept in ${logDir}`);
       })()),
   };
   process.once("SIGINT", interrupted);

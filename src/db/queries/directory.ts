@@ -4,7 +4,6 @@ import type { Db } from "../types";
 
 export type DepartmentRow = typeof departments.$inferSelect;
 export type MemberRow = typeof members.$inferSelect;
-export type SeenMemberRow = typeof syncSeenMembers.$inferSelect;
 export type NewDepartment = typeof departments.$inferInsert;
 export type NewMember = typeof members.$inferInsert;
 
@@ -32,20 +31,6 @@ export async function upsertDepartments(db: Db, rows: (typeof departments.$infer
 
 export async function deleteDepartments(db: Db, p: { teamId: number; ids: number[] }): Promise<void> {
   if (p.ids.length > 0) await db.delete(departments).where(and(eq(departments.teamId, p.teamId), inArray(departments.id, p.ids)));
-}
-
-/** The next page of seen members in key order, each with the mirror row it would change (if any). */
-export async function seenWithMirror(
-  db: Db,
-  p: { teamId: number; jobId: number; afterKey: string; limit: number },
-): Promise<{ seen: SeenMemberRow; member: MemberRow | null }[]> {
-  return db
-    .select({ seen: syncSeenMembers, member: members })
-    .from(syncSeenMembers)
-    .leftJoin(members, and(eq(members.teamId, p.teamId), eq(members.wecomUserKey, syncSeenMembers.userKey)))
-    .where(and(eq(syncSeenMembers.jobId, p.jobId), gt(syncSeenMembers.userKey, p.afterKey)))
-    .orderBy(asc(syncSeenMembers.userKey))
-    .limit(p.limit);
 }
 
 export async function insertMembers(db: Db, rows: (typeof members.$inferInsert)[]): Promise<MemberRow[]> {

@@ -54,7 +54,7 @@ export const seenFields = (s: { userId: string; name: string; departmentIds: num
   wecomStatus: s.wecomStatus ?? null,
 });
 
-export const memberFields = (m: MemberRow): MemberFields => ({
+export const memberFields = (m: Pick<MemberRow, "wecomUserId" | "name" | "departmentIds" | "mainDepartmentId" | "position" | "wecomStatus">): MemberFields => ({
   wecomUserId: m.wecomUserId ?? "",
   name: m.name,
   departmentIds: m.departmentIds,

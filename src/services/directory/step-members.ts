@@ -1,10 +1,19 @@
-import { mergeSeenMembers, type SeenMember } from "../../db/queries/sync-seen";
+import { mergeSeenMembers, mergeSeenMembersWhileHolding, type SeenMember } from "../../db/queries/sync-seen";
 import { WecomApiError, WecomRetryableError } from "../../wecom/api-error";
+import type { WecomSimpleUser, WecomUser } from "../../wecom/types";
 import { toSeen } from "./mirror-shape";
 import { mapLimit, type Step } from "./steps";
 
-const DEPARTMENTS_PER_STEP = 10;
+/**
+ * Departments read per step: at least 10, or 1 % of a large org; while pages come back fast the
+ * step reads on, up to 5 %, for STEP_MS. Progress then moves at least every 1 % or about every
+ * STEP_MS (issue 5: every second or every 1 %), and a 2,000-department org is not 200 commits.
+ */
+const departmentsPerStep = (total: number) => ({ least: Math.max(10, Math.ceil(total / 100)), most: Math.max(10, Math.ceil(total / 20)) });
+const STEP_MS = 300;
 const USERS_PER_STEP = 20;
+/** Rows gathered from pages before they are merged while the step reads on (and at half-way). */
+const FLUSH_ROWS = 250;
 
 /** Errors that lose one page but not the run: the run then deprovisions nobody (design §1.10). */
 function pageLost(err: unknown): boolean {
@@ -36,24 +45,54 @@ export const membersStep: Step = async (ctx) => {
   const rows: SeenMember[] = [];
 
   if (deptIndex < ids.length) {
-    const batch = ids.slice(deptIndex, deptIndex + DEPARTMENTS_PER_STEP);
-    const pages = await mapLimit(batch, 5, async (d) => {
+    const size = departmentsPerStep(ids.length);
+    const started = Date.now();
+    const batch = ids.slice(deptIndex, deptIndex + size.most);
+    let taken = 0;
+    const runnerId = ctx.job.runnerId;
+    // Rows are merged while later pages are still being read, so PostgreSQL and WeCom work at the
+    // same time; what is left when the last page arrives commits with the cursor.
+    let pending: SeenMember[] = [];
+    let writes = Promise.resolve();
+    let failed: { error: unknown } | undefined;
+    let read = 0;
+    const half = Math.ceil(Math.min(batch.length, size.least) / 2);
+    const flush = () => {
+      if (runnerId === null) return;
+      const chunk = mergeRows(pending);
+      pending = [];
+      writes = writes
+        .then(() => (failed ? undefined : mergeSeenMembersWhileHolding(ctx.deps.db, { jobId: ctx.job.id, runnerId, rows: chunk })))
+        .catch((error: unknown) => {
+          failed ??= { error };
+        });
+    };
+    const reads = mapLimit(batch, 5, async (d) => {
+      if (failed || (taken >= size.least && Date.now() - started > STEP_MS)) return;
+      taken++;
+      let page: (WecomUser | WecomSimpleUser)[];
       try {
-        return c.strategy === "user/simplelist" ? await api.listSimpleUsers(d) : await api.listUsers(d);
+        page = c.strategy === "user/simplelist" ? await api.listSimpleUsers(d) : await api.listUsers(d);
       } catch (err) {
         if (!pageLost(err)) throw err;
         ctx.deps.logger.warn("department page lost", { jobId: ctx.job.id, department: d, error: err });
         partial = true;
-        return [];
+        return;
       }
+      for (const u of page) {
+        const seen = toSeen(u, inScope);
+        if (seen) pending.push(seen);
+      }
+      read++;
+      if (pending.length >= FLUSH_ROWS || read === half) flush();
     });
-    for (const page of pages) for (const u of page) {
-      const seen = toSeen(u, inScope);
-      if (seen) rows.push(seen);
-    }
-    const next = deptIndex + batch.length;
+    // A failed read fails the step only once no merge is in flight any more.
+    await reads.finally(() => writes);
+    if (failed) throw failed.error;
+    const next = deptIndex + taken;
+    const rest = mergeRows(pending);
     return {
-      write: (tx) => mergeSeenMembers(tx, { jobId: ctx.job.id, rows: mergeRows(rows) }),
+      write: (tx) => mergeSeenMembers(tx, { jobId: ctx.job.id, rows: rest }),
       set: { partial, done: next, cursor: { ...c, deptIndex: next } },
     };
   }
