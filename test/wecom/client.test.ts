@@ -1,3 +1,4 @@
+import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { wecomRateWindows, wecomTokens } from "../../src/db/schema";
 import { WecomApiError, WecomRetryableError } from "../../src/wecom/api-error";
@@ -169,6 +170,28 @@ describe("budget", () => {
     await api.listUsers(1);
     expect(deps.clock.now().getTime()).toBe(Date.UTC(2026, 10, 25, 12, 1, 0));
     expect((await wecomCalls(deps))["user/list"]).toBe(4);
+  });
+});
+
+describe("budget accounting", () => {
+  it("60 concurrent calls draw the shared budget in chunks of 20 once each: 60 counted, not 60 chunks", async () => {
+    deps.clock.set(Date.UTC(2026, 10, 25, 13, 0, 0));
+    const client = createWecomClient({
+      db: opened.db,
+      secrets: deps.secrets,
+      clock: deps.clock,
+      logger: deps.logger,
+      apiBase: "https://wecom.test",
+      fetch: deps.emulator.fetch,
+      budget: { perMinute: 5000, perHour: 75000 },
+    });
+    const api = client.for(creds);
+    await Promise.all(Array.from({ length: 60 }, () => api.listDepartmentIds()));
+    const [row] = await opened.db
+      .select()
+      .from(wecomRateWindows)
+      .where(and(eq(wecomRateWindows.api, "department/simplelist/min"), eq(wecomRateWindows.windowStart, new Date(Date.UTC(2026, 10, 25, 13, 0, 0)))));
+    expect(row?.calls).toBe(60);
   });
 });
 
