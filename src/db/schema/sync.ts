@@ -73,9 +73,10 @@ export const syncSeenDepartments = pgTable(
 export const syncSeenMembers = pgTable(
   "sync_seen_members",
   {
-    jobId: bigint("job_id", { mode: "number" })
-      .notNull()
-      .references(() => syncJobs.id, { onDelete: "cascade" }),
+    // No foreign key to sync_jobs: its per-row check was a third of the cost of staging 100,000
+    // rows (BENCHMARKS.md, import). The rows are written only by the job's fenced runner and
+    // deleted when the job ends, is cancelled or fails (clearSeen); job ids are never reused.
+    jobId: bigint("job_id", { mode: "number" }).notNull(),
     userKey: text("user_key").notNull(),
     userId: text("user_id").notNull(),
     name: text("name").notNull(),
