@@ -151,19 +151,23 @@ describe("timeouts and real sockets", () => {
   });
 });
 
+/** A client on the test database and emulator with its own budget (and sleep, to skip the wait). */
+const budgetedClient = (budget: { perMinute: number; perHour: number }, sleep?: (ms: number) => Promise<void>) =>
+  createWecomClient({
+    db: opened.db,
+    secrets: deps.secrets,
+    clock: deps.clock,
+    logger: deps.logger,
+    apiBase: "https://wecom.test",
+    fetch: deps.emulator.fetch,
+    budget,
+    ...(sleep ? { sleep } : {}),
+  });
+
 describe("budget", () => {
   it("keeps an API under its per-minute budget by waiting for the next window, shared by clients", async () => {
     deps.clock.set(Date.UTC(2026, 10, 25, 12, 0, 0));
-    const limited = createWecomClient({
-      db: opened.db,
-      secrets: deps.secrets,
-      clock: deps.clock,
-      logger: deps.logger,
-      apiBase: "https://wecom.test",
-      fetch: deps.emulator.fetch,
-      budget: { perMinute: 3, perHour: 1000 },
-      sleep: (ms) => Promise.resolve(deps.clock.advance(ms)),
-    });
+    const limited = budgetedClient({ perMinute: 3, perHour: 1000 }, (ms) => Promise.resolve(deps.clock.advance(ms)));
     const api = limited.for(creds);
     for (let i = 0; i < 3; i++) await api.listUsers(1);
     expect(deps.clock.now().getTime()).toBe(Date.UTC(2026, 10, 25, 12, 0, 0));
@@ -176,15 +180,7 @@ describe("budget", () => {
 describe("budget accounting", () => {
   it("60 concurrent calls draw the shared budget in chunks of 20 once each: 60 counted, not 60 chunks", async () => {
     deps.clock.set(Date.UTC(2026, 10, 25, 13, 0, 0));
-    const client = createWecomClient({
-      db: opened.db,
-      secrets: deps.secrets,
-      clock: deps.clock,
-      logger: deps.logger,
-      apiBase: "https://wecom.test",
-      fetch: deps.emulator.fetch,
-      budget: { perMinute: 5000, perHour: 75000 },
-    });
+    const client = budgetedClient({ perMinute: 5000, perHour: 75000 });
     const api = client.for(creds);
     await Promise.all(Array.from({ length: 60 }, () => api.listDepartmentIds()));
     const [row] = await opened.db
