@@ -7,8 +7,18 @@ import { arr, rowsOf } from "./sql-arrays";
 // writes it leads to, as raw SQL with one parameter per column (see sql-arrays.ts).
 
 export interface SeenPageRow {
-  seen: { userKey: string; userId: string; name: string; departmentIds: number[]; mainDepartmentId: number | null; position: string | null; wecomStatus: number | null };
-  member: { id: number; wecomUserId: string | null; name: string; departmentIds: number[]; mainDepartmentId: number | null; position: string | null; wecomStatus: number | null; deprovisioned: boolean };
+  seen: { userKey: string; userId: string; name: string; departmentIds: number[]; mainDepartmentId: number | null; position: string | null; wecomStatus: number | null; email: string | null };
+  member: {
+    id: number;
+    wecomUserId: string | null;
+    name: string;
+    departmentIds: number[];
+    mainDepartmentId: number | null;
+    position: string | null;
+    wecomStatus: number | null;
+    email: string | null;
+    deprovisioned: boolean;
+  };
 }
 
 export interface SeenPage {
@@ -32,6 +42,7 @@ interface SeenPageRaw {
   main_department_id: number | string | null;
   position: string | null;
   wecom_status: number | null;
+  email: string | null;
   member_id: number | string;
   m_user_id: string | null;
   m_name: string;
@@ -39,6 +50,7 @@ interface SeenPageRaw {
   m_main_department_id: number | string | null;
   m_position: string | null;
   m_wecom_status: number | null;
+  m_email: string | null;
   m_deprovisioned: boolean;
 }
 
@@ -57,7 +69,7 @@ export async function seenChangesPage(db: Db, p: { teamId: number; jobId: number
       with page as (
         select p.*, m.id as member_id, m.wecom_user_id as m_user_id, m.name as m_name, m.department_ids as m_department_ids,
                m.main_department_id as m_main_department_id, m.position as m_position, m.wecom_status as m_wecom_status,
-               m.deprovisioned_at is not null as m_deprovisioned
+               m.email as m_email, m.deprovisioned_at is not null as m_deprovisioned
         from (select * from sync_seen_members where job_id = ${p.jobId} and user_key > ${p.afterKey} order by user_key limit ${p.limit}) p
         left join lateral (select * from members where team_id = ${p.teamId} and wecom_user_key = p.user_key limit 1) m on true
       ), changed as (
@@ -65,10 +77,10 @@ export async function seenChangesPage(db: Db, p: { teamId: number; jobId: number
         where member_id is not null and (m_deprovisioned
            or m_user_id is distinct from user_id or m_name <> name or m_department_ids <> department_ids
            or m_main_department_id is distinct from main_department_id or m_position is distinct from position
-           or m_wecom_status is distinct from wecom_status)
+           or m_wecom_status is distinct from wecom_status or m_email is distinct from email)
       )
-      select t.last_key, t.n, t.creates, c.user_key, c.user_id, c.name, c.department_ids, c.main_department_id, c.position, c.wecom_status,
-             c.member_id, c.m_user_id, c.m_name, c.m_department_ids, c.m_main_department_id, c.m_position, c.m_wecom_status, c.m_deprovisioned
+      select t.last_key, t.n, t.creates, c.user_key, c.user_id, c.name, c.department_ids, c.main_department_id, c.position, c.wecom_status, c.email,
+             c.member_id, c.m_user_id, c.m_name, c.m_department_ids, c.m_main_department_id, c.m_position, c.m_wecom_status, c.m_email, c.m_deprovisioned
       from (select max(user_key) as last_key, count(*) as n, count(*) filter (where member_id is null) as creates from page) t
       left join changed c on true
       order by c.user_key`),
@@ -78,7 +90,16 @@ export async function seenChangesPage(db: Db, p: { teamId: number; jobId: number
   for (const r of raw) {
     if (r.user_key === null) continue;
     rows.push({
-      seen: { userKey: r.user_key, userId: r.user_id, name: r.name, departmentIds: r.department_ids, mainDepartmentId: num(r.main_department_id), position: r.position, wecomStatus: r.wecom_status },
+      seen: {
+        userKey: r.user_key,
+        userId: r.user_id,
+        name: r.name,
+        departmentIds: r.department_ids,
+        mainDepartmentId: num(r.main_department_id),
+        position: r.position,
+        wecomStatus: r.wecom_status,
+        email: r.email,
+      },
       member: {
         id: Number(r.member_id),
         wecomUserId: r.m_user_id,
@@ -87,6 +108,7 @@ export async function seenChangesPage(db: Db, p: { teamId: number; jobId: number
         mainDepartmentId: num(r.m_main_department_id),
         position: r.m_position,
         wecomStatus: r.m_wecom_status,
+        email: r.m_email,
         deprovisioned: r.m_deprovisioned,
       },
     });
@@ -101,7 +123,8 @@ export async function seenChangesPage(db: Db, p: { teamId: number; jobId: number
 const memberHashSql = (s: string) =>
   sql.raw(`left(translate(encode(sha256(convert_to('[' || to_json(${s}.user_id)::text || ',' || to_json(${s}.name)::text || ','
     || replace(${s}.department_ids::text, ' ', '') || ',' || coalesce(${s}.main_department_id::text, 'null') || ','
-    || coalesce(to_json(${s}.position)::text, 'null') || ',' || coalesce(${s}.wecom_status::text, 'null') || ']', 'UTF8')), 'base64'), '+/', '-_'), 27)`);
+    || coalesce(to_json(${s}.position)::text, 'null') || ',' || coalesce(${s}.wecom_status::text, 'null')
+    || case when ${s}.email is null then '' else ',' || to_json(${s}.email)::text end || ']', 'UTF8')), 'base64'), '+/', '-_'), 27)`);
 
 /**
  * Creates the mirror rows of this job's seen keys in (afterKey, lastKey] that have none yet, in
@@ -117,20 +140,21 @@ export async function createMembersInRange(
   const [row] = rowsOf<{ n: number | string }>(
     await db.execute(sql`
       with ins as (
-        insert into members (team_id, wecom_user_key, wecom_user_id, name, department_ids, main_department_id, position, wecom_status,
+        insert into members (team_id, wecom_user_key, wecom_user_id, name, department_ids, main_department_id, position, wecom_status, email,
                              content_hash, status, created_at, updated_at)
-        select ${p.teamId}, s.user_key, s.user_id, s.name, s.department_ids, s.main_department_id, s.position, s.wecom_status,
+        select ${p.teamId}, s.user_key, s.user_id, s.name, s.department_ids, s.main_department_id, s.position, s.wecom_status, s.email,
                ${memberHashSql("s")}, 'imported', ${now}::timestamptz, ${now}::timestamptz
         from sync_seen_members s
         where s.job_id = ${p.jobId} and s.user_key > ${p.afterKey} and s.user_key <= ${p.lastKey}
         order by s.user_key
         on conflict do nothing
-        returning id, wecom_user_id, name, department_ids, main_department_id, position, wecom_status
+        returning id, wecom_user_id, name, department_ids, main_department_id, position, wecom_status, email
       ), audit as (
         insert into audit_log (team_id, at, initiator, actor, action, subject_type, subject_id, job_id, before, after)
         select ${p.teamId}, ${now}::timestamptz, ${p.initiator}, null, 'member.created', 'member', ins.id::text, ${p.jobId}, null,
                jsonb_build_object('wecomUserId', coalesce(ins.wecom_user_id, ''), 'name', ins.name, 'departmentIds', ins.department_ids,
-                                  'mainDepartmentId', ins.main_department_id, 'position', ins.position, 'wecomStatus', ins.wecom_status)
+                                  'mainDepartmentId', ins.main_department_id, 'position', ins.position, 'wecomStatus', ins.wecom_status,
+                                  'email', ins.email)
         from ins order by ins.id
       )
       select count(*) as n from ins`),
@@ -147,6 +171,7 @@ export interface MirroredMember {
   mainDepartmentId: number | null;
   position: string | null;
   wecomStatus: number | null;
+  email: string | null;
   contentHash: string;
 }
 
@@ -161,12 +186,12 @@ export async function updateMembers(db: Db, p: { now: Date; rows: (MirroredMembe
   await db.execute(sql`
     update members m
     set wecom_user_id = u.user_id, name = u.name, department_ids = u.department_ids, main_department_id = u.main_department_id,
-        position = u.position, wecom_status = u.wecom_status, content_hash = u.content_hash, updated_at = ${p.now.toISOString()}::timestamptz,
+        position = u.position, wecom_status = u.wecom_status, email = u.email, content_hash = u.content_hash, updated_at = ${p.now.toISOString()}::timestamptz,
         deprovisioned_at = case when u.reappeared = 1 then null else m.deprovisioned_at end
     from unnest(${arr(r.map((x) => x.id))}::bigint[], ${arr(r.map((x) => x.userId))}::text[], ${arr(r.map((x) => x.name))}::text[],
                 ${arr(r.map((x) => JSON.stringify(x.departmentIds)))}::jsonb[], ${arr(r.map((x) => x.mainDepartmentId))}::bigint[],
-                ${arr(r.map((x) => x.position))}::text[], ${arr(r.map((x) => x.wecomStatus))}::int[], ${arr(r.map((x) => x.contentHash))}::text[],
-                ${arr(r.map((x) => (x.reappeared ? 1 : 0)))}::int[])
-      as u(id, user_id, name, department_ids, main_department_id, position, wecom_status, content_hash, reappeared)
+                ${arr(r.map((x) => x.position))}::text[], ${arr(r.map((x) => x.wecomStatus))}::int[], ${arr(r.map((x) => x.email))}::text[],
+                ${arr(r.map((x) => x.contentHash))}::text[], ${arr(r.map((x) => (x.reappeared ? 1 : 0)))}::int[])
+      as u(id, user_id, name, department_ids, main_department_id, position, wecom_status, email, content_hash, reappeared)
     where m.id = u.id`);
 }

@@ -19,12 +19,13 @@ export async function insertSeenDepartments(db: Db, p: { jobId: number; rows: Se
 }
 
 const mergeStatement = (jobId: number, r: SeenMember[], only = sql``) => sql`
-  insert into sync_seen_members as s (job_id, user_key, user_id, name, department_ids, main_department_id, position, wecom_status)
-  select ${jobId}, u.user_key, u.user_id, u.name, u.department_ids, u.main_department_id, u.position, u.wecom_status
+  insert into sync_seen_members as s (job_id, user_key, user_id, name, department_ids, main_department_id, position, wecom_status, email)
+  select ${jobId}, u.user_key, u.user_id, u.name, u.department_ids, u.main_department_id, u.position, u.wecom_status, u.email
   from unnest(${arr(r.map((m) => m.userKey))}::text[], ${arr(r.map((m) => m.userId))}::text[], ${arr(r.map((m) => m.name))}::text[],
               ${arr(r.map((m) => JSON.stringify(m.departmentIds)))}::jsonb[], ${arr(r.map((m) => m.mainDepartmentId ?? null))}::bigint[],
-              ${arr(r.map((m) => m.position ?? null))}::text[], ${arr(r.map((m) => m.wecomStatus ?? null))}::int[])
-    as u(user_key, user_id, name, department_ids, main_department_id, position, wecom_status)
+              ${arr(r.map((m) => m.position ?? null))}::text[], ${arr(r.map((m) => m.wecomStatus ?? null))}::int[],
+              ${arr(r.map((m) => m.email ?? null))}::text[])
+    as u(user_key, user_id, name, department_ids, main_department_id, position, wecom_status, email)
   ${only}
   on conflict (job_id, user_key) do update set department_ids =
     (select coalesce(jsonb_agg(d order by d::bigint), '[]'::jsonb)

@@ -84,6 +84,7 @@ export const syncSeenMembers = pgTable(
     mainDepartmentId: bigint("main_department_id", { mode: "number" }),
     position: text("position"),
     wecomStatus: integer("wecom_status"),
+    email: text("email"),
   },
   (t) => [primaryKey({ columns: [t.jobId, t.userKey] })],
 );

@@ -11,6 +11,8 @@ export interface MemberFields {
   mainDepartmentId: number | null;
   position: string | null;
   wecomStatus: number | null;
+  /** Lower-cased; only apps created before 2022-06-20 get it (wecom-reference §1.5). */
+  email: string | null;
 }
 
 export interface DepartmentFields {
@@ -21,7 +23,18 @@ export interface DepartmentFields {
 
 const sha = (v: unknown) => createHash("sha256").update(JSON.stringify(v)).digest("base64url").slice(0, 27);
 
-export const memberHash = (m: MemberFields) => sha([m.wecomUserId, m.name, m.departmentIds, m.mainDepartmentId, m.position, m.wecomStatus]);
+// The email joins the hashed list only when there is one, so rows without (every new app's) keep
+// the hash they had before the mirror learned emails: no re-sync rewrites them.
+export const memberHash = (m: MemberFields) => {
+  const base: unknown[] = [m.wecomUserId, m.name, m.departmentIds, m.mainDepartmentId, m.position, m.wecomStatus];
+  return sha(m.email ? [...base, m.email] : base);
+};
+
+/** An email as the mirror keeps it: trimmed, lower-cased, null when absent or empty. */
+export const normalEmail = (v: string | null | undefined): string | null => {
+  const e = v?.trim().toLowerCase();
+  return e ? e : null;
+};
 export const departmentHash = (d: DepartmentFields) => sha([d.name, d.parentId, d.order]);
 
 /** userid is case-insensitive in WeCom (wecom-reference §1.11). */
@@ -42,25 +55,36 @@ export function toSeen(u: WecomUser | WecomSimpleUser, inScope: (departmentId: n
     mainDepartmentId: full.main_department !== undefined && inScope(full.main_department) ? full.main_department : (departmentIds[0] ?? null),
     position: full.position || null,
     wecomStatus: full.status ?? null,
+    email: normalEmail(full.email),
   };
 }
 
-export const seenFields = (s: { userId: string; name: string; departmentIds: number[]; mainDepartmentId?: number | null; position?: string | null; wecomStatus?: number | null }): MemberFields => ({
+export const seenFields = (s: {
+  userId: string;
+  name: string;
+  departmentIds: number[];
+  mainDepartmentId?: number | null;
+  position?: string | null;
+  wecomStatus?: number | null;
+  email?: string | null;
+}): MemberFields => ({
   wecomUserId: s.userId,
   name: s.name,
   departmentIds: s.departmentIds,
   mainDepartmentId: s.mainDepartmentId ?? null,
   position: s.position ?? null,
   wecomStatus: s.wecomStatus ?? null,
+  email: s.email ?? null,
 });
 
-export const memberFields = (m: Pick<MemberRow, "wecomUserId" | "name" | "departmentIds" | "mainDepartmentId" | "position" | "wecomStatus">): MemberFields => ({
+export const memberFields = (m: Pick<MemberRow, "wecomUserId" | "name" | "departmentIds" | "mainDepartmentId" | "position" | "wecomStatus" | "email">): MemberFields => ({
   wecomUserId: m.wecomUserId ?? "",
   name: m.name,
   departmentIds: m.departmentIds,
   mainDepartmentId: m.mainDepartmentId,
   position: m.position,
   wecomStatus: m.wecomStatus,
+  email: m.email,
 });
 
 export const departmentFields = (d: WecomDepartment | Pick<DepartmentRow, "name" | "parentId" | "order">): DepartmentFields =>
