@@ -6,19 +6,19 @@ import { arr, rowsOf } from "./sql-arrays";
 // The apply step's members queries: a page of seen members against the mirror, and the bulk
 // writes it leads to, as raw SQL with one parameter per column (see sql-arrays.ts).
 
+/** The fields of a member the mirror takes from WeCom (as services/directory/mirror-shape.ts compares them). */
+interface MirrorColumns {
+  name: string;
+  departmentIds: number[];
+  mainDepartmentId: number | null;
+  position: string | null;
+  wecomStatus: number | null;
+  email: string | null;
+}
+
 export interface SeenPageRow {
-  seen: { userKey: string; userId: string; name: string; departmentIds: number[]; mainDepartmentId: number | null; position: string | null; wecomStatus: number | null; email: string | null };
-  member: {
-    id: number;
-    wecomUserId: string | null;
-    name: string;
-    departmentIds: number[];
-    mainDepartmentId: number | null;
-    position: string | null;
-    wecomStatus: number | null;
-    email: string | null;
-    deprovisioned: boolean;
-  };
+  seen: MirrorColumns & { userKey: string; userId: string };
+  member: MirrorColumns & { id: number; wecomUserId: string | null; deprovisioned: boolean };
 }
 
 export interface SeenPage {
@@ -163,15 +163,9 @@ export async function createMembersInRange(
 }
 
 /** A member as the mirror keeps it from WeCom, with its content hash (see mirror-shape.ts). */
-export interface MirroredMember {
+export interface MirroredMember extends MirrorColumns {
   userKey: string;
   userId: string;
-  name: string;
-  departmentIds: number[];
-  mainDepartmentId: number | null;
-  position: string | null;
-  wecomStatus: number | null;
-  email: string | null;
   contentHash: string;
 }
 
