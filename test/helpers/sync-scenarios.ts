@@ -9,10 +9,11 @@ import { parseMessage } from "../../src/wecom/xml";
 import { contactChange } from "../../src/callbacks/contact-change";
 import type { JobView } from "../../src/services/directory/job-view";
 import { createWecomClient } from "../../src/wecom/client";
-import { apiClient } from "./api";
-import type { TestDeps } from "./deps";
+import { expect } from "vitest";
+import { apiClient, boundTeam } from "./api";
+import { testDeps, type TestDeps } from "./deps";
 import { control } from "./emulator";
-import { mirrorOf, type OrgSnapshot } from "./sync";
+import { mirrorOf, syncNow, type OrgSnapshot } from "./sync";
 
 export type Mirror = Awaited<ReturnType<typeof mirrorOf>>;
 export type MirrorMember = Mirror["members"][number];
@@ -22,6 +23,20 @@ export async function resetDatabase(db: Db): Promise<void> {
   await db.delete(teams);
   await db.delete(wecomTokens);
   await db.delete(wecomRateWindows);
+}
+
+/**
+ * Each scenario's start: an emptied database, a fresh emulator (shaped by `prepare`), team "acme"
+ * bound to it and — unless `sync: false` — imported.
+ */
+export async function freshAcme(db: Db, opts: { sync?: boolean; prepare?: (deps: TestDeps) => Promise<unknown> } = {}): Promise<{ deps: TestDeps; teamId: number }> {
+  await resetDatabase(db);
+  const deps = testDeps(db);
+  await opts.prepare?.(deps);
+  await boundTeam(deps, "acme");
+  const teamId = await teamIdOf(deps, "acme");
+  if (opts.sync !== false) expect((await syncNow(deps, "acme")).state).toBe("succeeded");
+  return { deps, teamId };
 }
 
 export async function teamIdOf(deps: TestDeps, slug: string): Promise<number> {

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { boundTeam } from "../../helpers/api";
-import { testDeps, type TestDeps } from "../../helpers/deps";
+import type { TestDeps } from "../../helpers/deps";
 import { control } from "../../helpers/emulator";
-import { emulatorOrg, syncNow, type OrgSnapshot } from "../../helpers/sync";
-import { api, auditRows, expectedMirror, memberByKey, mirror, normalized, resetDatabase, rowVersions, teamIdOf, type Mirror } from "../../helpers/sync-scenarios";
+import { emulatorOrg, type OrgSnapshot, syncNow } from "../../helpers/sync";
+import { api, auditRows, expectedMirror, freshAcme, memberByKey, type Mirror, mirror, normalized, rowVersions } from "../../helpers/sync-scenarios";
 import { openTestDb } from "../../helpers/test-db";
 
 let opened: Awaited<ReturnType<typeof openTestDb>>;
@@ -15,13 +14,8 @@ beforeAll(async () => {
 });
 afterAll(async () => opened.close());
 beforeEach(async () => {
-  await resetDatabase(opened.db);
-  deps = testDeps(opened.db);
   // An empty department to delete later (WeCom refuses to delete one with members).
-  await control(deps, "POST", "/_emulator/departments", { id: 50, name: "临时项目组", parentid: 1 });
-  await boundTeam(deps, "acme");
-  teamId = await teamIdOf(deps, "acme");
-  expect((await syncNow(deps, "acme")).state).toBe("succeeded");
+  ({ deps, teamId } = await freshAcme(opened.db, { prepare: (d) => control(d, "POST", "/_emulator/departments", { id: 50, name: "临时项目组", parentid: 1 }) }));
 });
 
 /** Members present in the mirror but gone from WeCom stay listed, with the policy's status. */

@@ -2,11 +2,10 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { syncSeenMembers } from "../../../src/db/schema";
 import type { Fault } from "../../../src/emulator";
-import { boundTeam } from "../../helpers/api";
-import { testDeps, type TestDeps } from "../../helpers/deps";
+import type { TestDeps } from "../../helpers/deps";
 import { control } from "../../helpers/emulator";
 import { emulatorOrg, syncNow } from "../../helpers/sync";
-import { callLog, expectedMirror, mirror, normalized, pendingFaults, resetDatabase, rowVersions, teamIdOf, withClient, type Mirror } from "../../helpers/sync-scenarios";
+import { callLog, expectedMirror, freshAcme, type Mirror, mirror, normalized, pendingFaults, rowVersions, withClient } from "../../helpers/sync-scenarios";
 import { openTestDb } from "../../helpers/test-db";
 
 let opened: Awaited<ReturnType<typeof openTestDb>>;
@@ -18,10 +17,7 @@ beforeAll(async () => {
 });
 afterAll(async () => opened.close());
 beforeEach(async () => {
-  await resetDatabase(opened.db);
-  deps = testDeps(opened.db);
-  await boundTeam(deps, "acme");
-  teamId = await teamIdOf(deps, "acme");
+  ({ deps, teamId } = await freshAcme(opened.db, { sync: false }));
 });
 
 async function injected(d: TestDeps): Promise<number> {

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { boundTeam } from "../../helpers/api";
-import { testDeps, type TestDeps } from "../../helpers/deps";
+import type { TestDeps } from "../../helpers/deps";
 import { control } from "../../helpers/emulator";
 import { emulatorOrg, syncNow } from "../../helpers/sync";
-import { api, auditRows, expectedMirror, memberByKey, memberRows, mirror, resetDatabase, rowVersions, setRole, setStatus, subtree, teamIdOf } from "../../helpers/sync-scenarios";
+import { api, auditRows, expectedMirror, freshAcme, memberByKey, memberRows, mirror, rowVersions, setRole, setStatus, subtree } from "../../helpers/sync-scenarios";
 import { openTestDb } from "../../helpers/test-db";
 
 let opened: Awaited<ReturnType<typeof openTestDb>>;
@@ -15,11 +14,7 @@ beforeAll(async () => {
 });
 afterAll(async () => opened.close());
 beforeEach(async () => {
-  await resetDatabase(opened.db);
-  deps = testDeps(opened.db);
-  await boundTeam(deps, "acme");
-  teamId = await teamIdOf(deps, "acme");
-  expect((await syncNow(deps, "acme")).state).toBe("succeeded");
+  ({ deps, teamId } = await freshAcme(opened.db));
   // Some active members, so a mistake would have something to lock.
   await setStatus(deps, teamId, "active");
 });

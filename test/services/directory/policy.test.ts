@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { boundTeam } from "../../helpers/api";
-import { testDeps, type TestDeps } from "../../helpers/deps";
+import type { TestDeps } from "../../helpers/deps";
 import { control } from "../../helpers/emulator";
 import { emulatorOrg, syncNow } from "../../helpers/sync";
-import { api, auditRows, memberByKey, resetDatabase, setStatus, teamIdOf } from "../../helpers/sync-scenarios";
+import { api, auditRows, freshAcme, memberByKey, setStatus } from "../../helpers/sync-scenarios";
 import { openTestDb } from "../../helpers/test-db";
 
 let opened: Awaited<ReturnType<typeof openTestDb>>;
@@ -19,11 +18,7 @@ beforeAll(async () => {
 });
 afterAll(async () => opened.close());
 beforeEach(async () => {
-  await resetDatabase(opened.db);
-  deps = testDeps(opened.db);
-  await boundTeam(deps, "acme");
-  teamId = await teamIdOf(deps, "acme");
-  expect((await syncNow(deps, "acme")).state).toBe("succeeded");
+  ({ deps, teamId } = await freshAcme(opened.db));
   const users = (await emulatorOrg(deps)).users.filter((u) => u.status !== 5);
   gone = users[0]!.userid;
   bystander = users[1]!.userid;
