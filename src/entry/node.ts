@@ -1,3 +1,4 @@
+import { pathToFileURL } from "node:url";
 import { serve, type Http2Bindings, type HttpBindings } from "@hono/node-server";
 import cron from "node-cron";
 import { createApp } from "../app";
@@ -70,4 +71,6 @@ async function main(): Promise<void> {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main();
+// pathToFileURL, not `file://${argv[1]}`: import.meta.url percent-encodes spaces and non-ASCII
+// (e.g. a Chinese directory name), and a mismatch would make `npm start` exit 0 without serving.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
