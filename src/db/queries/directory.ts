@@ -1,5 +1,6 @@
 import { and, asc, count, eq, gt, inArray, isNotNull, isNull, ne, notExists, notInArray, or, sql } from "drizzle-orm";
-import { departments, members, stagedDeprovisions, syncSeenMembers, type MemberStatus } from "../schema";
+import { departments, members, stagedDeprovisions, type MemberStatus } from "../schema";
+import { seenKeys } from "./sync-seen";
 import type { Db } from "../types";
 
 export type DepartmentRow = typeof departments.$inferSelect;
@@ -64,28 +65,22 @@ export async function countMembers(db: Db, p: { teamId: number; status?: MemberS
 
 /**
  * Stages the mirror's WeCom members that this run did not see and that are not already
- * deprovisioned: the deprovision set, applied only after the brakes (design §1.10).
+ * deprovisioned: the deprovision set, applied only after the brakes (design §1.10). A set
+ * difference (hashed or sorted, never a scan per member): the unchanged keys come from arrays, whose
+ * size the planner cannot know, and an anti-join planned for a few hundred keys took minutes on
+ * 100,000 (BENCHMARKS.md, import).
  */
 export async function stageMissingMembers(db: Db, p: { teamId: number; jobId: number }): Promise<void> {
-  await db.insert(stagedDeprovisions).select(
-    db
-      .select({ jobId: sql<number>`${p.jobId}::bigint`.as("job_id"), memberId: members.id, reason: sql<string>`case when ${members.role} in ('owner', 'admin') then 'protected_role' else 'missing_from_listing' end`.as("reason") })
-      .from(members)
-      .where(
-        and(
-          eq(members.teamId, p.teamId),
-          isNotNull(members.wecomUserKey),
-          isNull(members.deprovisionedAt),
-          ne(members.status, "removed"),
-          notExists(
-            db
-              .select({ one: sql`1` })
-              .from(syncSeenMembers)
-              .where(and(eq(syncSeenMembers.jobId, p.jobId), eq(syncSeenMembers.userKey, members.wecomUserKey))),
-          ),
-        ),
-      ),
-  ).onConflictDoNothing();
+  await db.execute(sql`
+    with missing as materialized (
+      select wecom_user_key as user_key from members
+      where team_id = ${p.teamId} and wecom_user_key is not null and deprovisioned_at is null and status <> 'removed'
+      except ${seenKeys(p.jobId)}
+    )
+    insert into staged_deprovisions (job_id, member_id, reason)
+    select ${p.jobId}, m.id, case when m.role in ('owner', 'admin') then 'protected_role' else 'missing_from_listing' end
+    from missing x join members m on m.team_id = ${p.teamId} and m.wecom_user_key = x.user_key
+    on conflict do nothing`);
 }
 
 export async function stagedCount(db: Db, p: { jobId: number }): Promise<{ total: number; protected: number }> {
@@ -191,4 +186,14 @@ export async function rekeyMember(db: Db, p: { teamId: number; fromKey: string; 
         notExists(db.select({ one: sql`1` }).from(members).where(and(eq(members.teamId, p.teamId), eq(members.wecomUserKey, p.toKey)))),
       ),
     );
+}
+
+/**
+ * Fresh statistics after a run wrote many members (an import, a reorganisation). Without them the
+ * next run's lookups by key stay planned for the table as it was: a plan cached while the table
+ * was empty scanned all 100,000 members for every merge of 250 (BENCHMARKS.md, import). ANALYZE
+ * also drops such cached plans in every session.
+ */
+export async function analyzeMembers(db: Db): Promise<void> {
+  await db.execute(sql`analyze members`);
 }

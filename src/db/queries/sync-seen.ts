@@ -1,5 +1,5 @@
-import { and, count, eq, inArray, sql } from "drizzle-orm";
-import { syncSeenDepartments, syncSeenMembers } from "../schema";
+import { count, eq, sql, type SQL } from "drizzle-orm";
+import { syncSeenDepartments, syncSeenMembers, syncSeenUnchanged } from "../schema";
 import type { Db } from "../types";
 import { arr, rowsOf } from "./sql-arrays";
 import { LeaseLost } from "./sync-jobs";
@@ -18,27 +18,52 @@ export async function insertSeenDepartments(db: Db, p: { jobId: number; rows: Se
     on conflict do nothing`);
 }
 
-const mergeStatement = (jobId: number, r: SeenMember[], only = sql``) => sql`
-  insert into sync_seen_members as s (job_id, user_key, user_id, name, department_ids, main_department_id, position, wecom_status, email)
-  select ${jobId}, u.user_key, u.user_id, u.name, u.department_ids, u.main_department_id, u.position, u.wecom_status, u.email
-  from unnest(${arr(r.map((m) => m.userKey))}::text[], ${arr(r.map((m) => m.userId))}::text[], ${arr(r.map((m) => m.name))}::text[],
-              ${arr(r.map((m) => JSON.stringify(m.departmentIds)))}::jsonb[], ${arr(r.map((m) => m.mainDepartmentId ?? null))}::bigint[],
-              ${arr(r.map((m) => m.position ?? null))}::text[], ${arr(r.map((m) => m.wecomStatus ?? null))}::int[],
-              ${arr(r.map((m) => m.email ?? null))}::text[])
-    as u(user_key, user_id, name, department_ids, main_department_id, position, wecom_status, email)
-  ${only}
-  on conflict (job_id, user_key) do update set department_ids =
-    (select coalesce(jsonb_agg(d order by d::bigint), '[]'::jsonb)
-     from (select distinct value as d from jsonb_array_elements(s.department_ids || excluded.department_ids)) u)`;
+/**
+ * One merge of seen members, as the common table expressions of one statement (`lease`, when
+ * given, comes first and gates both writes). A member the mirror already holds with exactly these
+ * fields (and not deprovisioned) is unchanged: only its key is kept, in one array row per merge.
+ * The others are staged in full; one already seen in another department keeps the union of both
+ * department lists (wecom-reference §5 step 4). The comparison is the apply step's
+ * (seenChangesPage): a member kept as unchanged is one that step would have skipped anyway.
+ */
+const mergeStatement = (p: { jobId: number; teamId: number; rows: SeenMember[] }, lease?: SQL) => {
+  const r = p.rows;
+  const gate = lease ? sql`exists (select 1 from lease)` : sql`true`;
+  return sql`
+  with ${lease ? sql`lease as (${lease}),` : sql``}
+  u as materialized (
+    select * from unnest(${arr(r.map((m) => m.userKey))}::text[], ${arr(r.map((m) => m.userId))}::text[], ${arr(r.map((m) => m.name))}::text[],
+                ${arr(r.map((m) => JSON.stringify(m.departmentIds)))}::jsonb[], ${arr(r.map((m) => m.mainDepartmentId ?? null))}::bigint[],
+                ${arr(r.map((m) => m.position ?? null))}::text[], ${arr(r.map((m) => m.wecomStatus ?? null))}::int[],
+                ${arr(r.map((m) => m.email ?? null))}::text[])
+      as u(user_key, user_id, name, department_ids, main_department_id, position, wecom_status, email)
+  ), unchanged as materialized (
+    select u.user_key from u
+    join members m on m.team_id = ${p.teamId} and m.wecom_user_key = u.user_key
+    where m.deprovisioned_at is null and m.wecom_user_id = u.user_id and m.name = u.name and m.department_ids = u.department_ids
+      and m.main_department_id is not distinct from u.main_department_id and m.position is not distinct from u.position
+      and m.wecom_status is not distinct from u.wecom_status and m.email is not distinct from u.email
+  ), kept as (
+    insert into sync_seen_unchanged (job_id, user_keys)
+    select ${p.jobId}, array_agg(user_key) from unchanged where ${gate} having count(*) > 0
+  ), staged as (
+    insert into sync_seen_members as s (job_id, user_key, user_id, name, department_ids, main_department_id, position, wecom_status, email)
+    select ${p.jobId}, u.user_key, u.user_id, u.name, u.department_ids, u.main_department_id, u.position, u.wecom_status, u.email
+    from u where ${gate} and not exists (select 1 from unchanged c where c.user_key = u.user_key)
+    on conflict (job_id, user_key) do update set department_ids =
+      (select coalesce(jsonb_agg(d order by d::bigint), '[]'::jsonb)
+       from (select distinct value as d from jsonb_array_elements(s.department_ids || excluded.department_ids)) u)
+  )`;
+};
 
 /**
- * Adds a page of members; one already seen in another department keeps the union of both
- * department lists (wecom-reference §5 step 4). Re-running a page changes nothing. One statement
- * with a parameter per column, not per value: a step carries a thousand rows.
+ * Adds a page of members (see mergeStatement). Re-running a page changes nothing that matters:
+ * staged rows merge again, and a key kept twice is still one member. One statement with a
+ * parameter per column, not per value: a step carries a thousand rows.
  */
-export async function mergeSeenMembers(db: Db, p: { jobId: number; rows: SeenMember[] }): Promise<void> {
+export async function mergeSeenMembers(db: Db, p: { jobId: number; teamId: number; rows: SeenMember[] }): Promise<void> {
   if (p.rows.length === 0) return;
-  await db.execute(mergeStatement(p.jobId, p.rows));
+  await db.execute(sql`${mergeStatement(p)} select 1`);
 }
 
 /**
@@ -48,38 +73,40 @@ export async function mergeSeenMembers(db: Db, p: { jobId: number; rows: SeenMem
  * Seen rows are scratch and the merge idempotent: if this commits and the step then fails, the
  * step's cursor has not moved and the step merges the same pages again.
  */
-export async function mergeSeenMembersWhileHolding(db: Db, p: { jobId: number; runnerId: string; rows: SeenMember[] }): Promise<void> {
+export async function mergeSeenMembersWhileHolding(db: Db, p: { jobId: number; teamId: number; runnerId: string; rows: SeenMember[] }): Promise<void> {
   if (p.rows.length === 0) return;
-  const [row] = rowsOf<{ held: number | string }>(
-    await db.execute(sql`
-      with lease as (select id from sync_jobs where id = ${p.jobId} and runner_id = ${p.runnerId} and state = 'running' for share),
-      merged as (${mergeStatement(p.jobId, p.rows, sql`where exists (select 1 from lease)`)} returning 1)
-      select count(*) as held from lease`),
-  );
+  const lease = sql`select id from sync_jobs where id = ${p.jobId} and runner_id = ${p.runnerId} and state = 'running' for share`;
+  const [row] = rowsOf<{ held: number | string }>(await db.execute(sql`${mergeStatement(p, lease)} select count(*) as held from lease`));
   if (Number(row?.held ?? 0) === 0) throw new LeaseLost(p.jobId);
 }
 
-export async function countSeen(db: Db, p: { jobId: number }): Promise<{ departments: number; members: number }> {
+/**
+ * What a run saw: departments, members (distinct keys, staged or unchanged: the listing's size for
+ * the brakes) and staged members (the apply step's work).
+ */
+export async function countSeen(db: Db, p: { jobId: number }): Promise<{ departments: number; members: number; staged: number }> {
   const [d] = await db.select({ n: count() }).from(syncSeenDepartments).where(eq(syncSeenDepartments.jobId, p.jobId));
-  const [m] = await db.select({ n: count() }).from(syncSeenMembers).where(eq(syncSeenMembers.jobId, p.jobId));
-  return { departments: Number(d?.n ?? 0), members: Number(m?.n ?? 0) };
+  const [m] = rowsOf<{ members: number | string; staged: number | string }>(
+    await db.execute(sql`
+      select (select count(*) from ${seenKeys(p.jobId)} k) as members,
+             (select count(*) from sync_seen_members where job_id = ${p.jobId}) as staged`),
+  );
+  return { departments: Number(d?.n ?? 0), members: Number(m?.members ?? 0), staged: Number(m?.staged ?? 0) };
 }
+
+/** Every key a run saw, once: a subquery (alias it) over the staged rows and the unchanged keys. */
+export const seenKeys = (jobId: number) => sql`(
+  select user_key from sync_seen_members where job_id = ${jobId}
+  union
+  select unnest(user_keys) from sync_seen_unchanged where job_id = ${jobId})`;
 
 export async function seenDepartments(db: Db, p: { jobId: number }) {
   return db.select().from(syncSeenDepartments).where(eq(syncSeenDepartments.jobId, p.jobId));
 }
 
-export async function seenMemberKeys(db: Db, p: { jobId: number; keys: string[] }): Promise<Set<string>> {
-  if (p.keys.length === 0) return new Set();
-  const rows = await db
-    .select({ k: syncSeenMembers.userKey })
-    .from(syncSeenMembers)
-    .where(and(eq(syncSeenMembers.jobId, p.jobId), inArray(syncSeenMembers.userKey, p.keys)));
-  return new Set(rows.map((r) => r.k));
-}
-
 export async function clearSeen(db: Db, p: { jobId: number }): Promise<void> {
   await db.delete(syncSeenMembers).where(eq(syncSeenMembers.jobId, p.jobId));
+  await db.delete(syncSeenUnchanged).where(eq(syncSeenUnchanged.jobId, p.jobId));
   await db.delete(syncSeenDepartments).where(eq(syncSeenDepartments.jobId, p.jobId));
 }
 

@@ -89,6 +89,20 @@ export const syncSeenMembers = pgTable(
   (t) => [primaryKey({ columns: [t.jobId, t.userKey] })],
 );
 
+/**
+ * Members a run saw exactly as the mirror already has them, as one array of keys per merge: an
+ * unchanged re-sync then stages a few hundred rows instead of 100,000 (issue 5: the re-sync must
+ * cost well under the import). Only their keys matter — to know who was seen (design §1.10).
+ */
+export const syncSeenUnchanged = pgTable(
+  "sync_seen_unchanged",
+  {
+    jobId: bigint("job_id", { mode: "number" }).notNull(),
+    userKeys: text("user_keys").array().notNull(),
+  },
+  (t) => [index("sync_seen_unchanged_job_idx").on(t.jobId)],
+);
+
 /** Deprovisions held back by the breaker, waiting for an admin (design §1.10). */
 export const stagedDeprovisions = pgTable(
   "staged_deprovisions",

@@ -62,7 +62,7 @@ export const membersStep: Step = async (ctx) => {
       const chunk = mergeRows(pending);
       pending = [];
       writes = writes
-        .then(() => (failed ? undefined : mergeSeenMembersWhileHolding(ctx.deps.db, { jobId: ctx.job.id, runnerId, rows: chunk })))
+        .then(() => (failed ? undefined : mergeSeenMembersWhileHolding(ctx.deps.db, { jobId: ctx.job.id, teamId: ctx.teamId, runnerId, rows: chunk })))
         .catch((error: unknown) => {
           failed ??= { error };
         });
@@ -92,7 +92,7 @@ export const membersStep: Step = async (ctx) => {
     const next = deptIndex + taken;
     const rest = mergeRows(pending);
     return {
-      write: (tx) => mergeSeenMembers(tx, { jobId: ctx.job.id, rows: rest }),
+      write: (tx) => mergeSeenMembers(tx, { jobId: ctx.job.id, teamId: ctx.teamId, rows: rest }),
       set: { partial, done: next, cursor: { ...c, deptIndex: next } },
     };
   }
@@ -114,7 +114,7 @@ export const membersStep: Step = async (ctx) => {
   const next = extraIndex + batch.length;
   const finished = next >= extra.length;
   return {
-    write: (tx) => mergeSeenMembers(tx, { jobId: ctx.job.id, rows: mergeRows(rows) }),
+    write: (tx) => mergeSeenMembers(tx, { jobId: ctx.job.id, teamId: ctx.teamId, rows: mergeRows(rows) }),
     set: { partial, cursor: { ...c, extraIndex: next }, ...(finished ? { phase: "plan" as const } : {}) },
   };
 };

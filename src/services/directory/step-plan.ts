@@ -23,7 +23,8 @@ export const planStep: Step = async (ctx) => {
     get set() {
       const deprovisions = staged.total - staged.protected;
       const cursor = { ...ctx.cursor, listingSize: seen.members, breaker: { deprovisions, threshold, active }, ...(skip ? { skipDeprovisions: skip } : {}) };
-      const total = seen.departments + seen.members + deprovisions;
+      // Progress of apply: departments, staged members, deprovisions (unchanged members need no step).
+      const total = seen.departments + seen.staged + deprovisions;
       if (deprovisions > threshold) return { state: "needs_confirmation" as const, total, cursor };
       return { phase: "apply" as const, done: 0, total, cursor: { ...cursor, afterKey: "" } };
     },

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { BINDING, boundTeam } from "../../helpers/api";
 import { testDeps, type TestDeps } from "../../helpers/deps";
@@ -5,6 +6,7 @@ import { control } from "../../helpers/emulator";
 import { emulatorOrg, syncNow } from "../../helpers/sync";
 import { api, auditRows, expectedMirror, mirror, resetDatabase, subtree, teamIdOf } from "../../helpers/sync-scenarios";
 import { openTestDb } from "../../helpers/test-db";
+import { rowsOf } from "../../../src/db/queries/sql-arrays";
 import { TEST_CORP_ID } from "../../helpers/deps";
 
 let opened: Awaited<ReturnType<typeof openTestDb>>;
@@ -122,5 +124,22 @@ describe("import", () => {
     expect(m).toMatchObject({ departmentIds: [], main: null });
     expect(got.departments.map((d) => d.id).sort((a, b) => a - b)).toEqual([...visible].sort((a, b) => a - b));
     expect(got.members).toHaveLength(org.users.filter((u) => u.department.some((d) => visible.has(d))).length + 1);
+  });
+
+  it("leaves fresh statistics of the members table after writing 1,000 members or more (later runs' key lookups are planned for its real size)", async () => {
+    const estimate = async () => Number(rowsOf<{ n: number | string }>(await deps.db.execute(sql`select reltuples as n from pg_class where relname = 'members'`))[0]!.n);
+    // No autovacuum meanwhile (PostgreSQL): only the run itself may refresh them.
+    await deps.db.execute(sql`alter table members set (autovacuum_enabled = false)`);
+    try {
+      await control(deps, "POST", "/_emulator/reset", { corpId: TEST_CORP_ID, org: { generate: { departments: 12, users: 1_100, seed: 3 } } });
+      await boundTeam(deps, "acme");
+      expect(await estimate()).toBeLessThan(1_000);
+      const job = await syncNow(deps, "acme");
+      expect(job.state).toBe("succeeded");
+      expect(job.counts.members.created).toBeGreaterThanOrEqual(1_000);
+      expect(await estimate()).toBe(job.counts.members.created);
+    } finally {
+      await deps.db.execute(sql`alter table members reset (autovacuum_enabled)`);
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { syncJobs, syncSeenMembers } from "../../../src/db/schema";
+import { syncJobs, syncSeenMembers, syncSeenUnchanged } from "../../../src/db/schema";
 import type { JobPhase } from "../../../src/db/schema";
 import { runJob } from "../../../src/services/directory/run-job";
 import { boundTeam } from "../../helpers/api";
@@ -210,6 +210,7 @@ describe("a runner that stalls past its lease", () => {
     for (const u of gone) expect.soft(await memberByKey(deps, teamId, u)).toMatchObject({ status: "locked", statusBefore: "active" });
     expect.soft(job.counts.members.deprovisioned).toBe(2);
     expect.soft(await opened.db.select().from(syncSeenMembers).where(eq(syncSeenMembers.jobId, jobId))).toEqual([]);
+    expect.soft(await opened.db.select().from(syncSeenUnchanged).where(eq(syncSeenUnchanged.jobId, jobId))).toEqual([]);
   });
 });
 

@@ -1,8 +1,11 @@
+import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { members, syncJobs, syncSeenMembers, syncSeenUnchanged } from "../../../src/db/schema";
+import { runJob } from "../../../src/services/directory/run-job";
 import type { TestDeps } from "../../helpers/deps";
 import { control } from "../../helpers/emulator";
 import { emulatorOrg, syncNow } from "../../helpers/sync";
-import { auditCount, auditRows, expectedMirror, freshAcme, memberByKey, mirror, rowVersions } from "../../helpers/sync-scenarios";
+import { auditCount, auditRows, expectedMirror, freshAcme, memberByKey, mirror, rowVersions, startJob } from "../../helpers/sync-scenarios";
 import { openTestDb } from "../../helpers/test-db";
 
 let opened: Awaited<ReturnType<typeof openTestDb>>;
@@ -86,5 +89,35 @@ describe("re-sync", () => {
     const job = await syncNow(deps, "acme");
     expect(job.counts.members).toEqual({ created: 0, updated: 0, moved: 0, deprovisioned: 0 });
     expect(await rowVersions(deps, teamId)).toEqual(before);
+  });
+
+  it("stages in full only the members that changed, are new or reappear; the unchanged ones only as keys, and still count as seen", async () => {
+    const org = await emulatorOrg(deps);
+    const [changed, back, gone] = org.users.filter((u) => u.status !== 5);
+    await control(deps, "PATCH", `/_emulator/users/${changed!.userid}`, { name: "改过的名字" });
+    await control(deps, "POST", "/_emulator/users", { userid: "Fresh", name: "新来的", department: [org.departments[1]!.id] });
+    await control(deps, "DELETE", `/_emulator/users/${gone!.userid}`);
+    // Deprovisioned earlier but listed again: same fields, yet it must be staged to lose the mark.
+    await deps.db.update(members).set({ deprovisionedAt: deps.clock.now() }).where(and(eq(members.teamId, teamId), eq(members.wecomUserKey, back!.userid.toLowerCase())));
+    const listed = (await emulatorOrg(deps)).users.filter((u) => u.status !== 5).length;
+
+    // Drive the job one step at a time up to the plan, as a runner that stops between steps.
+    const jobId = await startJob(deps, "acme");
+    const phase = async () => (await deps.db.select({ phase: syncJobs.phase }).from(syncJobs).where(eq(syncJobs.id, jobId)))[0]!.phase;
+    while ((await phase()) !== "plan") {
+      await runJob(deps, jobId, { abandonAfterSteps: 1 });
+      deps.clock.advance(61_000);
+    }
+    const staged = await deps.db.select({ key: syncSeenMembers.userKey }).from(syncSeenMembers).where(eq(syncSeenMembers.jobId, jobId));
+    expect(staged.map((r) => r.key).sort()).toEqual([changed!.userid, back!.userid, "Fresh"].map((k) => k.toLowerCase()).sort());
+    const kept = await deps.db.select({ n: sql<number>`count(distinct k)` }).from(sql`${syncSeenUnchanged}, unnest(${syncSeenUnchanged.userKeys}) k`).where(eq(syncSeenUnchanged.jobId, jobId));
+    expect(Number(kept[0]!.n)).toBe(listed - 3);
+
+    const job = await runJob(deps, jobId);
+    expect(job).toMatchObject({ state: "succeeded", cursor: { listingSize: listed } });
+    expect(job!.counts.members).toEqual({ created: 1, updated: 1, moved: 0, deprovisioned: 1 });
+    expect(await memberByKey(deps, teamId, back!.userid)).toMatchObject({ deprovisionedAt: null });
+    expect((await memberByKey(deps, teamId, gone!.userid)).deprovisionedAt).not.toBeNull();
+    expect(await deps.db.select().from(syncSeenUnchanged).where(eq(syncSeenUnchanged.jobId, jobId))).toEqual([]);
   });
 });
