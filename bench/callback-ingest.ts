@@ -18,6 +18,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import postgres from "postgres";
 import { sealMessage, textMessageXml, toQueryString } from "../test/helpers/wecom-envelope";
 import { freePort, startServer, type ServerChild } from "./lib/child";
+import { serviceScript } from "./lib/service-script";
 import { startFakeWecom, type FakeWecom } from "./lib/fake-wecom";
 import { keepAliveAgent, runLoad, summarize, type LoadResult, type PreparedRequest, type Summary } from "./lib/load";
 import { cpuSecondsByName, selfCpuSeconds, systemCpu, type SystemCpu } from "./lib/proc";
@@ -239,6 +240,8 @@ export async function run(): Promise<boolean> {
     const baselineRun: TargetRun = { name: "baseline (bare Hono route)", summary: summarize(b.measured), ...b, ...bStop };
     console.log(`baseline done: ${int(baselineRun.summary.rps)} req/s`);
 
+    const built = await serviceScript(ROOT);
+    console.log(`service: ${built.label}`);
     // The service on a fresh PostgreSQL database, with a team bound through the HTTP API (the
     // binding's live credential check goes to a local fake WeCom API).
     wecom = await startFakeWecom(BINDING);
@@ -247,7 +250,7 @@ export async function run(): Promise<boolean> {
     t0 = performance.now();
     const service = await startServer({
       name: "service",
-      script: "src/entry/node.ts",
+      script: built.script,
       cwd: ROOT,
       env: {
         PORT: String(servicePort),

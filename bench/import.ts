@@ -30,6 +30,7 @@ import postgres from "postgres";
 import { DEFAULT_AGENT_ID, DEFAULT_APP_SECRET, DEFAULT_CORP_ID } from "../src/emulator";
 import { mapLimit } from "../src/services/directory/steps";
 import { freePort, startServer, type ServerChild } from "./lib/child";
+import { serviceScript } from "./lib/service-script";
 import { cpuSecondsByName, selfCpuSeconds, systemCpu, type SystemCpu } from "./lib/proc";
 import { logOffset, summarizeLog, type LogSummary } from "./lib/pg-log";
 import { busiestProcesses, mib, otherProcesses, procMemory, type ProcMemory } from "./lib/proc-status";
@@ -516,13 +517,15 @@ export async function run(): Promise<boolean> {
       await emulatorCalls(emu, true);
     }
 
+    const built = await serviceScript(ROOT);
+    console.log(`service: ${built.label}`);
     // The service, on the fresh database, with a team bound to the emulator's default app.
     const servicePort = await freePort();
     const adminToken = randomBytes(16).toString("hex");
     t0 = performance.now();
     const service = await startServer({
       name: "service",
-      script: "src/entry/node.ts",
+      script: built.script,
       cwd: ROOT,
       env: {
         PORT: String(servicePort),

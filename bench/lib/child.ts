@@ -66,8 +66,8 @@ function listeningPort(file: string): number | undefined {
 }
 
 /**
- * Runs `node [nodeArgs] --import tsx <script>` in `cwd` with `env` added to this process's
- * environment, and resolves once it logged "listening".
+ * Runs `node [nodeArgs] --import tsx <script>` (a built `.js` script without tsx) in `cwd` with
+ * `env` added to this process's environment, and resolves once it logged "listening".
  */
 export async function startServer(o: {
   name: string;
@@ -80,7 +80,8 @@ export async function startServer(o: {
 }): Promise<ServerChild> {
   const logFile = join(o.logDir, `${o.name}.log`);
   const fd = openSync(logFile, "w");
-  const child = spawn(process.execPath, [...(o.nodeArgs ?? []), "--import", "tsx", o.script], {
+  const loader = o.script.endsWith(".ts") ? ["--import", "tsx"] : ["--enable-source-maps"];
+  const child = spawn(process.execPath, [...(o.nodeArgs ?? []), ...loader, o.script], {
     cwd: o.cwd,
     env: { ...process.env, ...o.env },
     stdio: ["ignore", fd, fd],
