@@ -24,7 +24,9 @@ export async function insertSeenDepartments(db: Db, p: { jobId: number; rows: Se
  * fields (and not deprovisioned) is unchanged: only its key is kept, in one array row per merge.
  * The others are staged in full; one already seen in another department keeps the union of both
  * department lists (wecom-reference §5 step 4). The comparison is the apply step's
- * (seenChangesPage): a member kept as unchanged is one that step would have skipped anyway.
+ * (seenChangesPage): a member kept as unchanged is one that step would have skipped anyway. Each
+ * listing of a member carries all its departments (the user object of §4.6–4.7), so one listing
+ * equal to the mirror is the member unchanged, whichever department's page it came from.
  */
 const mergeStatement = (p: { jobId: number; teamId: number; rows: SeenMember[] }, lease?: SQL) => {
   const r = p.rows;
