@@ -16,7 +16,10 @@ export async function startNode(env: Record<string, string | undefined>): Promis
   const logger = jsonLogger((line) => process.stdout.write(`${line}\n`));
   const opened = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const { defer, drain } = deferQueue(logger);
-  const deps = makeDeps({ config, db: opened.db, logger, defer });
+  // Spent once the process is stopping: sync jobs and the inbox stop between steps and batches, so
+  // shutdown does not wait for a whole import or backlog; the next start-up resumes them.
+  let shuttingDown = false;
+  const deps = makeDeps({ config, db: opened.db, logger, defer, budget: { exhausted: () => shuttingDown } });
   const app = createApp();
   // The login throttle needs the client address: the socket's, as Node knows it.
   const server = serve({
@@ -41,6 +44,7 @@ export async function startNode(env: Record<string, string | undefined>): Promis
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
+      shuttingDown = true;
       logger.info("stopping");
       for (const t of tasks) await t.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -30,7 +30,9 @@ export async function processInbox(deps: Deps, opts: { maxRows?: number } = {}):
   const summary: ProcessSummary = { processed: 0, ignored: 0, retried: 0, dead: 0 };
   const maxRows = opts.maxRows ?? ROUND;
   let seen = 0;
-  while (seen < maxRows) {
+  // A spent budget (Workers: the invocation's time; Node: shutting down) claims no further batch:
+  // the rows already claimed are finished, the rest wait for the next sweep or start-up.
+  while (seen < maxRows && !deps.budget?.exhausted()) {
     const now = deps.clock.now();
     const rows = await claimDueInbox(deps.db, { now, leaseUntil: new Date(now.getTime() + LEASE_MS), limit: Math.min(BATCH, maxRows - seen) });
     if (rows.length === 0) break;
@@ -89,7 +91,7 @@ export async function drainInbox(deps: Deps): Promise<void> {
   const state = { again: true };
   draining.set(deps.db, state);
   try {
-    while (state.again) {
+    while (state.again && !deps.budget?.exhausted()) {
       state.again = false;
       const done = await processInbox(deps);
       // A full round may have left due rows behind: go on until a round comes up short.

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { HandlerTable } from "../../../src/callbacks/handler-table";
 import { claimDueInbox } from "../../../src/db/queries/inbox";
 import { callbackInbox } from "../../../src/db/schema";
-import { INBOX_MAX_ATTEMPTS, processInbox, retryDelayMs } from "../../../src/services/callbacks/process-inbox";
+import { drainInbox, INBOX_MAX_ATTEMPTS, processInbox, retryDelayMs } from "../../../src/services/callbacks/process-inbox";
 import { apiClient, boundTeam } from "../../helpers/api";
 import { inboxRows, postCallback, textXml } from "../../helpers/callbacks";
 import { testDeps, type TestDeps } from "../../helpers/deps";
@@ -115,6 +115,31 @@ describe("processInbox", () => {
     expect(new Set(calls).size).toBe(40);
     const pending = await opened.db.select().from(callbackInbox).where(eq(callbackInbox.status, "pending"));
     expect(pending).toHaveLength(0);
+  });
+
+  it("claims no further batch once the budget is spent (shutting down): the claimed batch finishes, the rest waits, nothing twice", async () => {
+    for (let i = 0; i < 120; i++) await postCallback(deps, "acme", textXml(deps, `msg ${i}`));
+    deps.deferred.queue.length = 0;
+    let stopping = false;
+    const stopped = testDeps(opened.db, {
+      handlers: {
+        text: (d, ctx) => {
+          stopping = true; // the signal arrives while the first batch is being handled
+          return handlers.text!(d, ctx);
+        },
+      },
+    });
+    stopped.clock.set(deps.clock.now());
+    await drainInbox({ ...stopped, budget: { exhausted: () => stopping } });
+    const statuses = (await inboxRows(opened.db)).map((r) => r.status);
+    expect(statuses.filter((s) => s === "processed")).toHaveLength(50);
+    expect(statuses.filter((s) => s === "pending")).toHaveLength(70);
+
+    const next = testDeps(opened.db, { handlers });
+    next.clock.set(deps.clock.now());
+    expect((await processInbox(next)).processed).toBe(70);
+    expect(calls).toHaveLength(120);
+    expect(new Set(calls).size).toBe(120);
   });
 
   it("spreads retries with jitter within ±20 % of the base delay", () => {
