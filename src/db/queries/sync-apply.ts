@@ -16,6 +16,18 @@ interface MirrorColumns {
   email: string | null;
 }
 
+/** The seen rows' names of the mirrored columns (members call the first one wecom_user_id). */
+const MIRRORED = ["user_id", "name", "department_ids", "main_department_id", "position", "wecom_status", "email"] as const;
+type Mirrored = (typeof MIRRORED)[number];
+
+/**
+ * A mirror row and a seen row agree on every mirrored field: the one comparison behind "unchanged"
+ * in both the seen-members merge (sync-seen.ts) and the apply step's page, so the two cannot drift.
+ * The arguments name each side's column for a seen-row column name.
+ */
+export const sameMirroredFields = (mirror: (c: Mirrored) => string, seen: (c: Mirrored) => string) =>
+  sql.raw(`(${MIRRORED.map((c) => `${mirror(c)} is not distinct from ${seen(c)}`).join(" and ")})`);
+
 export interface SeenPageRow {
   seen: MirrorColumns & { userKey: string; userId: string };
   member: MirrorColumns & { id: number; wecomUserId: string | null; deprovisioned: boolean };
@@ -74,10 +86,7 @@ export async function seenChangesPage(db: Db, p: { teamId: number; jobId: number
         left join lateral (select * from members where team_id = ${p.teamId} and wecom_user_key = p.user_key limit 1) m on true
       ), changed as (
         select * from page
-        where member_id is not null and (m_deprovisioned
-           or m_user_id is distinct from user_id or m_name <> name or m_department_ids <> department_ids
-           or m_main_department_id is distinct from main_department_id or m_position is distinct from position
-           or m_wecom_status is distinct from wecom_status or m_email is distinct from email)
+        where member_id is not null and (m_deprovisioned or not ${sameMirroredFields((c) => `m_${c}`, (c) => c)})
       )
       select t.last_key, t.n, t.creates, c.user_key, c.user_id, c.name, c.department_ids, c.main_department_id, c.position, c.wecom_status, c.email,
              c.member_id, c.m_user_id, c.m_name, c.m_department_ids, c.m_main_department_id, c.m_position, c.m_wecom_status, c.m_email, c.m_deprovisioned

@@ -2,6 +2,7 @@ import { count, eq, sql, type SQL } from "drizzle-orm";
 import { syncSeenDepartments, syncSeenMembers, syncSeenUnchanged } from "../schema";
 import type { Db } from "../types";
 import { arr, rowsOf } from "./sql-arrays";
+import { sameMirroredFields } from "./sync-apply";
 import { LeaseLost } from "./sync-jobs";
 
 export type SeenDepartment = Omit<typeof syncSeenDepartments.$inferInsert, "jobId">;
@@ -24,7 +25,7 @@ export async function insertSeenDepartments(db: Db, p: { jobId: number; rows: Se
  * fields (and not deprovisioned) is unchanged: only its key is kept, in one array row per merge.
  * The others are staged in full; one already seen in another department keeps the union of both
  * department lists (wecom-reference §5 step 4). The comparison is the apply step's
- * (seenChangesPage): a member kept as unchanged is one that step would have skipped anyway. Each
+ * (sameMirroredFields): a member kept as unchanged is one that step would have skipped anyway. Each
  * listing of a member carries all its departments (the user object of §4.6–4.7), so one listing
  * equal to the mirror is the member unchanged, whichever department's page it came from.
  */
@@ -42,9 +43,7 @@ const mergeStatement = (p: { jobId: number; teamId: number; rows: SeenMember[] }
   ), unchanged as materialized (
     select u.user_key from u
     join members m on m.team_id = ${p.teamId} and m.wecom_user_key = u.user_key
-    where m.deprovisioned_at is null and m.wecom_user_id = u.user_id and m.name = u.name and m.department_ids = u.department_ids
-      and m.main_department_id is not distinct from u.main_department_id and m.position is not distinct from u.position
-      and m.wecom_status is not distinct from u.wecom_status and m.email is not distinct from u.email
+    where m.deprovisioned_at is null and ${sameMirroredFields((c) => `m.${c === "user_id" ? "wecom_user_id" : c}`, (c) => `u.${c}`)}
   ), kept as (
     insert into sync_seen_unchanged (job_id, user_keys)
     select ${p.jobId}, array_agg(user_key) from unchanged where ${gate} having count(*) > 0
