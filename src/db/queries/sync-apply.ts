@@ -6,13 +6,17 @@ import { arr, rowsOf } from "./sql-arrays";
 // The apply step's members queries: a page of seen members against the mirror, and the bulk
 // writes it leads to, as raw SQL with one parameter per column (see sql-arrays.ts).
 
-/** The fields of a member the mirror takes from WeCom (as services/directory/mirror-shape.ts compares them). */
-interface MirrorColumns {
+/**
+ * The fields of a member the mirror takes from WeCom besides its userid (services/directory/
+ * mirror-shape.ts compares them as MemberFields).
+ */
+export interface MirrorColumns {
   name: string;
   departmentIds: number[];
   mainDepartmentId: number | null;
   position: string | null;
   wecomStatus: number | null;
+  /** Lower-cased; only apps created before 2022-06-20 get it (wecom-reference §1.5). */
   email: string | null;
 }
 

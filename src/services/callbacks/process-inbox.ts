@@ -91,7 +91,7 @@ export async function drainInbox(deps: Deps): Promise<void> {
   const state = { again: true };
   draining.set(deps.db, state);
   try {
-    while (state.again && !deps.budget?.exhausted()) {
+    while (state.again) {
       state.again = false;
       const done = await processInbox(deps);
       // A full round may have left due rows behind: go on until a round comes up short.

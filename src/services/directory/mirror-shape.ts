@@ -1,18 +1,12 @@
 import { createHash } from "node:crypto";
 import type { DepartmentRow, MemberRow } from "../../db/queries/directory";
+import type { MirrorColumns } from "../../db/queries/sync-apply";
 import type { SeenMember } from "../../db/queries/sync-seen";
 import type { WecomDepartment, WecomSimpleUser, WecomUser } from "../../wecom/types";
 
 /** What the mirror keeps of a member; a change in any of it is a write, nothing else is. */
-export interface MemberFields {
+export interface MemberFields extends MirrorColumns {
   wecomUserId: string;
-  name: string;
-  departmentIds: number[];
-  mainDepartmentId: number | null;
-  position: string | null;
-  wecomStatus: number | null;
-  /** Lower-cased; only apps created before 2022-06-20 get it (wecom-reference §1.5). */
-  email: string | null;
 }
 
 export interface DepartmentFields {
