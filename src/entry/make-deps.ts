@@ -5,6 +5,7 @@ import { systemClock, type Clock, type Defer, type Deps, type InvocationBudget }
 import type { Logger } from "../logger";
 import { createSecretBox } from "../security/secret-box";
 import { createWecomClient, type WecomClient } from "../wecom/client";
+import type { HttpSend } from "../wecom/transport";
 
 export interface DepsParts {
   config: Config;
@@ -16,6 +17,8 @@ export interface DepsParts {
   wrapWecom?: (client: WecomClient) => WecomClient;
   /** How WeCom is reached (default: the global fetch); Workers count subrequests through it. */
   wecomFetch?: typeof fetch;
+  /** A leaner transport than fetch where the runtime has one (node-http-send.ts); wins over wecomFetch. */
+  wecomSend?: HttpSend;
   budget?: InvocationBudget;
 }
 
@@ -31,6 +34,7 @@ export function makeDeps(p: DepsParts): Deps {
     apiBase: p.config.wecomApiBase,
     budget: p.config.wecomBudget,
     ...(p.wecomFetch ? { fetch: p.wecomFetch } : {}),
+    ...(p.wecomSend ? { send: p.wecomSend } : {}),
   });
   return {
     config: p.config,

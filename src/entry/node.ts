@@ -9,6 +9,7 @@ import { processInbox } from "../services/callbacks/process-inbox";
 import { resumeJobs } from "../services/directory/scheduled";
 import { deferQueue } from "./deferred";
 import { makeDeps } from "./make-deps";
+import { nodeHttpSend } from "./node-http-send";
 import { openDb } from "./open-db";
 
 export async function startNode(env: Record<string, string | undefined>): Promise<{ stop: () => Promise<void>; port: number }> {
@@ -19,7 +20,8 @@ export async function startNode(env: Record<string, string | undefined>): Promis
   // Spent once the process is stopping: sync jobs and the inbox stop between steps and batches, so
   // shutdown does not wait for a whole import or backlog; the next start-up resumes them.
   let shuttingDown = false;
-  const deps = makeDeps({ config, db: opened.db, logger, defer, budget: { exhausted: () => shuttingDown } });
+  const http = nodeHttpSend();
+  const deps = makeDeps({ config, db: opened.db, logger, defer, wecomSend: http.send, budget: { exhausted: () => shuttingDown } });
   const app = createApp();
   // The login throttle needs the client address: the socket's, as Node knows it.
   const server = serve({
@@ -49,6 +51,7 @@ export async function startNode(env: Record<string, string | undefined>): Promis
       for (const t of tasks) await t.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await drain();
+      http.close();
       await opened.close();
       logger.info("stopped");
     })());

@@ -6,7 +6,7 @@ import { WecomApiError, WecomRetryableError } from "./api-error";
 import { classifyErrcode } from "./errcodes";
 import { acquire, type Budget } from "./limiter";
 import { tokenManager, type HeldToken } from "./token-manager";
-import { sendOnce, type WecomRequest } from "./transport";
+import { fetchSend, sendOnce, type HttpSend, type WecomRequest } from "./transport";
 import { wecomApi, type WecomApi } from "./api";
 
 export interface WecomCredentials {
@@ -27,6 +27,8 @@ export interface WecomClientOptions {
   logger: Logger;
   apiBase: string;
   fetch?: typeof fetch;
+  /** How an HTTP exchange is made; default: `fetch` (or the global fetch) through fetchSend. */
+  send?: HttpSend;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   timeoutMs?: number;
@@ -43,7 +45,7 @@ export type Caller = <T extends object = Record<string, unknown>>(api: string, r
 const errmsgOf = (json: Record<string, unknown>): string => (typeof json.errmsg === "string" ? json.errmsg : "");
 
 export function createWecomClient(o: WecomClientOptions): WecomClient {
-  const transport = { apiBase: o.apiBase, fetch: o.fetch ?? globalThis.fetch, timeoutMs: o.timeoutMs ?? 10_000 };
+  const transport = { apiBase: o.apiBase, send: o.send ?? fetchSend(o.fetch ?? globalThis.fetch), timeoutMs: o.timeoutMs ?? 10_000 };
   const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const random = o.random ?? Math.random;
   const maxAttempts = o.maxAttempts ?? 5;

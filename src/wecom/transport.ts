@@ -7,9 +7,53 @@ export interface WecomRequest {
 
 export type TransportResult = { ok: true; json: Record<string, unknown> } | { ok: false; reason: string };
 
+/** One HTTP request as the client needs it, free of any runtime's HTTP API. */
+export interface HttpExchange {
+  method: "GET" | "POST";
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+  timeoutMs: number;
+}
+
+export interface HttpAnswer {
+  status: number;
+  text: string;
+}
+
+/** Rejects with HttpTrouble on a timeout, a network error, or a connection reset while reading the body. */
+export type HttpSend = (x: HttpExchange) => Promise<HttpAnswer>;
+
+export type HttpTroubleReason = "timeout" | "network error" | "connection reset while reading";
+
+export class HttpTrouble extends Error {
+  constructor(readonly reason: HttpTroubleReason) {
+    super(reason);
+    this.name = "HttpTrouble";
+  }
+}
+
+/** The portable transport (Workers, tests): a fetch, its timeout an AbortSignal. */
+export function fetchSend(f: typeof fetch): HttpSend {
+  return async (x) => {
+    let res: Response;
+    try {
+      res = await f(x.url, { method: x.method, headers: x.headers, body: x.body, signal: AbortSignal.timeout(x.timeoutMs) });
+    } catch (err) {
+      const name = err instanceof Error ? err.name : "";
+      throw new HttpTrouble(name === "TimeoutError" || name === "AbortError" ? "timeout" : "network error");
+    }
+    try {
+      return { status: res.status, text: await res.text() };
+    } catch {
+      throw new HttpTrouble("connection reset while reading");
+    }
+  };
+}
+
 export interface TransportOptions {
   apiBase: string;
-  fetch: typeof fetch;
+  send: HttpSend;
   timeoutMs: number;
 }
 
@@ -20,27 +64,22 @@ export interface TransportOptions {
 export async function sendOnce(o: TransportOptions, req: WecomRequest): Promise<TransportResult> {
   const url = new URL(`${o.apiBase}/cgi-bin/${req.path}`);
   for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-  let res: Response;
+  let answer: HttpAnswer;
   try {
-    res = await o.fetch(url, {
+    answer = await o.send({
       method: req.method,
+      url: url.toString(),
       headers: req.body === undefined ? {} : { "content-type": "application/json" },
-      body: req.body === undefined ? undefined : JSON.stringify(req.body),
-      signal: AbortSignal.timeout(o.timeoutMs),
+      ...(req.body === undefined ? {} : { body: JSON.stringify(req.body) }),
+      timeoutMs: o.timeoutMs,
     });
   } catch (err) {
-    const name = err instanceof Error ? err.name : "";
-    return { ok: false, reason: name === "TimeoutError" || name === "AbortError" ? "timeout" : "network error" };
+    // A send that breaks its contract is still a failed exchange, as any fetch throw was before.
+    return { ok: false, reason: err instanceof HttpTrouble ? err.reason : "network error" };
   }
-  let text: string;
+  if (answer.status !== 200) return { ok: false, reason: `HTTP ${answer.status}` };
   try {
-    text = await res.text();
-  } catch {
-    return { ok: false, reason: "connection reset while reading" };
-  }
-  if (res.status !== 200) return { ok: false, reason: `HTTP ${res.status}` };
-  try {
-    const json = JSON.parse(text) as unknown;
+    const json = JSON.parse(answer.text) as unknown;
     if (typeof json !== "object" || json === null || Array.isArray(json)) return { ok: false, reason: "not a JSON object" };
     return { ok: true, json: json as Record<string, unknown> };
   } catch {
