@@ -2,7 +2,6 @@ import { count, eq, sql, type SQL } from "drizzle-orm";
 import { syncSeenDepartments, syncSeenMembers, syncSeenUnchanged } from "../schema";
 import type { Db } from "../types";
 import { arr, rowsOf } from "./sql-arrays";
-import { sameMirroredFields } from "./sync-apply";
 import { LeaseLost } from "./sync-jobs";
 
 export type SeenDepartment = Omit<typeof syncSeenDepartments.$inferInsert, "jobId">;
@@ -20,50 +19,77 @@ export async function insertSeenDepartments(db: Db, p: { jobId: number; rows: Se
 }
 
 /**
- * One merge of seen members, as the common table expressions of one statement (`lease`, when
- * given, comes first and gates both writes). A member the mirror already holds with exactly these
- * fields (and not deprovisioned) is unchanged: only its key is kept, in one array row per merge.
- * The others are staged in full; one already seen in another department keeps the union of both
- * department lists (wecom-reference §5 step 4). The comparison is the apply step's
- * (sameMirroredFields): a member kept as unchanged is one that step would have skipped anyway. Each
- * listing of a member carries all its departments (the user object of §4.6–4.7), so one listing
- * equal to the mirror is the member unchanged, whichever department's page it came from.
+ * One merge: members listed for the first time in this job (`fresh`), members listed before with
+ * other fields (`again`), and the keys of those the mirror already holds exactly so.
  */
-const mergeStatement = (p: { jobId: number; teamId: number; rows: SeenMember[] }, lease?: SQL) => {
-  const r = p.rows;
-  const gate = lease ? sql`exists (select 1 from lease)` : sql`true`;
-  return sql`
-  with ${lease ? sql`lease as (${lease}),` : sql``}
-  u as materialized (
-    select * from unnest(${arr(r.map((m) => m.userKey))}::text[], ${arr(r.map((m) => m.userId))}::text[], ${arr(r.map((m) => m.name))}::text[],
-                ${arr(r.map((m) => JSON.stringify(m.departmentIds)))}::jsonb[], ${arr(r.map((m) => m.mainDepartmentId ?? null))}::bigint[],
-                ${arr(r.map((m) => m.position ?? null))}::text[], ${arr(r.map((m) => m.wecomStatus ?? null))}::int[],
-                ${arr(r.map((m) => m.email ?? null))}::text[])
-      as u(user_key, user_id, name, department_ids, main_department_id, position, wecom_status, email)
-  ), unchanged as materialized (
-    select u.user_key from u
-    join members m on m.team_id = ${p.teamId} and m.wecom_user_key = u.user_key
-    where m.deprovisioned_at is null and ${sameMirroredFields((c) => `m.${c === "user_id" ? "wecom_user_id" : c}`, (c) => `u.${c}`)}
-  ), kept as (
-    insert into sync_seen_unchanged (job_id, user_keys)
-    select ${p.jobId}, array_agg(user_key) from unchanged where ${gate} having count(*) > 0
-  ), staged as (
-    insert into sync_seen_members as s (job_id, user_key, user_id, name, department_ids, main_department_id, position, wecom_status, email)
-    select ${p.jobId}, u.user_key, u.user_id, u.name, u.department_ids, u.main_department_id, u.position, u.wecom_status, u.email
-    from u where ${gate} and not exists (select 1 from unchanged c where c.user_key = u.user_key)
-    on conflict (job_id, user_key) do update set department_ids =
-      (select coalesce(jsonb_agg(d order by d::bigint), '[]'::jsonb)
-       from (select distinct value as d from jsonb_array_elements(s.department_ids || excluded.department_ids)) u)
-  )`;
-};
+export interface SeenMerge {
+  jobId: number;
+  fresh: SeenMember[];
+  again: SeenMember[];
+  unchangedKeys: string[];
+}
+
+const seenRows = (r: SeenMember[]) => sql`
+  unnest(${arr(r.map((m) => m.userKey))}::text[], ${arr(r.map((m) => m.userId))}::text[], ${arr(r.map((m) => m.name))}::text[],
+         ${arr(r.map((m) => JSON.stringify(m.departmentIds)))}::jsonb[], ${arr(r.map((m) => m.mainDepartmentId ?? null))}::bigint[],
+         ${arr(r.map((m) => m.position ?? null))}::text[], ${arr(r.map((m) => m.wecomStatus ?? null))}::int[],
+         ${arr(r.map((m) => m.email ?? null))}::text[], ${arr(r.map((m) => m.contentHash ?? null))}::text[])`;
+const SEEN_COLUMNS = sql.raw("job_id, user_key, user_id, name, department_ids, main_department_id, position, wecom_status, email, content_hash");
 
 /**
- * Adds a page of members (see mergeStatement). Re-running a page changes nothing that matters:
- * staged rows merge again, and a key kept twice is still one member. One statement with a
- * parameter per column, not per value: a step carries a thousand rows.
+ * One merge of seen members, as the common table expressions of one statement (`lease`, when
+ * given, comes first and gates every write). Members the service found unchanged (their content
+ * hash equals the mirror's, see step-members.ts) are kept only as keys, in one array row per
+ * merge; the others are staged in full. A fresh member is a plain insert: the runner knows every
+ * key its job holds (RunnerMemo.recorded), and ON CONFLICT would cost each row a speculative
+ * insertion, a third of staging 100,000 rows. A member listed again with other fields (seen in
+ * another department while WeCom changed it) keeps the union of both department lists
+ * (wecom-reference §4.6); its hash then no longer describes the row and is dropped, for
+ * createMembersInRange to compute. No lookup of the mirror here: that was most of an unchanged
+ * re-sync's PostgreSQL time (BENCHMARKS.md, import).
  */
-export async function mergeSeenMembers(db: Db, p: { jobId: number; teamId: number; rows: SeenMember[] }): Promise<void> {
-  if (p.rows.length === 0) return;
+const mergeStatement = (p: SeenMerge, lease?: SQL) => {
+  const gate = lease ? sql`where exists (select 1 from lease)` : sql``;
+  const parts: SQL[] = lease ? [sql`lease as (${lease})`] : [];
+  if (p.unchangedKeys.length > 0) {
+    parts.push(sql`kept as (insert into sync_seen_unchanged (job_id, user_keys) select ${p.jobId}, ${arr(p.unchangedKeys)}::text[] ${gate})`);
+  }
+  if (p.fresh.length > 0) {
+    parts.push(sql`fresh as (insert into sync_seen_members (${SEEN_COLUMNS}) select ${p.jobId}, u.* from ${seenRows(p.fresh)} as u ${gate})`);
+  }
+  if (p.again.length > 0) {
+    parts.push(sql`again as (
+    insert into sync_seen_members as s (${SEEN_COLUMNS}) select ${p.jobId}, u.* from ${seenRows(p.again)} as u ${gate}
+    on conflict (job_id, user_key) do update set
+      department_ids = (select coalesce(jsonb_agg(d order by d::bigint), '[]'::jsonb)
+                        from (select distinct value as d from jsonb_array_elements(s.department_ids || excluded.department_ids)) x),
+      content_hash = null)`);
+  }
+  return sql`with ${sql.join(parts, sql`, `)}`;
+};
+
+const isEmpty = (p: SeenMerge) => p.fresh.length === 0 && p.again.length === 0 && p.unchangedKeys.length === 0;
+
+/**
+ * What this job has recorded of each key so far: the content hash of its staged row (null once
+ * widened), or for a key kept as unchanged the mirror's hash it matched. A runner reads it once,
+ * at its first members step, and keeps it up to date as it merges (step-members.ts).
+ */
+export async function recordedHashes(db: Db, p: { jobId: number; mirror: Map<string, string> }): Promise<Map<string, string | null>> {
+  const out = new Map<string, string | null>();
+  const kept = rowsOf<{ k: string }>(await db.execute(sql`select unnest(user_keys) as k from sync_seen_unchanged where job_id = ${p.jobId}`));
+  for (const r of kept) out.set(r.k, p.mirror.get(r.k) ?? null);
+  const staged = rowsOf<{ k: string; h: string | null }>(await db.execute(sql`select user_key as k, content_hash as h from sync_seen_members where job_id = ${p.jobId}`));
+  for (const r of staged) out.set(r.k, r.h);
+  return out;
+}
+
+/**
+ * Adds a page of members (see mergeStatement). One statement with a parameter per column, not
+ * per value: a step carries a thousand rows.
+ */
+export async function mergeSeenMembers(db: Db, p: SeenMerge): Promise<void> {
+  if (isEmpty(p)) return;
   await db.execute(sql`${mergeStatement(p)} select 1`);
 }
 
@@ -71,14 +97,31 @@ export async function mergeSeenMembers(db: Db, p: { jobId: number; teamId: numbe
  * The same merge on its own, while the step goes on reading pages: only while `runnerId` holds
  * the running job (else LeaseLost, and nothing is written), so a runner that stalled past its
  * lease cannot add to its successor's listing. One statement: the lease check is its first part.
- * Seen rows are scratch and the merge idempotent: if this commits and the step then fails, the
- * step's cursor has not moved and the step merges the same pages again.
+ * If this commits and the step then fails, the job fails (or, LeaseLost, this runner stops); a
+ * runner that resumes the step reads what is recorded first, so a listing merged here is not
+ * inserted twice.
  */
-export async function mergeSeenMembersWhileHolding(db: Db, p: { jobId: number; teamId: number; runnerId: string; rows: SeenMember[] }): Promise<void> {
-  if (p.rows.length === 0) return;
+export async function mergeSeenMembersWhileHolding(db: Db, p: SeenMerge & { runnerId: string }): Promise<void> {
+  if (isEmpty(p)) return;
   const lease = sql`select id from sync_jobs where id = ${p.jobId} and runner_id = ${p.runnerId} and state = 'running' for share`;
   const [row] = rowsOf<{ held: number | string }>(await db.execute(sql`${mergeStatement(p, lease)} select count(*) as held from lease`));
   if (Number(row?.held ?? 0) === 0) throw new LeaseLost(p.jobId);
+}
+
+/**
+ * The content hash of every member of the team the mirror holds from WeCom and has not marked
+ * deprovisioned, by key: what a listed member is compared with to know it unchanged. A member
+ * marked deprovisioned is left out, so seeing it again stages it (it reappeared, design §1.9).
+ */
+export async function mirrorHashes(db: Db, p: { teamId: number }): Promise<Map<string, string>> {
+  const rows = rowsOf<{ k: string; h: string | null }>(
+    await db.execute(sql`
+      select wecom_user_key as k, content_hash as h from members
+      where team_id = ${p.teamId} and wecom_user_key is not null and deprovisioned_at is null`),
+  );
+  const out = new Map<string, string>();
+  for (const r of rows) if (r.h !== null) out.set(r.k, r.h);
+  return out;
 }
 
 /**
@@ -113,8 +156,12 @@ export async function clearSeen(db: Db, p: { jobId: number }): Promise<void> {
 
 /**
  * The seen table fills and empties within one job, so its statistics are always stale: without
- * them the apply step's page query plans for a few hundred rows and scans all 100,000.
+ * them the apply step's page query plans for a few hundred rows and scans all 100,000. The plan
+ * needs the size and the key range, not fine histograms: a sample of 3,000 rows (target 10)
+ * instead of 30,000 took the ANALYZE from about 270 ms to a fraction (BENCHMARKS.md, import).
+ * Callers run it inside a transaction, which `set local` needs.
  */
 export async function analyzeSeen(db: Db): Promise<void> {
+  await db.execute(sql`set local default_statistics_target = 10`);
   await db.execute(sql`analyze sync_seen_members`);
 }

@@ -85,6 +85,11 @@ export const syncSeenMembers = pgTable(
     position: text("position"),
     wecomStatus: integer("wecom_status"),
     email: text("email"),
+    /**
+     * memberHash of these fields, computed by the service as it reads the page (it compares it
+     * with the mirror's anyway); null once a second listing widened the departments in SQL.
+     */
+    contentHash: text("content_hash"),
   },
   (t) => [primaryKey({ columns: [t.jobId, t.userKey] })],
 );

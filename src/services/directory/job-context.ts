@@ -20,8 +20,25 @@ export interface SyncCursor {
   skipDeprovisions?: string;
 }
 
+/**
+ * What one runner keeps between the steps it drives, only to save work: a runner that takes over
+ * after a crash (or the next Workers invocation) starts with none and loads it again.
+ */
+export interface RunnerMemo {
+  /** The mirror's content hash per member key (mirrorHashes), read at the runner's first members step. */
+  mirrorHashes?: Map<string, string>;
+  /**
+   * What the job has recorded of each key (recordedHashes), read at the same step and kept up to
+   * date by every merge this runner makes: its merges insert a member it has not recorded without
+   * ON CONFLICT. Valid only while every merge it counts committed, which holds because a failed
+   * merge fails the job (or, LeaseLost, stops this runner).
+   */
+  recorded?: Map<string, string | null>;
+}
+
 export interface JobContext {
   deps: Deps;
+  memo: RunnerMemo;
   job: JobRow;
   cursor: SyncCursor;
   teamId: number;
@@ -29,12 +46,13 @@ export interface JobContext {
   wecom: () => WecomApi;
 }
 
-export async function jobContext(deps: Deps, job: JobRow): Promise<JobContext> {
+export async function jobContext(deps: Deps, job: JobRow, memo: RunnerMemo = {}): Promise<JobContext> {
   const binding = await findBindingByTeamId(deps.db, { teamId: job.teamId });
   if (!binding) throw new Error("team is not bound");
   let api: WecomApi | undefined;
   return {
     deps,
+    memo,
     job,
     cursor: job.cursor,
     teamId: job.teamId,

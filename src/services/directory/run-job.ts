@@ -5,7 +5,7 @@ import type { JobPhase } from "../../db/schema";
 import { reportJobSafely } from "../../bot/job-reports";
 import type { Deps } from "../../deps";
 import { WecomApiError, WecomRetryableError } from "../../wecom/api-error";
-import { jobContext } from "./job-context";
+import { jobContext, type RunnerMemo } from "./job-context";
 import { applyStep } from "./step-apply";
 import { deprovisionStep } from "./step-deprovision";
 import { doneStep } from "./step-done";
@@ -50,6 +50,7 @@ export async function runJob(deps: Deps, jobId: number, opts: RunOptions = {}): 
   if (!claimed) return null;
   let job: JobRow = claimed;
   let steps = 0;
+  const memo: RunnerMemo = {};
   try {
     while (job.state === "running") {
       if (job.cancelRequested) {
@@ -59,7 +60,7 @@ export async function runJob(deps: Deps, jobId: number, opts: RunOptions = {}): 
       }
       if (opts.abandonAfterSteps !== undefined && steps >= opts.abandonAfterSteps) return job;
       if (outOfTime(deps, opts)) break;
-      const ctx = await jobContext(deps, job);
+      const ctx = await jobContext(deps, job, memo);
       try {
         const outcome: StepOutcome = await STEPS[job.phase](ctx);
         const current: JobRow = job;

@@ -1,7 +1,7 @@
-import { mergeSeenMembers, mergeSeenMembersWhileHolding, type SeenMember } from "../../db/queries/sync-seen";
+import { mergeSeenMembers, mergeSeenMembersWhileHolding, mirrorHashes, recordedHashes, type SeenMember, type SeenMerge } from "../../db/queries/sync-seen";
 import { WecomApiError, WecomRetryableError } from "../../wecom/api-error";
 import type { WecomSimpleUser, WecomUser } from "../../wecom/types";
-import { toSeen } from "./mirror-shape";
+import { memberHash, seenFields, toSeen } from "./mirror-shape";
 import { mapLimit, type Step } from "./steps";
 
 /**
@@ -23,15 +23,39 @@ function pageLost(err: unknown): boolean {
   return err instanceof WecomApiError && (err.errcode === 60011 || err.errcode === 60123);
 }
 
-/** Merges rows of one step by userid so a member in several departments is one row. */
-function mergeRows(rows: SeenMember[]): SeenMember[] {
+/**
+ * Merges rows of one step by userid so a member in several departments is one row, then sorts
+ * them against what the job has recorded (`recorded`, updated here) and the mirror: a listing
+ * equal to the one recorded is dropped; a member recorded with other fields is merged `again`; a
+ * member whose hash is the mirror's is unchanged, kept only as a key; the rest is `fresh`, staged
+ * in full. `mirror` leaves out members marked deprovisioned, so those are staged (they reappeared).
+ */
+function mergeRows(jobId: number, rows: SeenMember[], mirror: Map<string, string>, recorded: Map<string, string | null>): SeenMerge {
   const byKey = new Map<string, SeenMember>();
   for (const r of rows) {
     const had = byKey.get(r.userKey);
     if (!had) byKey.set(r.userKey, r);
-    else had.departmentIds = [...new Set([...had.departmentIds, ...r.departmentIds])].sort((a, b) => a - b);
+    else if (had.contentHash !== r.contentHash) {
+      had.departmentIds = [...new Set([...had.departmentIds, ...r.departmentIds])].sort((a, b) => a - b);
+      had.contentHash = memberHash(seenFields(had));
+    }
   }
-  return [...byKey.values()];
+  const merge: SeenMerge = { jobId, fresh: [], again: [], unchangedKeys: [] };
+  for (const r of byKey.values()) {
+    const hash = r.contentHash ?? null;
+    const had = recorded.get(r.userKey);
+    if (had === hash) continue;
+    if (had !== undefined) {
+      merge.again.push(r);
+      // Widened in SQL, or staged beside a kept key: whatever comes next is merged again.
+      recorded.set(r.userKey, null);
+    } else {
+      if (hash !== null && mirror.get(r.userKey) === hash) merge.unchangedKeys.push(r.userKey);
+      else merge.fresh.push(r);
+      recorded.set(r.userKey, hash);
+    }
+  }
+  return merge;
 }
 
 /** user/list per department (≤ 5 in flight), then members visible one by one (user/get). */
@@ -44,6 +68,8 @@ export const membersStep: Step = async (ctx) => {
   const deptIndex = c.deptIndex ?? 0;
   let partial = ctx.job.partial;
   const rows: SeenMember[] = [];
+  const mirror = (ctx.memo.mirrorHashes ??= await mirrorHashes(ctx.deps.db, { teamId: ctx.teamId }));
+  const recorded = (ctx.memo.recorded ??= await recordedHashes(ctx.deps.db, { jobId: ctx.job.id, mirror }));
 
   if (deptIndex < ids.length) {
     const size = departmentsPerStep(ids.length);
@@ -60,10 +86,10 @@ export const membersStep: Step = async (ctx) => {
     const half = Math.ceil(Math.min(batch.length, size.least) / 2);
     const flush = () => {
       if (runnerId === null) return;
-      const chunk = mergeRows(pending);
+      const chunk = mergeRows(ctx.job.id, pending, mirror, recorded);
       pending = [];
       writes = writes
-        .then(() => (failed ? undefined : mergeSeenMembersWhileHolding(ctx.deps.db, { jobId: ctx.job.id, teamId: ctx.teamId, runnerId, rows: chunk })))
+        .then(() => (failed ? undefined : mergeSeenMembersWhileHolding(ctx.deps.db, { ...chunk, runnerId })))
         .catch((error: unknown) => {
           failed ??= { error };
         });
@@ -91,9 +117,9 @@ export const membersStep: Step = async (ctx) => {
     await reads.finally(() => writes);
     if (failed) throw failed.error;
     const next = deptIndex + taken;
-    const rest = mergeRows(pending);
+    const rest = mergeRows(ctx.job.id, pending, mirror, recorded);
     return {
-      write: (tx) => mergeSeenMembers(tx, { jobId: ctx.job.id, teamId: ctx.teamId, rows: rest }),
+      write: (tx) => mergeSeenMembers(tx, rest),
       set: { partial, done: next, cursor: { ...c, deptIndex: next } },
     };
   }
@@ -115,7 +141,7 @@ export const membersStep: Step = async (ctx) => {
   const next = extraIndex + batch.length;
   const finished = next >= extra.length;
   return {
-    write: (tx) => mergeSeenMembers(tx, { jobId: ctx.job.id, teamId: ctx.teamId, rows: mergeRows(rows) }),
+    write: (tx) => mergeSeenMembers(tx, mergeRows(ctx.job.id, rows, mirror, recorded)),
     set: { partial, cursor: { ...c, extraIndex: next }, ...(finished ? { phase: "plan" as const } : {}) },
   };
 };

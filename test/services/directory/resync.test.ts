@@ -2,7 +2,8 @@ import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { members, syncJobs, syncSeenMembers, syncSeenUnchanged } from "../../../src/db/schema";
 import { runJob } from "../../../src/services/directory/run-job";
-import type { TestDeps } from "../../helpers/deps";
+import { memberFields, memberHash } from "../../../src/services/directory/mirror-shape";
+import { TEST_CORP_ID, type TestDeps } from "../../helpers/deps";
 import { control } from "../../helpers/emulator";
 import { emulatorOrg, syncNow } from "../../helpers/sync";
 import { auditCount, auditRows, expectedMirror, freshAcme, memberByKey, mirror, rowVersions, startJob } from "../../helpers/sync-scenarios";
@@ -119,5 +120,35 @@ describe("re-sync", () => {
     expect(await memberByKey(deps, teamId, back!.userid)).toMatchObject({ deprovisionedAt: null });
     expect((await memberByKey(deps, teamId, gone!.userid)).deprovisionedAt).not.toBeNull();
     expect(await deps.db.select().from(syncSeenUnchanged).where(eq(syncSeenUnchanged.jobId, jobId))).toEqual([]);
+  });
+
+  it("a member changed in WeCom between the pages of two of its departments is staged once, with both departments and a hash of what is stored", async () => {
+    // 30 departments: three members steps of ten, so department 1 and the last one are read apart.
+    ({ deps, teamId } = await freshAcme(opened.db, {
+      sync: false,
+      prepare: (d) => control(d, "POST", "/_emulator/reset", { corpId: TEST_CORP_ID, org: { generate: { departments: 30, users: 60, seed: 3 } } }),
+    }));
+    const ids = (await emulatorOrg(deps)).departments.map((d) => d.id).sort((a, b) => a - b);
+    const both = [ids[0]!, ids[ids.length - 1]!];
+    await control(deps, "POST", "/_emulator/users", { userid: "Twice", name: "第一页", department: both });
+    const jobId = await startJob(deps, "acme");
+    const row = async () => (await deps.db.select().from(syncJobs).where(eq(syncJobs.id, jobId)))[0]!;
+    while ((await row()).phase !== "members" || ((await row()).cursor.deptIndex ?? 0) === 0) {
+      await runJob(deps, jobId, { abandonAfterSteps: 1 });
+      deps.clock.advance(61_000);
+    }
+    expect((await row()).cursor.deptIndex).toBeLessThan(ids.length);
+    await control(deps, "PATCH", "/_emulator/users/Twice", { name: "第二页" });
+    expect((await runJob(deps, jobId))?.state).toBe("succeeded");
+
+    const twice = await memberByKey(deps, teamId, "Twice");
+    expect(twice).toMatchObject({ name: "第一页", departmentIds: both });
+    expect(twice.contentHash).toBe(memberHash(memberFields(twice)));
+    // The next run brings the name the second page had; the one after writes nothing.
+    expect((await syncNow(deps, "acme")).counts.members).toEqual({ created: 0, updated: 1, moved: 0, deprovisioned: 0 });
+    expect((await memberByKey(deps, teamId, "Twice")).name).toBe("第二页");
+    const settled = await rowVersions(deps, teamId);
+    expect((await syncNow(deps, "acme")).counts.members).toEqual({ created: 0, updated: 0, moved: 0, deprovisioned: 0 });
+    expect(await rowVersions(deps, teamId)).toEqual(settled);
   });
 });

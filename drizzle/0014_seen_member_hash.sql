@@ -1,0 +1,1 @@
+ALTER TABLE "sync_seen_members" ADD COLUMN "content_hash" text;
