@@ -77,6 +77,31 @@ export async function updateJob(db: Db, p: { jobId: number; now: Date; set: JobU
   return rows[0];
 }
 
+/**
+ * Adds what one apply page did to the job's member counts, in that page's own
+ * transaction (step-apply.ts), so the counts move with the writes they count: a page that
+ * committed is counted once, and one that rolled back not at all. Fenced like updateJob: a
+ * runner that lost the job gets LeaseLost, and its page rolls back.
+ */
+export async function addJobCounts(
+  db: Db,
+  p: { jobId: number; runnerId: string; now: Date; members: { created: number; updated: number; moved: number } },
+): Promise<void> {
+  const m = p.members;
+  const rows = await db
+    .update(syncJobs)
+    .set({
+      counts: sql`jsonb_set(${syncJobs.counts}, '{members}', ${syncJobs.counts}->'members' || jsonb_build_object(
+        'created', (${syncJobs.counts}#>>'{members,created}')::int + ${m.created}::int,
+        'updated', (${syncJobs.counts}#>>'{members,updated}')::int + ${m.updated}::int,
+        'moved', (${syncJobs.counts}#>>'{members,moved}')::int + ${m.moved}::int))`,
+      updatedAt: p.now,
+    })
+    .where(and(eq(syncJobs.id, p.jobId), eq(syncJobs.runnerId, p.runnerId), eq(syncJobs.state, "running")))
+    .returning({ id: syncJobs.id });
+  if (!rows[0]) throw new LeaseLost(p.jobId);
+}
+
 export async function requestCancel(db: Db, p: { jobId: number }): Promise<void> {
   await db.update(syncJobs).set({ cancelRequested: true }).where(eq(syncJobs.id, p.jobId));
 }

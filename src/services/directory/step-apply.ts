@@ -1,6 +1,7 @@
 import { appendAudit, type AuditEntry } from "../../db/queries/audit";
 import { deleteDepartments, teamDepartments, upsertDepartments } from "../../db/queries/directory";
-import { createMembersInRange, type MirroredMember, seenChangesPage, updateMembers } from "../../db/queries/sync-apply";
+import { createMembersInRange, type MirroredMember, seenChangesPage, seenPageEnd, updateMembers } from "../../db/queries/sync-apply";
+import { addJobCounts } from "../../db/queries/sync-jobs";
 import { seenDepartments } from "../../db/queries/sync-seen";
 import type { Db } from "../../db/types";
 import { auditEntry } from "./audit-entry";
@@ -10,9 +11,9 @@ import { classifyMemberChange, memberFields, memberHash, seenFields } from "./mi
 import type { Step } from "./steps";
 
 /**
- * Seen members per step. New members are created inside PostgreSQL and unchanged ones only
- * compared there, so a step of 5,000 (5 % of a 100,000-member run) takes well under a second:
- * progress still moves every second (issue 5), with 20 commits instead of 200.
+ * Seen members per page. New members are created inside PostgreSQL and unchanged ones only
+ * compared there, so a page of 5,000 (5 % of a 100,000-member run) takes well under a second:
+ * progress still moves every second (issue 5).
  */
 const MEMBERS_PER_STEP = 5_000;
 
@@ -43,13 +44,47 @@ async function applyDepartments(ctx: JobContext) {
   };
 }
 
+/**
+ * Apply pages run two at a time, each in a transaction of its own that also adds its counts to
+ * the job (addJobCounts): creating 100,000 members and their audit rows is one
+ * PostgreSQL core's work for seconds while the service waits, and a second backend halves it.
+ * The step's own commit then only moves the cursor past both pages. A crash between the two
+ * commits repeats the pages, which then find nothing left to do and count nothing.
+ */
+const PAGES_AT_ONCE = 2;
+
 async function applyMembers(ctx: JobContext) {
   const db = ctx.deps.db;
-  const now = ctx.deps.clock.now();
-  const page = await seenChangesPage(db, { teamId: ctx.teamId, jobId: ctx.job.id, afterKey: ctx.cursor.afterKey ?? "", limit: MEMBERS_PER_STEP });
-  if (page.n === 0 || page.lastKey === null) return { set: { phase: "deprovision" as const, cursor: { ...ctx.cursor, afterMemberId: 0 } } };
+  const ranges: PageRange[] = [];
+  let afterKey = ctx.cursor.afterKey ?? "";
+  let done = ctx.job.done;
+  while (ranges.length < PAGES_AT_ONCE) {
+    const end = await seenPageEnd(db, { jobId: ctx.job.id, afterKey, limit: MEMBERS_PER_STEP });
+    if (end.n === 0 || end.lastKey === null) break;
+    ranges.push({ afterKey, lastKey: end.lastKey });
+    afterKey = end.lastKey;
+    // Progress moves with the cursor, not with the pages: pages repeated after a crash count again.
+    done += end.n;
+  }
+  if (ranges.length === 0) return { set: { phase: "deprovision" as const, cursor: { ...ctx.cursor, afterMemberId: 0 } } };
+  // Every page settles before the step answers, so a failed step leaves no page still writing.
+  const settled = await Promise.allSettled(ranges.map((r) => db.transaction((tx) => applyPage(ctx, tx, r))));
+  for (const s of settled) if (s.status === "rejected") throw s.reason;
+  return { set: { done, cursor: { ...ctx.cursor, afterKey } } };
+}
 
-  const counts = structuredClone(ctx.job.counts);
+/** A page of seen members: the keys in (afterKey, lastKey]. */
+interface PageRange {
+  afterKey: string;
+  lastKey: string;
+}
+
+/** One page's comparison with the mirror, its updates, audit entries, creates and counts, in one transaction. */
+async function applyPage(ctx: JobContext, tx: Db, { afterKey, lastKey }: PageRange): Promise<void> {
+  const now = ctx.deps.clock.now();
+  // The seen rows hold still in apply (merges end with the members phase): these are the range's.
+  const page = await seenChangesPage(tx, { teamId: ctx.teamId, jobId: ctx.job.id, afterKey, limit: MEMBERS_PER_STEP });
+  const counts = { created: 0, updated: 0, moved: 0 };
   const audit: AuditEntry[] = [];
   const updates: (MirroredMember & { id: number; reappeared: boolean })[] = [];
   for (const { seen, member } of page.rows) {
@@ -61,19 +96,14 @@ async function applyMembers(ctx: JobContext) {
     const { wecomUserId: userId, ...rest } = fields;
     updates.push({ userKey: seen.userKey, userId, ...rest, contentHash: memberHash(fields), id: member.id, reappeared: member.deprovisioned });
     if (change) {
-      counts.members[change]++;
+      counts[change]++;
       audit.push(auditEntry({ teamId: ctx.teamId, at: now, initiator: ctx.job.initiator, jobId: ctx.job.id, action: `member.${change}`, subjectType: "member", subjectId: member.id, before, after: fields }));
     }
   }
-  const range = { afterKey: ctx.cursor.afterKey ?? "", lastKey: page.lastKey };
-  return {
-    write: async (tx: Db) => {
-      await updateMembers(tx, { now, rows: updates });
-      await appendAudit(tx, audit);
-      if (page.creates > 0) counts.members.created += await createMembersInRange(tx, { teamId: ctx.teamId, jobId: ctx.job.id, now, initiator: ctx.job.initiator, ...range });
-    },
-    get set() {
-      return { counts, done: ctx.job.done + page.n, cursor: { ...ctx.cursor, afterKey: range.lastKey } };
-    },
-  };
+  await updateMembers(tx, { now, rows: updates });
+  await appendAudit(tx, audit);
+  if (page.creates > 0) {
+    counts.created = await createMembersInRange(tx, { teamId: ctx.teamId, jobId: ctx.job.id, now, initiator: ctx.job.initiator, afterKey, lastKey });
+  }
+  await addJobCounts(tx, { jobId: ctx.job.id, runnerId: ctx.job.runnerId ?? "", now, members: counts });
 }

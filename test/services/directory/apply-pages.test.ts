@@ -1,0 +1,103 @@
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { syncJobs } from "../../../src/db/schema";
+import { jobContext } from "../../../src/services/directory/job-context";
+import { runJob } from "../../../src/services/directory/run-job";
+import { applyStep } from "../../../src/services/directory/step-apply";
+import { boundTeam } from "../../helpers/api";
+import { testDeps, TEST_CORP_ID, type TestDeps } from "../../helpers/deps";
+import { control } from "../../helpers/emulator";
+import { emulatorOrg, jobOf, syncNow } from "../../helpers/sync";
+import { auditRows, expectedMirror, memberRows, mirror, resetDatabase, startJob, teamIdOf } from "../../helpers/sync-scenarios";
+import { openTestDb } from "../../helpers/test-db";
+
+// The apply step writes two pages of 5,000 seen members at once, each in its own transaction
+// that also adds its counts to the job (step-apply.ts): 12,000 members make two such pages and a
+// third one on its own.
+const USERS = 12_000;
+/** Two imports of 12,000 members: seconds on their own, more beside the rest of the suite. */
+const BIG = 120_000;
+
+let opened: Awaited<ReturnType<typeof openTestDb>>;
+
+beforeAll(async () => {
+  opened = await openTestDb({ poolSize: 4 });
+});
+afterAll(async () => opened.close());
+beforeEach(async () => {
+  await resetDatabase(opened.db);
+});
+
+async function bigOrg(users = USERS): Promise<{ deps: TestDeps; teamId: number }> {
+  const deps = testDeps(opened.db);
+  await control(deps, "POST", "/_emulator/reset", { corpId: TEST_CORP_ID, org: { generate: { departments: 12, users, seed: 11 } } });
+  await boundTeam(deps, "big");
+  return { deps, teamId: await teamIdOf(deps, "big") };
+}
+
+async function jobRow(jobId: number) {
+  const [row] = await opened.db.select().from(syncJobs).where(eq(syncJobs.id, jobId));
+  return row!;
+}
+
+/** Step by step (each runner abandons its lease after one step) up to the members pages of apply. */
+async function runUpToMemberPages(deps: TestDeps, jobId: number): Promise<void> {
+  for (let i = 0; ; i++) {
+    expect(i).toBeLessThan(40);
+    const row = await jobRow(jobId);
+    if (row.phase === "apply" && row.cursor.departmentsApplied) return;
+    await runJob(deps, jobId, { abandonAfterSteps: 1 });
+    deps.clock.advance(61_000);
+  }
+}
+
+describe("apply pages", () => {
+  it("an import of 12,000 members writes its pages side by side: every member and audit entry once, counts and progress exact", async () => {
+    const { deps, teamId } = await bigOrg();
+    const expected = expectedMirror(await emulatorOrg(deps));
+    const job = await syncNow(deps, "big");
+
+    expect(job.state).toBe("succeeded");
+    expect(await mirror(deps, teamId)).toEqual(expected);
+    expect(job.counts.members).toEqual({ created: expected.members.length, updated: 0, moved: 0, deprovisioned: 0 });
+    expect(await auditRows(deps, teamId, "member.created")).toHaveLength(expected.members.length);
+    expect(job.progress.done).toBe(job.progress.total);
+  }, BIG);
+
+  it("a runner killed after its pages committed but before the step moved the cursor: the resumed run counts each member once", async () => {
+    const { deps, teamId } = await bigOrg();
+    const expected = expectedMirror(await emulatorOrg(deps));
+    const jobId = await startJob(deps, "big");
+    await runUpToMemberPages(deps, jobId);
+    const before = await jobRow(jobId);
+
+    // The step's pages commit; its own commit (the cursor) never happens, as when the process dies.
+    await applyStep(await jobContext(deps, before));
+    const crashed = await jobRow(jobId);
+    expect(crashed.cursor.afterKey).toBe(before.cursor.afterKey);
+    expect(crashed.counts.members.created).toBe(10_000);
+    expect(await memberRows(deps, teamId)).toHaveLength(10_000);
+
+    const resumed = await runJob(deps, jobId);
+    expect(resumed?.state).toBe("succeeded");
+    await deps.deferred.flush();
+    expect(await mirror(deps, teamId)).toEqual(expected);
+    expect(resumed?.counts.members).toEqual({ created: expected.members.length, updated: 0, moved: 0, deprovisioned: 0 });
+    expect(await auditRows(deps, teamId, "member.created")).toHaveLength(expected.members.length);
+    expect((await jobOf(deps, "big", jobId)).progress.done).toBe(resumed?.total);
+  }, BIG);
+
+  it("a page whose runner lost the job writes nothing: LeaseLost, no member, no count", async () => {
+    const { deps, teamId } = await bigOrg(300);
+    const jobId = await startJob(deps, "big");
+    await runUpToMemberPages(deps, jobId);
+    const stale = await jobRow(jobId);
+    // Another runner takes the job over (a new runner id) before the stale one writes its pages.
+    await opened.db.update(syncJobs).set({ runnerId: "someone-else" }).where(eq(syncJobs.id, jobId));
+
+    await expect(applyStep(await jobContext(deps, stale))).rejects.toMatchObject({ name: "LeaseLost" });
+    expect(await memberRows(deps, teamId)).toHaveLength(0);
+    expect((await jobRow(jobId)).counts.members.created).toBe(0);
+    expect(await auditRows(deps, teamId, "member.created")).toHaveLength(0);
+  });
+});
