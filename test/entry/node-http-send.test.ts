@@ -47,6 +47,18 @@ async function listening() {
   return server;
 }
 
+/** Closes `server` (and its connections) after the test; answers where it listens. */
+function closedAfterTest(server: Server): ReturnType<Server["address"]> {
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  );
+  return server.address();
+}
+
 /** The emulator on a port of the test's own server, which tracks the TCP connections it accepts. */
 async function countingServer() {
   const open = new Set<Socket>();
@@ -58,14 +70,7 @@ async function countingServer() {
     socket.once("close", () => open.delete(socket));
   });
   await new Promise<void>((resolve) => (server.listening ? resolve() : server.once("listening", () => resolve())));
-  cleanups.push(
-    () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  );
-  const address = server.address();
+  const address = closedAfterTest(server);
   return { url: `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`, accepted: () => accepted, open: () => open.size };
 }
 
@@ -73,14 +78,7 @@ async function countingServer() {
 async function bareServer(answer: (res: ServerResponse) => void) {
   const server = createServer((_req, res) => answer(res));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
-  cleanups.push(
-    () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  );
-  const address = server.address();
+  const address = closedAfterTest(server);
   return `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
 }
 
