@@ -13,6 +13,7 @@
 //   BENCH_CPU_PROF=/tmp/prof npm run bench import       (--cpu-prof the service and the emulator)
 //   BENCH_IMPORT_DEPARTMENTS=200 BENCH_IMPORT_USERS=10000 npm run bench import   (a smaller org)
 //   BENCH_WECOM_BUDGET_PER_MINUTE=10000 npm run bench import   (the service's WeCom budget: WeCom's own limit)
+//   BENCH_BASELINE_HTTP=node npm run bench import       (the baseline fetches with the service's node:http transport, not fetch)
 //   BENCH_SERVICE_NODE_ARGS=--trace-gc BENCH_KEEP_LOGS=1 npm run bench import   (profiling the service's memory)
 //   BENCH_PG_LOG=/var/log/postgresql/postgresql-15-main.log npm run bench import
 //     (profiling, needs a superuser and that log readable: logs every statement of the scratch
@@ -28,6 +29,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import postgres from "postgres";
 import { DEFAULT_AGENT_ID, DEFAULT_APP_SECRET, DEFAULT_CORP_ID } from "../src/emulator";
+import { nodeHttpSend } from "../src/entry/node-http-send";
 import { mapLimit } from "../src/services/directory/steps";
 import { freePort, startServer, type ServerChild } from "./lib/child";
 import { serviceScript } from "./lib/service-script";
@@ -113,13 +115,30 @@ async function http<T>(base: string, method: string, path: string, o: { token?: 
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
+/**
+ * The baseline's HTTP client: plain fetch, or with BENCH_BASELINE_HTTP=node the transport the
+ * service itself uses on Node (src/entry/node-http-send.ts), to compare on equal clients.
+ */
+let baselineHttp: ReturnType<typeof nodeHttpSend> | undefined;
+const baselineClient = () => (process.env.BENCH_BASELINE_HTTP === "node" ? "node:http (as the service)" : "fetch");
+
 /** One WeCom API call as a plain client makes it: GET, JSON, errcode 0 or an error. */
 async function wecomGet<T>(base: string, api: string, query: Record<string, string | number>): Promise<T> {
   const url = new URL(`/cgi-bin/${api}`, base);
   for (const [k, v] of Object.entries(query)) url.searchParams.set(k, String(v));
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`${api}: HTTP ${res.status}`);
-  const json = (await res.json()) as T & { errcode?: number; errmsg?: string };
+  let status: number;
+  let body: unknown;
+  if (process.env.BENCH_BASELINE_HTTP === "node") {
+    const answer = await (baselineHttp ??= nodeHttpSend()).send({ method: "GET", url: url.toString(), headers: {}, timeoutMs: 30_000 });
+    status = answer.status;
+    body = status === 200 ? JSON.parse(answer.text) : undefined;
+  } else {
+    const res = await fetch(url);
+    status = res.status;
+    body = res.ok ? await res.json() : undefined;
+  }
+  if (status !== 200) throw new Error(`${api}: HTTP ${status}`);
+  const json = body as T & { errcode?: number; errmsg?: string };
   if ((json.errcode ?? 0) !== 0) throw new Error(`${api}: errcode ${json.errcode} ${json.errmsg ?? ""}`);
   return json;
 }
@@ -632,7 +651,7 @@ export async function run(): Promise<boolean> {
       table(
         ["run", "seconds", "ratio", "WeCom calls", "notes"],
         [
-          ["baseline: fetch", fmt(baseline.fetchSeconds), "", callsText(baseline.calls), `${int(baseline.pages)} user/list pages, ${IN_FLIGHT} in flight, merged by lower-cased userid`],
+          ["baseline: fetch", fmt(baseline.fetchSeconds), "", callsText(baseline.calls), `${int(baseline.pages)} user/list pages, ${IN_FLIGHT} in flight (${baselineClient()}), merged by lower-cased userid`],
           ["baseline: bulk insert", fmt(baseline.insertSeconds), "", "", `${int(baseline.departments)} departments + ${int(baseline.members)} members, ${baseline.insertStatements} statements, 1 transaction`],
           ["baseline: total", fmt(baselineTotal), "1.00", "", ""],
           ["import", fmt(imp.seconds), `${fmt(importRatio)} × baseline`, callsText(imp.calls), `job ${fmt(imp.jobSeconds)} s createdAt → finishedAt`],
@@ -736,6 +755,7 @@ export async function run(): Promise<boolean> {
   } catch (err) {
     scratch.crashed(err);
   } finally {
+    baselineHttp?.close();
     await scratch.cleanup();
   }
   return scratch.ok;
