@@ -15,7 +15,7 @@ import type { Step } from "./steps";
  * compared there, so a page of 5,000 (5 % of a 100,000-member run) takes well under a second:
  * progress still moves every second (issue 5).
  */
-const MEMBERS_PER_STEP = 5_000;
+const MEMBERS_PER_PAGE = 5_000;
 
 /** Departments first (a few thousand at most, one step), then members in key order, batched. */
 export const applyStep: Step = async (ctx) => (ctx.cursor.departmentsApplied ? applyMembers(ctx) : applyDepartments(ctx));
@@ -59,7 +59,7 @@ async function applyMembers(ctx: JobContext) {
   let afterKey = ctx.cursor.afterKey ?? "";
   let done = ctx.job.done;
   while (ranges.length < PAGES_AT_ONCE) {
-    const end = await seenPageEnd(db, { jobId: ctx.job.id, afterKey, limit: MEMBERS_PER_STEP });
+    const end = await seenPageEnd(db, { jobId: ctx.job.id, afterKey, limit: MEMBERS_PER_PAGE });
     if (end.n === 0 || end.lastKey === null) break;
     ranges.push({ afterKey, lastKey: end.lastKey });
     afterKey = end.lastKey;
@@ -83,7 +83,7 @@ interface PageRange {
 async function applyPage(ctx: JobContext, tx: Db, { afterKey, lastKey }: PageRange): Promise<void> {
   const now = ctx.deps.clock.now();
   // The seen rows hold still in apply (merges end with the members phase): these are the range's.
-  const page = await seenChangesPage(tx, { teamId: ctx.teamId, jobId: ctx.job.id, afterKey, limit: MEMBERS_PER_STEP });
+  const page = await seenChangesPage(tx, { teamId: ctx.teamId, jobId: ctx.job.id, afterKey, limit: MEMBERS_PER_PAGE });
   const counts = { created: 0, updated: 0, moved: 0 };
   const audit: AuditEntry[] = [];
   const updates: (MirroredMember & { id: number; reappeared: boolean })[] = [];
