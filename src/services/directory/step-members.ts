@@ -7,11 +7,12 @@ import { mapLimit, type Step } from "./steps";
 /**
  * Departments read per step: at least 10, or 1 % of a large org; while pages come back fast the
  * step reads on, up to 25 %, for STEP_MS. Progress then moves at least every 1 % or about every
- * STEP_MS (issue 5: every second or every 1 %), and a 2,000-department org is about ten commits,
+ * STEP_MS (issue 5: every second or every 1 %), and a 2,000-department org is about six commits,
  * not 200: each step's end (last merge, commit, next step's start) is time no page is read.
+ * 600 ms, not 300: half the step ends, still well inside the second (BENCHMARKS.md, import).
  */
 const departmentsPerStep = (total: number) => ({ least: Math.max(10, Math.ceil(total / 100)), most: Math.max(10, Math.ceil(total / 4)) });
-const STEP_MS = 300;
+const STEP_MS = 600;
 const USERS_PER_STEP = 20;
 /** Rows gathered from pages before they are merged while the step reads on (and at half-way): each merge costs about 2 ms besides its rows, so 100 merges per 100,000 members, not 400. */
 const FLUSH_ROWS = 1_000;
