@@ -38,9 +38,6 @@ export interface SeenPageRow {
 }
 
 export interface SeenPage {
-  /** Seen rows in the page, and the last key: the page is the keys in (afterKey, lastKey]. */
-  n: number;
-  lastKey: string | null;
   /** Seen rows in the page with no mirror row yet (see createMembersInRange). */
   creates: number;
   /** Mirror rows in the page that may change: marked deprovisioned, or differing in a field. */
@@ -48,8 +45,6 @@ export interface SeenPage {
 }
 
 interface SeenPageRaw {
-  last_key: string | null;
-  n: number | string;
   creates: number | string;
   user_key: string | null;
   user_id: string;
@@ -86,8 +81,8 @@ export async function seenPageEnd(db: Db, p: { jobId: number; afterKey: string; 
 }
 
 /**
- * The next page of seen members in key order: its size, last key and number of members new to
- * the mirror, and only the mirror rows that may need a write — marked deprovisioned or differing
+ * The next page of seen members in key order (its size and end come from seenPageEnd): how many
+ * are new to the mirror, and only the mirror rows that may need a write — marked deprovisioned or differing
  * in a mirrored field (the caller still decides by content hash). An unchanged page is one row.
  * The lateral `limit 1` keeps the mirror lookup an index probe per row: during an import the
  * members table grows faster than its statistics, and a hash join would scan all of it per page.
@@ -105,9 +100,9 @@ export async function seenChangesPage(db: Db, p: { teamId: number; jobId: number
         select * from page
         where member_id is not null and (m_deprovisioned or not ${sameMirroredFields((c) => `m_${c}`, (c) => c)})
       )
-      select t.last_key, t.n, t.creates, c.user_key, c.user_id, c.name, c.department_ids, c.main_department_id, c.position, c.wecom_status, c.email,
+      select t.creates, c.user_key, c.user_id, c.name, c.department_ids, c.main_department_id, c.position, c.wecom_status, c.email,
              c.member_id, c.m_user_id, c.m_name, c.m_department_ids, c.m_main_department_id, c.m_position, c.m_wecom_status, c.m_email, c.m_deprovisioned
-      from (select max(user_key) as last_key, count(*) as n, count(*) filter (where member_id is null) as creates from page) t
+      from (select count(*) filter (where member_id is null) as creates from page) t
       left join changed c on true
       order by c.user_key`),
   );
@@ -139,7 +134,7 @@ export async function seenChangesPage(db: Db, p: { teamId: number; jobId: number
       },
     });
   }
-  return { n: Number(head?.n ?? 0), lastKey: head?.last_key ?? null, creates: Number(head?.creates ?? 0), rows };
+  return { creates: Number(head?.creates ?? 0), rows };
 }
 
 /**
