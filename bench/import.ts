@@ -120,7 +120,8 @@ async function http<T>(base: string, method: string, path: string, o: { token?: 
  * service itself uses on Node (src/entry/node-http-send.ts), to compare on equal clients.
  */
 let baselineHttp: ReturnType<typeof nodeHttpSend> | undefined;
-const baselineClient = () => (process.env.BENCH_BASELINE_HTTP === "node" ? "node:http (as the service)" : "fetch");
+const baselineOnNodeHttp = () => process.env.BENCH_BASELINE_HTTP === "node";
+const baselineClient = () => (baselineOnNodeHttp() ? "node:http (as the service)" : "fetch");
 
 /** One WeCom API call as a plain client makes it: GET, JSON, errcode 0 or an error. */
 async function wecomGet<T>(base: string, api: string, query: Record<string, string | number>): Promise<T> {
@@ -128,7 +129,7 @@ async function wecomGet<T>(base: string, api: string, query: Record<string, stri
   for (const [k, v] of Object.entries(query)) url.searchParams.set(k, String(v));
   let status: number;
   let body: unknown;
-  if (process.env.BENCH_BASELINE_HTTP === "node") {
+  if (baselineOnNodeHttp()) {
     const answer = await (baselineHttp ??= nodeHttpSend()).send({ method: "GET", url: url.toString(), headers: {}, timeoutMs: 30_000 });
     status = answer.status;
     body = status === 200 ? JSON.parse(answer.text) : undefined;
