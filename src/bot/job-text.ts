@@ -26,6 +26,7 @@ export function overallPercent(job: JobLike): number {
     case "members":
       return Math.floor(5 + 45 * share);
     case "plan":
+    case "verify":
       return 50;
     case "apply":
     case "deprovision":

@@ -1,8 +1,8 @@
 import { findBindingByTeamId } from "../db/queries/bindings";
-import { rekeyMember } from "../db/queries/directory";
 import { refreshDepartments } from "../services/directory/refresh-departments";
 import { refreshMember } from "../services/directory/refresh-member";
-import { userKey } from "../services/directory/mirror-shape";
+import { parkedUntilImported } from "../services/directory/await-import";
+import { renameMemberKey } from "../services/directory/rekey-member";
 import { sealContext } from "../services/teams/binding-view";
 import type { CallbackHandler } from "./handler-table";
 
@@ -14,6 +14,7 @@ export const contactChange: CallbackHandler = async (deps, ctx) => {
   const m = ctx.message;
   const binding = await findBindingByTeamId(deps.db, { teamId: ctx.teamId });
   if (!binding) return "ignored";
+  if (await parkedUntilImported(deps, ctx)) return "waiting";
   const api = deps.wecom.for({ corpId: binding.corpId, agentId: binding.agentId, secret: deps.secrets.open(binding.secretSealed, sealContext(ctx.teamId, "secret")) });
   const member = (userId: string) =>
     refreshMember(deps, { teamId: ctx.teamId, api, userId, initiator: "callback", scopeDepartmentIds: binding.scopeDepartmentIds });
@@ -30,7 +31,7 @@ export const contactChange: CallbackHandler = async (deps, ctx) => {
   if (!m.userId || !m.changeType.endsWith("_user")) return "ignored";
   if (m.newUserId && m.newUserId.toLowerCase() !== m.userId.toLowerCase()) {
     // A renamed userid keeps the member's row and history (§1.11); then both ids are re-read.
-    await rekeyMember(deps.db, { teamId: ctx.teamId, fromKey: userKey(m.userId), toKey: userKey(m.newUserId), toUserId: m.newUserId });
+    await renameMemberKey(deps, { teamId: ctx.teamId, fromUserId: m.userId, toUserId: m.newUserId });
     await member(m.newUserId);
   }
   await member(m.userId);

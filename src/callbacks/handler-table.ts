@@ -1,8 +1,11 @@
 import type { Deps } from "../deps";
 import type { WecomMessage } from "../wecom/messages";
 
-/** "ignored" = understood and deliberately not acted on; a thrown error means retry. */
-export type HandlerOutcome = "processed" | "ignored";
+/**
+ * "ignored" = understood and deliberately not acted on; "waiting" = parked by the handler until the
+ * team's first import has finished (docs/observations.md); a thrown error means retry.
+ */
+export type HandlerOutcome = "processed" | "ignored" | "waiting";
 
 export interface CallbackContext {
   teamId: number;

@@ -21,6 +21,7 @@ export const PHASE_LABELS: Record<JobPhase, Bilingual> = {
   departments: { zh: "读取部门", en: "reading departments" },
   members: { zh: "读取成员", en: "reading members" },
   plan: { zh: "规划", en: "planning" },
+  verify: { zh: "核实缺席成员", en: "confirming who is gone" },
   apply: { zh: "写入", en: "applying" },
   deprovision: { zh: "处理离职", en: "deprovisioning" },
   done: { zh: "完成", en: "done" },

@@ -17,13 +17,13 @@ export async function appendAudit(db: Db, entries: AuditEntry[]): Promise<void> 
     const e = entries.slice(i, i + 10_000);
     // Times go as text: drizzle hands postgres.js's timestamptz[] values through unserialized.
     await db.execute(sql`
-      insert into audit_log (team_id, at, initiator, actor, action, subject_type, subject_id, job_id, before, after)
-      select u.team_id, u.at::timestamptz, u.initiator, u.actor, u.action, u.subject_type, u.subject_id, u.job_id, u.before, u.after
+      insert into audit_log (team_id, at, initiator, actor, action, subject_type, subject_id, job_id, before, after, observed_at)
+      select u.team_id, u.at::timestamptz, u.initiator, u.actor, u.action, u.subject_type, u.subject_id, u.job_id, u.before, u.after, u.observed_at::timestamptz
       from unnest(${arr(e.map((x) => x.teamId))}::bigint[], ${arr(e.map((x) => x.at.toISOString()))}::text[],
         ${arr(e.map((x) => x.initiator))}::text[], ${arr(e.map((x) => x.actor ?? null))}::text[], ${arr(e.map((x) => x.action))}::text[],
         ${arr(e.map((x) => x.subjectType))}::text[], ${arr(e.map((x) => x.subjectId))}::text[], ${arr(e.map((x) => x.jobId ?? null))}::bigint[],
-        ${arr(e.map((x) => json(x.before)))}::jsonb[], ${arr(e.map((x) => json(x.after)))}::jsonb[])
-        as u(team_id, at, initiator, actor, action, subject_type, subject_id, job_id, before, after)`);
+        ${arr(e.map((x) => json(x.before)))}::jsonb[], ${arr(e.map((x) => json(x.after)))}::jsonb[], ${arr(e.map((x) => x.observedAt ?? null))}::text[])
+        as u(team_id, at, initiator, actor, action, subject_type, subject_id, job_id, before, after, observed_at)`);
   }
 }
 

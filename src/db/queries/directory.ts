@@ -2,6 +2,8 @@ import { and, asc, count, eq, gt, inArray, isNotNull, isNull, ne, notExists, not
 import { departments, members, stagedDeprovisions, type MemberStatus } from "../schema";
 import { seenKeys } from "./sync-seen";
 import type { Db } from "../types";
+import { NEVER, type Observed } from "./observations";
+import { rowsOf } from "./sql-arrays";
 
 export type DepartmentRow = typeof departments.$inferSelect;
 export type MemberRow = typeof members.$inferSelect;
@@ -24,10 +26,21 @@ export async function upsertDepartments(db: Db, rows: (typeof departments.$infer
           parentId: sql`excluded.parent_id`,
           order: sql`excluded.order`,
           contentHash: sql`excluded.content_hash`,
+          observedAt: sql`excluded.observed_at`,
           updatedAt: sql`excluded.updated_at`,
         },
       });
   }
+}
+
+/** A team's departments, each with whether it holds an observation from `at` or later (docs/observations.md). */
+export async function departmentsAsOf(db: Db, p: { teamId: number; at: Observed }): Promise<(DepartmentRow & { newer: boolean })[]> {
+  const rows = await db
+    .select({ d: departments, newer: sql<boolean>`coalesce(${departments.observedAt}, ${NEVER}) >= ${p.at}::timestamptz` })
+    .from(departments)
+    .where(eq(departments.teamId, p.teamId))
+    .orderBy(asc(departments.id));
+  return rows.map((r) => ({ ...r.d, newer: r.newer }));
 }
 
 export async function deleteDepartments(db: Db, p: { teamId: number; ids: number[] }): Promise<void> {
@@ -45,6 +58,11 @@ export async function updateMember(db: Db, p: { id: number; set: MemberChange })
   await db.update(members).set(p.set).where(eq(members.id, p.id));
 }
 
+/** A re-read found the member as the mirror holds it: only its observation time moves (docs/observations.md). */
+export async function markObserved(db: Db, p: { id: number; at: Observed }): Promise<void> {
+  await db.update(members).set({ observedAt: p.at }).where(eq(members.id, p.id));
+}
+
 export async function findMember(db: Db, p: { teamId: number; id: number }): Promise<MemberRow | null> {
   const rows = await db.select().from(members).where(and(eq(members.teamId, p.teamId), eq(members.id, p.id))).limit(1);
   return rows[0] ?? null;
@@ -52,6 +70,16 @@ export async function findMember(db: Db, p: { teamId: number; id: number }): Pro
 
 export async function findMemberByKey(db: Db, p: { teamId: number; key: string }): Promise<MemberRow | null> {
   const rows = await db.select().from(members).where(and(eq(members.teamId, p.teamId), eq(members.wecomUserKey, p.key))).limit(1);
+  return rows[0] ?? null;
+}
+
+/** A member by key, and whether the mirror holds an observation of it from `at` or later (docs/observations.md). */
+export async function memberAsOf(db: Db, p: { teamId: number; key: string; at: Observed }): Promise<{ member: MemberRow; newer: boolean } | null> {
+  const rows = await db
+    .select({ member: members, newer: sql<boolean>`coalesce(${members.observedAt}, ${NEVER}) >= ${p.at}::timestamptz` })
+    .from(members)
+    .where(and(eq(members.teamId, p.teamId), eq(members.wecomUserKey, p.key)))
+    .limit(1);
   return rows[0] ?? null;
 }
 
@@ -64,23 +92,36 @@ export async function countMembers(db: Db, p: { teamId: number; status?: MemberS
 }
 
 /**
- * Stages the mirror's WeCom members that this run did not see and that are not already
- * deprovisioned: the deprovision set, applied only after the brakes (design §1.10). A set
- * difference (hashed or sorted, never a scan per member): the unchanged keys come from arrays, whose
- * size the planner cannot know, and an anti-join planned for a few hundred keys took minutes on
- * 100,000 (BENCHMARKS.md, import).
+ * The next members, in key order after `afterKey`, that this run did not see although nothing
+ * observed them since the listing began (`listedSince`): candidates for deprovision, each still
+ * to be confirmed by a re-read (docs/observations.md). Marked deprovisioned or removed ones are
+ * left out. A set difference (hashed or sorted, never a scan per member): the unchanged keys come
+ * from arrays whose size the planner cannot know, and an anti-join planned for a few hundred keys
+ * took minutes on 100,000 (BENCHMARKS.md, import).
  */
-export async function stageMissingMembers(db: Db, p: { teamId: number; jobId: number }): Promise<void> {
-  await db.execute(sql`
-    with missing as materialized (
-      select wecom_user_key as user_key from members
-      where team_id = ${p.teamId} and wecom_user_key is not null and deprovisioned_at is null and status <> 'removed'
-      except ${seenKeys(p.jobId)}
-    )
-    insert into staged_deprovisions (job_id, member_id, reason)
-    select ${p.jobId}, m.id, case when m.role in ('owner', 'admin') then 'protected_role' else 'missing_from_listing' end
-    from missing x join members m on m.team_id = ${p.teamId} and m.wecom_user_key = x.user_key
-    on conflict do nothing`);
+export async function missingMembers(
+  db: Db,
+  p: { teamId: number; jobId: number; listedSince: Observed; afterKey: string; limit: number },
+): Promise<{ id: number; userId: string; key: string }[]> {
+  const rows = rowsOf<{ id: number | string; user_id: string | null; user_key: string }>(
+    await db.execute(sql`
+      with missing as materialized (
+        select wecom_user_key as user_key from members
+        where team_id = ${p.teamId} and wecom_user_key > ${p.afterKey} and deprovisioned_at is null and status <> 'removed'
+          and coalesce(observed_at, ${NEVER}) < ${p.listedSince}::timestamptz
+        except ${seenKeys(p.jobId)}
+      )
+      select m.id, m.wecom_user_id as user_id, m.wecom_user_key as user_key
+      from missing x join members m on m.team_id = ${p.teamId} and m.wecom_user_key = x.user_key
+      order by m.wecom_user_key limit ${p.limit}`),
+  );
+  return rows.map((r) => ({ id: Number(r.id), userId: r.user_id ?? r.user_key, key: r.user_key }));
+}
+
+/** Stages one member for deprovision, confirmed gone by a re-read at `at`. */
+export async function stageDeprovision(db: Db, p: { jobId: number; member: Pick<MemberRow, "id" | "role">; at: Observed }): Promise<void> {
+  const reason = p.member.role === "owner" || p.member.role === "admin" ? "protected_role" : "missing_from_listing";
+  await db.insert(stagedDeprovisions).values({ jobId: p.jobId, memberId: p.member.id, reason, observedAt: p.at }).onConflictDoNothing();
 }
 
 export async function stagedCount(db: Db, p: { jobId: number }): Promise<{ total: number; protected: number }> {
@@ -102,6 +143,9 @@ export async function stagedPage(
   db: Db,
   p: { jobId: number; afterMemberId: number; limit: number; includeProtected: boolean },
 ): Promise<{ staged: typeof stagedDeprovisions.$inferSelect; member: MemberRow }[]> {
+  // Applied only where nothing newer than the re-read that confirmed the member gone was observed
+  // since (docs/observations.md); rows staged before observation times were kept apply as staged.
+  const noNewerEvidence = sql`coalesce(${members.observedAt}, ${NEVER}) < coalesce(${stagedDeprovisions.observedAt}, 'infinity')`;
   return db
     .select({ staged: stagedDeprovisions, member: members })
     .from(stagedDeprovisions)
@@ -119,6 +163,7 @@ export async function stagedPage(
               or(isNull(members.role), notInArray(members.role, ["owner", "admin"])),
               isNull(members.deprovisionedAt),
               ne(members.status, "removed"),
+              noNewerEvidence,
             ),
       ),
     )
@@ -174,9 +219,9 @@ export async function memberIdsInDepartments(db: Db, p: { teamId: number; depart
   return rows.map((r) => r.userId!);
 }
 
-/** A userid renamed in WeCom (update_user with NewUserID): the member keeps its row and history. */
-export async function rekeyMember(db: Db, p: { teamId: number; fromKey: string; toKey: string; toUserId: string }): Promise<void> {
-  await db
+/** A userid renamed in WeCom (update_user with NewUserID): the member keeps its row and history. Answers the moved row's id. */
+export async function rekeyMember(db: Db, p: { teamId: number; fromKey: string; toKey: string; toUserId: string }): Promise<number | null> {
+  const moved = await db
     .update(members)
     .set({ wecomUserKey: p.toKey, wecomUserId: p.toUserId })
     .where(
@@ -185,7 +230,9 @@ export async function rekeyMember(db: Db, p: { teamId: number; fromKey: string; 
         eq(members.wecomUserKey, p.fromKey),
         notExists(db.select({ one: sql`1` }).from(members).where(and(eq(members.teamId, p.teamId), eq(members.wecomUserKey, p.toKey)))),
       ),
-    );
+    )
+    .returning({ id: members.id });
+  return moved[0]?.id ?? null;
 }
 
 /**

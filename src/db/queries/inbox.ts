@@ -75,7 +75,7 @@ export async function countInboxByStatus(db: Db, p: { teamId: number }): Promise
     .from(callbackInbox)
     .where(eq(callbackInbox.teamId, p.teamId))
     .groupBy(callbackInbox.status);
-  const out: Record<InboxStatus, number> = { pending: 0, processing: 0, processed: 0, ignored: 0, dead: 0 };
+  const out: Record<InboxStatus, number> = { pending: 0, processing: 0, processed: 0, ignored: 0, dead: 0, waiting: 0 };
   for (const r of rows) out[r.status] = Number(r.n);
   return out;
 }

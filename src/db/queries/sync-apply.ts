@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Initiator } from "../schema";
 import type { Db } from "../types";
+import { NEVER, observedText, type Observed } from "./observations";
 import { arr, rowsOf } from "./sql-arrays";
 
 // The apply step's members queries: a page of seen members against the mirror, and the bulk
@@ -33,7 +34,7 @@ export const sameMirroredFields = (mirror: (c: Mirrored) => string, seen: (c: Mi
   sql.raw(`(${MIRRORED.map((c) => `${mirror(c)} is not distinct from ${seen(c)}`).join(" and ")})`);
 
 export interface SeenPageRow {
-  seen: MirrorColumns & { userKey: string; userId: string };
+  seen: MirrorColumns & { userKey: string; userId: string; observedAt: Observed };
   member: MirrorColumns & { id: number; wecomUserId: string | null; deprovisioned: boolean };
 }
 
@@ -54,6 +55,7 @@ interface SeenPageRaw {
   position: string | null;
   wecom_status: number | null;
   email: string | null;
+  observed_text: string | null;
   member_id: number | string;
   m_user_id: string | null;
   m_name: string;
@@ -83,7 +85,8 @@ export async function seenPageEnd(db: Db, p: { jobId: number; afterKey: string; 
 /**
  * The next page of seen members in key order (its size and end come from seenPageEnd): how many
  * are new to the mirror, and only the mirror rows that may need a write — marked deprovisioned or differing
- * in a mirrored field (the caller still decides by content hash). An unchanged page is one row.
+ * in a mirrored field (the caller still decides by content hash), and holding nothing observed since
+ * the page was read (docs/observations.md: a later observation always wins). An unchanged page is one row.
  * The lateral `limit 1` keeps the mirror lookup an index probe per row: during an import the
  * members table grows faster than its statistics, and a hash join would scan all of it per page.
  */
@@ -93,14 +96,15 @@ export async function seenChangesPage(db: Db, p: { teamId: number; jobId: number
       with page as (
         select p.*, m.id as member_id, m.wecom_user_id as m_user_id, m.name as m_name, m.department_ids as m_department_ids,
                m.main_department_id as m_main_department_id, m.position as m_position, m.wecom_status as m_wecom_status,
-               m.email as m_email, m.deprovisioned_at is not null as m_deprovisioned
+               m.email as m_email, m.deprovisioned_at is not null as m_deprovisioned, coalesce(m.observed_at, ${NEVER}) < p.observed_at as m_older
         from (select * from sync_seen_members where job_id = ${p.jobId} and user_key > ${p.afterKey} order by user_key limit ${p.limit}) p
         left join lateral (select * from members where team_id = ${p.teamId} and wecom_user_key = p.user_key limit 1) m on true
       ), changed as (
         select * from page
-        where member_id is not null and (m_deprovisioned or not ${sameMirroredFields((c) => `m_${c}`, (c) => c)})
+        where member_id is not null and m_older and (m_deprovisioned or not ${sameMirroredFields((c) => `m_${c}`, (c) => c)})
       )
       select t.creates, c.user_key, c.user_id, c.name, c.department_ids, c.main_department_id, c.position, c.wecom_status, c.email,
+             ${observedText("c.observed_at")} as observed_text,
              c.member_id, c.m_user_id, c.m_name, c.m_department_ids, c.m_main_department_id, c.m_position, c.m_wecom_status, c.m_email, c.m_deprovisioned
       from (select count(*) filter (where member_id is null) as creates from page) t
       left join changed c on true
@@ -120,6 +124,7 @@ export async function seenChangesPage(db: Db, p: { teamId: number; jobId: number
         position: r.position,
         wecomStatus: r.wecom_status,
         email: r.email,
+        observedAt: r.observed_text ?? NEVER,
       },
       member: {
         id: Number(r.member_id),
@@ -152,8 +157,10 @@ const memberHashSql = (s: string) =>
 /**
  * Creates the mirror rows of this job's seen keys in (afterKey, lastKey] that have none yet, in
  * key order, each with one `member.created` audit entry — in PostgreSQL, so an import's 100,000
- * rows never travel to the service and back. A key that exists (a callback created it meanwhile,
- * or a re-run of this page) is skipped, and so is its audit entry. Answers how many were created.
+ * rows never travel to the service and back. A key that exists (a re-run of this page) is skipped,
+ * and so is its audit entry; so is a key renamed away since the page was read (a tombstone, see
+ * docs/observations.md). The caller holds the mirror lock, so no other writer creates keys
+ * meanwhile. Answers how many were created.
  */
 export async function createMembersInRange(
   db: Db,
@@ -164,20 +171,22 @@ export async function createMembersInRange(
     await db.execute(sql`
       with ins as (
         insert into members (team_id, wecom_user_key, wecom_user_id, name, department_ids, main_department_id, position, wecom_status, email,
-                             content_hash, status, created_at, updated_at)
+                             content_hash, observed_at, status, created_at, updated_at)
         select ${p.teamId}, s.user_key, s.user_id, s.name, s.department_ids, s.main_department_id, s.position, s.wecom_status, s.email,
-               coalesce(s.content_hash, ${memberHashSql("s")}), 'imported', ${now}::timestamptz, ${now}::timestamptz
+               coalesce(s.content_hash, ${memberHashSql("s")}), s.observed_at, 'imported', ${now}::timestamptz, ${now}::timestamptz
         from sync_seen_members s
         where s.job_id = ${p.jobId} and s.user_key > ${p.afterKey} and s.user_key <= ${p.lastKey}
+          and not exists (select 1 from mirror_tombstones t
+                          where t.team_id = ${p.teamId} and t.kind = 'member' and t.key = s.user_key and t.observed_at >= s.observed_at)
         order by s.user_key
         on conflict do nothing
-        returning id, wecom_user_id, name, department_ids, main_department_id, position, wecom_status, email
+        returning id, wecom_user_id, name, department_ids, main_department_id, position, wecom_status, email, observed_at
       ), audit as (
-        insert into audit_log (team_id, at, initiator, actor, action, subject_type, subject_id, job_id, before, after)
+        insert into audit_log (team_id, at, initiator, actor, action, subject_type, subject_id, job_id, before, after, observed_at)
         select ${p.teamId}, ${now}::timestamptz, ${p.initiator}, null, 'member.created', 'member', ins.id::text, ${p.jobId}, null,
                jsonb_build_object('wecomUserId', coalesce(ins.wecom_user_id, ''), 'name', ins.name, 'departmentIds', ins.department_ids,
                                   'mainDepartmentId', ins.main_department_id, 'position', ins.position, 'wecomStatus', ins.wecom_status,
-                                  'email', ins.email)
+                                  'email', ins.email), ins.observed_at
         from ins order by ins.id
       )
       select count(*) as n from ins`),
@@ -190,12 +199,15 @@ export interface MirroredMember extends MirrorColumns {
   userKey: string;
   userId: string;
   contentHash: string;
+  /** When WeCom was read for these fields (docs/observations.md). */
+  observedAt: Observed;
 }
 
 /**
- * Sets mirror rows (by id) to what WeCom says, with their new content hash; `reappeared` also
- * clears the deprovisioned mark (design §1.9). One statement for the whole page, a parameter per
- * column (see sql-arrays.ts).
+ * Sets mirror rows (by id) to what WeCom says, with their new content hash and read time;
+ * `reappeared` also clears the deprovisioned mark (design §1.9). A row holding a later observation
+ * keeps it (docs/observations.md). One statement for the whole page, a parameter per column (see
+ * sql-arrays.ts).
  */
 export async function updateMembers(db: Db, p: { now: Date; rows: (MirroredMember & { id: number; reappeared: boolean })[] }): Promise<void> {
   if (p.rows.length === 0) return;
@@ -204,11 +216,12 @@ export async function updateMembers(db: Db, p: { now: Date; rows: (MirroredMembe
     update members m
     set wecom_user_id = u.user_id, name = u.name, department_ids = u.department_ids, main_department_id = u.main_department_id,
         position = u.position, wecom_status = u.wecom_status, email = u.email, content_hash = u.content_hash, updated_at = ${p.now.toISOString()}::timestamptz,
-        deprovisioned_at = case when u.reappeared = 1 then null else m.deprovisioned_at end
+        deprovisioned_at = case when u.reappeared = 1 then null else m.deprovisioned_at end, observed_at = u.observed_at::timestamptz
     from unnest(${arr(r.map((x) => x.id))}::bigint[], ${arr(r.map((x) => x.userId))}::text[], ${arr(r.map((x) => x.name))}::text[],
                 ${arr(r.map((x) => JSON.stringify(x.departmentIds)))}::jsonb[], ${arr(r.map((x) => x.mainDepartmentId))}::bigint[],
                 ${arr(r.map((x) => x.position))}::text[], ${arr(r.map((x) => x.wecomStatus))}::int[], ${arr(r.map((x) => x.email))}::text[],
-                ${arr(r.map((x) => x.contentHash))}::text[], ${arr(r.map((x) => (x.reappeared ? 1 : 0)))}::int[])
-      as u(id, user_id, name, department_ids, main_department_id, position, wecom_status, email, content_hash, reappeared)
-    where m.id = u.id`);
+                ${arr(r.map((x) => x.contentHash))}::text[], ${arr(r.map((x) => (x.reappeared ? 1 : 0)))}::int[],
+                ${arr(r.map((x) => x.observedAt))}::text[])
+      as u(id, user_id, name, department_ids, main_department_id, position, wecom_status, email, content_hash, reappeared, observed_at)
+    where m.id = u.id and coalesce(m.observed_at, ${NEVER}) < u.observed_at::timestamptz`);
 }

@@ -3,6 +3,7 @@ import { syncSeenDepartments, syncSeenMembers, syncSeenUnchanged } from "../sche
 import type { Db } from "../types";
 import { arr, rowsOf } from "./sql-arrays";
 import { LeaseLost } from "./sync-jobs";
+import { NEVER, observedText, type Observed } from "./observations";
 
 export type SeenDepartment = Omit<typeof syncSeenDepartments.$inferInsert, "jobId">;
 export type SeenMember = Omit<typeof syncSeenMembers.$inferInsert, "jobId">;
@@ -33,19 +34,25 @@ const seenRows = (r: SeenMember[]) => sql`
   unnest(${arr(r.map((m) => m.userKey))}::text[], ${arr(r.map((m) => m.userId))}::text[], ${arr(r.map((m) => m.name))}::text[],
          ${arr(r.map((m) => JSON.stringify(m.departmentIds)))}::jsonb[], ${arr(r.map((m) => m.mainDepartmentId ?? null))}::bigint[],
          ${arr(r.map((m) => m.position ?? null))}::text[], ${arr(r.map((m) => m.wecomStatus ?? null))}::int[],
-         ${arr(r.map((m) => m.email ?? null))}::text[], ${arr(r.map((m) => m.contentHash ?? null))}::text[])`;
-const SEEN_COLUMNS = sql.raw("job_id, user_key, user_id, name, department_ids, main_department_id, position, wecom_status, email, content_hash");
+         ${arr(r.map((m) => m.email ?? null))}::text[], ${arr(r.map((m) => m.contentHash ?? null))}::text[],
+         ${arr(r.map((m) => m.observedAt ?? NEVER))}::text[])
+  as u(user_key, user_id, name, department_ids, main_department_id, position, wecom_status, email, content_hash, observed_at)`;
+const SEEN_COLUMNS = sql.raw("job_id, user_key, user_id, name, department_ids, main_department_id, position, wecom_status, email, content_hash, observed_at");
+const SEEN_VALUES = sql.raw(
+  "u.user_key, u.user_id, u.name, u.department_ids, u.main_department_id, u.position, u.wecom_status, u.email, u.content_hash, u.observed_at::timestamptz",
+);
 
 /**
  * One merge of seen members, as the common table expressions of one statement (`lease`, when
  * given, comes first and gates every write). Members the service found unchanged (their content
  * hash equals the mirror's, see step-members.ts) are kept only as keys, in one array row per
- * merge; the others are staged in full. A fresh member is a plain insert: the runner knows every
- * key its job holds (RunnerMemo.recorded), and ON CONFLICT would cost each row a speculative
- * insertion, a third of staging 100,000 rows. A member listed again with other fields (seen in
- * another department while WeCom changed it) keeps the union of both department lists
- * (wecom-reference §4.6); its hash then no longer describes the row and is dropped, for
- * createMembersInRange to compute. No lookup of the mirror here: that was most of an unchanged
+ * merge; the others are staged in full with the read time of their page. A fresh member is a plain
+ * insert: the runner knows every key its job holds (RunnerMemo.recorded), and ON CONFLICT would
+ * cost each row a speculative insertion, a third of staging 100,000 rows. A member listed again
+ * with other fields (WeCom changed it between two of its departments' pages) takes the row of the
+ * later page whole: every page lists a member with all its departments (wecom-reference §4.5–4.6),
+ * so the later page is the member as of a later time, and fields and read time stay one
+ * observation (docs/observations.md). No lookup of the mirror here: that was most of an unchanged
  * re-sync's PostgreSQL time (BENCHMARKS.md, import).
  */
 const mergeStatement = (p: SeenMerge, lease?: SQL) => {
@@ -55,32 +62,42 @@ const mergeStatement = (p: SeenMerge, lease?: SQL) => {
     parts.push(sql`kept as (insert into sync_seen_unchanged (job_id, user_keys) select ${p.jobId}, ${arr(p.unchangedKeys)}::text[] ${gate})`);
   }
   if (p.fresh.length > 0) {
-    parts.push(sql`fresh as (insert into sync_seen_members (${SEEN_COLUMNS}) select ${p.jobId}, u.* from ${seenRows(p.fresh)} as u ${gate})`);
+    parts.push(sql`fresh as (insert into sync_seen_members (${SEEN_COLUMNS}) select ${p.jobId}, ${SEEN_VALUES} from ${seenRows(p.fresh)} ${gate})`);
   }
   if (p.again.length > 0) {
     parts.push(sql`again as (
-    insert into sync_seen_members as s (${SEEN_COLUMNS}) select ${p.jobId}, u.* from ${seenRows(p.again)} as u ${gate}
+    insert into sync_seen_members as s (${SEEN_COLUMNS}) select ${p.jobId}, ${SEEN_VALUES} from ${seenRows(p.again)} ${gate}
     on conflict (job_id, user_key) do update set
-      department_ids = (select coalesce(jsonb_agg(d order by d::bigint), '[]'::jsonb)
-                        from (select distinct value as d from jsonb_array_elements(s.department_ids || excluded.department_ids)) x),
-      content_hash = null)`);
+      user_id = excluded.user_id, name = excluded.name, department_ids = excluded.department_ids,
+      main_department_id = excluded.main_department_id, position = excluded.position, wecom_status = excluded.wecom_status,
+      email = excluded.email, content_hash = excluded.content_hash, observed_at = excluded.observed_at
+    where s.observed_at < excluded.observed_at)`);
   }
   return sql`with ${sql.join(parts, sql`, `)}`;
 };
 
 const isEmpty = (p: SeenMerge) => p.fresh.length === 0 && p.again.length === 0 && p.unchangedKeys.length === 0;
 
+/** What a job has recorded of a key: the content hash of its row, and when the page it came from was read. */
+export interface Recorded {
+  hash: string | null;
+  at: Observed;
+}
+
 /**
- * What this job has recorded of each key so far: the content hash of its staged row (null once
- * widened), or for a key kept as unchanged the mirror's hash it matched. A runner reads it once,
- * at its first members step, and keeps it up to date as it merges (step-members.ts).
+ * What this job has recorded of each key so far: its staged row's hash and read time, or for a key
+ * kept as unchanged the mirror's hash it matched — with no read time kept (NEVER), which only lets a
+ * later page's other fields be staged, each with its own read time. A runner reads it once, at its
+ * first members step, and keeps it up to date as it merges (step-members.ts).
  */
-export async function recordedHashes(db: Db, p: { jobId: number; mirror: Map<string, string> }): Promise<Map<string, string | null>> {
-  const out = new Map<string, string | null>();
+export async function recordedHashes(db: Db, p: { jobId: number; mirror: Map<string, string> }): Promise<Map<string, Recorded>> {
+  const out = new Map<string, Recorded>();
   const kept = rowsOf<{ k: string }>(await db.execute(sql`select unnest(user_keys) as k from sync_seen_unchanged where job_id = ${p.jobId}`));
-  for (const r of kept) out.set(r.k, p.mirror.get(r.k) ?? null);
-  const staged = rowsOf<{ k: string; h: string | null }>(await db.execute(sql`select user_key as k, content_hash as h from sync_seen_members where job_id = ${p.jobId}`));
-  for (const r of staged) out.set(r.k, r.h);
+  for (const r of kept) out.set(r.k, { hash: p.mirror.get(r.k) ?? null, at: NEVER });
+  const staged = rowsOf<{ k: string; h: string | null; at: string | null }>(
+    await db.execute(sql`select user_key as k, content_hash as h, ${observedText("observed_at")} as at from sync_seen_members where job_id = ${p.jobId}`),
+  );
+  for (const r of staged) out.set(r.k, { hash: r.h, at: r.at ?? NEVER });
   return out;
 }
 

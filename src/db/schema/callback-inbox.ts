@@ -1,7 +1,8 @@
 import { bigint, index, integer, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { teams } from "./teams";
 
-export const INBOX_STATUSES = ["pending", "processing", "processed", "ignored", "dead"] as const;
+/** `waiting`: a contact hint kept until the team's first import has finished (docs/observations.md). */
+export const INBOX_STATUSES = ["pending", "processing", "processed", "ignored", "dead", "waiting"] as const;
 export type InboxStatus = (typeof INBOX_STATUSES)[number];
 
 /**

@@ -15,9 +15,29 @@ export const departments = pgTable(
     // WeCom's order runs to 2^32 (wecom-reference §4.2).
     order: bigint("order", { mode: "number" }).notNull(),
     contentHash: text("content_hash").notNull(),
+    /** When what the row holds was observed in WeCom (docs/observations.md); null: before times were kept. */
+    observedAt: timestamp("observed_at", { withTimezone: true, mode: "string" }),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.teamId, t.id] })],
+);
+
+/**
+ * What the mirror no longer holds, and since which observation: a department deleted, a userid
+ * renamed away. A listing read before that observation must not bring it back (docs/observations.md).
+ */
+export const mirrorTombstones = pgTable(
+  "mirror_tombstones",
+  {
+    teamId: bigint("team_id", { mode: "number" })
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    kind: text("kind").$type<"department" | "member">().notNull(),
+    /** The department id, or the member's lower-cased userid. */
+    key: text("key").notNull(),
+    observedAt: timestamp("observed_at", { withTimezone: true, mode: "string" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.kind, t.key] })],
 );
 
 export const MEMBER_STATUSES = ["imported", "invited", "active", "locked", "deauthorized", "removed"] as const;
@@ -49,6 +69,11 @@ export const members = pgTable(
     /** WeCom's own status: 1 active, 2 disabled, 4 not activated, 5 left (§4.7). */
     wecomStatus: integer("wecom_status"),
     contentHash: text("content_hash"),
+    /**
+     * When what the row holds from WeCom was observed: the read time of the listing page or of the
+     * re-read that set it (docs/observations.md). A later observation always wins.
+     */
+    observedAt: timestamp("observed_at", { withTimezone: true, mode: "string" }),
     status: text("status").$type<MemberStatus>().notNull().default("imported"),
     role: text("role").$type<MemberRole>(),
     accountId: bigint("account_id", { mode: "number" }),

@@ -4,7 +4,7 @@ import { teams } from "./teams";
 
 export const JOB_STATES = ["queued", "running", "needs_confirmation", "succeeded", "failed", "cancelled"] as const;
 export type JobState = (typeof JOB_STATES)[number];
-export type JobPhase = "queued" | "scope" | "departments" | "members" | "plan" | "apply" | "deprovision" | "done";
+export type JobPhase = "queued" | "scope" | "departments" | "members" | "plan" | "verify" | "apply" | "deprovision" | "done";
 /** Who started a change: an admin (token, console, bot), WeCom (callback), the schedule, the service, or a member acting for themselves (join, self-binding). */
 export type Initiator = "admin" | "callback" | "schedule" | "system" | "member";
 
@@ -90,6 +90,8 @@ export const syncSeenMembers = pgTable(
      * with the mirror's anyway); null once a second listing widened the departments in SQL.
      */
     contentHash: text("content_hash"),
+    /** When the page these fields come from was read (docs/observations.md). */
+    observedAt: timestamp("observed_at", { withTimezone: true, mode: "string" }).notNull().default(sql`'-infinity'`),
   },
   (t) => [primaryKey({ columns: [t.jobId, t.userKey] })],
 );
@@ -117,6 +119,11 @@ export const stagedDeprovisions = pgTable(
       .references(() => syncJobs.id, { onDelete: "cascade" }),
     memberId: bigint("member_id", { mode: "number" }).notNull(),
     reason: text("reason").notNull(),
+    /**
+     * When a re-read confirmed the member gone (docs/observations.md): applied only if nothing newer
+     * was observed since. Null for rows staged before observation times were kept.
+     */
+    observedAt: timestamp("observed_at", { withTimezone: true, mode: "string" }),
   },
   (t) => [primaryKey({ columns: [t.jobId, t.memberId] })],
 );
@@ -150,6 +157,8 @@ export const auditLog = pgTable(
     jobId: bigint("job_id", { mode: "number" }),
     before: jsonb("before"),
     after: jsonb("after"),
+    /** For a change taken from WeCom: when the observation that set it was read (docs/observations.md). */
+    observedAt: timestamp("observed_at", { withTimezone: true, mode: "string" }),
   },
   (t) => [index("audit_team_id").on(t.teamId, t.id), index("audit_team_subject").on(t.teamId, t.subjectType, t.subjectId)],
 );

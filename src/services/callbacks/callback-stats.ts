@@ -17,10 +17,11 @@ export async function callbackStats(deps: Deps, _actor: Actor, slug: string): Pr
   if (!team) throw teamNotFound(slug);
   const c = await countInboxByStatus(deps.db, { teamId: team.id });
   return {
-    received: c.pending + c.processing + c.processed + c.ignored + c.dead,
+    received: c.pending + c.processing + c.processed + c.ignored + c.dead + c.waiting,
     processed: c.processed,
     ignored: c.ignored,
-    pending: c.pending + c.processing,
+    // Hints waiting for the first import are still to be handled.
+    pending: c.pending + c.processing + c.waiting,
     dead: c.dead,
   };
 }

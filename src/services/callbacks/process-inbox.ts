@@ -18,6 +18,8 @@ export function retryDelayMs(attempt: number, random: () => number = Math.random
 export interface ProcessSummary {
   processed: number;
   ignored: number;
+  /** Parked by their handler until the team's first import has finished. */
+  waiting: number;
   retried: number;
   dead: number;
 }
@@ -27,7 +29,7 @@ export interface ProcessSummary {
  * can expire under a slow handler), so handlers re-read state and stay idempotent (rule 4).
  */
 export async function processInbox(deps: Deps, opts: { maxRows?: number } = {}): Promise<ProcessSummary> {
-  const summary: ProcessSummary = { processed: 0, ignored: 0, retried: 0, dead: 0 };
+  const summary: ProcessSummary = { processed: 0, ignored: 0, waiting: 0, retried: 0, dead: 0 };
   const maxRows = opts.maxRows ?? ROUND;
   let seen = 0;
   // A spent budget (Workers: the invocation's time; Node: shutting down) claims no further batch:
@@ -56,6 +58,7 @@ async function processRow(deps: Deps, row: InboxRow, handler: CallbackHandler): 
   try {
     const startedAt = deps.clock.now();
     const outcome = await handler(deps, { teamId: row.teamId, inboxId: row.id, message: parseMessage(row.payload) });
+    if (outcome === "waiting") return outcome;
     await finishInboxRows(deps.db, { ids: [row.id], status: outcome, now: deps.clock.now() });
     if (row.subject && outcome === "processed") {
       await coalesceInbox(deps.db, { teamId: row.teamId, subject: row.subject, receivedBefore: startedAt, now: deps.clock.now() });
@@ -95,7 +98,7 @@ export async function drainInbox(deps: Deps): Promise<void> {
       state.again = false;
       const done = await processInbox(deps);
       // A full round may have left due rows behind: go on until a round comes up short.
-      if (done.processed + done.ignored + done.retried + done.dead >= ROUND) state.again = true;
+      if (done.processed + done.ignored + done.waiting + done.retried + done.dead >= ROUND) state.again = true;
     }
   } finally {
     draining.delete(deps.db);

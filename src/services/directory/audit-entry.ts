@@ -13,6 +13,8 @@ export function auditEntry(p: {
   subjectId: string | number;
   before?: unknown;
   after?: unknown;
+  /** The WeCom observation the change comes from (docs/observations.md). */
+  observedAt?: string | null;
 }): AuditEntry {
   return {
     teamId: p.teamId,
@@ -25,5 +27,6 @@ export function auditEntry(p: {
     subjectId: String(p.subjectId),
     before: p.before ?? null,
     after: p.after ?? null,
+    observedAt: p.observedAt ?? null,
   };
 }

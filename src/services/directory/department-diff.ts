@@ -3,6 +3,7 @@ import type { DepartmentRow, NewDepartment } from "../../db/queries/directory";
 import type { Initiator, JobCounts } from "../../db/schema";
 import { auditEntry } from "./audit-entry";
 import { departmentFields, departmentHash, type DepartmentFields } from "./mirror-shape";
+import type { Observed } from "../../db/queries/observations";
 
 export interface DepartmentDiff {
   upserts: NewDepartment[];
@@ -14,13 +15,19 @@ export interface DepartmentDiff {
 }
 
 /**
- * WeCom's departments against the mirror: unchanged ones (same content hash) are not written at
- * all. An empty listing deletes nothing (design §1.10).
+ * WeCom's departments, as read at `observedAt`, against the mirror: unchanged ones (same content
+ * hash) are not written at all; nor is a department the mirror holds from a later observation, nor
+ * one deleted (`buried`) since (docs/observations.md: a later observation always wins). An empty
+ * listing deletes nothing (design §1.10).
  */
 export function diffDepartments(p: {
   teamId: number;
   seen: (DepartmentFields & { id: number })[];
-  mirror: DepartmentRow[];
+  /** The mirror, each row marked `newer` when it holds an observation from `observedAt` or later. */
+  mirror: (DepartmentRow & { newer?: boolean })[];
+  /** Departments deleted at `observedAt` or later. */
+  buried?: Set<string>;
+  observedAt: Observed;
   /** Keep departments missing from `seen` (an untrusted listing). */
   keepMissing?: boolean;
   now: Date;
@@ -30,14 +37,16 @@ export function diffDepartments(p: {
   const mirror = new Map(p.mirror.map((d) => [d.id, d]));
   const out: DepartmentDiff = { upserts: [], gone: [], audit: [], createdOrMoved: [], counts: { created: 0, updated: 0, moved: 0, deleted: 0 } };
   const entry = (action: string, id: number, before: unknown, after: unknown) =>
-    out.audit.push(auditEntry({ teamId: p.teamId, at: p.now, initiator: p.initiator, jobId: p.jobId ?? null, action, subjectType: "department", subjectId: id, before, after }));
+    out.audit.push(
+      auditEntry({ teamId: p.teamId, at: p.now, initiator: p.initiator, jobId: p.jobId ?? null, action, subjectType: "department", subjectId: id, before, after, observedAt: p.observedAt }),
+    );
   for (const d of p.seen) {
     const after = departmentFields(d);
     const hash = departmentHash(after);
     const had = mirror.get(d.id);
     mirror.delete(d.id);
-    if (had?.contentHash === hash) continue;
-    out.upserts.push({ teamId: p.teamId, id: d.id, ...after, contentHash: hash, updatedAt: p.now });
+    if (had?.newer || had?.contentHash === hash || (!had && p.buried?.has(String(d.id)))) continue;
+    out.upserts.push({ teamId: p.teamId, id: d.id, ...after, contentHash: hash, observedAt: p.observedAt, updatedAt: p.now });
     if (!had) {
       out.counts.created++;
       out.createdOrMoved.push(d.id);
@@ -51,6 +60,7 @@ export function diffDepartments(p: {
   }
   if (p.seen.length > 0 && !p.keepMissing) {
     for (const d of mirror.values()) {
+      if (d.newer) continue;
       out.gone.push(d);
       out.counts.deleted++;
       entry("department.deleted", d.id, departmentFields(d), null);

@@ -1,5 +1,7 @@
 import { findBindingByTeamId } from "../../db/queries/bindings";
+import type { Observed } from "../../db/queries/observations";
 import type { JobRow } from "../../db/queries/sync-jobs";
+import type { Recorded } from "../../db/queries/sync-seen";
 import type { Deps } from "../../deps";
 import type { WecomApi } from "../../wecom/api";
 import { sealContext } from "../teams/binding-view";
@@ -18,6 +20,10 @@ export interface SyncCursor {
   breaker?: { deprovisions: number; threshold: number; active: number };
   /** Why this run deprovisions nobody (partial listing, empty, shrunk), if it does not. */
   skipDeprovisions?: string;
+  /** When the department tree was read, just before the members' pages (docs/observations.md). */
+  listedAt?: Observed;
+  /** The verify phase's place among the missing members (their keys). */
+  verifyAfterKey?: string;
 }
 
 /**
@@ -33,7 +39,7 @@ export interface RunnerMemo {
    * ON CONFLICT. Valid only while every merge it counts committed, which holds because a failed
    * merge fails the job (or, LeaseLost, stops this runner).
    */
-  recorded?: Map<string, string | null>;
+  recorded?: Map<string, Recorded>;
 }
 
 export interface JobContext {

@@ -1,7 +1,10 @@
 import { appendAudit } from "../../db/queries/audit";
-import { findMemberByKey, insertMembers, teamDepartments, updateMember, type MemberRow } from "../../db/queries/directory";
+import { insertMembers, markObserved, memberAsOf, stageDeprovision, teamDepartments, updateMember, type MemberRow } from "../../db/queries/directory";
+import { lockMirror, observeNow, type Observed } from "../../db/queries/observations";
 import { readPolicy } from "../../db/queries/policies";
 import { deleteSessionsOfAccounts } from "../../db/queries/sessions";
+import type { SeenMember } from "../../db/queries/sync-seen";
+import { buriedSince } from "../../db/queries/tombstones";
 import type { Initiator } from "../../db/schema";
 import type { Deps } from "../../deps";
 import type { WecomApi } from "../../wecom/api";
@@ -9,22 +12,36 @@ import { WecomApiError } from "../../wecom/api-error";
 import type { WecomUser } from "../../wecom/types";
 import { auditEntry } from "./audit-entry";
 import { deprovisionChange } from "./deprovision";
-import type { SeenMember } from "../../db/queries/sync-seen";
 import { classifyMemberChange, memberFields, memberHash, seenFields, toSeen, userKey } from "./mirror-shape";
 import { refreshDepartments } from "./refresh-departments";
 
-export type RefreshOutcome = "created" | "updated" | "moved" | "unchanged" | "deprovisioned" | "held" | "absent";
+/**
+ * `stale`: the mirror holds a later observation of the member, which stands (docs/observations.md).
+ * `staged`: gone, and staged for the job's brakes instead of deprovisioned at once.
+ */
+export type RefreshOutcome = "created" | "updated" | "moved" | "unchanged" | "deprovisioned" | "held" | "absent" | "stale" | "staged";
+
+export interface RefreshInput {
+  teamId: number;
+  api: WecomApi;
+  userId: string;
+  initiator: Initiator;
+  scopeDepartmentIds: number[] | null;
+  /** A sync confirming a missing member: stage it for this job (its brakes decide) instead of deprovisioning it. */
+  stageForJob?: number;
+  /** The departments the caller's listing covers; without it the mirror's, re-read when the member names one it lacks. */
+  departmentsInScope?: Set<number>;
+}
 
 /**
  * Re-reads one member from WeCom and applies what a full sync would (design §1.8): callbacks are
  * hints, so whatever order or number they arrive in, the member converges to WeCom's state.
  * 60111 (or leaving the mirrored departments) means gone; the team's policy applies, except to
- * owners and admins, who are held for review (design §1.10).
+ * owners and admins, who are held for review (design §1.10). The read is stamped before it is sent
+ * and applied only where the mirror holds nothing observed later (docs/observations.md).
  */
-export async function refreshMember(
-  deps: Deps,
-  p: { teamId: number; api: WecomApi; userId: string; initiator: Initiator; scopeDepartmentIds: number[] | null },
-): Promise<RefreshOutcome> {
+export async function refreshMember(deps: Deps, p: RefreshInput): Promise<RefreshOutcome> {
+  const at = await observeNow(deps.db);
   let user: WecomUser | null;
   try {
     user = await p.api.getUser(p.userId);
@@ -33,29 +50,43 @@ export async function refreshMember(
     user = null;
   }
   const seen = user ? await seenInMirror(deps, p, user) : null;
+  return applyMemberObservation(deps, { ...p, key: userKey(p.userId), seen, at });
+}
+
+async function applyMemberObservation(deps: Deps, p: RefreshInput & { key: string; seen: SeenMember | null; at: Observed }): Promise<RefreshOutcome> {
   const now = deps.clock.now();
+  const jobId = p.stageForJob ?? null;
   const audit = (m: Pick<MemberRow, "id">, action: string, before: unknown, after: unknown) =>
-    auditEntry({ teamId: p.teamId, at: now, initiator: p.initiator, action, subjectType: "member", subjectId: m.id, before, after });
+    auditEntry({ teamId: p.teamId, at: now, initiator: p.initiator, jobId, action, subjectType: "member", subjectId: m.id, before, after, observedAt: p.at });
 
   return deps.db.transaction(async (tx) => {
-    const member = await findMemberByKey(tx, { teamId: p.teamId, key: userKey(p.userId) });
-    if (!seen) {
+    await lockMirror(tx, { teamId: p.teamId });
+    const found = await memberAsOf(tx, { teamId: p.teamId, key: p.key, at: p.at });
+    if (found?.newer) return "stale";
+    const member = found?.member ?? null;
+    if (!p.seen) {
       if (!member || member.deprovisionedAt || member.status === "removed") return "absent";
+      if (p.stageForJob !== undefined) {
+        await stageDeprovision(tx, { jobId: p.stageForJob, member, at: p.at });
+        return "staged";
+      }
       if (member.role === "owner" || member.role === "admin") {
         await appendAudit(tx, [audit(member, "member.deprovision_held", { status: member.status }, { reason: "protected_role" })]);
         return "held";
       }
       const policy = (await readPolicy(tx, { teamId: p.teamId })).onMemberDeleted;
       const set = deprovisionChange(member, policy, now);
-      await updateMember(tx, { id: member.id, set });
+      await updateMember(tx, { id: member.id, set: { ...set, observedAt: p.at } });
       if (member.accountId !== null) await deleteSessionsOfAccounts(tx, { accountIds: [member.accountId] });
       await appendAudit(tx, [audit(member, "member.deprovisioned", { status: member.status }, { status: set.status, policy })]);
       return "deprovisioned";
     }
-    const fields = seenFields(seen);
+    const fields = seenFields(p.seen);
     if (!member) {
+      // A userid renamed away after this read must not come back (docs/observations.md).
+      if ((await buriedSince(tx, { teamId: p.teamId, kind: "member", at: p.at })).has(p.key)) return "stale";
       const [created] = await insertMembers(tx, [
-        { teamId: p.teamId, wecomUserKey: seen.userKey, ...fields, contentHash: memberHash(fields), status: "imported", createdAt: now, updatedAt: now },
+        { teamId: p.teamId, wecomUserKey: p.seen.userKey, ...fields, contentHash: memberHash(fields), observedAt: p.at, status: "imported", createdAt: now, updatedAt: now },
       ]);
       if (!created) return "unchanged";
       await appendAudit(tx, [audit(created, "member.created", null, fields)]);
@@ -63,8 +94,12 @@ export async function refreshMember(
     }
     const change = classifyMemberChange(memberFields(member), fields);
     const reappeared = member.deprovisionedAt !== null;
-    if (!change && !reappeared) return "unchanged";
-    await updateMember(tx, { id: member.id, set: { ...fields, contentHash: memberHash(fields), updatedAt: now, ...(reappeared ? { deprovisionedAt: null } : {}) } });
+    if (!change && !reappeared) {
+      // Still evidence that the member exists as of this read: a listing that missed it before is not trusted over it.
+      await markObserved(tx, { id: member.id, at: p.at });
+      return "unchanged";
+    }
+    await updateMember(tx, { id: member.id, set: { ...fields, contentHash: memberHash(fields), observedAt: p.at, updatedAt: now, ...(reappeared ? { deprovisionedAt: null } : {}) } });
     if (change) await appendAudit(tx, [audit(member, `member.${change}`, memberFields(member), fields)]);
     return change ?? "unchanged";
   });
@@ -76,14 +111,13 @@ export async function refreshMember(
  * re-read first, with the members of whatever departments changed. A member the app sees one by
  * one (allow_userinfos) needs no mirrored department, as in a full sync.
  */
-async function seenInMirror(
-  deps: Deps,
-  p: { teamId: number; api: WecomApi; initiator: Initiator; scopeDepartmentIds: number[] | null },
-  user: WecomUser,
-): Promise<SeenMember | null> {
+async function seenInMirror(deps: Deps, p: RefreshInput, user: WecomUser): Promise<SeenMember | null> {
   const mirrored = async () => new Set((await teamDepartments(deps.db, { teamId: p.teamId })).map((d) => d.id));
-  let known = await mirrored();
-  if (user.status !== 5 && user.department.some((d) => !known.has(d))) {
+  const listed = p.departmentsInScope;
+  const unknown = (known: Set<number>) => user.status !== 5 && user.department.some((d) => !known.has(d));
+  // A department the caller's listing lacks (created since) is looked up as a callback would.
+  let known = listed && !unknown(listed) ? listed : await mirrored();
+  if (unknown(known)) {
     await refreshDepartments(deps, p);
     known = await mirrored();
   }

@@ -3,6 +3,7 @@ import { claimJob, LeaseLost, releaseJob, updateJob, type JobRow } from "../../d
 import { clearSeen } from "../../db/queries/sync-seen";
 import type { JobPhase } from "../../db/schema";
 import { reportJobSafely } from "../../bot/job-reports";
+import { drainInbox } from "../callbacks/process-inbox";
 import type { Deps } from "../../deps";
 import { WecomApiError, WecomRetryableError } from "../../wecom/api-error";
 import { jobContext, type RunnerMemo } from "./job-context";
@@ -11,6 +12,7 @@ import { deprovisionStep } from "./step-deprovision";
 import { doneStep } from "./step-done";
 import { membersStep } from "./step-members";
 import { planStep } from "./step-plan";
+import { verifyStep } from "./step-verify";
 import { scopeStep } from "./step-scope";
 import type { Step, StepOutcome } from "./steps";
 
@@ -22,6 +24,7 @@ const STEPS: Record<JobPhase, Step> = {
   departments: scopeStep,
   members: membersStep,
   plan: planStep,
+  verify: verifyStep,
   apply: applyStep,
   deprovision: deprovisionStep,
   done: doneStep,
@@ -92,6 +95,8 @@ export async function runJob(deps: Deps, jobId: number, opts: RunOptions = {}): 
   } finally {
     if (opts.abandonAfterSteps === undefined || steps < opts.abandonAfterSteps) await releaseJob(deps.db, { jobId, runnerId });
   }
+  // Hints parked until this import finished are due now (step-done.ts).
+  if (job.state === "succeeded") deps.defer(() => drainInbox(deps));
   return job;
 }
 

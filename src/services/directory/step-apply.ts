@@ -1,12 +1,12 @@
 import { appendAudit, type AuditEntry } from "../../db/queries/audit";
-import { deleteDepartments, teamDepartments, upsertDepartments } from "../../db/queries/directory";
+import { lockMirror, observeNow } from "../../db/queries/observations";
 import { createMembersInRange, type MirroredMember, seenChangesPage, seenPageEnd, updateMembers } from "../../db/queries/sync-apply";
 import { addJobCounts } from "../../db/queries/sync-jobs";
 import { seenDepartments } from "../../db/queries/sync-seen";
 import type { Db } from "../../db/types";
 import { auditEntry } from "./audit-entry";
 import type { JobContext } from "./job-context";
-import { diffDepartments } from "./department-diff";
+import { applyDepartmentTree } from "./apply-departments";
 import { classifyMemberChange, memberFields, memberHash, seenFields } from "./mirror-shape";
 import type { Step } from "./steps";
 
@@ -23,24 +23,26 @@ export const applyStep: Step = async (ctx) => (ctx.cursor.departmentsApplied ? a
 async function applyDepartments(ctx: JobContext) {
   const db = ctx.deps.db;
   const seen = await seenDepartments(db, { jobId: ctx.job.id });
-  const diff = diffDepartments({
-    teamId: ctx.teamId,
-    seen,
-    // An untrusted listing (empty, shrunk, partial) deletes no department either.
-    keepMissing: ctx.cursor.skipDeprovisions !== undefined && ctx.cursor.skipDeprovisions !== "rejected",
-    mirror: await teamDepartments(db, { teamId: ctx.teamId }),
-    now: ctx.deps.clock.now(),
-    initiator: ctx.job.initiator,
-    jobId: ctx.job.id,
-  });
-  const counts = { ...ctx.job.counts, departments: diff.counts };
+  // A job begun before read times were kept has none: its tree counts as read now.
+  const observedAt = ctx.cursor.listedAt ?? (await observeNow(db));
+  let counts = ctx.job.counts;
   return {
     write: async (tx: Db) => {
-      await upsertDepartments(tx, diff.upserts);
-      await deleteDepartments(tx, { teamId: ctx.teamId, ids: diff.gone.map((d) => d.id) });
-      await appendAudit(tx, diff.audit);
+      const diff = await applyDepartmentTree(tx, {
+        teamId: ctx.teamId,
+        seen,
+        observedAt,
+        // An untrusted listing (empty, shrunk, partial) deletes no department either.
+        keepMissing: ctx.cursor.skipDeprovisions !== undefined && ctx.cursor.skipDeprovisions !== "rejected",
+        now: ctx.deps.clock.now(),
+        initiator: ctx.job.initiator,
+        jobId: ctx.job.id,
+      });
+      counts = { ...ctx.job.counts, departments: diff.counts };
     },
-    set: { counts, done: ctx.job.done + seen.length, cursor: { ...ctx.cursor, departmentsApplied: true } },
+    get set() {
+      return { counts, done: ctx.job.done + seen.length, cursor: { ...ctx.cursor, departmentsApplied: true } };
+    },
   };
 }
 
@@ -82,6 +84,9 @@ interface PageRange {
 /** One page's comparison with the mirror, its updates, audit entries, creates and counts, in one transaction. */
 async function applyPage(ctx: JobContext, tx: Db, { afterKey, lastKey }: PageRange): Promise<void> {
   const now = ctx.deps.clock.now();
+  // Shared: pages write disjoint keys; a callback's re-read waits, so what this page compares
+  // with is what it overwrites (docs/observations.md).
+  await lockMirror(tx, { teamId: ctx.teamId, shared: true });
   // The seen rows hold still in apply (merges end with the members phase): these are the range's.
   const page = await seenChangesPage(tx, { teamId: ctx.teamId, jobId: ctx.job.id, afterKey, limit: MEMBERS_PER_PAGE });
   const counts = { created: 0, updated: 0, moved: 0 };
@@ -94,10 +99,12 @@ async function applyPage(ctx: JobContext, tx: Db, { afterKey, lastKey }: PageRan
     // Seen again after being deprovisioned: the mark goes, the standing stays for an admin (§1.9).
     if (!change && !member.deprovisioned) continue;
     const { wecomUserId: userId, ...rest } = fields;
-    updates.push({ userKey: seen.userKey, userId, ...rest, contentHash: memberHash(fields), id: member.id, reappeared: member.deprovisioned });
+    updates.push({ userKey: seen.userKey, userId, ...rest, contentHash: memberHash(fields), observedAt: seen.observedAt, id: member.id, reappeared: member.deprovisioned });
     if (change) {
       counts[change]++;
-      audit.push(auditEntry({ teamId: ctx.teamId, at: now, initiator: ctx.job.initiator, jobId: ctx.job.id, action: `member.${change}`, subjectType: "member", subjectId: member.id, before, after: fields }));
+      audit.push(
+        auditEntry({ teamId: ctx.teamId, at: now, initiator: ctx.job.initiator, jobId: ctx.job.id, action: `member.${change}`, subjectType: "member", subjectId: member.id, before, after: fields, observedAt: seen.observedAt }),
+      );
     }
   }
   await updateMembers(tx, { now, rows: updates });

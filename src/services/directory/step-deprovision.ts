@@ -1,5 +1,6 @@
 import { appendAudit } from "../../db/queries/audit";
 import { stagedPage, updateMember } from "../../db/queries/directory";
+import { lockMirror } from "../../db/queries/observations";
 import { readPolicy } from "../../db/queries/policies";
 import { deleteSessionsOfAccounts } from "../../db/queries/sessions";
 import { auditEntry } from "./audit-entry";
@@ -8,19 +9,23 @@ import type { Step } from "./steps";
 
 const PER_STEP = 500;
 
-/** Applies the staged set (never protected roles: design §1.10) under the team's policy. */
+/**
+ * Applies the staged set (never protected roles: design §1.10) under the team's policy: under the
+ * mirror lock, and only to members of whom nothing newer was observed than the re-read that
+ * confirmed them gone (docs/observations.md) — one re-added while the breaker waited stays.
+ */
 export const deprovisionStep: Step = async (ctx) => {
-  const db = ctx.deps.db;
   const now = ctx.deps.clock.now();
   if (ctx.cursor.skipDeprovisions) return { set: { phase: "done" } };
-  const page = await stagedPage(db, { jobId: ctx.job.id, afterMemberId: ctx.cursor.afterMemberId ?? 0, limit: PER_STEP, includeProtected: false });
-  if (page.length === 0) return { set: { phase: "done" } };
-  const policy = (await readPolicy(db, { teamId: ctx.teamId })).onMemberDeleted;
-  const counts = structuredClone(ctx.job.counts);
-  const changes = page.map(({ member }) => ({ member, set: deprovisionChange(member, policy, now) }));
-  counts.members.deprovisioned += changes.length;
+  const policy = (await readPolicy(ctx.deps.db, { teamId: ctx.teamId })).onMemberDeleted;
+  const afterMemberId = ctx.cursor.afterMemberId ?? 0;
+  let applied = 0;
+  let lastId: number | null = null;
   return {
     write: async (tx) => {
+      await lockMirror(tx, { teamId: ctx.teamId });
+      const page = await stagedPage(tx, { jobId: ctx.job.id, afterMemberId, limit: PER_STEP, includeProtected: false });
+      const changes = page.map(({ member, staged }) => ({ member, set: { ...deprovisionChange(member, policy, now), ...(staged.observedAt ? { observedAt: staged.observedAt } : {}) } }));
       for (const c of changes) await updateMember(tx, { id: c.member.id, set: c.set });
       // Lock and deauthorize end the member's sessions (design §1.9); remove takes the membership.
       await deleteSessionsOfAccounts(tx, { accountIds: changes.flatMap((c) => (c.member.accountId === null ? [] : [c.member.accountId])) });
@@ -37,10 +42,18 @@ export const deprovisionStep: Step = async (ctx) => {
             subjectId: c.member.id,
             before: { status: c.member.status },
             after: { status: c.set.status, policy },
+            observedAt: c.set.observedAt ?? null,
           }),
         ),
       );
+      applied = changes.length;
+      lastId = page[page.length - 1]?.member.id ?? null;
     },
-    set: { counts, done: ctx.job.done + page.length, cursor: { ...ctx.cursor, afterMemberId: page[page.length - 1]!.member.id } },
+    get set() {
+      if (lastId === null) return { phase: "done" as const };
+      const counts = structuredClone(ctx.job.counts);
+      counts.members.deprovisioned += applied;
+      return { counts, done: ctx.job.done + applied, cursor: { ...ctx.cursor, afterMemberId: lastId } };
+    },
   };
 };

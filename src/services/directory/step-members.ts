@@ -1,7 +1,8 @@
-import { mergeSeenMembers, mergeSeenMembersWhileHolding, mirrorHashes, recordedHashes, type SeenMember, type SeenMerge } from "../../db/queries/sync-seen";
+import { NEVER, observeNow } from "../../db/queries/observations";
+import { mergeSeenMembers, mergeSeenMembersWhileHolding, mirrorHashes, recordedHashes, type Recorded, type SeenMember, type SeenMerge } from "../../db/queries/sync-seen";
 import { WecomApiError, WecomRetryableError } from "../../wecom/api-error";
 import type { WecomSimpleUser, WecomUser } from "../../wecom/types";
-import { memberHash, seenFields, toSeen } from "./mirror-shape";
+import { toSeen } from "./mirror-shape";
 import { mapLimit, type Step } from "./steps";
 
 /**
@@ -25,39 +26,35 @@ function pageLost(err: unknown): boolean {
 }
 
 /**
- * Merges rows of one step by userid so a member in several departments is one row, then sorts
- * them against what the job has recorded (`recorded`, updated here) and the mirror: a listing
- * equal to the one recorded is dropped; a member recorded with other fields is merged `again`; a
- * member whose hash is the mirror's is unchanged, kept only as a key; the rest is `fresh`, staged
- * in full. `mirror` leaves out members marked deprovisioned, so those are staged (they reappeared).
+ * Merges rows of one step by userid so a member in several departments is one row — the one from
+ * the page read last, fields and read time together (docs/observations.md) — then sorts them
+ * against what the job has recorded (`recorded`, updated here) and the mirror: a listing equal to
+ * the one recorded, or read before it, is dropped; a member recorded with other fields is merged
+ * `again`; a member whose hash is the mirror's is unchanged, kept only as a key; the rest is
+ * `fresh`, staged in full. `mirror` leaves out members marked deprovisioned, so those are staged
+ * (they reappeared).
  */
-function mergeRows(jobId: number, rows: SeenMember[], mirror: Map<string, string>, recorded: Map<string, string | null>): SeenMerge {
+function mergeRows(jobId: number, rows: SeenMember[], mirror: Map<string, string>, recorded: Map<string, Recorded>): SeenMerge {
   const byKey = new Map<string, SeenMember>();
   for (const r of rows) {
     const had = byKey.get(r.userKey);
-    if (!had) byKey.set(r.userKey, r);
-    else if (had.contentHash !== r.contentHash) {
-      had.departmentIds = [...new Set([...had.departmentIds, ...r.departmentIds])].sort((a, b) => a - b);
-      had.contentHash = memberHash(seenFields(had));
-    }
+    if (!had || readAt(had) < readAt(r)) byKey.set(r.userKey, r);
   }
   const merge: SeenMerge = { jobId, fresh: [], again: [], unchangedKeys: [] };
   for (const r of byKey.values()) {
     const hash = r.contentHash ?? null;
     const had = recorded.get(r.userKey);
-    if (had === hash) continue;
     if (had !== undefined) {
+      if (had.hash === hash || readAt(r) <= had.at) continue;
       merge.again.push(r);
-      // Widened in SQL, or staged beside a kept key: whatever comes next is merged again.
-      recorded.set(r.userKey, null);
-    } else {
-      if (hash !== null && mirror.get(r.userKey) === hash) merge.unchangedKeys.push(r.userKey);
-      else merge.fresh.push(r);
-      recorded.set(r.userKey, hash);
-    }
+    } else if (hash !== null && mirror.get(r.userKey) === hash) merge.unchangedKeys.push(r.userKey);
+    else merge.fresh.push(r);
+    recorded.set(r.userKey, { hash, at: readAt(r) });
   }
   return merge;
 }
+
+const readAt = (r: SeenMember) => r.observedAt ?? NEVER;
 
 /** user/list per department (≤ 5 in flight), then members visible one by one (user/get). */
 export const membersStep: Step = async (ctx) => {
@@ -99,6 +96,7 @@ export const membersStep: Step = async (ctx) => {
       if (failed || (taken >= size.least && Date.now() - started > STEP_MS)) return;
       taken++;
       let page: (WecomUser | WecomSimpleUser)[];
+      const at = await observeNow(ctx.deps.db);
       try {
         page = c.strategy === "user/simplelist" ? await api.listSimpleUsers(d) : await api.listUsers(d);
       } catch (err) {
@@ -109,7 +107,9 @@ export const membersStep: Step = async (ctx) => {
       }
       for (const u of page) {
         const seen = toSeen(u, inScope);
-        if (seen) pending.push(seen);
+        if (!seen) continue;
+        seen.observedAt = at;
+        pending.push(seen);
       }
       read++;
       if (pending.length >= FLUSH_ROWS || read === half) flush();
@@ -130,8 +130,11 @@ export const membersStep: Step = async (ctx) => {
   const batch = extra.slice(extraIndex, extraIndex + USERS_PER_STEP);
   await mapLimit(batch, 5, async (userId) => {
     try {
+      const at = await observeNow(ctx.deps.db);
       const seen = toSeen(await api.getUser(userId), inScope, true);
-      if (seen) rows.push(seen);
+      if (!seen) return;
+      seen.observedAt = at;
+      rows.push(seen);
     } catch (err) {
       // 60111: not visible any more — simply absent from the listing (§4.7).
       if (err instanceof WecomApiError && err.errcode === 60111) return;

@@ -1,3 +1,4 @@
+import { observeNow } from "../../db/queries/observations";
 import { insertSeenDepartments } from "../../db/queries/sync-seen";
 import { WecomApiError } from "../../wecom/api-error";
 import { chooseListingStrategy } from "../../wecom/listing-strategy";
@@ -8,6 +9,9 @@ import type { Step } from "./steps";
 /** agent/get and department/list: what the mirror covers (wecom-reference §5 steps 2–3). */
 export const scopeStep: Step = async (ctx) => {
   const api = ctx.wecom();
+  // The tree's read time, and the time the run's listing began: a member observed after it is not
+  // missing whatever the pages say (docs/observations.md).
+  const listedAt = await observeNow(ctx.deps.db);
   const agent = await api.getAgent();
   if (agent.closed) throw new WecomApiError("agent/get", 50003, "app closed");
   const inScope = departmentsInScope(await api.listDepartments(), ctx.scopeDepartmentIds);
@@ -28,7 +32,15 @@ export const scopeStep: Step = async (ctx) => {
       phase: "members",
       done: 0,
       total: ids.length,
-      cursor: { ...ctx.cursor, strategy, departmentIds: ids, deptIndex: 0, extraUserIds: individuallyVisible(agent, ctx.scopeDepartmentIds), extraIndex: 0 },
+      cursor: {
+        ...ctx.cursor,
+        strategy,
+        departmentIds: ids,
+        deptIndex: 0,
+        extraUserIds: individuallyVisible(agent, ctx.scopeDepartmentIds),
+        extraIndex: 0,
+        listedAt,
+      },
     },
   };
 };

@@ -46,8 +46,8 @@ describe("processInbox", () => {
 
     const restarted = testDeps(opened.db, { handlers });
     restarted.clock.set(deps.clock.now());
-    expect(await processInbox(restarted)).toEqual({ processed: 3, ignored: 0, retried: 0, dead: 0 });
-    expect(await processInbox(restarted)).toEqual({ processed: 0, ignored: 0, retried: 0, dead: 0 });
+    expect(await processInbox(restarted)).toEqual({ processed: 3, ignored: 0, waiting: 0, retried: 0, dead: 0 });
+    expect(await processInbox(restarted)).toEqual({ processed: 0, ignored: 0, waiting: 0, retried: 0, dead: 0 });
     expect(calls).toHaveLength(3);
     expect(new Set(calls).size).toBe(3);
     expect((await inboxRows(opened.db)).map((r) => r.status)).toEqual(["processed", "processed", "processed"]);
@@ -97,7 +97,7 @@ describe("processInbox", () => {
     expect(row).toMatchObject({ status: "dead", attempts: INBOX_MAX_ATTEMPTS, lastError: "Error: WeCom busy (-1)" });
     expect(calls).toHaveLength(INBOX_MAX_ATTEMPTS);
     deps.clock.advance(24 * 3600_000);
-    expect(await processInbox(deps)).toEqual({ processed: 0, ignored: 0, retried: 0, dead: 0 });
+    expect(await processInbox(deps)).toEqual({ processed: 0, ignored: 0, waiting: 0, retried: 0, dead: 0 });
 
     const stats = await apiClient(deps).json("GET", "/api/teams/acme/callbacks/stats");
     expect(await stats.json()).toEqual({ received: 1, processed: 0, ignored: 0, pending: 0, dead: 1 });

@@ -10,7 +10,7 @@ let nextId = 1;
 function member(userid: string | null, name: string, over: Partial<MemberRow> = {}): MemberRow {
   return {
     id: nextId++, teamId: 1, wecomUserId: userid, wecomUserKey: userid?.toLowerCase() ?? null, name, departmentIds: [], mainDepartmentId: null, position: null,
-    wecomStatus: 1, email: null, contentHash: null, status: "imported", role: null, accountId: null, statusBefore: null, deprovisionedAt: null, createdAt: at, updatedAt: at, ...over,
+    wecomStatus: 1, email: null, contentHash: null, status: "imported", role: null, accountId: null, statusBefore: null, deprovisionedAt: null, observedAt: null, createdAt: at, updatedAt: at, ...over,
   };
 }
 

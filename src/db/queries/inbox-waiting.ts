@@ -1,0 +1,28 @@
+import { and, eq, sql } from "drizzle-orm";
+import { callbackInbox, syncJobs } from "../schema";
+import type { Db } from "../types";
+
+/** Whether any import of the team has finished: until then contact hints wait (docs/observations.md). */
+export async function teamHasImported(db: Db, p: { teamId: number }): Promise<boolean> {
+  const rows = await db
+    .select({ id: syncJobs.id })
+    .from(syncJobs)
+    .where(and(eq(syncJobs.teamId, p.teamId), eq(syncJobs.state, "succeeded")))
+    .limit(1);
+  return rows.length > 0;
+}
+
+/** Parks a claimed hint until the team's first import has finished (releaseWaitingHints). */
+export async function parkUntilImported(db: Db, p: { inboxId: number }): Promise<void> {
+  await db.update(callbackInbox).set({ status: "waiting", lockedUntil: null }).where(eq(callbackInbox.id, p.inboxId));
+}
+
+/** Makes a team's parked hints due now, as fresh: the import they waited for has finished. Answers how many. */
+export async function releaseWaitingHints(db: Db, p: { teamId: number; now: Date }): Promise<number> {
+  const rows = await db
+    .update(callbackInbox)
+    .set({ status: "pending", nextAttemptAt: p.now, attempts: sql`0` })
+    .where(and(eq(callbackInbox.teamId, p.teamId), eq(callbackInbox.status, "waiting")))
+    .returning({ id: callbackInbox.id });
+  return rows.length;
+}

@@ -1,0 +1,42 @@
+import { sql, type SQL } from "drizzle-orm";
+import type { Db } from "../types";
+import { rowsOf } from "./sql-arrays";
+
+/**
+ * A point on the database's clock, as UTC ISO text with microseconds ("2026-12-03T21:07:11.123456Z"):
+ * fixed width, so it sorts as text, and exact as a timestamptz. Every instance stamps its WeCom
+ * reads from the one clock they share (docs/observations.md).
+ */
+export type Observed = string;
+
+/** Older than any observation: what a row written before observation times were kept counts as. */
+export const NEVER: Observed = "-infinity";
+
+/** A timestamptz expression as Observed text. */
+export const observedText = (expr: SQL | string): SQL =>
+  sql`to_char(${typeof expr === "string" ? sql.raw(expr) : expr} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/**
+ * The time to stamp a WeCom read with, taken just before the request is sent: whatever the answer
+ * holds was true at this time or later, so a later stamp never loses to an older read
+ * (docs/observations.md).
+ */
+export async function observeNow(db: Db): Promise<Observed> {
+  const [row] = rowsOf<{ at: string }>(await db.execute(sql`select ${observedText(sql`clock_timestamp()`)} as at`));
+  if (!row) throw new Error("no time from the database");
+  return row.at;
+}
+
+/** The first of the two advisory-lock keys for mirror locks ("mirr"); the second is the team. */
+const MIRROR_LOCK_SPACE = 0x6d697272;
+
+/**
+ * Serializes a team's mirror writers (docs/observations.md): listing pages share it (each writes its
+ * own keys), every other writer — a callback's re-read, the department tree, staging and applying
+ * deprovisions, releasing hints — takes it alone, so what it compares is what it overwrites.
+ * Held to the end of the transaction.
+ */
+export async function lockMirror(db: Db, p: { teamId: number; shared?: boolean }): Promise<void> {
+  const key = sql`${MIRROR_LOCK_SPACE}::int, ${p.teamId % 2_147_483_647}::int`;
+  await db.execute(p.shared ? sql`select pg_advisory_xact_lock_shared(${key})` : sql`select pg_advisory_xact_lock(${key})`);
+}

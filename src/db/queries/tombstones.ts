@@ -1,0 +1,40 @@
+import { and, eq, gte, inArray, lt, sql } from "drizzle-orm";
+import { mirrorTombstones } from "../schema";
+import type { Db } from "../types";
+import type { Observed } from "./observations";
+
+export type TombstoneKind = "department" | "member";
+
+/** Records that these keys left the mirror as of `at`; an older record of the same key moves up to it. */
+export async function buryKeys(db: Db, p: { teamId: number; kind: TombstoneKind; keys: string[]; at: Observed }): Promise<void> {
+  if (p.keys.length === 0) return;
+  await db
+    .insert(mirrorTombstones)
+    .values(p.keys.map((key) => ({ teamId: p.teamId, kind: p.kind, key, observedAt: p.at })))
+    .onConflictDoUpdate({
+      target: [mirrorTombstones.teamId, mirrorTombstones.kind, mirrorTombstones.key],
+      set: { observedAt: sql`greatest(${mirrorTombstones.observedAt}, excluded.observed_at)` },
+    });
+}
+
+/** Keys that left the mirror at `at` or later: an observation from `at` must not bring them back. */
+export async function buriedSince(db: Db, p: { teamId: number; kind: TombstoneKind; at: Observed }): Promise<Set<string>> {
+  const rows = await db
+    .select({ key: mirrorTombstones.key })
+    .from(mirrorTombstones)
+    .where(and(eq(mirrorTombstones.teamId, p.teamId), eq(mirrorTombstones.kind, p.kind), gte(mirrorTombstones.observedAt, p.at)));
+  return new Set(rows.map((r) => r.key));
+}
+
+/** Keys back in the mirror through a newer observation. */
+export async function unburyKeys(db: Db, p: { teamId: number; kind: TombstoneKind; keys: string[] }): Promise<void> {
+  if (p.keys.length === 0) return;
+  await db
+    .delete(mirrorTombstones)
+    .where(and(eq(mirrorTombstones.teamId, p.teamId), eq(mirrorTombstones.kind, p.kind), inArray(mirrorTombstones.key, p.keys)));
+}
+
+/** Tombstones older than any listing still open can be forgotten (housekeeping). */
+export async function pruneTombstones(db: Db, p: { before: Date }): Promise<void> {
+  await db.delete(mirrorTombstones).where(lt(mirrorTombstones.observedAt, p.before.toISOString()));
+}
