@@ -16,8 +16,8 @@ export const contactChange: CallbackHandler = async (deps, ctx) => {
   if (!binding) return "ignored";
   if (await parkedUntilImported(deps, ctx)) return "waiting";
   const api = deps.wecom.for({ corpId: binding.corpId, agentId: binding.agentId, secret: deps.secrets.open(binding.secretSealed, sealContext(ctx.teamId, "secret")) });
-  const member = (userId: string) =>
-    refreshMember(deps, { teamId: ctx.teamId, api, userId, initiator: "callback", scopeDepartmentIds: binding.scopeDepartmentIds });
+  const member = (userId: string, followsRename = false) =>
+    refreshMember(deps, { teamId: ctx.teamId, api, userId, initiator: "callback", scopeDepartmentIds: binding.scopeDepartmentIds, followsRename });
 
   if (m.kind === "app_event" && (m.event === "subscribe" || m.event === "unsubscribe")) {
     await member(m.fromUserName);
@@ -32,7 +32,7 @@ export const contactChange: CallbackHandler = async (deps, ctx) => {
   if (m.newUserId && m.newUserId.toLowerCase() !== m.userId.toLowerCase()) {
     // A renamed userid keeps the member's row and history (§1.11); then both ids are re-read.
     await renameMemberKey(deps, { teamId: ctx.teamId, fromUserId: m.userId, toUserId: m.newUserId });
-    await member(m.newUserId);
+    await member(m.newUserId, true);
   }
   await member(m.userId);
   return "processed";

@@ -3,7 +3,9 @@
 // wrote nothing, fixtures for roles and statuses, and a cheap snapshot/restore of one team's mirror.
 import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
 import type { MemberRole, MemberStatus } from "../../src/db/schema";
-import { auditLog, departments, members, teams, wecomRateWindows, wecomTokens } from "../../src/db/schema";
+import { auditLog, departments, members, stagedDeprovisions, syncJobs, teams, wecomRateWindows, wecomTokens } from "../../src/db/schema";
+import type { JobRow } from "../../src/db/queries/sync-jobs";
+import { runJob } from "../../src/services/directory/run-job";
 import type { Db } from "../../src/db/types";
 import { parseMessage } from "../../src/wecom/xml";
 import { contactChange } from "../../src/callbacks/contact-change";
@@ -13,7 +15,7 @@ import { expect } from "vitest";
 import { apiClient, boundTeam } from "./api";
 import { testDeps, type TestDeps } from "./deps";
 import { control } from "./emulator";
-import { mirrorOf, syncNow, type OrgSnapshot } from "./sync";
+import { emulatorOrg, mirrorOf, syncNow, type OrgSnapshot } from "./sync";
 
 export type Mirror = Awaited<ReturnType<typeof mirrorOf>>;
 export type MirrorMember = Mirror["members"][number];
@@ -299,4 +301,47 @@ export function shuffle<T>(items: T[], random: () => number): T[] {
     [out[i], out[j]] = [out[j]!, out[i]!];
   }
   return out;
+}
+
+/**
+ * Runs `n` steps of a job as a runner whose invocation budget then runs out: it stops between
+ * steps and releases the job, so the next call (or another instance) resumes at once.
+ */
+export async function runSteps(deps: TestDeps, jobId: number, n = 1): Promise<JobRow | null> {
+  let checks = 0;
+  return runJob({ ...deps, budget: { exhausted: () => checks++ >= n } }, jobId);
+}
+
+export async function jobRow(deps: TestDeps, jobId: number): Promise<JobRow> {
+  const [row] = await deps.db.select().from(syncJobs).where(eq(syncJobs.id, jobId));
+  if (!row) throw new Error(`no job ${jobId}`);
+  return row;
+}
+
+/** Steps a job until `until` holds for its row (or it is no longer running). */
+export async function stepUntil(deps: TestDeps, jobId: number, until: (job: JobRow) => boolean): Promise<JobRow> {
+  for (let i = 0; i < 500; i++) {
+    const job = await jobRow(deps, jobId);
+    if (until(job) || (job.state !== "running" && job.state !== "queued")) return job;
+    await runSteps(deps, jobId);
+  }
+  throw new Error(`job ${jobId} did not get there in 500 steps`);
+}
+
+/** The mirror's members WeCom still has (not marked deprovisioned), for comparing with expectedMirror. */
+export async function presentMirror(deps: TestDeps, teamId: number): Promise<Mirror> {
+  const gone = new Set((await memberRows(deps, teamId)).filter((m) => m.deprovisionedAt !== null).map((m) => m.wecomUserKey));
+  const m = await mirror(deps, teamId);
+  return { departments: m.departments, members: m.members.filter((x) => !gone.has(x.key)) };
+}
+
+/** Members a job staged for deprovision who exist in WeCom now: must always be none. */
+export async function stagedButPresent(deps: TestDeps, jobId: number): Promise<string[]> {
+  const present = new Set((await emulatorOrg(deps)).users.filter((u) => u.status !== 5).map((u) => u.userid.toLowerCase()));
+  const staged = await deps.db
+    .select({ key: members.wecomUserKey })
+    .from(stagedDeprovisions)
+    .innerJoin(members, eq(members.id, stagedDeprovisions.memberId))
+    .where(eq(stagedDeprovisions.jobId, jobId));
+  return staged.flatMap((s) => (s.key !== null && present.has(s.key) ? [s.key] : []));
 }

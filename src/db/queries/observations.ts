@@ -19,10 +19,16 @@ export const observedText = (expr: SQL | string): SQL =>
 /**
  * The time to stamp a WeCom read with, taken just before the request is sent: whatever the answer
  * holds was true at this time or later, so a later stamp never loses to an older read
- * (docs/observations.md).
+ * (docs/observations.md). Unique and increasing: a stamp handed out after another returned is
+ * later, even within one tick of the clock (observation_clock).
  */
 export async function observeNow(db: Db): Promise<Observed> {
-  const [row] = rowsOf<{ at: string }>(await db.execute(sql`select ${observedText(sql`clock_timestamp()`)} as at`));
+  const [row] = rowsOf<{ at: string }>(
+    await db.execute(sql`
+      insert into observation_clock as c (id, last) values (1, clock_timestamp())
+      on conflict (id) do update set last = greatest(excluded.last, c.last + interval '1 microsecond')
+      returning ${observedText("last")} as at`),
+  );
   if (!row) throw new Error("no time from the database");
   return row.at;
 }

@@ -1,5 +1,5 @@
 import { and, eq, gte, inArray, lt, sql } from "drizzle-orm";
-import { mirrorTombstones } from "../schema";
+import { mirrorTombstones, syncJobs } from "../schema";
 import type { Db } from "../types";
 import type { Observed } from "./observations";
 
@@ -34,7 +34,11 @@ export async function unburyKeys(db: Db, p: { teamId: number; kind: TombstoneKin
     .where(and(eq(mirrorTombstones.teamId, p.teamId), eq(mirrorTombstones.kind, p.kind), inArray(mirrorTombstones.key, p.keys)));
 }
 
-/** Tombstones older than any listing still open can be forgotten (housekeeping). */
+/**
+ * Forgets tombstones older than `before` and than every job still open: only a listing read before
+ * a tombstone could bring its key back, and a job's listing is never older than the job.
+ */
 export async function pruneTombstones(db: Db, p: { before: Date }): Promise<void> {
-  await db.delete(mirrorTombstones).where(lt(mirrorTombstones.observedAt, p.before.toISOString()));
+  const openSince = sql`(select min(${syncJobs.createdAt}) from ${syncJobs} where ${syncJobs.state} in ('queued', 'running', 'needs_confirmation'))`;
+  await db.delete(mirrorTombstones).where(lt(mirrorTombstones.observedAt, sql`least(${p.before.toISOString()}::timestamptz, ${openSince})`));
 }

@@ -93,3 +93,13 @@ export const members = pgTable(
     index("members_department_ids").using("gin", t.departmentIds.op("jsonb_path_ops")),
   ],
 );
+
+/**
+ * The last observation time handed out (observeNow): the next is later than it even when the
+ * database's clock has not moved on (PGlite's ticks in milliseconds) or stepped back. One row;
+ * unlogged (the migration says so): after a crash it starts again from the clock.
+ */
+export const observationClock = pgTable("observation_clock", {
+  id: integer("id").primaryKey(),
+  last: timestamp("last", { withTimezone: true, mode: "string" }).notNull(),
+});

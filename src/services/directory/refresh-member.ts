@@ -31,6 +31,11 @@ export interface RefreshInput {
   stageForJob?: number;
   /** The departments the caller's listing covers; without it the mirror's, re-read when the member names one it lacks. */
   departmentsInScope?: Set<number>;
+  /**
+   * The re-read of a renamed userid: if the member was deprovisioned because a hint about its old
+   * userid was re-read after the rename (60111, WeCom does not order hints), it gets its standing back.
+   */
+  followsRename?: boolean;
 }
 
 /**
@@ -99,8 +104,20 @@ async function applyMemberObservation(deps: Deps, p: RefreshInput & { key: strin
       await markObserved(tx, { id: member.id, at: p.at });
       return "unchanged";
     }
-    await updateMember(tx, { id: member.id, set: { ...fields, contentHash: memberHash(fields), observedAt: p.at, updatedAt: now, ...(reappeared ? { deprovisionedAt: null } : {}) } });
+    const restored = reappeared && p.followsRename && member.statusBefore !== null && member.status !== member.statusBefore;
+    await updateMember(tx, {
+      id: member.id,
+      set: {
+        ...fields,
+        contentHash: memberHash(fields),
+        observedAt: p.at,
+        updatedAt: now,
+        ...(reappeared ? { deprovisionedAt: null } : {}),
+        ...(restored ? { status: member.statusBefore!, statusBefore: null } : {}),
+      },
+    });
     if (change) await appendAudit(tx, [audit(member, `member.${change}`, memberFields(member), fields)]);
+    if (restored) await appendAudit(tx, [audit(member, "member.restored", { status: member.status }, { status: member.statusBefore, reason: "renamed_userid" })]);
     return change ?? "unchanged";
   });
 }

@@ -1,5 +1,6 @@
 import { boundTeamIds } from "../../db/queries/bindings";
 import { createOrGetOpenJob, runnableJobs } from "../../db/queries/sync-jobs";
+import { pruneTombstones } from "../../db/queries/tombstones";
 import { pruneRateWindows } from "../../db/queries/wecom-rate";
 import type { Deps } from "../../deps";
 import { outOfTime, runJob } from "./run-job";
@@ -29,7 +30,9 @@ export async function reconcileAll(deps: Deps): Promise<number> {
   return started;
 }
 
-/** Rate windows older than two hours count for nothing any more. */
+/** Rate windows older than two hours count for nothing any more; nor do tombstones a week old (docs/observations.md). */
 export async function housekeeping(deps: Deps): Promise<void> {
-  await pruneRateWindows(deps.db, { before: new Date(deps.clock.now().getTime() - 2 * 3_600_000) });
+  const now = deps.clock.now().getTime();
+  await pruneRateWindows(deps.db, { before: new Date(now - 2 * 3_600_000) });
+  await pruneTombstones(deps.db, { before: new Date(now - 7 * 24 * 3_600_000) });
 }
