@@ -58,11 +58,6 @@ export async function updateMember(db: Db, p: { id: number; set: MemberChange })
   await db.update(members).set(p.set).where(eq(members.id, p.id));
 }
 
-/** A re-read found the member as the mirror holds it: only its observation time moves (docs/observations.md). */
-export async function markObserved(db: Db, p: { id: number; at: Observed }): Promise<void> {
-  await db.update(members).set({ observedAt: p.at }).where(eq(members.id, p.id));
-}
-
 export async function findMember(db: Db, p: { teamId: number; id: number }): Promise<MemberRow | null> {
   const rows = await db.select().from(members).where(and(eq(members.teamId, p.teamId), eq(members.id, p.id))).limit(1);
   return rows[0] ?? null;
@@ -220,10 +215,10 @@ export async function memberIdsInDepartments(db: Db, p: { teamId: number; depart
 }
 
 /** A userid renamed in WeCom (update_user with NewUserID): the member keeps its row and history. Answers the moved row's id. */
-export async function rekeyMember(db: Db, p: { teamId: number; fromKey: string; toKey: string; toUserId: string }): Promise<number | null> {
+export async function rekeyMember(db: Db, p: { teamId: number; fromKey: string; toKey: string; toUserId: string; at: Observed }): Promise<number | null> {
   const moved = await db
     .update(members)
-    .set({ wecomUserKey: p.toKey, wecomUserId: p.toUserId })
+    .set({ wecomUserKey: p.toKey, wecomUserId: p.toUserId, observedAt: p.at })
     .where(
       and(
         eq(members.teamId, p.teamId),

@@ -46,9 +46,23 @@ export async function processInbox(deps: Deps, opts: { maxRows?: number } = {}):
       summary.ignored += unhandled.length;
       deps.logger.debug("callbacks ignored", { count: unhandled.length, handlerKeys: [...new Set(unhandled.map((r) => r.handlerKey))] });
     }
+    // Rows claimed together are out of coalesceInbox's reach (it finishes pending rows only): one
+    // whose subject this batch re-read after the row arrived carries nothing newer either.
+    const reread = new Map<string, Date>();
     for (const row of rows) {
       const handler = deps.callbackHandlers[row.handlerKey];
-      if (handler) summary[await processRow(deps, row, handler)]++;
+      if (!handler) continue;
+      const subject = row.subject === null ? null : `${row.teamId}:${row.subject}`;
+      const readAt = subject === null ? undefined : reread.get(subject);
+      if (readAt !== undefined && row.receivedAt <= readAt) {
+        await finishInboxRows(deps.db, { ids: [row.id], status: "processed", now: deps.clock.now() });
+        summary.processed++;
+        continue;
+      }
+      const startedAt = deps.clock.now();
+      const outcome = await processRow(deps, row, handler);
+      summary[outcome]++;
+      if (outcome === "processed" && subject !== null) reread.set(subject, startedAt);
     }
   }
   return summary;

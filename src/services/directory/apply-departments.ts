@@ -4,7 +4,7 @@ import { lockMirror, type Observed } from "../../db/queries/observations";
 import { buriedSince, buryKeys, unburyKeys } from "../../db/queries/tombstones";
 import type { Initiator } from "../../db/schema";
 import type { Db } from "../../db/types";
-import { diffDepartments, type DepartmentDiff } from "./department-diff";
+import { diffDepartments, WHOLE_TREE, type DepartmentDiff } from "./department-diff";
 import type { DepartmentFields } from "./mirror-shape";
 
 /**
@@ -26,7 +26,9 @@ export async function applyDepartmentTree(
   const gone = diff.gone.map((d) => d.id);
   await upsertDepartments(tx, diff.upserts);
   await deleteDepartments(tx, { teamId: p.teamId, ids: gone });
-  await buryKeys(tx, { teamId: p.teamId, kind: "department", keys: gone.map(String), at: p.observedAt });
+  // A complete tree also says which departments did not exist at its time: none of them comes back from an older one.
+  const complete = p.seen.length > 0 && !p.keepMissing;
+  await buryKeys(tx, { teamId: p.teamId, kind: "department", keys: [...gone.map(String), ...(complete ? [WHOLE_TREE] : [])], at: p.observedAt });
   await unburyKeys(tx, { teamId: p.teamId, kind: "department", keys: diff.upserts.map((d) => String(d.id)) });
   await appendAudit(tx, diff.audit);
   return diff;

@@ -5,6 +5,9 @@ import { auditEntry } from "./audit-entry";
 import { departmentFields, departmentHash, type DepartmentFields } from "./mirror-shape";
 import type { Observed } from "../../db/queries/observations";
 
+/** The tombstone key of a whole department tree read: every department it did not list was gone at its time. */
+export const WHOLE_TREE = "*";
+
 export interface DepartmentDiff {
   upserts: NewDepartment[];
   gone: DepartmentRow[];
@@ -25,7 +28,7 @@ export function diffDepartments(p: {
   seen: (DepartmentFields & { id: number })[];
   /** The mirror, each row marked `newer` when it holds an observation from `observedAt` or later. */
   mirror: (DepartmentRow & { newer?: boolean })[];
-  /** Departments deleted at `observedAt` or later. */
+  /** Departments deleted at `observedAt` or later; WHOLE_TREE: a whole tree was read since, so any department it lacked is gone. */
   buried?: Set<string>;
   observedAt: Observed;
   /** Keep departments missing from `seen` (an untrusted listing). */
@@ -45,7 +48,7 @@ export function diffDepartments(p: {
     const hash = departmentHash(after);
     const had = mirror.get(d.id);
     mirror.delete(d.id);
-    if (had?.newer || had?.contentHash === hash || (!had && p.buried?.has(String(d.id)))) continue;
+    if (had?.newer || had?.contentHash === hash || (!had && (p.buried?.has(String(d.id)) || p.buried?.has(WHOLE_TREE)))) continue;
     out.upserts.push({ teamId: p.teamId, id: d.id, ...after, contentHash: hash, observedAt: p.observedAt, updatedAt: p.now });
     if (!had) {
       out.counts.created++;

@@ -22,6 +22,8 @@ export interface SyncCursor {
   skipDeprovisions?: string;
   /** When the department tree was read, just before the members' pages (docs/observations.md). */
   listedAt?: Observed;
+  /** Every department in that tree, when the scope leaves some out (else `departmentIds`). */
+  treeIds?: number[];
   /** The verify phase's place among the missing members (their keys). */
   verifyAfterKey?: string;
 }

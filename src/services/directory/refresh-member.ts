@@ -1,10 +1,10 @@
 import { appendAudit } from "../../db/queries/audit";
-import { insertMembers, markObserved, memberAsOf, stageDeprovision, teamDepartments, updateMember, type MemberRow } from "../../db/queries/directory";
+import { insertMembers, memberAsOf, stageDeprovision, teamDepartments, updateMember, type MemberRow } from "../../db/queries/directory";
 import { lockMirror, observeNow, type Observed } from "../../db/queries/observations";
 import { readPolicy } from "../../db/queries/policies";
 import { deleteSessionsOfAccounts } from "../../db/queries/sessions";
 import type { SeenMember } from "../../db/queries/sync-seen";
-import { buriedSince } from "../../db/queries/tombstones";
+import { buriedSince, buryKeys, unburyKeys } from "../../db/queries/tombstones";
 import type { Initiator } from "../../db/schema";
 import type { Deps } from "../../deps";
 import type { WecomApi } from "../../wecom/api";
@@ -70,7 +70,16 @@ async function applyMemberObservation(deps: Deps, p: RefreshInput & { key: strin
     if (found?.newer) return "stale";
     const member = found?.member ?? null;
     if (!p.seen) {
-      if (!member || member.deprovisionedAt || member.status === "removed") return "absent";
+      // Gone as of this read, though the mirror has nothing to deprovision: it still must not take
+      // the member back from a listing read before (docs/observations.md).
+      if (!member) {
+        await buryKeys(tx, { teamId: p.teamId, kind: "member", keys: [p.key], at: p.at });
+        return "absent";
+      }
+      if (member.deprovisionedAt || member.status === "removed") {
+        await updateMember(tx, { id: member.id, set: { observedAt: p.at, updatedAt: member.updatedAt } });
+        return "absent";
+      }
       if (p.stageForJob !== undefined) {
         await stageDeprovision(tx, { jobId: p.stageForJob, member, at: p.at });
         return "staged";
@@ -94,16 +103,13 @@ async function applyMemberObservation(deps: Deps, p: RefreshInput & { key: strin
         { teamId: p.teamId, wecomUserKey: p.seen.userKey, ...fields, contentHash: memberHash(fields), observedAt: p.at, status: "imported", createdAt: now, updatedAt: now },
       ]);
       if (!created) return "unchanged";
+      await unburyKeys(tx, { teamId: p.teamId, kind: "member", keys: [p.key] });
       await appendAudit(tx, [audit(created, "member.created", null, fields)]);
       return "created";
     }
     const change = classifyMemberChange(memberFields(member), fields);
     const reappeared = member.deprovisionedAt !== null;
-    if (!change && !reappeared) {
-      // Still evidence that the member exists as of this read: a listing that missed it before is not trusted over it.
-      await markObserved(tx, { id: member.id, at: p.at });
-      return "unchanged";
-    }
+    if (!change && !reappeared) return "unchanged";
     const restored = reappeared && p.followsRename && member.statusBefore !== null && member.status !== member.statusBefore;
     await updateMember(tx, {
       id: member.id,

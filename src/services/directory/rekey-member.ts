@@ -16,7 +16,7 @@ export async function renameMemberKey(deps: Deps, p: { teamId: number; fromUserI
   const fromKey = userKey(p.fromUserId);
   await deps.db.transaction(async (tx) => {
     await lockMirror(tx, { teamId: p.teamId });
-    const moved = await rekeyMember(tx, { teamId: p.teamId, fromKey, toKey: userKey(p.toUserId), toUserId: p.toUserId });
+    const moved = await rekeyMember(tx, { teamId: p.teamId, fromKey, toKey: userKey(p.toUserId), toUserId: p.toUserId, at });
     if (moved === null) return;
     await buryKeys(tx, { teamId: p.teamId, kind: "member", keys: [fromKey], at });
     await appendAudit(tx, [

@@ -1,4 +1,4 @@
-import { NEVER, observeNow } from "../../db/queries/observations";
+import { NEVER, observeNow, type Observed } from "../../db/queries/observations";
 import { mergeSeenMembers, mergeSeenMembersWhileHolding, mirrorHashes, recordedHashes, type Recorded, type SeenMember, type SeenMerge } from "../../db/queries/sync-seen";
 import { WecomApiError, WecomRetryableError } from "../../wecom/api-error";
 import type { WecomSimpleUser, WecomUser } from "../../wecom/types";
@@ -38,23 +38,23 @@ function mergeRows(jobId: number, rows: SeenMember[], mirror: Map<string, string
   const byKey = new Map<string, SeenMember>();
   for (const r of rows) {
     const had = byKey.get(r.userKey);
-    if (!had || readAt(had) < readAt(r)) byKey.set(r.userKey, r);
+    if (!had || readTime(had) < readTime(r)) byKey.set(r.userKey, r);
   }
   const merge: SeenMerge = { jobId, fresh: [], again: [], unchangedKeys: [] };
   for (const r of byKey.values()) {
     const hash = r.contentHash ?? null;
     const had = recorded.get(r.userKey);
     if (had !== undefined) {
-      if (had.hash === hash || readAt(r) <= had.at) continue;
+      if (had.hash === hash || readTime(r) <= had.at) continue;
       merge.again.push(r);
     } else if (hash !== null && mirror.get(r.userKey) === hash) merge.unchangedKeys.push(r.userKey);
     else merge.fresh.push(r);
-    recorded.set(r.userKey, { hash, at: readAt(r) });
+    recorded.set(r.userKey, { hash, at: readTime(r) });
   }
   return merge;
 }
 
-const readAt = (r: SeenMember) => r.observedAt ?? NEVER;
+const readTime = (r: SeenMember) => r.observedAt ?? NEVER;
 
 /** user/list per department (≤ 5 in flight), then members visible one by one (user/get). */
 export const membersStep: Step = async (ctx) => {
@@ -63,6 +63,10 @@ export const membersStep: Step = async (ctx) => {
   const ids = c.departmentIds ?? [];
   const mirrored = new Set(ids);
   const inScope = (d: number) => mirrored.has(d);
+  // A member in a department the run's tree lacks (created or moved in since) is seen through that
+  // older tree: its departments are as of the tree's read, and so is its read time (docs/observations.md).
+  const tree = c.treeIds ? new Set(c.treeIds) : mirrored;
+  const readAt = (u: WecomUser | WecomSimpleUser, at: Observed) => (u.department.every((d) => tree.has(d)) ? at : (c.listedAt ?? NEVER));
   const deptIndex = c.deptIndex ?? 0;
   let partial = ctx.job.partial;
   const rows: SeenMember[] = [];
@@ -108,7 +112,7 @@ export const membersStep: Step = async (ctx) => {
       for (const u of page) {
         const seen = toSeen(u, inScope);
         if (!seen) continue;
-        seen.observedAt = at;
+        seen.observedAt = readAt(u, at);
         pending.push(seen);
       }
       read++;
@@ -131,9 +135,10 @@ export const membersStep: Step = async (ctx) => {
   await mapLimit(batch, 5, async (userId) => {
     try {
       const at = await observeNow(ctx.deps.db);
-      const seen = toSeen(await api.getUser(userId), inScope, true);
+      const user = await api.getUser(userId);
+      const seen = toSeen(user, inScope, true);
       if (!seen) return;
-      seen.observedAt = at;
+      seen.observedAt = readAt(user, at);
       rows.push(seen);
     } catch (err) {
       // 60111: not visible any more — simply absent from the listing (§4.7).

@@ -14,7 +14,8 @@ export const scopeStep: Step = async (ctx) => {
   const listedAt = await observeNow(ctx.deps.db);
   const agent = await api.getAgent();
   if (agent.closed) throw new WecomApiError("agent/get", 50003, "app closed");
-  const inScope = departmentsInScope(await api.listDepartments(), ctx.scopeDepartmentIds);
+  const tree = await api.listDepartments();
+  const inScope = departmentsInScope(tree, ctx.scopeDepartmentIds);
   const ids = inScope.map((d) => d.id).sort((a, b) => a - b);
   let strategy: "user/list" | "user/simplelist" = "user/list";
   if (ids[0] !== undefined) {
@@ -40,6 +41,7 @@ export const scopeStep: Step = async (ctx) => {
         extraUserIds: individuallyVisible(agent, ctx.scopeDepartmentIds),
         extraIndex: 0,
         listedAt,
+        ...(tree.length === ids.length ? {} : { treeIds: tree.map((d) => d.id) }),
       },
     },
   };

@@ -66,6 +66,13 @@ const CHANGES: Record<string, Change> = {
     await control(w.deps, "POST", "/_emulator/users", { userid: "Newbie", name: "新同事", department: [w.ids[0]] });
     return { subject: "Newbie" };
   },
+  "member created in a department newer than the tree and one not yet listed": async (w) => {
+    await listFirstPages(w);
+    await control(w.deps, "POST", "/_emulator/departments", { id: 902, name: "更新的部门", parentid: 1 });
+    const department = [w.ids[w.ids.length - 1]!, 902];
+    await control(w.deps, "POST", "/_emulator/users", { userid: "Straddler", name: "跨部门", department, main_department: 902 });
+    return { subject: "Straddler" };
+  },
   "member renamed after its page was read": async (w) => {
     const userid = listedFirst(w);
     await changedBeforeTheRun(w, userid);
@@ -85,6 +92,13 @@ const CHANGES: Record<string, Change> = {
     await listFirstPages(w);
     await control(w.deps, "DELETE", `/_emulator/users/${userid}`);
     return { gone: userid };
+  },
+  "member created before the run, its hint still in flight, and deleted after its page was read": async (w) => {
+    await control(w.deps, "POST", "/_emulator/users", { userid: "Fleeting", name: "匆匆", department: [w.ids[1]] });
+    w.deps.deferred.queue.length = 0;
+    await listFirstPages(w);
+    await control(w.deps, "DELETE", "/_emulator/users/Fleeting");
+    return {};
   },
   "member's userid renamed after its page was read": async (w) => {
     const userid = listedFirst(w);

@@ -1,0 +1,84 @@
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { callbackInbox } from "../../../src/db/schema";
+import { runJob } from "../../../src/services/directory/run-job";
+import { apiClient, BINDING } from "../../helpers/api";
+import { TEST_CORP_ID } from "../../helpers/deps";
+import { connectCallbacks, control, wecomCalls } from "../../helpers/emulator";
+import { emulatorOrg, type OrgSnapshot } from "../../helpers/sync";
+import { expectedMirror, freshAcme, presentMirror, pushedCallbacks, startJob, stepUntil } from "../../helpers/sync-scenarios";
+import { openTestDb } from "../../helpers/test-db";
+
+let opened: Awaited<ReturnType<typeof openTestDb>>;
+beforeAll(async () => {
+  opened = await openTestDb();
+});
+afterAll(async () => opened.close());
+
+const statuses = async (teamId: number) =>
+  (await opened.db.select({ status: callbackInbox.status }).from(callbackInbox).where(eq(callbackInbox.teamId, teamId))).map((r) => r.status);
+
+/** Some members of the org, each a burst of hints: renamed three times, moved, or deleted. */
+async function changeMembers(deps: Parameters<typeof control>[0], org: OrgSnapshot): Promise<void> {
+  const people = org.users.filter((u) => u.status !== 5);
+  for (const [i, u] of people.slice(0, 5).entries()) for (const n of [1, 2, 3]) await control(deps, "PATCH", `/_emulator/users/${u.userid}`, { name: `第${i}人改名${n}` });
+  await control(deps, "PATCH", `/_emulator/users/${people[5]!.userid}`, { department: [2], main_department: 2 });
+  await control(deps, "DELETE", `/_emulator/users/${people[6]!.userid}`);
+  await control(deps, "POST", "/_emulator/users", { userid: "Early", name: "早到者", department: [3] });
+}
+
+describe("contact hints before the team's first import", () => {
+  it("wait without a single user/get, then are applied once the import finishes: bursts coalesce, the mirror equals WeCom", async () => {
+    const { deps, teamId } = await freshAcme(opened.db, {
+      sync: false,
+      prepare: (d) => control(d, "POST", "/_emulator/reset", { corpId: TEST_CORP_ID, org: { generate: { departments: 20, users: 200, seed: 4 } } }),
+    });
+    await connectCallbacks(deps, "acme", BINDING);
+    await changeMembers(deps, await emulatorOrg(deps));
+    await deps.deferred.flush();
+    const hints = await statuses(teamId);
+    const pushed = new Set((await pushedCallbacks(deps)).map((p) => p.xml));
+    expect(hints.length).toBe(pushed.size);
+    expect(hints.length).toBeGreaterThan(12);
+    expect(new Set(hints)).toEqual(new Set(["waiting"]));
+    expect((await wecomCalls(deps))["user/get"] ?? 0).toBe(0);
+    // The stats count them as still to be handled.
+    const stats = (await (await apiClient(deps).json("GET", "/api/teams/acme/callbacks/stats")).json()) as { pending: number; received: number };
+    expect(stats).toMatchObject({ received: hints.length, pending: hints.length });
+
+    const jobId = await startJob(deps, "acme");
+    expect((await runJob(deps, jobId))?.state).toBe("succeeded");
+    await deps.deferred.flush();
+    expect(new Set(await statuses(teamId))).toEqual(new Set(["processed"]));
+    // One re-read per member hinted at (eight), not per hint nor per member of the org (200).
+    expect((await wecomCalls(deps))["user/get"]).toBeLessThanOrEqual(8);
+    expect(await presentMirror(deps, teamId)).toEqual(expectedMirror(await emulatorOrg(deps)));
+  });
+
+  it("a change while the first import lists its pages is applied after it, over what the pages read", async () => {
+    const { deps, teamId } = await freshAcme(opened.db, {
+      sync: false,
+      prepare: (d) => control(d, "POST", "/_emulator/reset", { corpId: TEST_CORP_ID, org: { generate: { departments: 30, users: 90, seed: 3 } } }),
+    });
+    await connectCallbacks(deps, "acme", BINDING);
+    const org = await emulatorOrg(deps);
+    const jobId = await startJob(deps, "acme");
+    await stepUntil(deps, jobId, (j) => j.phase === "members" && ((j.cursor as { deptIndex?: number }).deptIndex ?? 0) > 0);
+    await changeMembers(deps, org);
+    await deps.deferred.flush();
+    expect(new Set(await statuses(teamId))).toEqual(new Set(["waiting"]));
+    expect((await runJob(deps, jobId))?.state).toBe("succeeded");
+    await deps.deferred.flush();
+    expect(new Set(await statuses(teamId))).toEqual(new Set(["processed"]));
+    expect(await presentMirror(deps, teamId)).toEqual(expectedMirror(await emulatorOrg(deps)));
+  });
+
+  it("a hint about a team that has been imported is applied at once", async () => {
+    const { deps, teamId } = await freshAcme(opened.db);
+    await connectCallbacks(deps, "acme", BINDING);
+    await control(deps, "POST", "/_emulator/users", { userid: "Later", name: "后来者", department: [2] });
+    await deps.deferred.flush();
+    expect(await statuses(teamId)).toEqual(["processed"]);
+    expect(await presentMirror(deps, teamId)).toEqual(expectedMirror(await emulatorOrg(deps)));
+  });
+});
