@@ -1,4 +1,5 @@
-import { and, desc, eq, lt, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, lt, sql, type SQL } from "drizzle-orm";
+import { observedText } from "./observations";
 import { auditLog } from "../schema";
 import type { Db } from "../types";
 import { arr } from "./sql-arrays";
@@ -37,9 +38,9 @@ export async function listAudit(
   if (p.subjectId) where.push(eq(auditLog.subjectId, p.subjectId));
   if (p.action) where.push(eq(auditLog.action, p.action));
   return db
-    .select()
+    .select({ ...getTableColumns(auditLog), observedAt: observedText(sql`${auditLog.observedAt}`) })
     .from(auditLog)
     .where(and(...where))
     .orderBy(desc(auditLog.id))
-    .limit(p.limit);
+    .limit(p.limit) as Promise<AuditRow[]>;
 }

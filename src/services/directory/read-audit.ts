@@ -23,7 +23,7 @@ export async function readAudit(deps: Deps, _actor: Actor, slug: string, q: Audi
   }
   const rows = await listAudit(deps.db, { teamId: team.id, limit, beforeId, subjectType: q.subjectType, subjectId: q.subjectId, action: q.action });
   return {
-    items: rows.map((r) => ({ id: r.id, at: r.at.toISOString(), initiator: r.initiator, actor: r.actor, action: r.action, subjectType: r.subjectType, subjectId: r.subjectId, jobId: r.jobId, before: r.before, after: r.after })),
+    items: rows.map((r) => ({ id: r.id, at: r.at.toISOString(), initiator: r.initiator, actor: r.actor, action: r.action, subjectType: r.subjectType, subjectId: r.subjectId, jobId: r.jobId, before: r.before, after: r.after, observedAt: r.observedAt })),
     nextCursor: rows.length === limit ? String(rows[rows.length - 1]!.id) : null,
   };
 }

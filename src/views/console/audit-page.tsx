@@ -52,6 +52,12 @@ export function AuditTable(props: { items: AuditItem[]; memberHref?: ((id: strin
                   </>
                 ) : null}
                 {r.jobId ? ` · job #${r.jobId}` : ""}
+                {r.observedAt ? (
+                  <>
+                    {" · 读取企业微信于 / read from WeCom at "}
+                    <Utc iso={r.observedAt} />
+                  </>
+                ) : null}
               </td>
               <td data-label="变更 / Change">
                 {r.before || r.after ? (
