@@ -41,14 +41,30 @@ describe("WeCom callbacks through the Worker", () => {
     expect(stats.json()).toMatchObject({ received: 1 });
   });
 
-  it("a contact change round trip: create_user makes the Worker read the member from WeCom and add them", async () => {
+  it("a contact change before the first import waits for it, and the import's end applies it", async () => {
     await emulator("POST", "/users", { userid: "WorkerNew1", name: "新同事", department: [1] });
     const res = await postCallback("cb", changeContactXml({ toUserName: B.corpId, changeType: "create_user", userId: "WorkerNew1", createTime: now() }));
     expect(res.status).toBe(200);
+    expect((await api("GET", "/api/teams/cb/members?q=WorkerNew1")).json<{ items: unknown[] }>().items).toEqual([]);
+    expect((await api("GET", "/api/teams/cb/callbacks/stats")).json()).toMatchObject({ received: 2, processed: 1, pending: 1, dead: 0 });
+
+    const started = await api("POST", "/api/teams/cb/sync");
+    expect(started.status).toBe(202);
+    const { job } = started.json<{ job: { id: number } }>();
+    expect((await api("GET", `/api/teams/cb/jobs/${job.id}`)).json()).toMatchObject({ state: "succeeded" });
     const members = await api("GET", "/api/teams/cb/members?q=WorkerNew1");
     expect(members.json<{ items: { wecomUserId: string; name: string }[] }>().items).toEqual([expect.objectContaining({ wecomUserId: "WorkerNew1", name: "新同事" })]);
     // Both handled: the earlier chat text too (its sender is not in the org, so the bot's reply
     // reaches nobody — 81013, final, not retried).
     expect((await api("GET", "/api/teams/cb/callbacks/stats")).json()).toMatchObject({ received: 2, processed: 2, pending: 0, dead: 0 });
+  });
+
+  it("a contact change after the import: update_user makes the Worker re-read the member and rename them", async () => {
+    await emulator("PATCH", "/users/WorkerNew1", { name: "改名同事" });
+    const res = await postCallback("cb", changeContactXml({ toUserName: B.corpId, changeType: "update_user", userId: "WorkerNew1", createTime: now() }));
+    expect(res.status).toBe(200);
+    const members = await api("GET", "/api/teams/cb/members?q=WorkerNew1");
+    expect(members.json<{ items: { wecomUserId: string; name: string }[] }>().items).toEqual([expect.objectContaining({ wecomUserId: "WorkerNew1", name: "改名同事" })]);
+    expect((await api("GET", "/api/teams/cb/callbacks/stats")).json()).toMatchObject({ received: 3, processed: 3, pending: 0, dead: 0 });
   });
 });
