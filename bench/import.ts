@@ -60,7 +60,7 @@ const BINDING = {
 /** How often the job is polled, as a console would. */
 const POLL_MS = 250;
 const JOB_TIMEOUT_MS = 20 * 60_000;
-/** user/list pages in flight, as the service (wecom-reference §3). */
+/** user/list pages in flight, as the service (docs/wecom.md#rate-limits). */
 const IN_FLIGHT = 5;
 /** user/list pages fetched once before anything is timed, so no run pays for the emulator's JIT. */
 const EMULATOR_WARMUP_PAGES = 50;

@@ -1,4 +1,4 @@
-// members-page: the console's members page (GET /teams/:slug/members, issue 8) on a team of
+// members-page: the console's members page (GET /teams/:slug/members, docs/http-api.md#html-pages) on a team of
 // 100,000 members and 2,000 departments in PostgreSQL: server time of the whole request (session
 // lookup, admin check, listTeamMembers with its count, the department list, rendering the HTML)
 // for the first page and for filtered pages, against a baseline in the same run: the page's two

@@ -10,11 +10,11 @@ export interface Config {
   /** WeCom web login (doc 98171) for self-binding from an ordinary browser. */
   wecomLoginBase: string;
   reconcileCron: string;
-  /** Calls per API per corp we allow ourselves: half of WeCom's 10,000/min and 150,000/hour (wecom-reference §3). */
+  /** Calls per API per corp we allow ourselves: half of WeCom's 10,000/min and 150,000/hour (docs/wecom.md#rate-limits). */
   wecomBudget: { perMinute: number; perHour: number };
   /** Largest callback body accepted, in bytes. */
   callbackMaxBytes: number;
-  /** Allowed |now − timestamp| for callbacks, in seconds (our rule, wecom-reference §8.3). */
+  /** Allowed |now − timestamp| for callbacks, in seconds (our rule, docs/wecom.md#callback-crypto). */
   callbackMaxSkewSeconds: number;
   /** scrypt cost N for new password hashes (2^15 in production; tests may lower it). */
   passwordScryptN: number;
@@ -37,7 +37,7 @@ type Env = Record<string, string | undefined>;
 
 const CRON_FIELD = /^[\d*/,-]+$/;
 
-/** Parses the environment of design §5; every problem is reported at once. */
+/** Parses the environment (README.md, Configuration); every problem is reported at once. */
 export function parseConfig(env: Env): Config {
   const problems: string[] = [];
   const str = (name: string, fallback?: string): string => {

@@ -17,7 +17,7 @@ export type Defer = (task: () => Promise<unknown>) => void;
 /**
  * How much work this invocation may still do. Workers cap CPU time and subrequests per invocation:
  * sync jobs stop between steps and the inbox between batches once it is exhausted, and the next
- * invocation resumes them from the saved cursor (design §3). Node's is spent when the process is
+ * invocation resumes them from the saved cursor (docs/sync.md#job-steps). Node's is spent when the process is
  * stopping.
  */
 export interface InvocationBudget {

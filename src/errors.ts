@@ -1,4 +1,4 @@
-/** The closed set of error codes every surface maps (rule 6). */
+/** The closed set of error codes every surface maps (docs/architecture.md#errors). */
 export const ERROR_STATUS = {
   bad_request: 400,
   validation_failed: 422,

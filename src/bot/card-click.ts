@@ -18,7 +18,7 @@ type ClickOutcome =
   | { kind: "already"; decision: Decision; by: string };
 
 /**
- * A click on a breaker card (wecom-reference §10.7). Only a team admin's click counts; the card
+ * A click on a breaker card (docs/wecom.md#events-handled). Only a team admin's click counts; the card
  * is consumed atomically, so of two clicks (or two admins) exactly one decides the job; the card
  * is then updated with the click's single-use ResponseCode to show who decided what.
  */
@@ -69,7 +69,7 @@ async function decide(deps: Deps, team: TeamRow, card: DecisionCardRow, decision
   }
 }
 
-/** update_template_card with this click's ResponseCode (single-use, 72 h, §6): a lost update is logged, not retried. */
+/** update_template_card with this click's ResponseCode (single-use, 72 h, docs/wecom.md#messages-and-cards): a lost update is logged, not retried. */
 async function updateCard(
   deps: Deps,
   p: { team: TeamRow; binding: BindingRow; card: DecisionCardRow; outcome: Exclude<ClickOutcome, { kind: "refused" }>; clicker: string; responseCode: string },

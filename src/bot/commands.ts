@@ -33,7 +33,7 @@ export function validateCommandTable(commands: readonly BotCommand[]): CommandIn
   return index;
 }
 
-/** The admin bot's commands (design §1.11, issue 7), in the order help lists them. */
+/** The admin bot's commands (docs/architecture.md#admin-bot), in the order help lists them. */
 export const COMMANDS: readonly BotCommand[] = [helpCommand, importCommand, syncCommand, statusCommand, authorizeCommand, inviteCommand, matchCommand, policyCommand];
 
 export const COMMAND_INDEX: CommandIndex = validateCommandTable(COMMANDS);

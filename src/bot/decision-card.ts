@@ -24,13 +24,13 @@ interface CardFacts {
   progressUrl: string;
 }
 
-/** `confirm:<jobId>` / `reject:<jobId>`: the buttons' keys (wecom-reference §6, ≤ 1024 bytes, unique). */
+/** `confirm:<jobId>` / `reject:<jobId>`: the buttons' keys (docs/wecom.md#messages-and-cards, ≤ 1024 bytes, unique). */
 export function parseDecisionKey(eventKey: string): { decision: Decision; jobId: number } | null {
   const m = /^(confirm|reject):(\d{1,15})$/.exec(eventKey);
   return m ? { decision: m[1] as Decision, jobId: Number(m[2]) } : null;
 }
 
-/** The card body: button_interaction (wecom-reference §6); title ≤ 36 chars, desc ≤ 44. */
+/** The card body: button_interaction (docs/wecom.md#messages-and-cards); title ≤ 36 chars, desc ≤ 44. */
 export function decisionCardBody(f: CardFacts): Record<string, unknown> {
   const { deprovisions, threshold, active } = f.breaker;
   return {
@@ -68,7 +68,7 @@ export function cardFacts(deps: Deps, p: { taskId: string; job: JobRow; team: { 
 
 /**
  * When the breaker stops a run, every WeCom admin of the team gets one Allow/Reject card
- * (design §1.10). The card row is created before sending, so two observers send one card.
+ * (docs/sync.md#brakes). The card row is created before sending, so two observers send one card.
  */
 export async function offerDecision(deps: Deps, job: JobRow): Promise<void> {
   const found = await teamAndBinding(deps.db, { teamId: job.teamId });
@@ -78,7 +78,7 @@ export async function offerDecision(deps: Deps, job: JobRow): Promise<void> {
     deps.logger.info("breaker tripped; no WeCom admin to send a card to", { teamId: job.teamId, jobId: job.id });
     return;
   }
-  // task_id: unique per app, [0-9A-Za-z_-@], ≤ 128 bytes (wecom-reference §6).
+  // task_id: unique per app, [0-9A-Za-z_-@], ≤ 128 bytes (docs/wecom.md#messages-and-cards).
   const taskId = `wr_job_${job.id}_${randomBytes(6).toString("hex")}`;
   const card = await createDecisionCard(deps.db, { jobId: job.id, teamId: job.teamId, taskId, recipients, now: deps.clock.now() });
   if (!card) return;

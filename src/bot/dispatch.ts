@@ -29,7 +29,7 @@ type Stored =
   | { status: "done"; outcome: Outcome };
 
 /**
- * One chat message → at most one command effect and one reply (issue 7). The command is parsed
+ * One chat message → at most one command effect and one reply (docs/architecture.md#admin-bot). The command is parsed
  * once; the sender's admin standing is checked (services/access/wecom-admin.ts) before an
  * adminOnly command runs; the outcome is stored before the reply is rendered from it, so a second
  * run of the same message repeats neither.

@@ -10,7 +10,7 @@ export const GREETING_GAP_MS = 24 * 60 * 60 * 1000;
 
 /**
  * An admin who opens the app (enter_agent) or is added to its range (subscribe) gets the help, at
- * most once a day (issue 7 item 4): the day is claimed in PostgreSQL before sending, so repeated
+ * most once a day (docs/architecture.md#admin-bot): the day is claimed in PostgreSQL before sending, so repeated
  * or concurrent events greet once. A lost greeting is not retried.
  */
 export async function greetAdmin(deps: Deps, p: { teamId: number; userId: string }): Promise<boolean> {

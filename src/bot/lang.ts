@@ -3,7 +3,7 @@ import { messageIn } from "../errors";
 
 export type Lang = BotLang;
 
-/** Text in both languages; the bot picks one per reply (design §1.11: replies follow the command). */
+/** Text in both languages; the bot picks one per reply (docs/architecture.md#admin-bot: replies follow the command). */
 export interface Text {
   zh: string;
   en: string;
@@ -21,7 +21,7 @@ export const pickMessage = (message: string, lang: Lang): string => messageIn(me
 
 export const both = (t: Text): string => `${t.zh} / ${t.en}`;
 
-/** WeCom cuts text messages at 2048 bytes (wecom-reference §6, 45002): clip on a character boundary. */
+/** WeCom cuts text messages at 2048 bytes (docs/wecom.md#messages-and-cards, 45002): clip on a character boundary. */
 export function clipBytes(s: string, max = 2000): string {
   if (Buffer.byteLength(s) <= max) return s;
   let out = "";

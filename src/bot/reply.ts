@@ -6,15 +6,15 @@ import type { OutgoingMessage } from "../wecom/types";
 import { clipBytes } from "./lang";
 
 /**
- * A text message from the app to some members (message/send, wecom-reference §6). The bot replies
- * this way rather than passively: its work may outlast WeCom's 5 s window (§8.6).
+ * A text message from the app to some members (message/send, docs/wecom.md#messages-and-cards). The bot replies
+ * this way rather than passively: its work may outlast WeCom's 5 s window (docs/wecom.md#passive-replies).
  */
 export async function sendText(deps: Deps, binding: BindingRow, touser: string[], content: string): Promise<void> {
   if (touser.length === 0) return;
   await sendMessage(deps, binding, { touser, msgtype: "text", text: { content: clipBytes(content) } });
 }
 
-/** 81013: none of the recipients is in the app's visibility range (§6); sending again cannot help. */
+/** 81013: none of the recipients is in the app's visibility range (docs/wecom.md#messages-and-cards); sending again cannot help. */
 const NO_VALID_RECIPIENT = 81013;
 
 export async function sendMessage(deps: Deps, binding: BindingRow, message: OutgoingMessage): Promise<void> {

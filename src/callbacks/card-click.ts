@@ -1,7 +1,7 @@
 import { handleCardClick } from "../bot/card-click";
 import type { CallbackHandler } from "./handler-table";
 
-/** template_card_event (wecom-reference §10.7): a click on one of the bot's cards. */
+/** template_card_event (docs/wecom.md#events-handled): a click on one of the bot's cards. */
 export const cardClick: CallbackHandler = (deps, ctx) => {
   const m = ctx.message;
   if (m.kind !== "template_card_event") return Promise.resolve("ignored");

@@ -2,7 +2,7 @@ import { handleChat } from "../bot/dispatch";
 import type { CallbackHandler } from "./handler-table";
 
 /**
- * A member writes to the app (wecom-reference §10.5): text goes to the admin bot; images, voice
+ * A member writes to the app (docs/wecom.md#events-handled): text goes to the admin bot; images, voice
  * and the like get its short help. The MsgId keys the bot's work, so a message handled twice
  * has one effect.
  */

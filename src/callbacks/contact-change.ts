@@ -7,7 +7,7 @@ import { sealContext } from "../services/teams/binding-view";
 import type { CallbackHandler } from "./handler-table";
 
 /**
- * change_contact, subscribe and unsubscribe (wecom-reference §10.1, §10.2, §10.6): each names a
+ * change_contact, subscribe and unsubscribe (docs/wecom.md#events-handled): each names a
  * member or a department whose state is re-read from WeCom and applied like a full sync would.
  */
 export const contactChange: CallbackHandler = async (deps, ctx) => {
@@ -30,7 +30,7 @@ export const contactChange: CallbackHandler = async (deps, ctx) => {
   }
   if (!m.userId || !m.changeType.endsWith("_user")) return "ignored";
   if (m.newUserId && m.newUserId.toLowerCase() !== m.userId.toLowerCase()) {
-    // A renamed userid keeps the member's row and history (§1.11); then both ids are re-read.
+    // A renamed userid keeps the member's row and history (docs/wecom.md#userids); then both ids are re-read.
     await renameMemberKey(deps, { teamId: ctx.teamId, fromUserId: m.userId, toUserId: m.newUserId });
     await member(m.newUserId, true);
   }

@@ -4,7 +4,7 @@ import { chatMessage } from "./chat";
 import { contactChange } from "./contact-change";
 import type { HandlerTable } from "./handler-table";
 
-/** Message types a member can send the app besides text (§10.5): answered with the bot's short help. */
+/** Message types a member can send the app besides text (docs/wecom.md#events-handled): answered with the bot's short help. */
 const OTHER_CHAT = ["image", "voice", "video", "location", "link", "file"] as const;
 
 /**

@@ -6,7 +6,7 @@ export const DEFAULT_AGENT_ID = 1000002;
 /** 43 characters, like a real self-built app secret. */
 export const DEFAULT_APP_SECRET = "emu-app-secret-0000000000000000000000000000";
 export const DEFAULT_SYNC_SECRET = "emu-sync-secret-000000000000000000000000000";
-/** gettoken's expires_in (reference §2: normally 7200). */
+/** gettoken's expires_in (docs/wecom.md#access-token: normally 7200). */
 export const DEFAULT_TOKEN_TTL_SECONDS = 7200;
 export const DEFAULT_ORG: GenerateSpec = { departments: 20, users: 200, seed: 1 };
 
@@ -25,7 +25,7 @@ export function defaultApps(): AppConfig[] {
   ];
 }
 
-/** From an IP added after 2022-08-15, as any new deployment would be (reference §1 item 6). */
+/** From an IP added after 2022-08-15, as any new deployment would be (docs/wecom.md#which-secret). */
 export function defaultContactSync(): ContactSyncConfig {
   return { secret: DEFAULT_SYNC_SECRET, newIp: true };
 }

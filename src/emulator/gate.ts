@@ -1,5 +1,5 @@
 // Runs before every WeCom API and OAuth page: records the call, applies queued faults
-// (faults.ts), then the per-API rate limit (45009, reference §3).
+// (faults.ts), then the per-API rate limit (45009, docs/wecom.md#rate-limits).
 import type { MiddlewareHandler } from "hono";
 import { errorBody } from "./errors";
 import { BAD_JSON, type EmuEnv } from "./hono-env";

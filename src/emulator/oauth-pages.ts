@@ -1,4 +1,4 @@
-// The browser side of OAuth (reference §7): /connect/oauth2/authorize (inside WeCom) and
+// The browser side of OAuth (docs/wecom.md#oauth-and-web-login): /connect/oauth2/authorize (inside WeCom) and
 // /wwlogin/sso/login (web login). Both redirect to redirect_uri?code=CODE&state=STATE for
 // whoever is "signed in to WeCom" here; with nobody signed in they show a page to pick a
 // member (for browser demos). The #wechat_redirect fragment never reaches a server.

@@ -1,4 +1,4 @@
-// Per-API calls-per-minute limits (reference §3: each API is counted separately; exceeding
+// Per-API calls-per-minute limits (docs/wecom.md#rate-limits: each API is counted separately; exceeding
 // gives 45009). A sliding 60 s window over the emulator clock. "*" sets a limit for every
 // API that has none of its own, still counted per API.
 const WINDOW_MS = 60_000;

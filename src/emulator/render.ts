@@ -1,6 +1,6 @@
-// Objects as the contacts APIs return them (reference §4.2, §4.7). Restricted apps (created
+// Objects as the contacts APIs return them (docs/wecom.md, department/list, docs/wecom.md, user/get). Restricted apps (created
 // on/after 2022-06-20) get no avatar, thumb_avatar, gender, mobile, email, biz_mail, qr_code
-// or address (§1 item 5): the keys are absent, not empty.
+// or address (docs/wecom.md#restricted-fields): the keys are absent, not empty.
 import type { Department, User } from "./types";
 
 export function renderDepartment(d: Department): Record<string, unknown> {
@@ -20,7 +20,7 @@ export function qrCodeUrl(u: User): string {
   return `https://open.work.weixin.qq.com/wwopen/userQRCode?vcode=emu${Buffer.from(u.userid.toLowerCase()).toString("hex")}`;
 }
 
-/** The fields only `auth/getuserdetail` or an unrestricted caller sees (reference §7). */
+/** The fields only `auth/getuserdetail` or an unrestricted caller sees (docs/wecom.md#oauth-and-web-login). */
 export function sensitiveFields(u: User): Record<string, string> {
   const out: Record<string, string> = {};
   if (u.gender !== undefined) out.gender = u.gender;

@@ -18,7 +18,7 @@ export function fail(c: Context<EmuEnv>, code: number, errmsg?: string): Respons
   return c.json(errorBody(code, errmsg));
 }
 
-/** Control-API errors use the service's own shape (design §4). */
+/** Control-API errors use the service's own shape (docs/http-api.md#conventions). */
 export function controlError(c: Context<EmuEnv>, status: 400 | 403 | 404 | 409, code: string, message: string): Response {
   return c.json({ error: { code, message } }, status);
 }

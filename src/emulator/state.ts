@@ -34,7 +34,7 @@ export interface OAuthCode {
   agentId?: number;
   scope: string;
   redirectUri: string;
-  /** "sso" = web login (reference §7), which never yields a user_ticket. */
+  /** "sso" = web login (docs/wecom.md#oauth-and-web-login), which never yields a user_ticket. */
   via: "oauth2" | "sso";
 }
 
@@ -74,7 +74,7 @@ export interface InboxMessage {
   msgtype: string;
   /** The full JSON request body. */
   body: unknown;
-  /** Lower-cased, as WeCom answers them (reference §6). */
+  /** Lower-cased, as WeCom answers them (docs/wecom.md#messages-and-cards). */
   invaliduser: string[];
   invalidparty: string[];
   invalidtag: string[];
@@ -99,7 +99,7 @@ export interface CallbackRecord {
   deliveries: CallbackDelivery[];
 }
 
-/** Response codes live 72 h (reference §6), OAuth codes 5 min, user tickets 1800 s (§7). */
+/** Response codes live 72 h (docs/wecom.md#messages-and-cards), OAuth codes 5 min, user tickets 1800 s (docs/wecom.md#oauth-and-web-login). */
 export const RESPONSE_CODE_TTL_MS = 72 * 3600_000;
 export const OAUTH_CODE_TTL_MS = 5 * 60_000;
 export const USER_TICKET_TTL_MS = 1800_000;
@@ -167,7 +167,7 @@ export class EmulatorState {
     this.callbackTarget = input.callback ?? undefined;
     this.callbackFaults = { drop: 0, duplicate: 0 };
     this.callbackLog = [];
-    // MsgIds are 64-bit and beyond 2^53 (reference §1 item 15).
+    // MsgIds are 64-bit and beyond 2^53 (docs/wecom.md#conventions).
     this.msgIdBase = (1n << 62n) + BigInt(`0x${randomBytes(5).toString("hex")}`) * 1000n;
   }
 
@@ -203,7 +203,7 @@ export class EmulatorState {
     return this.tokens.size;
   }
 
-  /** Reference §2: missing → 41001, unknown/garbled → 40014, expired → 42001. */
+  /** docs/wecom.md#access-token: missing → 41001, unknown/garbled → 40014, expired → 42001. */
   authenticate(token: string | undefined): Caller | number {
     if (token === undefined || token === "") return 41001;
     const r = this.tokens.get(token);

@@ -1,11 +1,11 @@
-// Shapes the emulator keeps in memory. Field names follow WeCom's JSON (reference §4.2, §4.7)
+// Shapes the emulator keeps in memory. Field names follow WeCom's JSON (docs/wecom.md, department/list, docs/wecom.md, user/get)
 // so rendering an API answer is mostly copying.
 
 export interface Clock {
   now(): Date;
 }
 
-/** Reference §4.2: `order` sorts larger first; root department id is 1. */
+/** docs/wecom.md, department/list: `order` sorts larger first; root department id is 1. */
 export interface Department {
   id: number;
   name: string;
@@ -15,11 +15,11 @@ export interface Department {
   department_leader: readonly string[];
 }
 
-/** Member status, reference §4.7: 1 active, 2 disabled, 4 not activated, 5 left. */
+/** Member status, docs/wecom.md, user/get: 1 active, 2 disabled, 4 not activated, 5 left. */
 export type UserStatus = 1 | 2 | 4 | 5;
 
 /**
- * Reference §4.7. `department`, `order`, `is_leader_in_dept` are parallel arrays. Arrays may be
+ * docs/wecom.md, user/get. `department`, `order`, `is_leader_in_dept` are parallel arrays. Arrays may be
  * shared between users to keep 100,000 members lean — replace them, never mutate in place.
  */
 export interface User {
@@ -43,7 +43,7 @@ export interface User {
   alias?: string;
 }
 
-/** A self-built app (reference §1 items 4–5, §4.9). */
+/** A self-built app (docs/wecom.md#which-secret, docs/wecom.md, agent/get). */
 export interface AppConfig {
   agentId: number;
   secret: string;
@@ -54,15 +54,15 @@ export interface AppConfig {
   allowUsers: string[];
   /** … plus tag members. The emulator has no tags, so tag ids only show up in agent/get. */
   allowTags: number[];
-  /** 1 = app disabled (reference §4.9). */
+  /** 1 = app disabled (docs/wecom.md, agent/get). */
   close: 0 | 1;
-  /** Created on/after 2022-06-20: contacts APIs omit sensitive fields (reference §1 item 5). */
+  /** Created on/after 2022-06-20: contacts APIs omit sensitive fields (docs/wecom.md#restricted-fields). */
   restricted: boolean;
-  /** Trusted OAuth domain, exact host[:port] (reference §7); unset = any redirect_uri. */
+  /** Trusted OAuth domain, exact host[:port] (docs/wecom.md#oauth-and-web-login); unset = any redirect_uri. */
   redirectDomain?: string;
 }
 
-/** 通讯录同步 secret (reference §1 items 4 and 6). `newIp` = called from an IP added after 2022-08-15. */
+/** 通讯录同步 secret (docs/wecom.md#which-secret). `newIp` = called from an IP added after 2022-08-15. */
 export interface ContactSyncConfig {
   secret: string;
   newIp: boolean;

@@ -1,4 +1,4 @@
-// What a caller can see (reference §1 item 12, §4.1): an app sees its allowPartys with their
+// What a caller can see (docs/wecom.md#visibility, docs/wecom.md#contacts-apis): an app sees its allowPartys with their
 // subtrees plus its allowUsers; everything else "does not exist" for it. The contact-sync
 // secret sees the whole corp. Tags aren't modelled, so allowTags adds nobody.
 import type { Org } from "./org/org";
@@ -36,7 +36,7 @@ export function userVisible(scope: Scope, user: User): boolean {
   return scope.all || user.department.some((d) => scope.departments.has(d)) || scope.users.has(user.userid.toLowerCase());
 }
 
-/** Visible departments, parents before children (reference §4.2 lists them so). */
+/** Visible departments, parents before children (docs/wecom.md, department/list lists them so). */
 export function visibleDepartments(org: Org, scope: Scope, from?: number): number[] {
   if (from !== undefined) return org.subtree(from).filter((d) => departmentVisible(org, scope, d));
   const ids = scope.all ? [...org.departments.keys()] : [...scope.departments];

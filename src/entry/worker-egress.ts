@@ -8,7 +8,7 @@ export const WECOM_DIRECT_API_BASE = "https://qyapi.weixin.qq.com";
 
 /**
  * The 60020 hint on Workers. Apps created since 2022-06-20 accept calls only from their trusted
- * IPs (wecom-reference §1.7), and Workers have no fixed egress IP, so "add IP x" cannot last
+ * IPs (docs/wecom.md#trusted-ip), and Workers have no fixed egress IP, so "add IP x" cannot last
  * unless WECOM_API_BASE points at a relay with a fixed egress IP.
  */
 export function relayHint(ip: string, direct: boolean): Hint {

@@ -3,11 +3,11 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../deps";
 import { AppError } from "../errors";
 
-/** The HTTP JSON mapper (rule 6): `{"error":{"code","message","fields?"}}` with the code's status. */
+/** The HTTP JSON mapper (docs/architecture.md#errors): `{"error":{"code","message","fields?"}}` with the code's status. */
 export function jsonError(err: unknown, c: Context<AppEnv>): Response {
   if (err instanceof AppError) {
     const body = { error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}), ...err.details } };
-    // A 429 says when to come back in the header as well as the body (RFC 9110 §10.2.3).
+    // A 429 says when to come back in the header as well as the body (RFC 9110, section 10.2.3).
     if (typeof err.details?.retryAfterSeconds === "number") c.header("Retry-After", String(err.details.retryAfterSeconds));
     return c.json(body, err.status as ContentfulStatusCode);
   }

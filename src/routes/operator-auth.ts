@@ -27,7 +27,7 @@ const MEMBER_PATHS = new Set(["/access"]);
 
 /**
  * Operator endpoints take `Authorization: Bearer $ADMIN_TOKEN`, compared in constant time.
- * Team endpoints (`/api/teams/:slug/…`, design §4) also take the session of an active owner or
+ * Team endpoints (`/api/teams/:slug/…`, docs/http-api.md#authentication) also take the session of an active owner or
  * admin of that team: the slug comes from the path, and a locked, deauthorized or outside account
  * gets the same 403 as at `…/access`, a plain member 403 forbidden, no session 401.
  * `POST /api/teams` stays operator-only.

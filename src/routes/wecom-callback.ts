@@ -9,7 +9,7 @@ import { jsonError } from "./json-errors";
 
 const wecom: Actor = { kind: "system", reason: "wecom-callback" };
 
-/** One line per rejected callback, without secrets (issue 3 §6). */
+/** One line per rejected callback, without secrets (docs/http-api.md#wecom-callback). */
 function rejected(err: unknown, c: Context<AppEnv>): Response {
   const res = jsonError(err, c);
   if (err instanceof AppError) c.env.deps.logger.warn("callback rejected", { slug: c.req.param("slug"), method: c.req.method, code: err.code });
@@ -20,7 +20,7 @@ export const wecomCallbackRoutes = new Hono<AppEnv>()
   .get("/wecom/:slug/callback", async (c) => {
     try {
       const plain = await verifyCallbackUrl(c.env.deps, wecom, c.req.param("slug"), c.req.query());
-      // The raw plaintext: no quotes, BOM or newline (wecom-reference §8.2).
+      // The raw plaintext: no quotes, BOM or newline (docs/wecom.md#callback-delivery).
       return c.body(plain, 200, { "content-type": "text/plain; charset=utf-8" });
     } catch (err) {
       return rejected(err, c);
@@ -36,7 +36,7 @@ export const wecomCallbackRoutes = new Hono<AppEnv>()
     async (c) => {
       try {
         await receiveCallback(c.env.deps, wecom, c.req.param("slug"), c.req.query(), await c.req.text());
-        // An empty 200 is "no passive reply" (wecom-reference §8.5).
+        // An empty 200 is "no passive reply" (docs/wecom.md#passive-replies).
         return c.body(null, 200);
       } catch (err) {
         return rejected(err, c);

@@ -1,7 +1,7 @@
 import { AppError } from "../errors";
 import { WecomApiError, WecomRetryableError } from "../wecom/api-error";
 
-/** WeCom failures as the service's typed errors, keeping errcode, errmsg and the API (rule 6). */
+/** WeCom failures as the service's typed errors, keeping errcode, errmsg and the API (docs/architecture.md#errors). */
 export function wecomToAppError(err: unknown): unknown {
   if (err instanceof WecomApiError) {
     return new AppError("wecom_rejected", `${err.hint.zh} / ${err.hint.en}`, undefined, {

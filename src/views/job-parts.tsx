@@ -62,7 +62,7 @@ export function JobCounts(props: { job: JobView; headingId: string; children?: J
   );
 }
 
-/** What a breaker-held job's card opens with (design §5 safety breaker). */
+/** What a breaker-held job's card opens with (docs/sync.md#brakes). */
 export function BreakerHeading(props: { id: string }) {
   return (
     <h2 id={props.id}>

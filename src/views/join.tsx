@@ -6,7 +6,7 @@ import { Layout } from "./layout";
 import { Csrf } from "./form-parts";
 
 /**
- * The join pages (design §1.6): opened inside WeCom's in-app browser, so phone-first, plain forms,
+ * The join pages (docs/http-api.md#html-pages): opened inside WeCom's in-app browser, so phone-first, plain forms,
  * no JavaScript, and one language — the one Accept-Language asks for.
  */
 

@@ -1,6 +1,6 @@
 import type { JobPhase, JobState } from "../db/schema";
 
-/** A label a person reads: Chinese first, then English (design §6). */
+/** A label a person reads: Chinese first, then English: everything a person reads exists in both. */
 export interface Bilingual {
   zh: string;
   en: string;

@@ -3,7 +3,7 @@ import type { Bilingual } from "./labels";
 export type Lang = "zh" | "en";
 
 /**
- * The page language from Accept-Language (RFC 9110 §12.5.4): the highest-weighted tag that is
+ * The page language from Accept-Language (RFC 9110, section 12.5.4): the highest-weighted tag that is
  * Chinese or English; Chinese when neither is asked for (the product's first language).
  */
 export function pickLang(header: string | undefined): Lang {

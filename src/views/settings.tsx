@@ -60,7 +60,7 @@ function TeamRow(props: { team: AccountTeam; csrf: string }) {
   );
 }
 
-/** Personal settings (design §1.7): bind or unbind the account's WeCom identity, team by team. */
+/** Personal settings (docs/http-api.md#html-pages): bind or unbind the account's WeCom identity, team by team. */
 export function SettingsPage(props: SettingsPageProps) {
   return (
     <Layout title="个人设置 / Settings" nonce={props.nonce} head={<style nonce={props.nonce} dangerouslySetInnerHTML={{ __html: FORM_CSS + SETTINGS_CSS }} />}>

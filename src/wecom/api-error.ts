@@ -1,6 +1,6 @@
 import { hintFor, ipFromErrmsg, type Hint } from "./errcodes";
 
-/** A WeCom errcode we must not retry: carries the API called and a hint for the admin (rule 6). */
+/** A WeCom errcode we must not retry: carries the API called and a hint for the admin (docs/architecture.md#errors). */
 export class WecomApiError extends Error {
   readonly hint: Hint;
   /** For 60020: the server IP WeCom reported, to add to the app's trusted IPs. */

@@ -12,19 +12,19 @@ import type {
   WecomUserIdRow,
 } from "./types";
 
-/** The WeCom calls the service makes, for one app's credentials (wecom-reference §4, §6, §7). */
+/** The WeCom calls the service makes, for one app's credentials (docs/wecom.md#contacts-apis, docs/wecom.md#messages-and-cards, docs/wecom.md#oauth-and-web-login). */
 export interface WecomApi {
   readonly corpId: string;
   readonly agentId: string;
   getToken(): Promise<string>;
-  /** The visible tree from `id` (or all), recursive, with names (§4.2). */
+  /** The visible tree from `id` (or all), recursive, with names (docs/wecom.md, department/list). */
   listDepartments(id?: number): Promise<WecomDepartment[]>;
   listDepartmentIds(id?: number): Promise<WecomDepartmentId[]>;
   getDepartment(id: number): Promise<WecomDepartment>;
-  /** Members of exactly one department, with details (§4.6). */
+  /** Members of exactly one department, with details (docs/wecom.md, user/simplelist and user/list). */
   listUsers(departmentId: number): Promise<WecomUser[]>;
   listSimpleUsers(departmentId: number): Promise<WecomSimpleUser[]>;
-  /** One page of (userid, department) rows; `nextCursor` undefined on the last page (§4.8). */
+  /** One page of (userid, department) rows; `nextCursor` undefined on the last page (docs/wecom.md, user/list_id). */
   listUserIds(cursor?: string, limit?: number): Promise<{ rows: WecomUserIdRow[]; nextCursor?: string }>;
   getUser(userId: string): Promise<WecomUser>;
   getAgent(): Promise<WecomAgent>;

@@ -1,6 +1,6 @@
 import type { OutgoingMessage } from "./types";
 
-/** The invitation as a `template_card` of type text_notice (reference §6); the whole card opens `url`. */
+/** The invitation as a `template_card` of type text_notice (docs/wecom.md#messages-and-cards); the whole card opens `url`. */
 export function invitationCard(p: { touser: string; teamName: string; url: string; taskId: string }): OutgoingMessage {
   return {
     touser: [p.touser],

@@ -37,7 +37,7 @@ export interface WecomClientOptions {
   budget?: Budget;
 }
 
-/** Half of WeCom's per-API, per-corp allowance (wecom-reference §3). */
+/** Half of WeCom's per-API, per-corp allowance (docs/wecom.md#rate-limits). */
 export const DEFAULT_BUDGET: Budget = { perMinute: 5_000, perHour: 75_000 };
 
 export type Caller = <T extends object = Record<string, unknown>>(api: string, req: Omit<WecomRequest, "path">) => Promise<T>;
@@ -54,7 +54,7 @@ export function createWecomClient(o: WecomClientOptions): WecomClient {
   const held = new Map<string, HeldToken>();
   const reserved = new Map<string, { minute: number; left: number }>();
 
-  /** Exponential back-off with full jitter; 45009 waits for the next minute window (§3). */
+  /** Exponential back-off with full jitter; 45009 waits for the next minute window (docs/wecom.md#rate-limits). */
   const backoff = (attempt: number, errcode?: number) => {
     if (errcode === 45009) return 60_000 - (o.clock.now().getTime() % 60_000) + 1_000;
     return Math.round(Math.min(30_000, 500 * 2 ** (attempt - 1)) * (0.5 + random() / 2));
@@ -86,7 +86,7 @@ export function createWecomClient(o: WecomClientOptions): WecomClient {
     for(creds) {
       const tokens = tokenManager({ db: o.db, secrets: o.secrets, clock: o.clock, fetchToken }, creds, inFlight, held);
       const call: Caller = async <T extends object>(api: string, req: Omit<WecomRequest, "path">) => {
-        // A token error gets one refresh and one retry (§2); 40001 outside gettoken likewise, once.
+        // A token error gets one refresh and one retry (docs/wecom.md#access-token); 40001 outside gettoken likewise, once.
         for (let tokenRetry = 0; ; tokenRetry++) {
           const token = await tokens.get();
           await acquire({ db: o.db, clock: o.clock, sleep, budget, reserved }, creds.corpId, api);

@@ -1,8 +1,8 @@
 // WeCom callback crypto (WXBizMsgCrypt), doc 90968 (加解密方案说明).
-// Reference: /work/shared/wecom-reference.md §8.3–8.4, vectors in §9.
+// Reference: docs/wecom.md#callback-crypto, vectors in docs/wecom.md#test-vectors.
 import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from "node:crypto";
 
-// Codes of the official samples (§8.8); local only, never returned by the API.
+// Codes of the official samples (docs/wecom.md#callback-crypto); local only, never returned by the API.
 export type WecomCryptoCode = -40001 | -40002 | -40004 | -40005 | -40007 | -40008 | -40010;
 
 export class WecomCryptoError extends Error {
@@ -16,7 +16,7 @@ export class WecomCryptoError extends Error {
 }
 
 // WeCom pads PKCS#7 to 32 bytes, not to the 16-byte AES block (doc 90968), so pads
-// run 1..32 and any built-in 16-byte unpadding fails once pad > 16 (§1 item 3).
+// run 1..32 and any built-in 16-byte unpadding fails once pad > 16 (docs/wecom.md#callback-crypto).
 const BLOCK = 32;
 // random(16) ‖ msg_len (uint32 BE) precede msg (doc 90968).
 const HEADER = 20;
@@ -67,7 +67,7 @@ export function decryptMessage(encodingAesKey: string, base64Ciphertext: string,
     throw new WecomCryptoError(-40007, `AES decrypt failed: ${String(e)}`);
   }
 
-  // Stricter than the official sample, which reads only the last byte (§8.4).
+  // Stricter than the official sample, which reads only the last byte (docs/wecom.md#callback-crypto).
   const pad = plain[plain.length - 1] ?? 0;
   if (pad < 1 || pad > BLOCK || !plain.subarray(plain.length - pad).every((b) => b === pad)) {
     throw new WecomCryptoError(-40008, "bad padding");

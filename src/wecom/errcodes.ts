@@ -1,5 +1,6 @@
 /**
- * What WeCom's errcodes mean for us (wecom-reference §2, §3, §11; doc 90313).
+ * What WeCom's errcodes mean for us (docs/wecom.md#access-token, docs/wecom.md#rate-limits,
+ * docs/wecom.md#error-codes; doc 90313).
  * - transient: back off and retry (bounded)
  * - token: the access token is bad; invalidate, refetch, retry once
  * - fatal: surface to the admin; never loop (repeated bad gettoken blocks the IP for an hour)
@@ -12,7 +13,7 @@ export function classifyErrcode(errcode: number): ErrcodeClass {
   return "fatal";
 }
 
-/** Admin-readable hints, Chinese first (wecom-reference §11). `{ip}` is filled from 60020's errmsg. */
+/** Admin-readable hints, Chinese first (docs/wecom.md#error-codes). `{ip}` is filled from 60020's errmsg. */
 const HINTS: Record<number, [zh: string, en: string]> = {
   [-1]: ["企业微信繁忙，稍后自动重试", "WeCom busy, retrying shortly"],
   40001: ["Secret 不正确或应用已停用，请核对自建应用的 Secret", "Secret wrong or app stopped — check the self-built app's Secret"],

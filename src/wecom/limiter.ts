@@ -54,7 +54,7 @@ async function refill(o: LimiterDeps, corpId: string, api: string, key: string, 
 }
 
 /**
- * WeCom allows 10,000 calls/min and 150,000/hour per API per corp (wecom-reference §3); by default
+ * WeCom allows 10,000 calls/min and 150,000/hour per API per corp (docs/wecom.md#rate-limits); by default
  * we spend half, counted in PostgreSQL so every instance shares one budget. Over budget, the call
  * waits for the next window instead of earning a 45009.
  */

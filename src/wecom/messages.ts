@@ -1,5 +1,5 @@
-// Decrypted callback messages (reference §10). Every id stays a string: MsgId is a
-// 64-bit integer beyond 2^53 (§1 item 15), and userids are not numbers at all.
+// Decrypted callback messages (docs/wecom.md#events-handled). Every id stays a string: MsgId is a
+// 64-bit integer beyond 2^53 (docs/wecom.md#conventions), and userids are not numbers at all.
 import { createHash } from "node:crypto";
 
 interface Common {
@@ -34,7 +34,7 @@ export interface ChangeContactEvent extends Common {
   raw: Record<string, string>;
 }
 
-// Button click on an interactive card (§10.7); ResponseCode is single-use, valid 72 h.
+// Button click on an interactive card (docs/wecom.md#events-handled); ResponseCode is single-use, valid 72 h.
 export interface TemplateCardEvent extends Common {
   kind: "template_card_event";
   eventKey: string;
@@ -47,7 +47,7 @@ export interface TemplateCardEvent extends Common {
 export const APP_EVENTS = ["subscribe", "unsubscribe", "enter_agent", "click", "view"] as const;
 export type AppEventName = (typeof APP_EVENTS)[number];
 
-// §10.6
+// docs/wecom.md#events-handled
 export interface AppEvent extends Common {
   kind: "app_event";
   event: AppEventName;
@@ -80,7 +80,7 @@ export function handlerKey(m: WecomMessage): string {
   }
 }
 
-// WeCom suggests FromUserName+CreateTime for events (§8.7), but CreateTime has 1 s
+// WeCom suggests FromUserName+CreateTime for events (docs/wecom.md#dedupe-keys), but CreateTime has 1 s
 // resolution and change_contact always comes from "sys", so a bulk change would collapse
 // into one key and lose hints. Hash the decrypted XML instead: Encrypt's random prefix
 // may differ between deliveries of the same message.

@@ -1,5 +1,5 @@
 /**
- * WeCom OAuth links (wecom-reference §7). The authorize URL works inside the WeCom client; the web
+ * WeCom OAuth links (docs/wecom.md#oauth-and-web-login). The authorize URL works inside the WeCom client; the web
  * login URL from an ordinary browser. `state` carries our CSRF nonce: a-zA-Z0-9, ≤ 128 bytes.
  */
 export interface OAuthLinkInput {

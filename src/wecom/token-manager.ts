@@ -6,11 +6,11 @@ import type { SecretBox } from "../security/secret-box";
 import { WecomApiError } from "./api-error";
 import type { WecomCredentials } from "./client";
 
-/** Refresh this long before expiry (wecom-reference §2 policy). */
+/** Refresh this long before expiry (docs/wecom.md#access-token policy). */
 const REFRESH_AHEAD_MS = 600_000;
-/** A bad secret or CorpID is not tried again for this long, unless the binding changes (§1.8). */
+/** A bad secret or CorpID is not tried again for this long, unless the binding changes (docs/wecom.md#access-token). */
 const BAD_CREDENTIAL_BACKOFF_MS = 10 * 60_000;
-/** 60020 clears about a minute after the admin adds the IP (§1.7). */
+/** 60020 clears about a minute after the admin adds the IP (docs/wecom.md#trusted-ip). */
 const OTHER_FAILURE_BACKOFF_MS = 60_000;
 
 export interface TokenSource {
@@ -32,7 +32,7 @@ const fingerprint = (c: WecomCredentials) => createHash("sha256").update(`${c.co
 const context = (c: WecomCredentials) => `wecom_tokens:${c.corpId}:${c.agentId}`;
 
 /**
- * The token lives in the database, shared by every instance (§1.9). Refresh is single-flight:
+ * The token lives in the database, shared by every instance (docs/wecom.md#access-token). Refresh is single-flight:
  * within a process through one shared promise, across processes through an advisory lock and a
  * re-read under it.
  */

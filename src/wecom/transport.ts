@@ -58,7 +58,7 @@ export interface TransportOptions {
 }
 
 /**
- * One HTTP exchange. WeCom answers 200 even on failure (§ Conventions), so anything else — 5xx, a
+ * One HTTP exchange. WeCom answers 200 even on failure (docs/wecom.md#conventions), so anything else — 5xx, a
  * timeout, a reset, a body that is not whole JSON — is transport trouble the caller may retry.
  */
 export async function sendOnce(o: TransportOptions, req: WecomRequest): Promise<TransportResult> {

@@ -1,4 +1,4 @@
-/** Shapes of WeCom's answers (wecom-reference §4, §6, §7). Restricted fields are optional (§1.5). */
+/** Shapes of WeCom's answers (docs/wecom.md#contacts-apis, docs/wecom.md#messages-and-cards, docs/wecom.md#oauth-and-web-login). Restricted fields are optional (docs/wecom.md#restricted-fields). */
 
 export interface WecomDepartment {
   id: number;
@@ -15,7 +15,7 @@ export interface WecomDepartmentId {
   order: number;
 }
 
-/** 1 active, 2 disabled, 4 not activated, 5 left (§4.7). */
+/** 1 active, 2 disabled, 4 not activated, 5 left (docs/wecom.md, user/get). */
 export type WecomUserStatus = 1 | 2 | 4 | 5;
 
 export interface WecomUser {
@@ -30,7 +30,7 @@ export interface WecomUser {
   is_leader_in_dept?: number[];
   direct_leader?: string[];
   open_userid?: string;
-  // Absent for self-built apps created on/after 2022-06-20 (§1.5).
+  // Absent for self-built apps created on/after 2022-06-20 (docs/wecom.md#restricted-fields).
   mobile?: string;
   email?: string;
   biz_mail?: string;
@@ -52,7 +52,7 @@ export interface WecomUserIdRow {
   department: number;
 }
 
-/** agent/get: the visibility range is partys (with subtrees) ∪ users ∪ tags (§4.9). */
+/** agent/get: the visibility range is partys (with subtrees) ∪ users ∪ tags (docs/wecom.md, agent/get). */
 export interface WecomAgent {
   agentId: string;
   name: string;
@@ -70,7 +70,7 @@ export type OutgoingMessage =
   | { touser: string[]; msgtype: "template_card"; template_card: Record<string, unknown> };
 
 export interface SendResult {
-  /** Lower-cased by WeCom (§1.11). */
+  /** Lower-cased by WeCom (docs/wecom.md#userids). */
   invalidUsers: string[];
   msgId?: string;
   responseCode?: string;

@@ -1,5 +1,5 @@
-// Callback XML: the encrypted envelope (§8.3), the decrypted payloads (§10) and the
-// passive encrypted reply (§8.5). All values stay strings (MsgId > 2^53, §1 item 15).
+// Callback XML: the encrypted envelope (docs/wecom.md#callback-crypto), the decrypted payloads (docs/wecom.md#events-handled) and the
+// passive encrypted reply (docs/wecom.md#passive-replies). All values stay strings (MsgId > 2^53, docs/wecom.md#conventions).
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { WecomCryptoError } from "./crypto";
 import { APP_EVENTS, type AppEventName, type WecomMessage } from "./messages";
@@ -54,7 +54,7 @@ function isRecord(v: unknown): v is Fields {
 }
 
 // CDATA keeps its whitespace in fast-xml-parser while bare text is trimmed; trim both
-// so <X><![CDATA[v]]></X> and <X>v</X> read the same (§10: senders use either form).
+// so <X><![CDATA[v]]></X> and <X>v</X> read the same (docs/wecom.md#events-handled: senders use either form).
 function optional(fields: Fields, name: string): string | undefined {
   if (!Object.hasOwn(fields, name)) return undefined;
   const v = fields[name];
@@ -142,7 +142,7 @@ function isAppEvent(e: string): e is AppEventName {
   return (APP_EVENTS as readonly string[]).includes(e);
 }
 
-// §8.5; the values go inside CDATA, so they must not be able to close it.
+// docs/wecom.md#passive-replies; the values go inside CDATA, so they must not be able to close it.
 export function buildEncryptedReply(r: { encrypt: string; signature: string; timestamp: string; nonce: string }): string {
   if (!/^\d+$/.test(r.timestamp)) throw new RangeError("timestamp must be digits");
   if ([r.encrypt, r.signature, r.nonce].some((v) => v.includes("]]>"))) throw new RangeError("value would break CDATA");

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterEach } from "vitest";
 
-/** Debian's chromium, never a downloaded one (issue 8). */
+/** Debian's chromium, never a downloaded one (README.md, Quick start). */
 const LAUNCH = {
   executablePath: "/usr/bin/chromium",
   args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],

@@ -15,7 +15,7 @@ function receiver(clockSeconds: () => number) {
     const body = typeof init?.body === "string" ? init.body : "";
     const q = (k: string) => url.searchParams.get(k) ?? "";
     if (init?.method === "GET") {
-      // URL verification (reference §8.2): answer the decrypted echostr verbatim.
+      // URL verification (docs/wecom.md#callback-delivery): answer the decrypted echostr verbatim.
       if (!verifySignature(q("msg_signature"), CB.token, q("timestamp"), q("nonce"), q("echostr"))) return Promise.resolve(new Response("bad signature", { status: 401 }));
       return Promise.resolve(new Response(decryptMessage(CB.encodingAesKey, q("echostr"), DEFAULT_CORP_ID)));
     }
@@ -39,7 +39,7 @@ function ready() {
   return { ...s, got: r.got };
 }
 
-describe("org mutations push change_contact callbacks (reference §10.1–10.2)", () => {
+describe("org mutations push change_contact callbacks (docs/wecom.md#events-handled)", () => {
   it("create_user: signed, encrypted, full fields, envelope To=CorpID with empty AgentID", async () => {
     const { emu, got } = ready();
     await control(emu, "PUT", "/_emulator/callback", CB);
@@ -135,7 +135,7 @@ describe("callback faults", () => {
   });
 });
 
-describe("chat and card clicks (reference §10.5, §10.7)", () => {
+describe("chat and card clicks (docs/wecom.md#events-handled)", () => {
   it("chat pushes a text message from the member with a 64-bit MsgId", async () => {
     const { emu, got } = ready();
     await control(emu, "PUT", "/_emulator/callback", CB);

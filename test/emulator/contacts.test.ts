@@ -22,7 +22,7 @@ async function small(apps?: unknown[]) {
   return s;
 }
 
-describe("department APIs (reference §4.2–4.4)", () => {
+describe("department APIs (docs/wecom.md#contacts-apis)", () => {
   it("department/list: the whole visible tree, or recursive from id", async () => {
     const { emu } = await small();
     const t = await token(emu);
@@ -68,7 +68,7 @@ describe("department APIs (reference §4.2–4.4)", () => {
   });
 });
 
-describe("user APIs (reference §4.5–4.8)", () => {
+describe("user APIs (docs/wecom.md#contacts-apis)", () => {
   it("user/get for a restricted app has no sensitive fields; an older app gets them", async () => {
     const { emu } = await small();
     const t = await token(emu);

@@ -77,7 +77,7 @@ describe("fault queue", () => {
   });
 });
 
-describe("rate limit (reference §3)", () => {
+describe("rate limit (docs/wecom.md#rate-limits)", () => {
   it("45009 beyond perMinute for that API, on the emulator clock", async () => {
     const { emu, clock, t } = await ready();
     await control(emu, "PUT", "/_emulator/rate-limit", { api: "user/list", perMinute: 3 });

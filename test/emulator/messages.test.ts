@@ -23,7 +23,7 @@ async function ready() {
 
 const text = (touser: string, extra: Record<string, unknown> = {}) => ({ touser, msgtype: "text", agentid: DEFAULT_AGENT_ID, text: { content: "你好" }, ...extra });
 
-describe("message/send (reference §6)", () => {
+describe("message/send (docs/wecom.md#messages-and-cards)", () => {
   it("delivers, lists invalid users lower-cased, and records the message", async () => {
     const { emu, t } = await ready();
     const r = await call(emu, "/cgi-bin/message/send", { token: t, body: text("zhangsan|NoSuchUser|Outsider") });

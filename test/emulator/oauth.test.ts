@@ -17,7 +17,7 @@ async function codeFrom(emu: Emulator, url: string): Promise<{ code: string; sta
   return { code: location.searchParams.get("code") ?? "", state: location.searchParams.get("state"), location };
 }
 
-describe("OAuth (reference §7)", () => {
+describe("OAuth (docs/wecom.md#oauth-and-web-login)", () => {
   it("authorize → code → getuserinfo for the signed-in member; the code works once (40029)", async () => {
     const { emu } = setup();
     const t = await token(emu);

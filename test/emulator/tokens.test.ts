@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_AGENT_ID, DEFAULT_APP_SECRET, DEFAULT_CORP_ID, DEFAULT_SYNC_SECRET } from "../../src/emulator";
 import { call, control, setup, token } from "./helpers";
 
-describe("gettoken (reference §2)", () => {
+describe("gettoken (docs/wecom.md#access-token)", () => {
   it("answers access_token + expires_in with the default credentials", async () => {
     const { emu } = setup();
     expect(DEFAULT_APP_SECRET).toHaveLength(43);

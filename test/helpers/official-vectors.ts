@@ -1,7 +1,7 @@
-// The official WeCom callback vectors (wecom-reference §9), for test/wecom/crypto.test.ts and the
+// The official WeCom callback vectors (docs/wecom.md#test-vectors), for test/wecom/crypto.test.ts and the
 // worker tests that check src/wecom/crypto.ts inside workerd.
 
-// Reference §9.1: sbzhu/weworkapi_php callback/Sample.php
+// docs/wecom.md#php-sample: sbzhu/weworkapi_php callback/Sample.php
 export const php = {
   token: "QDG6eK",
   key: "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C",
@@ -35,7 +35,7 @@ export const php = {
     "<xml><ToUserName><![CDATA[mycreate]]></ToUserName><FromUserName><![CDATA[wx5823bf96d3bd56c7]]></FromUserName><CreateTime>1348831860</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[this is a test]]></Content><MsgId>1234567890123456</MsgId><AgentID>128</AgentID></xml>",
 };
 
-// Reference §9.2: sbzhu/weworkapi_python callback/Sample.py (multi-byte UTF-8)
+// docs/wecom.md#python-sample: sbzhu/weworkapi_python callback/Sample.py (multi-byte UTF-8)
 export const py = {
   token: "hJqcu3uJ9Tn2gXPmxx2w9kkCkCE2EPYo",
   key: "6qkdMrq68nTKduznJYO1A37W2oEgpkMUvkttRToqhUt",
@@ -57,7 +57,7 @@ export const py = {
   },
 };
 
-// Reference §9.3: wechatpy tests/test_crypto.py (WeCom class)
+// docs/wecom.md#wechatpy: wechatpy tests/test_crypto.py (WeCom class)
 export const wechatpy = {
   token: "123456",
   key: "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR",

@@ -1,6 +1,6 @@
 // Test-only WeCom callback sealing, written independently of src/wecom/crypto.ts: WebCrypto
 // AES-CBC, atob/btoa and SubtleCrypto SHA-1 instead of node:crypto and Buffer, so a shared
-// mistake cannot make both sides agree. Scheme: doc 90968, reference §8.3–8.4.
+// mistake cannot make both sides agree. Scheme: doc 90968, docs/wecom.md#callback-crypto.
 
 const subtle = globalThis.crypto.subtle;
 const utf8 = new TextEncoder();
@@ -46,7 +46,7 @@ export async function encryptRawBlocks(encodingAesKey: string, padded: Uint8Arra
   return toBase64(out.subarray(0, padded.length));
 }
 
-/** AES-256-CBC decrypt that leaves WeCom's 32-byte padding in place (reference §8.4). */
+/** AES-256-CBC decrypt that leaves WeCom's 32-byte padding in place (docs/wecom.md#callback-crypto). */
 export async function decryptRawBlocks(encodingAesKey: string, encrypt: string): Promise<Uint8Array> {
   const c = fromBase64(encrypt);
   if (c.length === 0 || c.length % AES_BLOCK !== 0) throw new Error("ciphertext is not whole AES blocks");
@@ -120,7 +120,7 @@ export async function sealEchostr(
   return { query: { msg_signature: signature, timestamp: input.timestamp, nonce: input.nonce, echostr } };
 }
 
-/** WeCom percent-encodes Base64's + / = as %2B %2F %3D (reference §8.2). */
+/** WeCom percent-encodes Base64's + / = as %2B %2F %3D (docs/wecom.md#callback-delivery). */
 export function toQueryString(query: Record<string, string>): string {
   return Object.entries(query)
     .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
@@ -138,7 +138,7 @@ function elements(fields: Record<string, string | undefined>): string {
     .join("");
 }
 
-// Plaintext payloads shaped like reference §10.
+// Plaintext payloads shaped like docs/wecom.md#events-handled.
 export function textMessageXml(m: { toUserName: string; fromUserName: string; content: string; msgId: string; createTime: number | string; agentId?: string }): string {
   return `<xml>${elements({ ToUserName: m.toUserName, FromUserName: m.fromUserName })}<CreateTime>${m.createTime}</CreateTime>${elements({
     MsgType: "text",

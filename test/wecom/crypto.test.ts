@@ -36,7 +36,7 @@ function expectCode(fn: () => unknown, code: WecomCryptoCode): void {
 
 const byteLength = (s: string) => new TextEncoder().encode(s).length;
 
-describe("official vectors (reference §9)", () => {
+describe("official vectors (docs/wecom.md#test-vectors)", () => {
   it("9.1 GET: verifies and decrypts the echostr (pad 7)", async () => {
     const { token, key, corpId, get } = php;
     expect(decodeURIComponent(get.echostrInUrl)).toBe(get.echostr);

@@ -71,7 +71,7 @@ describe("parseEnvelope", () => {
   });
 });
 
-// Reference §10 samples, verbatim.
+// docs/wecom.md#events-handled samples, verbatim.
 const samples = {
   createUser: `<xml><ToUserName><![CDATA[toUser]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName><CreateTime>1403610513</CreateTime>
 <MsgType><![CDATA[event]]></MsgType><Event><![CDATA[change_contact]]></Event><ChangeType>create_user</ChangeType><UserID><![CDATA[zhangsan]]></UserID>
@@ -104,7 +104,7 @@ const samples = {
 const common = (toUserName: string, fromUserName: string, createTime: number, msgType: string) => ({ toUserName, fromUserName, createTime, msgType });
 
 describe("parseMessage", () => {
-  it("text (§9.1 vector): MsgId beyond 2^53 stays an exact string", () => {
+  it("text (docs/wecom.md#php-sample vector): MsgId beyond 2^53 stays an exact string", () => {
     const xml =
       "<xml><ToUserName><![CDATA[wx5823bf96d3bd56c7]]></ToUserName>\n<FromUserName><![CDATA[mycreate]]></FromUserName>\n<CreateTime>1409659813</CreateTime>\n<MsgType><![CDATA[text]]></MsgType>\n<Content><![CDATA[hello]]></Content>\n<MsgId>4561255354251345929</MsgId>\n<AgentID>218</AgentID>\n</xml>";
     const m = parseMessage(xml);
@@ -114,7 +114,7 @@ describe("parseMessage", () => {
     expect(dedupeKey(m, xml)).toBe("msg:4561255354251345929");
   });
 
-  it("text with bare values and multi-byte content (§9.2 vector)", () => {
+  it("text with bare values and multi-byte content (docs/wecom.md#python-sample vector)", () => {
     const xml =
       "<xml><ToUserName>ww1436e0e65a779aee</ToUserName><FromUserName>ChenJiaShun</FromUserName><CreateTime>1476422779</CreateTime><MsgType>text</MsgType><Content>你好</Content><MsgId>1456453720</MsgId><AgentID>1000002</AgentID></xml>";
     expect(parseMessage(xml)).toMatchObject({ kind: "text", content: "你好", msgId: "1456453720", agentId: "1000002", createTime: 1476422779 });
@@ -131,7 +131,7 @@ describe("parseMessage", () => {
     expect(parseMessage(xml)).toMatchObject({ content: "a <b> & ]]> c" });
   });
 
-  it("text (§10.5)", () => {
+  it("text (docs/wecom.md#events-handled)", () => {
     expect(parseMessage(samples.text)).toStrictEqual({
       kind: "text",
       ...common("toUser", "fromUser", 1348831860, "text"),
@@ -141,7 +141,7 @@ describe("parseMessage", () => {
     });
   });
 
-  it("change_contact create_user (§10.1): department split, raw fields kept", () => {
+  it("change_contact create_user (docs/wecom.md#events-handled): department split, raw fields kept", () => {
     const m = parseMessage(samples.createUser);
     expect(m).toMatchObject({
       kind: "change_contact",
@@ -158,17 +158,17 @@ describe("parseMessage", () => {
     expect(handlerKey(m)).toBe("event:change_contact");
   });
 
-  it("change_contact update_user with NewUserID (§10.1)", () => {
+  it("change_contact update_user with NewUserID (docs/wecom.md#events-handled)", () => {
     expect(parseMessage(samples.updateUser)).toMatchObject({ kind: "change_contact", changeType: "update_user", userId: "zhangsan", newUserId: "zhangsan01", status: "2" });
   });
 
-  it("change_contact create_party (§10.2): Id becomes departmentId", () => {
+  it("change_contact create_party (docs/wecom.md#events-handled): Id becomes departmentId", () => {
     const m = parseMessage(samples.createParty);
     expect(m).toMatchObject({ kind: "change_contact", changeType: "create_party", departmentId: "2", parentId: "1", name: "张三" });
     expect(m).not.toHaveProperty("userId");
   });
 
-  it("change_contact update_tag in CDATA (§10.3)", () => {
+  it("change_contact update_tag in CDATA (docs/wecom.md#events-handled)", () => {
     const m = parseMessage(samples.updateTag);
     expect(m).toMatchObject({ kind: "change_contact", changeType: "update_tag", raw: { TagId: "1", AddUserItems: "zhangsan,lisi", DelPartyItems: "3,4" } });
   });
@@ -178,7 +178,7 @@ describe("parseMessage", () => {
     expect(parseMessage(xml)).toMatchObject({ kind: "change_contact", userId: "li", department: [], raw: { MainDepartment: "7" } });
   });
 
-  it("app events (§10.6): subscribe, unsubscribe, enter_agent, click, view", () => {
+  it("app events (docs/wecom.md#events-handled): subscribe, unsubscribe, enter_agent, click, view", () => {
     const m = parseMessage(samples.subscribe);
     expect(m).toStrictEqual({ kind: "app_event", ...common("toUser", "UserID", 1348831860, "event"), event: "subscribe", agentId: "1" });
     expect(handlerKey(m)).toBe("event:subscribe");
@@ -191,7 +191,7 @@ describe("parseMessage", () => {
     expect(enter).toMatchObject({ kind: "app_event", event: "enter_agent", eventKey: "" });
   });
 
-  it("template_card_event (§10.7), nested SelectedItems ignored", () => {
+  it("template_card_event (docs/wecom.md#events-handled), nested SelectedItems ignored", () => {
     const m = parseMessage(samples.cardClick);
     expect(m).toStrictEqual({
       kind: "template_card_event",
@@ -205,7 +205,7 @@ describe("parseMessage", () => {
     expect(handlerKey(m)).toBe("event:template_card_event");
   });
 
-  it("other: batch_job_result (§10.4), image, unknown events and an Event with no name", () => {
+  it("other: batch_job_result (docs/wecom.md#events-handled), image, unknown events and an Event with no name", () => {
     const job = parseMessage(samples.batchJob);
     expect(job).toStrictEqual({ kind: "other", ...common("toUser", "sys", 1425284517, "event"), event: "batch_job_result" });
     expect(handlerKey(job)).toBe("event:batch_job_result");
@@ -237,7 +237,7 @@ describe("parseMessage", () => {
   });
 });
 
-describe("dedupeKey (reference §8.7)", () => {
+describe("dedupeKey (docs/wecom.md#dedupe-keys)", () => {
   it("hashes events: same XML → same key, two changes in the same second from sys → two keys", () => {
     const a = changeContactXml({ toUserName: "ww1", changeType: "update_user", userId: "alice", createTime: 1700000000 });
     const b = changeContactXml({ toUserName: "ww1", changeType: "update_user", userId: "bob", createTime: 1700000000 });
@@ -261,7 +261,7 @@ describe("dedupeKey (reference §8.7)", () => {
   });
 });
 
-describe("buildEncryptedReply (§8.5)", () => {
+describe("buildEncryptedReply (docs/wecom.md#passive-replies)", () => {
   it("round-trips through parseEnvelope", () => {
     const xml = buildEncryptedReply({ encrypt: "abc+/==", signature: "0f", timestamp: "1411525903", nonce: "461056294" });
     expect(xml).toBe(

@@ -5,7 +5,7 @@ import { buildEncryptedReply, parseEnvelope } from "../../src/wecom/xml";
 import { openEnvelopeIndependently } from "../helpers/wecom-envelope";
 import { php, py, wechatpy } from "../helpers/official-vectors";
 
-describe("WeCom callback crypto in workerd (nodejs_compat node:crypto), official vectors (reference §9)", () => {
+describe("WeCom callback crypto in workerd (nodejs_compat node:crypto), official vectors (docs/wecom.md#test-vectors)", () => {
   it("runs in workerd, not Node", () => {
     expect((globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent).toBe("Cloudflare-Workers");
   });

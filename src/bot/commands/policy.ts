@@ -2,7 +2,7 @@ import type { DeletionPolicy } from "../../db/schema";
 import { getPolicy, setPolicy } from "../../services/directory/policy";
 import { defineCommand, type Parsed } from "../command";
 
-/** Chinese and English words for the deletion policies (design §1.9). */
+/** Chinese and English words for the deletion policies (docs/sync.md#deletion-policies). */
 const WORDS: Record<string, DeletionPolicy> = {
   remove: "remove",
   移除: "remove",

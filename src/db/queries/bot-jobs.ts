@@ -18,7 +18,8 @@ export async function addWatcher(
 
 /**
  * The watchers due a progress report, claimed in one statement: progress moved ≥ `step` points
- * since their last report, or moved at all after ≥ `minGapMs` (issue 7: at most every 25 % or 30 s).
+ * since their last report, or moved at all after ≥ `minGapMs` (docs/architecture.md#admin-bot: at
+ * most every 25 % or 30 s).
  */
 export async function claimProgressReports(db: Db, p: { jobId: number; percent: number; now: Date; step: number; minGapMs: number }): Promise<WatcherRow[]> {
   const gapPassed = new Date(p.now.getTime() - p.minGapMs);

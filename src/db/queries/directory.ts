@@ -150,7 +150,7 @@ export async function stagedPage(
         eq(stagedDeprovisions.jobId, p.jobId),
         gt(stagedDeprovisions.memberId, p.afterMemberId),
         // Decided when applied, not when staged: a member made owner or admin meanwhile, or
-        // already deprovisioned meanwhile (by a callback), is left alone (design §1.10).
+        // already deprovisioned meanwhile (by a callback), is left alone (docs/sync.md#brakes).
         p.includeProtected
           ? undefined
           : and(

@@ -15,7 +15,8 @@ export interface NewInboxRow {
 
 /**
  * Inserts verified callbacks; a duplicate (team, dedupe key) is ignored by the unique index, so
- * concurrent deliveries of one message leave one row (rule 4). Returns the keys that were new.
+ * concurrent deliveries of one message leave one row
+ * (docs/architecture.md#coordination-lives-in-postgresql). Returns the keys that were new.
  */
 export async function insertInboxRows(db: Db, rows: NewInboxRow[]): Promise<Set<string>> {
   if (rows.length === 0) return new Set();

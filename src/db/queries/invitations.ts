@@ -82,7 +82,7 @@ export async function lockInvitation(db: Db, p: { id: number }): Promise<Invitat
 
 /**
  * Consumes an open, unexpired invitation: exactly one caller gets the row back, however many race
- * (design rule 4: atomic consume of one-time tokens).
+ * (one-time tokens are consumed atomically: docs/architecture.md#coordination-lives-in-postgresql).
  */
 export async function consumeInvitation(db: Db, p: { id: number; now: Date }): Promise<InvitationRow | null> {
   const rows = await db

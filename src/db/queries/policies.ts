@@ -6,7 +6,7 @@ export type PolicyRow = typeof teamPolicies.$inferSelect;
 
 export async function readPolicy(db: Db, p: { teamId: number }): Promise<PolicyRow> {
   const rows = await db.select().from(teamPolicies).where(eq(teamPolicies.teamId, p.teamId)).limit(1);
-  // Design §1.9: the default is lock.
+  // docs/sync.md#deletion-policies: the default is lock.
   return rows[0] ?? { teamId: p.teamId, onMemberDeleted: "lock", lastGoodListingSize: null, lastSuccessAt: null, updatedAt: new Date(0) };
 }
 

@@ -74,7 +74,7 @@ export async function pruneLoginAttempts(db: Db, p: { before: Date }): Promise<v
   await db.delete(loginAttempts).where(lt(loginAttempts.windowStart, p.before));
 }
 
-/** Ends every session of these accounts (a member locked or deauthorized: design §1.9). */
+/** Ends every session of these accounts (a member locked or deauthorized: docs/sync.md#deletion-policies). */
 export async function deleteSessionsOfAccounts(db: Db, p: { accountIds: number[] }): Promise<void> {
   if (p.accountIds.length > 0) await db.delete(sessions).where(inArray(sessions.accountId, p.accountIds));
 }

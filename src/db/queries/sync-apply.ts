@@ -17,7 +17,7 @@ export interface MirrorColumns {
   mainDepartmentId: number | null;
   position: string | null;
   wecomStatus: number | null;
-  /** Lower-cased; only apps created before 2022-06-20 get it (wecom-reference §1.5). */
+  /** Lower-cased; only apps created before 2022-06-20 get it (docs/wecom.md#restricted-fields). */
   email: string | null;
 }
 
@@ -205,7 +205,7 @@ export interface MirroredMember extends MirrorColumns {
 
 /**
  * Sets mirror rows (by id) to what WeCom says, with their new content hash and read time;
- * `reappeared` also clears the deprovisioned mark (design §1.9). A row holding a later observation
+ * `reappeared` also clears the deprovisioned mark (docs/sync.md#deletion-policies). A row holding a later observation
  * keeps it (docs/observations.md). One statement for the whole page, a parameter per column (see
  * sql-arrays.ts).
  */

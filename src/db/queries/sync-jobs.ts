@@ -11,7 +11,7 @@ export const emptyCounts = (): JobCounts => ({
 
 const OPEN: JobState[] = ["queued", "running", "needs_confirmation"];
 
-/** Starts a job, or returns the team's open one: the partial unique index admits one (rule 4). */
+/** Starts a job, or returns the team's open one: the partial unique index admits one (docs/architecture.md#coordination-lives-in-postgresql). */
 export async function createOrGetOpenJob(db: Db, p: { teamId: number; initiator: Initiator; now: Date }): Promise<{ job: JobRow; created: boolean }> {
   const inserted = await db
     .insert(syncJobs)

@@ -50,7 +50,7 @@ const SEEN_VALUES = sql.raw(
  * insert: the runner knows every key its job holds (RunnerMemo.recorded), and ON CONFLICT would
  * cost each row a speculative insertion, a third of staging 100,000 rows. A member listed again
  * with other fields (WeCom changed it between two of its departments' pages) takes the row of the
- * later page whole: every page lists a member with all its departments (wecom-reference §4.5–4.6),
+ * later page whole: every page lists a member with all its departments (docs/wecom.md, user/simplelist and user/list),
  * so the later page is the member as of a later time, and fields and read time stay one
  * observation (docs/observations.md). No lookup of the mirror here: that was most of an unchanged
  * re-sync's PostgreSQL time (BENCHMARKS.md, import).
@@ -128,7 +128,7 @@ export async function mergeSeenMembersWhileHolding(db: Db, p: SeenMerge & { runn
 /**
  * The content hash of every member of the team the mirror holds from WeCom and has not marked
  * deprovisioned, by key: what a listed member is compared with to know it unchanged. A member
- * marked deprovisioned is left out, so seeing it again stages it (it reappeared, design §1.9).
+ * marked deprovisioned is left out, so seeing it again stages it (it reappeared, docs/sync.md#deletion-policies).
  */
 export async function mirrorHashes(db: Db, p: { teamId: number }): Promise<Map<string, string>> {
   const rows = rowsOf<{ k: string; h: string | null }>(

@@ -8,7 +8,8 @@ export type BotLang = "zh" | "en";
  * Every chat message and card click the admin bot acted on. The unique (team, message key) —
  * `msg:<MsgId>` for text, `inbox:<id>` for events — makes at-least-once delivery to handlers one
  * effect: the verb's outcome is stored once in `result`, and `repliedAt` is claimed before the
- * reply is sent, so a re-run neither repeats the effect nor the reply (rule 4).
+ * reply is sent, so a re-run neither repeats the effect nor the reply
+ * (docs/architecture.md#coordination-lives-in-postgresql).
  */
 export const botMessages = pgTable(
   "bot_messages",
@@ -55,9 +56,9 @@ export const botJobWatchers = pgTable(
 );
 
 /**
- * The Allow/Reject card sent to the team's WeCom admins when the breaker stops a run (design
- * §1.10). One per job; a click consumes it by setting `decidedAt` where it is still null, so
- * only the first admin's click counts. `decidedKey` names the winning click's message, so a
+ * The Allow/Reject card sent to the team's WeCom admins when the breaker stops a run
+ * (docs/sync.md#brakes). One per job; a click consumes it by setting `decidedAt` where it is still
+ * null, so only the first admin's click counts. `decidedKey` names the winning click's message, so a
  * re-run of that same click finishes its work instead of losing to itself.
  */
 export const botDecisionCards = pgTable(
@@ -81,7 +82,7 @@ export const botDecisionCards = pgTable(
   (t) => [uniqueIndex("bot_decision_cards_task").on(t.teamId, t.taskId), index("bot_decision_cards_team").on(t.teamId)],
 );
 
-/** When an admin was last greeted on opening the app: at most once a day (issue 7 item 4). */
+/** When an admin was last greeted on opening the app: at most once a day (docs/architecture.md#admin-bot). */
 export const botGreetings = pgTable(
   "bot_greetings",
   {

@@ -6,8 +6,9 @@ export const INBOX_STATUSES = ["pending", "processing", "processed", "ignored", 
 export type InboxStatus = (typeof INBOX_STATUSES)[number];
 
 /**
- * Every verified callback, stored before WeCom gets its 200 (wecom-reference §1.2). The unique
- * (team, dedupe key) makes WeCom's retried and concurrent deliveries one row (rule 4).
+ * Every verified callback, stored before WeCom gets its 200 (docs/wecom.md#callback-delivery). The
+ * unique (team, dedupe key) makes WeCom's retried and concurrent deliveries one row
+ * (docs/architecture.md#coordination-lives-in-postgresql).
  */
 export const callbackInbox = pgTable(
   "callback_inbox",

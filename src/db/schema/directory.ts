@@ -12,7 +12,7 @@ export const departments = pgTable(
     id: bigint("id", { mode: "number" }).notNull(),
     name: text("name").notNull(),
     parentId: bigint("parent_id", { mode: "number" }).notNull(),
-    // WeCom's order runs to 2^32 (wecom-reference §4.2).
+    // WeCom's order runs to 2^32 (docs/wecom.md, department/list).
     order: bigint("order", { mode: "number" }).notNull(),
     contentHash: text("content_hash").notNull(),
     /** When what the row holds was observed in WeCom (docs/observations.md); null: before times were kept. */
@@ -46,7 +46,7 @@ export type MemberRole = "owner" | "admin" | "member";
 
 /**
  * A WeCom member mirrored into a team, and their standing in it. `wecomUserKey` is the lower-cased
- * userid: WeCom compares userids ignoring case (wecom-reference §1.11).
+ * userid: WeCom compares userids ignoring case (docs/wecom.md#userids).
  */
 export const members = pgTable(
   "members",
@@ -62,11 +62,12 @@ export const members = pgTable(
     mainDepartmentId: bigint("main_department_id", { mode: "number" }),
     position: text("position"),
     /**
-     * Lower-cased. Only apps created before 2022-06-20 get it from the contacts APIs (wecom-reference
-     * §1.5); one-click match compares it with account emails (a suggestion: account emails are not verified).
+     * Lower-cased. Only apps created before 2022-06-20 get it from the contacts APIs
+     * (docs/wecom.md#restricted-fields); one-click match compares it with account
+     * emails (a suggestion: account emails are not verified).
      */
     email: text("email"),
-    /** WeCom's own status: 1 active, 2 disabled, 4 not activated, 5 left (§4.7). */
+    /** WeCom's own status: 1 active, 2 disabled, 4 not activated, 5 left (docs/wecom.md, user/get). */
     wecomStatus: integer("wecom_status"),
     contentHash: text("content_hash"),
     /**

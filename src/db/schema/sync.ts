@@ -15,7 +15,8 @@ export interface JobCounts {
 
 /**
  * An import/sync run: bounded steps with a persisted cursor, so a crash or a Workers time limit
- * resumes it. The partial unique index keeps one unfinished job per team (design §3).
+ * resumes it. The partial unique index keeps one unfinished job per team
+ * (docs/architecture.md#coordination-lives-in-postgresql).
  */
 export const syncJobs = pgTable(
   "sync_jobs",
@@ -31,7 +32,7 @@ export const syncJobs = pgTable(
     cursor: jsonb("cursor").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
     counts: jsonb("counts").$type<JobCounts>().notNull(),
     error: jsonb("error").$type<{ code: string; message: string; errcode?: number; api?: string }>(),
-    /** Any failed page, auth or rate-limit error: this run deprovisions nobody (design §1.10). */
+    /** Any failed page, auth or rate-limit error: this run deprovisions nobody (docs/sync.md#brakes). */
     partial: boolean("partial").notNull().default(false),
     initiator: text("initiator").$type<Initiator>().notNull(),
     cancelRequested: boolean("cancel_requested").notNull().default(false),
@@ -68,7 +69,7 @@ export const syncSeenDepartments = pgTable(
 
 /**
  * The members a run saw, merged across department pages (a member in several departments appears
- * in each page, wecom-reference §4.6), so 100,000 members never sit in memory.
+ * in each page, docs/wecom.md, user/simplelist and user/list), so 100,000 members never sit in memory.
  */
 export const syncSeenMembers = pgTable(
   "sync_seen_members",
@@ -98,8 +99,8 @@ export const syncSeenMembers = pgTable(
 
 /**
  * Members a run saw exactly as the mirror already has them, as one array of keys per merge: an
- * unchanged re-sync then stages a few hundred rows instead of 100,000 (issue 5: the re-sync must
- * cost well under the import). Only their keys matter — to know who was seen (design §1.10).
+ * unchanged re-sync then stages a few hundred rows instead of 100,000 (docs/sync.md#content-hashes: the re-sync must
+ * cost well under the import). Only their keys matter — to know who was seen (docs/sync.md#brakes).
  */
 export const syncSeenUnchanged = pgTable(
   "sync_seen_unchanged",
@@ -110,7 +111,7 @@ export const syncSeenUnchanged = pgTable(
   (t) => [index("sync_seen_unchanged_job_idx").on(t.jobId)],
 );
 
-/** Deprovisions held back by the breaker, waiting for an admin (design §1.10). */
+/** Deprovisions held back by the breaker, waiting for an admin (docs/sync.md#brakes). */
 export const stagedDeprovisions = pgTable(
   "staged_deprovisions",
   {
@@ -140,7 +141,7 @@ export const teamPolicies = pgTable("team_policies", {
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
 });
 
-/** Append-only: who changed what, before and after (design §3). */
+/** Append-only: who changed what, before and after (docs/sync.md#audit). */
 export const auditLog = pgTable(
   "audit_log",
   {

@@ -1,7 +1,7 @@
 import { integer, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 
 /**
- * One access token per (corp, app), shared by every instance (wecom-reference §1.9, §2). A failed
+ * One access token per (corp, app), shared by every instance (docs/wecom.md#access-token). A failed
  * gettoken is remembered per secret fingerprint so a bad secret is not retried into an IP block.
  */
 export const wecomTokens = pgTable(
@@ -20,7 +20,7 @@ export const wecomTokens = pgTable(
   (t) => [primaryKey({ columns: [t.corpId, t.agentId] })],
 );
 
-/** Calls per (corp, API, window), so every instance draws on one budget (wecom-reference §3). */
+/** Calls per (corp, API, window), so every instance draws on one budget (docs/wecom.md#rate-limits). */
 export const wecomRateWindows = pgTable(
   "wecom_rate_windows",
   {

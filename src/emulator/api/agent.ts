@@ -1,5 +1,5 @@
-// agent/get (reference §4.9): a token may only read its own app; another agentid → 301002
-// (the likely code, §12 item 6).
+// agent/get (docs/wecom.md, agent/get): a token may only read its own app; another agentid → 301002
+// (the likely code, docs/wecom.md#unconfirmed).
 import type { Hono } from "hono";
 import type { EmuEnv } from "../hono-env";
 import { fail, ok } from "../respond";

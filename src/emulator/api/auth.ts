@@ -1,4 +1,4 @@
-// auth/getuserinfo and auth/getuserdetail (reference §7).
+// auth/getuserinfo and auth/getuserdetail (docs/wecom.md#oauth-and-web-login).
 import { randomBytes } from "node:crypto";
 import type { Hono } from "hono";
 import { BAD_JSON, type EmuEnv } from "../hono-env";
@@ -12,21 +12,21 @@ export function authRoutes(app: Hono<EmuEnv>, state: EmulatorState): void {
     const caller = c.get("caller");
     const code = c.req.query("code");
     if (!code) return fail(c, 41008);
-    // Contact-sync tokens cannot exchange codes (reference §1 item 4).
+    // Contact-sync tokens cannot exchange codes (docs/wecom.md#which-secret).
     if (caller.kind !== "app") return fail(c, 48002);
     const rec = state.oauthCodes.get(code);
     // Single use: any exchange burns the code; reuse or an unknown code → 40029.
     if (!rec) return fail(c, 40029);
     state.oauthCodes.delete(code);
     if (state.nowMs() - rec.issuedAtMs > OAUTH_CODE_TTL_MS) return fail(c, 42003);
-    // "Use the token of the app the code was issued for" (reference §7).
+    // "Use the token of the app the code was issued for" (docs/wecom.md#oauth-and-web-login).
     if (rec.agentId !== undefined && rec.agentId !== caller.app.agentId) return fail(c, 40029);
     if (caller.app.redirectDomain !== undefined && hostOf(rec.redirectUri) !== caller.app.redirectDomain) return fail(c, 50001);
     if (rec.openid !== undefined) return ok(c, { openid: rec.openid });
     const user = rec.userid === undefined ? undefined : state.org.getUser(rec.userid);
     if (!user) return ok(c, { openid: openidFor(rec.userid ?? "") });
     if (!userVisible(scopeOf(state.org, caller), user)) return fail(c, 50002);
-    // user_ticket only for snsapi_privateinfo with an agentid, never for web login (§7).
+    // user_ticket only for snsapi_privateinfo with an agentid, never for web login (docs/wecom.md#oauth-and-web-login).
     if (rec.via === "oauth2" && rec.scope === "snsapi_privateinfo" && rec.agentId !== undefined) {
       const ticket = randomBytes(48).toString("base64url");
       state.userTickets.set(ticket, { userid: user.userid, agentId: caller.app.agentId, expiresAtMs: state.nowMs() + USER_TICKET_TTL_MS });
@@ -47,7 +47,7 @@ export function authRoutes(app: Hono<EmuEnv>, state: EmulatorState): void {
     if (!rec || rec.expiresAtMs <= state.nowMs() || rec.agentId !== caller.app.agentId) return fail(c, 40058, "invalid user_ticket, hint: [emu]");
     const user = state.org.getUser(rec.userid);
     if (!user) return fail(c, 60111);
-    // The member consented, so even restricted apps see these fields (reference §1 item 5).
+    // The member consented, so even restricted apps see these fields (docs/wecom.md#restricted-fields).
     return ok(c, { userid: user.userid, ...sensitiveFields(user) });
   });
 }

@@ -1,4 +1,4 @@
-// department/list, department/simplelist, department/get (reference §4.2–4.4).
+// department/list, department/simplelist, department/get (docs/wecom.md#contacts-apis).
 import type { Context, Hono } from "hono";
 import type { EmuEnv } from "../hono-env";
 import { renderDepartment } from "../render";
@@ -7,8 +7,8 @@ import type { EmulatorState } from "../state";
 import { departmentVisible, scopeOf, visibleDepartments } from "../visibility";
 
 export function departmentRoutes(app: Hono<EmuEnv>, state: EmulatorState): void {
-  // Out of range → 60011, gone → 60123 (reference §4.1; which of the two WeCom picks for an
-  // out-of-range department is unconfirmed, §12 item 6).
+  // Out of range → 60011, gone → 60123 (docs/wecom.md#contacts-apis; which of the two WeCom picks for an
+  // out-of-range department is unconfirmed, docs/wecom.md#unconfirmed).
   const resolve = (c: Context<EmuEnv>, raw: string | undefined, required: boolean): number | Response | undefined => {
     if (raw === undefined || raw === "") return required ? fail(c, 40058, "missing department id, hint: [emu]") : undefined;
     const id = Number(raw);
@@ -29,7 +29,7 @@ export function departmentRoutes(app: Hono<EmuEnv>, state: EmulatorState): void 
     }) });
   });
 
-  // Works for the contact-sync secret from new IPs too (reference §1 item 6).
+  // Works for the contact-sync secret from new IPs too (docs/wecom.md#which-secret).
   app.on(["GET", "POST"], "/cgi-bin/department/simplelist", (c) => {
     const id = resolve(c, c.req.query("id"), false);
     if (id instanceof Response) return id;

@@ -1,4 +1,4 @@
-// message/send and message/update_template_card (reference §6). Everything sent lands in
+// message/send and message/update_template_card (docs/wecom.md#messages-and-cards). Everything sent lands in
 // the inbox (state.messages) so tests can read what a member "received".
 import { randomBytes } from "node:crypto";
 import type { Context, Hono } from "hono";
@@ -13,7 +13,7 @@ const isRecord = (v: unknown): v is Json => typeof v === "object" && v !== null 
 
 const CHECKED_TYPES = ["text", "markdown", "textcard", "news", "template_card"];
 const OTHER_TYPES = ["image", "voice", "video", "file", "mpnews", "miniprogram_notice"];
-/** Cards that answer with a response_code (reference §6). */
+/** Cards that answer with a response_code (docs/wecom.md#messages-and-cards). */
 const INTERACTIVE = ["button_interaction", "vote_interaction", "multiple_interaction"];
 const NOTICES = ["text_notice", "news_notice"];
 
@@ -74,7 +74,7 @@ export function messageRoutes(app: Hono<EmuEnv>, state: EmulatorState): void {
       msgid,
       ...(responseCode === undefined ? {} : { responseCode }),
     });
-    // Partly invalid: still errcode 0, the rest listed lower-cased (reference §6). Empty
+    // Partly invalid: still errcode 0, the rest listed lower-cased (docs/wecom.md#messages-and-cards). Empty
     // lists are left out.
     return ok(c, {
       ...(r.invaliduser.length ? { invaliduser: r.invaliduser.join("|") } : {}),
@@ -85,7 +85,7 @@ export function messageRoutes(app: Hono<EmuEnv>, state: EmulatorState): void {
     });
   });
 
-  // response_code is single-use and lives 72 h (reference §6): reuse → 42022.
+  // response_code is single-use and lives 72 h (docs/wecom.md#messages-and-cards): reuse → 42022.
   app.post("/cgi-bin/message/update_template_card", (c) => {
     const pre = preamble(c);
     if (pre instanceof Response) return pre;
@@ -166,7 +166,7 @@ function checkContent(msgtype: string, body: Json): number | undefined {
   return undefined;
 }
 
-/** Button keys a click may carry (reference §6: button_list keys, submit_button key). */
+/** Button keys a click may carry (docs/wecom.md#messages-and-cards: button_list keys, submit_button key). */
 function cardKeys(card: Json): string[] {
   const keys: string[] = [];
   if (Array.isArray(card.button_list)) for (const b of card.button_list) if (isRecord(b) && typeof b.key === "string") keys.push(b.key);

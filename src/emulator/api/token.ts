@@ -1,4 +1,4 @@
-// gettoken (reference §2, doc 91039).
+// gettoken (docs/wecom.md#access-token, doc 91039).
 import type { Hono } from "hono";
 import type { EmuEnv } from "../hono-env";
 import { fail, ok } from "../respond";
@@ -16,7 +16,7 @@ export function tokenRoutes(app: Hono<EmuEnv>, state: EmulatorState): void {
       return ok(c, { access_token: t.token, expires_in: t.expiresIn });
     }
     const app = [...state.apps.values()].find((a) => a.secret === secret);
-    // A disabled app's secret is refused like a wrong one (reference §2, 40001 row).
+    // A disabled app's secret is refused like a wrong one (docs/wecom.md#access-token, 40001 row).
     if (!app || app.close === 1) return fail(c, 40001);
     const t = state.issueToken(app.agentId);
     return ok(c, { access_token: t.token, expires_in: t.expiresIn });

@@ -1,4 +1,4 @@
-// user/get, user/list, user/simplelist, user/list_id (reference §4.5–4.8).
+// user/get, user/list, user/simplelist, user/list_id (docs/wecom.md#contacts-apis).
 import type { Context, Hono } from "hono";
 import { BAD_JSON, type EmuEnv } from "../hono-env";
 import { renderUser } from "../render";
@@ -15,12 +15,12 @@ export function userRoutes(app: Hono<EmuEnv>, state: EmulatorState): void {
     const userid = c.req.query("userid");
     if (!userid) return fail(c, 41009);
     const user = state.org.getUser(userid);
-    // Gone, never existed or out of range all look the same: 60111 (reference §4.7).
+    // Gone, never existed or out of range all look the same: 60111 (docs/wecom.md, user/get).
     if (!user || !userVisible(scopeOf(state.org, caller), user)) return fail(c, 60111);
     return ok(c, renderUser(user, restricted(caller)));
   });
 
-  // One department per call, no fetch_child (reference §4.5–4.6).
+  // One department per call, no fetch_child (docs/wecom.md, user/simplelist and user/list).
   const department = (c: Context<EmuEnv>): number | Response => {
     const caller = c.get("caller");
     if (caller.kind === "sync" && caller.newIp) return fail(c, 48009);
@@ -28,7 +28,7 @@ export function userRoutes(app: Hono<EmuEnv>, state: EmulatorState): void {
     if (!raw) return fail(c, 40058, "missing department_id, hint: [emu]");
     const id = Number(raw);
     if (!Number.isInteger(id) || !state.org.departments.has(id)) return fail(c, 60123);
-    // Likely 60011 for an out-of-range department (reference §12 item 6).
+    // Likely 60011 for an out-of-range department (docs/wecom.md#unconfirmed).
     if (!departmentVisible(state.org, scopeOf(state.org, caller), id)) return fail(c, 60011);
     return id;
   };
@@ -47,7 +47,7 @@ export function userRoutes(app: Hono<EmuEnv>, state: EmulatorState): void {
   });
 
   app.get("/cgi-bin/user/list_id", (c) => fail(c, 43002));
-  // Contact-sync secret only; an app secret gets 48002 (reference §4.8, unconfirmed code).
+  // Contact-sync secret only; an app secret gets 48002 (docs/wecom.md, user/list_id, unconfirmed code).
   // The cursor is an offset into the members in insertion order: stable while the org
   // doesn't change between pages.
   app.post("/cgi-bin/user/list_id", (c) => {

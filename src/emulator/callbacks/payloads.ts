@@ -1,4 +1,4 @@
-// Decrypted callback payloads shaped as in reference §10: text fields in CDATA, numbers bare
+// Decrypted callback payloads shaped as in docs/wecom.md#events-handled: text fields in CDATA, numbers bare
 // (WeCom mixes both; the service accepts both).
 
 /** A string goes in CDATA; a number or `{ bare }` is written as is. */
@@ -17,7 +17,7 @@ export function xmlDocument(fields: readonly XmlField[]): string {
   return `<xml>${body}</xml>`;
 }
 
-/** §10.1 / §10.2: `fields` follow ChangeType (UserID…, or Id…). */
+/** docs/wecom.md#events-handled: `fields` follow ChangeType (UserID…, or Id…). */
 export function changeContactXml(corpId: string, createTime: number, changeType: string, fields: readonly XmlField[]): string {
   return xmlDocument([
     ["ToUserName", corpId],
@@ -30,7 +30,7 @@ export function changeContactXml(corpId: string, createTime: number, changeType:
   ]);
 }
 
-/** §10.5. MsgId is a 64-bit integer written bare (§1 item 15). */
+/** docs/wecom.md#events-handled. MsgId is a 64-bit integer written bare (docs/wecom.md#conventions). */
 export function textMessageXml(m: { corpId: string; from: string; createTime: number; content: string; msgId: string; agentId: number }): string {
   return xmlDocument([
     ["ToUserName", m.corpId],
@@ -43,7 +43,7 @@ export function textMessageXml(m: { corpId: string; from: string; createTime: nu
   ]);
 }
 
-/** §10.7 (no SelectedItems: the emulator clicks buttons only). */
+/** docs/wecom.md#events-handled (no SelectedItems: the emulator clicks buttons only). */
 export function cardEventXml(m: { corpId: string; from: string; createTime: number; eventKey: string; taskId: string; cardType: string; responseCode: string; agentId: number }): string {
   return xmlDocument([
     ["ToUserName", m.corpId],

@@ -1,8 +1,8 @@
-// Pushes a callback to the configured target exactly as WeCom does (reference §8.3–8.4):
+// Pushes a callback to the configured target exactly as WeCom does (docs/wecom.md#callback-crypto):
 // the payload encrypted for receiveid = CorpID, signed over (token, timestamp, nonce,
 // Encrypt), POSTed as <xml><ToUserName/><AgentID/><Encrypt/></xml> with msg_signature,
 // timestamp and nonce in the query. Callback faults drop or duplicate pushes (WeCom
-// retries — possibly concurrently — and may lose events, §1 items 1–2).
+// retries — possibly concurrently — and may lose events, docs/wecom.md#callback-delivery).
 import { randomInt } from "node:crypto";
 import { computeSignature, encryptMessage } from "../../wecom/crypto";
 import type { CallbackDelivery, CallbackRecord, EmulatorState } from "../state";
@@ -11,7 +11,7 @@ import type { CallbackTarget } from "../types";
 const DELIVERY_TIMEOUT_MS = 10_000;
 const LOG_CAP = 1000;
 
-/** `agentId` undefined = a contact-sync style envelope with an empty AgentID (§8.3). */
+/** `agentId` undefined = a contact-sync style envelope with an empty AgentID (docs/wecom.md#callback-crypto). */
 export async function pushCallback(state: EmulatorState, kind: string, xml: string, agentId?: number): Promise<CallbackRecord> {
   const record: CallbackRecord = { id: state.nextSeq(), at: state.clock.now().toISOString(), kind, xml, outcome: "sent", deliveries: [] };
   state.callbackLog.push(record);
@@ -63,7 +63,7 @@ async function deliver(state: EmulatorState, target: CallbackTarget, xml: string
 }
 
 /**
- * What WeCom does when an admin saves the callback settings (reference §8.2): a signed GET
+ * What WeCom does when an admin saves the callback settings (docs/wecom.md#callback-delivery): a signed GET
  * with an encrypted echostr; the target must answer the decrypted plaintext verbatim.
  */
 export async function verifyCallbackUrl(state: EmulatorState): Promise<{ ok: boolean; status?: number; body?: string; expected: string; error?: string }> {

@@ -16,7 +16,7 @@ export function agentFor(state: EmulatorState, requested: unknown): number {
   return state.callbackTarget?.agentId ?? [...state.apps.keys()][0] ?? 0;
 }
 
-/** A member writes to the app: a text message callback (reference §10.5) with a fresh 64-bit MsgId. */
+/** A member writes to the app: a text message callback (docs/wecom.md#events-handled) with a fresh 64-bit MsgId. */
 export async function sendChat(state: EmulatorState, p: { from: unknown; content: unknown; agentId?: unknown }): Promise<{ msgId: string; callback: CallbackRecord }> {
   if (typeof p.from !== "string" || p.from === "") throw new MutationError(400, "invalid_field", "from (a userid) is required");
   if (typeof p.content !== "string" || p.content === "") throw new MutationError(400, "invalid_field", "content is required");
@@ -30,7 +30,7 @@ export async function sendChat(state: EmulatorState, p: { from: unknown; content
 }
 
 /**
- * A member clicks a button on a card the service sent: template_card_event (§10.7) with a fresh
+ * A member clicks a button on a card the service sent: template_card_event (docs/wecom.md#events-handled) with a fresh
  * single-use ResponseCode. Only a recipient of the card can click, only on one of its buttons.
  */
 export async function clickCard(

@@ -102,7 +102,7 @@ export function adminRoutes(app: Hono<EmuEnv>, state: EmulatorState): void {
   });
 }
 
-/** Reference §8.1: Token letters/digits ≤ 32, EncodingAESKey exactly 43 of [A-Za-z0-9]. */
+/** docs/wecom.md#callback-delivery: Token letters/digits ≤ 32, EncodingAESKey exactly 43 of [A-Za-z0-9]. */
 function callbackTarget(v: unknown): CallbackTarget {
   const b = asRecord(v, "callback");
   if (typeof b.url !== "string" || !/^https?:\/\//.test(b.url)) throw new MutationError(400, "invalid_field", "callback.url must be an http(s) URL");

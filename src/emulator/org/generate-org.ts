@@ -6,7 +6,7 @@ import { CENTERS, DEPARTMENTS, GIVEN, PLACES, POSITIONS, SURNAMES, TEAMS } from 
 import { Org, ROOT_DEPARTMENT } from "./org";
 import { createRng, type Rng } from "./prng";
 
-/** Reference §4.1 doesn't cap depth; real trees stay shallow, the brief asks for ≤ ~6 levels. */
+/** WeCom documents no depth limit (docs/wecom.md#contacts-apis); real trees stay shallow, the brief asks for ≤ ~6 levels. */
 const MAX_DEPTH = 6;
 const ROOT_NAME = "模拟科技有限公司";
 const MAIL_DOMAIN = "emu.example.com";

@@ -1,5 +1,5 @@
 // Builds an Org from `{departments, users}` (a JSON file or the reset body), filling the
-// fields WeCom always returns (reference §4.2, §4.7) with their defaults.
+// fields WeCom always returns (docs/wecom.md, department/list, docs/wecom.md, user/get) with their defaults.
 import type { Department, DepartmentInput, OrgSpec, User, UserInput, UserStatus } from "../types";
 import { generateOrg } from "./generate-org";
 import { Org, ROOT_DEPARTMENT } from "./org";
@@ -8,7 +8,7 @@ export class OrgInputError extends Error {
   override name = "OrgInputError";
 }
 
-/** Reference §4.1 (doc 90195): 1–64 bytes of `[0-9A-Za-z_-@.]`, starting with a letter or digit. */
+/** docs/wecom.md#userids (doc 90195): 1–64 bytes of `[0-9A-Za-z_-@.]`, starting with a letter or digit. */
 export const USERID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_\-@.]{0,63}$/;
 const STATUSES: readonly number[] = [1, 2, 4, 5];
 

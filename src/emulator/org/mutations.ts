@@ -1,5 +1,5 @@
 // Address-book changes made through the control API, as an admin would make them in WeCom.
-// Each returns the change_contact event WeCom would push (reference §10.1–10.2): full fields
+// Each returns the change_contact event WeCom would push (docs/wecom.md#events-handled): full fields
 // on create_user, only the changed ones on update_user (NewUserID on a rename), ids only on
 // deletes.
 import type { XmlField, XmlValue } from "../callbacks/payloads";
@@ -51,7 +51,7 @@ function validated<T>(build: () => T): T {
   }
 }
 
-/** §10.1 field names, in the sample's order. */
+/** Field names as in WeCom's samples (docs/wecom.md#events-handled), in their order. */
 function userFields(u: User): [string, XmlValue | undefined][] {
   return [
     ["Name", u.name],
@@ -161,7 +161,7 @@ export function updateDepartment(state: EmulatorState, id: number, input: unknow
   }
   if (department.name !== old.name || department.parentid !== old.parentid) uniqueSiblingName(state, department);
   org.putDepartment(department);
-  // update_party carries Id plus the changed Name / ParentId (§10.2).
+  // update_party carries Id plus the changed Name / ParentId (docs/wecom.md#events-handled).
   const fields: XmlField[] = [["Id", id]];
   if (department.name !== old.name) fields.push(["Name", department.name]);
   if (department.parentid !== old.parentid) fields.push(["ParentId", String(department.parentid)]);

@@ -1,5 +1,5 @@
 // The address book: departments by id, members by lower-cased userid (userids are unique
-// ignoring case, reference §1 item 11 / §4.1) and a per-department index of members, so
+// ignoring case, docs/wecom.md#userids / docs/wecom.md#contacts-apis) and a per-department index of members, so
 // user/list on one department never scans 100,000 members.
 import type { Department, User } from "../types";
 
@@ -55,7 +55,7 @@ export class Org {
     return user;
   }
 
-  /** Direct members of one department (user/list has no fetch_child, reference §4.6). */
+  /** Direct members of one department (user/list has no fetch_child, docs/wecom.md, user/simplelist and user/list). */
   *membersOf(id: number): Generator<User> {
     for (const key of this.members.get(id) ?? []) {
       const u = this.users.get(key);

@@ -6,7 +6,7 @@ import { readJson } from "../json-errors";
 import { requireOperator } from "../operator-auth";
 import { callerOf, requireSession } from "../session-auth";
 
-/** A member's standing in a team, and adding existing accounts to a team (design §4). */
+/** A member's standing in a team, and adding existing accounts to a team (docs/http-api.md#members-and-access). */
 export const accessRoutes = new Hono<AppEnv>()
   .use("/api/teams/*", requireOperator)
   .get("/api/teams/:slug/access", requireSession, async (c) => {

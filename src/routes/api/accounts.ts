@@ -21,7 +21,7 @@ const smallBody = bodyLimit({
   },
 });
 
-/** Accounts and sessions (design §4): register, log in, log out, who am I. */
+/** Accounts and sessions (docs/http-api.md#accounts-and-sessions): register, log in, log out, who am I. */
 export const accountRoutes = new Hono<AppEnv>()
   .post("/api/accounts", sameSiteOnly, smallBody, async (c) => c.json({ account: await registerAccount(c.env.deps, visitor, await readJson(c), clientIp(c)) }, 201))
   .post("/api/session", sameSiteOnly, smallBody, async (c) => {

@@ -8,7 +8,7 @@ import { callerOf } from "../session-auth";
 
 const id = (v: string) => (/^\d{1,15}$/.test(v) ? Number(v) : NaN);
 
-/** Authorizing WeCom members and (re-)sending invitation cards (design §4, issue 6). */
+/** Authorizing WeCom members and (re-)sending invitation cards (docs/http-api.md#members-and-access). */
 export const authorizeRoutes = new Hono<AppEnv>()
   .use("/api/teams/*", requireOperator)
   .post("/api/teams/:slug/authorize", async (c) => c.json(await authorizeMembers(c.env.deps, callerOf(c), c.req.param("slug"), await readJson(c))))

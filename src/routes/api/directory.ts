@@ -15,7 +15,7 @@ import { callerOf } from "../session-auth";
 
 const id = (v: string) => (/^\d{1,15}$/.test(v) ? Number(v) : NaN);
 
-/** Import/sync jobs, the read-only mirror, deletion policy and the audit log (design §4). */
+/** Import/sync jobs, the read-only mirror, deletion policy and the audit log (docs/http-api.md#jobs, docs/http-api.md#directory). */
 export const directoryRoutes = new Hono<AppEnv>()
   .use("/api/teams/*", requireOperator)
   .post("/api/teams/:slug/sync", async (c) => {

@@ -13,7 +13,7 @@ async function optionalJson(c: Context<AppEnv>): Promise<unknown> {
   return readJson(c);
 }
 
-/** One-click match of WeCom members to existing accounts (design §1.5, §4). */
+/** One-click match of WeCom members to existing accounts (docs/http-api.md#members-and-access). */
 export const matchRoutes = new Hono<AppEnv>()
   .use("/api/teams/*", requireOperator)
   .post("/api/teams/:slug/match", async (c) => c.json(await matchMembers(c.env.deps, callerOf(c), c.req.param("slug"), await optionalJson(c))))

@@ -37,7 +37,7 @@ function failure(c: Context<AppEnv>, nonce: string, props: Shown, err: unknown):
   return authPage(c, nonce, { ...props, error: { message: FAILED_MESSAGE } }, 500);
 }
 
-/** Register, log in, log out (issue 6): plain HTML forms that work without JavaScript. */
+/** Register, log in, log out (docs/http-api.md#html-pages): plain HTML forms that work without JavaScript. */
 export const authPageRoutes = new Hono<AppEnv>()
   .get("/login", async (c) => {
     const nonce = newNonce(c);

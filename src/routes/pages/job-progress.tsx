@@ -59,7 +59,7 @@ async function pumpJob(stream: SSEStreamingApi, deps: Deps, slug: string, jobId:
   }
 }
 
-/** The live progress page of a sync job (design §1.2), reached by a capability link or the admin token. */
+/** The live progress page of a sync job (docs/sync.md#job-steps), reached by a capability link or the admin token. */
 export const jobPageRoutes = new Hono<AppEnv>()
   .get("/teams/:slug/jobs/:id", async (c) => {
     const { slug, id } = c.req.param();

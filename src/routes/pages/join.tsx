@@ -65,7 +65,7 @@ function passOf(c: Context<AppEnv>, open: OpenInvitation): JoinPass | null {
   return pass && pass.invitationId === open.invitation.id && pass.userKey === open.invitation.wecomUserKey ? pass : null;
 }
 
-/** No pass yet: off to WeCom OAuth (snsapi_base, wecom-reference §7) to learn who opened the link. */
+/** No pass yet: off to WeCom OAuth (snsapi_base, docs/wecom.md#oauth-and-web-login) to learn who opened the link. */
 function toWecom(c: Context<AppEnv>, token: string, open: OpenInvitation): Response {
   const { config } = c.env.deps;
   const state = beginOAuth(c, JOIN_STATE_COOKIE, token);
@@ -104,7 +104,7 @@ function joinAs(c: Context<AppEnv>, form: Form, accountId: number | undefined): 
   }
 }
 
-/** `GET /join/:token` and its forms (design §1.6, §4): works without JavaScript, inside WeCom. */
+/** `GET /join/:token` and its forms (docs/http-api.md#html-pages): works without JavaScript, inside WeCom. */
 export const joinPageRoutes = new Hono<AppEnv>()
   // WeCom's redirect back: ?code=…&state=… (before /join/:token, which would take "oauth" as a token).
   .get("/join/oauth", async (c) => {

@@ -8,7 +8,7 @@ import { cookieOptions } from "../../security/session";
 const STATE_TTL_SECONDS = 10 * 60;
 const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
-/** 32 characters of a-zA-Z0-9, as `state` allows (wecom-reference §7): ~190 bits. */
+/** 32 characters of a-zA-Z0-9, as `state` allows (docs/wecom.md#oauth-and-web-login): ~190 bits. */
 function newState(): string {
   const bytes = randomBytes(32);
   let out = "";

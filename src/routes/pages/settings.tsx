@@ -39,7 +39,7 @@ const insideWecom = (c: Context<AppEnv>) => /\bwxwork\//i.test(c.req.header("use
 
 const toLogin = (c: Context<AppEnv>) => c.redirect("/login?next=%2Fsettings", 303);
 
-/** `/settings`: self-binding to WeCom (design §1.7, issue 6 item 6). */
+/** `/settings`: self-binding to WeCom (docs/http-api.md#html-pages). */
 export const settingsPageRoutes = new Hono<AppEnv>()
   .get("/settings", async (c) => {
     const nonce = newNonce(c);

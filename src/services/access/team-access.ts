@@ -19,10 +19,11 @@ const NOT_A_MEMBER = "你不是该团队的成员 / You are not a member of this
 const PRECEDENCE = ["locked", "deauthorized", "active"] as const;
 
 /**
- * May this account use the team, and as what (design §1.9, §4)? Active → its role (a member
- * without one is a plain member). Locked → 403 member_locked; deauthorized → 403 not_authorized;
- * imported, invited, removed, no row at all, or no such team → 403 not_a_member (a session
- * cannot tell an unknown slug from a team it is not in).
+ * May this account use the team, and as what (docs/sync.md#deletion-policies,
+ * docs/http-api.md#members-and-access)? Active → its role (a member without one is a plain member).
+ * Locked → 403 member_locked; deauthorized → 403 not_authorized; imported, invited, removed, no row
+ * at all, or no such team → 403 not_a_member (a session cannot tell an unknown slug from a team it
+ * is not in).
  */
 export function judgeStanding(rows: Standing[]): { memberId: number; role: MemberRole } {
   for (const status of PRECEDENCE) {

@@ -6,9 +6,9 @@ import type { Actor } from "../actor";
 type WecomUser = Extract<Actor, { kind: "wecom_user" }>;
 
 /**
- * The one rule for who may command a team from WeCom (issue 7 item 2): a userid in the binding's
+ * The one rule for who may command a team from WeCom (docs/architecture.md#admin-bot): a userid in the binding's
  * `adminUserIds`, or an active owner or admin whose member row is that userid. Userids compare
- * ignoring case (wecom-reference §1.11).
+ * ignoring case (docs/wecom.md#userids).
  */
 export async function isWecomAdmin(db: Db, p: { teamId: number; userId: string }): Promise<boolean> {
   const key = p.userId.toLowerCase();

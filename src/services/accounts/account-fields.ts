@@ -1,4 +1,4 @@
-/** Field rules shared by registration and login (issue 6). */
+/** Field rules shared by registration and login (docs/http-api.md#accounts-and-sessions). */
 export const USERNAME = {
   pattern: /^[A-Za-z0-9_.@-]{3,64}$/,
   message: "3–64 个字符：字母、数字或 _ . @ - / 3–64 characters: letters, digits or _ . @ -",

@@ -1,8 +1,8 @@
 /**
- * Login throttling (issue 6): at most 5 attempts per username and 20 per client address in a
- * 15-minute window that starts at the first attempt. Every attempt is counted *before* the
- * password is checked and a successful one is given back, so a burst of parallel guesses cannot
- * all slip past a check that has not seen the others yet.
+ * Login throttling (docs/http-api.md#accounts-and-sessions): at most 5 attempts per username and 20
+ * per client address in a 15-minute window that starts at the first attempt. Every attempt is
+ * counted *before* the password is checked and a successful one is given back, so a burst of
+ * parallel guesses cannot all slip past a check that has not seen the others yet.
  */
 export const LOGIN_WINDOW_MS = 15 * 60 * 1000;
 export const USERNAME_LIMIT = 5;

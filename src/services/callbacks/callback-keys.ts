@@ -14,8 +14,9 @@ const TTL_MS = 60_000;
 
 /**
  * Verification keys per database and slug, kept briefly so a burst of callbacks costs no lookup
- * each. A cache, not coordination (rule 4): a check that fails on cached keys is retried on keys
- * read afresh, so a re-bind on another instance takes effect at its first callback.
+ * each. A cache, not coordination (docs/architecture.md#coordination-lives-in-postgresql): a check
+ * that fails on cached keys is retried on keys read afresh, so a re-bind on another instance takes
+ * effect at its first callback.
  */
 const caches = new WeakMap<Db, Map<string, { keys: CallbackKeys; until: number }>>();
 

@@ -39,7 +39,7 @@ function pump(db: Db, b: Batcher): void {
  * Stores one verified callback, sharing a multi-row INSERT with callbacks that arrive while
  * earlier inserts are in flight: one commit for many under load, no added wait when idle. Each
  * caller learns whether its row was new; a failed insert fails every caller in it, so nothing is
- * acknowledged unless stored. Uniqueness stays in PostgreSQL (rule 4).
+ * acknowledged unless stored. Uniqueness stays in PostgreSQL (docs/architecture.md#coordination-lives-in-postgresql).
  */
 export function storeInboxRow(db: Db, row: NewInboxRow): Promise<boolean> {
   let b = batchers.get(db);

@@ -9,7 +9,7 @@ export interface SignedQuery {
   nonce?: string;
 }
 
-// WXBizMsgCrypt's local codes (wecom-reference §8.8), all 4xx with zero writes.
+// WXBizMsgCrypt's local codes (docs/wecom.md#callback-crypto), all 4xx with zero writes.
 const CRYPTO_ERRORS: Record<WecomCryptoCode, ErrorCode> = {
   [-40001]: "bad_signature",
   [-40002]: "bad_xml",
@@ -27,7 +27,7 @@ export function cryptoToAppError(err: unknown): unknown {
 
 /**
  * Checks the query signature and freshness, then decrypts `encrypt` (doc 90968). The ±skew rule
- * is ours (wecom-reference §8.3): it bounds replays; duplicates inside it are deduped by the inbox.
+ * is ours (docs/wecom.md#callback-crypto): it bounds replays; duplicates inside it are deduped by the inbox.
  */
 export function openSigned(keys: CallbackKeys, query: SignedQuery, encrypt: string, clock: Clock, maxSkewSeconds: number): string {
   const { msg_signature: signature, timestamp, nonce } = query;

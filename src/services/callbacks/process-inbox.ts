@@ -26,7 +26,8 @@ export interface ProcessSummary {
 
 /**
  * Drains due inbox rows through the handler table. Delivery to handlers is at-least-once (a lease
- * can expire under a slow handler), so handlers re-read state and stay idempotent (rule 4).
+ * can expire under a slow handler), so handlers re-read state and stay idempotent
+ * (docs/architecture.md#coordination-lives-in-postgresql).
  */
 export async function processInbox(deps: Deps, opts: { maxRows?: number } = {}): Promise<ProcessSummary> {
   const summary: ProcessSummary = { processed: 0, ignored: 0, waiting: 0, retried: 0, dead: 0 };

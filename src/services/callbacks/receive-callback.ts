@@ -14,7 +14,7 @@ export interface Received {
 }
 
 /**
- * Verify, decrypt, store, and only then acknowledge (wecom-reference §1.2): the handler work runs
+ * Verify, decrypt, store, and only then acknowledge (docs/wecom.md#callback-delivery): the handler work runs
  * after the response through `defer`, and a crash before it leaves a pending row for restart.
  */
 export async function receiveCallback(deps: Deps, _actor: Actor, slug: string, query: SignedQuery, body: string): Promise<Received> {

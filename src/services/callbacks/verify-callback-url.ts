@@ -10,7 +10,7 @@ export async function verifyCallbackUrl(
   slug: string,
   query: SignedQuery & { echostr?: string },
 ): Promise<string> {
-  // Query parsers turn a literal "+" into a space; echostr is Base64 (wecom-reference §8.2).
+  // Query parsers turn a literal "+" into a space; echostr is Base64 (docs/wecom.md#callback-delivery).
   const echostr = (query.echostr ?? "").replace(/ /g, "+");
   return withCallbackKeys(deps, slug, (keys) => openSigned(keys, query, echostr, deps.clock, deps.config.callbackMaxSkewSeconds));
 }

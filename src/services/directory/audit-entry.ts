@@ -1,7 +1,7 @@
 import type { AuditEntry } from "../../db/queries/audit";
 import type { Initiator } from "../../db/schema";
 
-/** One audit row for a change made by a job (design §3: who, what, before/after, initiator, job). */
+/** One audit row for a change made by a job (docs/sync.md#audit: who, what, before/after, initiator, job). */
 export function auditEntry(p: {
   teamId: number;
   at: Date;

@@ -1,5 +1,5 @@
 /**
- * Design §1.10: a run deprovisioning more than max(3, 20 % of active members), or more than 500,
+ * docs/sync.md#brakes: a run deprovisioning more than max(3, 20 % of active members), or more than 500,
  * stops for an admin's decision.
  */
 export function breakerThreshold(activeMembers: number): number {
@@ -10,7 +10,7 @@ export function breakerThreshold(activeMembers: number): number {
 export function untrustedListing(p: { partial: boolean; seenMembers: number; lastGoodListingSize: number | null }): string | null {
   if (p.partial) return "partial_listing";
   if (p.seenMembers === 0) return "empty_listing";
-  // A shrunk visibility range looks exactly like a mass deletion (wecom-reference §1.12).
+  // A shrunk visibility range looks exactly like a mass deletion (docs/wecom.md#visibility).
   if (p.lastGoodListingSize !== null && p.lastGoodListingSize > 0 && p.seenMembers * 2 <= p.lastGoodListingSize) return "listing_shrank";
   return null;
 }

@@ -11,7 +11,7 @@ import { runJob } from "./run-job";
 import { teamJob } from "./team-lookup";
 
 /**
- * An admin's answer to a tripped breaker (design §1.10): `confirm` applies exactly the staged set,
+ * An admin's answer to a tripped breaker (docs/sync.md#brakes): `confirm` applies exactly the staged set,
  * `reject` drops it; either way the run's other changes are applied. A second answer is refused.
  */
 export async function decideJob(deps: Deps, actor: Actor, slug: string, jobId: number, decision: "confirm" | "reject"): Promise<JobView> {

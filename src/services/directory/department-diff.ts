@@ -21,7 +21,7 @@ export interface DepartmentDiff {
  * WeCom's departments, as read at `observedAt`, against the mirror: unchanged ones (same content
  * hash) are not written at all; nor is a department the mirror holds from a later observation, nor
  * one deleted (`buried`) since (docs/observations.md: a later observation always wins). An empty
- * listing deletes nothing (design §1.10).
+ * listing deletes nothing (docs/sync.md#brakes).
  */
 export function diffDepartments(p: {
   teamId: number;

@@ -14,7 +14,7 @@ type Verb = "restore" | "unlock";
 const FROM: Record<Verb, MemberStatus> = { restore: "removed", unlock: "locked" };
 
 /**
- * `restore` brings back a member removed within 30 days; `unlock` lifts a lock (design §1.9).
+ * `restore` brings back a member removed within 30 days; `unlock` lifts a lock (docs/sync.md#deletion-policies).
  * Either returns the member to the standing they had before.
  */
 export async function changeStanding(deps: Deps, actor: Actor, slug: string, memberId: number, verb: Verb): Promise<MemberView> {

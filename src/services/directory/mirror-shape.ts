@@ -37,13 +37,13 @@ export const normalEmail = (v: string | null | undefined): string | null => {
 };
 export const departmentHash = (d: DepartmentFields) => sha([d.name, d.parentId, d.order]);
 
-/** userid is case-insensitive in WeCom (wecom-reference §1.11). */
+/** userid is case-insensitive in WeCom (docs/wecom.md#userids). */
 export const userKey = (userId: string) => userId.toLowerCase();
 
 /** A WeCom user as a seen row, keeping only departments in the mirror's scope. */
 export function toSeen(u: WecomUser | WecomSimpleUser, inScope: (departmentId: number) => boolean, allowNoDepartment = false): SeenMember | null {
   const full = u as WecomUser;
-  // Status 5 = left the corp (§4.7): treated as absent, so the brakes decide what happens.
+  // Status 5 = left the corp (docs/wecom.md, user/get): treated as absent, so the brakes decide what happens.
   if (full.status === 5) return null;
   const departmentIds = [...new Set(u.department.filter(inScope))].sort((a, b) => a - b);
   if (departmentIds.length === 0 && !allowNoDepartment) return null;

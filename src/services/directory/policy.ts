@@ -15,7 +15,7 @@ export async function getPolicy(deps: Deps, _actor: Actor, slug: string): Promis
   return { onMemberDeleted: (await readPolicy(deps.db, { teamId: team.id })).onMemberDeleted };
 }
 
-/** What happens to a member deleted in WeCom (design §1.9). */
+/** What happens to a member deleted in WeCom (docs/sync.md#deletion-policies). */
 export async function setPolicy(deps: Deps, actor: Actor, slug: string, input: unknown): Promise<{ onMemberDeleted: DeletionPolicy }> {
   const value = (input as { onMemberDeleted?: unknown } | null)?.onMemberDeleted;
   if (typeof value !== "string" || !POLICIES.includes(value as DeletionPolicy)) {

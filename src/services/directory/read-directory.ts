@@ -40,7 +40,7 @@ export interface MemberQuery {
   cursor?: string;
 }
 
-/** `GET …/members` (design §4): filters, search and keyset pagination. */
+/** `GET …/members` (docs/http-api.md#directory): filters, search and keyset pagination. */
 export async function listTeamMembers(
   deps: Deps,
   _actor: Actor,

@@ -26,7 +26,7 @@ export interface StagedItem {
   reason: string;
 }
 
-/** The deprovisions a run holds back: the exact set `confirm` would apply (design §1.10). */
+/** The deprovisions a run holds back: the exact set `confirm` would apply (docs/sync.md#brakes). */
 export async function listStaged(deps: Deps, _actor: Actor, slug: string, jobId: number, after = 0, limit = 200): Promise<{ items: StagedItem[]; nextCursor: number | null }> {
   const { job } = await teamJob(deps.db, slug, jobId);
   const page = await stagedPage(deps.db, { jobId: job.id, afterMemberId: after, limit, includeProtected: true });

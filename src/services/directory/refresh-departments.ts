@@ -10,9 +10,9 @@ import { departmentsInScope } from "./scope";
 import { mapLimit } from "./steps";
 
 /**
- * A department callback is a hint too (wecom-reference §10.2): re-list the tree (one call), apply
+ * A department callback is a hint too (docs/wecom.md#events-handled): re-list the tree (one call), apply
  * its diff, then re-read the members of every department that appeared, moved or went — a member
- * event may have arrived before its department's (WeCom does not order them, §1.1).
+ * event may have arrived before its department's (WeCom does not order them, docs/wecom.md#callback-delivery).
  */
 export async function refreshDepartments(deps: Deps, p: { teamId: number; api: WecomApi; scopeDepartmentIds: number[] | null; initiator: Initiator }): Promise<void> {
   const observedAt = await observeNow(deps.db);

@@ -39,11 +39,12 @@ export interface RefreshInput {
 }
 
 /**
- * Re-reads one member from WeCom and applies what a full sync would (design §1.8): callbacks are
- * hints, so whatever order or number they arrive in, the member converges to WeCom's state.
- * 60111 (or leaving the mirrored departments) means gone; the team's policy applies, except to
- * owners and admins, who are held for review (design §1.10). The read is stamped before it is sent
- * and applied only where the mirror holds nothing observed later (docs/observations.md).
+ * Re-reads one member from WeCom and applies what a full sync would
+ * (docs/sync.md#callbacks-are-hints): callbacks are hints, so whatever order or number they arrive
+ * in, the member converges to WeCom's state. 60111 (or leaving the mirrored departments) means
+ * gone; the team's policy applies, except to owners and admins, who are held for review
+ * (docs/sync.md#held-owners-and-admins). The read is stamped before it is sent and applied only
+ * where the mirror holds nothing observed later (docs/observations.md).
  */
 export async function refreshMember(deps: Deps, p: RefreshInput): Promise<RefreshOutcome> {
   const at = await observeNow(deps.db);
@@ -129,10 +130,11 @@ async function applyMemberObservation(deps: Deps, p: RefreshInput & { key: strin
 }
 
 /**
- * The member as the mirror would hold it, or null when outside it. A department the mirror does
- * not know may be new, its own event still to come (WeCom does not order them, §1.1): the tree is
- * re-read first, with the members of whatever departments changed. A member the app sees one by
- * one (allow_userinfos) needs no mirrored department, as in a full sync.
+ * The member as the mirror would hold it, or null when outside it. A department the mirror does not
+ * know may be new, its own event still to come (WeCom does not order them,
+ * docs/wecom.md#callback-delivery): the tree is re-read first, with the members of whatever
+ * departments changed. A member the app sees one by one (allow_userinfos) needs no mirrored
+ * department, as in a full sync.
  */
 async function seenInMirror(deps: Deps, p: RefreshInput, user: WecomUser): Promise<SeenMember | null> {
   const mirrored = async () => new Set((await teamDepartments(deps.db, { teamId: p.teamId })).map((d) => d.id));

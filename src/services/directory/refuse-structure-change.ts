@@ -3,7 +3,7 @@ import type { Deps } from "../../deps";
 import { AppError, teamNotFound } from "../../errors";
 import type { Actor } from "../actor";
 
-/** Departments and member departments are WeCom's once bound (design §1.3): always refused. */
+/** Departments and member departments are WeCom's once bound (docs/sync.md#read-only-structure): always refused. */
 export async function refuseStructureChange(deps: Deps, _actor: Actor, slug: string): Promise<never> {
   const found = await findTeamWithBinding(deps.db, { slug });
   if (!found) throw teamNotFound(slug);

@@ -7,7 +7,7 @@ import { auditEntry } from "./audit-entry";
 import { userKey } from "./mirror-shape";
 
 /**
- * A userid renamed in WeCom (update_user with NewUserID, wecom-reference §1.11): the member keeps
+ * A userid renamed in WeCom (update_user with NewUserID, docs/wecom.md#userids): the member keeps
  * its row and history under the new key, and the old key is buried as of now, so a listing read
  * before the rename cannot create it again (docs/observations.md).
  */

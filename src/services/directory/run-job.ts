@@ -43,8 +43,9 @@ export function outOfTime(deps: Deps, opts: RunOptions): boolean {
 }
 
 /**
- * Drives one job step by step while holding its lease (one runner per job, design §3). Each step
- * commits its writes with its cursor, so whoever takes over after a crash resumes, not restarts.
+ * Drives one job step by step while holding its lease (one runner per job,
+ * docs/architecture.md#coordination-lives-in-postgresql). Each step commits its writes with its
+ * cursor, so whoever takes over after a crash resumes, not restarts.
  */
 export async function runJob(deps: Deps, jobId: number, opts: RunOptions = {}): Promise<JobRow | null> {
   const leaseUntil = () => new Date(deps.clock.now().getTime() + LEASE_MS);
@@ -85,7 +86,7 @@ export async function runJob(deps: Deps, jobId: number, opts: RunOptions = {}): 
         job = await finish(deps, job, runnerId, { state: "failed", error: describe(err) });
       }
       steps++;
-      // The admin bot's progress, summary and breaker card (issue 7); never fails the job.
+      // The admin bot's progress, summary and breaker card (docs/architecture.md#admin-bot); never fails the job.
       await reportJobSafely(deps, job);
     }
   } catch (err) {
@@ -109,7 +110,7 @@ async function finish(deps: Deps, job: JobRow, runnerId: string, set: { state: "
   });
 }
 
-/** A failure as the job shows it: WeCom's errcode and API when WeCom said no (rule 6). */
+/** A failure as the job shows it: WeCom's errcode and API when WeCom said no (docs/architecture.md#errors). */
 function describe(err: unknown): NonNullable<JobRow["error"]> {
   if (err instanceof WecomApiError) return { code: "wecom_rejected", message: `${err.hint.zh} / ${err.hint.en}`, errcode: err.errcode, api: err.api };
   if (err instanceof WecomRetryableError) {

@@ -16,7 +16,7 @@ export async function resumeJobs(deps: Deps, opts: { deadline?: number } = {}): 
 }
 
 /**
- * The scheduled reconcile (design §1.8): a full sync of every bound team repairs whatever a lost
+ * The scheduled reconcile (docs/sync.md#reconcile): a full sync of every bound team repairs whatever a lost
  * callback missed. A team with a job already open keeps that one.
  */
 export async function reconcileAll(deps: Deps): Promise<number> {

@@ -2,7 +2,7 @@ import type { WecomAgent, WecomDepartment } from "../../wecom/types";
 
 /**
  * The departments the mirror covers: what the app sees (WeCom already limits its listings to the
- * visibility range), narrowed to the binding's chosen departments with their subtrees (design §1.2).
+ * visibility range), narrowed to the binding's chosen departments with their subtrees (docs/sync.md#scope).
  */
 export function departmentsInScope(all: WecomDepartment[], scopeIds: number[] | null): WecomDepartment[] {
   if (!scopeIds || scopeIds.length === 0) return all;

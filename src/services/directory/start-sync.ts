@@ -6,7 +6,7 @@ import { jobView, type JobView } from "./job-view";
 import { runJob } from "./run-job";
 import { boundTeam } from "./team-lookup";
 
-/** Starts an import/sync (design §1.2), or answers the one already open; the work runs deferred. */
+/** Starts an import/sync (docs/sync.md#job-steps), or answers the one already open; the work runs deferred. */
 export async function startSync(deps: Deps, actor: Actor, slug: string): Promise<{ job: JobView; created: boolean; progressUrl: string }> {
   const { team } = await boundTeam(deps.db, slug);
   const { job, created } = await createOrGetOpenJob(deps.db, { teamId: team.id, initiator: actor.kind === "system" ? "schedule" : initiatorOf(actor), now: deps.clock.now() });

@@ -13,7 +13,7 @@ import type { Step } from "./steps";
 /**
  * Seen members per page. New members are created inside PostgreSQL and unchanged ones only
  * compared there, so a page of 5,000 (5 % of a 100,000-member run) takes well under a second:
- * progress still moves every second (issue 5).
+ * progress still moves every second (docs/sync.md#job-steps).
  */
 const MEMBERS_PER_PAGE = 5_000;
 
@@ -96,7 +96,7 @@ async function applyPage(ctx: JobContext, tx: Db, { afterKey, lastKey }: PageRan
     const fields = seenFields(seen);
     const before = memberFields(member);
     const change = classifyMemberChange(before, fields);
-    // Seen again after being deprovisioned: the mark goes, the standing stays for an admin (§1.9).
+    // Seen again after being deprovisioned: the mark goes, the standing stays for an admin (docs/sync.md#deletion-policies).
     if (!change && !member.deprovisioned) continue;
     const { wecomUserId: userId, ...rest } = fields;
     updates.push({ userKey: seen.userKey, userId, ...rest, contentHash: memberHash(fields), observedAt: seen.observedAt, id: member.id, reappeared: member.deprovisioned });

@@ -10,9 +10,10 @@ import type { Step } from "./steps";
 const PER_STEP = 500;
 
 /**
- * Applies the staged set (never protected roles: design §1.10) under the team's policy: under the
- * mirror lock, and only to members of whom nothing newer was observed than the re-read that
- * confirmed them gone (docs/observations.md) — one re-added while the breaker waited stays.
+ * Applies the staged set (never protected roles: docs/sync.md#held-owners-and-admins) under the
+ * team's policy: under the mirror lock, and only to members of whom nothing newer was observed than
+ * the re-read that confirmed them gone (docs/observations.md) — one re-added while the breaker
+ * waited stays.
  */
 export const deprovisionStep: Step = async (ctx) => {
   const now = ctx.deps.clock.now();
@@ -27,7 +28,7 @@ export const deprovisionStep: Step = async (ctx) => {
       const page = await stagedPage(tx, { jobId: ctx.job.id, afterMemberId, limit: PER_STEP, includeProtected: false });
       const changes = page.map(({ member, staged }) => ({ member, set: { ...deprovisionChange(member, policy, now), ...(staged.observedAt ? { observedAt: staged.observedAt } : {}) } }));
       for (const c of changes) await updateMember(tx, { id: c.member.id, set: c.set });
-      // Lock and deauthorize end the member's sessions (design §1.9); remove takes the membership.
+      // Lock and deauthorize end the member's sessions (docs/sync.md#deletion-policies); remove takes the membership.
       await deleteSessionsOfAccounts(tx, { accountIds: changes.flatMap((c) => (c.member.accountId === null ? [] : [c.member.accountId])) });
       await appendAudit(
         tx,

@@ -8,7 +8,7 @@ import { mapLimit, type Step } from "./steps";
 /**
  * Departments read per step: at least 10, or 1 % of a large org; while pages come back fast the
  * step reads on, up to 25 %, for STEP_MS. Progress then moves at least every 1 % or about every
- * STEP_MS (issue 5: every second or every 1 %), and a 2,000-department org is about six commits,
+ * STEP_MS (docs/sync.md#job-steps: every second or every 1 %), and a 2,000-department org is about six commits,
  * not 200: each step's end (last merge, commit, next step's start) is time no page is read.
  * 600 ms, not 300: half the step ends, still well inside the second (BENCHMARKS.md, import).
  */
@@ -18,10 +18,10 @@ const USERS_PER_STEP = 20;
 /** Rows gathered from pages before they are merged while the step reads on (and at half-way): each merge costs about 2 ms besides its rows, so 100 merges per 100,000 members, not 400. */
 const FLUSH_ROWS = 1_000;
 
-/** Errors that lose one page but not the run: the run then deprovisions nobody (design §1.10). */
+/** Errors that lose one page but not the run: the run then deprovisions nobody (docs/sync.md#brakes). */
 function pageLost(err: unknown): boolean {
   if (err instanceof WecomRetryableError) return true;
-  // 60011/60123: the department left the app's range mid-run (wecom-reference §5 step 6).
+  // 60011/60123: the department left the app's range mid-run (docs/sync.md#brakes).
   return err instanceof WecomApiError && (err.errcode === 60011 || err.errcode === 60123);
 }
 
@@ -141,7 +141,7 @@ export const membersStep: Step = async (ctx) => {
       seen.observedAt = readAt(user, at);
       rows.push(seen);
     } catch (err) {
-      // 60111: not visible any more — simply absent from the listing (§4.7).
+      // 60111: not visible any more — simply absent from the listing (docs/wecom.md, user/get).
       if (err instanceof WecomApiError && err.errcode === 60111) return;
       if (!pageLost(err)) throw err;
       partial = true;

@@ -4,7 +4,7 @@ import { untrustedListing } from "./breaker";
 import type { Step } from "./steps";
 
 /**
- * Decides whether this run's listing can be trusted to deprovision anyone (design §1.10), then hands
+ * Decides whether this run's listing can be trusted to deprovision anyone (docs/sync.md#brakes), then hands
  * over to verify, which confirms each missing member before it is staged.
  */
 export const planStep: Step = async (ctx) => {

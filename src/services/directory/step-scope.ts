@@ -6,7 +6,7 @@ import { departmentFields, departmentHash } from "./mirror-shape";
 import { departmentsInScope, individuallyVisible } from "./scope";
 import type { Step } from "./steps";
 
-/** agent/get and department/list: what the mirror covers (wecom-reference §5 steps 2–3). */
+/** agent/get and department/list: what the mirror covers (docs/sync.md#scope). */
 export const scopeStep: Step = async (ctx) => {
   const api = ctx.wecom();
   // The tree's read time, and the time the run's listing began: a member observed after it is not

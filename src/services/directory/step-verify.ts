@@ -7,14 +7,14 @@ import type { JobContext } from "./job-context";
 import { refreshMember } from "./refresh-member";
 import { mapLimit, type Step, type StepOutcome } from "./steps";
 
-/** Missing members re-read per step (≤ 5 in flight, wecom-reference §3). */
+/** Missing members re-read per step (≤ 5 in flight, docs/wecom.md#rate-limits). */
 const PER_STEP = 50;
 
 /**
  * Missing means missing for the whole run (docs/observations.md): a listing read page by page over
  * minutes is no snapshot, so a member it missed is staged only after a re-read of its own confirms
  * it gone. One found after all is written as that re-read saw it. Members observed since the listing
- * began are not candidates at all. Then the brakes (design §1.10).
+ * began are not candidates at all. Then the brakes (docs/sync.md#brakes).
  */
 export const verifyStep: Step = async (ctx) => {
   if (ctx.cursor.skipDeprovisions) return brakes(ctx, true);

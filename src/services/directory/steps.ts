@@ -15,7 +15,7 @@ export interface StepOutcome {
 
 export type Step = (ctx: JobContext) => Promise<StepOutcome>;
 
-/** Runs `fn` over `items` with at most `limit` in flight (WeCom: ≤ 5 per API, wecom-reference §3). */
+/** Runs `fn` over `items` with at most `limit` in flight (WeCom: ≤ 5 per API, docs/wecom.md#rate-limits). */
 export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;

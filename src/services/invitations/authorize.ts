@@ -35,7 +35,7 @@ const BATCH = 1000;
 const ACTIVATABLE: readonly MemberStatus[] = ["imported", "invited", "deauthorized"];
 
 /**
- * `POST /api/teams/:slug/authorize` (design §4): idempotent. Members with an account become
+ * `POST /api/teams/:slug/authorize` (docs/http-api.md#members-and-access): idempotent. Members with an account become
  * active and get a short text notice; members without one become `invited` with a personal
  * invitation card; active members are left alone; locked and removed ones are skipped.
  */

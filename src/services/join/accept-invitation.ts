@@ -24,7 +24,7 @@ export function notAuthorized(): AppError {
 }
 
 /**
- * The last step of joining (design §1.6): the logged-in account becomes the invited member —
+ * The last step of joining (docs/http-api.md#html-pages): the logged-in account becomes the invited member —
  * linked to their userid, active — and the invitation is consumed, all in one transaction with the
  * invitation and member rows locked, so two tabs or a replayed form join once. Anything refused
  * (wrong invitee, used, expired, locked, bound elsewhere) rolls everything back.

@@ -6,8 +6,8 @@ import { codeOwner } from "../wecom-identity/code-owner";
 import { inspectInvitation } from "./inspect-invitation";
 
 /**
- * The OAuth leg of the join flow (design §1.6): asks WeCom who opened the link and accepts only
- * the member the invitation was sent to (userids compared lower-cased, wecom-reference §7).
+ * The OAuth leg of the join flow (docs/http-api.md#html-pages): asks WeCom who opened the link and accepts only
+ * the member the invitation was sent to (userids compared lower-cased, docs/wecom.md#oauth-and-web-login).
  * Someone else sees "this invitation is for someone else" and nothing changes.
  */
 export async function identifyInvitee(deps: Deps, actor: Actor, p: { token: string; code: string }): Promise<JoinPass> {

@@ -19,7 +19,7 @@ export interface JoinOutcome extends Joined {
 }
 
 /**
- * The join form (design §1.6): with the WeCom pass in hand, join as the current account, or log in
+ * The join form (docs/http-api.md#html-pages): with the WeCom pass in hand, join as the current account, or log in
  * or register first. The invitation is checked again before an account is created, so a dead link
  * does not leave a fresh account behind; the join itself is `acceptInvitation`'s one transaction.
  */

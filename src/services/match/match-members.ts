@@ -64,11 +64,12 @@ export function accountIndex(rows: MemberRow[]): { taken: Set<number>; nonWecom:
 const candidate = (a: AccountRow) => ({ accountId: a.id, username: a.username });
 
 /**
- * `POST /api/teams/:slug/match {dryRun?}` (design §1.5): matches the team's WeCom members without
- * an account to existing accounts. Exact unique keys link at once (userid = username, compared
- * ignoring case); a unique exact name, or an email WeCom gives equal to an account's, is only
- * suggested (plan-match.ts says why); two or more candidates are a conflict. One transaction under the team's
- * membership lock; every link audited. With dryRun nothing is written and `linked` says what would link.
+ * `POST /api/teams/:slug/match {dryRun?}` (docs/http-api.md#members-and-access): matches the team's
+ * WeCom members without an account to existing accounts. Exact unique keys link at once (userid =
+ * username, compared ignoring case); a unique exact name, or an email WeCom gives equal to an
+ * account's, is only suggested (plan-match.ts says why); two or more candidates are a conflict. One
+ * transaction under the team's membership lock; every link audited. With dryRun nothing is written
+ * and `linked` says what would link.
  */
 export async function matchMembers(deps: Deps, caller: Caller, slug: string, input: unknown): Promise<MatchResult> {
   const { dryRun } = parseMatchInput(input);

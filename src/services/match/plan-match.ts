@@ -82,7 +82,7 @@ function splitShared<T extends { member: MemberRow; account: AccountRow }>(picks
 }
 
 /**
- * Decides, without writing anything, what one-click match does (design §1.5):
+ * Decides, without writing anything, what one-click match does (docs/http-api.md#members-and-access):
  * 1. a member with exactly one exact key (userid = username) whose name and email point at no
  *    other account links; an exact key and a name or email pointing elsewhere is a conflict;
  * 2. among the rest, a name or email shared by exactly one free account is a suggestion, by two or more

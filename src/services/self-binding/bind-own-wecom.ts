@@ -10,7 +10,7 @@ import { codeOwner } from "../wecom-identity/code-owner";
 import { accountOf } from "./own-bindings";
 
 /**
- * Self-binding (design §1.7): a member of a WeCom-bound team proves by OAuth which WeCom member
+ * Self-binding (docs/http-api.md#html-pages): a member of a WeCom-bound team proves by OAuth which WeCom member
  * they are, and their account is linked to that member row — the same merge as one-click match,
  * so role, standing and history carry over. Refused when that userid is bound to another account
  * or this account is already bound to another userid in the team.

@@ -8,7 +8,7 @@ export function accountOf(actor: Actor): number {
   return actor.accountId;
 }
 
-/** The settings page's list (design §1.7): each team of the account, bound to WeCom or not, and who they are there. */
+/** The settings page's list (docs/http-api.md#html-pages): each team of the account, bound to WeCom or not, and who they are there. */
 export async function ownBindings(deps: Deps, actor: Actor): Promise<AccountTeam[]> {
   return teamsOfAccount(deps.db, { accountId: accountOf(actor) });
 }

@@ -8,7 +8,7 @@ import { lockedMember, notAuthorized } from "../join/accept-invitation";
 import { accountOf } from "./own-bindings";
 
 /**
- * Unbinding (design §1.7): the account leaves its WeCom identity but stays in the team with the
+ * Unbinding (docs/http-api.md#html-pages): the account leaves its WeCom identity but stays in the team with the
  * same role, as a non-WeCom member; the WeCom row becomes imported again. Only an active member can
  * unbind — unbinding never lifts a lock or a deauthorization. The account is never deleted.
  */

@@ -27,7 +27,7 @@ export type BindResult = BindingView & { visibility: Visibility; warnings: { cod
 
 /**
  * Checks the self-built app's credentials live (gettoken + agent/get) and only then stores them,
- * sealed (design §1.1, wecom-reference §5 steps 1–2). A failure stores nothing and answers 422
+ * sealed (docs/http-api.md#binding). A failure stores nothing and answers 422
  * with WeCom's errcode and what to do.
  */
 export async function bindWecom(deps: Deps, _actor: Actor, slug: string, input: unknown): Promise<BindResult> {

@@ -18,7 +18,7 @@ export function callbackUrl(config: Config, slug: string): string {
   return `${config.publicUrl}/wecom/${encodeURIComponent(slug)}/callback`;
 }
 
-/** Secrets leave the server only masked (design §1.1). */
+/** Secrets leave the server only masked (docs/http-api.md#binding). */
 export function bindingView(config: Config, secrets: SecretBox, team: TeamRow, b: BindingRow): BindingView {
   return {
     corpId: b.corpId,

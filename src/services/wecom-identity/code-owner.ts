@@ -6,12 +6,12 @@ import { userKey } from "../directory/mirror-shape";
 import { teamApi } from "../invitations/team-api";
 import { wecomToAppError } from "../wecom-errors";
 
-/** 40029 invalid code, 42003 code expired (wecom-reference §7): the person only needs to start again. */
+/** 40029 invalid code, 42003 code expired (docs/wecom.md#oauth-and-web-login): the person only needs to start again. */
 const STALE_CODE = new Set([40029, 42003]);
 
 export interface WecomIdentity {
   userId: string;
-  /** Lower-cased: WeCom compares userids ignoring case (wecom-reference §1.11). */
+  /** Lower-cased: WeCom compares userids ignoring case (docs/wecom.md#userids). */
   userKey: string;
 }
 

@@ -3,7 +3,7 @@ import { Bi } from "../layout";
 import { Csrf } from "../form-parts";
 import { ConsoleShell, teamHref, type ShellProps } from "./shell";
 
-/** Match review (design §1.5): exact links to make, unique-name suggestions to confirm, conflicts to settle. */
+/** Match review (docs/http-api.md#members-and-access): exact links to make, unique-name suggestions to confirm, conflicts to settle. */
 export function MatchPage(props: Omit<ShellProps, "title" | "section" | "children"> & { plan: MatchResult }) {
   const slug = props.team?.slug ?? "";
   const at = (path: string) => teamHref(props.base, slug, path);

@@ -23,7 +23,7 @@ interface Problem {
   action: { zh: string; en: string };
 }
 
-/** What needs an admin now, each with the place to fix it (design §1.1, §1.10). */
+/** What needs an admin now, each with the place to fix it (docs/http-api.md#binding, docs/sync.md#brakes). */
 function problemsOf(p: Props, slug: string): Problem[] {
   const out: Problem[] = [];
   const at = (path: string) => teamHref(p.base, slug, path);

@@ -11,7 +11,7 @@ export interface PolicyPageProps extends Omit<ShellProps, "title" | "section" | 
   threshold: number;
 }
 
-/** What happens to a member deleted in WeCom (design §1.9), and the brakes on mass deletions (§1.10). */
+/** What happens to a member deleted in WeCom (docs/sync.md#deletion-policies), and the brakes on mass deletions (docs/sync.md#brakes). */
 export function PolicyPage(props: PolicyPageProps) {
   const slug = props.team?.slug ?? "";
   return (

@@ -9,7 +9,7 @@ import { auditCount, memberByKey, rowVersions, teamIdOf } from "../../helpers/sy
 import { openTestDb } from "../../helpers/test-db";
 
 // An app created before 2022-06-20 receives members' emails from the contacts APIs
-// (wecom-reference §1.5): the mirror keeps them lower-cased, for one-click match's suggestions.
+// (docs/wecom.md#restricted-fields): the mirror keeps them lower-cased, for one-click match's suggestions.
 let opened: Awaited<ReturnType<typeof openTestDb>>;
 let deps: TestDeps;
 let teamId: number;

@@ -12,7 +12,7 @@ import { syncConsole } from "./sync";
 import { teamsConsole } from "./teams";
 
 /**
- * The admin console (issue 8): server-rendered pages under /teams, Chinese first and English,
+ * The admin console (docs/http-api.md#html-pages): server-rendered pages under /teams, Chinese first and English,
  * forms that work without JavaScript (CSRF on every post), live progress where a person waits.
  * Errors on these pages are pages, not JSON.
  */
