@@ -78,6 +78,8 @@ async function main(): Promise<void> {
       shutdown();
     });
   }
+  // From here on a signal stops the service cleanly (a process manager may wait for this line).
+  jsonLogger((line) => process.stdout.write(`${line}\n`)).info("starting", { pid: process.pid });
   try {
     started = await startNode(process.env);
   } catch (err) {
