@@ -24,6 +24,15 @@ export interface InvocationBudget {
   exhausted(): boolean;
 }
 
+/**
+ * Repeats work on an interval until stopped: the heartbeats that renew leases while their holder
+ * works. The entry supplies real timers (src/entry/ticker.ts); tests a fake they move by hand.
+ * `fn` may return a promise: the real ticker does not wait for it, a fake one does.
+ */
+export interface Ticker {
+  every(ms: number, fn: () => void | Promise<void>): () => void;
+}
+
 /** Everything the app needs, built by an entry file and passed as `app.fetch(req, { deps })`. */
 export interface Deps {
   config: Config;
@@ -35,6 +44,8 @@ export interface Deps {
   wecom: WecomClient;
   callbackHandlers: HandlerTable;
   budget?: InvocationBudget;
+  /** Without one, leases are not renewed: a holder keeps them only as long as their first term. */
+  ticker?: Ticker;
 }
 
 export interface AppEnv {

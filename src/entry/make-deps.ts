@@ -1,11 +1,12 @@
 import { defaultCallbackHandlers } from "../callbacks/handlers";
 import type { Config } from "../config";
 import type { Db } from "../db/types";
-import { systemClock, type Clock, type Defer, type Deps, type InvocationBudget } from "../deps";
+import { systemClock, type Clock, type Defer, type Deps, type InvocationBudget, type Ticker } from "../deps";
 import type { Logger } from "../logger";
 import { createSecretBox } from "../security/secret-box";
 import { createWecomClient, type WecomClient } from "../wecom/client";
 import type { HttpSend } from "../wecom/transport";
+import { intervalTicker } from "./ticker";
 
 export interface DepsParts {
   config: Config;
@@ -20,6 +21,8 @@ export interface DepsParts {
   /** A leaner transport than fetch where the runtime has one (node-http-send.ts); wins over wecomFetch. */
   wecomSend?: HttpSend;
   budget?: InvocationBudget;
+  /** Drives lease heartbeats (default: real timers). */
+  ticker?: Ticker;
 }
 
 /** The one Deps construction the runtime entries share; only db, logger and defer differ between them. */
@@ -45,6 +48,7 @@ export function makeDeps(p: DepsParts): Deps {
     defer: p.defer,
     wecom: p.wrapWecom ? p.wrapWecom(client) : client,
     callbackHandlers: defaultCallbackHandlers,
+    ticker: p.ticker ?? intervalTicker,
     ...(p.budget ? { budget: p.budget } : {}),
   };
 }

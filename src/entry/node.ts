@@ -36,7 +36,7 @@ export async function startNode(env: Record<string, string | undefined>): Promis
     }),
   );
   const tasks = schedule.map((w) =>
-    cron.schedule(w.cron(deps), () => defer(() => w.run(deps)), { name: w.name, noOverlap: true }),
+    cron.schedule(w.nodeCron ?? w.cron(deps), () => defer(() => w.run(deps)), { name: w.name, noOverlap: true }),
   );
   // Work a previous process left: inbox rows stored but not handled, jobs whose runner died.
   defer(() => processInbox(deps));
@@ -59,23 +59,34 @@ export async function startNode(env: Record<string, string | undefined>): Promis
 }
 
 async function main(): Promise<void> {
+  // Installed before start-up: a SIGTERM while migrations run (or another instance holds their
+  // lock) would otherwise kill the process mid-way; it now stops the service once it is up.
+  let started: { stop: () => Promise<void> } | undefined;
+  let signalled = false;
+  const shutdown = () => {
+    started?.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error(err);
+        process.exit(1);
+      },
+    );
+  };
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.once(signal, () => {
+      signalled = true;
+      shutdown();
+    });
+  }
+  // From here on a signal stops the service cleanly (a process manager may wait for this line).
+  jsonLogger((line) => process.stdout.write(`${line}\n`)).info("starting", { pid: process.pid });
   try {
-    const { stop } = await startNode(process.env);
-    for (const signal of ["SIGTERM", "SIGINT"] as const) {
-      process.once(signal, () => {
-        stop().then(
-          () => process.exit(0),
-          (err: unknown) => {
-            console.error(err);
-            process.exit(1);
-          },
-        );
-      });
-    }
+    started = await startNode(process.env);
   } catch (err) {
     console.error(err instanceof ConfigError ? err.message : err);
     process.exit(1);
   }
+  if (signalled) shutdown();
 }
 
 // pathToFileURL, not `file://${argv[1]}`: import.meta.url percent-encodes spaces and non-ASCII

@@ -59,6 +59,21 @@ describe("src/entry/node.ts", () => {
     await pg?.drop();
   });
 
+  it("a SIGTERM during start-up stops the service cleanly once it is up", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "wr-node-"));
+    dirs.push(dataDir);
+    const server = startServer({ ...TEST_ENV, PORT: "0", DATA_DIR: dataDir });
+    // The signal handlers are in place once "starting" is out; migrations follow.
+    await new Promise<void>((resolve, reject) => {
+      const seen = () => server.output().includes('"msg":"starting"') && resolve();
+      server.child.stdout.on("data", seen);
+      void server.exited.then(() => reject(new Error(`exited before starting: ${server.errors()}`)));
+    });
+    server.child.kill("SIGTERM");
+    expect(await server.exited).toBe(0);
+    expect(server.output()).toContain('"msg":"stopped"');
+  });
+
   it("refuses to start with bad configuration, naming every problem", async () => {
     const server = startServer({ PORT: "nope", APP_SECRET: "short" });
     expect(await server.exited).toBe(1);

@@ -1,7 +1,7 @@
 import type { HandlerTable } from "../../src/callbacks/handler-table";
 import { defaultCallbackHandlers } from "../../src/callbacks/handlers";
 import { parseConfig, type Config } from "../../src/config";
-import type { Clock, Deps } from "../../src/deps";
+import type { Clock, Deps, Ticker } from "../../src/deps";
 import type { Db } from "../../src/db/types";
 import type { Logger } from "../../src/logger";
 import { createApp } from "../../src/app";
@@ -28,6 +28,42 @@ export class FakeClock implements Clock {
   }
   unixSeconds(): string {
     return String(Math.floor(this.ms / 1000));
+  }
+}
+
+/**
+ * Timers that fire only when a test moves time on with `pass(ms)`: each due callback runs at its
+ * time (the clock is set to it first) and is awaited before the next, so a heartbeat's renewal has
+ * landed when pass returns. Tickers of two "instances" may share one clock; each fires only its own.
+ */
+export class FakeTicker implements Ticker {
+  private timers = new Set<{ ms: number; due: number; fn: () => void | Promise<void> }>();
+  constructor(readonly clock: FakeClock) {}
+
+  every(ms: number, fn: () => void | Promise<void>): () => void {
+    const timer = { ms, due: this.clock.now().getTime() + ms, fn };
+    this.timers.add(timer);
+    return () => void this.timers.delete(timer);
+  }
+
+  /** Timers running now (heartbeats of work in progress). */
+  get active(): number {
+    return this.timers.size;
+  }
+
+  /** Advances the clock by `ms`, firing every callback that falls due on the way, in time order. */
+  async pass(ms: number): Promise<void> {
+    const until = this.clock.now().getTime() + ms;
+    for (;;) {
+      let next: { ms: number; due: number; fn: () => void | Promise<void> } | undefined;
+      for (const t of this.timers) if (t.due <= until && (!next || t.due < next.due)) next = t;
+      if (!next) break;
+      // The clock may have moved on by itself meanwhile (another ticker, a back-off): never back.
+      if (next.due > this.clock.now().getTime()) this.clock.set(next.due);
+      next.due += next.ms;
+      await next.fn();
+    }
+    if (until > this.clock.now().getTime()) this.clock.set(until);
   }
 }
 
@@ -64,6 +100,8 @@ export type TestDeps = Deps & {
   emulator: Emulator;
   /** Every back-off the WeCom client slept; the sleep only advances the fake clock. */
   sleeps: number[];
+  /** Drives this deps' heartbeats; nothing renews a lease until a test calls `ticker.pass`. */
+  ticker: FakeTicker;
 };
 
 /** The corp of test/helpers/api.ts BINDING (the official Python sample's CorpID). */
@@ -71,7 +109,7 @@ export const TEST_CORP_ID = "ww1436e0e65a779aee";
 
 export function testDeps(
   db: Db,
-  opts: { handlers?: HandlerTable; env?: Record<string, string>; config?: Partial<Config>; emulator?: Emulator; clock?: FakeClock } = {},
+  opts: { handlers?: HandlerTable; env?: Record<string, string>; config?: Partial<Config>; emulator?: Emulator; clock?: FakeClock; ticker?: FakeTicker } = {},
 ): TestDeps {
   const config = { ...parseConfig({ ...TEST_ENV, ...opts.env }), ...opts.config };
   const deferred = manualDefer();
@@ -89,6 +127,7 @@ export function testDeps(
     return Promise.resolve();
   };
   const wecom = createWecomClient({ db, secrets, clock, logger, apiBase: config.wecomApiBase, fetch: emulator.fetch, sleep, budget: config.wecomBudget });
-  const self: TestDeps = { config, db, secrets, clock, logger, defer: deferred.defer, deferred, wecom, emulator, sleeps, callbackHandlers: opts.handlers ?? defaultCallbackHandlers };
+  const ticker = opts.ticker ?? new FakeTicker(clock);
+  const self: TestDeps = { config, db, secrets, clock, logger, defer: deferred.defer, deferred, wecom, emulator, sleeps, ticker, callbackHandlers: opts.handlers ?? defaultCallbackHandlers };
   return self;
 }

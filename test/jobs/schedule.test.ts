@@ -25,6 +25,7 @@ describe("schedule", () => {
   it("has unique names and valid cron expressions, the reconcile one from RECONCILE_CRON", () => {
     expect(new Set(schedule.map((w) => w.name)).size).toBe(schedule.length);
     for (const w of schedule) expect(cron.validate(w.cron(deps))).toBe(true);
+    for (const w of schedule) if (w.nodeCron !== undefined) expect(cron.validate(w.nodeCron)).toBe(true);
     expect(schedule.find((w) => w.name === "reconcile")!.cron(deps)).toBe("*/30 * * * *");
   });
 

@@ -52,6 +52,22 @@ export async function claimDueInbox(db: Db, p: { now: Date; leaseUntil: Date; li
     .returning();
 }
 
+/**
+ * The processor's heartbeat: pushes out the lease of the rows it still holds. A row is named with
+ * the attempt it was claimed for, so once its lease lapsed and another processor re-claimed it
+ * (attempts went up) the old claimer's renewal misses it. Returns the ids renewed.
+ */
+export async function renewInboxLease(db: Db, p: { rows: { id: number; attempts: number }[]; leaseUntil: Date }): Promise<Set<number>> {
+  if (p.rows.length === 0) return new Set();
+  const held = or(...p.rows.map((r) => and(eq(callbackInbox.id, r.id), eq(callbackInbox.attempts, r.attempts))));
+  const rows = await db
+    .update(callbackInbox)
+    .set({ lockedUntil: p.leaseUntil })
+    .where(and(eq(callbackInbox.status, "processing"), held))
+    .returning({ id: callbackInbox.id });
+  return new Set(rows.map((r) => r.id));
+}
+
 export async function finishInboxRows(
   db: Db,
   p: { ids: number[]; status: "processed" | "ignored" | "dead"; now: Date; error?: string },

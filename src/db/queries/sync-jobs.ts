@@ -47,6 +47,19 @@ export async function claimJob(db: Db, p: { jobId: number; now: Date; leaseUntil
   return rows[0] ?? null;
 }
 
+/**
+ * The runner's heartbeat: pushes its lease out while it still holds the running job. False when
+ * another runner took the job over (or it ended): the caller has lost it and must stop.
+ */
+export async function renewJobLease(db: Db, p: { jobId: number; runnerId: string; leaseUntil: Date }): Promise<boolean> {
+  const rows = await db
+    .update(syncJobs)
+    .set({ leaseUntil: p.leaseUntil })
+    .where(and(eq(syncJobs.id, p.jobId), eq(syncJobs.runnerId, p.runnerId), eq(syncJobs.state, "running")))
+    .returning({ id: syncJobs.id });
+  return rows.length > 0;
+}
+
 export async function releaseJob(db: Db, p: { jobId: number; runnerId: string }): Promise<void> {
   await db
     .update(syncJobs)

@@ -1,10 +1,17 @@
-import { claimDueInbox, coalesceInbox, finishInboxRows, retryInboxRow, type InboxRow } from "../../db/queries/inbox";
+import { claimDueInbox, coalesceInbox, finishInboxRows, renewInboxLease, retryInboxRow, type InboxRow } from "../../db/queries/inbox";
 import type { CallbackHandler } from "../../callbacks/handler-table";
 import type { Deps } from "../../deps";
 import { parseMessage } from "../../wecom/xml";
+import { startHeartbeat } from "../heartbeat";
 
 export const INBOX_MAX_ATTEMPTS = 6;
-const LEASE_MS = 5 * 60_000;
+/**
+ * A claimed batch's lease, renewed every INBOX_HEARTBEAT_MS while the batch is handled: rows whose
+ * processor died are claimed again by the next sweep after the lease (every 5 s on Node), not
+ * minutes later; a live processor keeps its rows however slow a handler is.
+ */
+export const INBOX_LEASE_MS = 20_000;
+export const INBOX_HEARTBEAT_MS = 5_000;
 const BATCH = 50;
 /** Rows one processInbox call handles at most before it returns. */
 const ROUND = 1000;
@@ -37,22 +44,64 @@ export async function processInbox(deps: Deps, opts: { maxRows?: number } = {}):
   // the rows already claimed are finished, the rest wait for the next sweep or start-up.
   while (seen < maxRows && !deps.budget?.exhausted()) {
     const now = deps.clock.now();
-    const rows = await claimDueInbox(deps.db, { now, leaseUntil: new Date(now.getTime() + LEASE_MS), limit: Math.min(BATCH, maxRows - seen) });
+    const rows = await claimDueInbox(deps.db, { now, leaseUntil: new Date(now.getTime() + INBOX_LEASE_MS), limit: Math.min(BATCH, maxRows - seen) });
     if (rows.length === 0) break;
     seen += rows.length;
-    // Types without a handler are marked ignored together, in one statement.
-    const unhandled = rows.filter((r) => !deps.callbackHandlers[r.handlerKey]);
-    if (unhandled.length > 0) {
-      await finishInboxRows(deps.db, { ids: unhandled.map((r) => r.id), status: "ignored", now: deps.clock.now() });
-      summary.ignored += unhandled.length;
-      deps.logger.debug("callbacks ignored", { count: unhandled.length, handlerKeys: [...new Set(unhandled.map((r) => r.handlerKey))] });
+    const lease = batchLease(deps, rows);
+    try {
+      await handleBatch(deps, rows, lease, summary);
+    } finally {
+      await lease.stop();
     }
-    // Rows claimed together are out of coalesceInbox's reach (it finishes pending rows only): one
-    // whose subject this batch re-read after the row arrived carries nothing newer either.
-    const reread = new Map<string, Date>();
-    for (const row of rows) {
-      const handler = deps.callbackHandlers[row.handlerKey];
-      if (!handler) continue;
+  }
+  return summary;
+}
+
+interface BatchLease {
+  /** Rows of the batch this processor has not finished yet: the ones its heartbeat renews. */
+  held: Set<number>;
+  /** Rows another processor claimed after this one stalled past their lease: left to that one. */
+  lost: Set<number>;
+  stop(): Promise<void>;
+}
+
+function batchLease(deps: Deps, rows: InboxRow[]): BatchLease {
+  const held = new Set(rows.map((r) => r.id));
+  const lost = new Set<number>();
+  const heartbeat = startHeartbeat(deps, {
+    everyMs: INBOX_HEARTBEAT_MS,
+    what: "callback inbox",
+    renew: async () => {
+      const mine = rows.filter((r) => held.has(r.id));
+      const renewed = await renewInboxLease(deps.db, { rows: mine.map((r) => ({ id: r.id, attempts: r.attempts })), leaseUntil: new Date(deps.clock.now().getTime() + INBOX_LEASE_MS) });
+      for (const r of mine) {
+        // Finished while the renewal ran, or re-claimed by someone else: either way not ours.
+        if (renewed.has(r.id) || !held.has(r.id)) continue;
+        held.delete(r.id);
+        lost.add(r.id);
+      }
+      return true;
+    },
+  });
+  return { held, lost, stop: () => heartbeat.stop() };
+}
+
+async function handleBatch(deps: Deps, rows: InboxRow[], lease: BatchLease, summary: ProcessSummary): Promise<void> {
+  // Types without a handler are marked ignored together, in one statement.
+  const unhandled = rows.filter((r) => !deps.callbackHandlers[r.handlerKey]);
+  if (unhandled.length > 0) {
+    await finishInboxRows(deps.db, { ids: unhandled.map((r) => r.id), status: "ignored", now: deps.clock.now() });
+    for (const r of unhandled) lease.held.delete(r.id);
+    summary.ignored += unhandled.length;
+    deps.logger.debug("callbacks ignored", { count: unhandled.length, handlerKeys: [...new Set(unhandled.map((r) => r.handlerKey))] });
+  }
+  // Rows claimed together are out of coalesceInbox's reach (it finishes pending rows only): one
+  // whose subject this batch re-read after the row arrived carries nothing newer either.
+  const reread = new Map<string, Date>();
+  for (const row of rows) {
+    const handler = deps.callbackHandlers[row.handlerKey];
+    if (!handler || lease.lost.has(row.id)) continue;
+    try {
       const subject = row.subject === null ? null : `${row.teamId}:${row.subject}`;
       const readAt = subject === null ? undefined : reread.get(subject);
       if (readAt !== undefined && row.receivedAt <= readAt) {
@@ -64,9 +113,10 @@ export async function processInbox(deps: Deps, opts: { maxRows?: number } = {}):
       const outcome = await processRow(deps, row, handler);
       summary[outcome]++;
       if (outcome === "processed" && subject !== null) reread.set(subject, startedAt);
+    } finally {
+      lease.held.delete(row.id);
     }
   }
-  return summary;
 }
 
 async function processRow(deps: Deps, row: InboxRow, handler: CallbackHandler): Promise<keyof ProcessSummary> {

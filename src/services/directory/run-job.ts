@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { claimJob, LeaseLost, releaseJob, updateJob, type JobRow } from "../../db/queries/sync-jobs";
+import { claimJob, LeaseLost, releaseJob, renewJobLease, updateJob, type JobRow } from "../../db/queries/sync-jobs";
 import { clearSeen } from "../../db/queries/sync-seen";
 import type { JobPhase } from "../../db/schema";
 import { reportJobSafely } from "../../bot/job-reports";
 import { drainInbox } from "../callbacks/process-inbox";
 import type { Deps } from "../../deps";
+import { startHeartbeat } from "../heartbeat";
 import { WecomApiError, WecomRetryableError } from "../../wecom/api-error";
 import { jobContext, type RunnerMemo } from "./job-context";
 import { applyStep } from "./step-apply";
@@ -16,7 +17,13 @@ import { verifyStep } from "./step-verify";
 import { scopeStep } from "./step-scope";
 import type { Step, StepOutcome } from "./steps";
 
-const LEASE_MS = 60_000;
+/**
+ * A runner's lease, renewed every HEARTBEAT_MS while it works (also within one long step). Short,
+ * so a job whose runner died is taken over within a lease and one sync-resume period (5 s on
+ * Node); four beats long, so a slow renewal or two does not lose a live runner its job.
+ */
+export const JOB_LEASE_MS = 20_000;
+export const JOB_HEARTBEAT_MS = 5_000;
 
 const STEPS: Record<JobPhase, Step> = {
   queued: scopeStep,
@@ -48,15 +55,30 @@ export function outOfTime(deps: Deps, opts: RunOptions): boolean {
  * cursor, so whoever takes over after a crash resumes, not restarts.
  */
 export async function runJob(deps: Deps, jobId: number, opts: RunOptions = {}): Promise<JobRow | null> {
-  const leaseUntil = () => new Date(deps.clock.now().getTime() + LEASE_MS);
+  const leaseUntil = () => new Date(deps.clock.now().getTime() + JOB_LEASE_MS);
   const runnerId = randomUUID();
   const claimed = await claimJob(deps.db, { jobId, now: deps.clock.now(), leaseUntil: leaseUntil(), runnerId });
   if (!claimed) return null;
+  // Which instance drives the job: an operator (or the takeover bench) matches the runner id of
+  // sync_jobs with this line.
+  deps.logger.info("sync job claimed", { jobId, runnerId, phase: claimed.phase, resumed: claimed.phase !== "queued" });
+  const heartbeat = startHeartbeat(deps, {
+    everyMs: JOB_HEARTBEAT_MS,
+    renew: () => renewJobLease(deps.db, { jobId, runnerId, leaseUntil: leaseUntil() }),
+    what: "sync job",
+    fields: { jobId, runnerId },
+  });
   let job: JobRow = claimed;
   let steps = 0;
   const memo: RunnerMemo = {};
   try {
     while (job.state === "running") {
+      // Another runner took the job over while this one was stalled: writing on would fail
+      // (LeaseLost) anyway, so stop before the next step's WeCom reads.
+      if (heartbeat.lost) {
+        deps.logger.warn("sync job taken over by another runner", { jobId, phase: job.phase });
+        return null;
+      }
       if (job.cancelRequested) {
         job = await finish(deps, job, runnerId, { state: "cancelled" });
         await reportJobSafely(deps, job);
@@ -94,6 +116,8 @@ export async function runJob(deps: Deps, jobId: number, opts: RunOptions = {}): 
     deps.logger.warn("sync job taken over by another runner", { jobId, phase: job.phase });
     return null;
   } finally {
+    // Before the release, so no renewal lands after it.
+    await heartbeat.stop();
     if (opts.abandonAfterSteps === undefined || steps < opts.abandonAfterSteps) await releaseJob(deps.db, { jobId, runnerId });
   }
   // Hints parked until this import finished are due now (step-done.ts).

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { syncJobs, syncSeenMembers, syncSeenUnchanged } from "../../../src/db/schema";
 import type { JobPhase } from "../../../src/db/schema";
-import { runJob } from "../../../src/services/directory/run-job";
+import { JOB_LEASE_MS, runJob } from "../../../src/services/directory/run-job";
 import { boundTeam } from "../../helpers/api";
 import { testDeps, TEST_CORP_ID, type TestDeps } from "../../helpers/deps";
 import { control } from "../../helpers/emulator";
@@ -51,9 +51,9 @@ async function crashAndResume(deps: TestDeps, slug: string, k: number): Promise<
   expect(crashed?.state).toBe("running");
   const phase = await phaseOf(deps, jobId);
   // The dead runner still holds the lease: nobody else may drive the job yet.
-  deps.clock.advance(30_000);
+  deps.clock.advance(JOB_LEASE_MS - 1_000);
   expect(await runJob(deps, jobId)).toBeNull();
-  deps.clock.advance(31_000);
+  deps.clock.advance(2_000);
   const resumed = await runJob(deps, jobId);
   expect(resumed?.state).toBe("succeeded");
   await deps.deferred.flush();
