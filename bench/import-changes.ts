@@ -1,0 +1,354 @@
+// import-changes: does the mirror stay exact while WeCom changes during a sync? The real Node
+// service imports a WeCom emulator org (2,000 departments, 100,000 members, seed 1) on a scratch
+// PostgreSQL database while 2,000 contact changes are made through the emulator's control API,
+// each pushed to the service as a signed and encrypted callback; then an unchanged import of the
+// same org on a fresh database, for the time. Each run waits for the job and for the callback
+// inbox to drain, then compares the mirror with the emulator's org. Optionally the same for a
+// re-sync of the imported org (BENCH_RESYNC=1, the default).
+// Goals: 0 differences, 0 members wrongly staged or deprovisioned (the run fails otherwise, as
+// it does for a failed job, a dead or lost callback, a refused change or an unclean exit);
+// import with changes ≤ 1.2 × the unchanged one (informational).
+//
+//   npm run bench import-changes
+//   BENCH_IMPORT_DEPARTMENTS=200 BENCH_IMPORT_USERS=10000 BENCH_CHANGES=200 npm run bench import-changes
+//   BENCH_RESYNC=0 npm run bench import-changes             (imports only)
+//   BENCH_CHANGES_IN_FLIGHT=16 npm run bench import-changes (emulator calls at once; default 8)
+//   BENCH_CHANGES_SEED=2 npm run bench import-changes       (another plan of changes)
+//   DATABASE_URL=postgres://… npm run bench import-changes  (server to create the scratch databases on)
+import { performance } from "node:perf_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
+import { pathToFileURL } from "node:url";
+import postgres from "postgres";
+import { driveChanges, type DriveResult } from "./lib/change-driver";
+import { kindsText, planChanges, type Change, type OrgSnapshot } from "./lib/contact-changes";
+import { jsonRequest } from "./lib/json-http";
+import { checkMirror, differenceCount, memberAudit, type Differences, type MirrorCheck } from "./lib/mirror-check";
+import { systemCpu } from "./lib/proc";
+import { int, machine, table } from "./lib/report";
+import { startStack, stopStack, STACK_SLUG, type Stack } from "./lib/roster-stack";
+import { DEFAULT_DATABASE_URL, scratchRun } from "./lib/scratch";
+import { logProblems } from "./lib/service-log";
+import { awaitDrained, awaitJob, inboxStats, phaseWindow, startSync, type Api, type FinishedJob, type InboxStats } from "./lib/sync-job";
+import type { ServerChild } from "./lib/child";
+
+const envInt = (name: string, fallback: number, least = 1): number => {
+  const raw = process.env[name];
+  const n = raw === undefined || raw === "" ? fallback : Number(raw);
+  if (!Number.isInteger(n) || n < least) throw new Error(`${name} must be an integer ≥ ${least}, got ${JSON.stringify(raw)}`);
+  return n;
+};
+
+const ORG = { departments: envInt("BENCH_IMPORT_DEPARTMENTS", 2000), users: envInt("BENCH_IMPORT_USERS", 100_000), seed: 1 };
+const CHANGES = envInt("BENCH_CHANGES", 2000);
+const IN_FLIGHT = envInt("BENCH_CHANGES_IN_FLIGHT", 8);
+const CHANGES_SEED = envInt("BENCH_CHANGES_SEED", 1);
+const RESYNC = process.env.BENCH_RESYNC !== "0";
+
+const JOB_TIMEOUT_MS = 20 * 60_000;
+const DRAIN_TIMEOUT_MS = 10 * 60_000;
+const GOAL_RATIO = 1.2;
+const EXAMPLES = 3;
+
+/**
+ * The service counts WeCom calls per API and calendar minute (5,000 by default) and an import's
+ * user/list pages count about 4,000: a re-sync in the import's minute would wait for the next one.
+ */
+const untilNextMinute = () => 60_000 - (Date.now() % 60_000) + 500;
+
+type SyncKind = "import" | "re-sync";
+
+interface SyncRun {
+  kind: SyncKind;
+  changes: Change[];
+  job: FinishedJob;
+  /** Members it staged when it stopped for a decision, confirmed (they are gone from WeCom). */
+  braked?: number;
+  /** Seconds from the POST until the job had finished, every change was pushed and the inbox drained. */
+  converged: number;
+  drive?: DriveResult;
+  window?: [number, number];
+  inbox: InboxStats;
+  drainTimedOut: boolean;
+  calls: Record<string, number>;
+  check: MirrorCheck;
+  traces: string[];
+}
+
+interface Scenario {
+  withChanges: boolean;
+  runs: SyncRun[];
+  failures: string[];
+  logProblems: ReturnType<typeof logProblems>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// One sync, with or without changes during it
+
+const apiOf = (stack: Stack): Api => ({ svc: stack.svc, slug: STACK_SLUG, token: stack.adminToken });
+const orgOf = (stack: Stack) => jsonRequest<OrgSnapshot>(stack.emu, "GET", "/_emulator/org");
+
+async function takeCalls(stack: Stack): Promise<Record<string, number>> {
+  const { counts } = await jsonRequest<{ counts: Record<string, number> }>(stack.emu, "GET", "/_emulator/calls");
+  await jsonRequest(stack.emu, "DELETE", "/_emulator/calls");
+  return counts;
+}
+
+/** The inbox's counts added during one sync; pending as it is now. */
+function since(a: InboxStats, b: InboxStats): InboxStats {
+  return { received: b.received - a.received, processed: b.processed - a.processed, ignored: b.ignored - a.ignored, pending: b.pending, dead: b.dead - a.dead };
+}
+
+async function syncOnce(stack: Stack, kind: SyncKind, changes: Change[], window: [number, number] | undefined): Promise<SyncRun> {
+  const api = apiOf(stack);
+  const before = await inboxStats(api);
+  const started = await startSync(api);
+  const driving = window && changes.length > 0 ? driveChanges(stack.emu, changes, { origin: started.t0, from: window[0], to: window[1], inFlight: IN_FLIGHT }) : undefined;
+  // A failed poll must not leave the changes' promise unobserved.
+  const job = await awaitJob(api, started, JOB_TIMEOUT_MS).catch(async (err: unknown) => {
+    await driving?.catch(() => undefined);
+    throw err;
+  });
+  const drive = await driving;
+  const confirmed = job.job.state === "needs_confirmation" ? await confirmIfRight(stack, started.t0, job) : undefined;
+  const drained = await awaitDrained(api, DRAIN_TIMEOUT_MS);
+  const converged = (drained.at - started.t0) / 1000;
+  const calls = await takeCalls(stack);
+  const check = await checkMirror(stack.sql, stack.teamId, await orgOf(stack));
+  const traces = await traceExamples(stack, check, drive);
+  return { kind, changes, job: confirmed?.job ?? job, braked: confirmed?.staged, converged, drive, window, inbox: since(before, drained.stats), drainTimedOut: drained.timedOut, calls, check, traces };
+}
+
+/**
+ * A run that stops for a decision (more deprovisions than the brake allows: changes made during it
+ * deleted people) is confirmed as an admin would, when every member it staged is gone from WeCom;
+ * otherwise it stays as it is and the run fails on the members wrongly staged.
+ */
+async function confirmIfRight(stack: Stack, t0: number, braked: FinishedJob): Promise<{ job: FinishedJob; staged: number } | undefined> {
+  const check = await checkMirror(stack.sql, stack.teamId, await orgOf(stack));
+  if (check.wronglyStaged.length > 0) return undefined;
+  const api = apiOf(stack);
+  await jsonRequest(api.svc, "POST", `/api/teams/${api.slug}/jobs/${braked.job.id}/confirm`, { token: api.token });
+  const job = await awaitJob(api, { job: { ...braked.job, state: "running" }, t0 }, JOB_TIMEOUT_MS);
+  return { job: { ...job, phases: [...braked.phases, ...job.phases] }, staged: check.staged };
+}
+
+/** For a few wrong members: the changes made to them and what the audit log says. */
+async function traceExamples(stack: Stack, check: MirrorCheck, drive: DriveResult | undefined): Promise<string[]> {
+  const m = check.members;
+  const keys = [
+    ...m.differing.map((d) => d.key),
+    ...m.missing,
+    ...m.extra,
+    ...check.wronglyStaged.map((s) => s.replace(/^job \d+: /, "")),
+    ...check.wronglyDeprovisioned,
+  ];
+  const out: string[] = [];
+  for (const key of [...new Set(keys)].slice(0, EXAMPLES)) {
+    out.push(`member ${key}:`);
+    for (const p of drive?.log.filter((l) => l.change.member === key) ?? []) {
+      out.push(`  change ${p.change.kind} sent ${p.sentAt.toFixed(2)} s, answered ${p.doneAt.toFixed(2)} s: ${JSON.stringify(p.change.body ?? null)}`);
+    }
+    const audit = await memberAudit(stack.sql, stack.teamId, key);
+    out.push(...(audit.length > 0 ? audit.map((a) => `  audit ${a}`) : ["  audit: no rows"]));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A scenario: its own scratch database, emulator and service
+
+/** The changes' window for each sync: the members phase of the same sync without changes. */
+type Windows = Partial<Record<SyncKind, [number, number]>>;
+
+function membersWindow(job: FinishedJob): [number, number] {
+  const w = phaseWindow(job.phases, job.seconds, "members") ?? [0, job.seconds];
+  return [w[0], Math.max(w[1], w[0] + 0.5)];
+}
+
+async function runScenario(windows: Windows | undefined): Promise<{ scenario: Scenario; ok: boolean }> {
+  const running: ServerChild[] = [];
+  let stack: Stack | undefined;
+  const scratch = scratchRun(async () => {
+    await stack?.sql.end();
+    for (const child of running.reverse()) await child.stop();
+  });
+  const withChanges = windows !== undefined;
+  const scenario: Scenario = { withChanges, runs: [], failures: [], logProblems: { count: 0, byMessage: new Map() } };
+  try {
+    await scratch.admin.unsafe(`create database ${scratch.dbName}`);
+    stack = await startStack({ org: ORG, dbUrl: scratch.dbUrl.toString(), logDir: scratch.logDir, running });
+    console.log(`${withChanges ? "with changes" : "unchanged"}: service ${stack.serviceLabel}, scratch database ${scratch.dbName}`);
+    for (const kind of RESYNC ? (["import", "re-sync"] as const) : (["import"] as const)) {
+      if (kind === "re-sync") await sleep(untilNextMinute());
+      const changes = withChanges ? planChanges(await orgOf(stack), CHANGES, CHANGES_SEED + (kind === "import" ? 0 : 1), kind === "import" ? "i" : "r") : [];
+      const run = await syncOnce(stack, kind, changes, windows?.[kind]);
+      scenario.runs.push(run);
+      console.log(`  ${kind}: ${runLine(run)}`);
+    }
+    scenario.failures.push(...(await stopStack(stack, running)));
+    scenario.logProblems = logProblems(stack.service.logFile);
+    scenario.failures.push(...scenario.runs.flatMap(runFailures));
+    scratch.report(scenario.failures.map((f) => `${withChanges ? "with changes" : "unchanged"}: ${f}`));
+  } catch (err) {
+    scratch.crashed(err);
+  } finally {
+    await scratch.cleanup();
+  }
+  return { scenario, ok: scratch.ok };
+}
+
+function runFailures(run: SyncRun): string[] {
+  const f: string[] = [];
+  const c = run.check;
+  if (run.job.job.state !== "succeeded") f.push(`${run.kind} job ended ${run.job.job.state}: ${JSON.stringify(run.job.job.error ?? run.job.job.breaker ?? null)}`);
+  if (run.job.job.partial) f.push(`${run.kind} was partial (pages lost)`);
+  if (run.drive && run.drive.failures.length > 0) f.push(`${run.kind}: ${run.drive.failures.length} changes refused or not delivered, e.g. ${run.drive.failures.slice(0, 3).join("; ")}`);
+  if (run.drainTimedOut) f.push(`${run.kind}: the inbox still had ${run.inbox.pending} pending after ${DRAIN_TIMEOUT_MS / 60_000} min`);
+  if (run.inbox.dead > 0) f.push(`${run.kind}: ${run.inbox.dead} callbacks dead`);
+  const lost = (run.drive?.delivered.size ?? 0) - run.inbox.received;
+  if (lost > 0) f.push(`${run.kind}: ${lost} callbacks answered 200 but not in the inbox`);
+  if (differenceCount(c.members) + differenceCount(c.departments) > 0) f.push(`${run.kind}: the mirror differs from WeCom: ${diffText(c.members)} members, ${diffText(c.departments)} departments`);
+  if (c.wronglyStaged.length > 0) f.push(`${run.kind}: ${c.wronglyStaged.length} members staged for deprovision are in WeCom: ${c.wronglyStaged.slice(0, 5).join(", ")}`);
+  if (c.wronglyDeprovisioned.length > 0) f.push(`${run.kind}: ${c.wronglyDeprovisioned.length} members deprovisioned are in WeCom: ${c.wronglyDeprovisioned.slice(0, 5).join(", ")}`);
+  return f;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+const s1 = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : "–");
+const s2 = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : "–");
+
+function diffText(d: Differences): string {
+  const n = differenceCount(d);
+  return n === 0 ? "0" : `${n} (${d.missing.length} missing, ${d.extra.length} extra, ${d.differing.length} differing)`;
+}
+
+function phasesText(job: FinishedJob): string {
+  return job.phases.map((p, i) => `${p.phase} ${s1((job.phases[i + 1]?.at ?? job.seconds) - p.at)}`).join(", ");
+}
+
+function runLine(run: SyncRun): string {
+  const d = run.drive;
+  const sent = d ? `${d.sent} changes sent at ${s1(d.firstAt)}–${s1(d.lastAt)} s (planned ${s1(run.window?.[0] ?? 0)}–${s1(run.window?.[1] ?? 0)} s), ` : "";
+  return (
+    `job ${s2(run.job.jobSeconds)} s (${run.job.job.state}), converged ${s2(run.converged)} s; ${sent}` +
+    `inbox ${JSON.stringify(run.inbox)}; differences: members ${diffText(run.check.members)}, departments ${diffText(run.check.departments)}; ` +
+    `wrongly staged ${run.check.wronglyStaged.length}, wrongly deprovisioned ${run.check.wronglyDeprovisioned.length}`
+  );
+}
+
+const callsText = (c: Record<string, number>) =>
+  Object.entries(c)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([api, n]) => `${api} ${int(n)}`)
+    .join(", ") || "none";
+
+function resultRows(scenarios: Scenario[]): string[][] {
+  return scenarios.flatMap((s) =>
+    s.runs.map((r) => [
+      `${r.kind}, ${s.withChanges ? "with changes" : "unchanged"}`,
+      s2(r.job.jobSeconds),
+      s2(r.converged),
+      r.drive ? `${r.drive.sent} in ${s1(r.drive.firstAt)}–${s1(r.drive.lastAt)} s` : "–",
+      `${int(r.inbox.received)}/${int(r.inbox.processed)}/${int(r.inbox.ignored)}/${int(r.inbox.dead)}`,
+      `${differenceCount(r.check.members)}/${differenceCount(r.check.departments)}`,
+      `${r.check.wronglyStaged.length}/${r.check.wronglyDeprovisioned.length}`,
+      int(r.calls["user/get"] ?? 0),
+    ]),
+  );
+}
+
+function ratioLines(quiet: Scenario, busy: Scenario): string[] {
+  return busy.runs.flatMap((r) => {
+    const base = quiet.runs.find((q) => q.kind === r.kind);
+    if (!base) return [];
+    const ratio = r.job.jobSeconds / base.job.jobSeconds;
+    return [
+      `${r.kind}: with changes ${s2(r.job.jobSeconds)} s vs unchanged ${s2(base.job.jobSeconds)} s = ${s2(ratio)}× (goal ≤ ${GOAL_RATIO}×: ${ratio <= GOAL_RATIO ? "met" : "not met"}); ` +
+        `converged ${s2(r.converged)} s after the POST (${s2(r.converged - r.job.seconds)} s after the poll that saw the job done)`,
+    ];
+  });
+}
+
+function detailLines(s: Scenario): string[] {
+  const name = s.withChanges ? "with changes" : "unchanged";
+  const out: string[] = [];
+  for (const r of s.runs) {
+    out.push(`${r.kind}, ${name}: phases ${phasesText(r.job)}`);
+    out.push(`  WeCom calls: ${callsText(r.calls)}`);
+    const counts = r.job.job.counts;
+    if (r.braked !== undefined) out.push(`  stopped for a decision with ${r.braked} staged, all gone from WeCom: confirmed`);
+    out.push(`  job counts: departments ${JSON.stringify(counts.departments)}, members ${JSON.stringify(counts.members)}; staged ${r.check.staged}, deprovisioned ${r.check.deprovisioned}`);
+    if (r.drive) {
+      out.push(`  changes: ${kindsText(r.changes)}; ${r.drive.delivered.size} distinct callbacks delivered, ${r.drive.silent} without a callback, ${r.drive.refused.length} refused by WeCom (60008), ${r.drive.failures.length} failed`);
+    }
+    out.push(...differenceExamples(r.check).map((l) => `  ${l}`));
+    out.push(...r.traces.map((l) => `  ${l}`));
+  }
+  const p = s.logProblems;
+  if (p.count > 0) out.push(`service log (${name}): ${p.count} warnings/errors: ${[...p.byMessage].map(([msg, v]) => `${msg} ×${v.n}`).join("; ")}`);
+  for (const [, v] of [...p.byMessage].slice(0, EXAMPLES)) out.push(`  e.g. ${v.sample}`);
+  return out;
+}
+
+function differenceExamples(c: MirrorCheck): string[] {
+  const out: string[] = [];
+  for (const [what, d] of [["member", c.members], ["department", c.departments]] as const) {
+    if (d.missing.length > 0) out.push(`${what}s missing from the mirror: ${d.missing.slice(0, EXAMPLES).join(", ")}`);
+    if (d.extra.length > 0) out.push(`${what}s in the mirror, not in WeCom: ${d.extra.slice(0, EXAMPLES).join(", ")}`);
+    const fields = new Map<string, number>();
+    for (const x of d.differing) for (const f of x.fields) fields.set(f, (fields.get(f) ?? 0) + 1);
+    if (fields.size > 0) out.push(`${what}s differing by field: ${[...fields].map(([f, n]) => `${f} ${n}`).join(", ")}`);
+    for (const x of d.differing.slice(0, EXAMPLES)) out.push(`${what} ${x.key}: mirror ${JSON.stringify(x.mirror)}, WeCom ${JSON.stringify(x.wecom)}`);
+  }
+  return out;
+}
+
+function report(quiet: Scenario, busy: Scenario, machineLine: string): void {
+  console.log("");
+  console.log(
+    table(
+      ["run", "job s", "converged s", "changes sent", "callbacks recv/proc/ign/dead", "diffs members/depts", "wrongly staged/deprov.", "user/get"],
+      resultRows([quiet, busy]),
+      [false, true, true, false, true, true, true, true],
+    ),
+  );
+  console.log("");
+  for (const line of ratioLines(quiet, busy)) console.log(line);
+  console.log("");
+  for (const line of [...detailLines(quiet), ...detailLines(busy)]) console.log(line);
+  console.log(`Machine: ${machineLine}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function machineBusy(): Promise<string> {
+  const a = systemCpu();
+  await sleep(1000);
+  const b = systemCpu();
+  if (!a || !b) return "?";
+  const busy = b.busy - a.busy;
+  return `${((100 * busy) / (busy + b.idle - a.idle)).toFixed(0)} %`;
+}
+
+export async function run(): Promise<boolean> {
+  const admin = postgres(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL, { max: 1, onnotice: () => {} });
+  const [version] = await admin<{ server_version: string }[]>`show server_version`;
+  await admin.end();
+  const machineLine = machine([`PostgreSQL ${version?.server_version ?? "?"}`]);
+  console.log(`Machine: ${machineLine}; ${await machineBusy()} busy over the last second`);
+  console.log(
+    `Org: ${int(ORG.departments)} departments, ${int(ORG.users)} members (generated, seed ${ORG.seed}); ${int(CHANGES)} changes per sync (seed ${CHANGES_SEED}), ${IN_FLIGHT} in flight; ${RESYNC ? "import and re-sync" : "import only"}`,
+  );
+  const started = performance.now();
+  const quiet = await runScenario(undefined);
+  if (!quiet.ok) return false;
+  const windows: Windows = Object.fromEntries(quiet.scenario.runs.map((r) => [r.kind, membersWindow(r.job)]));
+  const busy = await runScenario(windows);
+  report(quiet.scenario, busy.scenario, machineLine);
+  console.log(`Whole benchmark: ${s1((performance.now() - started) / 1000)} s`);
+  return quiet.ok && busy.ok;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = (await run()) ? 0 : 1;

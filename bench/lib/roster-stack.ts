@@ -1,0 +1,120 @@
+// The WeCom emulator and the real service, each in a Node process of its own, with one team bound
+// to the emulator's default app and the emulator pushing its contact callbacks to that team.
+import { randomBytes } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import postgres from "postgres";
+import { DEFAULT_AGENT_ID, DEFAULT_APP_SECRET, DEFAULT_CORP_ID } from "../../src/emulator";
+import { freePort, startServer, type ServerChild } from "./child";
+import { jsonRequest } from "./json-http";
+import { serviceScript } from "./service-script";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+/** user/list pages read once before anything is timed, so no run pays for the emulator's JIT. */
+const WARMUP_PAGES = 50;
+
+export const STACK_SLUG = "bench";
+const BINDING = {
+  corpId: DEFAULT_CORP_ID,
+  agentId: DEFAULT_AGENT_ID,
+  secret: DEFAULT_APP_SECRET,
+  token: "benchToken0123456789abcdefABCDEF",
+  encodingAesKey: "6qkdMrq68nTKduznJYO1A37W2oEgpkMUvkttRToqhUt",
+};
+
+export interface Stack {
+  emu: string;
+  svc: string;
+  adminToken: string;
+  teamId: number;
+  service: ServerChild;
+  emulator: ServerChild;
+  serviceLabel: string;
+  /** The scratch database, for the checks. */
+  sql: postgres.Sql;
+}
+
+export interface StackOptions {
+  org: { departments: number; users: number; seed: number };
+  dbUrl: string;
+  logDir: string;
+  /** Every child started is added here at once, so a failure later still stops it. */
+  running: ServerChild[];
+}
+
+export async function startStack(o: StackOptions): Promise<Stack> {
+  const emulator = await startEmulator(o);
+  const emu = `http://127.0.0.1:${emulator.port}`;
+  await warmEmulator(emu, o.org.departments);
+  const { service, adminToken, label } = await startService(o, emu);
+  const svc = `http://127.0.0.1:${service.port}`;
+  await jsonRequest(svc, "POST", "/api/teams", { token: adminToken, body: { slug: STACK_SLUG, name: "Bench 团队" } });
+  await jsonRequest(svc, "PUT", `/api/teams/${STACK_SLUG}/wecom`, { token: adminToken, body: BINDING });
+  await jsonRequest(emu, "PUT", "/_emulator/callback", {
+    body: { url: `${svc}/wecom/${STACK_SLUG}/callback`, token: BINDING.token, encodingAesKey: BINDING.encodingAesKey },
+  });
+  await jsonRequest(emu, "DELETE", "/_emulator/calls");
+  const sql = postgres(o.dbUrl, { max: 2, onnotice: () => {} });
+  const [team] = await sql<{ id: number }[]>`select id::int as id from teams where slug = ${STACK_SLUG}`;
+  if (!team) throw new Error(`team ${STACK_SLUG} was not created`);
+  return { emu, svc, adminToken, teamId: team.id, service, emulator, serviceLabel: label, sql };
+}
+
+async function startEmulator(o: StackOptions): Promise<ServerChild> {
+  const emulator = await startServer({
+    name: "emulator",
+    script: "bench/lib/emulator-server.ts",
+    cwd: ROOT,
+    env: {
+      PORT: String(await freePort()),
+      BENCH_EMU_DEPARTMENTS: String(o.org.departments),
+      BENCH_EMU_USERS: String(o.org.users),
+      BENCH_EMU_SEED: String(o.org.seed),
+    },
+    logDir: o.logDir,
+  });
+  o.running.push(emulator);
+  return emulator;
+}
+
+async function warmEmulator(emu: string, departments: number): Promise<void> {
+  const q = new URLSearchParams({ corpid: BINDING.corpId, corpsecret: BINDING.secret });
+  const { access_token: token } = await jsonRequest<{ access_token: string }>(emu, "GET", `/cgi-bin/gettoken?${q.toString()}`);
+  for (let id = departments; id > Math.max(0, departments - WARMUP_PAGES); id--) {
+    await jsonRequest(emu, "GET", `/cgi-bin/user/list?access_token=${token}&department_id=${id}`);
+  }
+}
+
+async function startService(o: StackOptions, emu: string): Promise<{ service: ServerChild; adminToken: string; label: string }> {
+  const built = await serviceScript(ROOT);
+  const port = await freePort();
+  const adminToken = randomBytes(16).toString("hex");
+  const service = await startServer({
+    name: "service",
+    script: built.script,
+    cwd: ROOT,
+    env: {
+      PORT: String(port),
+      DATABASE_URL: o.dbUrl,
+      APP_SECRET: randomBytes(24).toString("hex"),
+      ADMIN_TOKEN: adminToken,
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      WECOM_API_BASE: emu,
+      WECOM_OAUTH_BASE: emu,
+    },
+    logDir: o.logDir,
+  });
+  o.running.push(service);
+  return { service, adminToken, label: built.label };
+}
+
+/** Stops the service, then the emulator; both must exit 0. Answers what went wrong. */
+export async function stopStack(stack: Stack, running: ServerChild[]): Promise<string[]> {
+  const problems: string[] = [];
+  await stack.sql.end();
+  for (const child of [stack.service, stack.emulator]) {
+    const exit = await child.stop();
+    running.splice(running.indexOf(child), 1);
+    if (exit.code !== 0) problems.push(`${child.name} exited with ${exit.code ?? exit.signal} instead of 0`);
+  }
+  return problems;
+}
