@@ -241,6 +241,31 @@ describe("decryptMessage rejects", () => {
     expectCode(() => decryptMessage(key, short, corpId), -40008);
   });
 
+  it("-40010 on URL-safe Base64 and on padding inside a ciphertext of the right length", () => {
+    const good = encryptMessage(key, "a longer message, so the ciphertext has + and / somewhere: ".repeat(4), corpId, Buffer.from(random));
+    const i = good.search(/[+/]/);
+    expect(i).toBeGreaterThanOrEqual(0);
+    const urlSafe = good.slice(0, i) + (good[i] === "+" ? "-" : "_") + good.slice(i + 1);
+    expectCode(() => decryptMessage(key, urlSafe, corpId), -40010);
+    expectCode(() => decryptMessage(key, `${good.slice(0, 8)}====${good.slice(12)}`, corpId), -40010);
+  });
+
+  it("a message that really holds U+FFFD decrypts; invalid bytes beside it are still refused", async () => {
+    const text = "替换字符 \uFFFD 是合法的";
+    expect(decryptMessage(key, encryptMessage(key, text, corpId), corpId)).toBe(text);
+    const frame = framePlaintext("\uFFFD hello", corpId, random);
+    frame[24] = 0xc0;
+    const invalid = await encryptRawBlocks(key, frame);
+    expectCode(() => decryptMessage(key, invalid, corpId), -40008);
+  });
+
+  it("-40005 when the receive id's bytes are not UTF-8", async () => {
+    const frame = framePlaintext("hello", corpId, random);
+    frame[frame.length - (frame[frame.length - 1] ?? 0) - 1] = 0xff;
+    const sealed = await encryptRawBlocks(key, frame);
+    expectCode(() => decryptMessage(key, sealed, corpId), -40005);
+  });
+
   it("-40008 when msg is not valid UTF-8", async () => {
     const frame = framePlaintext("hello", corpId, random);
     frame[20] = 0xff;
