@@ -82,6 +82,8 @@ export function createWecomClient(o: WecomClientOptions): WecomClient {
     return { accessToken: json.access_token, expiresIn: Number(json.expires_in ?? 7200) };
   };
 
+  const onWait = (api: string, ms: number, window: "minute" | "hour") => o.logger.info("wecom budget spent, waiting for the next window", { api, waitMs: ms, window });
+
   return {
     for(creds) {
       const tokens = tokenManager({ db: o.db, secrets: o.secrets, clock: o.clock, fetchToken }, creds, inFlight, held);
@@ -89,7 +91,7 @@ export function createWecomClient(o: WecomClientOptions): WecomClient {
         // A token error gets one refresh and one retry (docs/wecom.md#access-token); 40001 outside gettoken likewise, once.
         for (let tokenRetry = 0; ; tokenRetry++) {
           const token = await tokens.get();
-          await acquire({ db: o.db, clock: o.clock, sleep, budget, reserved }, creds.corpId, api);
+          await acquire({ db: o.db, clock: o.clock, sleep, budget, reserved, onWait }, creds.corpId, api);
           const json = await withRetries(api, { ...req, path: api, query: { ...req.query, access_token: token } });
           const errcode = Number(json.errcode ?? 0);
           if (errcode === 0) return json as T;

@@ -15,6 +15,8 @@ interface LimiterDeps {
   sleep: (ms: number) => Promise<void>;
   budget: Budget;
   reserved: Reserved;
+  /** Told before a wait for the next window: a run that slows down says why. */
+  onWait?: (api: string, ms: number, window: "minute" | "hour") => void;
 }
 
 /**
@@ -48,7 +50,9 @@ async function refill(o: LimiterDeps, corpId: string, api: string, key: string, 
       o.reserved.set(key, { minute, left: chunk });
       return;
     }
-    const until = perHour > o.budget.perHour ? hour + 3_600_000 : minute + 60_000;
+    const hourSpent = perHour > o.budget.perHour;
+    const until = hourSpent ? hour + 3_600_000 : minute + 60_000;
+    o.onWait?.(api, until - now, hourSpent ? "hour" : "minute");
     await o.sleep(until - now);
   }
 }

@@ -174,6 +174,10 @@ describe("budget", () => {
     await api.listUsers(1);
     expect(deps.clock.now().getTime()).toBe(Date.UTC(2026, 10, 25, 12, 1, 0));
     expect((await wecomCalls(deps))["user/list"]).toBe(4);
+    // An operator sees why a sync slowed down.
+    expect(deps.logger.lines.filter((l) => l.msg === "wecom budget spent, waiting for the next window").map((l) => l.fields)).toEqual([
+      { api: "user/list", waitMs: 60_000, window: "minute" },
+    ]);
   });
 });
 
