@@ -225,7 +225,7 @@ describe("order: WeCom does not order its callbacks", () => {
       }
     }
     await snapshot.drop();
-  }, 300_000);
+  }, 600_000);
 });
 
 describe("members the sync keeps must survive a callback about them", () => {
