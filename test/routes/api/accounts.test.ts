@@ -250,6 +250,29 @@ describe("login throttling", () => {
     expect(row!.attempts).toBeGreaterThanOrEqual(6);
   });
 
+  it("with TRUST_PROXY, 5 failures from one address block that username only from that address: the owner still logs in from elsewhere", async () => {
+    const proxied = client(accountDeps(opened.db, { config: { trustProxy: true }, clock: deps.clock }));
+    await proxied.register({ username: "locked-out-admin", password: PASSWORD, name: "a" });
+    const from = (ip: string) => ({ "x-forwarded-for": ip });
+    for (let i = 0; i < 5; i++) expect((await proxied.json("POST", "/api/session", { username: "locked-out-admin", password: "wrong guess" }, from("192.0.2.66"))).status).toBe(401);
+    expect((await proxied.json("POST", "/api/session", { username: "locked-out-admin", password: PASSWORD }, from("192.0.2.66"))).status).toBe(429);
+    expect((await proxied.json("POST", "/api/session", { username: "locked-out-admin", password: PASSWORD }, from("198.51.100.20"))).status).toBe(200);
+  });
+
+  it("with TRUST_PROXY, 100 failures for one username across addresses reach its ceiling: 429 from any address", async () => {
+    const proxied = client(accountDeps(opened.db, { config: { trustProxy: true }, clock: deps.clock }));
+    await proxied.register({ username: "botnet-target", password: PASSWORD, name: "b" });
+    for (let i = 0; i < 100; i++) {
+      const res = await proxied.json("POST", "/api/session", { username: "botnet-target", password: "wrong guess" }, { "x-forwarded-for": `10.1.${Math.floor(i / 4)}.${i % 4}` });
+      expect(res.status).toBe(401);
+    }
+    const blocked = await proxied.json("POST", "/api/session", { username: "botnet-target", password: PASSWORD }, { "x-forwarded-for": "198.51.100.21" });
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(0);
+    deps.clock.advance(15 * 60 * 1000);
+    expect((await proxied.json("POST", "/api/session", { username: "botnet-target", password: PASSWORD }, { "x-forwarded-for": "198.51.100.21" })).status).toBe(200);
+  });
+
   it("with TRUST_PROXY, 20 failures from one address block that address for every username", async () => {
     const proxied = client(accountDeps(opened.db, { config: { trustProxy: true }, clock: deps.clock }));
     await proxied.register({ username: "behind-proxy", password: PASSWORD, name: "p" });
