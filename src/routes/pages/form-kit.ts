@@ -17,11 +17,23 @@ export const FAILED_MESSAGE = "服务暂时出错，请稍后再试 / Something 
 /**
  * What a page's CSP lets through beyond its own nonce'd styles: `scripts` for a nonce'd script that
  * listens to the job events stream (`connect-src 'self'`), `forms` for forms posted to this site
- * (`form-action 'self'`; else 'none').
+ * (`form-action 'self'`; else 'none'), `formTargets` for origins a form's POST may be redirected to.
+ * Browsers apply form-action to every redirect after the submission too, so a POST answered with a
+ * 303 to WeCom's OAuth or web login is blocked unless that origin is listed here.
  */
 export interface PagePolicy {
   scripts: boolean;
   forms: boolean;
+  formTargets?: readonly string[];
+}
+
+/**
+ * The page policy of pages whose forms hand over to WeCom (self-binding, joining with an expired
+ * pass): exactly the configured OAuth and web-login origins, nothing wider.
+ */
+export function wecomHandoverPolicy(c: Context<AppEnv>): PagePolicy {
+  const { wecomOauthBase, wecomLoginBase } = c.env.deps.config;
+  return { scripts: false, forms: true, formTargets: [...new Set([new URL(wecomOauthBase).origin, new URL(wecomLoginBase).origin])] };
 }
 
 /** Pages show account and team data and some URLs carry a capability: nothing may cache, frame or leak them. */
@@ -36,7 +48,7 @@ export function securityHeaders(c: Context<AppEnv>, nonce: string, policy: PageP
     `style-src 'nonce-${nonce}'`,
     ...(policy.scripts ? [`script-src 'nonce-${nonce}'`, "connect-src 'self'"] : []),
     "img-src 'self'",
-    `form-action ${policy.forms ? "'self'" : "'none'"}`,
+    `form-action ${policy.forms ? ["'self'", ...(policy.formTargets ?? [])].join(" ") : "'none'"}`,
     "base-uri 'none'",
     "frame-ancestors 'none'",
   ];

@@ -15,7 +15,7 @@ import { JoinForm, JoinNotice, type JoinFormProps, type JoinNoticeProps } from "
 import { pickLang, type Lang } from "../../views/lang";
 import type { Bilingual } from "../../views/labels";
 import { clearSessionCookie, clientIp, sessionAccount, setSessionCookie } from "../session-auth";
-import { CSRF_MESSAGE, csrfOk, FAILED_MESSAGE, html, issueCsrf, newNonce, readForm, withRetryAfter, smallForm, type Form } from "./form-kit";
+import { CSRF_MESSAGE, csrfOk, FAILED_MESSAGE, html, issueCsrf, newNonce, readForm, withRetryAfter, smallForm, wecomHandoverPolicy, type Form } from "./form-kit";
 import { beginOAuth, finishOAuth } from "./oauth-state";
 
 const visitor: Actor = { kind: "system", reason: "join" };
@@ -108,7 +108,7 @@ function joinAs(c: Context<AppEnv>, form: Form, accountId: number | undefined): 
 export const joinPageRoutes = new Hono<AppEnv>()
   // WeCom's redirect back: ?code=…&state=… (before /join/:token, which would take "oauth" as a token).
   .get("/join/oauth", async (c) => {
-    const nonce = newNonce(c);
+    const nonce = newNonce(c, wecomHandoverPolicy(c));
     const { deps } = c.env;
     const token = finishOAuth(c, JOIN_STATE_COOKIE);
     if (token === null) {
@@ -124,7 +124,7 @@ export const joinPageRoutes = new Hono<AppEnv>()
     }
   })
   .get("/join/:token", async (c) => {
-    const nonce = newNonce(c);
+    const nonce = newNonce(c, wecomHandoverPolicy(c));
     const token = c.req.param("token");
     let open: OpenInvitation;
     try {
@@ -136,7 +136,7 @@ export const joinPageRoutes = new Hono<AppEnv>()
     return formPage(c, nonce, open);
   })
   .post("/join/:token", smallForm, async (c) => {
-    const nonce = newNonce(c);
+    const nonce = newNonce(c, wecomHandoverPolicy(c));
     const { deps } = c.env;
     const token = c.req.param("token");
     const form = await readForm(c);
