@@ -1,13 +1,13 @@
 import { randomBytes } from "node:crypto";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { getCookie, setCookie } from "hono/cookie";
 import type { JSX } from "hono/jsx/jsx-runtime";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../../deps";
 import { AppError } from "../../errors";
 import { CSRF_COOKIE, CSRF_FIELD, csrfToken, isCsrfNonce, newCsrfNonce, verifyCsrf } from "../../security/csrf";
-import { cookieOptions, SESSION_COOKIE, sessionTokenHash } from "../../security/session";
+import { SESSION_COOKIE, sessionTokenHash } from "../../security/session";
+import { readCookie, writeCookie } from "../cookies";
 
 /** The pieces every server-rendered page shares: headers, CSRF, form parsing, rendering. */
 
@@ -79,16 +79,16 @@ export function safeNext(value: string | undefined): string | undefined {
 
 /** The CSRF token is bound to the session cookie when there is one (security/csrf.ts). */
 function csrfBinding(c: Context<AppEnv>): string {
-  return sessionTokenHash(getCookie(c, SESSION_COOKIE)) ?? "";
+  return sessionTokenHash(readCookie(c, SESSION_COOKIE)) ?? "";
 }
 
 /** The token for this page's forms; gives the browser a CSRF nonce cookie first if it has none. */
 export function issueCsrf(c: Context<AppEnv>): string {
   const { config } = c.env.deps;
-  let nonce = getCookie(c, CSRF_COOKIE);
+  let nonce = readCookie(c, CSRF_COOKIE);
   if (!isCsrfNonce(nonce)) {
     nonce = newCsrfNonce();
-    setCookie(c, CSRF_COOKIE, nonce, cookieOptions(config.publicUrl));
+    writeCookie(c, CSRF_COOKIE, nonce);
   }
   return csrfToken(config.appSecret, nonce, csrfBinding(c));
 }
@@ -127,7 +127,7 @@ export async function readForm(c: Context<AppEnv>): Promise<Form> {
 }
 
 export function csrfOk(c: Context<AppEnv>, form: Form): boolean {
-  return verifyCsrf(c.env.deps.config.appSecret, getCookie(c, CSRF_COOKIE), csrfBinding(c), form.get(CSRF_FIELD));
+  return verifyCsrf(c.env.deps.config.appSecret, readCookie(c, CSRF_COOKIE), csrfBinding(c), form.get(CSRF_FIELD));
 }
 
 /** A refused form's 429 says when to come back in the header too (the JSON mapper does the same). */
