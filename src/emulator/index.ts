@@ -1,4 +1,4 @@
-// A local WeCom (企业微信) emulator: the API subset of /work/shared/wecom-reference.md with
+// A local WeCom (企业微信) emulator: the API subset the service uses, with
 // the same JSON shapes and errcodes, OAuth pages, real signed+encrypted callback pushes, and
 // a control API under /_emulator for tests and demos (faults, rate limits, org changes,
 // chat, card clicks, inbox). Use in-process (`emulator.fetch`) or over HTTP (`listen`).

@@ -1,5 +1,5 @@
 // WeCom callback crypto (WXBizMsgCrypt), doc 90968 (加解密方案说明).
-// Reference: /work/shared/wecom-reference.md §8.3–8.4, vectors in §9.
+// The WeCom facts it relies on are in the README (callbacks) and docs/security.md; vectors in test/helpers/official-vectors.ts.
 import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from "node:crypto";
 
 // Codes of the official samples (§8.8); local only, never returned by the API.
