@@ -18,6 +18,12 @@ import { wecomCallbackRoutes } from "./routes/wecom-callback";
 /** Builds the app; no side effects. Deps arrive per request: `app.fetch(req, { deps })`. */
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  // Served over https, browsers are told to come back only over https (a year): no first plain-http
+  // request on a hostile network can strip the Secure, __Host- session. Over http it would be ignored.
+  app.use("*", async (c, next) => {
+    await next();
+    if (c.env.deps.config.publicUrl.startsWith("https:")) c.res.headers.set("Strict-Transport-Security", "max-age=31536000");
+  });
   app.route("/", healthRoutes);
   app.route("/", teamRoutes);
   app.route("/", directoryRoutes);

@@ -1,5 +1,4 @@
 import type { Context } from "hono";
-import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../deps";
 import { AppError } from "../errors";
@@ -7,7 +6,8 @@ import type { AccountView } from "../services/accounts/account-view";
 import type { Caller } from "../services/accounts/caller";
 import { resolveSession } from "../services/accounts/resolve-session";
 import { isCrossSite } from "../security/csrf";
-import { cookieOptions, SESSION_COOKIE } from "../security/session";
+import { SESSION_COOKIE } from "../security/session";
+import { readCookie, writeCookie, clearCookie } from "./cookies";
 
 declare module "hono" {
   interface ContextVariableMap {
@@ -26,7 +26,7 @@ const anonymous: Caller = { kind: "system", reason: "session-lookup" };
 export async function sessionAccount(c: Context<AppEnv>): Promise<AccountView | null> {
   const known = c.get("account");
   if (known !== undefined) return known;
-  const account = await resolveSession(c.env.deps, anonymous, getCookie(c, SESSION_COOKIE));
+  const account = await resolveSession(c.env.deps, anonymous, readCookie(c, SESSION_COOKIE));
   c.set("account", account);
   return account;
 }
@@ -66,13 +66,13 @@ export const sameSiteOnly = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 export function setSessionCookie(c: Context<AppEnv>, token: string, expiresAt: Date): void {
-  const { config, clock } = c.env.deps;
+  const { clock } = c.env.deps;
   const maxAge = Math.max(0, Math.floor((expiresAt.getTime() - clock.now().getTime()) / 1000));
-  setCookie(c, SESSION_COOKIE, token, cookieOptions(config.publicUrl, maxAge));
+  writeCookie(c, SESSION_COOKIE, token, maxAge);
 }
 
 export function clearSessionCookie(c: Context<AppEnv>): void {
-  deleteCookie(c, SESSION_COOKIE, cookieOptions(c.env.deps.config.publicUrl));
+  clearCookie(c, SESSION_COOKIE);
 }
 
 /**

@@ -34,8 +34,10 @@ export function createSecretBox(appSecret: string): SecretBox {
   };
 }
 
-/** What an admin sees instead of a secret: enough to recognise it, not to use it. */
+/**
+ * What an admin sees instead of a secret: that one is set, and no character of it — even a few
+ * characters shorten a guess, and the screen or a screenshot is not where secrets belong.
+ */
 export function mask(secret: string): string {
-  if (secret.length <= 8) return "****";
-  return `${secret.slice(0, 2)}****${secret.slice(-2)}`;
+  return secret === "" ? "" : "********";
 }

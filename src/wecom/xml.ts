@@ -72,6 +72,42 @@ function withoutUndefined<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
+const OPEN = "<Encrypt>";
+const CLOSE = "</Encrypt>";
+const CDATA = "<![CDATA[";
+
+/**
+ * The envelope's `<Encrypt>` text, found by a few linear scans and nothing else: this runs on
+ * unauthenticated input before the signature is checked, so it must cost about as little for 60
+ * KiB as for 600 bytes. Only the two forms senders use are accepted, `<Encrypt>v</Encrypt>` and
+ * `<Encrypt><![CDATA[v]]></Encrypt>`, once. The full, validated parse (parseEnvelope) comes after
+ * the signature, and must find the same value.
+ */
+export function scanEncrypt(xml: string): string {
+  const open = xml.indexOf(OPEN);
+  if (open < 0) throw bad("<Encrypt> missing or empty");
+  let from = open + OPEN.length;
+  while (from < xml.length && /\s/.test(xml[from]!)) from++;
+  let value: string;
+  let close: number;
+  if (xml.startsWith(CDATA, from)) {
+    const end = xml.indexOf("]]>", from + CDATA.length);
+    if (end < 0) throw bad("unterminated CDATA in <Encrypt>");
+    value = xml.slice(from + CDATA.length, end);
+    close = xml.indexOf(CLOSE, end + 3);
+    if (close < 0 || xml.slice(end + 3, close).trim() !== "") throw bad("<Encrypt> must hold only its text");
+  } else {
+    close = xml.indexOf(CLOSE, from);
+    if (close < 0) throw bad("unterminated <Encrypt>");
+    value = xml.slice(from, close);
+    if (value.includes("<")) throw bad("<Encrypt> must hold only its text");
+  }
+  if (xml.indexOf(OPEN, close) >= 0) throw bad("<Encrypt> must appear once, as text");
+  value = value.trim();
+  if (!value) throw bad("<Encrypt> missing or empty");
+  return value;
+}
+
 export function parseEnvelope(xml: string): { toUserName?: string; agentId?: string; encrypt: string } {
   const f = parseRoot(xml);
   return withoutUndefined({

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { members } from "../../src/db/schema";
 import { isWecomAdmin, wecomAdminUserIds } from "../../src/services/access/wecom-admin";
 import type { Actor } from "../../src/services/actor";
 import { authorizeMembers } from "../../src/services/invitations/authorize";
@@ -7,7 +8,8 @@ import { matchMembers } from "../../src/services/match/match-members";
 import { boundTeam } from "../helpers/api";
 import type { TestDeps } from "../helpers/deps";
 import { memberByKey, teamIdOf } from "../helpers/sync-scenarios";
-import { botWorld, makeAdminMember } from "./helpers";
+import { client, PASSWORD } from "../services/accounts/helpers";
+import { ask, botWorld, makeAdminMember } from "./helpers";
 
 let close: () => Promise<void>;
 let deps: TestDeps;
@@ -49,5 +51,42 @@ describe("who is a WeCom admin (services/access/wecom-admin.ts)", () => {
     const admin: Actor = { kind: "wecom_user", teamId: acme, userId: users[1]! };
     expect(await authorizeMembers(deps, admin, "acme", { wecomUserIds: [target] })).toMatchObject({ invited: 1 });
     expect(await matchMembers(deps, admin, "acme", { dryRun: true })).toMatchObject({ linked: [] });
+  });
+});
+
+describe("a console admin's standing never passes to a WeCom member by match alone", () => {
+  it("match links WeCom member Dave to the team's console admin 'dave', but Dave's chat commands are still refused", async () => {
+    const dave = users[5]!;
+    const api = client(deps);
+    // The console admin registered the username in another case; an operator added the account as admin.
+    const account = await api.register({ username: dave.toUpperCase(), password: PASSWORD, name: "Console Dave" });
+    expect((await api.json("POST", "/api/teams/acme/members", { accountId: account.id, role: "admin" })).status).toBe(201);
+    const matched = await matchMembers(deps, { kind: "operator" }, "acme", {});
+    const row = await memberByKey(deps, acme, dave);
+    expect(matched.linked).toContainEqual({ memberId: row.id, accountId: account.id, by: "userid" });
+    expect(row).toMatchObject({ accountId: account.id, role: "admin", status: "active", wecomVerifiedAt: null });
+
+    expect(await isWecomAdmin(deps.db, { teamId: acme, userId: dave })).toBe(false);
+    expect((await wecomAdminUserIds(deps.db, { teamId: acme })).map((u) => u.toLowerCase())).not.toContain(dave.toLowerCase());
+    expect(await ask(deps, dave, "匹配")).toBe("抱歉，只有团队管理员可以使用「匹配」。如需权限，请联系团队管理员。");
+    expect(await ask(deps, dave, "sync")).toMatch(/^Sorry, only team admins/);
+    // The console account still administers the team.
+    const jar = await api.login(dave.toUpperCase(), PASSWORD);
+    expect(await (await api.asBrowser(jar, "GET", "/api/teams/acme/access")).json()).toEqual({ role: "admin" });
+  });
+});
+
+describe("what WeCom vouched for links at once", () => {
+  it("an account verified by OAuth as a userid in another team of the same corp links to that userid, whatever its username", async () => {
+    const who = users[6]!;
+    const api = client(deps);
+    const account = await api.register({ username: "personal-handle", password: PASSWORD, name: "Someone" });
+    const now = deps.clock.now();
+    await deps.db.insert(members).values({ teamId: other, wecomUserId: who, wecomUserKey: who.toLowerCase(), name: "x", status: "active", accountId: account.id, wecomVerifiedAt: now, createdAt: now, updatedAt: now });
+    const matched = await matchMembers(deps, { kind: "operator" }, "acme", {});
+    const row = await memberByKey(deps, acme, who);
+    expect(matched.linked).toContainEqual({ memberId: row.id, accountId: account.id, by: "wecom" });
+    expect(row.accountId).toBe(account.id);
+    expect(row.wecomVerifiedAt).not.toBeNull();
   });
 });

@@ -140,7 +140,8 @@ export async function inboxOf(deps: TestDeps, teamId: number) {
 export async function makeAdminMember(deps: TestDeps, teamId: number, userId: string, role: "owner" | "admin" = "admin"): Promise<void> {
   await deps.db
     .update(members)
-    .set({ role, status: "active" })
+    // As a member who joined through WeCom OAuth would be: WeCom vouched for the link.
+    .set({ role, status: "active", wecomVerifiedAt: deps.clock.now() })
     .where(and(eq(members.teamId, teamId), eq(members.wecomUserKey, userId.toLowerCase())));
 }
 

@@ -110,19 +110,27 @@ describe("邀请 / invite", () => {
 });
 
 describe("匹配 / match", () => {
-  it("links userid = username at once, suggests a unique same-name account, and links to the review page", async () => {
-    const [exact, named] = [take(), take()];
+  it("links userid = username of an account already in the team, suggests a stranger's username and a unique same-name account, and links to the review page", async () => {
+    const [exact, named, squatted] = [take(), take(), take()];
     const c = client(deps);
-    await c.register({ username: exact, password: PASSWORD, name: "某人" });
+    const inTeam = await c.register({ username: exact, password: PASSWORD, name: "某人" });
+    expect((await c.json("POST", "/api/teams/acme/members", { accountId: inTeam.id })).status).toBe(201);
+    await c.register({ username: squatted.toUpperCase(), password: PASSWORD, name: "陌生人" });
     const namedMember = await memberByKey(deps, teamId, named);
+    const squattedMember = await memberByKey(deps, teamId, squatted);
     await c.register({ username: `other-${named}`, password: PASSWORD, name: namedMember.name });
     const reply = await ask(deps, admin, "匹配");
-    expect(reply).toContain("匹配完成：已关联 1 人，待确认建议 1 条，冲突 0 条。");
+    expect(reply).toContain("匹配完成：已关联 1 人，待确认建议 2 条，冲突 0 条。");
     expect(reply).toContain(`建议：${namedMember.name}（${named}）↔ 账号 other-${named}`);
+    expect(reply).toContain(`建议：${squattedMember.name}（${squatted}）↔ 账号 ${squatted.toUpperCase()}`);
     expect(reply).toContain("查看并确认：https://roster.example.com/teams/acme/match");
-    expect((await memberByKey(deps, teamId, exact)).accountId).not.toBeNull();
+    expect((await memberByKey(deps, teamId, exact)).accountId).toBe(inTeam.id);
     expect((await memberByKey(deps, teamId, named)).accountId).toBeNull();
-    expect(await ask(deps, admin, "match")).toBe(`Match done: 0 linked, 1 suggestions to confirm, 0 conflicts.\nSuggestion: ${namedMember.name} (${named}) ↔ account other-${named}\nReview and confirm: https://roster.example.com/teams/acme/match`);
+    expect((await memberByKey(deps, teamId, squatted)).accountId).toBeNull();
+    const en = await ask(deps, admin, "match");
+    expect(en).toContain("Match done: 0 linked, 2 suggestions to confirm, 0 conflicts.");
+    expect(en).toContain(`Suggestion: ${namedMember.name} (${named}) ↔ account other-${named}`);
+    expect(en).toContain("Review and confirm: https://roster.example.com/teams/acme/match");
   });
 
   it("a non-admin's 匹配 links nobody", async () => {

@@ -49,7 +49,7 @@ export async function startStack(org = { departments: 6, users: 30, seed: 11 }):
   const server = serve({ fetch: (req, env: HttpBindings | Http2Bindings) => app.fetch(req, { deps: wired.deps!, clientAddress: env.incoming.socket.remoteAddress }), port: 0, hostname: "127.0.0.1" });
   await new Promise<void>((resolve) => (server.listening ? resolve() : server.once("listening", () => resolve())));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const config = parseConfig({ ...TEST_ENV, PUBLIC_URL: baseUrl, WECOM_API_BASE: wecom.url, WECOM_OAUTH_BASE: wecom.url });
+  const config = parseConfig({ ...TEST_ENV, PUBLIC_URL: baseUrl, WECOM_API_BASE: wecom.url, WECOM_OAUTH_BASE: wecom.url, WECOM_LOGIN_BASE: wecom.url });
   const secrets = createSecretBox(config.appSecret);
   const deps: Deps = {
     config: { ...config, passwordScryptN: 2 ** 10 },

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { HandlerTable } from "../../src/callbacks/handler-table";
-import { callbackInbox } from "../../src/db/schema";
+import { eq } from "drizzle-orm";
+import { callbackInbox, teams, wecomBindings } from "../../src/db/schema";
+import { KEY_REFRESH_COOLDOWN_MS } from "../../src/services/callbacks/callback-keys";
+import { sealContext } from "../../src/services/teams/binding-view";
 import { apiClient, BINDING, boundTeam, fixtureBinding } from "../helpers/api";
 import { inboxRows, postCallback, textXml } from "../helpers/callbacks";
 import { testDeps, type TestDeps } from "../helpers/deps";
@@ -67,7 +70,9 @@ describe("GET /wecom/:slug/callback (URL verification)", () => {
     const wrongReceiver = await api.request(`/wecom/acme/callback?${toQueryString(foreign.query)}`);
     expect(wrongReceiver.status).toBe(400);
     expect(await wrongReceiver.json()).toMatchObject({ error: { code: "bad_receive_id" } });
-    expect((await api.request(`/wecom/nobody/callback?${toQueryString(good.query)}`)).status).toBe(404);
+    const unknown = await api.request(`/wecom/nobody/callback?${toQueryString(good.query)}`);
+    expect(unknown.status).toBe(401);
+    expect(await unknown.json()).toMatchObject({ error: { code: "bad_signature" } });
   });
 });
 
@@ -154,7 +159,7 @@ describe("POST /wecom/:slug/callback refuses bad input with a 4xx and writes not
   const random = new Uint8Array(16).fill(7);
 
   const cases: [string, () => Promise<Response>, number, string][] = [
-    ["an unknown team", async () => postCallback(deps, "nobody", textXml(deps)), 404, "team_not_found"],
+    ["an unknown team", async () => postCallback(deps, "nobody", textXml(deps)), 401, "bad_signature"],
     [
       "a missing signature",
       async () => api.request(`/wecom/acme/callback?timestamp=${now()}&nonce=1`, { method: "POST", body: "<xml><Encrypt>AAAA</Encrypt></xml>" }),
@@ -178,6 +183,12 @@ describe("POST /wecom/:slug/callback refuses bad input with a 4xx and writes not
       "bad_signature",
     ],
     ["a foreign receive id", async () => postCallback(deps, "acme", textXml(deps), { receiveId: "wwOTHER" }), 400, "bad_receive_id"],
+    [
+      "a message signed and encrypted with another team's token and key",
+      async () => postCallback(deps, "acme", textXml(deps), { binding: { token: "OtherTeamToken0123", encodingAesKey: "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C" } }),
+      401,
+      "bad_signature",
+    ],
     ["a key of another team", async () => postCallback(deps, "acme", textXml(deps), { binding: { token: BINDING.token, encodingAesKey: "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C" } }), 400, "bad_ciphertext"],
     ["bad base64", async () => postEncrypt("not*base64!"), 400, "bad_ciphertext"],
     ["a length that is not whole blocks", async () => postEncrypt(Buffer.alloc(48).toString("base64")), 400, "bad_ciphertext"],
@@ -193,6 +204,20 @@ describe("POST /wecom/:slug/callback refuses bad input with a 4xx and writes not
       "bad_ciphertext",
     ],
     ["a body that is not XML", async () => api.request(`/wecom/acme/callback?msg_signature=a&timestamp=${now()}&nonce=1`, { method: "POST", body: "hello" }), 400, "bad_xml"],
+    [
+      "a signed envelope with a DTD (XXE): refused by the full parse after the signature, never expanded",
+      async () => {
+        const encrypt = await encryptRawBlocks(BINDING.encodingAesKey, pad32(framePlaintext(textXml(deps), BINDING.corpId, random)));
+        const timestamp = now();
+        const msg_signature = await signatureOf(BINDING.token, timestamp, "5", encrypt);
+        return api.request(`/wecom/acme/callback?${toQueryString({ msg_signature, timestamp, nonce: "5" })}`, {
+          method: "POST",
+          body: `<?xml version="1.0"?><!DOCTYPE xml [<!ENTITY x SYSTEM "file:///etc/passwd">]><xml><Encrypt><![CDATA[${encrypt}]]></Encrypt><X>&x;</X></xml>`,
+        });
+      },
+      400,
+      "bad_xml",
+    ],
     ["a decrypted message that is not XML", async () => postCallback(deps, "acme", "just text"), 400, "bad_xml"],
     [
       "an oversized body",
@@ -221,5 +246,52 @@ describe("POST /wecom/:slug/callback refuses bad input with a 4xx and writes not
     const res = await postCallback(deps, "acme", textXml(deps), { timestamp: String(Number(now()) - 300) });
     expect(res.status).toBe(200);
     expect(await inboxRows(opened.db)).toHaveLength(1);
+  });
+});
+
+describe("what an unauthenticated request learns and costs", () => {
+  it("answers the same for an unknown team, an unbound team and a bound one; only the log tells them apart", async () => {
+    expect((await api.json("POST", "/api/teams", { slug: "unbound", name: "Unbound" })).status).toBe(201);
+    const query = `msg_signature=${"0".repeat(40)}&timestamp=${deps.clock.unixSeconds()}&nonce=1`;
+    const body = "<xml><Encrypt><![CDATA[AAAA]]></Encrypt></xml>";
+    const answers = [];
+    for (const slug of ["nobody-at-all", "unbound", "acme"]) {
+      const res = await api.request(`/wecom/${slug}/callback?${query}`, { method: "POST", body });
+      answers.push({ status: res.status, body: await res.text() });
+    }
+    expect(answers[0]).toEqual(answers[1]);
+    expect(answers[1]).toEqual(answers[2]);
+    expect(answers[0]).toMatchObject({ status: 401 });
+    expect(JSON.parse(answers[0]!.body)).toMatchObject({ error: { code: "bad_signature" } });
+    const reasons = deps.logger.lines.filter((l) => l.msg === "callback for a team without keys").map((l) => [l.fields?.slug, l.fields?.reason]);
+    expect(reasons).toEqual([
+      ["nobody-at-all", "team_not_found"],
+      ["unbound", "not_bound"],
+    ]);
+  });
+
+  it("reads keys afresh after a failed check at most once per team per cooldown (a re-bind on another instance still takes effect)", async () => {
+    expect((await postCallback(deps, "acme", textXml(deps))).status).toBe(200);
+    // Another instance re-binds acme with a new token: this process still holds the old keys.
+    const [row] = await opened.db.select().from(teams).where(eq(teams.slug, "acme"));
+    const token = "RotatedToken0123456789";
+    await opened.db.update(wecomBindings).set({ tokenSealed: deps.secrets.seal(token, sealContext(row!.id, "token")) }).where(eq(wecomBindings.teamId, row!.id));
+    const signedWithNew = () => postCallback(deps, "acme", textXml(deps, `m-${Math.random()}`), { binding: { token, encodingAesKey: BINDING.encodingAesKey } });
+
+    // The cached keys were read just now: a failed check refreshes nothing yet.
+    deps.clock.advance(KEY_REFRESH_COOLDOWN_MS - 1);
+    expect((await signedWithNew()).status).toBe(401);
+    // Past the cooldown the first failure reads the keys again, and the callback is taken.
+    deps.clock.advance(1);
+    expect((await signedWithNew()).status).toBe(200);
+    // Unsigned floods right after that refresh find the fresh keys and read nothing more.
+    const unknown = () => postCallback(deps, "nobody-flood", textXml(deps));
+    for (let i = 0; i < 3; i++) expect((await unknown()).status).toBe(401);
+    expect(deps.logger.lines.filter((l) => l.msg === "callback for a team without keys" && l.fields?.slug === "nobody-flood")).toHaveLength(1);
+    deps.clock.advance(KEY_REFRESH_COOLDOWN_MS);
+    expect((await unknown()).status).toBe(401);
+    expect(deps.logger.lines.filter((l) => l.msg === "callback for a team without keys" && l.fields?.slug === "nobody-flood")).toHaveLength(2);
+    await opened.db.update(wecomBindings).set({ tokenSealed: deps.secrets.seal(BINDING.token, sealContext(row!.id, "token")) }).where(eq(wecomBindings.teamId, row!.id));
+    deps.clock.advance(KEY_REFRESH_COOLDOWN_MS);
   });
 });

@@ -28,9 +28,9 @@ describe("secret box", () => {
     expect(() => createSecretBox("another-app-secret-that-is-long-1234").open(sealed, "ctx")).toThrow();
   });
 
-  it("masks all but the ends of a secret", () => {
-    expect(mask("abcdefghijkl")).toBe("ab****kl");
-    expect(mask("short")).toBe("****");
+  it("masks a secret without any of its characters", () => {
+    expect(mask("abcdefghijkl")).toBe("********");
+    expect(mask("short")).toBe("********");
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { WecomCryptoError, type WecomCryptoCode } from "../../src/wecom/crypto";
 import { dedupeKey, handlerKey } from "../../src/wecom/messages";
-import { buildEncryptedReply, parseEnvelope, parseMessage } from "../../src/wecom/xml";
+import { buildEncryptedReply, parseEnvelope, parseMessage, scanEncrypt } from "../../src/wecom/xml";
 import { changeContactXml, eventXml, textMessageXml } from "../helpers/wecom-envelope";
 
 function expectCode(fn: () => unknown, code: WecomCryptoCode): void {
@@ -273,5 +273,32 @@ describe("buildEncryptedReply (docs/wecom.md#passive-replies)", () => {
   it("refuses values that would break the XML", () => {
     expect(() => buildEncryptedReply({ encrypt: "a", signature: "b", timestamp: "1<", nonce: "n" })).toThrow(RangeError);
     expect(() => buildEncryptedReply({ encrypt: "a", signature: "b", timestamp: "1", nonce: "]]><x/>" })).toThrow(RangeError);
+  });
+});
+
+describe("scanEncrypt (before the signature: a bounded scan, no parse)", () => {
+  it("reads the two forms senders use, trimmed", () => {
+    expect(scanEncrypt("<xml><ToUserName><![CDATA[ww1]]></ToUserName><Encrypt><![CDATA[abc=]]></Encrypt></xml>")).toBe("abc=");
+    expect(scanEncrypt("<xml><Encrypt>\n  abc \n</Encrypt></xml>")).toBe("abc");
+    expect(scanEncrypt("<xml><Encrypt> <![CDATA[abc]]> </Encrypt></xml>")).toBe("abc");
+  });
+
+  it("-40002 when it is missing, empty, unterminated, holds markup or appears twice", () => {
+    for (const xml of [
+      "hello",
+      "<xml><Encrypt></Encrypt></xml>",
+      "<xml><Encrypt><![CDATA[]]></Encrypt></xml>",
+      "<xml><Encrypt>abc",
+      "<xml><Encrypt><![CDATA[abc</Encrypt></xml>",
+      "<xml><Encrypt><![CDATA[a]]>b</Encrypt></xml>",
+      "<xml><Encrypt>a<b/></Encrypt></xml>",
+      "<xml><Encrypt>a</Encrypt><!-- <Encrypt>b</Encrypt> --></xml>",
+    ]) expectCode(() => scanEncrypt(xml), -40002);
+  });
+
+  it("never expands entities: a DTD is only text to it, refused by the full parse after the signature", () => {
+    const bomb = '<!DOCTYPE xml [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><xml><Encrypt>&b;</Encrypt></xml>';
+    expect(scanEncrypt(bomb)).toBe("&b;");
+    expectCode(() => parseEnvelope(bomb), -40002);
   });
 });

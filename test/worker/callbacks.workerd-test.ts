@@ -28,7 +28,10 @@ describe("WeCom callbacks through the Worker", () => {
     const forged = await call(`/wecom/cb/callback?${toQueryString({ ...query, msg_signature: "0".repeat(40) })}`);
     expect(forged.status).toBe(401);
     expect(forged.json()).toMatchObject({ error: { code: "bad_signature" } });
-    expect((await call(`/wecom/nobody/callback?${toQueryString(query)}`)).status).toBe(404);
+    // An unknown team answers as a wrong signature does: the endpoint does not tell which teams exist.
+    const unknown = await call(`/wecom/nobody/callback?${toQueryString(query)}`);
+    expect(unknown.status).toBe(401);
+    expect(unknown.json()).toMatchObject({ error: { code: "bad_signature" } });
   });
 
   it("a signed message is stored and answered with an empty 200; a replay stays one row", async () => {

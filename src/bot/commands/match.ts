@@ -22,7 +22,10 @@ export const matchCommand = defineCommand<null, Matched>({
   name: "match",
   aliases: ["匹配"],
   usage: { zh: "", en: "" },
-  summary: { zh: "把企业微信成员与已有账号匹配（唯一的精确匹配直接关联）", en: "match WeCom members to existing accounts (unique exact matches link at once)" },
+  summary: {
+    zh: "把企业微信成员与已有账号匹配（只直接关联企业微信已确认的身份和本团队已有成员；其余作为建议，由管理员确认）",
+    en: "match WeCom members to existing accounts (only identities WeCom vouched for and accounts already in the team link at once; the rest are suggestions for an admin to confirm)",
+  },
   adminOnly: true,
   parse: noArgs,
   run: async (ctx) => {
@@ -40,7 +43,7 @@ export const matchCommand = defineCommand<null, Matched>({
     const zh = lang === "zh";
     const lines = [zh ? `匹配完成：已关联 ${r.linked} 人，待确认建议 ${r.suggestedCount} 条，冲突 ${r.conflictCount} 条。` : `Match done: ${r.linked} linked, ${r.suggestedCount} suggestions to confirm, ${r.conflictCount} conflicts.`];
     for (const s of r.suggested) lines.push(zh ? `建议：${s.name}（${s.wecomUserId ?? "-"}）↔ 账号 ${s.username}` : `Suggestion: ${s.name} (${s.wecomUserId ?? "-"}) ↔ account ${s.username}`);
-    for (const c of r.conflicts) lines.push(zh ? `冲突：${c.name}（${c.wecomUserId ?? "-"}）有 ${c.candidates} 个同名账号` : `Conflict: ${c.name} (${c.wecomUserId ?? "-"}) has ${c.candidates} accounts of that name`);
+    for (const c of r.conflicts) lines.push(zh ? `冲突：${c.name}（${c.wecomUserId ?? "-"}）有 ${c.candidates} 个候选账号` : `Conflict: ${c.name} (${c.wecomUserId ?? "-"}) has ${c.candidates} candidate accounts`);
     if (r.suggestedCount + r.conflictCount > 0) lines.push(zh ? `查看并确认：${r.reviewUrl}` : `Review and confirm: ${r.reviewUrl}`);
     return lines.join("\n");
   },

@@ -3,7 +3,10 @@ import { members, teams, wecomBindings } from "../schema";
 import type { Db } from "../types";
 import type { BindingRow, TeamRow } from "./teams";
 
-/** Admin standings: an active owner or admin whose member row carries a WeCom userid. */
+/**
+ * Admin standings: an active owner or admin whose member row carries a WeCom userid and whose link
+ * WeCom vouched for (wecom_verified_at): a role merged in by match alone never commands the team.
+ */
 const ADMIN_ROLES = ["owner", "admin"] as const;
 
 /** The binding's `adminUserIds` of a team ([] when it is not bound). */
@@ -24,6 +27,7 @@ export async function isAdminMember(db: Db, p: { teamId: number; userKey: string
         eq(members.status, "active"),
         inArray(members.role, [...ADMIN_ROLES]),
         isNull(members.deprovisionedAt),
+        isNotNull(members.wecomVerifiedAt),
       ),
     )
     .limit(1);
@@ -42,6 +46,7 @@ export async function adminMemberUserIds(db: Db, p: { teamId: number }): Promise
         eq(members.status, "active"),
         inArray(members.role, [...ADMIN_ROLES]),
         isNull(members.deprovisionedAt),
+        isNotNull(members.wecomVerifiedAt),
       ),
     )
     .orderBy(members.id);

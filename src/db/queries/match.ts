@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, isNotNull, isNull, ne } from "drizzle-orm";
-import { accounts, members, type MemberStatus } from "../schema";
+import { accounts, members, wecomBindings, type MemberStatus } from "../schema";
 import type { Db } from "../types";
 import type { AccountRow } from "./accounts";
 import type { MemberChange, MemberRow } from "./directory";
@@ -36,6 +36,31 @@ export async function accountsByUsernameKeys(db: Db, p: { keys: string[] }): Pro
   return inChunks(p.keys, (chunk) => db.select().from(accounts).where(inArray(accounts.usernameKey, chunk)).orderBy(asc(accounts.id)));
 }
 
+/**
+ * Accounts WeCom vouched for as one of these userids of this corp: linked by OAuth (join or
+ * self-binding) to that userid's member row in another team bound to the same CorpID.
+ */
+export async function verifiedAccountsByKeys(db: Db, p: { teamId: number; corpId: string; keys: string[] }): Promise<{ userKey: string; account: AccountRow }[]> {
+  return inChunks(p.keys, async (chunk) => {
+    const rows = await db
+      .selectDistinct({ userKey: members.wecomUserKey, account: accounts })
+      .from(members)
+      .innerJoin(wecomBindings, eq(wecomBindings.teamId, members.teamId))
+      .innerJoin(accounts, eq(accounts.id, members.accountId))
+      .where(
+        and(
+          eq(wecomBindings.corpId, p.corpId),
+          ne(members.teamId, p.teamId),
+          inArray(members.wecomUserKey, chunk),
+          isNotNull(members.wecomVerifiedAt),
+          ne(members.status, "removed"),
+        ),
+      )
+      .orderBy(asc(accounts.id));
+    return rows.flatMap((r) => (r.userKey ? [{ userKey: r.userKey, account: r.account }] : []));
+  });
+}
+
 /** Accounts whose display name is exactly one of these names (any number per name). */
 export async function accountsByNames(db: Db, p: { names: string[] }): Promise<AccountRow[]> {
   return inChunks(p.names, (chunk) => db.select().from(accounts).where(inArray(accounts.name, chunk)).orderBy(asc(accounts.id)));
@@ -69,7 +94,7 @@ export async function membersByIds(db: Db, p: { teamId: number; ids: number[] })
  */
 export async function linkMemberRow(
   db: Db,
-  p: { teamId: number; id: number; expectStatus: MemberStatus; set: MemberChange & { accountId: number } },
+  p: { teamId: number; id: number; expectStatus: MemberStatus; set: MemberChange & { accountId: number; wecomVerifiedAt: Date | null } },
 ): Promise<boolean> {
   const rows = await db
     .update(members)

@@ -1,4 +1,4 @@
-import { and, asc, eq, ne } from "drizzle-orm";
+import { and, asc, eq, isNull, ne } from "drizzle-orm";
 import { members, teams, wecomBindings, type MemberRole, type MemberStatus } from "../schema";
 import type { Db } from "../types";
 import type { MemberRow } from "./directory";
@@ -91,8 +91,16 @@ export async function lockMemberByKey(db: Db, p: { teamId: number; key: string }
 export async function unlinkWecomRow(db: Db, p: { teamId: number; id: number; accountId: number; now: Date }): Promise<boolean> {
   const rows = await db
     .update(members)
-    .set({ accountId: null, status: "imported", statusBefore: null, role: null, updatedAt: p.now })
+    .set({ accountId: null, wecomVerifiedAt: null, status: "imported", statusBefore: null, role: null, updatedAt: p.now })
     .where(and(eq(members.teamId, p.teamId), eq(members.id, p.id), eq(members.accountId, p.accountId)))
     .returning({ id: members.id });
   return rows.length > 0;
+}
+
+/** WeCom vouched (OAuth) that the account linked to this row is its userid: a self-binding of a row match had linked. */
+export async function markWecomVerified(db: Db, p: { teamId: number; id: number; accountId: number; at: Date }): Promise<void> {
+  await db
+    .update(members)
+    .set({ wecomVerifiedAt: p.at, updatedAt: p.at })
+    .where(and(eq(members.teamId, p.teamId), eq(members.id, p.id), eq(members.accountId, p.accountId), isNull(members.wecomVerifiedAt)));
 }

@@ -58,7 +58,7 @@ export async function countLoginAttempt(
     .returning({ key: loginAttempts.key, windowStart: loginAttempts.windowStart, attempts: loginAttempts.attempts });
 }
 
-/** A successful login forgets the username's count and gives back its one attempt to the address. */
+/** A successful login forgets the counts of `resetKeys` and gives back its one attempt to `refundKeys`. */
 export async function refundLoginAttempt(db: Db, p: { resetKeys: string[]; refundKeys: string[] }): Promise<void> {
   if (p.resetKeys.length > 0) await db.delete(loginAttempts).where(inArray(loginAttempts.key, p.resetKeys));
   if (p.refundKeys.length > 0) {

@@ -78,6 +78,13 @@ export const members = pgTable(
     status: text("status").$type<MemberStatus>().notNull().default("imported"),
     role: text("role").$type<MemberRole>(),
     accountId: bigint("account_id", { mode: "number" }),
+    /**
+     * When WeCom vouched for the link to `accountId`: the account's holder proved by OAuth to be this
+     * userid (joining by invitation, self-binding) — or did so in another team of the same corp.
+     * Null for links an admin or one-click match made from self-chosen account fields (username,
+     * name, email). Only a vouched link may command the team from WeCom (services/access/wecom-admin.ts).
+     */
+    wecomVerifiedAt: timestamp("wecom_verified_at", { withTimezone: true }),
     /** The status to return to when a removal is restored (within 30 days) or a lock lifted. */
     statusBefore: text("status_before").$type<MemberStatus>(),
     deprovisionedAt: timestamp("deprovisioned_at", { withTimezone: true }),

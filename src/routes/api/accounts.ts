@@ -1,6 +1,5 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { getCookie } from "hono/cookie";
 import type { AppEnv } from "../../deps";
 import { AppError } from "../../errors";
 import type { Caller } from "../../services/accounts/caller";
@@ -10,6 +9,7 @@ import { registerAccount } from "../../services/accounts/register-account";
 import { SESSION_COOKIE } from "../../security/session";
 import { readJson } from "../json-errors";
 import { clearSessionCookie, clientIp, requireSession, sameSiteOnly, sessionAccount, setSessionCookie } from "../session-auth";
+import { readCookie } from "../cookies";
 
 const visitor: Caller = { kind: "system", reason: "visitor" };
 
@@ -26,12 +26,12 @@ export const accountRoutes = new Hono<AppEnv>()
   .post("/api/accounts", sameSiteOnly, smallBody, async (c) => c.json({ account: await registerAccount(c.env.deps, visitor, await readJson(c), clientIp(c)) }, 201))
   .post("/api/session", sameSiteOnly, smallBody, async (c) => {
     const input = await readJson(c);
-    const { account, token, expiresAt } = await logIn(c.env.deps, visitor, { input, ip: clientIp(c), replacesToken: getCookie(c, SESSION_COOKIE) });
+    const { account, token, expiresAt } = await logIn(c.env.deps, visitor, { input, ip: clientIp(c), replacesToken: readCookie(c, SESSION_COOKIE) });
     setSessionCookie(c, token, expiresAt);
     return c.json({ account });
   })
   .delete("/api/session", sameSiteOnly, async (c) => {
-    await logOut(c.env.deps, visitor, getCookie(c, SESSION_COOKIE));
+    await logOut(c.env.deps, visitor, readCookie(c, SESSION_COOKIE));
     clearSessionCookie(c);
     return c.body(null, 204);
   })

@@ -25,7 +25,7 @@ export const directoryRoutes = new Hono<AppEnv>()
   .get("/api/teams/:slug/jobs", async (c) => c.json({ items: await listJobs(c.env.deps, callerOf(c), c.req.param("slug")) }))
   .get("/api/teams/:slug/jobs/:id", async (c) => c.json(await getJob(c.env.deps, callerOf(c), c.req.param("slug"), id(c.req.param("id")))))
   .get("/api/teams/:slug/jobs/:id/staged", async (c) =>
-    c.json(await listStaged(c.env.deps, callerOf(c), c.req.param("slug"), id(c.req.param("id")), Number(c.req.query("cursor") ?? 0) || 0)),
+    c.json(await listStaged(c.env.deps, callerOf(c), c.req.param("slug"), id(c.req.param("id")), { cursor: c.req.query("cursor"), limit: c.req.query("limit") })),
   )
   .post("/api/teams/:slug/jobs/:id/confirm", async (c) => c.json(await decideJob(c.env.deps, callerOf(c), c.req.param("slug"), id(c.req.param("id")), "confirm")))
   .post("/api/teams/:slug/jobs/:id/reject", async (c) => c.json(await decideJob(c.env.deps, callerOf(c), c.req.param("slug"), id(c.req.param("id")), "reject")))

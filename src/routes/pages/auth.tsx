@@ -1,5 +1,4 @@
 import { Hono, type Context } from "hono";
-import { getCookie } from "hono/cookie";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../../deps";
 import { AppError } from "../../errors";
@@ -11,6 +10,7 @@ import { SESSION_COOKIE } from "../../security/session";
 import { AccountPage, AuthPage, type AuthPageProps, type FormError } from "../../views/auth";
 import { clearSessionCookie, clientIp, sessionAccount, setSessionCookie } from "../session-auth";
 import { CSRF_MESSAGE, csrfOk, FAILED_MESSAGE, html, issueCsrf, newNonce, readForm, withRetryAfter, safeNext, smallForm } from "./form-kit";
+import { readCookie } from "../cookies";
 
 const visitor: Caller = { kind: "system", reason: "visitor" };
 
@@ -52,7 +52,7 @@ export const authPageRoutes = new Hono<AppEnv>()
     if (!csrfOk(c, form)) return authPage(c, nonce, { ...shown, error: { message: CSRF_MESSAGE } }, 403);
     try {
       const input = { username: form.get("username"), password: form.get("password") };
-      const { token, expiresAt } = await logIn(c.env.deps, visitor, { input, ip: clientIp(c), replacesToken: getCookie(c, SESSION_COOKIE) });
+      const { token, expiresAt } = await logIn(c.env.deps, visitor, { input, ip: clientIp(c), replacesToken: readCookie(c, SESSION_COOKIE) });
       setSessionCookie(c, token, expiresAt);
       return c.redirect(shown.next ?? AFTER_LOGIN, 303);
     } catch (err) {
@@ -75,7 +75,7 @@ export const authPageRoutes = new Hono<AppEnv>()
       // An empty optional field is a browser's way of saying "not given".
       const email = form.get("email")?.trim();
       const input = { username: form.get("username"), password: form.get("password"), name: form.get("name"), email: email ? email : undefined };
-      const { token, expiresAt } = await registerAndLogIn(c.env.deps, visitor, { input, ip: clientIp(c), replacesToken: getCookie(c, SESSION_COOKIE) });
+      const { token, expiresAt } = await registerAndLogIn(c.env.deps, visitor, { input, ip: clientIp(c), replacesToken: readCookie(c, SESSION_COOKIE) });
       setSessionCookie(c, token, expiresAt);
       return c.redirect(shown.next ?? "account", 303);
     } catch (err) {
@@ -96,7 +96,7 @@ export const authPageRoutes = new Hono<AppEnv>()
       if (!account) return c.redirect("login", 303);
       return html(c, <AccountPage nonce={nonce} csrf={issueCsrf(c)} account={account} error={{ message: CSRF_MESSAGE }} />, 403);
     }
-    await logOut(c.env.deps, visitor, getCookie(c, SESSION_COOKIE));
+    await logOut(c.env.deps, visitor, readCookie(c, SESSION_COOKIE));
     clearSessionCookie(c);
     return c.redirect("login", 303);
   });

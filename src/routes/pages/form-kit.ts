@@ -1,13 +1,13 @@
 import { randomBytes } from "node:crypto";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { getCookie, setCookie } from "hono/cookie";
 import type { JSX } from "hono/jsx/jsx-runtime";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../../deps";
 import { AppError } from "../../errors";
 import { CSRF_COOKIE, CSRF_FIELD, csrfToken, isCsrfNonce, newCsrfNonce, verifyCsrf } from "../../security/csrf";
-import { cookieOptions, SESSION_COOKIE, sessionTokenHash } from "../../security/session";
+import { SESSION_COOKIE, sessionTokenHash } from "../../security/session";
+import { readCookie, writeCookie } from "../cookies";
 
 /** The pieces every server-rendered page shares: headers, CSRF, form parsing, rendering. */
 
@@ -17,11 +17,23 @@ export const FAILED_MESSAGE = "服务暂时出错，请稍后再试 / Something 
 /**
  * What a page's CSP lets through beyond its own nonce'd styles: `scripts` for a nonce'd script that
  * listens to the job events stream (`connect-src 'self'`), `forms` for forms posted to this site
- * (`form-action 'self'`; else 'none').
+ * (`form-action 'self'`; else 'none'), `formTargets` for origins a form's POST may be redirected to.
+ * Browsers apply form-action to every redirect after the submission too, so a POST answered with a
+ * 303 to WeCom's OAuth or web login is blocked unless that origin is listed here.
  */
 export interface PagePolicy {
   scripts: boolean;
   forms: boolean;
+  formTargets?: readonly string[];
+}
+
+/**
+ * The page policy of pages whose forms hand over to WeCom (self-binding, joining with an expired
+ * pass): exactly the configured OAuth and web-login origins, nothing wider.
+ */
+export function wecomHandoverPolicy(c: Context<AppEnv>): PagePolicy {
+  const { wecomOauthBase, wecomLoginBase } = c.env.deps.config;
+  return { scripts: false, forms: true, formTargets: [...new Set([new URL(wecomOauthBase).origin, new URL(wecomLoginBase).origin])] };
 }
 
 /** Pages show account and team data and some URLs carry a capability: nothing may cache, frame or leak them. */
@@ -36,7 +48,7 @@ export function securityHeaders(c: Context<AppEnv>, nonce: string, policy: PageP
     `style-src 'nonce-${nonce}'`,
     ...(policy.scripts ? [`script-src 'nonce-${nonce}'`, "connect-src 'self'"] : []),
     "img-src 'self'",
-    `form-action ${policy.forms ? "'self'" : "'none'"}`,
+    `form-action ${policy.forms ? ["'self'", ...(policy.formTargets ?? [])].join(" ") : "'none'"}`,
     "base-uri 'none'",
     "frame-ancestors 'none'",
   ];
@@ -67,16 +79,16 @@ export function safeNext(value: string | undefined): string | undefined {
 
 /** The CSRF token is bound to the session cookie when there is one (security/csrf.ts). */
 function csrfBinding(c: Context<AppEnv>): string {
-  return sessionTokenHash(getCookie(c, SESSION_COOKIE)) ?? "";
+  return sessionTokenHash(readCookie(c, SESSION_COOKIE)) ?? "";
 }
 
 /** The token for this page's forms; gives the browser a CSRF nonce cookie first if it has none. */
 export function issueCsrf(c: Context<AppEnv>): string {
   const { config } = c.env.deps;
-  let nonce = getCookie(c, CSRF_COOKIE);
+  let nonce = readCookie(c, CSRF_COOKIE);
   if (!isCsrfNonce(nonce)) {
     nonce = newCsrfNonce();
-    setCookie(c, CSRF_COOKIE, nonce, cookieOptions(config.publicUrl));
+    writeCookie(c, CSRF_COOKIE, nonce);
   }
   return csrfToken(config.appSecret, nonce, csrfBinding(c));
 }
@@ -115,7 +127,7 @@ export async function readForm(c: Context<AppEnv>): Promise<Form> {
 }
 
 export function csrfOk(c: Context<AppEnv>, form: Form): boolean {
-  return verifyCsrf(c.env.deps.config.appSecret, getCookie(c, CSRF_COOKIE), csrfBinding(c), form.get(CSRF_FIELD));
+  return verifyCsrf(c.env.deps.config.appSecret, readCookie(c, CSRF_COOKIE), csrfBinding(c), form.get(CSRF_FIELD));
 }
 
 /** A refused form's 429 says when to come back in the header too (the JSON mapper does the same). */

@@ -1,5 +1,4 @@
 import { Hono, type Context } from "hono";
-import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../../deps";
 import { AppError } from "../../errors";
@@ -9,14 +8,15 @@ import { identifyInvitee } from "../../services/join/identify-invitee";
 import { inspectInvitation, type OpenInvitation } from "../../services/join/inspect-invitation";
 import { joinTeam, type JoinAs } from "../../services/join/join-team";
 import { JOIN_PASS_COOKIE, JOIN_PASS_TTL_MS, openJoinPass, sealJoinPass, type JoinPass } from "../../security/join-pass";
-import { cookieOptions, SESSION_COOKIE } from "../../security/session";
+import { SESSION_COOKIE } from "../../security/session";
 import { authorizeUrl } from "../../wecom/oauth-url";
 import { JoinForm, JoinNotice, type JoinFormProps, type JoinNoticeProps } from "../../views/join";
 import { pickLang, type Lang } from "../../views/lang";
 import type { Bilingual } from "../../views/labels";
 import { clearSessionCookie, clientIp, sessionAccount, setSessionCookie } from "../session-auth";
-import { CSRF_MESSAGE, csrfOk, FAILED_MESSAGE, html, issueCsrf, newNonce, readForm, withRetryAfter, smallForm, type Form } from "./form-kit";
+import { CSRF_MESSAGE, csrfOk, FAILED_MESSAGE, html, issueCsrf, newNonce, readForm, withRetryAfter, smallForm, wecomHandoverPolicy, type Form } from "./form-kit";
 import { beginOAuth, finishOAuth } from "./oauth-state";
+import { readCookie, writeCookie, clearCookie } from "../cookies";
 
 const visitor: Actor = { kind: "system", reason: "join" };
 const JOIN_STATE_COOKIE = "wr_join_state";
@@ -61,7 +61,7 @@ async function refusal(c: Context<AppEnv>, nonce: string, err: unknown): Promise
 
 function passOf(c: Context<AppEnv>, open: OpenInvitation): JoinPass | null {
   const { config, clock } = c.env.deps;
-  const pass = openJoinPass(config.appSecret, getCookie(c, JOIN_PASS_COOKIE), clock.now());
+  const pass = openJoinPass(config.appSecret, readCookie(c, JOIN_PASS_COOKIE), clock.now());
   return pass && pass.invitationId === open.invitation.id && pass.userKey === open.invitation.wecomUserKey ? pass : null;
 }
 
@@ -91,7 +91,7 @@ async function formPage(c: Context<AppEnv>, nonce: string, open: OpenInvitation,
 }
 
 function joinAs(c: Context<AppEnv>, form: Form, accountId: number | undefined): JoinAs | null {
-  const replacesToken = getCookie(c, SESSION_COOKIE);
+  const replacesToken = readCookie(c, SESSION_COOKIE);
   switch (form.get("action")) {
     case "accept":
       return accountId === undefined ? null : { kind: "session", accountId };
@@ -108,7 +108,7 @@ function joinAs(c: Context<AppEnv>, form: Form, accountId: number | undefined): 
 export const joinPageRoutes = new Hono<AppEnv>()
   // WeCom's redirect back: ?code=…&state=… (before /join/:token, which would take "oauth" as a token).
   .get("/join/oauth", async (c) => {
-    const nonce = newNonce(c);
+    const nonce = newNonce(c, wecomHandoverPolicy(c));
     const { deps } = c.env;
     const token = finishOAuth(c, JOIN_STATE_COOKIE);
     if (token === null) {
@@ -117,14 +117,14 @@ export const joinPageRoutes = new Hono<AppEnv>()
     }
     try {
       const pass = await identifyInvitee(deps, visitor, { token, code: c.req.query("code") ?? "" });
-      setCookie(c, JOIN_PASS_COOKIE, sealJoinPass(deps.config.appSecret, pass, deps.clock.now()), cookieOptions(deps.config.publicUrl, JOIN_PASS_TTL_MS / 1000));
+      writeCookie(c, JOIN_PASS_COOKIE, sealJoinPass(deps.config.appSecret, pass, deps.clock.now()), JOIN_PASS_TTL_MS / 1000);
       return c.redirect(`/join/${token}`, 303);
     } catch (err) {
       return refusal(c, nonce, err);
     }
   })
   .get("/join/:token", async (c) => {
-    const nonce = newNonce(c);
+    const nonce = newNonce(c, wecomHandoverPolicy(c));
     const token = c.req.param("token");
     let open: OpenInvitation;
     try {
@@ -136,7 +136,7 @@ export const joinPageRoutes = new Hono<AppEnv>()
     return formPage(c, nonce, open);
   })
   .post("/join/:token", smallForm, async (c) => {
-    const nonce = newNonce(c);
+    const nonce = newNonce(c, wecomHandoverPolicy(c));
     const { deps } = c.env;
     const token = c.req.param("token");
     const form = await readForm(c);
@@ -153,7 +153,7 @@ export const joinPageRoutes = new Hono<AppEnv>()
 
     const account = await sessionAccount(c);
     if (form.get("action") === "switch") {
-      await logOut(deps, visitor, getCookie(c, SESSION_COOKIE));
+      await logOut(deps, visitor, readCookie(c, SESSION_COOKIE));
       clearSessionCookie(c);
       return c.redirect(`/join/${token}`, 303);
     }
@@ -162,7 +162,7 @@ export const joinPageRoutes = new Hono<AppEnv>()
     try {
       const joined = await joinTeam(deps, visitor, { token, pass, as });
       if (joined.session) setSessionCookie(c, joined.session.token, joined.session.expiresAt);
-      deleteCookie(c, JOIN_PASS_COOKIE, cookieOptions(deps.config.publicUrl));
+      clearCookie(c, JOIN_PASS_COOKIE);
       // Post/redirect/get: the link now shows "you have joined" to this account, and a reload posts nothing.
       return c.redirect(`/join/${token}`, 303);
     } catch (err) {

@@ -1,9 +1,8 @@
 import { randomBytes } from "node:crypto";
 import type { Context } from "hono";
-import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { AppEnv } from "../../deps";
 import { safeEqual } from "../../security/constant-time";
-import { cookieOptions } from "../../security/session";
+import { readCookie, writeCookie, clearCookie } from "../cookies";
 
 const STATE_TTL_SECONDS = 10 * 60;
 const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -24,7 +23,7 @@ function newState(): string {
 export function beginOAuth(c: Context<AppEnv>, cookie: string, carry: string): string {
   const state = newState();
   const value = `${state}.${Buffer.from(carry, "utf8").toString("base64url")}`;
-  setCookie(c, cookie, value, cookieOptions(c.env.deps.config.publicUrl, STATE_TTL_SECONDS));
+  writeCookie(c, cookie, value, STATE_TTL_SECONDS);
   return state;
 }
 
@@ -33,8 +32,8 @@ export function beginOAuth(c: Context<AppEnv>, cookie: string, carry: string): s
  * was given (compared in constant time), else null. The cookie is spent either way.
  */
 export function finishOAuth(c: Context<AppEnv>, cookie: string): string | null {
-  const value = getCookie(c, cookie);
-  deleteCookie(c, cookie, cookieOptions(c.env.deps.config.publicUrl));
+  const value = readCookie(c, cookie);
+  clearCookie(c, cookie);
   const state = c.req.query("state");
   const m = /^([A-Za-z0-9]{32})\.([A-Za-z0-9_-]{0,2048})$/.exec(value ?? "");
   if (!m?.[1] || m[2] === undefined || !state || !safeEqual(state, m[1])) return null;

@@ -11,7 +11,7 @@ import { unbindOwnWecom } from "../../services/self-binding/unbind-own-wecom";
 import { authorizeUrl, webLoginUrl } from "../../wecom/oauth-url";
 import { SettingsPage, type SettingsPageProps } from "../../views/settings";
 import { sessionAccount } from "../session-auth";
-import { CSRF_MESSAGE, csrfOk, FAILED_MESSAGE, html, issueCsrf, newNonce, readForm, smallForm } from "./form-kit";
+import { CSRF_MESSAGE, csrfOk, FAILED_MESSAGE, html, issueCsrf, newNonce, readForm, smallForm, wecomHandoverPolicy } from "./form-kit";
 import { beginOAuth, finishOAuth } from "./oauth-state";
 
 const BIND_STATE_COOKIE = "wr_bind_state";
@@ -42,14 +42,14 @@ const toLogin = (c: Context<AppEnv>) => c.redirect("/login?next=%2Fsettings", 30
 /** `/settings`: self-binding to WeCom (docs/http-api.md#html-pages). */
 export const settingsPageRoutes = new Hono<AppEnv>()
   .get("/settings", async (c) => {
-    const nonce = newNonce(c);
+    const nonce = newNonce(c, wecomHandoverPolicy(c));
     const account = await sessionAccount(c);
     if (!account) return toLogin(c);
     const done = c.req.query("done");
     return settingsPage(c, nonce, account, { notice: done === "bound" || done === "unbound" ? NOTICES[done] : undefined });
   })
   .post("/settings/wecom/:slug/bind", smallForm, async (c) => {
-    const nonce = newNonce(c);
+    const nonce = newNonce(c, wecomHandoverPolicy(c));
     const { config } = c.env.deps;
     const account = await sessionAccount(c);
     if (!account) return toLogin(c);
@@ -66,7 +66,7 @@ export const settingsPageRoutes = new Hono<AppEnv>()
     }
   })
   .get("/settings/wecom/callback", async (c) => {
-    const nonce = newNonce(c);
+    const nonce = newNonce(c, wecomHandoverPolicy(c));
     const account = await sessionAccount(c);
     if (!account) return toLogin(c);
     const slug = finishOAuth(c, BIND_STATE_COOKIE);
@@ -82,7 +82,7 @@ export const settingsPageRoutes = new Hono<AppEnv>()
     }
   })
   .post("/settings/wecom/:slug/unbind", smallForm, async (c) => {
-    const nonce = newNonce(c);
+    const nonce = newNonce(c, wecomHandoverPolicy(c));
     const account = await sessionAccount(c);
     if (!account) return toLogin(c);
     if (!csrfOk(c, await readForm(c))) return settingsPage(c, nonce, account, { error: { message: CSRF_MESSAGE } }, 403);

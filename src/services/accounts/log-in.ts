@@ -8,7 +8,16 @@ import { Validator } from "../validate";
 import { accountView, type AccountView } from "./account-view";
 import { usernameKey } from "./account-fields";
 import type { Caller } from "./caller";
-import { ADDRESS_LIMIT, addressThrottleKey, LOGIN_WINDOW_MS, retryAfterSeconds, USERNAME_LIMIT, usernameThrottleKey } from "./login-throttle";
+import {
+  ADDRESS_LIMIT,
+  addressThrottleKey,
+  LOGIN_WINDOW_MS,
+  PAIR_LIMIT,
+  pairThrottleKey,
+  retryAfterSeconds,
+  USERNAME_CEILING,
+  usernameThrottleKey,
+} from "./login-throttle";
 
 export interface LoggedIn {
   account: AccountView;
@@ -21,7 +30,7 @@ const INVALID = "用户名或密码错误 / Wrong username or password";
 
 /**
  * `POST /api/session` and the login form. `ip` is the client address (null when unknown: then
- * only the username is throttled, so one shared "unknown" bucket cannot lock everybody out).
+ * there is no per-address count, so one shared "unknown" bucket cannot lock everybody out).
  */
 export async function logIn(deps: Deps, _caller: Caller, p: { input: unknown; ip: string | null; replacesToken?: string | undefined }): Promise<LoggedIn> {
   const v = new Validator(p.input);
@@ -34,13 +43,19 @@ export async function logIn(deps: Deps, _caller: Caller, p: { input: unknown; ip
   const key = usernameKey(username);
   const now = deps.clock.now();
   const userKey = usernameThrottleKey(key);
+  const pairKey = pairThrottleKey(key, p.ip);
   const ipKey = p.ip ? addressThrottleKey(p.ip) : null;
+  const limits = new Map<string, { limit: number; by: string }>([
+    [pairKey, { limit: PAIR_LIMIT, by: "username_and_address" }],
+    [userKey, { limit: USERNAME_CEILING, by: "username" }],
+  ]);
+  if (ipKey) limits.set(ipKey, { limit: ADDRESS_LIMIT, by: "address" });
   // Committed on its own, before the check: a failed login must still count (see login-throttle.ts).
-  const counted = await countLoginAttempt(deps.db, { keys: ipKey ? [userKey, ipKey] : [userKey], now, windowMs: LOGIN_WINDOW_MS });
-  const exceeded = counted.filter((c) => c.attempts > (c.key === userKey ? USERNAME_LIMIT : ADDRESS_LIMIT));
+  const counted = await countLoginAttempt(deps.db, { keys: [...limits.keys()], now, windowMs: LOGIN_WINDOW_MS });
+  const exceeded = counted.filter((c) => c.attempts > (limits.get(c.key)?.limit ?? 0));
   if (exceeded.length > 0) {
     const seconds = retryAfterSeconds(exceeded, now);
-    deps.logger.warn("login throttled", { by: exceeded.map((e) => (e.key === userKey ? "username" : "address")) });
+    deps.logger.warn("login throttled", { by: exceeded.map((e) => limits.get(e.key)?.by) });
     throw new AppError(
       "too_many_attempts",
       `登录失败次数过多，请 ${Math.ceil(seconds / 60)} 分钟后再试 / Too many failed logins; try again in ${Math.ceil(seconds / 60)} minutes`,
@@ -57,7 +72,9 @@ export async function logIn(deps: Deps, _caller: Caller, p: { input: unknown; ip
   const token = newSessionToken();
   const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
   await deps.db.transaction(async (tx) => {
-    await refundLoginAttempt(tx, { resetKeys: [userKey], refundKeys: ipKey ? [ipKey] : [] });
+    // Forget this address's failures for the username; only give back this attempt elsewhere, so the
+    // owner logging in does not wipe what others guessed against the username's ceiling.
+    await refundLoginAttempt(tx, { resetKeys: [pairKey], refundKeys: ipKey ? [userKey, ipKey] : [userKey] });
     await pruneLoginAttempts(tx, { before: new Date(now.getTime() - LOGIN_WINDOW_MS) });
     await deleteExpiredSessions(tx, { accountId: account.id, now });
     // A browser that logs in again (perhaps as someone else) leaves no older session behind.

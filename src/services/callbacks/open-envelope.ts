@@ -1,7 +1,7 @@
 import type { Clock } from "../../deps";
 import { AppError, type ErrorCode } from "../../errors";
 import { decryptMessage, verifySignature, WecomCryptoError, type WecomCryptoCode } from "../../wecom/crypto";
-import type { CallbackKeys } from "./callback-keys";
+import { unsignedCallback, type CallbackKeys } from "./callback-keys";
 
 export interface SignedQuery {
   msg_signature?: string;
@@ -26,10 +26,11 @@ export function cryptoToAppError(err: unknown): unknown {
 }
 
 /**
- * Checks the query signature and freshness, then decrypts `encrypt` (doc 90968). The ±skew rule
- * is ours (docs/wecom.md#callback-crypto): it bounds replays; duplicates inside it are deduped by the inbox.
+ * The query carries a signature, nonce and a timestamp within ±skew (docs/wecom.md#callback-crypto; the
+ * rule is ours: it bounds replays, and duplicates inside it are deduped by the inbox). Needs no
+ * keys, so a stale or unsigned request is refused before anything is looked up.
  */
-export function openSigned(keys: CallbackKeys, query: SignedQuery, encrypt: string, clock: Clock, maxSkewSeconds: number): string {
+export function checkFreshness(query: SignedQuery, clock: Clock, maxSkewSeconds: number): Required<SignedQuery> {
   const { msg_signature: signature, timestamp, nonce } = query;
   if (!signature || !timestamp || !nonce) {
     throw new AppError("bad_signature", "缺少 msg_signature、timestamp 或 nonce / msg_signature, timestamp and nonce are required");
@@ -37,9 +38,16 @@ export function openSigned(keys: CallbackKeys, query: SignedQuery, encrypt: stri
   if (!/^\d{1,12}$/.test(timestamp) || Math.abs(clock.now().getTime() / 1000 - Number(timestamp)) > maxSkewSeconds) {
     throw new AppError("stale_timestamp", "时间戳过期或无效，请检查服务器时间 / Timestamp stale or invalid: check the server clock");
   }
-  if (!verifySignature(signature, keys.token, timestamp, nonce, encrypt)) {
-    throw new AppError("bad_signature", "签名不匹配，请核对 Token / Signature mismatch: verify the Token");
-  }
+  return { msg_signature: signature, timestamp, nonce };
+}
+
+/** The signature over `encrypt` with this team's token, compared in constant time (crypto.ts). */
+export function checkSignature(keys: CallbackKeys, query: Required<SignedQuery>, encrypt: string): void {
+  if (!verifySignature(query.msg_signature, keys.token, query.timestamp, query.nonce, encrypt)) throw unsignedCallback();
+}
+
+/** Decrypts `encrypt` (doc 90968); only after checkSignature, which keeps this from being a padding oracle. */
+export function decryptSigned(keys: CallbackKeys, encrypt: string): string {
   try {
     return decryptMessage(keys.encodingAesKey, encrypt, keys.corpId);
   } catch (err) {

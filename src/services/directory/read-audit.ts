@@ -1,7 +1,8 @@
 import { listAudit } from "../../db/queries/audit";
 import { findTeamBySlug } from "../../db/queries/teams";
 import type { Deps } from "../../deps";
-import { AppError, teamNotFound } from "../../errors";
+import { AppError, teamNotFound, type FieldProblem } from "../../errors";
+import { queryId, queryLimit } from "../paging";
 import type { Actor } from "../actor";
 
 export interface AuditQuery {
@@ -16,11 +17,10 @@ export interface AuditQuery {
 export async function readAudit(deps: Deps, _actor: Actor, slug: string, q: AuditQuery) {
   const team = await findTeamBySlug(deps.db, { slug });
   if (!team) throw teamNotFound(slug);
-  const limit = q.limit ? Number(q.limit) : 100;
-  const beforeId = q.before ? Number(q.before) : undefined;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000 || (beforeId !== undefined && !Number.isSafeInteger(beforeId))) {
-    throw new AppError("validation_failed", "查询参数有误 / Invalid query parameters", [{ field: "limit", message: "1–1000" }]);
-  }
+  const problems: FieldProblem[] = [];
+  const limit = queryLimit(q.limit, problems, 100, 1000);
+  const beforeId = queryId(q.before, "before", problems);
+  if (problems.length > 0) throw new AppError("validation_failed", "查询参数有误 / Invalid query parameters", problems);
   const rows = await listAudit(deps.db, { teamId: team.id, limit, beforeId, subjectType: q.subjectType, subjectId: q.subjectId, action: q.action });
   return {
     items: rows.map((r) => ({ id: r.id, at: r.at.toISOString(), initiator: r.initiator, actor: r.actor, action: r.action, subjectType: r.subjectType, subjectId: r.subjectId, jobId: r.jobId, before: r.before, after: r.after, observedAt: r.observedAt })),

@@ -2,7 +2,8 @@ import { countMembersMatching, listMembers, teamDepartments } from "../../db/que
 import { findTeamBySlug } from "../../db/queries/teams";
 import { MEMBER_STATUSES, type MemberStatus } from "../../db/schema";
 import type { Deps } from "../../deps";
-import { AppError, teamNotFound } from "../../errors";
+import { AppError, teamNotFound, type FieldProblem } from "../../errors";
+import { queryId, queryLimit } from "../paging";
 import type { Actor } from "../actor";
 
 export interface DepartmentView {
@@ -47,15 +48,12 @@ export async function listTeamMembers(
   slug: string,
   query: MemberQuery,
 ): Promise<{ items: MemberView[]; nextCursor: string | null; total: number }> {
-  const problems: { field: string; message: string }[] = [];
+  const problems: FieldProblem[] = [];
   const status = query.status || undefined;
   if (status && !MEMBER_STATUSES.includes(status as MemberStatus)) problems.push({ field: "status", message: MEMBER_STATUSES.join(" | ") });
-  const limit = query.limit ? Number(query.limit) : 50;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 500) problems.push({ field: "limit", message: "1–500" });
-  const afterId = query.cursor ? Number(query.cursor) : 0;
-  if (!Number.isSafeInteger(afterId) || afterId < 0) problems.push({ field: "cursor", message: "由上一页返回 / as returned by the previous page" });
-  const departmentId = query.department ? Number(query.department) : undefined;
-  if (departmentId !== undefined && !Number.isSafeInteger(departmentId)) problems.push({ field: "department", message: "部门 ID / a department id" });
+  const limit = queryLimit(query.limit, problems, 50, 500);
+  const afterId = queryId(query.cursor, "cursor", problems, 0) ?? 0;
+  const departmentId = queryId(query.department, "department", problems);
   if (problems.length > 0) throw new AppError("validation_failed", "查询参数有误 / Invalid query parameters", problems);
 
   const filter = { teamId: (await team(deps, slug)).id, status: status as MemberStatus | undefined, q: query.q?.trim() || undefined, departmentId };

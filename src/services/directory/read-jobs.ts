@@ -2,7 +2,8 @@ import { stagedPage } from "../../db/queries/directory";
 import { latestJobs } from "../../db/queries/sync-jobs";
 import { findTeamBySlug } from "../../db/queries/teams";
 import type { Deps } from "../../deps";
-import { teamNotFound } from "../../errors";
+import { AppError, teamNotFound, type FieldProblem } from "../../errors";
+import { queryId, queryLimit } from "../paging";
 import type { Actor } from "../actor";
 import { jobView, type JobView } from "./job-view";
 import { teamJob } from "./team-lookup";
@@ -26,12 +27,25 @@ export interface StagedItem {
   reason: string;
 }
 
-/** The deprovisions a run holds back: the exact set `confirm` would apply (docs/sync.md#brakes). */
-export async function listStaged(deps: Deps, _actor: Actor, slug: string, jobId: number, after = 0, limit = 200): Promise<{ items: StagedItem[]; nextCursor: number | null }> {
+/**
+ * The deprovisions a run holds back: the exact set `confirm` would apply (docs/sync.md#brakes). `page`
+ * is the query string's `cursor` and `limit` (paging.ts), 422 when malformed.
+ */
+export async function listStaged(
+  deps: Deps,
+  _actor: Actor,
+  slug: string,
+  jobId: number,
+  page: { cursor?: string; limit?: string } = {},
+): Promise<{ items: StagedItem[]; nextCursor: number | null }> {
+  const problems: FieldProblem[] = [];
+  const after = queryId(page.cursor, "cursor", problems, 0) ?? 0;
+  const limit = queryLimit(page.limit, problems, 200, 1000);
+  if (problems.length > 0) throw new AppError("validation_failed", "查询参数有误 / Invalid query parameters", problems);
   const { job } = await teamJob(deps.db, slug, jobId);
-  const page = await stagedPage(deps.db, { jobId: job.id, afterMemberId: after, limit, includeProtected: true });
+  const rows = await stagedPage(deps.db, { jobId: job.id, afterMemberId: after, limit, includeProtected: true });
   return {
-    items: page.map(({ staged, member }) => ({ memberId: member.id, wecomUserId: member.wecomUserId, name: member.name, status: member.status, role: member.role, reason: staged.reason })),
-    nextCursor: page.length === limit ? page[page.length - 1]!.member.id : null,
+    items: rows.map(({ staged, member }) => ({ memberId: member.id, wecomUserId: member.wecomUserId, name: member.name, status: member.status, role: member.role, reason: staged.reason })),
+    nextCursor: rows.length === limit ? rows[rows.length - 1]!.member.id : null,
   };
 }

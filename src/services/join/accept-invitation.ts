@@ -56,7 +56,7 @@ export async function acceptInvitation(deps: Deps, actor: Actor, p: { pass: Join
     if (nonWecomRow?.status === "deauthorized") throw notAuthorized();
 
     const ctx = { teamId: invitation.teamId, now, caller: actor, initiator: "member" as const };
-    const linked = await linkMember(tx, ctx, { member, account, by: "invitation", nonWecomRow, activate: true });
+    const linked = await linkMember(tx, ctx, { member, account, by: "invitation", nonWecomRow, activate: true, verified: true });
     if (!linked) throw new AppError("conflict", "成员状态刚刚发生变化，请重试 / The member changed just now; try again");
     if (!(await consumeInvitation(tx, { id: invitation.id, now }))) throw invalidInvitation();
     await appendAudit(tx, [

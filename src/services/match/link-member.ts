@@ -67,17 +67,23 @@ export function mergeStanding(wecom: MemberRow, other: MemberRow): Standing {
 export async function linkMember(
   tx: Db,
   ctx: LinkContext,
-  p: { member: MemberRow; account: AccountRow; by: string; nonWecomRow: MemberRow | undefined; activate?: boolean },
+  p: {
+    member: MemberRow;
+    account: AccountRow;
+    by: string;
+    nonWecomRow: MemberRow | undefined;
+    activate?: boolean;
+    /** WeCom vouched (OAuth) that the account's holder is this member: only then may they command the team from WeCom. */
+    verified?: boolean;
+  },
 ): Promise<boolean> {
   const { member, account, nonWecomRow } = p;
   const merged = nonWecomRow ? mergeStanding(member, nonWecomRow) : { status: member.status, statusBefore: member.statusBefore, role: member.role };
   // Joining by invitation makes the member active (the caller has refused locked and deauthorized standings).
   const standing: Standing = p.activate ? { status: "active", statusBefore: null, role: merged.role ?? "member" } : merged;
   // Otherwise, without a merge only the account changes; the standing columns are written only when merging.
-  const set =
-    nonWecomRow || p.activate
-      ? { accountId: account.id, status: standing.status, statusBefore: standing.statusBefore, role: standing.role, updatedAt: ctx.now }
-      : { accountId: account.id, updatedAt: ctx.now };
+  const link = { accountId: account.id, wecomVerifiedAt: p.verified ? ctx.now : null, updatedAt: ctx.now };
+  const set = nonWecomRow || p.activate ? { ...link, status: standing.status, statusBefore: standing.statusBefore, role: standing.role } : link;
   const linked = await linkMemberRow(tx, { teamId: ctx.teamId, id: member.id, expectStatus: member.status, set });
   if (!linked) return false;
   const base = { teamId: ctx.teamId, at: ctx.now, initiator: ctx.initiator ?? initiatorOf(ctx.caller), actor: callerLabel(ctx.caller), subjectType: "member" as const };
@@ -87,7 +93,7 @@ export async function linkMember(
       action: "member.linked",
       subjectId: member.id,
       before: { accountId: null, status: member.status, role: member.role },
-      after: { accountId: account.id, by: p.by, status: standing.status, role: standing.role, ...(nonWecomRow ? { mergedFrom: nonWecomRow.id } : {}) },
+      after: { accountId: account.id, by: p.by, verified: p.verified === true, status: standing.status, role: standing.role, ...(nonWecomRow ? { mergedFrom: nonWecomRow.id } : {}) },
     }),
   ];
   if (nonWecomRow && (await deleteNonWecomRow(tx, { teamId: ctx.teamId, id: nonWecomRow.id }))) {

@@ -1,6 +1,7 @@
 import type { AccountRow } from "../../db/queries/accounts";
 import type { MemberRow } from "../../db/queries/directory";
-import { accountRowsOfTeam, accountsByEmails, accountsByNames, accountsByUsernameKeys, unlinkedWecomMembers } from "../../db/queries/match";
+import { teamAndBinding } from "../../db/queries/bot-admins";
+import { accountRowsOfTeam, accountsByEmails, accountsByNames, accountsByUsernameKeys, unlinkedWecomMembers, verifiedAccountsByKeys } from "../../db/queries/match";
 import type { Deps } from "../../deps";
 import { AppError } from "../../errors";
 import type { Caller } from "../accounts/caller";
@@ -64,12 +65,12 @@ export function accountIndex(rows: MemberRow[]): { taken: Set<number>; nonWecom:
 const candidate = (a: AccountRow) => ({ accountId: a.id, username: a.username });
 
 /**
- * `POST /api/teams/:slug/match {dryRun?}` (docs/http-api.md#members-and-access): matches the team's
- * WeCom members without an account to existing accounts. Exact unique keys link at once (userid =
- * username, compared ignoring case); a unique exact name, or an email WeCom gives equal to an
- * account's, is only suggested (plan-match.ts says why); two or more candidates are a conflict. One
- * transaction under the team's membership lock; every link audited. With dryRun nothing is written
- * and `linked` says what would link.
+ * `POST /api/teams/:slug/match {dryRun?}` (docs/http-api.md#members-and-access): matches the team's WeCom members without
+ * an account to existing accounts. Only what WeCom vouched for, or userid = username of an account
+ * already in the team, links at once; userid = username of any other account, a unique exact name,
+ * or an email WeCom gives equal to an account's, is only suggested (plan-match.ts says why); two or
+ * more candidates are a conflict. One transaction under the team's
+ * membership lock; every link audited. With dryRun nothing is written and `linked` says what would link.
  */
 export async function matchMembers(deps: Deps, caller: Caller, slug: string, input: unknown): Promise<MatchResult> {
   const { dryRun } = parseMatchInput(input);
@@ -87,10 +88,18 @@ export async function matchMembers(deps: Deps, caller: Caller, slug: string, inp
     const emails = pending.flatMap((m) => (m.email ? [m.email.trim().toLowerCase()] : []));
     for (const a of await accountsByEmails(tx, { emails })) if (a.email) byEmail.set(a.email, [...(byEmail.get(a.email) ?? []), a]);
 
-    const plan = planMatch({ members: pending, byUsernameKey, byName, byEmail, taken });
+    const corpId = (await teamAndBinding(tx, { teamId: team.id }))?.binding.corpId;
+    const verified = new Map<string, AccountRow[]>();
+    if (corpId) {
+      const keys = pending.flatMap((m) => (m.wecomUserKey ? [m.wecomUserKey] : []));
+      for (const v of await verifiedAccountsByKeys(tx, { teamId: team.id, corpId, keys })) verified.set(v.userKey, [...(verified.get(v.userKey) ?? []), v.account]);
+    }
+    const inTeam = new Set([...nonWecom.values()].filter((r) => r.status !== "removed").map((r) => r.accountId ?? 0));
+
+    const plan = planMatch({ members: pending, byUsernameKey, byName, byEmail, verified, inTeam, taken });
     const linked: LinkedView[] = [];
     for (const l of plan.links) {
-      const done = dryRun || (await linkMember(tx, { teamId: team.id, now, caller }, { member: l.member, account: l.account, by: l.by, nonWecomRow: nonWecom.get(l.account.id) }));
+      const done = dryRun || (await linkMember(tx, { teamId: team.id, now, caller }, { member: l.member, account: l.account, by: l.by, nonWecomRow: nonWecom.get(l.account.id), verified: l.by === "wecom" }));
       if (done) linked.push({ memberId: l.member.id, accountId: l.account.id, by: l.by });
     }
     if (!dryRun) deps.logger.info("members matched", { slug, linked: linked.length, suggested: plan.suggested.length, conflicts: plan.conflicts.length });

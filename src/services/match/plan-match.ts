@@ -2,20 +2,29 @@ import type { AccountRow } from "../../db/queries/accounts";
 import type { MemberRow } from "../../db/queries/directory";
 
 /**
- * Exact keys that link at once: the userid equal to a username (ignoring case). An email WeCom
- * gives (old apps only) equal to an account's email (both lower-cased) is a key too, but only for
- * a *suggestion*: account emails are typed at registration and never verified, so linking on them
- * would let anyone who registers with a colleague's address take over that colleague's membership.
+ * What links at once. Registration is open, so every account field (username, name, email) is
+ * chosen by whoever registered it; linking on one of them alone would let a stranger who registers
+ * a colleague's userid as username take over the colleague's membership. So a link needs either
+ * - `wecom`: WeCom vouched for the account as this userid of this corp (an OAuth-verified link in
+ *   another team bound to the same CorpID: joining by invitation or self-binding), or
+ * - `userid`: the userid equals the username (ignoring case) *and* the account is already a member
+ *   of this team — an admin added it, so the team already trusts it.
+ * The same userid = username of an account outside the team is only a suggestion, like a name
+ * or an email WeCom gives (old apps only; account emails are typed at registration, never verified).
  */
-export type LinkKey = "userid";
+export type LinkKey = "wecom" | "userid";
 /** Why a suggestion (or a conflict's candidate) was proposed. */
-export type SuggestKey = "name" | "email";
+export type SuggestKey = "userid" | "name" | "email";
 
 export interface PlanInput {
   /** The team's unlinked WeCom members (not removed). */
   members: MemberRow[];
   /** Accounts by lower-cased username (the WeCom userid key compares the same way). */
   byUsernameKey: Map<string, AccountRow>;
+  /** Accounts WeCom vouched for, by lower-cased userid (verifiedAccountsByKeys). */
+  verified: Map<string, AccountRow[]>;
+  /** Accounts that already are (non-WeCom, not removed) members of this team. */
+  inTeam: Set<number>;
   /** Accounts by exact display name. */
   byName: Map<string, AccountRow[]>;
   /** Accounts by lower-cased email. */
@@ -48,16 +57,20 @@ export interface MatchPlan {
 }
 
 function exactKeys(member: MemberRow, input: PlanInput): { account: AccountRow; by: LinkKey }[] {
-  const out: { account: AccountRow; by: LinkKey }[] = [];
-  const byUserid = member.wecomUserKey ? input.byUsernameKey.get(member.wecomUserKey) : undefined;
-  if (byUserid && !input.taken.has(byUserid.id)) out.push({ account: byUserid, by: "userid" });
-  return out;
+  const out = new Map<number, { account: AccountRow; by: LinkKey }>();
+  if (!member.wecomUserKey) return [];
+  for (const a of input.verified.get(member.wecomUserKey) ?? []) if (!input.taken.has(a.id)) out.set(a.id, { account: a, by: "wecom" });
+  const byUserid = input.byUsernameKey.get(member.wecomUserKey);
+  if (byUserid && !input.taken.has(byUserid.id) && input.inTeam.has(byUserid.id) && !out.has(byUserid.id)) out.set(byUserid.id, { account: byUserid, by: "userid" });
+  return [...out.values()];
 }
 
-/** Free accounts whose name or email matches the member's: what a suggestion is made of. */
+/** Free accounts whose username (outside the team), name or email matches the member's: what a suggestion is made of. */
 function looseCandidates(member: MemberRow, input: PlanInput, exclude: (a: AccountRow) => boolean): { account: AccountRow; by: SuggestKey }[] {
   const out = new Map<number, { account: AccountRow; by: SuggestKey }>();
-  for (const a of input.byName.get(member.name) ?? []) if (!exclude(a)) out.set(a.id, { account: a, by: "name" });
+  const byUserid = member.wecomUserKey ? input.byUsernameKey.get(member.wecomUserKey) : undefined;
+  if (byUserid && !exclude(byUserid)) out.set(byUserid.id, { account: byUserid, by: "userid" });
+  for (const a of input.byName.get(member.name) ?? []) if (!exclude(a) && !out.has(a.id)) out.set(a.id, { account: a, by: "name" });
   const email = member.email?.trim().toLowerCase();
   if (email) for (const a of input.byEmail.get(email) ?? []) if (!exclude(a) && !out.has(a.id)) out.set(a.id, { account: a, by: "email" });
   return [...out.values()].sort((x, y) => x.account.id - y.account.id);
@@ -83,10 +96,10 @@ function splitShared<T extends { member: MemberRow; account: AccountRow }>(picks
 
 /**
  * Decides, without writing anything, what one-click match does (docs/http-api.md#members-and-access):
- * 1. a member with exactly one exact key (userid = username) whose name and email point at no
- *    other account links; an exact key and a name or email pointing elsewhere is a conflict;
- * 2. among the rest, a name or email shared by exactly one free account is a suggestion, by two or more
- *    a conflict; accounts linked in step 1 are no longer free;
+ * 1. a member with exactly one exact key (LinkKey) whose username, name and email point at no
+ *    other account links; an exact key and a candidate pointing elsewhere is a conflict;
+ * 2. among the rest, a username, name or email shared by exactly one free account is a suggestion,
+ *    by two or more a conflict; accounts linked in step 1 are no longer free;
  * 3. an account that would be linked to (or suggested for) two members is a conflict for both.
  */
 export function planMatch(input: PlanInput): MatchPlan {

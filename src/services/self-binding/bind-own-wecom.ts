@@ -1,6 +1,6 @@
 import { findAccountById } from "../../db/queries/accounts";
 import { revokeOpenOf } from "../../db/queries/invitations";
-import { lockMemberByKey, lockTeamForMembership, membersOfAccount } from "../../db/queries/memberships";
+import { lockMemberByKey, lockTeamForMembership, markWecomVerified, membersOfAccount } from "../../db/queries/memberships";
 import { findTeamWithBinding } from "../../db/queries/teams";
 import type { Deps } from "../../deps";
 import { AppError, teamNotFound } from "../../errors";
@@ -27,7 +27,11 @@ export async function bindOwnWecom(deps: Deps, actor: Actor, p: { slug: string; 
     if (!team) throw teamNotFound(p.slug);
     const rows = await membersOfAccount(tx, { teamId: team.id, accountId });
     const own = rows.find((r) => r.wecomUserKey !== null);
-    if (own?.wecomUserKey === who.userKey) return { wecomUserId: own.wecomUserId ?? who.userId };
+    if (own?.wecomUserKey === who.userKey) {
+      // Already linked (e.g. by one-click match): now WeCom vouches for it too.
+      await markWecomVerified(tx, { teamId: team.id, id: own.id, accountId, at: now });
+      return { wecomUserId: own.wecomUserId ?? who.userId };
+    }
     if (own) throw new AppError("wecom_already_bound", "你的账号已绑定该团队的另一个企业微信成员，请先解除绑定 / Your account is bound to another WeCom member of this team; unbind it first");
     const nonWecomRow = rows.find((r) => r.wecomUserKey === null && r.status !== "removed");
     if (!nonWecomRow) throw new AppError("not_a_member", "你不是该团队的成员 / You are not a member of this team");
@@ -38,7 +42,7 @@ export async function bindOwnWecom(deps: Deps, actor: Actor, p: { slug: string; 
     if (member.accountId !== null) throw new AppError("wecom_already_bound", "该企业微信成员已绑定另一个账号 / This WeCom member is already bound to another account");
     const account = await findAccountById(tx, { id: accountId });
     if (!account) throw new AppError("unauthorized", "需要登录 / Sign in first");
-    const linked = await linkMember(tx, { teamId: team.id, now, caller: actor, initiator: "member" }, { member, account, by: "self", nonWecomRow });
+    const linked = await linkMember(tx, { teamId: team.id, now, caller: actor, initiator: "member" }, { member, account, by: "self", nonWecomRow, verified: true });
     if (!linked) throw new AppError("conflict", "成员状态刚刚发生变化，请重试 / The member changed just now; try again");
     // The account reached the member another way: a pending invitation link must not work any more.
     await revokeOpenOf(tx, { memberIds: [member.id], at: now });

@@ -3,6 +3,12 @@ import { Bi } from "../layout";
 import { Csrf } from "../form-parts";
 import { ConsoleShell, teamHref, type ShellProps } from "./shell";
 
+const SUGGESTED_BY: Record<MatchResult["suggested"][number]["by"], string> = {
+  userid: "（用户名 = UserID）/ (username = userid)",
+  name: "（姓名）/ (name)",
+  email: "（邮箱）/ (email)",
+};
+
 /** Match review (docs/http-api.md#members-and-access): exact links to make, unique-name suggestions to confirm, conflicts to settle. */
 export function MatchPage(props: Omit<ShellProps, "title" | "section" | "children"> & { plan: MatchResult }) {
   const slug = props.team?.slug ?? "";
@@ -15,7 +21,10 @@ export function MatchPage(props: Omit<ShellProps, "title" | "section" | "childre
           <Bi zh="可直接关联" en="Exact matches" /> <span class="muted">({linked.length})</span>
         </h2>
         <p>
-          <Bi zh="企业微信 UserID 与账号用户名相同（不区分大小写）的成员，可以一键关联。" en="Members whose WeCom userid equals an account's username (ignoring case) can be linked in one step." />
+          <Bi
+            zh="只有企业微信已确认的身份（该账号在同一企业的另一个团队通过企业微信登录绑定过此 UserID），或 UserID 与本团队已有成员账号的用户名相同（不区分大小写），才会一键关联。经匹配关联的管理员需在“设置”中用企业微信绑定一次，才能在企业微信里管理团队。"
+            en="Only what WeCom vouched for (the account signed in with WeCom as this userid in another team of the same company), or a userid equal to the username of an account already in this team (ignoring case), links in one step. An admin linked by match must bind WeCom once in Settings before commanding the team from WeCom."
+          />
         </p>
         {linked.length > 0 ? (
           <>
@@ -38,7 +47,7 @@ export function MatchPage(props: Omit<ShellProps, "title" | "section" | "childre
       <form method="post" action={at("/match/confirm")} class="card" aria-labelledby="suggested">
         <Csrf token={props.csrf} />
         <h2 id="suggested">
-          <Bi zh="建议（姓名相同）" en="Suggestions (same name)" /> <span class="muted">({suggested.length})</span>
+          <Bi zh="建议（用户名、姓名或邮箱相同，请确认是同一人）" en="Suggestions (same username, name or email: confirm it is the same person)" /> <span class="muted">({suggested.length})</span>
         </h2>
         {suggested.length === 0 ? (
           <p class="muted">
@@ -50,7 +59,7 @@ export function MatchPage(props: Omit<ShellProps, "title" | "section" | "childre
               <li>
                 <input type="checkbox" name="pair" value={`${s.memberId}:${s.accountId}`} id={`pair-${s.memberId}`} />{" "}
                 <label class="inline" for={`pair-${s.memberId}`}>
-                  {s.name} (<code>{s.wecomUserId ?? "—"}</code>) ↔ <code>{s.username}</code>
+                  {s.name} (<code>{s.wecomUserId ?? "—"}</code>) ↔ <code>{s.username}</code> <span class="muted">{SUGGESTED_BY[s.by]}</span>
                 </label>
               </li>
             ))}

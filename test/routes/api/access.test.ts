@@ -117,7 +117,7 @@ describe("team endpoints with a session", () => {
     expect(res.status).toBe(403);
     expect((await errorOf(res)).code).toBe("forbidden");
     expect((await api.json("GET", "/api/teams/acme/members", undefined, {})).status).toBe(401);
-    expect((await api.json("GET", "/api/teams/acme/members", undefined, { cookie: "wr_session=junk" })).status).toBe(401);
+    expect((await api.json("GET", "/api/teams/acme/members", undefined, { cookie: "__Host-wr_session=junk" })).status).toBe(401);
   });
 
   it.each<[MemberStatus, string]>([

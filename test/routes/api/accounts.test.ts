@@ -90,20 +90,28 @@ describe("POST /api/session", () => {
     await api.register({ username: "WangWu", password: PASSWORD, name: "王五", email: "wangwu@example.com" });
   });
 
-  it("logs in (any letter case of the username) and sets an HttpOnly, SameSite=Lax, Secure session cookie", async () => {
+  it("logs in (any letter case of the username) and sets an HttpOnly, SameSite=Lax, Secure, __Host- session cookie, with HSTS", async () => {
     const res = await api.json("POST", "/api/session", { username: "wangwu", password: PASSWORD }, {});
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ account: { id: expect.any(Number) as number, username: "WangWu", name: "王五", email: "wangwu@example.com" } });
-    const [cookie] = setCookies(res).filter((c) => c.name === "wr_session");
+    const [cookie] = setCookies(res).filter((c) => c.name === "__Host-wr_session");
     expect(cookie).toBeDefined();
     expect(cookie!.value).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(cookie!.attributes).toMatchObject({ httponly: true, samesite: "Lax", path: "/", secure: true, "max-age": String(30 * 24 * 3600) });
+    expect(cookie!.attributes.domain).toBeUndefined();
+    expect(res.headers.get("strict-transport-security")).toBe("max-age=31536000");
+    // The unprefixed name is not read: a cookie planted by a sibling subdomain or over http opens nothing.
+    const jar = await api.login("WangWu", PASSWORD);
+    const token = jar.get("__Host-wr_session")!;
+    expect((await api.json("GET", "/api/me", undefined, { cookie: `__Host-wr_session=${token}` })).status).toBe(200);
+    expect((await api.json("GET", "/api/me", undefined, { cookie: `wr_session=${token}` })).status).toBe(401);
   });
 
-  it("leaves Secure off when PUBLIC_URL is plain http", async () => {
+  it("leaves Secure, the __Host- prefix and HSTS off when PUBLIC_URL is plain http", async () => {
     const plain = client(accountDeps(opened.db, { env: { PUBLIC_URL: "http://localhost:3000" } }));
     const res = await plain.json("POST", "/api/session", { username: "WangWu", password: PASSWORD }, {});
     expect(res.status).toBe(200);
+    expect(res.headers.get("strict-transport-security")).toBeNull();
     const [cookie] = setCookies(res).filter((c) => c.name === "wr_session");
     expect(cookie!.attributes).toMatchObject({ httponly: true, samesite: "Lax", path: "/" });
     expect(cookie!.attributes.secure).toBeUndefined();
@@ -111,7 +119,7 @@ describe("POST /api/session", () => {
 
   it("stores only the SHA-256 of the session token", async () => {
     const jar = await api.login("WangWu", PASSWORD);
-    const token = jar.get("wr_session")!;
+    const token = jar.get("__Host-wr_session")!;
     const rows = await opened.db.select().from(sessions);
     expect(JSON.stringify(rows)).not.toContain(token);
     const mine = rows.filter((r) => r.tokenHash === sha256(token));
@@ -147,10 +155,10 @@ describe("POST /api/session", () => {
 
   it("replaces the browser's previous session when it logs in again", async () => {
     const jar = await api.login("WangWu", PASSWORD);
-    const first = jar.get("wr_session")!;
+    const first = jar.get("__Host-wr_session")!;
     const res = await api.asBrowser(jar, "POST", "/api/session", { username: "WangWu", password: PASSWORD });
     expect(res.status).toBe(200);
-    expect(jar.get("wr_session")).not.toBe(first);
+    expect(jar.get("__Host-wr_session")).not.toBe(first);
     expect(await opened.db.select().from(sessions).where(eq(sessions.tokenHash, sha256(first)))).toEqual([]);
   });
 
@@ -174,7 +182,7 @@ describe("GET /api/me and DELETE /api/session", () => {
     const me = await api.asBrowser(jar, "GET", "/api/me");
     expect(me.status).toBe(200);
     expect(await me.json()).toMatchObject({ account: { username: "zhaoliu", name: "赵六" } });
-    for (const headers of [{} as Record<string, string>, { cookie: "wr_session=junk" }, { cookie: `wr_session=${"A".repeat(43)}` }]) {
+    for (const headers of [{} as Record<string, string>, { cookie: "__Host-wr_session=junk" }, { cookie: `__Host-wr_session=${"A".repeat(43)}` }]) {
       const res = await api.json("GET", "/api/me", undefined, headers);
       expect(res.status).toBe(401);
       expect((await errorOf(res)).code).toBe("unauthorized");
@@ -183,13 +191,13 @@ describe("GET /api/me and DELETE /api/session", () => {
 
   it("logs out: the row is deleted, the cookie cleared, and the old cookie opens nothing", async () => {
     const jar = await api.login("zhaoliu", PASSWORD);
-    const token = jar.get("wr_session")!;
-    const stolen = { cookie: `wr_session=${token}` };
+    const token = jar.get("__Host-wr_session")!;
+    const stolen = { cookie: `__Host-wr_session=${token}` };
     const res = await api.asBrowser(jar, "DELETE", "/api/session");
     expect(res.status).toBe(204);
-    const [cleared] = setCookies(res).filter((c) => c.name === "wr_session");
+    const [cleared] = setCookies(res).filter((c) => c.name === "__Host-wr_session");
     expect(cleared!.attributes["max-age"]).toBe("0");
-    expect(jar.get("wr_session")).toBeUndefined();
+    expect(jar.get("__Host-wr_session")).toBeUndefined();
     expect(await opened.db.select().from(sessions).where(eq(sessions.tokenHash, sha256(token)))).toEqual([]);
     expect((await api.json("GET", "/api/me", undefined, stolen)).status).toBe(401);
   });
@@ -200,7 +208,7 @@ describe("GET /api/me and DELETE /api/session", () => {
     expect((await api.asBrowser(jar, "GET", "/api/me")).status).toBe(200);
     deps.clock.advance(1000);
     expect((await api.asBrowser(jar, "GET", "/api/me")).status).toBe(401);
-    expect(await opened.db.select().from(sessions).where(eq(sessions.tokenHash, sha256(jar.get("wr_session")!)))).toEqual([]);
+    expect(await opened.db.select().from(sessions).where(eq(sessions.tokenHash, sha256(jar.get("__Host-wr_session")!)))).toEqual([]);
   });
 });
 
@@ -248,6 +256,29 @@ describe("login throttling", () => {
     expect((await other.json("POST", "/api/session", { username: "two-instances", password: "x" }, {})).status).toBe(429);
     const [row] = await opened.db.select().from(loginAttempts).where(eq(loginAttempts.key, "user:two-instances"));
     expect(row!.attempts).toBeGreaterThanOrEqual(6);
+  });
+
+  it("with TRUST_PROXY, 5 failures from one address block that username only from that address: the owner still logs in from elsewhere", async () => {
+    const proxied = client(accountDeps(opened.db, { config: { trustProxy: true }, clock: deps.clock }));
+    await proxied.register({ username: "locked-out-admin", password: PASSWORD, name: "a" });
+    const from = (ip: string) => ({ "x-forwarded-for": ip });
+    for (let i = 0; i < 5; i++) expect((await proxied.json("POST", "/api/session", { username: "locked-out-admin", password: "wrong guess" }, from("192.0.2.66"))).status).toBe(401);
+    expect((await proxied.json("POST", "/api/session", { username: "locked-out-admin", password: PASSWORD }, from("192.0.2.66"))).status).toBe(429);
+    expect((await proxied.json("POST", "/api/session", { username: "locked-out-admin", password: PASSWORD }, from("198.51.100.20"))).status).toBe(200);
+  });
+
+  it("with TRUST_PROXY, 100 failures for one username across addresses reach its ceiling: 429 from any address", async () => {
+    const proxied = client(accountDeps(opened.db, { config: { trustProxy: true }, clock: deps.clock }));
+    await proxied.register({ username: "botnet-target", password: PASSWORD, name: "b" });
+    for (let i = 0; i < 100; i++) {
+      const res = await proxied.json("POST", "/api/session", { username: "botnet-target", password: "wrong guess" }, { "x-forwarded-for": `10.1.${Math.floor(i / 4)}.${i % 4}` });
+      expect(res.status).toBe(401);
+    }
+    const blocked = await proxied.json("POST", "/api/session", { username: "botnet-target", password: PASSWORD }, { "x-forwarded-for": "198.51.100.21" });
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(0);
+    deps.clock.advance(15 * 60 * 1000);
+    expect((await proxied.json("POST", "/api/session", { username: "botnet-target", password: PASSWORD }, { "x-forwarded-for": "198.51.100.21" })).status).toBe(200);
   });
 
   it("with TRUST_PROXY, 20 failures from one address block that address for every username", async () => {

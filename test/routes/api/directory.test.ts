@@ -114,6 +114,32 @@ describe("GET /api/teams/:slug/members", () => {
   });
 });
 
+describe("malformed cursors and limits", () => {
+  it("are a 422 naming the field on every paged endpoint, never a 500", async () => {
+    const jobs = (await (await api.json("GET", "/api/teams/acme/jobs")).json()) as { items: { id: number }[] };
+    const job = jobs.items[0]!.id;
+    const paged = [
+      ["/api/teams/acme/members", "cursor"],
+      ["/api/teams/acme/members", "limit"],
+      ["/api/teams/acme/members", "department"],
+      [`/api/teams/acme/jobs/${job}/staged`, "cursor"],
+      [`/api/teams/acme/jobs/${job}/staged`, "limit"],
+      ["/api/teams/acme/audit", "before"],
+      ["/api/teams/acme/audit", "limit"],
+    ] as const;
+    for (const [path, field] of paged) {
+      for (const bad of ["1e309", "1.5", "1e20", "-1", "0x10", "9".repeat(16), "abc"]) {
+        const res = await api.json("GET", `${path}?${field}=${encodeURIComponent(bad)}`);
+        expect(res.status, `${path}?${field}=${bad}`).toBe(422);
+        const body = (await res.json()) as { error: { code: string; fields: { field: string }[] } };
+        expect(body.error.code).toBe("validation_failed");
+        expect(body.error.fields.map((f) => f.field)).toEqual([field]);
+      }
+    }
+    expect((await api.json("GET", `/api/teams/acme/jobs/${job}/staged?cursor=0&limit=5`)).status).toBe(200);
+  });
+});
+
 describe("GET /api/teams/:slug/audit", () => {
   it("records each import change with the job and initiator, newest first, filterable", async () => {
     const body = (await (await api.json("GET", "/api/teams/acme/audit?action=member.created&limit=5")).json()) as {

@@ -104,26 +104,29 @@ describe("POST /api/teams/:slug/match", () => {
     const res = await match({ dryRun: true });
     expect(res.status).toBe(200);
     const body = (await res.json()) as MatchBody;
-    expect(body.linked).toEqual(
-      [
-        { memberId: s.byUserid.member.id, accountId: s.byUserid.accountId, by: "userid" },
-        { memberId: s.merged.member.id, accountId: s.merged.accountId, by: "userid" },
-      ].sort((a, b) => a.memberId - b.memberId),
-    );
+    expect(body.linked).toEqual([{ memberId: s.merged.member.id, accountId: s.merged.accountId, by: "userid" }]);
     expect(await linkedCount()).toBe(before.linked);
     expect((await linkAudits()).length).toBe(before.audits);
     expect(await opened.db.select().from(members).orderBy(asc(members.id))).toEqual(before.rows);
   });
 
-  it("links userid = username (ignoring case), suggests a unique name, reports conflicts", async () => {
+  it("links userid = username only for an account already in the team; a stranger's is a suggestion; reports conflicts", async () => {
     const res = await match({});
     expect(res.status).toBe(200);
     const body = (await res.json()) as MatchBody;
-    expect(body.linked).toContainEqual({ memberId: s.byUserid.member.id, accountId: s.byUserid.accountId, by: "userid" });
-    expect(body.linked).toHaveLength(2);
+    expect(body.linked).toEqual([{ memberId: s.merged.member.id, accountId: s.merged.accountId, by: "userid" }]);
 
-    // Linked, status kept (imported stays imported: authorizing is separate).
-    expect(await memberRow(s.byUserid.member.id)).toMatchObject({ accountId: s.byUserid.accountId, status: s.byUserid.member.status });
+    // Anyone may register a colleague's userid as username (here in another case): outside the
+    // team that is a suggestion for an admin, never a link.
+    expect(body.suggested).toContainEqual({
+      memberId: s.byUserid.member.id,
+      wecomUserId: s.byUserid.member.wecomUserId,
+      name: s.byUserid.member.name,
+      by: "userid",
+      accountId: s.byUserid.accountId,
+      username: s.byUserid.member.wecomUserId!.toUpperCase(),
+    });
+    expect((await memberRow(s.byUserid.member.id))?.accountId).toBeNull();
 
     // A unique name is a suggestion only.
     expect(body.suggested).toContainEqual({ memberId: s.byName.member.id, wecomUserId: s.byName.member.wecomUserId, name: s.byName.member.name, by: "name", accountId: s.byName.accountId, username: "name-only" });
@@ -148,9 +151,8 @@ describe("POST /api/teams/:slug/match", () => {
   it("audits every link with before/after and the admin who ran it", async () => {
     const audits = await linkAudits();
     const linked = audits.filter((a) => a.action === "member.linked");
-    expect(linked.map((a) => a.subjectId).sort()).toEqual([String(s.byUserid.member.id), String(s.merged.member.id)].sort());
-    const one = linked.find((a) => a.subjectId === String(s.byUserid.member.id));
-    expect(one).toMatchObject({ initiator: "admin", actor: "operator", before: { accountId: null }, after: { accountId: s.byUserid.accountId, by: "userid" } });
+    expect(linked.map((a) => a.subjectId)).toEqual([String(s.merged.member.id)]);
+    expect(linked[0]).toMatchObject({ initiator: "admin", actor: "operator", before: { accountId: null }, after: { accountId: s.merged.accountId, by: "userid", verified: false } });
   });
 
   it("merges the account's non-WeCom row into the WeCom row, keeping the account and its standing", async () => {
@@ -189,6 +191,7 @@ describe("POST /api/teams/:slug/match/confirm", () => {
     const res = await api.json("POST", "/api/teams/acme/match/confirm", {
       pairs: [
         { memberId: s.byName.member.id, accountId: s.byName.accountId },
+        { memberId: s.byUserid.member.id, accountId: s.byUserid.accountId },
         { memberId: s.stale.member.id, accountId: s.stale.accountId },
         { memberId: s.byUserid.member.id, accountId: s.twoNames.a },
         { memberId: s.twoNames.member.id, accountId: s.byUserid.accountId },
@@ -197,10 +200,13 @@ describe("POST /api/teams/:slug/match/confirm", () => {
     });
     expect(res.status).toBe(200);
     const body = (await res.json()) as ConfirmBody;
-    expect(body.linked).toEqual([{ memberId: s.byName.member.id, accountId: s.byName.accountId, by: "name" }]);
+    expect(body.linked).toEqual([
+      { memberId: s.byName.member.id, accountId: s.byName.accountId, by: "name" },
+      { memberId: s.byUserid.member.id, accountId: s.byUserid.accountId, by: "userid" },
+    ]);
     expect(body.rejected).toEqual([
       { memberId: s.stale.member.id, accountId: s.stale.accountId, reason: "no_longer_matches" },
-      { memberId: s.byUserid.member.id, accountId: s.twoNames.a, reason: "member_already_linked" },
+      { memberId: s.byUserid.member.id, accountId: s.twoNames.a, reason: "duplicate" },
       { memberId: s.twoNames.member.id, accountId: s.byUserid.accountId, reason: "account_already_linked" },
       { memberId: 999_999, accountId: s.twoNames.a, reason: "member_not_found" },
     ]);

@@ -40,7 +40,7 @@ describe("GET /login and /register", () => {
     for (const text of ["注册账号", "Create an account", "用户名", "Username", "密码", "Password", "姓名", "Name"]) expect(html).toContain(text);
     for (const field of ['name="username"', 'name="password"', 'name="name"', 'name="email"', 'name="_csrf"']) expect(html).toContain(field);
     expect(html).not.toContain("<script");
-    const [csrfCookie] = setCookies(res).filter((c) => c.name === "wr_csrf");
+    const [csrfCookie] = setCookies(res).filter((c) => c.name === "__Host-wr_csrf");
     expect(csrfCookie!.attributes).toMatchObject({ httponly: true, samesite: "Lax", path: "/", secure: true });
     expect(csrfOf(html)).not.toBe(csrfCookie!.value);
 
@@ -59,10 +59,10 @@ describe("GET /login and /register", () => {
   it("keeps one CSRF cookie across pages", async () => {
     const jar = new CookieJar();
     await open(jar, "/login");
-    const cookie = jar.get("wr_csrf");
+    const cookie = jar.get("__Host-wr_csrf");
     const res = await api.page(jar, "/register");
-    expect(setCookies(res).filter((c) => c.name === "wr_csrf")).toEqual([]);
-    expect(jar.get("wr_csrf")).toBe(cookie);
+    expect(setCookies(res).filter((c) => c.name === "__Host-wr_csrf")).toEqual([]);
+    expect(jar.get("__Host-wr_csrf")).toBe(cookie);
   });
 });
 
@@ -73,7 +73,7 @@ describe("register, log in and log out through the forms", () => {
     const registered = await api.form(jar, "/register", { _csrf: token, username: "FormUser", password: PASSWORD, name: "表单 <用户>", email: "" });
     expect(registered.status).toBe(303);
     expect(registered.headers.get("location")).toBe("account");
-    expect(jar.get("wr_session")).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(jar.get("__Host-wr_session")).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const [row] = await accountRows("formuser");
     expect(row).toMatchObject({ username: "FormUser", name: "表单 <用户>", email: null });
 
@@ -89,7 +89,7 @@ describe("register, log in and log out through the forms", () => {
     const out = await api.form(jar, "/logout", { _csrf: csrfOf(html) });
     expect(out.status).toBe(303);
     expect(out.headers.get("location")).toBe("login");
-    expect(jar.get("wr_session")).toBeUndefined();
+    expect(jar.get("__Host-wr_session")).toBeUndefined();
     expect((await api.page(jar, "/account")).status).toBe(303);
 
     const again = await api.form(jar, "/login", { _csrf: await open(jar, "/login"), username: "formuser", password: PASSWORD });
@@ -139,7 +139,7 @@ describe("register, log in and log out through the forms", () => {
       expect(html).not.toContain("not-the-password");
       expect(html).not.toMatch(/at \w+ \(|Error:/);
       expect(csrfOf(html)).toBeTruthy();
-      expect(jar.get("wr_session")).toBeUndefined();
+      expect(jar.get("__Host-wr_session")).toBeUndefined();
     }
   });
 
@@ -191,7 +191,7 @@ describe("CSRF on every form", () => {
     expect(html).toContain("The form has expired");
     expect(await accountRows("csrf-victim")).toEqual([]);
     expect(await sessionCount()).toBe(before);
-    expect(jar.get("wr_session")).toBeUndefined();
+    expect(jar.get("__Host-wr_session")).toBeUndefined();
   });
 
   it("refuses a valid token sent without its cookie, or with another browser's cookie", async () => {
@@ -216,7 +216,7 @@ describe("CSRF on every form", () => {
     const before = await sessionCount();
     const res = await api.form(jar, "/login", { _csrf: "forged", username: "csrf-login", password: PASSWORD });
     expect(res.status).toBe(403);
-    expect(setCookies(res).filter((c) => c.name === "wr_session")).toEqual([]);
+    expect(setCookies(res).filter((c) => c.name === "__Host-wr_session")).toEqual([]);
     expect(await sessionCount()).toBe(before);
   });
 
@@ -225,12 +225,12 @@ describe("CSRF on every form", () => {
     const jar = await api.login("csrf-logout", PASSWORD);
     const preLogin = new CookieJar();
     const tokenBeforeLogin = await open(preLogin, "/login");
-    jar.cookies.set("wr_csrf", preLogin.get("wr_csrf")!);
+    jar.cookies.set("__Host-wr_csrf", preLogin.get("__Host-wr_csrf")!);
     // A token issued to this CSRF cookie before the session existed does not log the session out.
     const refused = await api.form(jar, "/logout", { _csrf: tokenBeforeLogin });
     expect(refused.status).toBe(403);
     expect(await refused.text()).toContain("The form has expired");
-    const session = jar.get("wr_session")!;
+    const session = jar.get("__Host-wr_session")!;
     expect(await opened.db.select().from(sessions).where(eq(sessions.tokenHash, sha256(session)))).toHaveLength(1);
     expect((await api.asBrowser(jar, "GET", "/api/me")).status).toBe(200);
 

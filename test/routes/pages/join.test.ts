@@ -99,7 +99,7 @@ describe("GET /join/:token — the whole flow through WeCom OAuth", () => {
     const res = await post(jar, token, { _csrf: csrfOf(html), action: "register", username: `new-${userid}`, password: PASSWORD, name: "新人" });
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe(`/join/${token}`);
-    expect(jar.get("wr_session")).toBeTruthy();
+    expect(jar.get("__Host-wr_session")).toBeTruthy();
 
     const m = await memberOf(userid);
     expect(m).toMatchObject({ status: "active", role: "member" });
@@ -275,7 +275,7 @@ describe("GET /join/:token — security", () => {
     forged.searchParams.set("state", "A".repeat(32));
     const wrongState = await get(jar, forged.pathname + forged.search);
     expect(wrongState.status).toBe(400);
-    expect(jar.get("wr_join_pass")).toBeUndefined();
+    expect(jar.get("__Host-wr_join_pass")).toBeUndefined();
     const noCookie = await get(new CookieJar(), back.pathname + back.search);
     expect(noCookie.status).toBe(400);
   });
@@ -298,7 +298,7 @@ describe("GET /join/:token — security", () => {
     const m = await memberOf(userid);
     const invitation = await invitationOf(m.id);
     const jar = new CookieJar();
-    jar.cookies.set("wr_join_pass", `${invitation?.id}.${Buffer.from(userid.toLowerCase()).toString("base64url")}.${"A".repeat(54)}`);
+    jar.cookies.set("__Host-wr_join_pass", `${invitation?.id}.${Buffer.from(userid.toLowerCase()).toString("base64url")}.${"A".repeat(54)}`);
     const page = await get(jar, `/join/${token}`);
     expect(page.status).toBe(302);
   });
@@ -307,7 +307,7 @@ describe("GET /join/:token — security", () => {
     const userid = take();
     const token = await invite(userid);
     const res = await api.request(`/join/${token}`, { redirect: "manual" });
-    const state = setCookies(res).find((c) => c.name === "wr_join_state");
+    const state = setCookies(res).find((c) => c.name === "__Host-wr_join_state");
     expect(state?.attributes).toMatchObject({ httponly: true, samesite: "Lax", secure: true, path: "/" });
     expect(res.headers.get("cache-control")).toBe("no-store");
     expect(res.headers.get("referrer-policy")).toBe("no-referrer");

@@ -10,7 +10,7 @@ let nextId = 1;
 function member(userid: string | null, name: string, over: Partial<MemberRow> = {}): MemberRow {
   return {
     id: nextId++, teamId: 1, wecomUserId: userid, wecomUserKey: userid?.toLowerCase() ?? null, name, departmentIds: [], mainDepartmentId: null, position: null,
-    wecomStatus: 1, email: null, contentHash: null, status: "imported", role: null, accountId: null, statusBefore: null, deprovisionedAt: null, observedAt: null, createdAt: at, updatedAt: at, ...over,
+    wecomStatus: 1, email: null, contentHash: null, status: "imported", role: null, accountId: null, wecomVerifiedAt: null, statusBefore: null, deprovisionedAt: null, observedAt: null, createdAt: at, updatedAt: at, ...over,
   };
 }
 
@@ -18,13 +18,14 @@ function account(username: string, name: string, email: string | null = null): A
   return { id: nextId++, username, usernameKey: username.toLowerCase(), name, email, passwordHash: "x", createdAt: at, updatedAt: at };
 }
 
-function input(members: MemberRow[], accounts: AccountRow[], taken: number[] = []): PlanInput {
+/** By default every account is already a member of the team (the case where userid = username links). */
+function input(members: MemberRow[], accounts: AccountRow[], taken: number[] = [], over: Partial<PlanInput> = {}): PlanInput {
   const byUsernameKey = new Map(accounts.map((a) => [a.usernameKey, a]));
   const byName = new Map<string, AccountRow[]>();
   for (const a of accounts) byName.set(a.name, [...(byName.get(a.name) ?? []), a]);
   const byEmail = new Map<string, AccountRow[]>();
   for (const a of accounts) if (a.email) byEmail.set(a.email, [...(byEmail.get(a.email) ?? []), a]);
-  return { members, byUsernameKey, byName, byEmail, taken: new Set(taken) };
+  return { members, byUsernameKey, byName, byEmail, verified: new Map(), inTeam: new Set(accounts.map((a) => a.id)), taken: new Set(taken), ...over };
 }
 
 describe("planMatch", () => {
@@ -84,6 +85,38 @@ describe("planMatch", () => {
     const plan = planMatch(input([m], [byKey, other]));
     expect(plan.links).toEqual([]);
     expect(plan.conflicts[0]?.candidates.map((c) => c.id)).toEqual([byKey.id, other.id]);
+  });
+});
+
+describe("planMatch: only what WeCom vouches for, or the team already trusts, links", () => {
+  it("suggests (never links) a stranger's account whose username is the userid, in any case", () => {
+    for (const username of ["caogang", "CaoGang", "CAOGANG"]) {
+      const m = member("caogang", "曹刚");
+      const stranger = account(username, "Whoever");
+      expect(planMatch(input([m], [stranger], [], { inTeam: new Set() }))).toMatchObject({ links: [], suggested: [{ member: { id: m.id }, account: { id: stranger.id }, by: "userid" }], conflicts: [] });
+    }
+  });
+
+  it("links userid = username only for an account already in the team", () => {
+    const m = member("Dave", "Dave W");
+    const dave = account("dave", "Dave");
+    expect(planMatch(input([m], [dave]))).toMatchObject({ links: [{ account: { id: dave.id }, by: "userid" }] });
+    expect(planMatch(input([m], [dave], [], { inTeam: new Set() })).links).toEqual([]);
+  });
+
+  it("links an account WeCom vouched for as that userid, whatever its username", () => {
+    const m = member("liming", "李明");
+    const a = account("ming-personal", "Someone");
+    expect(planMatch(input([m], [a], [], { inTeam: new Set(), verified: new Map([["liming", [a]]]) }))).toMatchObject({ links: [{ account: { id: a.id }, by: "wecom" }], suggested: [], conflicts: [] });
+  });
+
+  it("makes a vouched account and a stranger holding the userid as username a conflict", () => {
+    const m = member("liming", "李明");
+    const vouched = account("ming-personal", "Someone");
+    const squatter = account("LiMing", "Squatter");
+    const plan = planMatch(input([m], [vouched, squatter], [], { inTeam: new Set(), verified: new Map([["liming", [vouched]]]) }));
+    expect(plan.links).toEqual([]);
+    expect(plan.conflicts[0]?.candidates.map((c) => c.id)).toEqual([vouched.id, squatter.id]);
   });
 });
 

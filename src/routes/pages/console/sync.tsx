@@ -51,7 +51,7 @@ export const syncConsole = new Hono<AppEnv>()
     try {
       const job = await getJob(c.env.deps, callerOf(c), ctx.slug, id);
       const after = Math.max(0, idOf(c.req.query("after")) || 0);
-      const staged = job.state === "needs_confirmation" ? { ...(await listStaged(c.env.deps, callerOf(c), ctx.slug, id, after, 200)), after } : null;
+      const staged = job.state === "needs_confirmation" ? { ...(await listStaged(c.env.deps, callerOf(c), ctx.slug, id, { cursor: String(after) })), after } : null;
       return await html(c, <JobDetailPage {...ctx} team={ctx.team} job={job} links={liveLinks(c, ctx.slug, id)} staged={staged} flash={flashOf(c)} />);
     } catch (err) {
       if (err instanceof AppError && err.status === 404) return statusPage(c, err);

@@ -18,6 +18,8 @@ describe("match review", () => {
   it("lists exact matches, suggestions and conflicts, and links each kind as the admin decides", async () => {
     const [exact, suggested, conflicted] = await imported();
     const byUserid = await w.api.register({ username: exact!.wecomUserId!, password: PASSWORD, name: "Someone Else" });
+    // userid = username links only for an account the team already has.
+    expect((await w.api.json("POST", "/api/teams/acme/members", { accountId: byUserid.id })).status).toBe(201);
     const byName = await w.api.register({ username: "samename1", password: PASSWORD, name: suggested!.name });
     const c1 = await w.api.register({ username: "twin1", password: PASSWORD, name: conflicted!.name });
     await w.api.register({ username: "twin2", password: PASSWORD, name: conflicted!.name });
@@ -58,8 +60,8 @@ describe("deletion policy", () => {
     for (const v of ["remove", "lock", "deauthorize"]) expect(html).toContain(`id="policy-${v}"`);
     expect(html).toMatch(/<input [^>]*id="policy-lock" checked=""/);
     for (const s of ["移除", "锁定", "取消授权", "30 天内", "max(3, 20 % of active members)"]) expect(textOf(html)).toContain(s);
-    // The owner is the one active member: the limit is the floor, 3.
-    expect(textOf(html)).toContain("1 active members now: the limit is 3");
+    // The owner and the account the match test added are the active members: the limit is the floor, 3.
+    expect(textOf(html)).toContain("2 active members now: the limit is 3");
   });
 
   it("saves a new choice, audited with the admin's account", async () => {

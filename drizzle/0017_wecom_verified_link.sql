@@ -1,0 +1,1 @@
+ALTER TABLE "members" ADD COLUMN "wecom_verified_at" timestamp with time zone;
