@@ -72,7 +72,8 @@ describe("src/entry/node.ts", () => {
     server.child.kill("SIGTERM");
     expect(await server.exited).toBe(0);
     expect(server.output()).toContain('"msg":"stopped"');
-  });
+    // A child under tsx migrating PGlite: on two busy cores start-up alone can take over 30 s.
+  }, 90_000);
 
   it("refuses to start with bad configuration, naming every problem", async () => {
     const server = startServer({ PORT: "nope", APP_SECRET: "short" });
