@@ -33,6 +33,11 @@ export interface Ticker {
   every(ms: number, fn: () => void | Promise<void>): () => void;
 }
 
+/** Where the process is in its life: the entry turns `stopping` on at SIGTERM, before it drains. */
+export interface Lifecycle {
+  stopping(): boolean;
+}
+
 /** Everything the app needs, built by an entry file and passed as `app.fetch(req, { deps })`. */
 export interface Deps {
   config: Config;
@@ -46,6 +51,8 @@ export interface Deps {
   budget?: InvocationBudget;
   /** Without one, leases are not renewed: a holder keeps them only as long as their first term. */
   ticker?: Ticker;
+  /** Without one, the process is never stopping (tests, a Worker's invocation). */
+  lifecycle?: Lifecycle;
 }
 
 export interface AppEnv {

@@ -1,7 +1,7 @@
 import { defaultCallbackHandlers } from "../callbacks/handlers";
 import type { Config } from "../config";
 import type { Db } from "../db/types";
-import { systemClock, type Clock, type Defer, type Deps, type InvocationBudget, type Ticker } from "../deps";
+import { systemClock, type Clock, type Defer, type Deps, type InvocationBudget, type Lifecycle, type Ticker } from "../deps";
 import type { Logger } from "../logger";
 import { createSecretBox } from "../security/secret-box";
 import { createWecomClient, type WecomClient } from "../wecom/client";
@@ -23,6 +23,7 @@ export interface DepsParts {
   budget?: InvocationBudget;
   /** Drives lease heartbeats (default: real timers). */
   ticker?: Ticker;
+  lifecycle?: Lifecycle;
 }
 
 /** The one Deps construction the runtime entries share; only db, logger and defer differ between them. */
@@ -50,5 +51,6 @@ export function makeDeps(p: DepsParts): Deps {
     callbackHandlers: defaultCallbackHandlers,
     ticker: p.ticker ?? intervalTicker,
     ...(p.budget ? { budget: p.budget } : {}),
+    ...(p.lifecycle ? { lifecycle: p.lifecycle } : {}),
   };
 }

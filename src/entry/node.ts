@@ -21,7 +21,16 @@ export async function startNode(env: Record<string, string | undefined>): Promis
   // shutdown does not wait for a whole import or backlog; the next start-up resumes them.
   let shuttingDown = false;
   const http = nodeHttpSend();
-  const deps = makeDeps({ config, db: opened.db, logger, defer, wecomSend: http.send, budget: { exhausted: () => shuttingDown } });
+  const deps = makeDeps({
+    config,
+    db: opened.db,
+    logger,
+    defer,
+    wecomSend: http.send,
+    budget: { exhausted: () => shuttingDown },
+    // /readyz answers 503 from the first moment of shutdown, while in-flight work still drains.
+    lifecycle: { stopping: () => shuttingDown },
+  });
   const app = createApp();
   // The login throttle needs the client address: the socket's, as Node knows it.
   const server = serve({
