@@ -8,6 +8,7 @@ import { matchRoutes } from "./routes/api/match";
 import { teamRoutes } from "./routes/api/teams";
 import { healthRoutes } from "./routes/health";
 import { jsonError } from "./routes/json-errors";
+import { httpMetrics, opsRoutes } from "./routes/ops";
 import { authPageRoutes } from "./routes/pages/auth";
 import { consoleRoutes } from "./routes/pages/console";
 import { joinPageRoutes } from "./routes/pages/join";
@@ -18,7 +19,9 @@ import { wecomCallbackRoutes } from "./routes/wecom-callback";
 /** Builds the app; no side effects. Deps arrive per request: `app.fetch(req, { deps })`. */
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  app.use(httpMetrics);
   app.route("/", healthRoutes);
+  app.route("/", opsRoutes);
   app.route("/", teamRoutes);
   app.route("/", directoryRoutes);
   app.route("/", managedRoutes);

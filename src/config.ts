@@ -24,6 +24,8 @@ export interface Config {
    * Off (default): the header is ignored and the socket's address is used.
    */
   trustProxy: boolean;
+  /** `METRICS_TOKEN`: the bearer token `GET /metrics` asks for; unset, /metrics does not exist (404). */
+  metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -66,6 +68,9 @@ export function parseConfig(env: Env): Config {
   const adminToken = str("ADMIN_TOKEN");
   if (adminToken && adminToken.length < 16) problems.push("ADMIN_TOKEN 至少 16 个字符 / must be at least 16 characters");
 
+  const metricsToken = env.METRICS_TOKEN?.trim() || undefined;
+  if (metricsToken && metricsToken.length < 16) problems.push("METRICS_TOKEN 至少 16 个字符 / must be at least 16 characters");
+
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) problems.push("DATABASE_URL 必须以 postgres:// 开头 / must start with postgres://");
 
@@ -101,6 +106,7 @@ export function parseConfig(env: Env): Config {
     callbackMaxSkewSeconds: 300,
     passwordScryptN: 2 ** 15,
     trustProxy: trustProxyText === "true" || trustProxyText === "1",
+    metricsToken,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -2,6 +2,7 @@ import type { HandlerTable } from "./callbacks/handler-table";
 import type { Config } from "./config";
 import type { Db } from "./db/types";
 import type { Logger } from "./logger";
+import type { Metrics } from "./metrics";
 import type { SecretBox } from "./security/secret-box";
 import type { WecomClient } from "./wecom/client";
 
@@ -53,6 +54,8 @@ export interface Deps {
   ticker?: Ticker;
   /** Without one, the process is never stopping (tests, a Worker's invocation). */
   lifecycle?: Lifecycle;
+  /** The process's counters (Node: prom-client); without one nothing is counted in memory. */
+  metrics?: Metrics;
 }
 
 export interface AppEnv {

@@ -3,6 +3,7 @@ import type { Config } from "../config";
 import type { Db } from "../db/types";
 import { systemClock, type Clock, type Defer, type Deps, type InvocationBudget, type Lifecycle, type Ticker } from "../deps";
 import type { Logger } from "../logger";
+import type { Metrics } from "../metrics";
 import { createSecretBox } from "../security/secret-box";
 import { createWecomClient, type WecomClient } from "../wecom/client";
 import type { HttpSend } from "../wecom/transport";
@@ -24,6 +25,8 @@ export interface DepsParts {
   /** Drives lease heartbeats (default: real timers). */
   ticker?: Ticker;
   lifecycle?: Lifecycle;
+  /** Also observes the WeCom client's calls and token refreshes. */
+  metrics?: Metrics;
 }
 
 /** The one Deps construction the runtime entries share; only db, logger and defer differ between them. */
@@ -37,6 +40,7 @@ export function makeDeps(p: DepsParts): Deps {
     logger: p.logger,
     apiBase: p.config.wecomApiBase,
     budget: p.config.wecomBudget,
+    ...(p.metrics ? { observer: p.metrics } : {}),
     ...(p.wecomFetch ? { fetch: p.wecomFetch } : {}),
     ...(p.wecomSend ? { send: p.wecomSend } : {}),
   });
@@ -52,5 +56,6 @@ export function makeDeps(p: DepsParts): Deps {
     ticker: p.ticker ?? intervalTicker,
     ...(p.budget ? { budget: p.budget } : {}),
     ...(p.lifecycle ? { lifecycle: p.lifecycle } : {}),
+    ...(p.metrics ? { metrics: p.metrics } : {}),
   };
 }

@@ -11,6 +11,7 @@ import { deferQueue } from "./deferred";
 import { makeDeps } from "./make-deps";
 import { nodeHttpSend } from "./node-http-send";
 import { openDb } from "./open-db";
+import { promMetrics } from "./prom-metrics";
 
 export async function startNode(env: Record<string, string | undefined>): Promise<{ stop: () => Promise<void>; port: number }> {
   const config = parseConfig(env);
@@ -30,6 +31,7 @@ export async function startNode(env: Record<string, string | undefined>): Promis
     budget: { exhausted: () => shuttingDown },
     // /readyz answers 503 from the first moment of shutdown, while in-flight work still drains.
     lifecycle: { stopping: () => shuttingDown },
+    metrics: promMetrics({ processMetrics: true }),
   });
   const app = createApp();
   // The login throttle needs the client address: the socket's, as Node knows it.

@@ -120,6 +120,10 @@ export async function runJob(deps: Deps, jobId: number, opts: RunOptions = {}): 
     await heartbeat.stop();
     if (opts.abandonAfterSteps === undefined || steps < opts.abandonAfterSteps) await releaseJob(deps.db, { jobId, runnerId });
   }
+  if (job.state !== "running" && job.state !== "queued") {
+    const seconds = ((job.finishedAt ?? job.updatedAt).getTime() - job.createdAt.getTime()) / 1000;
+    deps.metrics?.syncJobFinished({ outcome: job.state, seconds: Math.max(0, seconds) });
+  }
   // Hints parked until this import finished are due now (step-done.ts).
   if (job.state === "succeeded") deps.defer(() => drainInbox(deps));
   return job;
