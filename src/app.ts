@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { requestId } from "hono/request-id";
 import type { AppEnv } from "./deps";
 import { accessRoutes } from "./routes/api/access";
 import { accountRoutes } from "./routes/api/accounts";
@@ -9,6 +10,7 @@ import { teamRoutes } from "./routes/api/teams";
 import { healthRoutes } from "./routes/health";
 import { jsonError } from "./routes/json-errors";
 import { httpMetrics, opsRoutes } from "./routes/ops";
+import { requestLogger } from "./routes/request-context";
 import { authPageRoutes } from "./routes/pages/auth";
 import { consoleRoutes } from "./routes/pages/console";
 import { joinPageRoutes } from "./routes/pages/join";
@@ -20,6 +22,8 @@ import { wecomCallbackRoutes } from "./routes/wecom-callback";
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(httpMetrics);
+  app.use(requestId());
+  app.use(requestLogger);
   app.route("/", healthRoutes);
   app.route("/", opsRoutes);
   app.route("/", teamRoutes);

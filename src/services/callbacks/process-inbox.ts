@@ -1,6 +1,7 @@
 import { claimDueInbox, coalesceInbox, finishInboxRows, renewInboxLease, retryInboxRow, type InboxRow } from "../../db/queries/inbox";
 import type { CallbackHandler } from "../../callbacks/handler-table";
 import type { Deps } from "../../deps";
+import { withFields } from "../../logger";
 import { parseMessage } from "../../wecom/xml";
 import { startHeartbeat } from "../heartbeat";
 
@@ -119,7 +120,9 @@ async function handleBatch(deps: Deps, rows: InboxRow[], lease: BatchLease, summ
   }
 }
 
-async function processRow(deps: Deps, row: InboxRow, handler: CallbackHandler): Promise<keyof ProcessSummary> {
+async function processRow(outer: Deps, row: InboxRow, handler: CallbackHandler): Promise<keyof ProcessSummary> {
+  // Every line of a callback's handling names its team and inbox row, whoever logs it.
+  const deps: Deps = { ...outer, logger: withFields(outer.logger, { teamId: row.teamId, inboxId: row.id }) };
   try {
     const startedAt = deps.clock.now();
     const outcome = await handler(deps, { teamId: row.teamId, inboxId: row.id, message: parseMessage(row.payload) });

@@ -5,6 +5,7 @@ import type { JobPhase } from "../../db/schema";
 import { reportJobSafely } from "../../bot/job-reports";
 import { drainInbox } from "../callbacks/process-inbox";
 import type { Deps } from "../../deps";
+import { withFields } from "../../logger";
 import { startHeartbeat } from "../heartbeat";
 import { WecomApiError, WecomRetryableError } from "../../wecom/api-error";
 import { jobContext, type RunnerMemo } from "./job-context";
@@ -54,11 +55,14 @@ export function outOfTime(deps: Deps, opts: RunOptions): boolean {
  * docs/architecture.md#coordination-lives-in-postgresql). Each step commits its writes with its
  * cursor, so whoever takes over after a crash resumes, not restarts.
  */
-export async function runJob(deps: Deps, jobId: number, opts: RunOptions = {}): Promise<JobRow | null> {
+export async function runJob(outer: Deps, jobId: number, opts: RunOptions = {}): Promise<JobRow | null> {
+  let deps = outer;
   const leaseUntil = () => new Date(deps.clock.now().getTime() + JOB_LEASE_MS);
   const runnerId = randomUUID();
   const claimed = await claimJob(deps.db, { jobId, now: deps.clock.now(), leaseUntil: leaseUntil(), runnerId });
   if (!claimed) return null;
+  // Every line of the job's work names its team and job, whoever logs it (steps, reports).
+  deps = { ...deps, logger: withFields(deps.logger, { teamId: claimed.teamId, jobId }) };
   // Which instance drives the job: an operator (or the takeover bench) matches the runner id of
   // sync_jobs with this line.
   deps.logger.info("sync job claimed", { jobId, runnerId, phase: claimed.phase, resumed: claimed.phase !== "queued" });
