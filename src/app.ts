@@ -7,6 +7,7 @@ import { authorizeRoutes } from "./routes/api/authorize";
 import { directoryRoutes, managedRoutes } from "./routes/api/directory";
 import { matchRoutes } from "./routes/api/match";
 import { teamRoutes } from "./routes/api/teams";
+import { webhookRoutes } from "./routes/api/webhooks";
 import { healthRoutes } from "./routes/health";
 import { jsonError } from "./routes/json-errors";
 import { httpMetrics, opsRoutes } from "./routes/ops";
@@ -33,6 +34,7 @@ export function createApp(): Hono<AppEnv> {
   app.route("/", accessRoutes);
   app.route("/", authorizeRoutes);
   app.route("/", matchRoutes);
+  app.route("/", webhookRoutes);
   app.route("/", wecomCallbackRoutes);
   app.route("/", jobPageRoutes);
   app.route("/", authPageRoutes);

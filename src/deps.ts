@@ -56,6 +56,8 @@ export interface Deps {
   lifecycle?: Lifecycle;
   /** The process's counters (Node: prom-client); without one nothing is counted in memory. */
   metrics?: Metrics;
+  /** How webhooks are sent (default: the global fetch). */
+  webhookFetch?: typeof fetch;
 }
 
 export interface AppEnv {

@@ -32,6 +32,8 @@ export interface Metrics extends WecomObserver {
   callbackRejected(p: { code: string }): void;
   /** A job left `running` in this runner: succeeded, failed, cancelled or needs_confirmation. */
   syncJobFinished(p: { outcome: string; seconds: number }): void;
+  /** An attempt to deliver a webhook: delivered, to be retried, or failed for good. */
+  webhookDelivery?(p: { outcome: "delivered" | "retry" | "failed" }): void;
   /** Prometheus text of the counters and of `stats` as gauges; absent where nothing is kept (Workers). */
   render?(stats: OpsStats): Promise<{ contentType: string; body: string }>;
 }

@@ -43,6 +43,7 @@ export function promMetrics(opts: { processMetrics?: boolean } = {}): Metrics & 
   const wecomCalls = new Counter({ name: `${P}wecom_calls_total`, help: "HTTP exchanges with WeCom by API and errcode (or http_<status>, transport)", labelNames: ["api", "errcode"], registers });
   const tokenRefreshes = new Counter({ name: `${P}wecom_token_refreshes_total`, help: "gettoken refreshes by outcome", labelNames: ["outcome"], registers });
 
+  const webhooks = new Counter({ name: `${P}webhook_attempts_total`, help: "Webhook delivery attempts by outcome (delivered, retry, failed)", labelNames: ["outcome"], registers });
   const inbox = new Gauge({ name: `${P}callbacks`, help: "Stored callbacks (inbox rows) by team and status", labelNames: ["team", "status"], registers });
   const inboxAge = new Gauge({ name: `${P}inbox_oldest_pending_seconds`, help: "Age of the oldest callback not handled yet, per team (0 when none waits)", labelNames: ["team"], registers });
   const members = new Gauge({ name: `${P}members`, help: "Members by team and status", labelNames: ["team", "status"], registers });
@@ -71,6 +72,7 @@ export function promMetrics(opts: { processMetrics?: boolean } = {}): Metrics & 
     },
     wecomCall: (p) => wecomCalls.inc({ api: p.api, errcode: p.outcome }),
     tokenRefresh: (p) => tokenRefreshes.inc({ outcome: p.outcome }),
+    webhookDelivery: (p) => webhooks.inc({ outcome: p.outcome }),
     async render(stats) {
       setGauges(stats);
       return { contentType: registry.contentType, body: await registry.metrics() };

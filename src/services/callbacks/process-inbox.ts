@@ -4,6 +4,7 @@ import type { Deps } from "../../deps";
 import { withFields } from "../../logger";
 import { parseMessage } from "../../wecom/xml";
 import { startHeartbeat } from "../heartbeat";
+import { deliverWebhooks } from "../webhooks/deliver";
 
 export const INBOX_MAX_ATTEMPTS = 6;
 /**
@@ -161,14 +162,18 @@ export async function drainInbox(deps: Deps): Promise<void> {
   }
   const state = { again: true };
   draining.set(deps.db, state);
+  let handled = 0;
   try {
     while (state.again) {
       state.again = false;
       const done = await processInbox(deps);
+      handled += done.processed;
       // A full round may have left due rows behind: go on until a round comes up short.
       if (done.processed + done.ignored + done.waiting + done.retried + done.dead >= ROUND) state.again = true;
     }
   } finally {
     draining.delete(deps.db);
   }
+  // Handled callbacks may have written webhook outbox rows; the webhook-deliver schedule would find them too.
+  if (handled > 0) deps.defer(() => deliverWebhooks(deps));
 }

@@ -1,6 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { claimJob, LeaseLost, releaseJob, renewJobLease, updateJob, type JobRow } from "../../db/queries/sync-jobs";
 import { clearSeen } from "../../db/queries/sync-seen";
+import { appendWebhookEvent } from "../../db/queries/webhooks";
+import type { Db } from "../../db/types";
+import { deliverWebhooks } from "../webhooks/deliver";
 import type { JobPhase } from "../../db/schema";
 import { reportJobSafely } from "../../bot/job-reports";
 import { drainInbox } from "../callbacks/process-inbox";
@@ -96,12 +99,14 @@ export async function runJob(outer: Deps, jobId: number, opts: RunOptions = {}):
         const current: JobRow = job;
         job = await deps.db.transaction(async (tx): Promise<JobRow> => {
           await outcome.write?.(tx);
-          return updateJob(tx, {
+          const updated = await updateJob(tx, {
             jobId: current.id,
             runnerId,
             now: deps.clock.now(),
             set: { phase: current.phase === "queued" ? "scope" : current.phase, ...outcome.set, leaseUntil: leaseUntil() },
           });
+          if (updated.state === "succeeded" || updated.state === "needs_confirmation") await syncEvent(tx, updated, deps.clock.now());
+          return updated;
         });
       } catch (err) {
         if (err instanceof LeaseLost) {
@@ -128,6 +133,8 @@ export async function runJob(outer: Deps, jobId: number, opts: RunOptions = {}):
     const seconds = ((job.finishedAt ?? job.updatedAt).getTime() - job.createdAt.getTime()) / 1000;
     deps.metrics?.syncJobFinished({ outcome: job.state, seconds: Math.max(0, seconds) });
   }
+  // The outbox rows this job wrote; the webhook-deliver schedule would find them too.
+  deps.defer(() => deliverWebhooks(deps));
   // Hints parked until this import finished are due now (step-done.ts).
   if (job.state === "succeeded") deps.defer(() => drainInbox(deps));
   return job;
@@ -138,8 +145,15 @@ async function finish(deps: Deps, job: JobRow, runnerId: string, set: { state: "
   return deps.db.transaction(async (tx) => {
     const updated = await updateJob(tx, { jobId: job.id, runnerId, now, set: { ...set, finishedAt: now } });
     await clearSeen(tx, { jobId: job.id });
+    if (updated.state === "failed") await syncEvent(tx, updated, now);
     return updated;
   });
+}
+
+/** The job's outcome for webhook endpoints, in the transaction that records it. */
+async function syncEvent(tx: Db, job: JobRow, at: Date): Promise<void> {
+  const type = `sync.${job.state}` as "sync.succeeded" | "sync.failed" | "sync.needs_confirmation";
+  await appendWebhookEvent(tx, { teamId: job.teamId, type, subject: `job:${job.id}`, data: { jobId: job.id, state: job.state, counts: job.counts, error: job.error ?? null }, at });
 }
 
 /** A failure as the job shows it: WeCom's errcode and API when WeCom said no (docs/architecture.md#errors). */
