@@ -1,6 +1,8 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { members, webhookEndpoints } from "../../../src/db/schema";
+import { claimDueDeliveries } from "../../../src/db/queries/webhooks";
+import { runJob } from "../../../src/services/directory/run-job";
 import { deliverWebhooks, RETRY_DELAYS_MS } from "../../../src/services/webhooks/deliver";
 import { apiClient, boundTeam } from "../../helpers/api";
 import { FakeClock, testDeps, type TestDeps } from "../../helpers/deps";
@@ -146,6 +148,30 @@ describe("delivery", () => {
     // Nothing left to send: another round sends nothing.
     await deliverWebhooks(deps);
     expect(receiver.at("/flaky")).toHaveLength(4);
+  });
+
+  it("a sender that dies holding its claims loses nothing: another instance delivers once the lease lapses", async () => {
+    await addEndpoint("/restart", ["member.updated"]);
+    const org = (await control(deps, "GET", "/_emulator/org")) as { users: { userid: string }[] };
+    const userId = org.users[1]!.userid;
+    await control(deps, "PATCH", `/_emulator/users/${userId}`, { position: "Survives a crash" });
+    // This instance commits the change, claims the deliveries and dies before sending any.
+    const started = await api.json("POST", "/api/teams/hooks/sync");
+    const { job } = (await started.json()) as { job: { id: number } };
+    deps.deferred.queue.length = 0;
+    expect((await runJob(deps, job.id))?.state).toBe("succeeded");
+    deps.deferred.queue.length = 0;
+    const now = deps.clock.now();
+    expect((await claimDueDeliveries(opened.db, { now, leaseUntil: new Date(now.getTime() + 60_000), limit: 100 })).length).toBeGreaterThan(0);
+
+    const other = testDeps(opened.db, { env: { WEBHOOK_ALLOW_PRIVATE: "true" }, clock: deps.clock, config: { webhookTimeoutMs: 5_000 } });
+    await deliverWebhooks(other);
+    expect(receiver.at("/restart")).toHaveLength(0);
+    deps.clock.advance(60_001);
+    await deliverWebhooks(other);
+    const got = receiver.at("/restart");
+    expect(got).toHaveLength(1);
+    expect(got[0]).toMatchObject({ verified: true, event: { type: "member.updated", data: { wecomUserId: userId } } });
   });
 
   it("an endpoint failing for a day is disabled and sent nothing more", async () => {
