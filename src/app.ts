@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { requestId } from "hono/request-id";
 import type { AppEnv } from "./deps";
 import { accessRoutes } from "./routes/api/access";
 import { accountRoutes } from "./routes/api/accounts";
@@ -6,8 +7,11 @@ import { authorizeRoutes } from "./routes/api/authorize";
 import { directoryRoutes, managedRoutes } from "./routes/api/directory";
 import { matchRoutes } from "./routes/api/match";
 import { teamRoutes } from "./routes/api/teams";
+import { webhookRoutes } from "./routes/api/webhooks";
 import { healthRoutes } from "./routes/health";
 import { jsonError } from "./routes/json-errors";
+import { httpMetrics, opsRoutes } from "./routes/ops";
+import { requestLogger } from "./routes/request-context";
 import { authPageRoutes } from "./routes/pages/auth";
 import { consoleRoutes } from "./routes/pages/console";
 import { joinPageRoutes } from "./routes/pages/join";
@@ -18,6 +22,9 @@ import { wecomCallbackRoutes } from "./routes/wecom-callback";
 /** Builds the app; no side effects. Deps arrive per request: `app.fetch(req, { deps })`. */
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  app.use(httpMetrics);
+  app.use(requestId());
+  app.use(requestLogger);
   // Served over https, browsers are told to come back only over https (a year): no first plain-http
   // request on a hostile network can strip the Secure, __Host- session. Over http it would be ignored.
   app.use("*", async (c, next) => {
@@ -25,6 +32,7 @@ export function createApp(): Hono<AppEnv> {
     if (c.env.deps.config.publicUrl.startsWith("https:")) c.res.headers.set("Strict-Transport-Security", "max-age=31536000");
   });
   app.route("/", healthRoutes);
+  app.route("/", opsRoutes);
   app.route("/", teamRoutes);
   app.route("/", directoryRoutes);
   app.route("/", managedRoutes);
@@ -32,6 +40,7 @@ export function createApp(): Hono<AppEnv> {
   app.route("/", accessRoutes);
   app.route("/", authorizeRoutes);
   app.route("/", matchRoutes);
+  app.route("/", webhookRoutes);
   app.route("/", wecomCallbackRoutes);
   app.route("/", jobPageRoutes);
   app.route("/", authPageRoutes);

@@ -24,6 +24,12 @@ export interface Config {
    * Off (default): the header is ignored and the socket's address is used.
    */
   trustProxy: boolean;
+  /** `METRICS_TOKEN`: the bearer token `GET /metrics` asks for; unset, /metrics does not exist (404). */
+  metricsToken: string | undefined;
+  /** `WEBHOOK_ALLOW_PRIVATE=true`: webhook URLs may name loopback and private addresses (tests, a private network). */
+  webhookAllowPrivate: boolean;
+  /** How long a webhook receiver may take to answer before the attempt counts as failed. */
+  webhookTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -66,6 +72,9 @@ export function parseConfig(env: Env): Config {
   const adminToken = str("ADMIN_TOKEN");
   if (adminToken && adminToken.length < 16) problems.push("ADMIN_TOKEN 至少 16 个字符 / must be at least 16 characters");
 
+  const metricsToken = env.METRICS_TOKEN?.trim() || undefined;
+  if (metricsToken && metricsToken.length < 16) problems.push("METRICS_TOKEN 至少 16 个字符 / must be at least 16 characters");
+
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) problems.push("DATABASE_URL 必须以 postgres:// 开头 / must start with postgres://");
 
@@ -85,6 +94,9 @@ export function parseConfig(env: Env): Config {
   const trustProxyText = str("TRUST_PROXY", "false").toLowerCase();
   if (!["true", "false", "1", "0"].includes(trustProxyText)) problems.push(`TRUST_PROXY 必须是 true 或 false / must be true or false (got "${trustProxyText}")`);
 
+  const allowPrivateText = str("WEBHOOK_ALLOW_PRIVATE", "false").toLowerCase();
+  if (!["true", "false", "1", "0"].includes(allowPrivateText)) problems.push(`WEBHOOK_ALLOW_PRIVATE 必须是 true 或 false / must be true or false (got "${allowPrivateText}")`);
+
   const config: Config = {
     port,
     publicUrl: url("PUBLIC_URL", `http://localhost:${Number.isInteger(port) ? port : 3000}`),
@@ -101,6 +113,9 @@ export function parseConfig(env: Env): Config {
     callbackMaxSkewSeconds: 300,
     passwordScryptN: 2 ** 15,
     trustProxy: trustProxyText === "true" || trustProxyText === "1",
+    metricsToken,
+    webhookAllowPrivate: allowPrivateText === "true" || allowPrivateText === "1",
+    webhookTimeoutMs: 10_000,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -2,6 +2,7 @@ import type { HandlerTable } from "./callbacks/handler-table";
 import type { Config } from "./config";
 import type { Db } from "./db/types";
 import type { Logger } from "./logger";
+import type { Metrics } from "./metrics";
 import type { SecretBox } from "./security/secret-box";
 import type { WecomClient } from "./wecom/client";
 
@@ -33,6 +34,11 @@ export interface Ticker {
   every(ms: number, fn: () => void | Promise<void>): () => void;
 }
 
+/** Where the process is in its life: the entry turns `stopping` on at SIGTERM, before it drains. */
+export interface Lifecycle {
+  stopping(): boolean;
+}
+
 /** Everything the app needs, built by an entry file and passed as `app.fetch(req, { deps })`. */
 export interface Deps {
   config: Config;
@@ -46,6 +52,12 @@ export interface Deps {
   budget?: InvocationBudget;
   /** Without one, leases are not renewed: a holder keeps them only as long as their first term. */
   ticker?: Ticker;
+  /** Without one, the process is never stopping (tests, a Worker's invocation). */
+  lifecycle?: Lifecycle;
+  /** The process's counters (Node: prom-client); without one nothing is counted in memory. */
+  metrics?: Metrics;
+  /** How webhooks are sent (default: the global fetch). */
+  webhookFetch?: typeof fetch;
 }
 
 export interface AppEnv {

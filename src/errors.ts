@@ -33,6 +33,9 @@ export const ERROR_STATUS = {
   not_in_corp: 403,
   oauth_failed: 400,
   wecom_already_bound: 409,
+  database_unavailable: 503,
+  migrations_pending: 503,
+  shutting_down: 503,
   internal: 500,
 } as const;
 

@@ -22,13 +22,25 @@ export function redact(value: unknown, depth = 0): unknown {
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-/** One JSON line per event. */
+/**
+ * One JSON line per event: `level`, `time`, `msg`, then the fields — the same shape as Node's
+ * pino lines (src/entry/pino-logger.ts), so one log pipeline reads both runtimes.
+ */
 export function jsonLogger(write: (line: string) => void, minLevel: LogLevel = "info"): Logger {
   const log = (level: LogLevel) => (msg: string, fields?: LogFields) => {
     if (ORDER[level] < ORDER[minLevel]) return;
-    write(JSON.stringify({ t: new Date().toISOString(), level, msg, ...(redact(fields ?? {}) as LogFields) }));
+    write(JSON.stringify({ level, time: new Date().toISOString(), msg, ...(redact(fields ?? {}) as LogFields) }));
   };
   return { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") };
 }
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/**
+ * A logger that adds `fields` to every line (a request's id; a job's team and id): whatever runs
+ * for that request or job logs them without passing them along by hand. The event's own fields win.
+ */
+export function withFields(logger: Logger, fields: LogFields): Logger {
+  const at = (level: LogLevel) => (msg: string, own?: LogFields) => logger[level](msg, own ? { ...fields, ...own } : fields);
+  return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
+}

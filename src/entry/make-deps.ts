@@ -1,8 +1,9 @@
 import { defaultCallbackHandlers } from "../callbacks/handlers";
 import type { Config } from "../config";
 import type { Db } from "../db/types";
-import { systemClock, type Clock, type Defer, type Deps, type InvocationBudget, type Ticker } from "../deps";
+import { systemClock, type Clock, type Defer, type Deps, type InvocationBudget, type Lifecycle, type Ticker } from "../deps";
 import type { Logger } from "../logger";
+import type { Metrics } from "../metrics";
 import { createSecretBox } from "../security/secret-box";
 import { createWecomClient, type WecomClient } from "../wecom/client";
 import type { HttpSend } from "../wecom/transport";
@@ -23,6 +24,9 @@ export interface DepsParts {
   budget?: InvocationBudget;
   /** Drives lease heartbeats (default: real timers). */
   ticker?: Ticker;
+  lifecycle?: Lifecycle;
+  /** Also observes the WeCom client's calls and token refreshes. */
+  metrics?: Metrics;
 }
 
 /** The one Deps construction the runtime entries share; only db, logger and defer differ between them. */
@@ -36,6 +40,7 @@ export function makeDeps(p: DepsParts): Deps {
     logger: p.logger,
     apiBase: p.config.wecomApiBase,
     budget: p.config.wecomBudget,
+    ...(p.metrics ? { observer: p.metrics } : {}),
     ...(p.wecomFetch ? { fetch: p.wecomFetch } : {}),
     ...(p.wecomSend ? { send: p.wecomSend } : {}),
   });
@@ -50,5 +55,7 @@ export function makeDeps(p: DepsParts): Deps {
     callbackHandlers: defaultCallbackHandlers,
     ticker: p.ticker ?? intervalTicker,
     ...(p.budget ? { budget: p.budget } : {}),
+    ...(p.lifecycle ? { lifecycle: p.lifecycle } : {}),
+    ...(p.metrics ? { metrics: p.metrics } : {}),
   };
 }

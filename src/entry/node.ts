@@ -4,24 +4,35 @@ import cron from "node-cron";
 import { createApp } from "../app";
 import { ConfigError, parseConfig } from "../config";
 import { schedule } from "../jobs/schedule";
-import { jsonLogger } from "../logger";
 import { processInbox } from "../services/callbacks/process-inbox";
 import { resumeJobs } from "../services/directory/scheduled";
 import { deferQueue } from "./deferred";
 import { makeDeps } from "./make-deps";
 import { nodeHttpSend } from "./node-http-send";
 import { openDb } from "./open-db";
+import { pinoLogger } from "./pino-logger";
+import { promMetrics } from "./prom-metrics";
 
 export async function startNode(env: Record<string, string | undefined>): Promise<{ stop: () => Promise<void>; port: number }> {
   const config = parseConfig(env);
-  const logger = jsonLogger((line) => process.stdout.write(`${line}\n`));
+  const logger = pinoLogger();
   const opened = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const { defer, drain } = deferQueue(logger);
   // Spent once the process is stopping: sync jobs and the inbox stop between steps and batches, so
   // shutdown does not wait for a whole import or backlog; the next start-up resumes them.
   let shuttingDown = false;
   const http = nodeHttpSend();
-  const deps = makeDeps({ config, db: opened.db, logger, defer, wecomSend: http.send, budget: { exhausted: () => shuttingDown } });
+  const deps = makeDeps({
+    config,
+    db: opened.db,
+    logger,
+    defer,
+    wecomSend: http.send,
+    budget: { exhausted: () => shuttingDown },
+    // /readyz answers 503 from the first moment of shutdown, while in-flight work still drains.
+    lifecycle: { stopping: () => shuttingDown },
+    metrics: promMetrics({ processMetrics: true }),
+  });
   const app = createApp();
   // The login throttle needs the client address: the socket's, as Node knows it.
   const server = serve({
@@ -79,7 +90,7 @@ async function main(): Promise<void> {
     });
   }
   // From here on a signal stops the service cleanly (a process manager may wait for this line).
-  jsonLogger((line) => process.stdout.write(`${line}\n`)).info("starting", { pid: process.pid });
+  pinoLogger().info("starting");
   try {
     started = await startNode(process.env);
   } catch (err) {

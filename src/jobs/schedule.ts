@@ -2,6 +2,7 @@ import type { Deps } from "../deps";
 import { pruneSessions } from "../services/accounts/prune-sessions";
 import { drainInbox } from "../services/callbacks/process-inbox";
 import { housekeeping, reconcileAll, resumeJobs } from "../services/directory/scheduled";
+import { deliverWebhooks } from "../services/webhooks/deliver";
 
 export interface ScheduledWork {
   name: string;
@@ -22,6 +23,8 @@ const EVERY_5_SECONDS = "*/5 * * * * *";
  * - inbox-sweep: retries failed callbacks whose back-off passed; re-claims rows whose processor
  *   died once their 20 s lease lapsed.
  * - sync-resume: runs queued jobs and resumes jobs whose runner died (its 20 s lease lapsed).
+ * - webhook-deliver: sends webhook deliveries whose (back-off) time came, and those a dead
+ *   sender had claimed once their lease lapsed.
  * - reconcile: a full sync of every bound team (`RECONCILE_CRON`, default hourly).
  * The first two run every 5 s on Node, so a dead instance's work is taken over within a lease and
  * a period (≤ 25 s); on Workers every minute, the finest a cron trigger fires.
@@ -29,6 +32,7 @@ const EVERY_5_SECONDS = "*/5 * * * * *";
 export const schedule: readonly ScheduledWork[] = [
   { name: "inbox-sweep", cron: () => "* * * * *", nodeCron: EVERY_5_SECONDS, run: (deps) => drainInbox(deps) },
   { name: "sync-resume", cron: () => "* * * * *", nodeCron: EVERY_5_SECONDS, run: (deps) => resumeJobs(deps) },
+  { name: "webhook-deliver", cron: () => "* * * * *", nodeCron: EVERY_5_SECONDS, run: (deps) => deliverWebhooks(deps) },
   { name: "reconcile", cron: (deps) => deps.config.reconcileCron, run: (deps) => reconcileAll(deps) },
   {
     name: "housekeeping",

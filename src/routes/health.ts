@@ -1,13 +1,11 @@
-import { sql } from "drizzle-orm";
 import { Hono } from "hono";
 import type { AppEnv } from "../deps";
+import { checkReadiness } from "../services/health/readiness";
 
-export const healthRoutes = new Hono<AppEnv>().get("/healthz", async (c) => {
-  try {
-    await c.env.deps.db.execute(sql`select 1`);
-    return c.json({ ok: true });
-  } catch (err) {
-    c.env.deps.logger.error("health check failed", { error: err });
-    return c.json({ ok: false, error: { code: "database_unavailable", message: "数据库无响应 / Database not answering" } }, 503);
-  }
-});
+/**
+ * `/healthz` (liveness) touches nothing but the process: a slow or lost database must not get a
+ * serving process restarted. `/readyz` (readiness) decides whether traffic should come here.
+ */
+export const healthRoutes = new Hono<AppEnv>()
+  .get("/healthz", (c) => c.json({ ok: true }))
+  .get("/readyz", async (c) => c.json({ ok: true, ...(await checkReadiness(c.env.deps)) }));

@@ -12,7 +12,10 @@ const wecom: Actor = { kind: "system", reason: "wecom-callback" };
 /** One line per rejected callback, without secrets (docs/http-api.md#wecom-callback). */
 function rejected(err: unknown, c: Context<AppEnv>): Response {
   const res = jsonError(err, c);
-  if (err instanceof AppError) c.env.deps.logger.warn("callback rejected", { slug: c.req.param("slug"), method: c.req.method, code: err.code });
+  if (err instanceof AppError) {
+    c.env.deps.logger.warn("callback rejected", { slug: c.req.param("slug"), method: c.req.method, code: err.code });
+    c.env.deps.metrics?.callbackRejected({ code: err.code });
+  }
   return res;
 }
 
@@ -35,7 +38,8 @@ export const wecomCallbackRoutes = new Hono<AppEnv>()
       })(c, next),
     async (c) => {
       try {
-        await receiveCallback(c.env.deps, wecom, c.req.param("slug"), c.req.query(), await c.req.text());
+        const got = await receiveCallback(c.env.deps, wecom, c.req.param("slug"), c.req.query(), await c.req.text());
+        c.env.deps.metrics?.callbackReceived({ team: c.req.param("slug"), outcome: got.stored ? "stored" : "duplicate" });
         // An empty 200 is "no passive reply" (docs/wecom.md#passive-replies).
         return c.body(null, 200);
       } catch (err) {

@@ -15,6 +15,16 @@ export interface WecomCredentials {
   secret: string;
 }
 
+/**
+ * Told of every HTTP exchange with WeCom and every token refresh, for the operator's counters.
+ * `outcome`: WeCom's errcode as text ("0" for success), `http_<status>` or `transport` when no
+ * JSON answer came back.
+ */
+export interface WecomObserver {
+  wecomCall(p: { api: string; outcome: string }): void;
+  tokenRefresh(p: { outcome: "ok" | "failed" }): void;
+}
+
 /** The service's door to WeCom; tests and the demo point it at the emulator. */
 export interface WecomClient {
   for(creds: WecomCredentials): WecomApi;
@@ -35,12 +45,19 @@ export interface WecomClientOptions {
   /** Attempts for transient failures (busy, rate limit, 5xx, timeouts) before giving up. */
   maxAttempts?: number;
   budget?: Budget;
+  observer?: WecomObserver;
 }
 
 /** Half of WeCom's per-API, per-corp allowance (docs/wecom.md#rate-limits). */
 export const DEFAULT_BUDGET: Budget = { perMinute: 5_000, perHour: 75_000 };
 
 export type Caller = <T extends object = Record<string, unknown>>(api: string, req: Omit<WecomRequest, "path">) => Promise<T>;
+
+/** A transport failure as a bounded label: the HTTP status when there was one. */
+const transportOutcome = (reason: string): string => {
+  const m = /^HTTP (\d{3})$/.exec(reason);
+  return m ? `http_${m[1]}` : "transport";
+};
 
 const errmsgOf = (json: Record<string, unknown>): string => (typeof json.errmsg === "string" ? json.errmsg : "");
 
@@ -65,6 +82,7 @@ export function createWecomClient(o: WecomClientOptions): WecomClient {
     for (let attempt = 1; ; attempt++) {
       const res = await sendOnce(transport, req);
       const errcode = res.ok ? Number(res.json.errcode ?? 0) : undefined;
+      o.observer?.wecomCall({ api, outcome: res.ok ? String(errcode) : transportOutcome(res.reason) });
       if (res.ok && errcode === 0) return res.json;
       if (res.ok && classifyErrcode(errcode!) !== "transient") return res.json;
       const reason = res.ok ? errmsgOf(res.json) : res.reason;
@@ -75,6 +93,17 @@ export function createWecomClient(o: WecomClientOptions): WecomClient {
   }
 
   const fetchToken = async (creds: WecomCredentials) => {
+    try {
+      const got = await requestToken(creds);
+      o.observer?.tokenRefresh({ outcome: "ok" });
+      return got;
+    } catch (err) {
+      o.observer?.tokenRefresh({ outcome: "failed" });
+      throw err;
+    }
+  };
+
+  const requestToken = async (creds: WecomCredentials) => {
     const json = await withRetries("gettoken", { method: "GET", path: "gettoken", query: { corpid: creds.corpId, corpsecret: creds.secret } });
     const errcode = Number(json.errcode ?? 0);
     if (errcode !== 0) throw new WecomApiError("gettoken", errcode, errmsgOf(json));

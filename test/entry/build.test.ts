@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildNode, OUTFILE } from "../../scripts/build";
 import { TEST_ENV } from "../helpers/deps";
+import { listeningPort } from "../helpers/log-lines";
 
 const dirs: string[] = [];
 const children: ChildProcess[] = [];
@@ -37,8 +38,8 @@ describe("npm run build (scripts/build.ts)", () => {
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     const port = await new Promise<number>((resolve, reject) => {
       child.stdout.on("data", () => {
-        const m = /"msg":"listening","port":(\d+)/.exec(out);
-        if (m) resolve(Number(m[1]));
+        const listening = listeningPort(out);
+        if (listening !== undefined) resolve(listening);
       });
       void exited.then(() => reject(new Error(`exited before listening: ${err}`)));
     });

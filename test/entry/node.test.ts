@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { TEST_ENV } from "../helpers/deps";
+import { listeningPort } from "../helpers/log-lines";
 import { freshDatabase } from "../helpers/test-db";
 
 const dirs: string[] = [];
@@ -21,8 +22,8 @@ function startServer(env: Record<string, string>) {
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   const listening = new Promise<number>((resolve, reject) => {
     child.stdout.on("data", () => {
-      const m = /"msg":"listening","port":(\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
+      const port = listeningPort(out);
+      if (port !== undefined) resolve(port);
     });
     void exited.then(() => reject(new Error(`exited before listening: ${err}`)));
   });

@@ -4,6 +4,7 @@ import { parseConfig, type Config } from "../../src/config";
 import type { Clock, Deps, Ticker } from "../../src/deps";
 import type { Db } from "../../src/db/types";
 import type { Logger } from "../../src/logger";
+import type { Metrics } from "../../src/metrics";
 import { createApp } from "../../src/app";
 import { createEmulator, type Emulator } from "../../src/emulator";
 import { createSecretBox } from "../../src/security/secret-box";
@@ -109,7 +110,16 @@ export const TEST_CORP_ID = "ww1436e0e65a779aee";
 
 export function testDeps(
   db: Db,
-  opts: { handlers?: HandlerTable; env?: Record<string, string>; config?: Partial<Config>; emulator?: Emulator; clock?: FakeClock; ticker?: FakeTicker } = {},
+  opts: {
+    handlers?: HandlerTable;
+    env?: Record<string, string>;
+    config?: Partial<Config>;
+    emulator?: Emulator;
+    clock?: FakeClock;
+    ticker?: FakeTicker;
+    /** Counters, also observing the WeCom client (as makeDeps wires them). */
+    metrics?: Metrics;
+  } = {},
 ): TestDeps {
   const config = { ...parseConfig({ ...TEST_ENV, ...opts.env }), ...opts.config };
   const deferred = manualDefer();
@@ -126,8 +136,8 @@ export function testDeps(
     clock.advance(ms);
     return Promise.resolve();
   };
-  const wecom = createWecomClient({ db, secrets, clock, logger, apiBase: config.wecomApiBase, fetch: emulator.fetch, sleep, budget: config.wecomBudget });
+  const wecom = createWecomClient({ db, secrets, clock, logger, apiBase: config.wecomApiBase, fetch: emulator.fetch, sleep, budget: config.wecomBudget, ...(opts.metrics ? { observer: opts.metrics } : {}) });
   const ticker = opts.ticker ?? new FakeTicker(clock);
-  const self: TestDeps = { config, db, secrets, clock, logger, defer: deferred.defer, deferred, wecom, emulator, sleeps, ticker, callbackHandlers: opts.handlers ?? defaultCallbackHandlers };
+  const self: TestDeps = { config, db, secrets, clock, logger, defer: deferred.defer, deferred, wecom, emulator, sleeps, ticker, callbackHandlers: opts.handlers ?? defaultCallbackHandlers, ...(opts.metrics ? { metrics: opts.metrics } : {}) };
   return self;
 }

@@ -2,10 +2,10 @@ import { describe, expect, it } from "vitest";
 import { call } from "./worker-client";
 
 describe("src/entry/worker.ts fetch", () => {
-  it("serves the app over Hyperdrive: /healthz answers 200 from the database", async () => {
-    const res = await call("/healthz");
+  it("serves the app over Hyperdrive: /readyz answers 200 from the migrated database", async () => {
+    const res = await call("/readyz");
     expect(res.status).toBe(200);
-    expect(res.json()).toEqual({ ok: true });
+    expect(res.json()).toMatchObject({ ok: true });
   });
 
   it("answers 500 JSON naming every wrong binding and var, without touching the database", async () => {

@@ -6,3 +6,4 @@ export * from "./sync";
 export * from "./accounts";
 export * from "./invitations";
 export * from "./bot";
+export * from "./webhooks";

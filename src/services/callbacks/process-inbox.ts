@@ -1,8 +1,10 @@
 import { claimDueInbox, coalesceInbox, finishInboxRows, renewInboxLease, retryInboxRow, type InboxRow } from "../../db/queries/inbox";
 import type { CallbackHandler } from "../../callbacks/handler-table";
 import type { Deps } from "../../deps";
+import { withFields } from "../../logger";
 import { parseMessage } from "../../wecom/xml";
 import { startHeartbeat } from "../heartbeat";
+import { deliverWebhooks } from "../webhooks/deliver";
 
 export const INBOX_MAX_ATTEMPTS = 6;
 /**
@@ -119,7 +121,9 @@ async function handleBatch(deps: Deps, rows: InboxRow[], lease: BatchLease, summ
   }
 }
 
-async function processRow(deps: Deps, row: InboxRow, handler: CallbackHandler): Promise<keyof ProcessSummary> {
+async function processRow(outer: Deps, row: InboxRow, handler: CallbackHandler): Promise<keyof ProcessSummary> {
+  // Every line of a callback's handling names its team and inbox row, whoever logs it.
+  const deps: Deps = { ...outer, logger: withFields(outer.logger, { teamId: row.teamId, inboxId: row.id }) };
   try {
     const startedAt = deps.clock.now();
     const outcome = await handler(deps, { teamId: row.teamId, inboxId: row.id, message: parseMessage(row.payload) });
@@ -158,14 +162,18 @@ export async function drainInbox(deps: Deps): Promise<void> {
   }
   const state = { again: true };
   draining.set(deps.db, state);
+  let handled = 0;
   try {
     while (state.again) {
       state.again = false;
       const done = await processInbox(deps);
+      handled += done.processed;
       // A full round may have left due rows behind: go on until a round comes up short.
       if (done.processed + done.ignored + done.waiting + done.retried + done.dead >= ROUND) state.again = true;
     }
   } finally {
     draining.delete(deps.db);
   }
+  // Handled callbacks may have written webhook outbox rows; the webhook-deliver schedule would find them too.
+  if (handled > 0) deps.defer(() => deliverWebhooks(deps));
 }

@@ -1,10 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { claimJob, LeaseLost, releaseJob, renewJobLease, updateJob, type JobRow } from "../../db/queries/sync-jobs";
 import { clearSeen } from "../../db/queries/sync-seen";
+import { appendWebhookEvent } from "../../db/queries/webhooks";
+import type { Db } from "../../db/types";
+import { deliverWebhooks } from "../webhooks/deliver";
 import type { JobPhase } from "../../db/schema";
 import { reportJobSafely } from "../../bot/job-reports";
 import { drainInbox } from "../callbacks/process-inbox";
 import type { Deps } from "../../deps";
+import { withFields } from "../../logger";
 import { startHeartbeat } from "../heartbeat";
 import { WecomApiError, WecomRetryableError } from "../../wecom/api-error";
 import { jobContext, type RunnerMemo } from "./job-context";
@@ -54,11 +58,14 @@ export function outOfTime(deps: Deps, opts: RunOptions): boolean {
  * docs/architecture.md#coordination-lives-in-postgresql). Each step commits its writes with its
  * cursor, so whoever takes over after a crash resumes, not restarts.
  */
-export async function runJob(deps: Deps, jobId: number, opts: RunOptions = {}): Promise<JobRow | null> {
+export async function runJob(outer: Deps, jobId: number, opts: RunOptions = {}): Promise<JobRow | null> {
+  let deps = outer;
   const leaseUntil = () => new Date(deps.clock.now().getTime() + JOB_LEASE_MS);
   const runnerId = randomUUID();
   const claimed = await claimJob(deps.db, { jobId, now: deps.clock.now(), leaseUntil: leaseUntil(), runnerId });
   if (!claimed) return null;
+  // Every line of the job's work names its team and job, whoever logs it (steps, reports).
+  deps = { ...deps, logger: withFields(deps.logger, { teamId: claimed.teamId, jobId }) };
   // Which instance drives the job: an operator (or the takeover bench) matches the runner id of
   // sync_jobs with this line.
   deps.logger.info("sync job claimed", { jobId, runnerId, phase: claimed.phase, resumed: claimed.phase !== "queued" });
@@ -92,12 +99,14 @@ export async function runJob(deps: Deps, jobId: number, opts: RunOptions = {}): 
         const current: JobRow = job;
         job = await deps.db.transaction(async (tx): Promise<JobRow> => {
           await outcome.write?.(tx);
-          return updateJob(tx, {
+          const updated = await updateJob(tx, {
             jobId: current.id,
             runnerId,
             now: deps.clock.now(),
             set: { phase: current.phase === "queued" ? "scope" : current.phase, ...outcome.set, leaseUntil: leaseUntil() },
           });
+          if (updated.state === "succeeded" || updated.state === "needs_confirmation") await syncEvent(tx, updated, deps.clock.now());
+          return updated;
         });
       } catch (err) {
         if (err instanceof LeaseLost) {
@@ -120,6 +129,12 @@ export async function runJob(deps: Deps, jobId: number, opts: RunOptions = {}): 
     await heartbeat.stop();
     if (opts.abandonAfterSteps === undefined || steps < opts.abandonAfterSteps) await releaseJob(deps.db, { jobId, runnerId });
   }
+  if (job.state !== "running" && job.state !== "queued") {
+    const seconds = ((job.finishedAt ?? job.updatedAt).getTime() - job.createdAt.getTime()) / 1000;
+    deps.metrics?.syncJobFinished({ outcome: job.state, seconds: Math.max(0, seconds) });
+  }
+  // The outbox rows this job wrote; the webhook-deliver schedule would find them too.
+  deps.defer(() => deliverWebhooks(deps));
   // Hints parked until this import finished are due now (step-done.ts).
   if (job.state === "succeeded") deps.defer(() => drainInbox(deps));
   return job;
@@ -130,8 +145,15 @@ async function finish(deps: Deps, job: JobRow, runnerId: string, set: { state: "
   return deps.db.transaction(async (tx) => {
     const updated = await updateJob(tx, { jobId: job.id, runnerId, now, set: { ...set, finishedAt: now } });
     await clearSeen(tx, { jobId: job.id });
+    if (updated.state === "failed") await syncEvent(tx, updated, now);
     return updated;
   });
+}
+
+/** The job's outcome for webhook endpoints, in the transaction that records it. */
+async function syncEvent(tx: Db, job: JobRow, at: Date): Promise<void> {
+  const type = `sync.${job.state}` as "sync.succeeded" | "sync.failed" | "sync.needs_confirmation";
+  await appendWebhookEvent(tx, { teamId: job.teamId, type, subject: `job:${job.id}`, data: { jobId: job.id, state: job.state, counts: job.counts, error: job.error ?? null }, at });
 }
 
 /** A failure as the job shows it: WeCom's errcode and API when WeCom said no (docs/architecture.md#errors). */

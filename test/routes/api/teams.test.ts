@@ -221,11 +221,3 @@ describe("PUT /api/teams/:slug/wecom checks the credentials live", () => {
     expect(await (await api.json("GET", "/api/teams/unavailable/wecom")).json()).toMatchObject({ bound: false });
   });
 });
-
-describe("GET /healthz", () => {
-  it("answers 200 while the database answers", async () => {
-    const res = await api.request("/healthz");
-    expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ ok: true });
-  });
-});

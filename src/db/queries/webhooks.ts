@@ -1,0 +1,202 @@
+import { and, desc, eq, sql } from "drizzle-orm";
+import { webhookDeliveries, webhookEndpoints, webhookEvents, type WebhookEventType } from "../schema";
+import type { Db } from "../types";
+import { rowsOf } from "./sql-arrays";
+
+export type EndpointRow = typeof webhookEndpoints.$inferSelect;
+
+export async function insertEndpoint(db: Db, row: typeof webhookEndpoints.$inferInsert): Promise<EndpointRow> {
+  const [inserted] = await db.insert(webhookEndpoints).values(row).returning();
+  return inserted!;
+}
+
+export async function listEndpoints(db: Db, p: { teamId: number }): Promise<EndpointRow[]> {
+  return db.select().from(webhookEndpoints).where(eq(webhookEndpoints.teamId, p.teamId)).orderBy(webhookEndpoints.createdAt, webhookEndpoints.id);
+}
+
+export async function findEndpoint(db: Db, p: { teamId: number; id: string }): Promise<EndpointRow | null> {
+  const [row] = await db.select().from(webhookEndpoints).where(and(eq(webhookEndpoints.teamId, p.teamId), eq(webhookEndpoints.id, p.id)));
+  return row ?? null;
+}
+
+export async function deleteEndpoint(db: Db, p: { teamId: number; id: string }): Promise<boolean> {
+  const gone = await db.delete(webhookEndpoints).where(and(eq(webhookEndpoints.teamId, p.teamId), eq(webhookEndpoints.id, p.id))).returning({ id: webhookEndpoints.id });
+  return gone.length > 0;
+}
+
+export interface DeliveryLogRow {
+  id: number;
+  eventId: string;
+  type: string;
+  status: string;
+  attempts: number;
+  lastStatus: number | null;
+  lastLatencyMs: number | null;
+  lastResponse: string | null;
+  lastError: string | null;
+  lastAttemptAt: Date | null;
+  nextAttemptAt: Date;
+  deliveredAt: Date | null;
+  createdAt: Date;
+}
+
+export async function listDeliveries(db: Db, p: { endpointId: string; limit: number }): Promise<DeliveryLogRow[]> {
+  const d = webhookDeliveries;
+  return db
+    .select({
+      id: d.id,
+      eventId: webhookEvents.eventId,
+      type: webhookEvents.type,
+      status: d.status,
+      attempts: d.attempts,
+      lastStatus: d.lastStatus,
+      lastLatencyMs: d.lastLatencyMs,
+      lastResponse: d.lastResponse,
+      lastError: d.lastError,
+      lastAttemptAt: d.lastAttemptAt,
+      nextAttemptAt: d.nextAttemptAt,
+      deliveredAt: d.deliveredAt,
+      createdAt: d.createdAt,
+    })
+    .from(d)
+    .innerJoin(webhookEvents, eq(webhookEvents.id, d.eventId))
+    .where(eq(d.endpointId, p.endpointId))
+    .orderBy(desc(d.id))
+    .limit(p.limit);
+}
+
+/**
+ * An event the audit trigger does not see (a job's outcome), with its deliveries to the team's
+ * matching endpoints; callers pass the transaction of the change it reports.
+ */
+export async function appendWebhookEvent(
+  db: Db,
+  p: { teamId: number; type: WebhookEventType; subject: string; data: Record<string, unknown>; at: Date },
+): Promise<void> {
+  await db.execute(sql`
+    with ep as (
+      select id from webhook_endpoints
+      where team_id = ${p.teamId} and disabled_at is null and (events is null or ${p.type} = any (events))
+    ), ev as (
+      insert into webhook_events (event_id, team_id, type, subject, data, created_at)
+      select 'msg_' || replace(gen_random_uuid()::text, '-', ''), ${p.teamId}, ${p.type}, ${p.subject}, ${JSON.stringify(p.data)}::jsonb, ${p.at.toISOString()}::timestamptz
+      where exists (select 1 from ep)
+      returning id, subject, created_at
+    )
+    insert into webhook_deliveries (endpoint_id, event_id, subject, status, attempts, next_attempt_at, created_at)
+    select ep.id, ev.id, ev.subject, 'pending', 0, ev.created_at, ev.created_at from ev cross join ep`);
+}
+
+export interface DueDelivery {
+  id: number;
+  attempts: number;
+  endpointId: string;
+  url: string;
+  secretSealed: string;
+  eventId: string;
+  type: string;
+  data: Record<string, unknown>;
+  createdAt: Date;
+}
+
+/**
+ * Claims due deliveries under a lease, at most one per (endpoint, subject): the earliest one
+ * pending, so an endpoint receives the events about one member in the order they happened, and
+ * a later event waits while an earlier one is being retried. Counts the attempt as it claims.
+ */
+export async function claimDueDeliveries(db: Db, p: { now: Date; leaseUntil: Date; limit: number }): Promise<DueDelivery[]> {
+  const now = p.now.toISOString();
+  const rows = rowsOf<{
+    id: string | number;
+    attempts: number;
+    endpoint_id: string;
+    url: string;
+    secret_sealed: string;
+    event_id: string;
+    type: string;
+    data: Record<string, unknown> | string;
+    created_at: string | Date;
+  }>(
+    await db.execute(sql`
+      with due as (
+        select d.id from webhook_deliveries d
+        join webhook_endpoints e on e.id = d.endpoint_id and e.disabled_at is null
+        where d.status = 'pending' and d.next_attempt_at <= ${now}::timestamptz
+          and (d.locked_until is null or d.locked_until <= ${now}::timestamptz)
+          and not exists (
+            select 1 from webhook_deliveries b
+            where b.endpoint_id = d.endpoint_id and b.subject = d.subject and b.status = 'pending' and b.id < d.id)
+        order by d.id
+        limit ${p.limit}
+        for update of d skip locked
+      ), claimed as (
+        update webhook_deliveries d set locked_until = ${p.leaseUntil.toISOString()}::timestamptz, attempts = d.attempts + 1
+        from due where d.id = due.id
+        returning d.id, d.attempts, d.endpoint_id, d.event_id
+      )
+      select c.id, c.attempts, c.endpoint_id, e.url, e.secret_sealed, v.event_id, v.type, v.data, v.created_at
+      from claimed c join webhook_endpoints e on e.id = c.endpoint_id join webhook_events v on v.id = c.event_id
+      order by c.id`),
+  );
+  return rows.map((r) => ({
+    id: Number(r.id),
+    attempts: Number(r.attempts),
+    endpointId: r.endpoint_id,
+    url: r.url,
+    secretSealed: r.secret_sealed,
+    eventId: r.event_id,
+    type: r.type,
+    data: typeof r.data === "string" ? (JSON.parse(r.data) as Record<string, unknown>) : r.data,
+    createdAt: new Date(r.created_at),
+  }));
+}
+
+export interface AttemptResult {
+  id: number;
+  endpointId: string;
+  at: Date;
+  status: number | null;
+  latencyMs: number;
+  response: string | null;
+  error: string | null;
+}
+
+export async function markDelivered(db: Db, r: AttemptResult): Promise<void> {
+  await db
+    .update(webhookDeliveries)
+    .set({ status: "delivered", deliveredAt: r.at, lockedUntil: null, lastStatus: r.status, lastLatencyMs: r.latencyMs, lastResponse: r.response, lastError: null, lastAttemptAt: r.at })
+    .where(eq(webhookDeliveries.id, r.id));
+  await db.update(webhookEndpoints).set({ failingSince: null }).where(eq(webhookEndpoints.id, r.endpointId));
+}
+
+/**
+ * A failed attempt: retried at `nextAttemptAt`, or `failed` when there is none. The endpoint
+ * remembers since when it fails; failing for `disableAfterMs` disables it. Answers whether it did.
+ */
+export async function markAttemptFailed(db: Db, r: AttemptResult & { nextAttemptAt: Date | null; disableAfterMs: number }): Promise<boolean> {
+  await db
+    .update(webhookDeliveries)
+    .set({
+      status: r.nextAttemptAt ? "pending" : "failed",
+      nextAttemptAt: r.nextAttemptAt ?? r.at,
+      lockedUntil: null,
+      lastStatus: r.status,
+      lastLatencyMs: r.latencyMs,
+      lastResponse: r.response,
+      lastError: r.error,
+      lastAttemptAt: r.at,
+    })
+    .where(eq(webhookDeliveries.id, r.id));
+  const at = r.at.toISOString();
+  const [row] = rowsOf<{ disabled: boolean }>(
+    await db.execute(sql`
+      update webhook_endpoints set
+        failing_since = coalesce(failing_since, ${at}::timestamptz),
+        disabled_at = case
+          when disabled_at is null and coalesce(failing_since, ${at}::timestamptz) <= ${at}::timestamptz - make_interval(secs => ${r.disableAfterMs / 1000})
+          then ${at}::timestamptz else disabled_at end
+      where id = ${r.endpointId}
+      returning disabled_at is not null and disabled_at = ${at}::timestamptz as disabled`),
+  );
+  return row?.disabled ?? false;
+}

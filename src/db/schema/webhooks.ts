@@ -1,0 +1,91 @@
+import { bigint, index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { teams } from "./teams";
+
+export const WEBHOOK_EVENT_TYPES = [
+  "member.imported",
+  "member.joined",
+  "member.updated",
+  "member.moved",
+  "member.locked",
+  "member.removed",
+  "member.restored",
+  "member.deauthorized",
+  "department.created",
+  "department.updated",
+  "department.deleted",
+  "sync.succeeded",
+  "sync.failed",
+  "sync.needs_confirmation",
+] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+/** `pending` until a 2xx answer (`delivered`) or the retry schedule ran out (`failed`). */
+export const DELIVERY_STATUSES = ["pending", "delivered", "failed"] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** An application's URL that receives a team's events, signed with its own secret (sealed). */
+export const webhookEndpoints = pgTable(
+  "webhook_endpoints",
+  {
+    id: text("id").primaryKey(),
+    teamId: bigint("team_id", { mode: "number" })
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    url: text("url").notNull(),
+    /** The event types sent; null: every type. */
+    events: text("events").array(),
+    secretSealed: text("secret_sealed").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    /** The first failed attempt since the last success: a day of failures disables the endpoint. */
+    failingSince: timestamp("failing_since", { withTimezone: true }),
+    disabledAt: timestamp("disabled_at", { withTimezone: true }),
+  },
+  (t) => [index("webhook_endpoints_team").on(t.teamId)],
+);
+
+/**
+ * The outbox: one row per event, written in the transaction of the change it reports (a trigger
+ * on audit_log, and the job runner for sync.*). `eventId` is the stable `webhook-id`.
+ */
+export const webhookEvents = pgTable("webhook_events", {
+  id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+  eventId: text("event_id").notNull().unique(),
+  teamId: bigint("team_id", { mode: "number" })
+    .notNull()
+    .references(() => teams.id, { onDelete: "cascade" }),
+  type: text("type").$type<WebhookEventType>().notNull(),
+  /** What the event is about ("member:<id>"): deliveries to one endpoint keep this order. */
+  subject: text("subject").notNull(),
+  data: jsonb("data").$type<Record<string, unknown>>().notNull(),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+});
+
+/** One event to one endpoint: its attempts and the last answer (the delivery log). */
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    endpointId: text("endpoint_id")
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    eventId: bigint("event_id", { mode: "number" })
+      .notNull()
+      .references(() => webhookEvents.id, { onDelete: "cascade" }),
+    subject: text("subject").notNull(),
+    status: text("status").$type<DeliveryStatus>().notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull(),
+    lockedUntil: timestamp("locked_until", { withTimezone: true }),
+    lastStatus: integer("last_status"),
+    lastLatencyMs: integer("last_latency_ms"),
+    lastResponse: text("last_response"),
+    lastError: text("last_error"),
+    lastAttemptAt: timestamp("last_attempt_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    deliveredAt: timestamp("delivered_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("webhook_deliveries_due").on(t.status, t.nextAttemptAt),
+    index("webhook_deliveries_order").on(t.endpointId, t.subject, t.status, t.id),
+  ],
+);

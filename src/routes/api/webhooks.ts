@@ -1,0 +1,21 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../../deps";
+import { createEndpoint, endpointDeliveries, listTeamEndpoints, removeEndpoint } from "../../services/webhooks/endpoints";
+import { readJson } from "../json-errors";
+import { requireOperator } from "../operator-auth";
+import { callerOf } from "../session-auth";
+
+/** Outbound webhooks of a team (docs/webhooks.md): the operator or a team admin. */
+export const webhookRoutes = new Hono<AppEnv>()
+  .use("/api/teams/*", requireOperator)
+  .post("/api/teams/:slug/webhooks", async (c) =>
+    c.json({ endpoint: await createEndpoint(c.env.deps, callerOf(c), c.req.param("slug"), await readJson(c)) }, 201),
+  )
+  .get("/api/teams/:slug/webhooks", async (c) => c.json({ endpoints: await listTeamEndpoints(c.env.deps, callerOf(c), c.req.param("slug")) }))
+  .delete("/api/teams/:slug/webhooks/:id", async (c) => {
+    await removeEndpoint(c.env.deps, callerOf(c), c.req.param("slug"), c.req.param("id"));
+    return c.body(null, 204);
+  })
+  .get("/api/teams/:slug/webhooks/:id/deliveries", async (c) =>
+    c.json({ deliveries: await endpointDeliveries(c.env.deps, callerOf(c), c.req.param("slug"), c.req.param("id")) }),
+  );

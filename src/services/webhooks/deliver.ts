@@ -1,0 +1,66 @@
+import { claimDueDeliveries, markAttemptFailed, markDelivered, type DueDelivery } from "../../db/queries/webhooks";
+import type { Deps } from "../../deps";
+import { endpointSealContext } from "./endpoints";
+import { signWebhook } from "./sign";
+
+/**
+ * Waits after attempt n (1-based) fails: growing about fivefold, then doubling, about 27 h in all
+ * — past the day after which a failing endpoint is disabled. After the last one the delivery is `failed`.
+ */
+export const RETRY_DELAYS_MS = [5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000, 7_200_000, 14_400_000, 28_800_000, 36_000_000];
+/** An endpoint failing without a success for this long is disabled. */
+export const DISABLE_AFTER_MS = 24 * 3_600_000;
+const LEASE_MS = 60_000;
+/** Sent at once: enough to keep a slow receiver busy, few enough not to time each other out. */
+const BATCH = 16;
+const EXCERPT = 500;
+
+/**
+ * Sends what is due, batch after batch, until nothing is due or the invocation's budget is spent.
+ * Claims hold a lease, so instances share the work and a crashed sender's claims are retried.
+ * A receiver may see an event twice (at least once); `webhook-id` is stable for deduplication.
+ */
+export async function deliverWebhooks(deps: Deps): Promise<{ delivered: number; failed: number }> {
+  const total = { delivered: 0, failed: 0 };
+  for (;;) {
+    if (deps.budget?.exhausted()) break;
+    const now = deps.clock.now();
+    const due = await claimDueDeliveries(deps.db, { now, leaseUntil: new Date(now.getTime() + LEASE_MS), limit: BATCH });
+    if (due.length === 0) break;
+    const results = await Promise.all(due.map((d) => attempt(deps, d)));
+    for (const ok of results) total[ok ? "delivered" : "failed"]++;
+  }
+  return total;
+}
+
+async function attempt(deps: Deps, d: DueDelivery): Promise<boolean> {
+  const send = deps.webhookFetch ?? globalThis.fetch;
+  const at = deps.clock.now();
+  const body = JSON.stringify({ type: d.type, timestamp: d.createdAt.toISOString(), data: d.data });
+  const started = performance.now();
+  let status: number | null = null;
+  let response: string | null = null;
+  let error: string | null = null;
+  try {
+    const secret = deps.secrets.open(d.secretSealed, endpointSealContext(d.endpointId));
+    const headers = { "content-type": "application/json", "user-agent": "wecom-roster-webhooks", ...signWebhook(secret, d.eventId, Math.floor(at.getTime() / 1000), body) };
+    const res = await send(d.url, { method: "POST", headers, body, redirect: "manual", signal: AbortSignal.timeout(deps.config.webhookTimeoutMs) });
+    status = res.status;
+    response = (await res.text()).slice(0, EXCERPT);
+  } catch (err) {
+    error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  }
+  const result = { id: d.id, endpointId: d.endpointId, at, status, latencyMs: Math.round(performance.now() - started), response, error };
+  if (status !== null && status >= 200 && status < 300) {
+    await markDelivered(deps.db, result);
+    deps.metrics?.webhookDelivery?.({ outcome: "delivered" });
+    return true;
+  }
+  const delay = RETRY_DELAYS_MS[d.attempts - 1];
+  const nextAttemptAt = delay === undefined ? null : new Date(at.getTime() + delay);
+  const disabled = await markAttemptFailed(deps.db, { ...result, nextAttemptAt, disableAfterMs: DISABLE_AFTER_MS });
+  deps.metrics?.webhookDelivery?.({ outcome: nextAttemptAt ? "retry" : "failed" });
+  deps.logger.warn("webhook attempt failed", { endpointId: d.endpointId, eventId: d.eventId, attempt: d.attempts, status, error, retryAt: nextAttemptAt?.toISOString() ?? null });
+  if (disabled) deps.logger.error("webhook endpoint disabled after failing for a day", { endpointId: d.endpointId });
+  return false;
+}
