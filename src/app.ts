@@ -10,6 +10,7 @@ import { healthRoutes } from "./routes/health";
 import { jsonError } from "./routes/json-errors";
 import { authPageRoutes } from "./routes/pages/auth";
 import { consoleRoutes } from "./routes/pages/console";
+import { frontPageRoutes } from "./routes/pages/front";
 import { joinPageRoutes } from "./routes/pages/join";
 import { settingsPageRoutes } from "./routes/pages/settings";
 import { jobPageRoutes } from "./routes/pages/job-progress";
@@ -32,6 +33,7 @@ export function createApp(): Hono<AppEnv> {
   app.route("/", consoleRoutes);
   app.route("/", joinPageRoutes);
   app.route("/", settingsPageRoutes);
+  app.route("/", frontPageRoutes);
   app.notFound((c) => c.json({ error: { code: "not_found", message: "未找到 / Not found" } }, 404));
   app.onError(jsonError);
   return app;

@@ -19,7 +19,8 @@ export function progressBar(job: JobView): { max: number; value: number | undefi
  * `-phase`, `-done`, `-total`, `-pct`, and with `badge` the state `<prefix>-state`, with `counts`
  * the `count-<group>-<key>` cells) in place; once the job settles the page reloads once to show
  * the server's result. Static text: the URL comes from a data attribute, never from the script.
- * The bar and percentage follow progressBar() and labels.ts percentOf().
+ * The bar and percentage follow progressBar() and labels.ts percentOf(); labels are in the page's
+ * language (the `lang` of <html>).
  */
 export function liveJobScript(o: { root: string; prefix: string; badge?: boolean; counts?: boolean }): string {
   const id = (name: string) => jsonForScript(`${o.prefix}-${name}`);
@@ -30,7 +31,8 @@ if(!window.EventSource){setTimeout(function(){location.reload()},2000);return}
 var S=${jsonForScript(o.badge ? STATE_LABELS : {})},P=${jsonForScript(PHASE_LABELS)},SETTLED=${jsonForScript(SETTLED_STATES)};
 function $(id){return document.getElementById(id)}
 function label(m,k){return m[k]||{zh:k,en:k}}
-function bi(id,l){var el=$(id);if(!el)return;el.querySelector(".zh").textContent=l.zh;el.querySelector(".en").textContent=l.en}
+var LANG=document.documentElement&&document.documentElement.lang==="en"?"en":"zh";
+function bi(id,l){var el=$(id);if(el)el.textContent=l[LANG]}
 function txt(id,v){var el=$(id);if(el)el.textContent=String(v)}
 function show(v){
 var p=v.progress,b=$(${id("bar")}),ok=v.state==="succeeded";

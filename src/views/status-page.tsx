@@ -1,4 +1,5 @@
 import { Bi, Layout } from "./layout";
+import { tr } from "./lang";
 
 export type StatusKind = "forbidden" | "not_found" | "internal";
 
@@ -24,14 +25,13 @@ const TEXT: Record<StatusKind, { title: { zh: string; en: string }; body: { zh: 
 export function StatusPage(props: { kind: StatusKind; nonce: string }) {
   const t = TEXT[props.kind];
   return (
-    <Layout title={`${t.title.zh} / ${t.title.en}`} nonce={props.nonce}>
+    <Layout title={tr(t.title)} nonce={props.nonce}>
       <div class="card">
         <h1>
           <Bi {...t.title} />
         </h1>
-        <p>{t.body.zh}</p>
-        <p class="en" lang="en">
-          {t.body.en}
+        <p>
+          <Bi {...t.body} />
         </p>
       </div>
     </Layout>

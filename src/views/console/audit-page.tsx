@@ -1,5 +1,7 @@
+import { tr } from "../lang";
 import type { readAudit } from "../../services/directory/read-audit";
 import { Bi } from "../layout";
+import { labelOf, type Bilingual } from "../labels";
 import { FilterForm, FilterSelect, Pager, withQuery } from "./list-parts";
 import { Utc } from "./parts";
 import { ConsoleShell, teamHref, type ShellProps } from "./shell";
@@ -7,7 +9,12 @@ import { AUDIT_ACTIONS } from "./text";
 
 export type AuditItem = Awaited<ReturnType<typeof readAudit>>["items"][number];
 
-const INITIATOR: Record<string, string> = { admin: "管理员 / admin", callback: "回调 / callback", schedule: "定时 / schedule", system: "系统 / system" };
+const INITIATOR: Record<string, Bilingual> = {
+  admin: { zh: "管理员", en: "admin" },
+  callback: { zh: "回调", en: "callback" },
+  schedule: { zh: "定时", en: "schedule" },
+  system: { zh: "系统", en: "system" },
+};
 
 const brief = (v: unknown): string => (v === null || v === undefined ? "" : JSON.stringify(v));
 
@@ -24,27 +31,27 @@ export function AuditTable(props: { items: AuditItem[]; memberHref?: ((id: strin
       <table class="data stack" id="audit">
         <thead>
           <tr>
-            <th scope="col">时间 / When</th>
-            <th scope="col">操作 / Action</th>
-            <th scope="col">对象 / Subject</th>
-            <th scope="col">发起 / By</th>
-            <th scope="col">变更 / Change</th>
+            <th scope="col"><Bi zh="时间" en="When" /></th>
+            <th scope="col"><Bi zh="操作" en="Action" /></th>
+            <th scope="col"><Bi zh="对象" en="Subject" /></th>
+            <th scope="col"><Bi zh="发起" en="By" /></th>
+            <th scope="col"><Bi zh="变更" en="Change" /></th>
           </tr>
         </thead>
         <tbody>
           {props.items.map((r) => (
             <tr>
-              <td data-label="时间 / When">
+              <td data-label={tr({ zh: "时间", en: "When" })}>
                 <Utc iso={r.at} />
               </td>
-              <td data-label="操作 / Action">
+              <td data-label={tr({ zh: "操作", en: "Action" })}>
                 <code>{r.action}</code>
               </td>
-              <td data-label="对象 / Subject">
+              <td data-label={tr({ zh: "对象", en: "Subject" })}>
                 {r.subjectType === "member" && props.memberHref ? <a href={props.memberHref(r.subjectId)}>{`member #${r.subjectId}`}</a> : `${r.subjectType} #${r.subjectId}`}
               </td>
-              <td data-label="发起 / By">
-                {INITIATOR[r.initiator] ?? r.initiator}
+              <td data-label={tr({ zh: "发起", en: "By" })}>
+                <Bi {...labelOf(INITIATOR, r.initiator)} />
                 {r.actor && r.actor !== r.initiator ? (
                   <>
                     {" "}
@@ -54,15 +61,16 @@ export function AuditTable(props: { items: AuditItem[]; memberHref?: ((id: strin
                 {r.jobId ? ` · job #${r.jobId}` : ""}
                 {r.observedAt ? (
                   <>
-                    {" · 读取企业微信于 / read from WeCom at "}
+                    {" · "}
+                    <Bi zh="读取企业微信于" en="read from WeCom at" />{" "}
                     <Utc iso={r.observedAt} />
                   </>
                 ) : null}
               </td>
-              <td data-label="变更 / Change">
+              <td data-label={tr({ zh: "变更", en: "Change" })}>
                 {r.before || r.after ? (
                   <details>
-                    <summary>详情 / Details</summary>
+                    <summary><Bi zh="详情" en="Details" /></summary>
                     <pre>{`${brief(r.before)}\n→ ${brief(r.after)}`}</pre>
                   </details>
                 ) : null}
@@ -99,9 +107,9 @@ export function AuditPage(props: Omit<ShellProps, "title" | "section" | "childre
           <input id="f-subjectId" name="subjectId" type="text" inputmode="numeric" pattern="[0-9]{1,15}" maxlength={15} value={f.subjectId} />
         </div>
       </FilterForm>
-      <section class="card" aria-label="记录 / Entries">
+      <section class="card" aria-label={tr({ zh: "记录", en: "Entries" })}>
         <AuditTable items={props.items} memberHref={(id) => at(`/members/${id}`)} />
-        <Pager firstHref={f.before ? page() : undefined} nextHref={props.nextCursor ? page(props.nextCursor) : undefined} nextId="older" labels={{ first: "最新 / Newest", next: "更早 / Older" }} />
+        <Pager firstHref={f.before ? page() : undefined} nextHref={props.nextCursor ? page(props.nextCursor) : undefined} nextId="older" labels={{ first: { zh: "最新", en: "Newest" }, next: { zh: "更早", en: "Older" } }} />
       </section>
     </ConsoleShell>
   );

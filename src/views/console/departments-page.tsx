@@ -51,7 +51,7 @@ function Branch(props: { nodes: TreeNode[]; href: (id: number) => string }) {
 export function DepartmentSelect(props: { id: string; name: string; options: { dept: DepartmentView; depth: number }[]; selected?: number | undefined; any?: boolean }) {
   return (
     <select id={props.id} name={props.name} class="wide" required={!props.any}>
-      {props.any ? <option value="">全部 / All</option> : null}
+      {props.any ? <option value=""><Bi zh="全部" en="All" /></option> : null}
       {props.options.map((o) => (
         <option value={String(o.dept.id)} selected={o.dept.id === props.selected}>
           {`${"　".repeat(o.depth)}${o.dept.name} (#${o.dept.id})`}

@@ -71,7 +71,7 @@ export function MatchPage(props: Omit<ShellProps, "title" | "section" | "childre
               </legend>
               <input type="radio" name={`conflict-${k.memberId}`} value="" id={`conflict-${k.memberId}-none`} checked />{" "}
               <label class="inline" for={`conflict-${k.memberId}-none`}>
-                暂不关联 / Not now
+                <Bi zh="暂不关联" en="Not now" />
               </label>
               {k.candidates.map((a) => (
                 <div>

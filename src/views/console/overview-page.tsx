@@ -2,6 +2,7 @@ import type { CallbackStats } from "../../services/callbacks/callback-stats";
 import type { JobView } from "../../services/directory/job-view";
 import type { BindingState } from "../../services/teams/get-binding";
 import { Bi } from "../layout";
+import { trMessage } from "../lang";
 import { JobBadge, Utc } from "./parts";
 import { teamHref, type ShellProps, ConsoleShell } from "./shell";
 
@@ -37,7 +38,7 @@ function problemsOf(p: Props, slug: string): Problem[] {
       id: "last-sync-failed",
       zh: creds ? "最近一次同步被企业微信拒绝，请按提示检查凭据或应用设置：" : "最近一次同步失败：",
       en: creds ? "WeCom refused the last sync; check the credentials or the app's settings as the message says:" : "The last sync failed:",
-      detail: `${latest.error.message}${latest.error.errcode !== undefined ? ` (errcode ${latest.error.errcode})` : ""}`,
+      detail: `${trMessage(latest.error.message)}${latest.error.errcode !== undefined ? ` (errcode ${latest.error.errcode})` : ""}`,
       href: at(creds ? "/wecom" : "/sync"),
       action: creds ? { zh: "检查企业微信绑定", en: "Check the WeCom binding" } : { zh: "查看同步", en: "See the sync" },
     });
@@ -90,7 +91,7 @@ export function OverviewPage(props: Props) {
                   </>
                 ) : null}
                 <br />
-                <a href={p.href}>{`${p.action.zh} / ${p.action.en}`}</a>
+                <a href={p.href}><Bi {...p.action} /></a>
               </li>
             ))}
           </ul>
@@ -107,7 +108,7 @@ export function OverviewPage(props: Props) {
           </h2>
           {b.bound ? (
             <p>
-              <span class="st st-active">已绑定 / bound</span> CorpID <code>{b.corpId}</code> · AgentId <code>{b.agentId}</code>
+              <span class="st st-active"><Bi zh="已绑定" en="bound" /></span> CorpID <code>{b.corpId}</code> · AgentId <code>{b.agentId}</code>
               <br />
               <span class="muted">
                 <Bi zh="更新于" en="Updated" /> <Utc iso={b.updatedAt} />
@@ -115,7 +116,7 @@ export function OverviewPage(props: Props) {
             </p>
           ) : (
             <p>
-              <span class="st st-locked">未绑定 / not bound</span>
+              <span class="st st-locked"><Bi zh="未绑定" en="not bound" /></span>
             </p>
           )}
         </section>

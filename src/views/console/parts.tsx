@@ -1,6 +1,7 @@
 import type { Child } from "hono/jsx";
 import { stateLabel, type Bilingual } from "../labels";
 import { Bi, Layout } from "../layout";
+import { trMessage } from "../lang";
 import { ConsoleStyle } from "./styles";
 import { memberStatus } from "./text";
 
@@ -31,9 +32,9 @@ export function Utc(props: { iso: string | null | undefined }) {
  */
 export function ConsoleStatus(props: { nonce: string; base: string; code: string; message: string }) {
   return (
-    <Layout title={props.message} nonce={props.nonce} head={<ConsoleStyle nonce={props.nonce} />}>
+    <Layout title={trMessage(props.message)} nonce={props.nonce} head={<ConsoleStyle nonce={props.nonce} />}>
       <div class="card alert" role="alert">
-        <h1>{props.message}</h1>
+        <h1>{trMessage(props.message)}</h1>
         <p class="muted">
           <Bi zh="错误代码" en="Error code" />: <code>{props.code}</code>
         </p>

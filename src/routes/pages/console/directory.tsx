@@ -1,6 +1,6 @@
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../../../deps";
-import { AppError } from "../../../errors";
+import { AppError, messageIn } from "../../../errors";
 import { getMember } from "../../../services/directory/get-member";
 import { changeStanding } from "../../../services/directory/member-standing";
 import { readAudit } from "../../../services/directory/read-audit";
@@ -81,7 +81,9 @@ export const directoryConsole = new Hono<AppEnv>()
     const listed = await listing;
     const failed = listed instanceof AppError;
     const page = failed ? { items: [], nextCursor: null, total: 0 } : listed;
-    const error = failed ? `${listed.message}: ${(listed.fields ?? []).map((f) => f.field).join(", ")}` : undefined;
+    const fields = failed ? (listed.fields ?? []).map((f) => f.field).join(", ") : "";
+    // Still "中文 / English", as the error box expects, with the fields named in each half.
+    const error = failed ? `${messageIn(listed.message, "zh")}：${fields} / ${messageIn(listed.message, "en")}: ${fields}` : undefined;
     const props = { ...ctx, team: ctx.team, filters, page, error, flash: flashOf(c) };
     // A list of thousands of departments costs more to send and render than the page itself.
     const options = departments.items.length <= SELECT_MAX ? flatten(departmentTree(departments.items)) : null;

@@ -39,7 +39,7 @@ describe("team switcher", () => {
   it("lists the account's teams from the database in a fresh browser, with the team's name, and opens a team by slug", async () => {
     const html = await pageHtml(w.api, await w.api.login("owner1", PASSWORD), "/teams");
     expect(entry(html, "acme")).toContain('<a href="/teams/acme"><strong>Acme 团队</strong></a>');
-    expect(textOf(entry(html, "acme")!)).toContain("所有者 / owner");
+    expect(textOf(entry(html, "acme")!)).toContain("所有者");
     expect(entry(html, "fresh")).toBeUndefined();
     expect(html).not.toContain('href="/teams/fresh"');
     const go = await w.api.page(w.owner, "/teams?slug=Fresh");
@@ -60,12 +60,12 @@ describe("team switcher", () => {
     const html = await pageHtml(w.api, jar, "/teams");
     expect([...html.matchAll(/<li data-slug="([^"]+)">/g)].map((m) => m[1])).toEqual(["acme", "closed", "fresh"]);
     expect(entry(html, "acme")).toContain('href="/teams/acme"');
-    expect(textOf(entry(html, "acme")!)).toContain("管理员 / admin");
+    expect(textOf(entry(html, "acme")!)).toContain("管理员");
     expect(entry(html, "fresh")).not.toContain("href=");
-    expect(textOf(entry(html, "fresh")!)).toContain("成员 / member");
+    expect(textOf(entry(html, "fresh")!)).toContain("成员");
     expect(entry(html, "closed")).not.toContain("href=");
     expect(entry(html, "closed")).toContain("Closed &lt;团队&gt;");
-    expect(textOf(entry(html, "closed")!)).toContain("已锁定 / locked");
+    expect(textOf(entry(html, "closed")!)).toContain("已锁定");
   });
 
   it("leaves out removed memberships, says so when the account has no team, and ignores the old remembered-teams cookie", async () => {
@@ -91,8 +91,8 @@ describe("overview", () => {
   it("shows the binding, the last successful sync, callbacks, and that nothing needs attention", async () => {
     const html = await pageHtml(w.api, w.owner, "/teams/acme");
     const text = textOf(html);
-    for (const s of ["团队概览", "Team overview", BINDING.corpId, "已绑定 / bound", "一切正常", "All is well", "最近成功同步", "Last successful sync"]) expect(text).toContain(s);
-    expect(html).toMatch(/Last successful sync<\/span>: <time datetime="2026-/);
+    for (const s of ["团队概览", BINDING.corpId, "已绑定", "一切正常", "最近成功同步"]) expect(text).toContain(s);
+    expect(html).toMatch(/最近成功同步: <time datetime="2026-/);
     expect(html).toContain('id="callbacks-dead">0<');
     expect(html).toContain('aria-current="page"');
   });
@@ -101,7 +101,7 @@ describe("overview", () => {
     const html = await pageHtml(w.api, freshOwner, "/teams/fresh");
     expect(html).toContain('id="problem-not-bound"');
     expect(html).toContain('href="/teams/fresh/wecom"');
-    expect(textOf(html)).toContain("未绑定 / not bound");
+    expect(textOf(html)).toContain("未绑定");
   });
 
   it("shows a sync WeCom refused with its hint (the IP to trust) and where to fix it", async () => {
@@ -123,7 +123,7 @@ describe("WeCom binding form", () => {
     const html = await pageHtml(w.api, freshOwner, "/teams/fresh/wecom");
     expect(html).toContain('<code id="callback-url">https://roster.example.com/wecom/fresh/callback</code>');
     expect(html).toContain('data-copy="callback-url"');
-    for (const s of ["可见范围", "Visibility range", "企业可信IP", "Trusted IPs", "60020", "接收消息", "Callback"]) expect(textOf(html)).toContain(s);
+    for (const s of ["可见范围", "企业可信IP", "60020", "接收消息"]) expect(textOf(html)).toContain(s);
     for (const f of ["corpId", "agentId", "secret", "token", "encodingAesKey"]) expect(html).toContain(`name="${f}"`);
     expect(html).toContain('pattern="[A-Za-z0-9]{43}"');
     expectLabelled(html);
