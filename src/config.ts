@@ -24,6 +24,8 @@ export interface Config {
    * Off (default): the header is ignored and the socket's address is used.
    */
   trustProxy: boolean;
+  /** IANA time zone every time shown to a person is given in (pages), named beside it. */
+  timeZone: string;
 }
 
 export class ConfigError extends Error {
@@ -38,6 +40,16 @@ type Env = Record<string, string | undefined>;
 const CRON_FIELD = /^[\d*/,-]+$/;
 
 /** Parses the environment (README.md, Configuration); every problem is reported at once. */
+/** What this runtime's Intl accepts as a time zone (Node and Workers both carry the IANA database). */
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function parseConfig(env: Env): Config {
   const problems: string[] = [];
   const str = (name: string, fallback?: string): string => {
@@ -85,6 +97,9 @@ export function parseConfig(env: Env): Config {
   const trustProxyText = str("TRUST_PROXY", "false").toLowerCase();
   if (!["true", "false", "1", "0"].includes(trustProxyText)) problems.push(`TRUST_PROXY 必须是 true 或 false / must be true or false (got "${trustProxyText}")`);
 
+  const timeZone = str("TIME_ZONE", "Asia/Shanghai");
+  if (!isTimeZone(timeZone)) problems.push(`TIME_ZONE 不是有效的 IANA 时区，例如 Asia/Shanghai / is not an IANA time zone such as Asia/Shanghai (got "${timeZone}")`);
+
   const config: Config = {
     port,
     publicUrl: url("PUBLIC_URL", `http://localhost:${Number.isInteger(port) ? port : 3000}`),
@@ -101,6 +116,7 @@ export function parseConfig(env: Env): Config {
     callbackMaxSkewSeconds: 300,
     passwordScryptN: 2 ** 15,
     trustProxy: trustProxyText === "true" || trustProxyText === "1",
+    timeZone,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

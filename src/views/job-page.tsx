@@ -1,4 +1,5 @@
-import { tr } from "./lang";
+import { tr, useTimeZone } from "./lang";
+import { formatTime } from "./time";
 import type { JobPageData } from "./job-page-data";
 import { BreakerHeading, JobCounts, JobError, RefreshWhileLive } from "./job-parts";
 import { Bi, InLang, Layout } from "./layout";
@@ -19,8 +20,8 @@ const SKIP_REASONS: Record<string, Bilingual> = {
 /** The page follows a running job by itself (views/live-script.ts). */
 const LIVE_SCRIPT = liveJobScript({ root: "job", prefix: "job", badge: true, counts: true });
 
-function utc(iso: string) {
-  return <time datetime={iso}>{`${iso.slice(0, 19).replace("T", " ")} UTC`}</time>;
+function At(props: { iso: string }) {
+  return <time datetime={props.iso}>{formatTime(props.iso, useTimeZone(), { seconds: true })}</time>;
 }
 
 export interface JobPageProps extends JobPageData {
@@ -164,11 +165,11 @@ export function JobPage({ team, job, nonce, eventsUrl }: JobPageProps) {
       <JobCounts job={job} headingId="job-counts-heading" />
 
       <p class="muted">
-        <Bi zh="开始于" en="Started" />: {utc(job.createdAt)}
+        <Bi zh="开始于" en="Started" />: <At iso={job.createdAt} />
         {job.finishedAt ? (
           <>
             <br />
-            <Bi zh="结束于" en="Finished" />: {utc(job.finishedAt)}
+            <Bi zh="结束于" en="Finished" />: <At iso={job.finishedAt} />
           </>
         ) : null}
       </p>

@@ -46,6 +46,8 @@ export function say(lang: Lang, text: Bilingual): string {
  */
 export interface PageLang {
   lang: Lang;
+  /** The zone times are shown in (config TIME_ZONE). */
+  timeZone?: string | undefined;
   switchHref?: ((to: Lang) => string) | undefined;
 }
 
@@ -55,6 +57,9 @@ export const LangContext = createContext<PageLang>({ lang: "zh" });
 export const useLang = (): Lang => useContext(LangContext).lang;
 
 export const usePageLang = (): PageLang => useContext(LangContext);
+
+/** The zone the page being rendered shows times in. */
+export const useTimeZone = (): string => useContext(LangContext).timeZone ?? "Asia/Shanghai";
 
 /** A label in the language of the page being rendered. */
 export const tr = (text: Bilingual): string => text[useLang()];

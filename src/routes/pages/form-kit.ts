@@ -67,7 +67,7 @@ function pageLangOf(c: Context<AppEnv>, status: number): PageLang {
   const base = basePath(c);
   const url = new URL(c.req.url);
   const back: Record<string, string> = c.req.method === "GET" && status < 400 ? { next: `${base}${url.pathname}${url.search}` } : {};
-  return { lang, switchHref: (to) => `${base}/lang?${new URLSearchParams({ to, ...back }).toString()}` };
+  return { lang, timeZone: c.env.deps.config.timeZone, switchHref: (to) => `${base}/lang?${new URLSearchParams({ to, ...back }).toString()}` };
 }
 
 /** Renders a page in the person's language (views read it through views/lang.ts useLang). */

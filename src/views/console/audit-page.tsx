@@ -3,7 +3,7 @@ import type { readAudit } from "../../services/directory/read-audit";
 import { Bi } from "../layout";
 import { labelOf, type Bilingual } from "../labels";
 import { FilterForm, FilterSelect, Pager, withQuery } from "./list-parts";
-import { Utc } from "./parts";
+import { Time } from "./parts";
 import { ConsoleShell, teamHref, type ShellProps } from "./shell";
 import { AUDIT_ACTIONS } from "./text";
 
@@ -42,7 +42,7 @@ export function AuditTable(props: { items: AuditItem[]; memberHref?: ((id: strin
           {props.items.map((r) => (
             <tr>
               <td data-label={tr({ zh: "时间", en: "When" })}>
-                <Utc iso={r.at} />
+                <Time iso={r.at} />
               </td>
               <td data-label={tr({ zh: "操作", en: "Action" })}>
                 <code>{r.action}</code>
@@ -63,7 +63,7 @@ export function AuditTable(props: { items: AuditItem[]; memberHref?: ((id: strin
                   <>
                     {" · "}
                     <Bi zh="读取企业微信于" en="read from WeCom at" />{" "}
-                    <Utc iso={r.observedAt} />
+                    <Time iso={r.observedAt} />
                   </>
                 ) : null}
               </td>

@@ -4,7 +4,7 @@ import type { BindingState } from "../../services/teams/get-binding";
 import { Bi, InLang } from "../layout";
 import { tr, trMessage } from "../lang";
 import { Csrf, Field } from "../form-parts";
-import { Card, Utc } from "./parts";
+import { Card, Time } from "./parts";
 import { ConsoleShell, type ShellProps } from "./shell";
 
 /** Copies the text of the element a button names; the buttons stay hidden without JavaScript. What it then says comes from the button, in the page's language. */
@@ -134,7 +134,7 @@ export function BindingPage(props: BindingPageProps) {
               <Bi zh="更新于" en="Updated" />
             </dt>
             <dd>
-              <Utc iso={b.updatedAt} />
+              <Time iso={b.updatedAt} />
             </dd>
           </dl>
         </Card>

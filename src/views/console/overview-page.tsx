@@ -3,7 +3,7 @@ import type { JobView } from "../../services/directory/job-view";
 import type { BindingState } from "../../services/teams/get-binding";
 import { Bi } from "../layout";
 import { trMessage } from "../lang";
-import { JobBadge, Utc } from "./parts";
+import { JobBadge, Time } from "./parts";
 import { teamHref, type ShellProps, ConsoleShell } from "./shell";
 
 export interface OverviewData {
@@ -111,7 +111,7 @@ export function OverviewPage(props: Props) {
               <span class="st st-active"><Bi zh="已绑定" en="bound" /></span> CorpID <code>{b.corpId}</code> · AgentId <code>{b.agentId}</code>
               <br />
               <span class="muted">
-                <Bi zh="更新于" en="Updated" /> <Utc iso={b.updatedAt} />
+                <Bi zh="更新于" en="Updated" /> <Time iso={b.updatedAt} />
               </span>
             </p>
           ) : (
@@ -125,10 +125,10 @@ export function OverviewPage(props: Props) {
             <Bi zh="同步" en="Sync" />
           </h2>
           <p>
-            <Bi zh="最近成功同步" en="Last successful sync" />: <Utc iso={lastSync?.finishedAt} />
+            <Bi zh="最近成功同步" en="Last successful sync" />: <Time iso={lastSync?.finishedAt} />
           </p>
           <p>
-            <Bi zh="最近定时对账" en="Last scheduled reconcile" />: <Utc iso={lastReconcile?.finishedAt} />
+            <Bi zh="最近定时对账" en="Last scheduled reconcile" />: <Time iso={lastReconcile?.finishedAt} />
           </p>
           {open ? (
             <p>

@@ -1,7 +1,8 @@
 import type { Child } from "hono/jsx";
 import { stateLabel, type Bilingual } from "../labels";
 import { Bi, Layout } from "../layout";
-import { trMessage } from "../lang";
+import { trMessage, useTimeZone } from "../lang";
+import { formatTime } from "../time";
 import { ConsoleStyle } from "./styles";
 import { memberStatus } from "./text";
 
@@ -21,9 +22,11 @@ export function JobBadge(props: { state: string }) {
   );
 }
 
-export function Utc(props: { iso: string | null | undefined }) {
+/** A time in the configured zone, named beside it; the element keeps the exact instant. */
+export function Time(props: { iso: string | null | undefined }) {
+  const zone = useTimeZone();
   if (!props.iso) return <span>—</span>;
-  return <time datetime={props.iso}>{`${props.iso.slice(0, 16).replace("T", " ")} UTC`}</time>;
+  return <time datetime={props.iso}>{formatTime(props.iso, zone)}</time>;
 }
 
 /**

@@ -7,7 +7,7 @@ import { Bi } from "../layout";
 import { Csrf } from "../form-parts";
 import { Pager } from "./list-parts";
 import { LIVE_JOB_SCRIPT, LiveJob } from "./live-job";
-import { Card, JobBadge, MemberBadge, Utc } from "./parts";
+import { Card, JobBadge, MemberBadge, Time } from "./parts";
 import { ConsoleShell, teamHref, type ShellProps } from "./shell";
 
 type Base = Omit<ShellProps, "title" | "section" | "children">;
@@ -93,7 +93,7 @@ export function SyncPage(props: SyncPageProps) {
                       <Bi {...labelOf(INITIATOR, j.initiator)} />
                     </td>
                     <td data-label={tr({ zh: "开始", en: "Started" })}>
-                      <Utc iso={j.createdAt} />
+                      <Time iso={j.createdAt} />
                     </td>
                     <td data-label={tr({ zh: "成员", en: "Members" })} class="num">{`${j.counts.members.created} · ${j.counts.members.updated} · ${j.counts.members.deprovisioned}`}</td>
                     <td data-label={tr({ zh: "部门", en: "Depts" })} class="num">{`${j.counts.departments.created} · ${j.counts.departments.updated} · ${j.counts.departments.deleted}`}</td>
@@ -201,7 +201,7 @@ export function JobDetailPage(props: JobDetailProps) {
       ) : null}
       <JobCounts job={job} headingId="counts">
         <p class="muted">
-          <Bi zh="开始于" en="Started" />: <Utc iso={job.createdAt} /> · <Bi zh="结束于" en="Finished" />: <Utc iso={job.finishedAt} />
+          <Bi zh="开始于" en="Started" />: <Time iso={job.createdAt} /> · <Bi zh="结束于" en="Finished" />: <Time iso={job.finishedAt} />
         </p>
       </JobCounts>
     </ConsoleShell>

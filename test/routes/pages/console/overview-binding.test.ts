@@ -5,6 +5,7 @@ import { BINDING } from "../../../helpers/api";
 import { control } from "../../../helpers/emulator";
 import { PASSWORD, type CookieJar } from "../../../services/accounts/helpers";
 import { consoleWorld, pageHtml, person, submit, textOf, type ConsoleWorld } from "./helpers";
+import { formatTime } from "../../../../src/views/time";
 
 let w: ConsoleWorld;
 /** The owner of an unbound team "fresh". */
@@ -92,7 +93,11 @@ describe("overview", () => {
     const html = await pageHtml(w.api, w.owner, "/teams/acme");
     const text = textOf(html);
     for (const s of ["团队概览", BINDING.corpId, "已绑定", "一切正常", "最近成功同步"]) expect(text).toContain(s);
-    expect(html).toMatch(/最近成功同步: <time datetime="2026-/);
+    const shown = /最近成功同步: <time datetime="([^"]+)">([^<]+)<\/time>/.exec(html);
+    // In the configured zone (Asia/Shanghai by default), named beside the time.
+    expect(shown?.[2]).toBe(formatTime(shown![1]!, "Asia/Shanghai"));
+    expect(shown?.[2]).toMatch(/^2026-\d\d-\d\d \d\d:\d\d \(Asia\/Shanghai\)$/);
+    expect(new Date(shown![1]!).getUTCHours()).toBe((Number(/ (\d\d):/.exec(shown![2]!)![1]) + 16) % 24);
     expect(html).toContain('id="callbacks-dead">0<');
     expect(html).toContain('aria-current="page"');
   });
