@@ -112,6 +112,10 @@ describe("the admin console in a real browser", () => {
     const options = await page.$$eval("#f-auth-dept option", (os) => os.map((o) => (o as unknown as { value: string }).value));
     await page.selectOption("#f-auth-dept", options[1]!);
     await page.click("#authorize-department");
+    // Nothing is sent before the admin has seen how many people the tree holds.
+    await page.waitForSelector("#authorize-confirm");
+    expect(await page.textContent("#confirm-count")).toMatch(/将对 \d+ 人授权/);
+    await page.click("#confirm-authorize");
     await page.waitForURL(/\/members\?ok=authorized/);
     const invited = Number(/invited=(\d+)/.exec(page.url())![1]);
     expect(invited).toBeGreaterThan(0);

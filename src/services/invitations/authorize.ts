@@ -109,6 +109,42 @@ export async function authorizeMembers(deps: Deps, caller: Caller, slug: string,
   return result;
 }
 
+/** What an authorize would do, before anything is sent: for the console's confirmation page. */
+export interface AuthorizePreview {
+  /** Members in scope (with a WeCom userid), whatever their standing. */
+  total: number;
+  /** Linked to an account: they become active at once. */
+  willActivate: number;
+  /** No account yet: each gets an invitation card (or keeps the open one). */
+  willInvite: number;
+  alreadyActive: number;
+  /** Locked, removed or gone from WeCom: left alone. */
+  skipped: number;
+  /** The first few who would get access or an invitation, by name, in id order. */
+  sample: { name: string; wecomUserId: string }[];
+}
+
+const PREVIEW_SAMPLE = 10;
+
+/** The same selection and standings as authorizeMembers, read only. */
+export async function previewAuthorize(deps: Deps, caller: Caller, slug: string, input: unknown): Promise<AuthorizePreview> {
+  const selector = parseSelector(input);
+  const { team } = await boundTeam(deps.db, slug);
+  await checkWecomActor(deps.db, caller, team.id);
+  const targets = await selectMembers(deps, team.id, selector);
+  const out: AuthorizePreview = { total: targets.length, willActivate: 0, willInvite: 0, alreadyActive: 0, skipped: 0, sample: [] };
+  for (const m of targets) {
+    if (m.status === "active") out.alreadyActive++;
+    else if (m.status === "locked" || m.status === "removed" || m.deprovisionedAt) out.skipped++;
+    else {
+      if (m.accountId !== null) out.willActivate++;
+      else out.willInvite++;
+      if (out.sample.length < PREVIEW_SAMPLE) out.sample.push({ name: m.name, wecomUserId: m.wecomUserId ?? m.wecomUserKey ?? "" });
+    }
+  }
+  return out;
+}
+
 /** Linked members → active, in one transaction; only rows still in an activatable standing change. */
 async function activate(deps: Deps, caller: Caller, teamId: number, list: MemberRow[]): Promise<MemberRow[]> {
   if (list.length === 0) return [];

@@ -1,6 +1,6 @@
 import { and, asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { departments, members } from "../../../../src/db/schema";
+import { departments, invitations, members } from "../../../../src/db/schema";
 import { control } from "../../../helpers/emulator";
 import { csrfOf } from "../../../services/accounts/helpers";
 import { consoleWorld, pageHtml, person, postForm, submit, textOf, type ConsoleWorld } from "./helpers";
@@ -100,8 +100,36 @@ describe("acting on members", () => {
     }
     expect(html).toContain(`href="/teams/acme/members?department=${all[0]!.id}"`);
     const [leaf] = await w.db.select().from(departments).where(and(eq(departments.parentId, 1))).limit(1);
-    const res = await submit(w.api, w.owner, "/teams/acme/departments", { scope: "department", department: String(leaf!.id) }, "/teams/acme/members/authorize");
+    // The department and everything below it.
+    const subtree = new Set([leaf!.id]);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const d of all) if (subtree.has(d.parentId) && !subtree.has(d.id)) grew = subtree.add(d.id).size > 0;
+    }
+    const importedIn = async () => (await w.db.select().from(members).orderBy(asc(members.id))).filter((m) => ["imported", "invited", "deauthorized"].includes(m.status) && !m.deprovisionedAt && m.departmentIds.some((d) => subtree.has(d)));
+    const waiting = await importedIn();
+    expect(waiting.length).toBeGreaterThan(0);
+    const invitationsBefore = (await w.db.select().from(invitations)).length;
+
+    // The first post only asks: how many and who, and nothing is sent.
+    const asked = await submit(w.api, w.owner, "/teams/acme/departments", { scope: "department", department: String(leaf!.id), from: "departments" }, "/teams/acme/members/authorize");
+    expect(asked.status).toBe(200);
+    const confirm = await asked.text();
+    expect(textOf(confirm)).toContain(`将对 ${waiting.length} 人授权`);
+    expect(textOf(confirm)).toContain(leaf!.name);
+    expect(textOf(confirm)).toContain(`${waiting[0]!.name} (${waiting[0]!.wecomUserId})`);
+    expect(confirm).toContain('href="/teams/acme/departments" id="cancel-authorize"');
+    expect(confirm).toContain('name="confirmed" value="1"');
+    expect((await w.db.select().from(invitations)).length).toBe(invitationsBefore);
+    expect(await importedIn()).toHaveLength(waiting.length);
+
+    // Confirming sends, with the same CSRF rule as every form.
+    const refused = await postForm(w.api, w.owner, "/teams/acme/members/authorize", [["scope", "department"], ["department", String(leaf!.id)], ["confirmed", "1"]]);
+    expect(refused.status).toBe(403);
+    const res = await postForm(w.api, w.owner, "/teams/acme/members/authorize", [["_csrf", csrfOf(confirm)], ["scope", "department"], ["department", String(leaf!.id)], ["from", "departments"], ["confirmed", "1"]]);
     expect(res.status).toBe(303);
+    const done = new URL(res.headers.get("location")!, "https://x.example").searchParams;
+    expect(Number(done.get("invited")) + Number(done.get("alreadyInvited"))).toBe(waiting.length);
     expect(res.headers.get("location")).toMatch(/ok=authorized.*invited=[1-9]/);
     const inDept = await pageHtml(w.api, w.owner, `/teams/acme/members?department=${leaf!.id}`);
     expect(rowIds(inDept).length).toBeGreaterThan(0);
