@@ -4,7 +4,7 @@ import type { JobPageData } from "./job-page-data";
 import { BreakerHeading, JobCounts, JobError, RefreshWhileLive } from "./job-parts";
 import { Bi, InLang, Layout } from "./layout";
 import { liveJobScript, progressBar } from "./live-script";
-import { isSettled, labelOf, percentOf, phaseLabel, stateLabel, type Bilingual } from "./labels";
+import { isSettled, labelOf, percentOf, phaseLabel, phaseUnit, stateLabel, type Bilingual } from "./labels";
 
 /** Why a run deprovisioned nobody (job view's `skippedDeprovisions`). */
 const SKIP_REASONS: Record<string, Bilingual> = {
@@ -77,7 +77,12 @@ export function JobPage({ team, job, nonce, eventsUrl }: JobPageProps) {
         <p class="muted">
           <Bi zh="已处理" en="Done" />
           {": "}
-          <span id="job-done">{job.progress.done}</span> / <span id="job-total">{job.progress.total}</span> (<span id="job-pct">{pct}</span>%)
+          <span id="job-unit">
+            <Bi {...phaseUnit(job.progress.phase)} />
+          </span>{" "}
+          <span id="job-done">{job.progress.done}</span>
+          {tr({ zh: " / ", en: " of " })}
+          <span id="job-total">{job.progress.total}</span> (<span id="job-pct">{pct}</span>%)
         </p>
         {live ? (
           <p class="muted">

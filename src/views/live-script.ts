@@ -1,5 +1,5 @@
 import type { JobView } from "../services/directory/job-view";
-import { PHASE_LABELS, SETTLED_STATES, STATE_LABELS } from "./labels";
+import { PHASE_LABELS, PHASE_UNITS, SETTLED_STATES, STATE_LABELS } from "./labels";
 
 /** JSON that is safe inside an inline <script>: no `</script>`, no line separators JS would choke on. */
 const jsonForScript = (v: unknown): string =>
@@ -28,7 +28,7 @@ export function liveJobScript(o: { root: string; prefix: string; badge?: boolean
 var root=document.getElementById(${jsonForScript(o.root)}),url=root&&root.getAttribute("data-events");
 if(!url)return;
 if(!window.EventSource){setTimeout(function(){location.reload()},2000);return}
-var S=${jsonForScript(o.badge ? STATE_LABELS : {})},P=${jsonForScript(PHASE_LABELS)},SETTLED=${jsonForScript(SETTLED_STATES)};
+var S=${jsonForScript(o.badge ? STATE_LABELS : {})},P=${jsonForScript(PHASE_LABELS)},U=${jsonForScript(PHASE_UNITS)},SETTLED=${jsonForScript(SETTLED_STATES)};
 function $(id){return document.getElementById(id)}
 function label(m,k){return m[k]||{zh:k,en:k}}
 var LANG=document.documentElement&&document.documentElement.lang==="en"?"en":"zh";
@@ -37,7 +37,7 @@ function txt(id,v){var el=$(id);if(el)el.textContent=String(v)}
 function show(v){
 var p=v.progress,b=$(${id("bar")}),ok=v.state==="succeeded";
 ${o.badge ? `bi(${id("state")},label(S,v.state));$(${id("state")}).className="badge state-"+v.state;` : ""}
-bi(${id("phase")},label(P,p.phase));
+bi(${id("phase")},label(P,p.phase));bi(${id("unit")},label(U,p.phase));
 if(ok){b.max=Math.max(p.total,1);b.value=b.max}else if(p.total>0){b.max=p.total;b.value=Math.min(p.done,p.total)}else{b.removeAttribute("value")}
 txt(${id("done")},p.done);txt(${id("total")},p.total);
 txt(${id("pct")},ok?100:p.total>0?Math.max(0,Math.min(100,Math.floor(p.done*100/p.total))):0);

@@ -25,6 +25,8 @@ export interface AuthorizeResult {
   alreadyInvited: number;
   skipped: { wecomUserId: string; reason: string }[];
   invalidUsers: string[];
+  /** Who got access or a new invitation card, in id order: what a reply names. */
+  reached: { wecomUserId: string; name: string }[];
 }
 
 type Selector = { kind: "users"; keys: string[]; given: Map<string, string> } | { kind: "department"; id: number } | { kind: "all" };
@@ -44,7 +46,7 @@ export async function authorizeMembers(deps: Deps, caller: Caller, slug: string,
   const { team, binding } = await boundTeam(deps.db, slug);
   await checkWecomActor(deps.db, caller, team.id);
   const targets = await selectMembers(deps, team.id, selector);
-  const result: AuthorizeResult = { authorized: 0, invited: 0, alreadyActive: 0, alreadyInvited: 0, skipped: [], invalidUsers: [] };
+  const result: AuthorizeResult = { authorized: 0, invited: 0, alreadyActive: 0, alreadyInvited: 0, skipped: [], invalidUsers: [], reached: [] };
   if (selector.kind === "users") {
     const found = new Set(targets.map((m) => m.wecomUserKey));
     for (const key of selector.keys) if (!found.has(key)) result.skipped.push({ wecomUserId: selector.given.get(key) ?? key, reason: "not_found" });
@@ -67,6 +69,7 @@ export async function authorizeMembers(deps: Deps, caller: Caller, slug: string,
 
   const activated = await activate(deps, caller, team.id, toActivate);
   result.authorized = activated.length;
+  for (const m of activated) result.reached.push({ wecomUserId: m.wecomUserId ?? m.wecomUserKey ?? "", name: m.name });
   for (let i = 0; i < activated.length; i += BATCH) {
     const batch = activated.slice(i, i + BATCH).map((m) => m.wecomUserId ?? "").filter((u) => u !== "");
     if (batch.length === 0) continue;
@@ -97,6 +100,7 @@ export async function authorizeMembers(deps: Deps, caller: Caller, slug: string,
         break;
       case "created": {
         result.invited++;
+        result.reached.push({ wecomUserId: userId, name: m.name });
         const outcome = await deliverInvitation(deps, { api: wecom(), invitation: decision.invitation, token: decision.token, userId, teamName: team.name });
         if (outcome.delivery === "invalid_user") invalid.add(userKey(userId));
         if (outcome.delivery === "failed") result.skipped.push({ wecomUserId: userId, reason: "send_failed" });

@@ -1,6 +1,6 @@
 import { tr } from "../lang";
 import type { JobView } from "../../services/directory/job-view";
-import { isSettled, percentOf, phaseLabel } from "../labels";
+import { isSettled, percentOf, phaseLabel, phaseUnit } from "../labels";
 import { Bi } from "../layout";
 import { liveJobScript, progressBar } from "../live-script";
 import { JobBadge } from "./parts";
@@ -28,7 +28,12 @@ export function LiveJob(props: { job: JobView; eventsUrl: string; pageUrl: strin
       </p>
       <progress id="live-bar" max={max} value={value} aria-label={tr({ zh: "同步进度", en: "Sync progress" })}>{`${pct}%`}</progress>
       <p role="status" aria-live="polite">
-        <span id="live-done">{done}</span> / <span id="live-total">{total}</span> (<span id="live-pct">{pct}</span>%)
+        <span id="live-unit">
+          <Bi {...phaseUnit(job.progress.phase)} />
+        </span>{" "}
+        <span id="live-done">{done}</span>
+        {tr({ zh: " / ", en: " of " })}
+        <span id="live-total">{total}</span> (<span id="live-pct">{pct}</span>%)
       </p>
       {live ? (
         <p class="muted">

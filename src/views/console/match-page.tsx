@@ -29,7 +29,7 @@ export function MatchPage(props: Omit<ShellProps, "title" | "section" | "childre
             <form method="post" action={at("/match")}>
               <Csrf token={props.csrf} />
               <button type="submit" id="link-exact">
-                <Bi zh={`关联这 ${linked.length} 名成员`} en={`Link these ${linked.length} members`} />
+                <Bi zh={`关联这 ${linked.length} 名成员`} en={linked.length === 1 ? "Link this member" : `Link these ${linked.length} members`} />
               </button>
             </form>
           </>

@@ -8,6 +8,7 @@ import { FilterForm, FilterSelect, Pager, withQuery } from "./list-parts";
 import { Card, MemberBadge } from "./parts";
 import { ConsoleShell, teamHref, type ShellProps } from "./shell";
 import { memberStatus } from "./text";
+import { plural } from "../labels";
 
 export interface MemberFilters {
   q: string;
@@ -85,7 +86,7 @@ export function MembersPage(props: MembersPageProps) {
         <Csrf token={props.csrf} />
         <input type="hidden" name="from" value={from} />
         <p>
-          <Bi zh={`共 ${total} 名成员符合条件。`} en={`${total} members match.`} />
+          <Bi zh={`共 ${total} 名成员符合条件。`} en={`${plural(total, "member matches", "members match")}.`} />
         </p>
         <div class="row">
           <button type="submit" name="scope" value="selected" id="authorize-selected">

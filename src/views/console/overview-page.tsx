@@ -4,6 +4,7 @@ import type { BindingState } from "../../services/teams/get-binding";
 import { Bi } from "../layout";
 import { trMessage } from "../lang";
 import { JobBadge, Time } from "./parts";
+import { memberStatus } from "./text";
 import { teamHref, type ShellProps, ConsoleShell } from "./shell";
 
 export interface OverviewData {
@@ -11,6 +12,8 @@ export interface OverviewData {
   /** Newest first (listJobs). */
   jobs: JobView[];
   callbacks: CallbackStats;
+  /** Members by status (all of MEMBER_STATUSES). */
+  members: Record<string, number>;
 }
 
 type Props = OverviewData & Omit<ShellProps, "title" | "section" | "children">;
@@ -135,6 +138,30 @@ export function OverviewPage(props: Props) {
               <a href={teamHref(props.base, slug, `/sync?job=${open.id}`)}>#{open.id}</a> <JobBadge state={open.state} />
             </p>
           ) : null}
+        </section>
+        <section class="card" id="member-state">
+          <h2>
+            <Bi zh="成员" en="Members" />
+          </h2>
+          <p>
+            <Bi zh="待接受的邀请" en="Invitations waiting" />: <strong id="pending-invitations">{props.members.invited ?? 0}</strong>
+          </p>
+          <table>
+            <tbody>
+              {Object.entries(props.members).map(([status, n]) => (
+                <tr>
+                  <th scope="row">
+                    <a href={`${teamHref(props.base, slug, "/members")}?status=${status}`}>
+                      <Bi {...memberStatus(status)} />
+                    </a>
+                  </th>
+                  <td class="num" id={`members-${status}`}>
+                    {n}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
         </section>
         <section class="card" id="callback-state">
           <h2>

@@ -2,7 +2,7 @@ import { tr } from "../lang";
 import type { JobView } from "../../services/directory/job-view";
 import type { StagedItem } from "../../services/directory/read-jobs";
 import { BreakerHeading, JobCounts, JobError, RefreshWhileLive } from "../job-parts";
-import { isSettled, labelOf } from "../labels";
+import { isSettled, labelOf, plural } from "../labels";
 import { Bi } from "../layout";
 import { Csrf } from "../form-parts";
 import { Pager } from "./list-parts";
@@ -141,7 +141,7 @@ export function JobDetailPage(props: JobDetailProps) {
             <p>
               <Bi
                 zh={`本次同步将对 ${job.breaker.deprovisions} 名成员做离职处理，超过安全上限 ${job.breaker.threshold}（当前活跃成员 ${job.breaker.active} 名）。`}
-                en={`This run would deprovision ${job.breaker.deprovisions} members, more than the safety limit of ${job.breaker.threshold} (${job.breaker.active} active members).`}
+                en={`This run would deprovision ${plural(job.breaker.deprovisions, "member", "members")}, more than the safety limit of ${job.breaker.threshold} (${plural(job.breaker.active, "active member", "active members")}).`}
               />
             </p>
           ) : null}

@@ -32,6 +32,14 @@ async function startSync(): Promise<{ job: JobView; path: string; token: string;
   return { job: body.job, path: `${url.pathname}${url.search}`, token: url.searchParams.get("t")!, progressUrl: body.progressUrl };
 }
 
+/** What a person reads: no tags, no script or style, whitespace collapsed. */
+const textOfPage = (html: string) =>
+  html
+    .replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>/g, " ")
+    .replace(/<[^>]+>/g, " ")
+    .replace(/\s+/g, " ")
+    .replace(/ ([:,)])/g, "$1")
+    .replace(/\( /g, "(");
 const get = (path: string, headers: Record<string, string> = {}) => apiClient(deps).request(path, { headers });
 
 function countCell(html: string, group: string, key: string): number {
@@ -130,6 +138,9 @@ describe("job progress page", () => {
     expect(doneHtml).toMatch(/已完成/);
     expect(doneHtml).toMatch(/id="job-phase">\s*完成/);
     expect(countCell(doneHtml, "members", "created")).toBe(final.counts.members.created);
+    // "12 / 12" says what it counts.
+    expect(textOfPage(doneHtml)).toMatch(/已处理: 变更 (\d+) \/ \1 \(100 ?%\)/);
+    expect(textOfPage(await (await get(path, { "accept-language": "en" })).text())).toMatch(/Done: changes (\d+) of \1 \(100 ?%\)/);
     expect(countCell(doneHtml, "departments", "created")).toBe(final.counts.departments.created);
     expect(doneHtml).toContain('id="job-pct">100<');
     expect(doneHtml).not.toContain('http-equiv="refresh"');

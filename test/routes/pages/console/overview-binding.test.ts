@@ -92,7 +92,14 @@ describe("overview", () => {
   it("shows the binding, the last successful sync, callbacks, and that nothing needs attention", async () => {
     const html = await pageHtml(w.api, w.owner, "/teams/acme");
     const text = textOf(html);
-    for (const s of ["团队概览", BINDING.corpId, "已绑定", "一切正常", "最近成功同步"]) expect(text).toContain(s);
+    for (const s of ["团队概览", BINDING.corpId, "已绑定", "一切正常", "最近成功同步", "待接受的邀请"]) expect(text).toContain(s);
+    // Members by status, from the mirror.
+    const rows = await w.db.select().from(members).where(eq(members.teamId, (await w.db.select().from(teams).where(eq(teams.slug, "acme")))[0]!.id));
+    for (const status of ["imported", "invited", "active", "locked", "deauthorized", "removed"]) {
+      const cell = new RegExp(`id="members-${status}">(\\d+)<`).exec(html);
+      expect(Number(cell?.[1]), status).toBe(rows.filter((m) => m.status === status).length);
+    }
+    expect(Number(/id="pending-invitations">(\d+)</.exec(html)?.[1])).toBe(rows.filter((m) => m.status === "invited").length);
     const shown = /最近成功同步: <time datetime="([^"]+)">([^<]+)<\/time>/.exec(html);
     // In the configured zone (Asia/Shanghai by default), named beside the time.
     expect(shown?.[2]).toBe(formatTime(shown![1]!, "Asia/Shanghai"));
