@@ -5,9 +5,17 @@ import { labelOf, type Bilingual } from "../labels";
 import { FilterForm, FilterSelect, Pager, withQuery } from "./list-parts";
 import { Time } from "./parts";
 import { ConsoleShell, teamHref, type ShellProps } from "./shell";
-import { AUDIT_ACTIONS } from "./text";
+import { AUDIT_ACTIONS, auditAction } from "./text";
 
 export type AuditItem = Awaited<ReturnType<typeof readAudit>>["items"][number];
+
+const SUBJECTS: Record<string, Bilingual> = {
+  member: { zh: "成员", en: "member" },
+  department: { zh: "部门", en: "department" },
+  job: { zh: "同步任务", en: "job" },
+  policy: { zh: "离职策略", en: "policy" },
+  account: { zh: "账号", en: "account" },
+};
 
 const INITIATOR: Record<string, Bilingual> = {
   admin: { zh: "管理员", en: "admin" },
@@ -16,7 +24,26 @@ const INITIATOR: Record<string, Bilingual> = {
   system: { zh: "系统", en: "system" },
 };
 
-const brief = (v: unknown): string => (v === null || v === undefined ? "" : JSON.stringify(v));
+const brief = (v: unknown): string => (v === null || v === undefined ? "—" : typeof v === "string" ? v : JSON.stringify(v));
+
+const asRecord = (v: unknown): Record<string, unknown> => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+
+/** The fields that differ between before and after, each as field: before → after. */
+export function fieldChanges(before: unknown, after: unknown): { field: string; before: string; after: string }[] {
+  const b = asRecord(before);
+  const a = asRecord(after);
+  const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])];
+  return keys.filter((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k])).map((k) => ({ field: k, before: brief(b[k]), after: brief(a[k]) }));
+}
+
+/** A subject by name where the entry carries one ("张三 (zhangsan)"), else by kind and id. */
+function subjectText(r: AuditItem): string | null {
+  const named = { ...asRecord(r.before), ...asRecord(r.after) };
+  const name = typeof named.name === "string" ? named.name : null;
+  const userId = typeof named.wecomUserId === "string" ? named.wecomUserId : typeof named.userid === "string" ? named.userid : null;
+  if (name && userId) return `${name} (${userId})`;
+  return name ?? userId;
+}
 
 export function AuditTable(props: { items: AuditItem[]; memberHref?: ((id: string) => string) | undefined }) {
   if (props.items.length === 0) {
@@ -44,11 +71,15 @@ export function AuditTable(props: { items: AuditItem[]; memberHref?: ((id: strin
               <td data-label={tr({ zh: "时间", en: "When" })}>
                 <Time iso={r.at} />
               </td>
-              <td data-label={tr({ zh: "操作", en: "Action" })}>
-                <code>{r.action}</code>
+              <td data-label={tr({ zh: "操作", en: "Action" })} data-action={r.action}>
+                <Bi {...auditAction(r.action)} />
               </td>
               <td data-label={tr({ zh: "对象", en: "Subject" })}>
-                {r.subjectType === "member" && props.memberHref ? <a href={props.memberHref(r.subjectId)}>{`member #${r.subjectId}`}</a> : `${r.subjectType} #${r.subjectId}`}
+                {r.subjectType === "member" && props.memberHref ? (
+                  <a href={props.memberHref(r.subjectId)}>{subjectText(r) ?? `${tr(SUBJECTS.member!)} #${r.subjectId}`}</a>
+                ) : (
+                  subjectText(r) ?? `${tr(labelOf(SUBJECTS, r.subjectType))} #${r.subjectId}`
+                )}
               </td>
               <td data-label={tr({ zh: "发起", en: "By" })}>
                 <Bi {...labelOf(INITIATOR, r.initiator)} />
@@ -68,12 +99,13 @@ export function AuditTable(props: { items: AuditItem[]; memberHref?: ((id: strin
                 ) : null}
               </td>
               <td data-label={tr({ zh: "变更", en: "Change" })}>
-                {r.before || r.after ? (
-                  <details>
-                    <summary><Bi zh="详情" en="Details" /></summary>
-                    <pre>{`${brief(r.before)}\n→ ${brief(r.after)}`}</pre>
-                  </details>
-                ) : null}
+                <ul class="changes">
+                  {fieldChanges(r.before, r.after).map((f) => (
+                    <li>
+                      <code>{f.field}</code>: {f.before} → {f.after}
+                    </li>
+                  ))}
+                </ul>
               </td>
             </tr>
           ))}
@@ -98,8 +130,8 @@ export function AuditPage(props: Omit<ShellProps, "title" | "section" | "childre
   return (
     <ConsoleShell {...props} title={{ zh: "审计日志", en: "Audit log" }} section="audit">
       <FilterForm action={at("/audit")}>
-        <FilterSelect name="action" label={{ zh: "操作", en: "Action" }} options={AUDIT_ACTIONS.map((a) => ({ value: a, text: a }))} selected={f.action} />
-        <FilterSelect name="subjectType" label={{ zh: "对象类型", en: "Subject type" }} options={["member", "department", "job", "policy"].map((t) => ({ value: t, text: t }))} selected={f.subjectType} />
+        <FilterSelect name="action" label={{ zh: "操作", en: "Action" }} options={AUDIT_ACTIONS.map((a) => ({ value: a, text: tr(auditAction(a)) }))} selected={f.action} />
+        <FilterSelect name="subjectType" label={{ zh: "对象类型", en: "Subject type" }} options={["member", "department", "job", "policy"].map((t) => ({ value: t, text: tr(labelOf(SUBJECTS, t)) }))} selected={f.subjectType} />
         <div>
           <label for="f-subjectId">
             <Bi zh="对象 ID" en="Subject id" />

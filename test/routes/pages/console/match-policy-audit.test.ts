@@ -84,27 +84,38 @@ describe("deletion policy", () => {
 describe("audit log", () => {
   it("shows the newest entries first, filters by action and subject, and pages back in time", async () => {
     const all = await pageHtml(w.api, w.owner, "/teams/acme/audit");
-    const actions = [...all.matchAll(/<td data-label="操作"><code>([^<]+)<\/code>/g)].map((m) => m[1]);
+    const actions = [...all.matchAll(/<td data-label="操作" data-action="([^"]+)">/g)].map((m) => m[1]);
     expect(actions).toHaveLength(50);
     expect(actions[0]).toBe("policy.changed");
     const older = /href="(\/teams\/acme\/audit\?before=\d+)" id="older"/.exec(all)?.[1];
     expect(older).toBeDefined();
-    const page2 = [...(await pageHtml(w.api, w.owner, older!)).matchAll(/<td data-label="操作"><code>([^<]+)<\/code>/g)].map((m) => m[1]);
+    const page2 = [...(await pageHtml(w.api, w.owner, older!)).matchAll(/<td data-label="操作" data-action="([^"]+)">/g)].map((m) => m[1]);
     expect(page2.length).toBeGreaterThan(0);
 
     const linked = await pageHtml(w.api, w.owner, "/teams/acme/audit?action=member.linked");
-    const only = [...linked.matchAll(/<td data-label="操作"><code>([^<]+)<\/code>/g)].map((m) => m[1]);
+    const only = [...linked.matchAll(/<td data-label="操作" data-action="([^"]+)">/g)].map((m) => m[1]);
     expect(only).toEqual(["member.linked", "member.linked", "member.linked"]);
     expect(linked).toContain('<option value="member.linked" selected="">');
 
     const [m] = (await imported()).filter((x) => x.accountId === null);
     const one = await pageHtml(w.api, w.owner, `/teams/acme/audit?subjectType=member&subjectId=${m!.id}`);
-    expect([...one.matchAll(/<td data-label="操作"><code>([^<]+)<\/code>/g)].map((x) => x[1])).toEqual(["member.created"]);
+    expect([...one.matchAll(/<td data-label="操作" data-action="([^"]+)">/g)].map((x) => x[1])).toEqual(["member.created"]);
+    // Words, a name and the fields, not codes and JSON.
+    const text = textOf(one);
+    expect(text).toContain("新成员（来自企业微信）");
+    expect(text).toContain(`${m!.name} (${m!.wecomUserId})`);
+    expect(text).not.toContain(`member #${m!.id}`);
+    expect(one).toMatch(/<code>name<\/code>: — → [^<]+<\/li>/);
+    const en = await (await w.api.request("/teams/acme/audit?action=policy.changed", { headers: { ...w.owner.header(), "accept-language": "en" } })).text();
+    expect(textOf(en)).toContain("deletion policy changed");
+    expect(textOf(en)).toMatch(/onMemberDeleted ?: \w+ → \w+/);
+    // The filter offers every action there is.
+    for (const action of ["member.joined", "member.unlinked", "member.deprovision_held", "member.rekeyed"]) expect(one).toContain(`<option value="${action}"`);
   });
 
   it("ignores malformed filters instead of failing", async () => {
     const html = await pageHtml(w.api, w.owner, "/teams/acme/audit?subjectId=1%3Bdrop&action=%3Cscript%3E&before=x");
     expect(html).not.toContain("<script>");
-    expect(textOf(html)).toContain("policy.changed");
+    expect(textOf(html)).toContain("离职策略已更改");
   });
 });
