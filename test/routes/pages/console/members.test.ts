@@ -171,7 +171,7 @@ describe("a member's page", () => {
     expect(text).toContain(m!.wecomUserId!);
     expect(html).toContain('id="member-status"><span class="st st-invited">');
     expect(text).toContain("新成员（来自企业微信）");
-    expect(text).toContain("member.invited");
+    expect(text).toContain("已发送邀请");
     expect(text).toContain(`account:${w.ownerId}`);
     expect(html).not.toContain('id="member-role"');
   });
