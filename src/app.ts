@@ -10,7 +10,7 @@ import { healthRoutes } from "./routes/health";
 import { jsonError } from "./routes/json-errors";
 import { authPageRoutes } from "./routes/pages/auth";
 import { consoleRoutes } from "./routes/pages/console";
-import { frontPageRoutes } from "./routes/pages/front";
+import { frontPageRoutes, notFound } from "./routes/pages/front";
 import { joinPageRoutes } from "./routes/pages/join";
 import { settingsPageRoutes } from "./routes/pages/settings";
 import { jobPageRoutes } from "./routes/pages/job-progress";
@@ -34,7 +34,7 @@ export function createApp(): Hono<AppEnv> {
   app.route("/", joinPageRoutes);
   app.route("/", settingsPageRoutes);
   app.route("/", frontPageRoutes);
-  app.notFound((c) => c.json({ error: { code: "not_found", message: "未找到 / Not found" } }, 404));
+  app.notFound(notFound);
   app.onError(jsonError);
   return app;
 }

@@ -108,3 +108,40 @@ describe("the page language", () => {
     expectOnly(await page(new CookieJar(), "/register", "en"), ["Create an account"], ["注册账号"]);
   });
 });
+
+describe("the front door", () => {
+  it("sends / to the console when signed in, else to sign-in", async () => {
+    const signedIn = await api.request("/", { headers: owner.header(), redirect: "manual" });
+    expect(signedIn.status).toBe(303);
+    expect(signedIn.headers.get("location")).toBe("/teams");
+    const anonymous = await api.request("/", { redirect: "manual" });
+    expect(anonymous.headers.get("location")).toBe("/login");
+  });
+
+  it("answers a browser's unknown path with an HTML page in its language and a way home; the API keeps JSON", async () => {
+    const browser = { accept: "text/html,application/xhtml+xml,*/*;q=0.8" };
+    const zh = await api.request("/no/such/page", { headers: { ...browser, "accept-language": "zh-CN" } });
+    expect(zh.status).toBe(404);
+    expect(zh.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(zh.headers.get("content-security-policy")).toContain("default-src 'none'");
+    const zhHtml = await zh.text();
+    expectOnly(zhHtml, ["页面不存在", "返回首页"], ["Page not found"]);
+    expect(zhHtml).toContain('href="/" id="home"');
+    expectOnly(await (await api.request("/no/such/page", { headers: { ...browser, "accept-language": "en" } })).text(), ["Page not found", "Go to the start page"], ["页面不存在"]);
+
+    const json = await api.request("/no/such/page");
+    expect(json.status).toBe(404);
+    expect(await json.json()).toEqual({ error: { code: "not_found", message: "未找到 / Not found" } });
+    const apiMiss = await api.request("/api/nothing", { headers: browser });
+    expect(apiMiss.headers.get("content-type")).toMatch(/^application\/json/);
+  });
+
+  it("serves a favicon", async () => {
+    for (const path of ["/favicon.ico", "/favicon.svg"]) {
+      const res = await api.request(path);
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get("content-type")).toBe("image/svg+xml");
+      expect(await res.text()).toMatch(/^<svg /);
+    }
+  });
+});

@@ -105,6 +105,8 @@ export const directoryConsole = new Hono<AppEnv>()
   })
   .post("/teams/:slug/members/authorize", consoleForm, signedIn, teamAdmin, (c) =>
     handlePost(c, async (form) => {
+      // Nothing ticked is a slip, not an error: back to the same list, which says what to do.
+      if (form.get("scope") !== "department" && form.all("user").every((u) => u === "")) return c.redirect(withFlash(returnUrl(c, form), "none_selected"), 303);
       const input = authorizeInput(form);
       // A department tree can be the whole company: nothing is sent before the admin has seen how many.
       if (form.get("scope") === "department" && form.get("confirmed") !== "1") return confirmAuthorize(c, form, input as { departmentId: number });

@@ -79,10 +79,11 @@ describe("acting on members", () => {
     expect((await memberById(a!.id)).status).toBe("invited");
   });
 
-  it("refuses an authorize with nothing selected", async () => {
-    const res = await submit(w.api, w.owner, "/teams/acme/members", { scope: "selected" }, "/teams/acme/members/authorize");
-    expect(res.status).toBe(422);
-    expect(textOf(await res.text())).toContain("请至少选择一名成员");
+  it("sends an authorize with nothing selected back to the same list, with what to do", async () => {
+    const res = await submit(w.api, w.owner, "/teams/acme/members?status=imported", { scope: "selected", from: "list:status=imported" }, "/teams/acme/members/authorize");
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/teams/acme/members?status=imported&ok=none_selected");
+    expect(textOf(await pageHtml(w.api, w.owner, res.headers.get("location")!))).toContain("没有选择成员");
   });
 
   it("authorizes a whole department from the departments page", async () => {
