@@ -14,6 +14,7 @@ import { httpMetrics, opsRoutes } from "./routes/ops";
 import { requestLogger } from "./routes/request-context";
 import { authPageRoutes } from "./routes/pages/auth";
 import { consoleRoutes } from "./routes/pages/console";
+import { frontPageRoutes, notFound } from "./routes/pages/front";
 import { joinPageRoutes } from "./routes/pages/join";
 import { settingsPageRoutes } from "./routes/pages/settings";
 import { jobPageRoutes } from "./routes/pages/job-progress";
@@ -47,7 +48,8 @@ export function createApp(): Hono<AppEnv> {
   app.route("/", consoleRoutes);
   app.route("/", joinPageRoutes);
   app.route("/", settingsPageRoutes);
-  app.notFound((c) => c.json({ error: { code: "not_found", message: "未找到 / Not found" } }, 404));
+  app.route("/", frontPageRoutes);
+  app.notFound(notFound);
   app.onError(jsonError);
   return app;
 }

@@ -30,6 +30,8 @@ export interface Config {
   webhookAllowPrivate: boolean;
   /** How long a webhook receiver may take to answer before the attempt counts as failed. */
   webhookTimeoutMs: number;
+  /** IANA time zone every time shown to a person is given in (pages), named beside it. */
+  timeZone: string;
 }
 
 export class ConfigError extends Error {
@@ -44,6 +46,16 @@ type Env = Record<string, string | undefined>;
 const CRON_FIELD = /^[\d*/,-]+$/;
 
 /** Parses the environment (README.md, Configuration); every problem is reported at once. */
+/** What this runtime's Intl accepts as a time zone (Node and Workers both carry the IANA database). */
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function parseConfig(env: Env): Config {
   const problems: string[] = [];
   const str = (name: string, fallback?: string): string => {
@@ -96,6 +108,8 @@ export function parseConfig(env: Env): Config {
 
   const allowPrivateText = str("WEBHOOK_ALLOW_PRIVATE", "false").toLowerCase();
   if (!["true", "false", "1", "0"].includes(allowPrivateText)) problems.push(`WEBHOOK_ALLOW_PRIVATE 必须是 true 或 false / must be true or false (got "${allowPrivateText}")`);
+  const timeZone = str("TIME_ZONE", "Asia/Shanghai");
+  if (!isTimeZone(timeZone)) problems.push(`TIME_ZONE 不是有效的 IANA 时区，例如 Asia/Shanghai / is not an IANA time zone such as Asia/Shanghai (got "${timeZone}")`);
 
   const config: Config = {
     port,
@@ -116,6 +130,7 @@ export function parseConfig(env: Env): Config {
     metricsToken,
     webhookAllowPrivate: allowPrivateText === "true" || allowPrivateText === "1",
     webhookTimeoutMs: 10_000,
+    timeZone,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -14,7 +14,21 @@ describe("parseConfig", () => {
       wecomOauthBase: "https://open.weixin.qq.com",
       wecomLoginBase: "https://login.work.weixin.qq.com",
       reconcileCron: "0 * * * *",
+      timeZone: "Asia/Shanghai",
     });
+  });
+
+  it("takes an IANA time zone and refuses anything Intl does not know", () => {
+    expect(parseConfig({ ...TEST_ENV, TIME_ZONE: "Europe/Berlin" }).timeZone).toBe("Europe/Berlin");
+    expect(parseConfig({ ...TEST_ENV, TIME_ZONE: "UTC" }).timeZone).toBe("UTC");
+    for (const bad of ["Mars/Olympus", "GMT+25", "Asia/Shanghai; DROP"]) {
+      expect(() => parseConfig({ ...TEST_ENV, TIME_ZONE: bad }), bad).toThrow(ConfigError);
+      try {
+        parseConfig({ ...TEST_ENV, TIME_ZONE: bad });
+      } catch (err) {
+        expect((err as ConfigError).problems).toEqual([expect.stringContaining("TIME_ZONE")]);
+      }
+    }
   });
 
   it("strips a trailing slash from URLs so links never get a double slash", () => {

@@ -1,10 +1,12 @@
 import { teamAndBinding } from "../db/queries/bot-admins";
+import { countMembers, teamDepartments } from "../db/queries/directory";
 import { claimProgressReports, claimSummaries, jobById, releaseSummaries, type WatcherRow } from "../db/queries/bot-jobs";
 import type { JobRow } from "../db/queries/sync-jobs";
 import type { Deps } from "../deps";
 import { jobProgressUrl } from "../security/signed-link";
 import { offerDecision } from "./decision-card";
 import { countsLine, overallPercent, stateLine, verbText } from "./job-text";
+import { plural } from "../views/labels";
 import { pickMessage } from "./lang";
 import { sendText } from "./reply";
 
@@ -51,16 +53,28 @@ export async function reportJobNow(deps: Deps, jobId: number): Promise<void> {
   if (job) await reportJob(deps, job);
 }
 
-type Render = (job: JobRow, w: WatcherRow, url: string) => string;
+/** What the mirror holds now: a run that changed nothing still says how much it checked. */
+interface Totals {
+  members: number;
+  departments: number;
+}
+
+type Render = (job: JobRow, w: WatcherRow, url: string, totals: Totals | null) => string;
+
+const changedNothing = (job: JobRow): boolean => [...Object.values(job.counts.departments), ...Object.values(job.counts.members)].every((n) => n === 0);
 
 async function send(deps: Deps, job: JobRow, watchers: WatcherRow[], render: Render, releaseOnFailure: boolean): Promise<void> {
   const found = await teamAndBinding(deps.db, { teamId: job.teamId });
   if (!found) return;
+  const totals =
+    job.state === "succeeded" && changedNothing(job)
+      ? { members: await countMembers(deps.db, { teamId: job.teamId }), departments: (await teamDepartments(deps.db, { teamId: job.teamId })).length }
+      : null;
   const url = jobProgressUrl(deps.config, found.team.slug, job.id, deps.clock.now());
   const failed: string[] = [];
   for (const w of watchers) {
     try {
-      await sendText(deps, found.binding, [w.userId], render(job, w, url));
+      await sendText(deps, found.binding, [w.userId], render(job, w, url, totals));
     } catch (err) {
       failed.push(w.userKey);
       deps.logger.warn("bot job report not sent", { jobId: job.id, userId: w.userId, error: err });
@@ -74,10 +88,14 @@ const progressText: Render = (job, w) => {
   return w.lang === "zh" ? `${word}进行中：${stateLine(job, "zh")}` : `${word} in progress: ${stateLine(job, "en")}`;
 };
 
-const summaryText: Render = (job, w, url) => {
+const summaryText: Render = (job, w, url, totals) => {
   const lang = w.lang;
   const word = verbText(w.verb, lang);
-  const counts = countsLine(job.counts, lang);
+  const counts = totals
+    ? lang === "zh"
+      ? `无变化（共 ${totals.members} 名成员、${totals.departments} 个部门，均与企业微信一致）`
+      : `no changes (${plural(totals.members, "member", "members")} and ${plural(totals.departments, "department", "departments")}, all as in WeCom)`
+    : countsLine(job.counts, lang);
   const error = job.error ? pickMessage(job.error.message, lang) : "";
   if (lang === "zh") {
     const head =

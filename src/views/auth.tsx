@@ -1,3 +1,4 @@
+import { tr, trMessage } from "./lang";
 import type { FieldProblem } from "../errors";
 import type { AccountView } from "../services/accounts/account-view";
 import { Bi, Layout } from "./layout";
@@ -22,7 +23,7 @@ dd{margin:0 0 .5rem}
 `;
 
 export interface FormError {
-  /** Already bilingual ("中文 / English"), as every AppError message is. */
+  /** An AppError message ("中文 / English"); the page shows its half. */
   message: string;
   fields?: FieldProblem[];
 }
@@ -50,7 +51,7 @@ function ErrorBox(props: { error: FormError | undefined }) {
   if (!props.error) return null;
   return (
     <div class="card alert" role="alert">
-      <p>{props.error.message}</p>
+      <p>{trMessage(props.error.message)}</p>
     </div>
   );
 }
@@ -74,7 +75,7 @@ export function AuthPage(props: AuthPageProps) {
   const register = props.mode === "register";
   const switchHref = props.next ? `${t.switchTo}?next=${encodeURIComponent(props.next)}` : t.switchTo;
   return (
-    <Layout title={`${t.title.zh} / ${t.title.en}`} nonce={props.nonce} head={<style nonce={props.nonce} dangerouslySetInnerHTML={{ __html: FORM_CSS }} />}>
+    <Layout title={tr(t.title)} nonce={props.nonce} head={<style nonce={props.nonce} dangerouslySetInnerHTML={{ __html: FORM_CSS }} />}>
       <div class="card">
         <h1>
           <Bi {...t.title} />
@@ -124,7 +125,7 @@ export function AuthPage(props: AuthPageProps) {
         </button>
       </form>
       <p class="muted">
-        <Bi {...t.switchPrompt} /> <a href={switchHref}>{`${t.switchLink.zh} / ${t.switchLink.en}`}</a>
+        <Bi {...t.switchPrompt} /> <a href={switchHref}>{tr(t.switchLink)}</a>
       </p>
     </Layout>
   );
@@ -141,7 +142,7 @@ export interface AccountPageProps {
 export function AccountPage(props: AccountPageProps) {
   const a = props.account;
   return (
-    <Layout title="我的账号 / My account" nonce={props.nonce} head={<style nonce={props.nonce} dangerouslySetInnerHTML={{ __html: FORM_CSS }} />}>
+    <Layout title={tr({ zh: "我的账号", en: "My account" })} nonce={props.nonce} head={<style nonce={props.nonce} dangerouslySetInnerHTML={{ __html: FORM_CSS }} />}>
       <div class="card">
         <h1>
           <Bi zh="我的账号" en="My account" />

@@ -2,6 +2,7 @@ import type { FieldProblem } from "../errors";
 import { CSRF_FIELD } from "../security/csrf";
 import type { Bilingual } from "./labels";
 import { Bi } from "./layout";
+import { trMessage } from "./lang";
 
 /** The hidden CSRF field every posted form carries (routes/pages/form-kit.ts checks it). */
 export function Csrf(props: { token: string }) {
@@ -57,7 +58,7 @@ export function Field(props: {
       ) : null}
       {props.error ? (
         <p class="field-error" id={`${id}-error`}>
-          {props.error.message}
+          {trMessage(props.error.message)}
         </p>
       ) : null}
     </>

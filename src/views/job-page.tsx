@@ -1,8 +1,10 @@
+import { tr, useTimeZone } from "./lang";
+import { formatTime } from "./time";
 import type { JobPageData } from "./job-page-data";
 import { BreakerHeading, JobCounts, JobError, RefreshWhileLive } from "./job-parts";
-import { Bi, Layout } from "./layout";
+import { Bi, InLang, Layout } from "./layout";
 import { liveJobScript, progressBar } from "./live-script";
-import { isSettled, labelOf, percentOf, phaseLabel, stateLabel, type Bilingual } from "./labels";
+import { isSettled, labelOf, percentOf, phaseLabel, phaseUnit, stateLabel, type Bilingual } from "./labels";
 
 /** Why a run deprovisioned nobody (job view's `skippedDeprovisions`). */
 const SKIP_REASONS: Record<string, Bilingual> = {
@@ -18,8 +20,8 @@ const SKIP_REASONS: Record<string, Bilingual> = {
 /** The page follows a running job by itself (views/live-script.ts). */
 const LIVE_SCRIPT = liveJobScript({ root: "job", prefix: "job", badge: true, counts: true });
 
-function utc(iso: string) {
-  return <time datetime={iso}>{`${iso.slice(0, 19).replace("T", " ")} UTC`}</time>;
+function At(props: { iso: string }) {
+  return <time datetime={props.iso}>{formatTime(props.iso, useTimeZone(), { seconds: true })}</time>;
 }
 
 export interface JobPageProps extends JobPageData {
@@ -38,7 +40,7 @@ export function JobPage({ team, job, nonce, eventsUrl }: JobPageProps) {
   const skip = job.skippedDeprovisions ? labelOf(SKIP_REASONS, job.skippedDeprovisions) : null;
   return (
     <Layout
-      title={`同步任务 #${job.id}（${state.zh}）/ Sync job #${job.id} (${state.en}) · ${team.name}`}
+      title={`${tr({ zh: `同步任务 #${job.id}（${state.zh}）`, en: `Sync job #${job.id} (${state.en})` })} · ${team.name}`}
       nonce={nonce}
       head={<RefreshWhileLive live={live} />}
     >
@@ -47,7 +49,7 @@ export function JobPage({ team, job, nonce, eventsUrl }: JobPageProps) {
           {team.name} <code>{team.slug}</code>
         </p>
         <h1>
-          同步任务 <span lang="en">/ Sync job</span> #{job.id}
+          <Bi zh="同步任务" en="Sync job" /> #{job.id}
         </h1>
       </div>
 
@@ -69,21 +71,26 @@ export function JobPage({ team, job, nonce, eventsUrl }: JobPageProps) {
             <Bi {...phase} />
           </span>
         </p>
-        <progress id="job-bar" max={b.max} value={b.value} aria-label="当前阶段进度 / Progress of the current phase">
+        <progress id="job-bar" max={b.max} value={b.value} aria-label={tr({ zh: "当前阶段进度", en: "Progress of the current phase" })}>
           {`${pct}%`}
         </progress>
         <p class="muted">
           <Bi zh="已处理" en="Done" />
           {": "}
-          <span id="job-done">{job.progress.done}</span> / <span id="job-total">{job.progress.total}</span> (<span id="job-pct">{pct}</span>%)
+          <span id="job-unit">
+            <Bi {...phaseUnit(job.progress.phase)} />
+          </span>{" "}
+          <span id="job-done">{job.progress.done}</span>
+          {tr({ zh: " / ", en: " of " })}
+          <span id="job-total">{job.progress.total}</span> (<span id="job-pct">{pct}</span>%)
         </p>
         {live ? (
           <p class="muted">
-            本页自动更新。<span lang="en">This page updates by itself.</span>
+            <Bi zh="本页自动更新。" en="This page updates by itself." />
           </p>
         ) : null}
         <p id="job-offline" class="muted" hidden>
-          实时更新已中断，请刷新页面。<span lang="en">Live updates stopped; reload the page.</span>
+          <Bi zh="实时更新已中断，请刷新页面。" en="Live updates stopped; reload the page." />
         </p>
       </section>
 
@@ -95,19 +102,28 @@ export function JobPage({ team, job, nonce, eventsUrl }: JobPageProps) {
           {job.breaker ? (
             <>
               <p>
-                本次同步将对 <strong id="breaker-deprovisions">{job.breaker.deprovisions}</strong> 名成员做离职处理，超过安全上限{" "}
-                <strong id="breaker-threshold">{job.breaker.threshold}</strong>（当前活跃成员 {job.breaker.active} 名）。
-              </p>
-              <p lang="en" class="en">
-                This run would deprovision <strong>{job.breaker.deprovisions}</strong> members, more than the safety limit of{" "}
-                <strong>{job.breaker.threshold}</strong> ({job.breaker.active} active members).
+                <InLang
+                  zh={
+                    <>
+                      本次同步将对 <strong id="breaker-deprovisions">{job.breaker.deprovisions}</strong> 名成员做离职处理，超过安全上限{" "}
+                      <strong id="breaker-threshold">{job.breaker.threshold}</strong>（当前活跃成员 {job.breaker.active} 名）。
+                    </>
+                  }
+                  en={
+                    <>
+                      This run would deprovision <strong id="breaker-deprovisions">{job.breaker.deprovisions}</strong> members, more than the safety limit of{" "}
+                      <strong id="breaker-threshold">{job.breaker.threshold}</strong> ({job.breaker.active} active members).
+                    </>
+                  }
+                />
               </p>
             </>
           ) : null}
-          <p>同步已在写入前暂停。管理员允许后，这些离职处理与其他变更一起写入；拒绝后，只写入其他变更，不处理任何人离职。</p>
-          <p lang="en" class="en">
-            The sync stopped before writing anything. If an admin allows it, these deprovisions are applied with the other changes; if an admin
-            rejects it, only the other changes are applied and nobody is deprovisioned.
+          <p>
+            <Bi
+              zh="同步已在写入前暂停。管理员允许后，这些离职处理与其他变更一起写入；拒绝后，只写入其他变更，不处理任何人离职。"
+              en="The sync stopped before writing anything. If an admin allows it, these deprovisions are applied with the other changes; if an admin rejects it, only the other changes are applied and nobody is deprovisioned."
+            />
           </p>
           <p>
             {/* Relative to /teams/:slug/jobs/:id, so it also works when PUBLIC_URL has a path prefix. */}
@@ -127,17 +143,26 @@ export function JobPage({ team, job, nonce, eventsUrl }: JobPageProps) {
             </li>
           </ul>
           <p class="muted">
-            控制台需要以团队所有者或管理员身份登录；这些接口需要 <code>Authorization: Bearer</code> 管理令牌。
-            <span lang="en"> The console needs you signed in as the team's owner or an admin; these calls take the admin token as <code>Authorization: Bearer</code>.</span>
+            <InLang
+              zh={
+                <>
+                  控制台需要以团队所有者或管理员身份登录；这些接口需要 <code>Authorization: Bearer</code> 管理令牌。
+                </>
+              }
+              en={
+                <>
+                  The console needs you signed in as the team's owner or an admin; these calls take the admin token as <code>Authorization: Bearer</code>.
+                </>
+              }
+            />
           </p>
         </section>
       ) : null}
 
       {skip ? (
         <section class="card warn">
-          <p>{skip.zh}</p>
-          <p lang="en" class="en">
-            {skip.en}
+          <p>
+            <Bi {...skip} />
           </p>
         </section>
       ) : null}
@@ -145,11 +170,11 @@ export function JobPage({ team, job, nonce, eventsUrl }: JobPageProps) {
       <JobCounts job={job} headingId="job-counts-heading" />
 
       <p class="muted">
-        <Bi zh="开始于" en="Started" />: {utc(job.createdAt)}
+        <Bi zh="开始于" en="Started" />: <At iso={job.createdAt} />
         {job.finishedAt ? (
           <>
             <br />
-            <Bi zh="结束于" en="Finished" />: {utc(job.finishedAt)}
+            <Bi zh="结束于" en="Finished" />: <At iso={job.finishedAt} />
           </>
         ) : null}
       </p>

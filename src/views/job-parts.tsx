@@ -2,6 +2,7 @@ import type { JSX } from "hono/jsx/jsx-runtime";
 import type { JobView } from "../services/directory/job-view";
 import { COUNT_ROWS } from "./labels";
 import { Bi } from "./layout";
+import { trMessage } from "./lang";
 
 /** A failed job's error as the job view reports it: code, WeCom's errcode and the API that gave it. */
 export function JobError(props: { job: JobView }) {
@@ -12,7 +13,7 @@ export function JobError(props: { job: JobView }) {
       <h2>
         <Bi zh="错误" en="Error" />
       </h2>
-      <p>{job.error.message}</p>
+      <p>{trMessage(job.error.message)}</p>
       <p class="muted">
         <code>{job.error.code}</code>
         {job.error.errcode === undefined ? null : (

@@ -77,7 +77,7 @@ export interface JoinFormProps {
 }
 
 function Input(props: { id: string; name: string; label: string; type?: string; value?: string | undefined; autocomplete: string; hint?: string; error?: string | undefined; minlength?: number; maxlength: number }) {
-  const describedBy = [props.hint ? `${props.id}-hint` : null, props.error ? `${props.id}-error` : null].filter(Boolean).join(" ") || undefined;
+  const describedBy = [props.hint && !props.error ? `${props.id}-hint` : null, props.error ? `${props.id}-error` : null].filter(Boolean).join(" ") || undefined;
   return (
     <>
       <label for={props.id}>{props.label}</label>
@@ -95,13 +95,13 @@ function Input(props: { id: string; name: string; label: string; type?: string; 
         aria-invalid={props.error ? "true" : undefined}
         aria-describedby={describedBy}
       />
-      {props.hint ? (
+      {props.hint && !props.error ? (
         <p class="hint" id={`${props.id}-hint`}>
           {props.hint}
         </p>
       ) : null}
       {props.error ? (
-        <p class="field-error" id={`${props.id}-error`}>
+        <p class="field-error" id={`${props.id}-error`} role="alert">
           {props.error}
         </p>
       ) : null}
@@ -117,6 +117,12 @@ export function JoinForm(props: JoinFormProps) {
     return m ? inLang(l, m) : undefined;
   };
   const v = props.values ?? {};
+  // Field problems come from registering; a refusal without them (wrong password, throttled) from logging in.
+  // What was typed goes back only into the form it was typed in.
+  const fromRegister = (props.error?.fields?.length ?? 0) > 0;
+  const loginValue = props.error && !fromRegister ? v.username : undefined;
+  // Most invitees have no account yet: registration comes first, with the WeCom userid as the username to keep.
+  const registerValue = fromRegister ? v.username : props.error ? undefined : props.userId;
   const hidden = (action: string) => (
     <>
       <Csrf token={props.csrf} />
@@ -158,20 +164,20 @@ export function JoinForm(props: JoinFormProps) {
       ) : (
         <>
           <form method="post" class="card">
-            <h2>{T.haveAccount[l]}</h2>
-            {hidden("login")}
-            <Input id="login-username" name="username" label={T.username[l]} value={v.username} autocomplete="username" maxlength={64} />
-            <Input id="login-password" name="password" type="password" label={T.password[l]} autocomplete="current-password" maxlength={200} />
-            <button type="submit">{T.login[l]}</button>
-          </form>
-          <p class="or">{T.or[l]}</p>
-          <form method="post" class="card">
             <h2>{T.newAccount[l]}</h2>
             {hidden("register")}
-            <Input id="reg-username" name="username" label={T.username[l]} value={v.username} autocomplete="username" hint={T.usernameHint[l]} error={err("username")} minlength={3} maxlength={64} />
+            <Input id="reg-username" name="username" label={T.username[l]} value={registerValue} autocomplete="username" hint={T.usernameHint[l]} error={err("username")} minlength={3} maxlength={64} />
             <Input id="reg-password" name="password" type="password" label={T.password[l]} autocomplete="new-password" hint={T.passwordHint[l]} error={err("password")} minlength={10} maxlength={200} />
             <Input id="reg-name" name="name" label={T.name[l]} value={v.name ?? props.memberName} autocomplete="name" error={err("name")} maxlength={100} />
             <button type="submit">{T.register[l]}</button>
+          </form>
+          <p class="or">{T.or[l]}</p>
+          <form method="post" class="card">
+            <h2>{T.haveAccount[l]}</h2>
+            {hidden("login")}
+            <Input id="login-username" name="username" label={T.username[l]} value={loginValue} autocomplete="username" maxlength={64} />
+            <Input id="login-password" name="password" type="password" label={T.password[l]} autocomplete="current-password" maxlength={200} />
+            <button type="submit">{T.login[l]}</button>
           </form>
         </>
       )}

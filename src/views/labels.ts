@@ -27,6 +27,21 @@ export const PHASE_LABELS: Record<JobPhase, Bilingual> = {
   done: { zh: "完成", en: "done" },
 };
 
+/** What a phase's "done / total" counts, so "12 / 12" says of what. */
+export const PHASE_UNITS: Record<JobPhase, Bilingual> = {
+  queued: { zh: "步骤", en: "steps" },
+  scope: { zh: "部门", en: "departments" },
+  departments: { zh: "部门", en: "departments" },
+  members: { zh: "成员", en: "members" },
+  plan: { zh: "变更", en: "changes" },
+  verify: { zh: "成员", en: "members" },
+  apply: { zh: "变更", en: "changes" },
+  deprovision: { zh: "成员", en: "members" },
+  done: { zh: "变更", en: "changes" },
+};
+
+export const phaseUnit = (phase: string): Bilingual => labelOf(PHASE_UNITS, phase);
+
 /** States after which a job's page stops updating: finished, or waiting for an admin. */
 export const SETTLED_STATES: readonly JobState[] = ["needs_confirmation", "succeeded", "failed", "cancelled"];
 
@@ -51,6 +66,9 @@ export const COUNT_ROWS = [
   { group: "members", key: "moved", zh: "调动成员", en: "Members moved" },
   { group: "members", key: "deprovisioned", zh: "离职处理成员", en: "Members deprovisioned" },
 ] as const;
+
+/** "1 member", "2 members": English counts agree with their number (Chinese needs no plural). */
+export const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
 
 /** Whole percent of the current phase; a succeeded job is 100 %. */
 export function percentOf(p: { state: string; done: number; total: number }): number {

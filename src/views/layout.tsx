@@ -1,4 +1,6 @@
 import type { Child } from "hono/jsx";
+import type { Bilingual } from "./labels";
+import { usePageLang, useLang } from "./lang";
 
 /** Phone-first, high-contrast (all text ≥ 7:1 on its background), no external assets. */
 const CSS = `
@@ -28,6 +30,8 @@ td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .warn{border-color:#b45309;border-left-width:.35rem}
 ul{padding-left:1.2rem;margin:.4rem 0}
 li{margin:.2rem 0}
+.lang-switch{margin:0 0 .5rem;text-align:right;font-size:.95rem}
+.lang-switch a{color:#1e3a8a}
 `;
 
 export interface LayoutProps {
@@ -36,13 +40,28 @@ export interface LayoutProps {
   nonce: string;
   head?: Child;
   children?: Child;
-  /** The page's language when it speaks one (the join pages follow Accept-Language); default Chinese. */
+  /** The page's language; by default the one the page is rendered in (views/lang.ts). */
   lang?: "zh" | "en";
 }
 
-export function Layout(props: LayoutProps) {
+/** The link to the same page in the other language; each language's name is written in that language. */
+function LangSwitch() {
+  const { lang, switchHref } = usePageLang();
+  if (!switchHref) return null;
+  const to = lang === "zh" ? "en" : "zh";
   return (
-    <html lang={props.lang === "en" ? "en" : "zh-CN"}>
+    <p class="lang-switch">
+      <a href={switchHref(to)} hreflang={to === "en" ? "en" : "zh-CN"} lang={to === "en" ? "en" : "zh-CN"} id="lang-switch">
+        {to === "en" ? "English" : "中文"}
+      </a>
+    </p>
+  );
+}
+
+export function Layout(props: LayoutProps) {
+  const lang = props.lang ?? useLang();
+  return (
+    <html lang={lang === "en" ? "en" : "zh-CN"}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -53,17 +72,21 @@ export function Layout(props: LayoutProps) {
         {props.head}
       </head>
       <body>
-        <main>{props.children}</main>
+        <main>
+          <LangSwitch />
+          {props.children}
+        </main>
       </body>
     </html>
   );
 }
 
-/** A label in both languages: Chinese first, then English (marked up as English for screen readers). */
-export function Bi(props: { zh: string; en: string }) {
-  return (
-    <>
-      <span class="zh">{props.zh}</span> / <span class="en" lang="en">{props.en}</span>
-    </>
-  );
+/** Marked-up text in the language of the page being rendered (both are built, one is rendered). */
+export function InLang(props: { zh: Child; en: Child }) {
+  return <>{useLang() === "en" ? props.en : props.zh}</>;
+}
+
+/** A label in the language of the page being rendered. */
+export function Bi(props: Bilingual) {
+  return <>{props[useLang()]}</>;
 }

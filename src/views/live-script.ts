@@ -1,5 +1,5 @@
 import type { JobView } from "../services/directory/job-view";
-import { PHASE_LABELS, SETTLED_STATES, STATE_LABELS } from "./labels";
+import { PHASE_LABELS, PHASE_UNITS, SETTLED_STATES, STATE_LABELS } from "./labels";
 
 /** JSON that is safe inside an inline <script>: no `</script>`, no line separators JS would choke on. */
 const jsonForScript = (v: unknown): string =>
@@ -19,7 +19,8 @@ export function progressBar(job: JobView): { max: number; value: number | undefi
  * `-phase`, `-done`, `-total`, `-pct`, and with `badge` the state `<prefix>-state`, with `counts`
  * the `count-<group>-<key>` cells) in place; once the job settles the page reloads once to show
  * the server's result. Static text: the URL comes from a data attribute, never from the script.
- * The bar and percentage follow progressBar() and labels.ts percentOf().
+ * The bar and percentage follow progressBar() and labels.ts percentOf(); labels are in the page's
+ * language (the `lang` of <html>).
  */
 export function liveJobScript(o: { root: string; prefix: string; badge?: boolean; counts?: boolean }): string {
   const id = (name: string) => jsonForScript(`${o.prefix}-${name}`);
@@ -27,15 +28,16 @@ export function liveJobScript(o: { root: string; prefix: string; badge?: boolean
 var root=document.getElementById(${jsonForScript(o.root)}),url=root&&root.getAttribute("data-events");
 if(!url)return;
 if(!window.EventSource){setTimeout(function(){location.reload()},2000);return}
-var S=${jsonForScript(o.badge ? STATE_LABELS : {})},P=${jsonForScript(PHASE_LABELS)},SETTLED=${jsonForScript(SETTLED_STATES)};
+var S=${jsonForScript(o.badge ? STATE_LABELS : {})},P=${jsonForScript(PHASE_LABELS)},U=${jsonForScript(PHASE_UNITS)},SETTLED=${jsonForScript(SETTLED_STATES)};
 function $(id){return document.getElementById(id)}
 function label(m,k){return m[k]||{zh:k,en:k}}
-function bi(id,l){var el=$(id);if(!el)return;el.querySelector(".zh").textContent=l.zh;el.querySelector(".en").textContent=l.en}
+var LANG=document.documentElement&&document.documentElement.lang==="en"?"en":"zh";
+function bi(id,l){var el=$(id);if(el)el.textContent=l[LANG]}
 function txt(id,v){var el=$(id);if(el)el.textContent=String(v)}
 function show(v){
 var p=v.progress,b=$(${id("bar")}),ok=v.state==="succeeded";
 ${o.badge ? `bi(${id("state")},label(S,v.state));$(${id("state")}).className="badge state-"+v.state;` : ""}
-bi(${id("phase")},label(P,p.phase));
+bi(${id("phase")},label(P,p.phase));bi(${id("unit")},label(U,p.phase));
 if(ok){b.max=Math.max(p.total,1);b.value=b.max}else if(p.total>0){b.max=p.total;b.value=Math.min(p.done,p.total)}else{b.removeAttribute("value")}
 txt(${id("done")},p.done);txt(${id("total")},p.total);
 txt(${id("pct")},ok?100:p.total>0?Math.max(0,Math.min(100,Math.floor(p.done*100/p.total))):0);

@@ -1,3 +1,4 @@
+import { tr, trMessage } from "./lang";
 import type { AccountTeam } from "../db/queries/memberships";
 import type { AccountView } from "../services/accounts/account-view";
 import { FORM_CSS, type FormError } from "./auth";
@@ -63,7 +64,7 @@ function TeamRow(props: { team: AccountTeam; csrf: string }) {
 /** Personal settings (docs/http-api.md#html-pages): bind or unbind the account's WeCom identity, team by team. */
 export function SettingsPage(props: SettingsPageProps) {
   return (
-    <Layout title="个人设置 / Settings" nonce={props.nonce} head={<style nonce={props.nonce} dangerouslySetInnerHTML={{ __html: FORM_CSS + SETTINGS_CSS }} />}>
+    <Layout title={tr({ zh: "个人设置", en: "Settings" })} nonce={props.nonce} head={<style nonce={props.nonce} dangerouslySetInnerHTML={{ __html: FORM_CSS + SETTINGS_CSS }} />}>
       <div class="card">
         <h1>
           <Bi zh="个人设置" en="Settings" />
@@ -81,7 +82,7 @@ export function SettingsPage(props: SettingsPageProps) {
       ) : null}
       {props.error ? (
         <div class="card alert" role="alert">
-          <p>{props.error.message}</p>
+          <p>{trMessage(props.error.message)}</p>
         </div>
       ) : null}
       <div class="card">

@@ -1,4 +1,5 @@
 import { Bi, Layout } from "./layout";
+import { tr } from "./lang";
 
 export type StatusKind = "forbidden" | "not_found" | "internal";
 
@@ -20,18 +21,38 @@ const TEXT: Record<StatusKind, { title: { zh: string; en: string }; body: { zh: 
   },
 };
 
+/** A path nothing answers, as a browser sees it: what happened and the way home. */
+export function NotFoundPage(props: { nonce: string; home: string }) {
+  return (
+    <Layout title={tr({ zh: "页面不存在", en: "Page not found" })} nonce={props.nonce}>
+      <div class="card">
+        <h1>
+          <Bi zh="页面不存在" en="Page not found" />
+        </h1>
+        <p>
+          <Bi zh="这个地址没有页面。链接可能有误或已失效。" en="There is no page at this address. The link may be wrong or out of date." />
+        </p>
+        <p>
+          <a href={props.home} id="home">
+            <Bi zh="返回首页" en="Go to the start page" />
+          </a>
+        </p>
+      </div>
+    </Layout>
+  );
+}
+
 /** A page for a refusal or a miss: says what to do, and nothing about the job or team asked for. */
 export function StatusPage(props: { kind: StatusKind; nonce: string }) {
   const t = TEXT[props.kind];
   return (
-    <Layout title={`${t.title.zh} / ${t.title.en}`} nonce={props.nonce}>
+    <Layout title={tr(t.title)} nonce={props.nonce}>
       <div class="card">
         <h1>
           <Bi {...t.title} />
         </h1>
-        <p>{t.body.zh}</p>
-        <p class="en" lang="en">
-          {t.body.en}
+        <p>
+          <Bi {...t.body} />
         </p>
       </div>
     </Layout>

@@ -40,7 +40,10 @@ describe("授权 / authorize", () => {
   it("userids (any case, any separator) → invitation cards; the reply counts them and names the unknown", async () => {
     const [a, b] = [take(), take()];
     const reply = await ask(deps, admin, `授权 ${a.toUpperCase()}，${b} ghost`);
-    expect(reply).toBe("授权完成：已开通 0 人，已发送邀请 2 人，原已开通 0 人，邀请待接受 0 人。\n跳过：ghost（未找到）");
+    // The reply names who was invited (name and userid), in member order.
+    const named = await Promise.all([a, b].map((u) => memberByKey(deps, teamId, u)));
+    const names = named.sort((x, y) => x.id - y.id).map((m) => `${m.name}（${m.wecomUserId}）`);
+    expect(reply).toBe(`授权完成：已开通 0 人，已发送邀请 2 人，原已开通 0 人，邀请待接受 0 人。\n已开通或邀请：${names.join("、")}\n跳过：ghost（未找到）`);
     for (const u of [a, b]) {
       expect((await memberByKey(deps, teamId, u)).status).toBe("invited");
       const cards = (await sent(deps, u)).filter((m) => m.msgtype === "template_card");

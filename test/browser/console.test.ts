@@ -14,7 +14,8 @@ const url = (path: string) => `${stack.baseUrl}${path}`;
 beforeAll(async () => {
   stack = await startStack();
   browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  // A Chinese admin's browser; the language test below switches to English and back.
+  page = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: "zh-CN" });
   expect((await stack.operator("POST", "/api/teams", { slug: "acme", name: "Acme 团队" })).status).toBe(201);
 }, 60_000);
 
@@ -111,6 +112,10 @@ describe("the admin console in a real browser", () => {
     const options = await page.$$eval("#f-auth-dept option", (os) => os.map((o) => (o as unknown as { value: string }).value));
     await page.selectOption("#f-auth-dept", options[1]!);
     await page.click("#authorize-department");
+    // Nothing is sent before the admin has seen how many people the tree holds.
+    await page.waitForSelector("#authorize-confirm");
+    expect(await page.textContent("#confirm-count")).toMatch(/将对 \d+ 人授权/);
+    await page.click("#confirm-authorize");
     await page.waitForURL(/\/members\?ok=authorized/);
     const invited = Number(/invited=(\d+)/.exec(page.url())![1]);
     expect(invited).toBeGreaterThan(0);
@@ -211,6 +216,35 @@ describe("the admin console in a real browser", () => {
         const overflow = await page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth");
         expect(overflow, `${p} at ${viewport.width}px`).toBeLessThanOrEqual(0);
       }
+    }
+  });
+
+  it("switches the console to English and back, remembered across pages, on a phone and on a desktop", async () => {
+    for (const viewport of [
+      { width: 390, height: 844 },
+      { width: 1280, height: 900 },
+    ]) {
+      await page.setViewportSize(viewport);
+      await page.goto(url("/teams/acme/members"));
+      expect(await page.getAttribute("html", "lang")).toBe("zh-CN");
+      expect(await page.textContent("#lang-switch")).toBe("English");
+      await page.click("#lang-switch");
+      await page.waitForURL(/\/teams\/acme\/members$/);
+      expect(await page.getAttribute("html", "lang")).toBe("en");
+      const nav = (await page.textContent("nav[aria-label=Console]"))!;
+      expect(nav).toContain("Members");
+      expect(nav).not.toContain("成员");
+      // The browser still asks for Chinese; the remembered choice wins on the next page.
+      await page.goto(url("/teams/acme/sync"));
+      expect(await page.textContent("h1")).toBe("Import & sync");
+      const report = await auditPage(page, 7);
+      expect(report.unlabelled).toEqual([]);
+      expect(report.lowContrast).toEqual([]);
+      const overflow = await page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth");
+      expect(overflow).toBeLessThanOrEqual(0);
+      await page.click("#lang-switch");
+      await page.waitForURL(/\/teams\/acme\/sync$/);
+      expect(await page.textContent("h1")).toBe("导入与同步");
     }
   });
 });

@@ -5,7 +5,8 @@ describe("pickLang (Accept-Language)", () => {
   it.each([
     [undefined, "zh"],
     ["", "zh"],
-    ["fr-FR,de;q=0.8", "zh"],
+    ["fr-FR,de;q=0.8", "en"],
+    ["  ", "zh"],
     ["en-US,en;q=0.9", "en"],
     ["zh-CN,zh;q=0.9,en;q=0.8", "zh"],
     ["en;q=0.5,zh-TW;q=0.6", "zh"],

@@ -67,14 +67,23 @@ function render(o: Outcome, lang: Lang): string {
   const r = o.result;
   const skipped = r.skipped.slice(0, 10).map((s) => (lang === "zh" ? `${s.wecomUserId}（${reasonText(s.reason, lang)}）` : `${s.wecomUserId} (${reasonText(s.reason, lang)})`));
   const more = r.skipped.length > 10 ? (lang === "zh" ? ` 等 ${r.skipped.length} 人` : ` and ${r.skipped.length - 10} more`) : "";
+  const shown = r.reached.slice(0, 5).map((m) => (m.name && m.name !== m.wecomUserId ? `${m.name}（${m.wecomUserId}）` : m.wecomUserId));
+  const reachedLine =
+    shown.length === 0
+      ? ""
+      : lang === "zh"
+        ? `已开通或邀请：${shown.join("、")}${r.reached.length > shown.length ? ` 等 ${r.reached.length} 人` : ""}`
+        : `Given access or invited: ${shown.join(", ").replace(/（/g, " (").replace(/）/g, ")")}${r.reached.length > shown.length ? ` and ${r.reached.length - shown.length} more` : ""}`;
   const scope = o.department ? (lang === "zh" ? `部门「${o.department.name}」` : `department ${o.department.name}`) : "";
   if (lang === "zh") {
     const lines = [`${scope ? `${scope}：` : ""}授权完成：已开通 ${r.authorized} 人，已发送邀请 ${r.invited} 人，原已开通 ${r.alreadyActive} 人，邀请待接受 ${r.alreadyInvited} 人。`];
+    if (reachedLine) lines.push(reachedLine);
     if (skipped.length > 0) lines.push(`跳过：${skipped.join("、")}${more}`);
     if (r.invalidUsers.length > 0) lines.push(`无法送达（不在应用可见范围）：${r.invalidUsers.join("、")}`);
     return lines.join("\n");
   }
   const lines = [`${scope ? `${scope}: ` : ""}Authorized ${r.authorized}, invited ${r.invited}, already active ${r.alreadyActive}, invitation pending ${r.alreadyInvited}.`];
+  if (reachedLine) lines.push(reachedLine);
   if (skipped.length > 0) lines.push(`Skipped: ${skipped.join(", ")}${more}`);
   if (r.invalidUsers.length > 0) lines.push(`Not delivered (outside the app's visibility): ${r.invalidUsers.join(", ")}`);
   return lines.join("\n");

@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { getCookie } from "hono/cookie";
+import { jsx } from "hono/jsx";
 import type { JSX } from "hono/jsx/jsx-runtime";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../../deps";
@@ -8,6 +10,7 @@ import { AppError } from "../../errors";
 import { CSRF_COOKIE, CSRF_FIELD, csrfToken, isCsrfNonce, newCsrfNonce, verifyCsrf } from "../../security/csrf";
 import { SESSION_COOKIE, sessionTokenHash } from "../../security/session";
 import { readCookie, writeCookie } from "../cookies";
+import { LANG_COOKIE, LangContext, pageLang, type Lang, type PageLang } from "../../views/lang";
 
 /** The pieces every server-rendered page shares: headers, CSRF, form parsing, rendering. */
 
@@ -62,8 +65,29 @@ export function newNonce(c: Context<AppEnv>, policy: PagePolicy = { scripts: fal
   return nonce;
 }
 
+/** The person's language: the switch's cookie when it holds a valid choice, else Accept-Language. */
+export function langOf(c: Context<AppEnv>): Lang {
+  return pageLang(getCookie(c, LANG_COOKIE), c.req.header("accept-language"));
+}
+
+/**
+ * The switch to the other language comes back to this page. A posted form's answer has no page to
+ * come back to, and a refusal must not repeat the address it refused (it may carry a capability):
+ * those switch and go home.
+ */
+function pageLangOf(c: Context<AppEnv>, status: number): PageLang {
+  const lang = langOf(c);
+  const base = basePath(c);
+  const url = new URL(c.req.url);
+  const back: Record<string, string> = c.req.method === "GET" && status < 400 ? { next: `${base}${url.pathname}${url.search}` } : {};
+  return { lang, timeZone: c.env.deps.config.timeZone, switchHref: (to) => `${base}/lang?${new URLSearchParams({ to, ...back }).toString()}` };
+}
+
+/** Renders a page in the person's language (views read it through views/lang.ts useLang). */
 export async function html(c: Context<AppEnv>, page: JSX.Element, status: ContentfulStatusCode = 200): Promise<Response> {
-  return c.html(`<!doctype html>${(await page).toString()}`, status);
+  const inLang = jsx(LangContext.Provider, { value: pageLangOf(c, status) }, page);
+  const body = await inLang.toString();
+  return c.html(`<!doctype html>${body}`, status);
 }
 
 /** The path prefix of PUBLIC_URL ("" at the root), so links work behind a proxy that mounts us under a path. */

@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
 import { Hono, type Context } from "hono";
-import type { JSX } from "hono/jsx/jsx-runtime";
 import { streamSSE, type SSEStreamingApi } from "hono/streaming";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv, Deps } from "../../deps";
@@ -13,6 +12,7 @@ import { JobPage } from "../../views/job-page";
 import { loadJobPage } from "../../views/job-page-data";
 import { isSettled } from "../../views/labels";
 import { StatusPage, type StatusKind } from "../../views/status-page";
+import { html } from "./form-kit";
 import { jobPageAccess, pageHeaders } from "./page-access";
 
 const operator: Actor = { kind: "operator" };
@@ -20,10 +20,6 @@ const JOB_ID = /^\d{1,15}$/;
 
 /** Stream cadence (real timers): poll each second, a comment every 15 quiet seconds, close after ~5 minutes. */
 const EVENTS = { pollMs: 1000, keepAliveTicks: 15, maxTicks: 300, retryMs: 2000 };
-
-async function html(c: Context<AppEnv>, page: JSX.Element, status: ContentfulStatusCode): Promise<Response> {
-  return c.html(`<!doctype html>${(await page).toString()}`, status);
-}
 
 const STATUS: Record<StatusKind, ContentfulStatusCode> = { forbidden: 403, not_found: 404, internal: 500 };
 

@@ -11,10 +11,9 @@ import { JOIN_PASS_COOKIE, JOIN_PASS_TTL_MS, openJoinPass, sealJoinPass, type Jo
 import { SESSION_COOKIE } from "../../security/session";
 import { authorizeUrl } from "../../wecom/oauth-url";
 import { JoinForm, JoinNotice, type JoinFormProps, type JoinNoticeProps } from "../../views/join";
-import { pickLang, type Lang } from "../../views/lang";
 import type { Bilingual } from "../../views/labels";
 import { clearSessionCookie, clientIp, sessionAccount, setSessionCookie } from "../session-auth";
-import { CSRF_MESSAGE, csrfOk, FAILED_MESSAGE, html, issueCsrf, newNonce, readForm, withRetryAfter, smallForm, wecomHandoverPolicy, type Form } from "./form-kit";
+import { CSRF_MESSAGE, csrfOk, FAILED_MESSAGE, html, issueCsrf, langOf, newNonce, readForm, withRetryAfter, smallForm, wecomHandoverPolicy, type Form } from "./form-kit";
 import { beginOAuth, finishOAuth } from "./oauth-state";
 import { readCookie, writeCookie, clearCookie } from "../cookies";
 
@@ -35,8 +34,6 @@ const TITLES: Partial<Record<string, Bilingual>> = {
 };
 const DEFAULT_TITLE: Bilingual = { zh: "邀请无效", en: "Invitation not valid" };
 const JOINED: Bilingual = { zh: "你已加入", en: "You have joined" };
-
-const langOf = (c: Context<AppEnv>): Lang => pickLang(c.req.header("accept-language"));
 
 function notice(c: Context<AppEnv>, nonce: string, props: Omit<JoinNoticeProps, "nonce" | "lang">, status: ContentfulStatusCode): Promise<Response> {
   return html(c, <JoinNotice {...props} nonce={nonce} lang={langOf(c)} />, status);

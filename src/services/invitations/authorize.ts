@@ -25,6 +25,8 @@ export interface AuthorizeResult {
   alreadyInvited: number;
   skipped: { wecomUserId: string; reason: string }[];
   invalidUsers: string[];
+  /** Who got access or a new invitation card, in id order: what a reply names. */
+  reached: { wecomUserId: string; name: string }[];
 }
 
 type Selector = { kind: "users"; keys: string[]; given: Map<string, string> } | { kind: "department"; id: number } | { kind: "all" };
@@ -44,7 +46,7 @@ export async function authorizeMembers(deps: Deps, caller: Caller, slug: string,
   const { team, binding } = await boundTeam(deps.db, slug);
   await checkWecomActor(deps.db, caller, team.id);
   const targets = await selectMembers(deps, team.id, selector);
-  const result: AuthorizeResult = { authorized: 0, invited: 0, alreadyActive: 0, alreadyInvited: 0, skipped: [], invalidUsers: [] };
+  const result: AuthorizeResult = { authorized: 0, invited: 0, alreadyActive: 0, alreadyInvited: 0, skipped: [], invalidUsers: [], reached: [] };
   if (selector.kind === "users") {
     const found = new Set(targets.map((m) => m.wecomUserKey));
     for (const key of selector.keys) if (!found.has(key)) result.skipped.push({ wecomUserId: selector.given.get(key) ?? key, reason: "not_found" });
@@ -67,6 +69,7 @@ export async function authorizeMembers(deps: Deps, caller: Caller, slug: string,
 
   const activated = await activate(deps, caller, team.id, toActivate);
   result.authorized = activated.length;
+  for (const m of activated) result.reached.push({ wecomUserId: m.wecomUserId ?? m.wecomUserKey ?? "", name: m.name });
   for (let i = 0; i < activated.length; i += BATCH) {
     const batch = activated.slice(i, i + BATCH).map((m) => m.wecomUserId ?? "").filter((u) => u !== "");
     if (batch.length === 0) continue;
@@ -97,6 +100,7 @@ export async function authorizeMembers(deps: Deps, caller: Caller, slug: string,
         break;
       case "created": {
         result.invited++;
+        result.reached.push({ wecomUserId: userId, name: m.name });
         const outcome = await deliverInvitation(deps, { api: wecom(), invitation: decision.invitation, token: decision.token, userId, teamName: team.name });
         if (outcome.delivery === "invalid_user") invalid.add(userKey(userId));
         if (outcome.delivery === "failed") result.skipped.push({ wecomUserId: userId, reason: "send_failed" });
@@ -107,6 +111,42 @@ export async function authorizeMembers(deps: Deps, caller: Caller, slug: string,
   result.invalidUsers = [...invalid].sort();
   deps.logger.info("members authorized", { slug, authorized: result.authorized, invited: result.invited, alreadyActive: result.alreadyActive, skipped: result.skipped.length });
   return result;
+}
+
+/** What an authorize would do, before anything is sent: for the console's confirmation page. */
+export interface AuthorizePreview {
+  /** Members in scope (with a WeCom userid), whatever their standing. */
+  total: number;
+  /** Linked to an account: they become active at once. */
+  willActivate: number;
+  /** No account yet: each gets an invitation card (or keeps the open one). */
+  willInvite: number;
+  alreadyActive: number;
+  /** Locked, removed or gone from WeCom: left alone. */
+  skipped: number;
+  /** The first few who would get access or an invitation, by name, in id order. */
+  sample: { name: string; wecomUserId: string }[];
+}
+
+const PREVIEW_SAMPLE = 10;
+
+/** The same selection and standings as authorizeMembers, read only. */
+export async function previewAuthorize(deps: Deps, caller: Caller, slug: string, input: unknown): Promise<AuthorizePreview> {
+  const selector = parseSelector(input);
+  const { team } = await boundTeam(deps.db, slug);
+  await checkWecomActor(deps.db, caller, team.id);
+  const targets = await selectMembers(deps, team.id, selector);
+  const out: AuthorizePreview = { total: targets.length, willActivate: 0, willInvite: 0, alreadyActive: 0, skipped: 0, sample: [] };
+  for (const m of targets) {
+    if (m.status === "active") out.alreadyActive++;
+    else if (m.status === "locked" || m.status === "removed" || m.deprovisionedAt) out.skipped++;
+    else {
+      if (m.accountId !== null) out.willActivate++;
+      else out.willInvite++;
+      if (out.sample.length < PREVIEW_SAMPLE) out.sample.push({ name: m.name, wecomUserId: m.wecomUserId ?? m.wecomUserKey ?? "" });
+    }
+  }
+  return out;
 }
 
 /** Linked members → active, in one transaction; only rows still in an activatable standing change. */

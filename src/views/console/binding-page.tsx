@@ -1,12 +1,13 @@
 import type { FieldProblem } from "../../errors";
 import type { BindResult } from "../../services/teams/bind-wecom";
 import type { BindingState } from "../../services/teams/get-binding";
-import { Bi } from "../layout";
+import { Bi, InLang } from "../layout";
+import { tr, trMessage } from "../lang";
 import { Csrf, Field } from "../form-parts";
-import { Card, Utc } from "./parts";
+import { Card, Time } from "./parts";
 import { ConsoleShell, type ShellProps } from "./shell";
 
-/** Copies the text of the element a button names; the buttons stay hidden without JavaScript. */
+/** Copies the text of the element a button names; the buttons stay hidden without JavaScript. What it then says comes from the button, in the page's language. */
 export const COPY_SCRIPT = `(function(){
 var bs=document.querySelectorAll("button[data-copy]");
 for(var i=0;i<bs.length;i++)(function(b){
@@ -14,7 +15,7 @@ b.hidden=false;
 b.addEventListener("click",function(){
 var el=document.getElementById(b.getAttribute("data-copy")),out=document.getElementById(b.getAttribute("data-copy")+"-status");
 var text=el?el.textContent:"";
-function done(ok){if(out)out.textContent=ok?"已复制 / Copied":"请手动复制 / Copy it by hand"}
+function done(ok){if(out)out.textContent=b.getAttribute(ok?"data-copied":"data-copy-failed")}
 if(navigator.clipboard&&window.isSecureContext){navigator.clipboard.writeText(text).then(function(){done(true)},function(){done(false)});return}
 var r=document.createRange();r.selectNodeContents(el);var s=getSelection();s.removeAllRanges();s.addRange(r);
 try{done(document.execCommand("copy"))}catch(e){done(false)}
@@ -38,21 +39,22 @@ function Steps(props: { callbackUrl: string }) {
     <Card id="steps" title={{ zh: "在企业微信管理后台配置自建应用", en: "Set up the self-built app in the WeCom admin console" }}>
       <ol class="steps">
         <li>
-          <strong>CorpID</strong>：我的企业 → 企业信息 → 企业ID。<span lang="en"> My Company → Company Information → Company ID.</span>
+          <strong>CorpID</strong>
+          <InLang zh="：我的企业 → 企业信息 → 企业ID。" en=": My Company → Company Information → Company ID." />
         </li>
         <li>
           <Bi zh="应用管理 → 自建 → 创建应用，记下 AgentId 和 Secret（Secret 在企业微信客户端中查看）。请使用该应用的 Secret，不要用通讯录同步 Secret。" en="App Management → Self-built → Create App; note its AgentId and Secret (shown in the WeCom client). Use this app's Secret, not the contact-sync secret." />
         </li>
         <li>
-          <strong>可见范围 / Visibility range</strong>：
+          <strong><Bi zh="可见范围" en="Visibility range" /></strong>：
           <Bi zh="应包含所有要导入的成员，最好是根部门；范围外的成员对应用不可见。" en="It must cover everyone to import, ideally the root department; people outside it do not exist for the app." />
         </li>
         <li>
-          <strong>企业可信IP / Trusted IPs</strong>：
+          <strong><Bi zh="企业可信IP" en="Trusted IPs" /></strong>：
           <Bi zh="2022-06-20 之后创建的应用须把本服务的出口 IP 加入“企业可信IP”，否则调用返回 60020（约 1 分钟生效）。" en="Apps created since 2022-06-20 must list this server's egress IPs, or every call fails with 60020 (about a minute to apply)." />
         </li>
         <li>
-          <strong>接收消息 / Callback</strong>：
+          <strong><Bi zh="接收消息" en="Callback" /></strong>：
           <Bi zh="应用 → 接收消息 → 设置API接收，填入下面的回调 URL，生成 Token 和 EncodingAESKey（43 个字符），填入本页表单。" en="App → Receive Messages → Set API reception: paste the callback URL below, generate a Token and an EncodingAESKey (43 characters), and enter them in this form." />
         </li>
         <li>
@@ -64,8 +66,8 @@ function Steps(props: { callbackUrl: string }) {
       </h3>
       <div class="copy">
         <code id="callback-url">{props.callbackUrl}</code>
-        <button type="button" class="secondary small" data-copy="callback-url" hidden>
-          复制 / Copy
+        <button type="button" class="secondary small" data-copy="callback-url" data-copied={tr({ zh: "已复制", en: "Copied" })} data-copy-failed={tr({ zh: "请手动复制", en: "Copy it by hand" })} hidden>
+          <Bi zh="复制" en="Copy" />
         </button>
         <span id="callback-url-status" role="status" aria-live="polite"></span>
       </div>
@@ -87,7 +89,7 @@ function Result(props: { result: BindResult }) {
       {r.warnings.length > 0 ? (
         <ul>
           {r.warnings.map((w) => (
-            <li id={`warning-${w.code}`}>{w.message}</li>
+            <li id={`warning-${w.code}`}>{trMessage(w.message)}</li>
           ))}
         </ul>
       ) : null}
@@ -132,7 +134,7 @@ export function BindingPage(props: BindingPageProps) {
               <Bi zh="更新于" en="Updated" />
             </dt>
             <dd>
-              <Utc iso={b.updatedAt} />
+              <Time iso={b.updatedAt} />
             </dd>
           </dl>
         </Card>

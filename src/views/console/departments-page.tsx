@@ -51,7 +51,7 @@ function Branch(props: { nodes: TreeNode[]; href: (id: number) => string }) {
 export function DepartmentSelect(props: { id: string; name: string; options: { dept: DepartmentView; depth: number }[]; selected?: number | undefined; any?: boolean }) {
   return (
     <select id={props.id} name={props.name} class="wide" required={!props.any}>
-      {props.any ? <option value="">全部 / All</option> : null}
+      {props.any ? <option value=""><Bi zh="全部" en="All" /></option> : null}
       {props.options.map((o) => (
         <option value={String(o.dept.id)} selected={o.dept.id === props.selected}>
           {`${"　".repeat(o.depth)}${o.dept.name} (#${o.dept.id})`}
@@ -85,6 +85,7 @@ export function DepartmentsPage(props: Omit<ShellProps, "title" | "section" | "c
           </h2>
           <Csrf token={props.csrf} />
           <input type="hidden" name="scope" value="department" />
+          <input type="hidden" name="from" value="departments" />
           <label for="f-auth-dept">
             <Bi zh="部门（含下级部门）" en="Department (with its sub-departments)" />
           </label>
@@ -93,11 +94,11 @@ export function DepartmentsPage(props: Omit<ShellProps, "title" | "section" | "c
               <DepartmentSelect id="f-auth-dept" name="department" options={flatten(tree)} />
             </div>
             <button type="submit" id="authorize-department">
-              <Bi zh="授权并发送邀请" en="Authorize and invite" />
+              <Bi zh="授权并发送邀请…" en="Authorize and invite…" />
             </button>
           </div>
           <p class="hint">
-            <Bi zh="已有账号的成员直接加入；其他成员在企业微信中收到邀请卡片。" en="Members with an account join at once; the others get an invitation card in WeCom." />
+            <Bi zh="下一步会显示将授权的人数和名单，确认后才发送。已有账号的成员直接加入；其他成员在企业微信中收到邀请卡片。" en="The next step shows how many people and who, and sends nothing until you confirm. Members with an account join at once; the others get an invitation card in WeCom." />
           </p>
         </form>
       ) : null}

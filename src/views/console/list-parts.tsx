@@ -1,6 +1,7 @@
 import type { Child } from "hono/jsx";
 import type { Bilingual } from "../labels";
 import { Bi } from "../layout";
+import { tr } from "../lang";
 
 /** A list page's URL with its filters: empty ones are left out, so a plain list has a plain URL. */
 export function withQuery(url: string, params: Record<string, string | undefined>): string {
@@ -33,7 +34,7 @@ export function FilterSelect(props: { name: string; label: Bilingual; options: {
         <Bi {...props.label} />
       </label>
       <select id={id} name={props.name} class="wide">
-        <option value="">全部 / All</option>
+        <option value="">{tr({ zh: "全部", en: "All" })}</option>
         {props.options.map((o) => (
           <option value={o.value} selected={o.value === props.selected}>
             {o.text}
@@ -49,15 +50,15 @@ export function Pager(props: {
   firstHref?: string | undefined;
   nextHref?: string | undefined;
   nextId?: string;
-  labels?: { first: string; next: string };
+  labels?: { first: Bilingual; next: Bilingual };
 }) {
-  const labels = props.labels ?? { first: "第一页 / First page", next: "下一页 / Next page" };
+  const labels = props.labels ?? { first: { zh: "第一页", en: "First page" }, next: { zh: "下一页", en: "Next page" } };
   return (
-    <nav class="pager" aria-label="分页 / Pages">
-      {props.firstHref ? <a href={props.firstHref}>{`« ${labels.first}`}</a> : null}
+    <nav class="pager" aria-label={tr({ zh: "分页", en: "Pages" })}>
+      {props.firstHref ? <a href={props.firstHref}>{`« ${tr(labels.first)}`}</a> : null}
       {props.nextHref ? (
         <a href={props.nextHref} id={props.nextId}>
-          {`${labels.next} »`}
+          {`${tr(labels.next)} »`}
         </a>
       ) : null}
     </nav>

@@ -1,5 +1,6 @@
+import { tr } from "../lang";
 import type { JobView } from "../../services/directory/job-view";
-import { isSettled, percentOf, phaseLabel } from "../labels";
+import { isSettled, percentOf, phaseLabel, phaseUnit } from "../labels";
 import { Bi } from "../layout";
 import { liveJobScript, progressBar } from "../live-script";
 import { JobBadge } from "./parts";
@@ -25,9 +26,14 @@ export function LiveJob(props: { job: JobView; eventsUrl: string; pageUrl: strin
           <Bi {...phase} />
         </span>
       </p>
-      <progress id="live-bar" max={max} value={value} aria-label="同步进度 / Sync progress">{`${pct}%`}</progress>
+      <progress id="live-bar" max={max} value={value} aria-label={tr({ zh: "同步进度", en: "Sync progress" })}>{`${pct}%`}</progress>
       <p role="status" aria-live="polite">
-        <span id="live-done">{done}</span> / <span id="live-total">{total}</span> (<span id="live-pct">{pct}</span>%)
+        <span id="live-unit">
+          <Bi {...phaseUnit(job.progress.phase)} />
+        </span>{" "}
+        <span id="live-done">{done}</span>
+        {tr({ zh: " / ", en: " of " })}
+        <span id="live-total">{total}</span> (<span id="live-pct">{pct}</span>%)
       </p>
       {live ? (
         <p class="muted">

@@ -38,7 +38,7 @@ export function MatchPage(props: Omit<ShellProps, "title" | "section" | "childre
             <form method="post" action={at("/match")}>
               <Csrf token={props.csrf} />
               <button type="submit" id="link-exact">
-                <Bi zh={`关联这 ${linked.length} 名成员`} en={`Link these ${linked.length} members`} />
+                <Bi zh={`关联这 ${linked.length} 名成员`} en={linked.length === 1 ? "Link this member" : `Link these ${linked.length} members`} />
               </button>
             </form>
           </>
@@ -80,7 +80,7 @@ export function MatchPage(props: Omit<ShellProps, "title" | "section" | "childre
               </legend>
               <input type="radio" name={`conflict-${k.memberId}`} value="" id={`conflict-${k.memberId}-none`} checked />{" "}
               <label class="inline" for={`conflict-${k.memberId}-none`}>
-                暂不关联 / Not now
+                <Bi zh="暂不关联" en="Not now" />
               </label>
               {k.candidates.map((a) => (
                 <div>

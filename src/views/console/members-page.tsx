@@ -1,3 +1,4 @@
+import { tr } from "../lang";
 import { MEMBER_STATUSES } from "../../db/schema";
 import type { DepartmentView, MemberView } from "../../services/directory/read-directory";
 import { Bi } from "../layout";
@@ -7,6 +8,7 @@ import { FilterForm, FilterSelect, Pager, withQuery } from "./list-parts";
 import { Card, MemberBadge } from "./parts";
 import { ConsoleShell, teamHref, type ShellProps } from "./shell";
 import { memberStatus } from "./text";
+import { plural } from "../labels";
 
 export interface MemberFilters {
   q: string;
@@ -34,8 +36,8 @@ export function RowActions(props: { member: MemberView; at: (path: string) => st
     <form method="post" action={props.at(`/members/${m.id}/${verb}`)} class="inline">
       <Csrf token={props.csrf} />
       <input type="hidden" name="from" value={props.from} />
-      <button type="submit" class="secondary small" aria-label={`${zh} ${m.name} / ${en} ${m.name}`}>
-        {`${zh} / ${en}`}
+      <button type="submit" class="secondary small" aria-label={tr({ zh: `${zh} ${m.name}`, en: `${en} ${m.name}` })}>
+        {tr({ zh, en })}
       </button>
     </form>
   );
@@ -62,7 +64,7 @@ export function MembersPage(props: MembersPageProps) {
           </label>
           <input id="f-q" name="q" type="search" value={f.q} maxlength={100} autocomplete="off" />
         </div>
-        <FilterSelect name="status" label={{ zh: "状态", en: "Status" }} options={MEMBER_STATUSES.map((s) => ({ value: s, text: `${memberStatus(s).zh} / ${memberStatus(s).en}` }))} selected={f.status} />
+        <FilterSelect name="status" label={{ zh: "状态", en: "Status" }} options={MEMBER_STATUSES.map((s) => ({ value: s, text: tr(memberStatus(s)) }))} selected={f.status} />
         <div>
           <label for="f-department">
             <Bi zh="部门（直属成员）" en="Department (direct members)" />
@@ -84,7 +86,7 @@ export function MembersPage(props: MembersPageProps) {
         <Csrf token={props.csrf} />
         <input type="hidden" name="from" value={from} />
         <p>
-          <Bi zh={`共 ${total} 名成员符合条件。`} en={`${total} members match.`} />
+          <Bi zh={`共 ${total} 名成员符合条件。`} en={`${plural(total, "member matches", "members match")}.`} />
         </p>
         <div class="row">
           <button type="submit" name="scope" value="selected" id="authorize-selected">
@@ -109,34 +111,34 @@ export function MembersPage(props: MembersPageProps) {
             <thead>
               <tr>
                 <th scope="col">
-                  <span class="muted">选择 / Select</span>
+                  <span class="muted"><Bi zh="选择" en="Select" /></span>
                 </th>
-                <th scope="col">姓名 / Name</th>
+                <th scope="col"><Bi zh="姓名" en="Name" /></th>
                 <th scope="col">UserID</th>
-                <th scope="col">部门 / Departments</th>
-                <th scope="col">状态 / Status</th>
-                <th scope="col">操作 / Actions</th>
+                <th scope="col"><Bi zh="部门" en="Departments" /></th>
+                <th scope="col"><Bi zh="状态" en="Status" /></th>
+                <th scope="col"><Bi zh="操作" en="Actions" /></th>
               </tr>
             </thead>
             <tbody>
               {items.map((m) => (
                 <tr id={`member-${m.id}`}>
-                  <td data-label="选择 / Select">
+                  <td data-label={tr({ zh: "选择", en: "Select" })}>
                     {selectable(m) ? (
-                      <input type="checkbox" form="bulk" name="user" value={m.wecomUserId ?? ""} id={`pick-${m.id}`} aria-label={`选择 ${m.name} / Select ${m.name}`} />
+                      <input type="checkbox" form="bulk" name="user" value={m.wecomUserId ?? ""} id={`pick-${m.id}`} aria-label={tr({ zh: `选择 ${m.name}`, en: `Select ${m.name}` })} />
                     ) : null}
                   </td>
-                  <td data-label="姓名 / Name">
+                  <td data-label={tr({ zh: "姓名", en: "Name" })}>
                     <a href={at(`/members/${m.id}`)}>{m.name}</a>
                   </td>
                   <td data-label="UserID">
                     <code>{m.wecomUserId ?? "—"}</code>
                   </td>
-                  <td data-label="部门 / Departments">{m.departmentIds.map((d) => props.departmentNames.get(d) ?? `#${d}`).join("、")}</td>
-                  <td data-label="状态 / Status">
+                  <td data-label={tr({ zh: "部门", en: "Departments" })}>{m.departmentIds.map((d) => props.departmentNames.get(d) ?? `#${d}`).join("、")}</td>
+                  <td data-label={tr({ zh: "状态", en: "Status" })}>
                     <MemberBadge status={m.status} />
                   </td>
-                  <td data-label="操作 / Actions">
+                  <td data-label={tr({ zh: "操作", en: "Actions" })}>
                     <RowActions member={m} at={at} csrf={props.csrf} from={from} />
                   </td>
                 </tr>

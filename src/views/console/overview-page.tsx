@@ -2,7 +2,9 @@ import type { CallbackStats } from "../../services/callbacks/callback-stats";
 import type { JobView } from "../../services/directory/job-view";
 import type { BindingState } from "../../services/teams/get-binding";
 import { Bi } from "../layout";
-import { JobBadge, Utc } from "./parts";
+import { trMessage } from "../lang";
+import { JobBadge, Time } from "./parts";
+import { memberStatus } from "./text";
 import { teamHref, type ShellProps, ConsoleShell } from "./shell";
 
 export interface OverviewData {
@@ -10,6 +12,8 @@ export interface OverviewData {
   /** Newest first (listJobs). */
   jobs: JobView[];
   callbacks: CallbackStats;
+  /** Members by status (all of MEMBER_STATUSES). */
+  members: Record<string, number>;
 }
 
 type Props = OverviewData & Omit<ShellProps, "title" | "section" | "children">;
@@ -37,7 +41,7 @@ function problemsOf(p: Props, slug: string): Problem[] {
       id: "last-sync-failed",
       zh: creds ? "最近一次同步被企业微信拒绝，请按提示检查凭据或应用设置：" : "最近一次同步失败：",
       en: creds ? "WeCom refused the last sync; check the credentials or the app's settings as the message says:" : "The last sync failed:",
-      detail: `${latest.error.message}${latest.error.errcode !== undefined ? ` (errcode ${latest.error.errcode})` : ""}`,
+      detail: `${trMessage(latest.error.message)}${latest.error.errcode !== undefined ? ` (errcode ${latest.error.errcode})` : ""}`,
       href: at(creds ? "/wecom" : "/sync"),
       action: creds ? { zh: "检查企业微信绑定", en: "Check the WeCom binding" } : { zh: "查看同步", en: "See the sync" },
     });
@@ -90,7 +94,7 @@ export function OverviewPage(props: Props) {
                   </>
                 ) : null}
                 <br />
-                <a href={p.href}>{`${p.action.zh} / ${p.action.en}`}</a>
+                <a href={p.href}><Bi {...p.action} /></a>
               </li>
             ))}
           </ul>
@@ -107,15 +111,15 @@ export function OverviewPage(props: Props) {
           </h2>
           {b.bound ? (
             <p>
-              <span class="st st-active">已绑定 / bound</span> CorpID <code>{b.corpId}</code> · AgentId <code>{b.agentId}</code>
+              <span class="st st-active"><Bi zh="已绑定" en="bound" /></span> CorpID <code>{b.corpId}</code> · AgentId <code>{b.agentId}</code>
               <br />
               <span class="muted">
-                <Bi zh="更新于" en="Updated" /> <Utc iso={b.updatedAt} />
+                <Bi zh="更新于" en="Updated" /> <Time iso={b.updatedAt} />
               </span>
             </p>
           ) : (
             <p>
-              <span class="st st-locked">未绑定 / not bound</span>
+              <span class="st st-locked"><Bi zh="未绑定" en="not bound" /></span>
             </p>
           )}
         </section>
@@ -124,16 +128,40 @@ export function OverviewPage(props: Props) {
             <Bi zh="同步" en="Sync" />
           </h2>
           <p>
-            <Bi zh="最近成功同步" en="Last successful sync" />: <Utc iso={lastSync?.finishedAt} />
+            <Bi zh="最近成功同步" en="Last successful sync" />: <Time iso={lastSync?.finishedAt} />
           </p>
           <p>
-            <Bi zh="最近定时对账" en="Last scheduled reconcile" />: <Utc iso={lastReconcile?.finishedAt} />
+            <Bi zh="最近定时对账" en="Last scheduled reconcile" />: <Time iso={lastReconcile?.finishedAt} />
           </p>
           {open ? (
             <p>
               <a href={teamHref(props.base, slug, `/sync?job=${open.id}`)}>#{open.id}</a> <JobBadge state={open.state} />
             </p>
           ) : null}
+        </section>
+        <section class="card" id="member-state">
+          <h2>
+            <Bi zh="成员" en="Members" />
+          </h2>
+          <p>
+            <Bi zh="待接受的邀请" en="Invitations waiting" />: <strong id="pending-invitations">{props.members.invited ?? 0}</strong>
+          </p>
+          <table>
+            <tbody>
+              {Object.entries(props.members).map(([status, n]) => (
+                <tr>
+                  <th scope="row">
+                    <a href={`${teamHref(props.base, slug, "/members")}?status=${status}`}>
+                      <Bi {...memberStatus(status)} />
+                    </a>
+                  </th>
+                  <td class="num" id={`members-${status}`}>
+                    {n}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
         </section>
         <section class="card" id="callback-state">
           <h2>

@@ -1,6 +1,8 @@
 import type { Child } from "hono/jsx";
 import { stateLabel, type Bilingual } from "../labels";
 import { Bi, Layout } from "../layout";
+import { trMessage, useTimeZone } from "../lang";
+import { formatTime } from "../time";
 import { ConsoleStyle } from "./styles";
 import { memberStatus } from "./text";
 
@@ -20,9 +22,11 @@ export function JobBadge(props: { state: string }) {
   );
 }
 
-export function Utc(props: { iso: string | null | undefined }) {
+/** A time in the configured zone, named beside it; the element keeps the exact instant. */
+export function Time(props: { iso: string | null | undefined }) {
+  const zone = useTimeZone();
   if (!props.iso) return <span>—</span>;
-  return <time datetime={props.iso}>{`${props.iso.slice(0, 16).replace("T", " ")} UTC`}</time>;
+  return <time datetime={props.iso}>{formatTime(props.iso, zone)}</time>;
 }
 
 /**
@@ -31,9 +35,9 @@ export function Utc(props: { iso: string | null | undefined }) {
  */
 export function ConsoleStatus(props: { nonce: string; base: string; code: string; message: string }) {
   return (
-    <Layout title={props.message} nonce={props.nonce} head={<ConsoleStyle nonce={props.nonce} />}>
+    <Layout title={trMessage(props.message)} nonce={props.nonce} head={<ConsoleStyle nonce={props.nonce} />}>
       <div class="card alert" role="alert">
-        <h1>{props.message}</h1>
+        <h1>{trMessage(props.message)}</h1>
         <p class="muted">
           <Bi zh="错误代码" en="Error code" />: <code>{props.code}</code>
         </p>

@@ -3,6 +3,7 @@ import { Bi } from "../layout";
 import { Csrf } from "../form-parts";
 import { ConsoleShell, teamHref, type ShellProps } from "./shell";
 import { POLICIES } from "./text";
+import { plural } from "../labels";
 import { Card } from "./parts";
 
 export interface PolicyPageProps extends Omit<ShellProps, "title" | "section" | "children"> {
@@ -48,7 +49,7 @@ export function PolicyPage(props: PolicyPageProps) {
           />
         </p>
         <p id="threshold">
-          <Bi zh={`当前活跃成员 ${props.active} 名，上限为 ${props.threshold} 名。`} en={`${props.active} active members now: the limit is ${props.threshold}.`} />
+          <Bi zh={`当前活跃成员 ${props.active} 名，上限为 ${props.threshold} 名。`} en={`${plural(props.active, "active member", "active members")} now: the limit is ${props.threshold}.`} />
         </p>
         <p>
           <Bi

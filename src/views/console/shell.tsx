@@ -2,6 +2,7 @@ import type { Child } from "hono/jsx";
 import type { AccountView } from "../../services/accounts/account-view";
 import type { Bilingual } from "../labels";
 import { Bi, Layout } from "../layout";
+import { tr, trMessage } from "../lang";
 import { Csrf } from "../form-parts";
 import { ConsoleStyle } from "./styles";
 import { SECTIONS, type Section } from "./text";
@@ -22,7 +23,7 @@ export interface ShellProps {
   team?: { slug: string; name?: string } | undefined;
   section?: Section | undefined;
   flash?: Flash | undefined;
-  /** Already bilingual ("中文 / English"), as every AppError message is. */
+  /** An AppError message ("中文 / English"); the page shows its half. */
   error?: string | undefined;
   /** Inline script for this page (CSP nonce applied); static text only. */
   script?: string | undefined;
@@ -45,7 +46,9 @@ export function FlashBox(props: { flash: Flash | undefined }) {
           {f.counts.map((c, i) => (
             <>
               {i > 0 ? " · " : ""}
-              <Bi zh={c.zh} en={c.en} />: <strong>{c.n}</strong>
+              <Bi zh={c.zh} en={c.en} />
+              {tr({ zh: "：", en: ": " })}
+              <strong>{c.n}</strong>
             </>
           ))}
         </p>
@@ -58,7 +61,7 @@ export function ErrorBox(props: { error: string | undefined }) {
   if (!props.error) return null;
   return (
     <div class="card alert" role="alert">
-      <p>{props.error}</p>
+      <p>{trMessage(props.error)}</p>
     </div>
   );
 }
@@ -66,7 +69,7 @@ export function ErrorBox(props: { error: string | undefined }) {
 /** Every console page: who is signed in, the team's sections, the page, its messages. */
 export function ConsoleShell(props: ShellProps) {
   const { base, team } = props;
-  const title = team ? `${props.title.zh} / ${props.title.en} · ${team.name ?? team.slug}` : `${props.title.zh} / ${props.title.en}`;
+  const title = team ? `${tr(props.title)} · ${team.name ?? team.slug}` : tr(props.title);
   return (
     <Layout
       title={title}
@@ -79,7 +82,7 @@ export function ConsoleShell(props: ShellProps) {
       }
     >
       <a class="skip" href="#content">
-        跳到正文 / Skip to content
+        <Bi zh="跳到正文" en="Skip to content" />
       </a>
       <header class="card">
         <div class="top">
@@ -103,12 +106,12 @@ export function ConsoleShell(props: ShellProps) {
           <form method="post" action={`${base}/logout`} class="inline">
             <span class="who">{props.account.name}</span> <Csrf token={props.csrf} />
             <button type="submit" class="secondary small">
-              退出 / Log out
+              <Bi zh="退出" en="Log out" />
             </button>
           </form>
         </div>
         {team ? (
-          <nav aria-label="控制台 / Console">
+          <nav aria-label={tr({ zh: "控制台", en: "Console" })}>
             <ul>
               {SECTIONS.map((s) => (
                 <li>

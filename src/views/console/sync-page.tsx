@@ -1,12 +1,13 @@
+import { tr } from "../lang";
 import type { JobView } from "../../services/directory/job-view";
 import type { StagedItem } from "../../services/directory/read-jobs";
 import { BreakerHeading, JobCounts, JobError, RefreshWhileLive } from "../job-parts";
-import { isSettled, labelOf } from "../labels";
+import { isSettled, labelOf, plural } from "../labels";
 import { Bi } from "../layout";
 import { Csrf } from "../form-parts";
 import { Pager } from "./list-parts";
 import { LIVE_JOB_SCRIPT, LiveJob } from "./live-job";
-import { Card, JobBadge, MemberBadge, Utc } from "./parts";
+import { Card, JobBadge, MemberBadge, Time } from "./parts";
 import { ConsoleShell, teamHref, type ShellProps } from "./shell";
 
 type Base = Omit<ShellProps, "title" | "section" | "children">;
@@ -72,11 +73,11 @@ export function SyncPage(props: SyncPageProps) {
               <thead>
                 <tr>
                   <th scope="col">#</th>
-                  <th scope="col">状态 / State</th>
-                  <th scope="col">发起 / By</th>
-                  <th scope="col">开始 / Started</th>
-                  <th scope="col">成员 新建·更新·离职 / Members new·upd·gone</th>
-                  <th scope="col">部门 新建·更新·删除 / Depts new·upd·del</th>
+                  <th scope="col"><Bi zh="状态" en="State" /></th>
+                  <th scope="col"><Bi zh="发起" en="By" /></th>
+                  <th scope="col"><Bi zh="开始" en="Started" /></th>
+                  <th scope="col"><Bi zh="成员 新建·更新·离职" en="Members new·upd·gone" /></th>
+                  <th scope="col"><Bi zh="部门 新建·更新·删除" en="Depts new·upd·del" /></th>
                 </tr>
               </thead>
               <tbody>
@@ -85,17 +86,17 @@ export function SyncPage(props: SyncPageProps) {
                     <td data-label="#">
                       <a href={at(`/sync/${j.id}`)}>#{j.id}</a>
                     </td>
-                    <td data-label="状态 / State">
+                    <td data-label={tr({ zh: "状态", en: "State" })}>
                       <JobBadge state={j.state} />
                     </td>
-                    <td data-label="发起 / By">
+                    <td data-label={tr({ zh: "发起", en: "By" })}>
                       <Bi {...labelOf(INITIATOR, j.initiator)} />
                     </td>
-                    <td data-label="开始 / Started">
-                      <Utc iso={j.createdAt} />
+                    <td data-label={tr({ zh: "开始", en: "Started" })}>
+                      <Time iso={j.createdAt} />
                     </td>
-                    <td data-label="成员 / Members" class="num">{`${j.counts.members.created} · ${j.counts.members.updated} · ${j.counts.members.deprovisioned}`}</td>
-                    <td data-label="部门 / Depts" class="num">{`${j.counts.departments.created} · ${j.counts.departments.updated} · ${j.counts.departments.deleted}`}</td>
+                    <td data-label={tr({ zh: "成员", en: "Members" })} class="num">{`${j.counts.members.created} · ${j.counts.members.updated} · ${j.counts.members.deprovisioned}`}</td>
+                    <td data-label={tr({ zh: "部门", en: "Depts" })} class="num">{`${j.counts.departments.created} · ${j.counts.departments.updated} · ${j.counts.departments.deleted}`}</td>
                   </tr>
                 ))}
               </tbody>
@@ -140,7 +141,7 @@ export function JobDetailPage(props: JobDetailProps) {
             <p>
               <Bi
                 zh={`本次同步将对 ${job.breaker.deprovisions} 名成员做离职处理，超过安全上限 ${job.breaker.threshold}（当前活跃成员 ${job.breaker.active} 名）。`}
-                en={`This run would deprovision ${job.breaker.deprovisions} members, more than the safety limit of ${job.breaker.threshold} (${job.breaker.active} active members).`}
+                en={`This run would deprovision ${plural(job.breaker.deprovisions, "member", "members")}, more than the safety limit of ${job.breaker.threshold} (${plural(job.breaker.active, "active member", "active members")}).`}
               />
             </p>
           ) : null}
@@ -169,25 +170,25 @@ export function JobDetailPage(props: JobDetailProps) {
             <table class="data stack" id="staged-list">
               <thead>
                 <tr>
-                  <th scope="col">姓名 / Name</th>
+                  <th scope="col"><Bi zh="姓名" en="Name" /></th>
                   <th scope="col">UserID</th>
-                  <th scope="col">状态 / Status</th>
-                  <th scope="col">原因 / Reason</th>
+                  <th scope="col"><Bi zh="状态" en="Status" /></th>
+                  <th scope="col"><Bi zh="原因" en="Reason" /></th>
                 </tr>
               </thead>
               <tbody>
                 {props.staged.items.map((s) => (
                   <tr>
-                    <td data-label="姓名 / Name">
+                    <td data-label={tr({ zh: "姓名", en: "Name" })}>
                       <a href={at(`/members/${s.memberId}`)}>{s.name}</a>
                     </td>
                     <td data-label="UserID">
                       <code>{s.wecomUserId ?? "—"}</code>
                     </td>
-                    <td data-label="状态 / Status">
+                    <td data-label={tr({ zh: "状态", en: "Status" })}>
                       <MemberBadge status={s.status} />
                     </td>
-                    <td data-label="原因 / Reason">
+                    <td data-label={tr({ zh: "原因", en: "Reason" })}>
                       <Bi {...labelOf(REASONS, s.reason)} />
                     </td>
                   </tr>
@@ -200,7 +201,7 @@ export function JobDetailPage(props: JobDetailProps) {
       ) : null}
       <JobCounts job={job} headingId="counts">
         <p class="muted">
-          <Bi zh="开始于" en="Started" />: <Utc iso={job.createdAt} /> · <Bi zh="结束于" en="Finished" />: <Utc iso={job.finishedAt} />
+          <Bi zh="开始于" en="Started" />: <Time iso={job.createdAt} /> · <Bi zh="结束于" en="Finished" />: <Time iso={job.finishedAt} />
         </p>
       </JobCounts>
     </ConsoleShell>

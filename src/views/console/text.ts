@@ -41,6 +41,7 @@ export const FLASH: Record<string, Bilingual> = {
   restored: { zh: "已恢复。", en: "Restored." },
   linked: { zh: "匹配已完成。", en: "Matching done." },
   policy_saved: { zh: "离职策略已保存。", en: "The policy is saved." },
+  none_selected: { zh: "没有选择成员：请先勾选要授权的成员，再点“授权所选成员”。", en: "No member was selected: tick the members to authorize, then choose “Authorize the selected”." },
 };
 
 /** The counts an authorize or match result shows, in order, by query key. */
@@ -82,24 +83,36 @@ export const POLICIES: { value: "remove" | "lock" | "deauthorize"; title: Biling
   },
 ];
 
-/** Audit actions an admin can filter by (services write these; unknown ones still show). */
-export const AUDIT_ACTIONS = [
-  "member.created",
-  "member.updated",
-  "member.moved",
-  "member.deprovisioned",
-  "member.invited",
-  "member.authorized",
-  "member.linked",
-  "member.merged",
-  "member.added",
-  "member.restored",
-  "member.unlocked",
-  "department.created",
-  "department.updated",
-  "department.moved",
-  "department.deleted",
-  "job.confirmed",
-  "job.rejected",
-  "policy.changed",
-];
+/**
+ * Every audit action the services write, in words (test/views/audit-actions.test.ts checks the
+ * sources against this list); unknown ones still show, as their code.
+ */
+export const AUDIT_ACTION_LABELS: Record<string, Bilingual> = {
+  "member.created": { zh: "新成员（来自企业微信）", en: "member added from WeCom" },
+  "member.updated": { zh: "成员资料更新", en: "member details changed" },
+  "member.moved": { zh: "成员调动部门", en: "member moved" },
+  "member.deprovisioned": { zh: "成员离职处理", en: "member deprovisioned" },
+  "member.deprovision_held": { zh: "离职处理暂缓（等待确认）", en: "deprovision held for a decision" },
+  "member.invited": { zh: "已发送邀请", en: "invitation sent" },
+  "member.authorized": { zh: "已授权开通", en: "access granted" },
+  "member.joined": { zh: "成员已加入", en: "member joined" },
+  "member.linked": { zh: "成员与账号已关联", en: "member linked to an account" },
+  "member.unlinked": { zh: "成员与账号已解除关联", en: "member unlinked from an account" },
+  "member.merged": { zh: "成员记录已合并", en: "member records merged" },
+  "member.rekeyed": { zh: "成员 UserID 已变更", en: "member's userid changed" },
+  "member.added": { zh: "成员已添加到团队", en: "member added to the team" },
+  "member.restored": { zh: "成员已恢复", en: "member restored" },
+  "member.unlocked": { zh: "成员已解锁", en: "member unlocked" },
+  "department.created": { zh: "新部门", en: "department created" },
+  "department.updated": { zh: "部门更新", en: "department changed" },
+  "department.moved": { zh: "部门移动", en: "department moved" },
+  "department.deleted": { zh: "部门删除", en: "department deleted" },
+  "job.confirmed": { zh: "已允许离职处理", en: "deprovisions allowed" },
+  "job.rejected": { zh: "已拒绝离职处理", en: "deprovisions rejected" },
+  "policy.changed": { zh: "离职策略已更改", en: "deletion policy changed" },
+};
+
+/** Audit actions an admin can filter by: every one that exists. */
+export const AUDIT_ACTIONS = Object.keys(AUDIT_ACTION_LABELS);
+
+export const auditAction = (action: string): Bilingual => labelOf(AUDIT_ACTION_LABELS, action);

@@ -117,6 +117,26 @@ describe("GET /join/:token — the whole flow through WeCom OAuth", () => {
     expect(await again.text()).toContain("你已加入");
   });
 
+  it("puts registration first with the userid proposed; after a refusal it fills only the form that was sent, hint or problem but not both", async () => {
+    const userid = take();
+    await api.register({ username: `taken-${userid}`, password: PASSWORD, name: "占用" });
+    const token = await invite(userid);
+    const jar = new CookieJar();
+    const html = await openAsInvitee(jar, token, userid);
+    expect(html.indexOf('id="reg-username"')).toBeLessThan(html.indexOf('id="login-username"'));
+    expect(html).toMatch(new RegExp(`id="reg-username" name="username" type="text" value="${userid}"`));
+    expect(html).toMatch(/id="login-username" name="username" type="text" autocomplete/);
+
+    const refused = await post(jar, token, { _csrf: csrfOf(html), action: "register", username: `taken-${userid}`, password: PASSWORD, name: "新人" });
+    expect(refused.status).toBe(409);
+    const again = await refused.text();
+    expect(again).toMatch(new RegExp(`id="reg-username" name="username" type="text" value="taken-${userid}"`));
+    expect(again).not.toMatch(/id="login-username"[^>]*value=/);
+    // The username's problem replaces its hint rather than repeating beside it.
+    expect(again).toContain('id="reg-username-error"');
+    expect(again).not.toContain('id="reg-username-hint"');
+  });
+
   it("logs in with an existing account and joins with it; the account keeps its id", async () => {
     const userid = take();
     const existing = await api.register({ username: `old-${userid}`, password: PASSWORD, name: "老用户" });

@@ -1,11 +1,12 @@
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../../../deps";
-import { AppError } from "../../../errors";
+import { AppError, messageIn } from "../../../errors";
 import { getMember } from "../../../services/directory/get-member";
 import { changeStanding } from "../../../services/directory/member-standing";
 import { readAudit } from "../../../services/directory/read-audit";
 import { listDepartments, listTeamMembers, type DepartmentView } from "../../../services/directory/read-directory";
-import { authorizeMembers } from "../../../services/invitations/authorize";
+import { authorizeMembers, previewAuthorize } from "../../../services/invitations/authorize";
+import { AuthorizeConfirmPage } from "../../../views/console/authorize-confirm-page";
 import { resendInvitation } from "../../../services/invitations/resend";
 import { DepartmentsPage, departmentTree, flatten } from "../../../views/console/departments-page";
 import { MemberPage } from "../../../views/console/member-page";
@@ -52,6 +53,19 @@ function authorizeInput(form: Form): unknown {
   return { wecomUserIds: users };
 }
 
+/** The confirmation page of a department authorize: how many, who (the first few), and the form that really sends. */
+async function confirmAuthorize(c: Context<AppEnv>, form: Form, input: { departmentId: number }): Promise<Response> {
+  const ctx = consoleOf(c);
+  const [preview, departments] = await Promise.all([previewAuthorize(c.env.deps, callerOf(c), ctx.slug, input), listDepartments(c.env.deps, callerOf(c), ctx.slug)]);
+  const name = departments.items.find((d) => d.id === input.departmentId)?.name ?? `#${input.departmentId}`;
+  const from = form.get("from") ?? "";
+  const cancelHref = from === "departments" ? teamHref(ctx.base, ctx.slug, "/departments") : returnUrl(c, form);
+  return html(
+    c,
+    <AuthorizeConfirmPage {...ctx} team={ctx.team} department={{ id: input.departmentId, name }} preview={preview} action={teamHref(ctx.base, ctx.slug, "/members/authorize")} cancelHref={cancelHref} from={from} />,
+  );
+}
+
 const VERBS = { invitation: "resent", unlock: "unlocked", restore: "restored" } as const;
 
 /** Departments (read-only tree), the members table, a member's page, and what an admin can do to members. */
@@ -81,7 +95,9 @@ export const directoryConsole = new Hono<AppEnv>()
     const listed = await listing;
     const failed = listed instanceof AppError;
     const page = failed ? { items: [], nextCursor: null, total: 0 } : listed;
-    const error = failed ? `${listed.message}: ${(listed.fields ?? []).map((f) => f.field).join(", ")}` : undefined;
+    const fields = failed ? (listed.fields ?? []).map((f) => f.field).join(", ") : "";
+    // Still "中文 / English", as the error box expects, with the fields named in each half.
+    const error = failed ? `${messageIn(listed.message, "zh")}：${fields} / ${messageIn(listed.message, "en")}: ${fields}` : undefined;
     const props = { ...ctx, team: ctx.team, filters, page, error, flash: flashOf(c) };
     // A list of thousands of departments costs more to send and render than the page itself.
     const options = departments.items.length <= SELECT_MAX ? flatten(departmentTree(departments.items)) : null;
@@ -89,7 +105,12 @@ export const directoryConsole = new Hono<AppEnv>()
   })
   .post("/teams/:slug/members/authorize", consoleForm, signedIn, teamAdmin, (c) =>
     handlePost(c, async (form) => {
-      const r = await authorizeMembers(c.env.deps, callerOf(c), consoleOf(c).slug, authorizeInput(form));
+      // Nothing ticked is a slip, not an error: back to the same list, which says what to do.
+      if (form.get("scope") !== "department" && form.all("user").every((u) => u === "")) return c.redirect(withFlash(returnUrl(c, form), "none_selected"), 303);
+      const input = authorizeInput(form);
+      // A department tree can be the whole company: nothing is sent before the admin has seen how many.
+      if (form.get("scope") === "department" && form.get("confirmed") !== "1") return confirmAuthorize(c, form, input as { departmentId: number });
+      const r = await authorizeMembers(c.env.deps, callerOf(c), consoleOf(c).slug, input);
       const counts = { authorized: r.authorized, invited: r.invited, alreadyActive: r.alreadyActive, alreadyInvited: r.alreadyInvited, skipped: r.skipped.length, invalid: r.invalidUsers.length };
       return c.redirect(withFlash(returnUrl(c, form), "authorized", counts), 303);
     }),

@@ -3,6 +3,8 @@ import type { AppEnv } from "../../../deps";
 import { listMyTeams } from "../../../services/access/list-my-teams";
 import { callbackStats } from "../../../services/callbacks/callback-stats";
 import { listJobs } from "../../../services/directory/read-jobs";
+import { listTeamMembers } from "../../../services/directory/read-directory";
+import { MEMBER_STATUS } from "../../../views/console/text";
 import { getBinding } from "../../../services/teams/get-binding";
 import { OverviewPage } from "../../../views/console/overview-page";
 import { teamHref } from "../../../views/console/shell";
@@ -26,6 +28,7 @@ export const teamsConsole = new Hono<AppEnv>()
     const ctx = consoleOf(c);
     const deps = c.env.deps;
     const caller = callerOf(c);
-    const [binding, jobs, callbacks] = await Promise.all([getBinding(deps, caller, ctx.slug), listJobs(deps, caller, ctx.slug), callbackStats(deps, caller, ctx.slug)]);
-    return html(c, <OverviewPage {...ctx} team={ctx.team} binding={binding} jobs={jobs} callbacks={callbacks} flash={flashOf(c)} />);
+    const byStatus = Promise.all(Object.keys(MEMBER_STATUS).map(async (status) => [status, (await listTeamMembers(deps, caller, ctx.slug, { status, limit: "1" })).total] as const));
+    const [binding, jobs, callbacks, counts] = await Promise.all([getBinding(deps, caller, ctx.slug), listJobs(deps, caller, ctx.slug), callbackStats(deps, caller, ctx.slug), byStatus]);
+    return html(c, <OverviewPage {...ctx} team={ctx.team} binding={binding} jobs={jobs} callbacks={callbacks} members={Object.fromEntries(counts)} flash={flashOf(c)} />);
   });

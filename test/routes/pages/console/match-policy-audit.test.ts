@@ -45,7 +45,7 @@ describe("match review", () => {
     expect(confirmed.headers.get("location")).toBe("/teams/acme/match?ok=linked&linked=2&refused=0");
     expect((await memberById(suggested!.id)).accountId).toBe(byName.id);
     expect((await memberById(conflicted!.id)).accountId).toBe(c1.id);
-    expect(textOf(await pageHtml(w.api, w.owner, "/teams/acme/match?ok=linked&linked=2"))).toMatch(/已关联 \/ linked\s*:\s*2/);
+    expect(textOf(await pageHtml(w.api, w.owner, "/teams/acme/match?ok=linked&linked=2"))).toMatch(/已关联\s*：\s*2/);
   });
 
   it("refuses a confirm with nothing chosen", async () => {
@@ -59,9 +59,9 @@ describe("deletion policy", () => {
     const html = await pageHtml(w.api, w.owner, "/teams/acme/policy");
     for (const v of ["remove", "lock", "deauthorize"]) expect(html).toContain(`id="policy-${v}"`);
     expect(html).toMatch(/<input [^>]*id="policy-lock" checked=""/);
-    for (const s of ["移除", "锁定", "取消授权", "30 天内", "max(3, 20 % of active members)"]) expect(textOf(html)).toContain(s);
+    for (const s of ["移除", "锁定", "取消授权", "30 天内", "max(3, 活跃成员的 20%)"]) expect(textOf(html)).toContain(s);
     // The owner and the account the match test added are the active members: the limit is the floor, 3.
-    expect(textOf(html)).toContain("2 active members now: the limit is 3");
+    expect(textOf(html)).toContain("当前活跃成员 2 名，上限为 3 名");
   });
 
   it("saves a new choice, audited with the admin's account", async () => {
@@ -86,27 +86,38 @@ describe("deletion policy", () => {
 describe("audit log", () => {
   it("shows the newest entries first, filters by action and subject, and pages back in time", async () => {
     const all = await pageHtml(w.api, w.owner, "/teams/acme/audit");
-    const actions = [...all.matchAll(/<td data-label="操作 \/ Action"><code>([^<]+)<\/code>/g)].map((m) => m[1]);
+    const actions = [...all.matchAll(/<td data-label="操作" data-action="([^"]+)">/g)].map((m) => m[1]);
     expect(actions).toHaveLength(50);
     expect(actions[0]).toBe("policy.changed");
     const older = /href="(\/teams\/acme\/audit\?before=\d+)" id="older"/.exec(all)?.[1];
     expect(older).toBeDefined();
-    const page2 = [...(await pageHtml(w.api, w.owner, older!)).matchAll(/<td data-label="操作 \/ Action"><code>([^<]+)<\/code>/g)].map((m) => m[1]);
+    const page2 = [...(await pageHtml(w.api, w.owner, older!)).matchAll(/<td data-label="操作" data-action="([^"]+)">/g)].map((m) => m[1]);
     expect(page2.length).toBeGreaterThan(0);
 
     const linked = await pageHtml(w.api, w.owner, "/teams/acme/audit?action=member.linked");
-    const only = [...linked.matchAll(/<td data-label="操作 \/ Action"><code>([^<]+)<\/code>/g)].map((m) => m[1]);
+    const only = [...linked.matchAll(/<td data-label="操作" data-action="([^"]+)">/g)].map((m) => m[1]);
     expect(only).toEqual(["member.linked", "member.linked", "member.linked"]);
     expect(linked).toContain('<option value="member.linked" selected="">');
 
     const [m] = (await imported()).filter((x) => x.accountId === null);
     const one = await pageHtml(w.api, w.owner, `/teams/acme/audit?subjectType=member&subjectId=${m!.id}`);
-    expect([...one.matchAll(/<td data-label="操作 \/ Action"><code>([^<]+)<\/code>/g)].map((x) => x[1])).toEqual(["member.created"]);
+    expect([...one.matchAll(/<td data-label="操作" data-action="([^"]+)">/g)].map((x) => x[1])).toEqual(["member.created"]);
+    // Words, a name and the fields, not codes and JSON.
+    const text = textOf(one);
+    expect(text).toContain("新成员（来自企业微信）");
+    expect(text).toContain(`${m!.name} (${m!.wecomUserId})`);
+    expect(text).not.toContain(`member #${m!.id}`);
+    expect(one).toMatch(/<code>name<\/code>: — → [^<]+<\/li>/);
+    const en = await (await w.api.request("/teams/acme/audit?action=policy.changed", { headers: { ...w.owner.header(), "accept-language": "en" } })).text();
+    expect(textOf(en)).toContain("deletion policy changed");
+    expect(textOf(en)).toMatch(/onMemberDeleted ?: \w+ → \w+/);
+    // The filter offers every action there is.
+    for (const action of ["member.joined", "member.unlinked", "member.deprovision_held", "member.rekeyed"]) expect(one).toContain(`<option value="${action}"`);
   });
 
   it("ignores malformed filters instead of failing", async () => {
     const html = await pageHtml(w.api, w.owner, "/teams/acme/audit?subjectId=1%3Bdrop&action=%3Cscript%3E&before=x");
     expect(html).not.toContain("<script>");
-    expect(textOf(html)).toContain("policy.changed");
+    expect(textOf(html)).toContain("离职策略已更改");
   });
 });

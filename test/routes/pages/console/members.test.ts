@@ -1,6 +1,6 @@
 import { and, asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { departments, members } from "../../../../src/db/schema";
+import { departments, invitations, members } from "../../../../src/db/schema";
 import { control } from "../../../helpers/emulator";
 import { csrfOf } from "../../../services/accounts/helpers";
 import { consoleWorld, pageHtml, person, postForm, submit, textOf, type ConsoleWorld } from "./helpers";
@@ -75,14 +75,15 @@ describe("acting on members", () => {
     expect(location).toBe("/teams/acme/members?status=imported&ok=authorized&authorized=0&invited=2&alreadyActive=0&alreadyInvited=0&skipped=0&invalid=0");
     const html = await pageHtml(w.api, w.owner, "/teams/acme/members?status=invited&ok=authorized&invited=2");
     expect(rowIds(html).sort()).toEqual([a!.id, b!.id].sort());
-    expect(textOf(html)).toMatch(/已邀请 \/ invited\s*:\s*2/);
+    expect(textOf(html)).toMatch(/已邀请\s*：\s*2/);
     expect((await memberById(a!.id)).status).toBe("invited");
   });
 
-  it("refuses an authorize with nothing selected", async () => {
-    const res = await submit(w.api, w.owner, "/teams/acme/members", { scope: "selected" }, "/teams/acme/members/authorize");
-    expect(res.status).toBe(422);
-    expect(textOf(await res.text())).toContain("请至少选择一名成员");
+  it("sends an authorize with nothing selected back to the same list, with what to do", async () => {
+    const res = await submit(w.api, w.owner, "/teams/acme/members?status=imported", { scope: "selected", from: "list:status=imported" }, "/teams/acme/members/authorize");
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/teams/acme/members?status=imported&ok=none_selected");
+    expect(textOf(await pageHtml(w.api, w.owner, res.headers.get("location")!))).toContain("没有选择成员");
   });
 
   it("authorizes a whole department from the departments page", async () => {
@@ -100,8 +101,36 @@ describe("acting on members", () => {
     }
     expect(html).toContain(`href="/teams/acme/members?department=${all[0]!.id}"`);
     const [leaf] = await w.db.select().from(departments).where(and(eq(departments.parentId, 1))).limit(1);
-    const res = await submit(w.api, w.owner, "/teams/acme/departments", { scope: "department", department: String(leaf!.id) }, "/teams/acme/members/authorize");
+    // The department and everything below it.
+    const subtree = new Set([leaf!.id]);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const d of all) if (subtree.has(d.parentId) && !subtree.has(d.id)) grew = subtree.add(d.id).size > 0;
+    }
+    const importedIn = async () => (await w.db.select().from(members).orderBy(asc(members.id))).filter((m) => ["imported", "invited", "deauthorized"].includes(m.status) && !m.deprovisionedAt && m.departmentIds.some((d) => subtree.has(d)));
+    const waiting = await importedIn();
+    expect(waiting.length).toBeGreaterThan(0);
+    const invitationsBefore = (await w.db.select().from(invitations)).length;
+
+    // The first post only asks: how many and who, and nothing is sent.
+    const asked = await submit(w.api, w.owner, "/teams/acme/departments", { scope: "department", department: String(leaf!.id), from: "departments" }, "/teams/acme/members/authorize");
+    expect(asked.status).toBe(200);
+    const confirm = await asked.text();
+    expect(textOf(confirm)).toContain(`将对 ${waiting.length} 人授权`);
+    expect(textOf(confirm)).toContain(leaf!.name);
+    expect(textOf(confirm)).toContain(`${waiting[0]!.name} (${waiting[0]!.wecomUserId})`);
+    expect(confirm).toContain('href="/teams/acme/departments" id="cancel-authorize"');
+    expect(confirm).toContain('name="confirmed" value="1"');
+    expect((await w.db.select().from(invitations)).length).toBe(invitationsBefore);
+    expect(await importedIn()).toHaveLength(waiting.length);
+
+    // Confirming sends, with the same CSRF rule as every form.
+    const refused = await postForm(w.api, w.owner, "/teams/acme/members/authorize", [["scope", "department"], ["department", String(leaf!.id)], ["confirmed", "1"]]);
+    expect(refused.status).toBe(403);
+    const res = await postForm(w.api, w.owner, "/teams/acme/members/authorize", [["_csrf", csrfOf(confirm)], ["scope", "department"], ["department", String(leaf!.id)], ["from", "departments"], ["confirmed", "1"]]);
     expect(res.status).toBe(303);
+    const done = new URL(res.headers.get("location")!, "https://x.example").searchParams;
+    expect(Number(done.get("invited")) + Number(done.get("alreadyInvited"))).toBe(waiting.length);
     expect(res.headers.get("location")).toMatch(/ok=authorized.*invited=[1-9]/);
     const inDept = await pageHtml(w.api, w.owner, `/teams/acme/members?department=${leaf!.id}`);
     expect(rowIds(inDept).length).toBeGreaterThan(0);
@@ -142,8 +171,8 @@ describe("a member's page", () => {
     expect(text).toContain(m!.name);
     expect(text).toContain(m!.wecomUserId!);
     expect(html).toContain('id="member-status"><span class="st st-invited">');
-    expect(text).toContain("member.created");
-    expect(text).toContain("member.invited");
+    expect(text).toContain("新成员（来自企业微信）");
+    expect(text).toContain("已发送邀请");
     expect(text).toContain(`account:${w.ownerId}`);
     expect(html).not.toContain('id="member-role"');
   });
@@ -151,8 +180,8 @@ describe("a member's page", () => {
   it("shows a member's team role, read by id alone (not by paging the list)", async () => {
     const [own] = await w.db.select().from(members).where(eq(members.accountId, w.ownerId));
     const html = await pageHtml(w.api, w.owner, `/teams/acme/members/${own!.id}`);
-    expect(textOf(html)).toContain("团队角色 / Team role");
-    expect(html).toMatch(/id="member-role"><span class="zh">所有者<\/span>/);
+    expect(textOf(html)).toContain("团队角色");
+    expect(html).toMatch(/id="member-role">所有者/);
     expect(textOf(html)).toContain("owner1 名");
   });
 
