@@ -5,11 +5,10 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { callbackInbox, stagedDeprovisions, syncJobs, wecomTokens } from "../../../src/db/schema";
 import { processInbox } from "../../../src/services/callbacks/process-inbox";
-import { createEmulator } from "../../../src/emulator";
 import { createApp } from "../../../src/app";
 import { BINDING, boundTeam } from "../../helpers/api";
 import { FakeClock, testDeps, TEST_CORP_ID, type TestDeps } from "../../helpers/deps";
-import { connectCallbacks, control } from "../../helpers/emulator";
+import { capturingEmulator, connectCallbacks, control } from "../../helpers/emulator";
 import { emulatorOrg, syncNow, type OrgSnapshot } from "../../helpers/sync";
 import {
   expectedMirror,
@@ -104,22 +103,9 @@ async function schedule(seed: number, base: { org: OrgSnapshot; first: ReturnTyp
   const random = seededRandom(seed);
   const db = opened.db;
   const clock = new FakeClock();
-  const inFlight: Request[] = [];
-  const emulator = createEmulator({
-    clock,
-    corpId: TEST_CORP_ID,
-    org: ORG,
-    fetchCallback: (input, init) => {
-      inFlight.push(new Request(input, init));
-      return Promise.resolve(new Response("success"));
-    },
-  });
+  const { emulator, inFlight, wecom: raw } = capturingEmulator({ clock, org: ORG });
   const wecom = async (method: string, path: string, body?: unknown) => {
-    const res = await emulator.fetch(`http://emulator.test${path}`, {
-      method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    const res = await raw(method, path, body);
     return res.headers.get("content-type")?.includes("json") ? res.json() : undefined;
   };
   const run: Run = { random, instances: [], inFlight, org: base.org, nextId: 1, changesLeft: 1 + Math.floor(random() * 6), wecom, trace: [] };

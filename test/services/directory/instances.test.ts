@@ -8,13 +8,12 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { createApp } from "../../../src/app";
 import { claimDueInbox } from "../../../src/db/queries/inbox";
 import { callbackInbox, stagedDeprovisions } from "../../../src/db/schema";
-import { createEmulator } from "../../../src/emulator";
 import { schedule } from "../../../src/jobs/schedule";
 import { INBOX_LEASE_MS } from "../../../src/services/callbacks/process-inbox";
 import { runJob } from "../../../src/services/directory/run-job";
 import { BINDING, boundTeam } from "../../helpers/api";
-import { FakeClock, testDeps, TEST_CORP_ID, type TestDeps } from "../../helpers/deps";
-import { connectCallbacks, control } from "../../helpers/emulator";
+import { FakeClock, testDeps, type TestDeps } from "../../helpers/deps";
+import { capturingEmulator, connectCallbacks, control } from "../../helpers/emulator";
 import { emulatorOrg, type OrgSnapshot } from "../../helpers/sync";
 import { auditRows, expectedMirror, jobRow, memberRows, presentMirror, resetDatabase, seededRandom, stagedButPresent, startJob, teamIdOf } from "../../helpers/sync-scenarios";
 import { openTestDb } from "../../helpers/test-db";
@@ -74,20 +73,7 @@ it("three instances: the runner killed mid-import and a dead instance's claimed 
   await resetDatabase(opened.db);
   const random = seededRandom(15);
   const clock = new FakeClock();
-  const inFlight: Request[] = [];
-  let pushed = 0;
-  const emulator = createEmulator({
-    clock,
-    corpId: TEST_CORP_ID,
-    org: ORG,
-    fetchCallback: (input, init) => {
-      inFlight.push(new Request(input, init));
-      pushed++;
-      return Promise.resolve(new Response("success"));
-    },
-  });
-  const wecom = (method: string, path: string, body?: unknown) =>
-    emulator.fetch(`http://emulator.test${path}`, { method, headers: body === undefined ? {} : { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const { emulator, inFlight, counts, wecom } = capturingEmulator({ clock, org: ORG });
   const org = (await (await wecom("GET", "/_emulator/org")).json()) as OrgSnapshot;
   const { batches, deleted } = plannedChanges(org);
   const readingPage = async (input: string | URL | Request, init?: RequestInit) => {
@@ -175,7 +161,7 @@ it("three instances: the runner killed mid-import and a dead instance's claimed 
   expect(await opened.db.select().from(stagedDeprovisions).where(eq(stagedDeprovisions.jobId, jobId))).toEqual([]);
 
   const inbox = await opened.db.select().from(callbackInbox);
-  expect(inbox).toHaveLength(pushed);
+  expect(inbox).toHaveLength(counts.pushed);
   expect(inbox.every((r) => r.status === "processed" || r.status === "ignored")).toBe(true);
   const calls = (await control(a, "GET", "/_emulator/calls")) as { counts: Record<string, number> };
   expect(calls.counts.gettoken).toBe(1);
