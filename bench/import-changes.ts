@@ -23,7 +23,7 @@ import { driveChanges, type DriveResult } from "./lib/change-driver";
 import { kindsText, planChanges, type Change, type OrgSnapshot } from "./lib/contact-changes";
 import { jsonRequest } from "./lib/json-http";
 import { checkMirror, differenceCount, memberAudit, type Differences, type MirrorCheck } from "./lib/mirror-check";
-import { systemCpu } from "./lib/proc";
+import { cpuSecondsByName, selfCpuSeconds, systemCpu } from "./lib/proc";
 import { int, machine, table } from "./lib/report";
 import { startStack, stopStack, STACK_SLUG, type Stack } from "./lib/roster-stack";
 import { DEFAULT_DATABASE_URL, scratchRun } from "./lib/scratch";
@@ -72,7 +72,23 @@ interface SyncRun {
   calls: Record<string, number>;
   check: MirrorCheck;
   traces: string[];
+  /** CPU seconds from the POST until the job had finished, by process. */
+  cpu: CpuSplit;
 }
+
+/** Where the two cores went while a job ran: the service, PostgreSQL, the emulator, this bench (the change driver). */
+interface CpuSplit {
+  service: number;
+  postgres: number;
+  emulator: number;
+  bench: number;
+}
+
+function cpuNow(stack: Stack): CpuSplit {
+  return { service: stack.service.cpuSeconds() ?? Number.NaN, postgres: cpuSecondsByName("postgres") ?? Number.NaN, emulator: stack.emulator.cpuSeconds() ?? Number.NaN, bench: selfCpuSeconds() };
+}
+
+const cpuSince = (a: CpuSplit, b: CpuSplit): CpuSplit => ({ service: b.service - a.service, postgres: b.postgres - a.postgres, emulator: b.emulator - a.emulator, bench: b.bench - a.bench });
 
 interface Scenario {
   withChanges: boolean;
@@ -101,6 +117,7 @@ function since(a: InboxStats, b: InboxStats): InboxStats {
 async function syncOnce(stack: Stack, kind: SyncKind, changes: Change[], window: [number, number] | undefined): Promise<SyncRun> {
   const api = apiOf(stack);
   const before = await inboxStats(api);
+  const cpuBefore = cpuNow(stack);
   const started = await startSync(api);
   const driving = window && changes.length > 0 ? driveChanges(stack.emu, changes, { origin: started.t0, from: window[0], to: window[1], inFlight: IN_FLIGHT }) : undefined;
   // A failed poll must not leave the changes' promise unobserved.
@@ -108,6 +125,7 @@ async function syncOnce(stack: Stack, kind: SyncKind, changes: Change[], window:
     await driving?.catch(() => undefined);
     throw err;
   });
+  const cpu = cpuSince(cpuBefore, cpuNow(stack));
   const drive = await driving;
   const confirmed = job.job.state === "needs_confirmation" ? await confirmIfRight(stack, started.t0, job) : undefined;
   const drained = await awaitDrained(api, DRAIN_TIMEOUT_MS);
@@ -115,7 +133,7 @@ async function syncOnce(stack: Stack, kind: SyncKind, changes: Change[], window:
   const calls = await takeCalls(stack);
   const check = await checkMirror(stack.sql, stack.teamId, await orgOf(stack));
   const traces = await traceExamples(stack, check, drive);
-  return { kind, changes, job: confirmed?.job ?? job, braked: confirmed?.staged, converged, drive, window, inbox: since(before, drained.stats), drainTimedOut: drained.timedOut, calls, check, traces };
+  return { kind, changes, job: confirmed?.job ?? job, braked: confirmed?.staged, converged, drive, window, inbox: since(before, drained.stats), drainTimedOut: drained.timedOut, calls, check, traces, cpu };
 }
 
 /**
@@ -276,6 +294,7 @@ function detailLines(s: Scenario): string[] {
   const out: string[] = [];
   for (const r of s.runs) {
     out.push(`${r.kind}, ${name}: phases ${phasesText(r.job)}`);
+    out.push(`  CPU s until the job finished: service ${s1(r.cpu.service)}, PostgreSQL ${s1(r.cpu.postgres)}, emulator ${s1(r.cpu.emulator)}, bench (change driver) ${s1(r.cpu.bench)}`);
     out.push(`  WeCom calls: ${callsText(r.calls)}`);
     const counts = r.job.job.counts;
     if (r.braked !== undefined) out.push(`  stopped for a decision with ${r.braked} staged, all gone from WeCom: confirmed`);
