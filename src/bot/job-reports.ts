@@ -10,7 +10,7 @@ import { plural } from "../views/labels";
 import { pickMessage } from "./lang";
 import { sendText } from "./reply";
 
-/** Issue 7: progress at most every 25 percentage points or 30 s. */
+/** Progress reports in chat at most every 25 percentage points or 30 s: often enough to show movement, rare enough not to flood the admin. */
 export const PROGRESS_STEP = 25;
 export const PROGRESS_GAP_MS = 30_000;
 
