@@ -15,6 +15,7 @@
 //   BENCH_CHANGES_IN_FLIGHT=16 npm run bench import-changes (emulator calls at once; default 8)
 //   BENCH_CHANGES_SEED=2 npm run bench import-changes       (another plan of changes)
 //   DATABASE_URL=postgres://… npm run bench import-changes  (server to create the scratch databases on)
+//   BENCH_CPU_PROF=/tmp/prof npm run bench import-changes    (--cpu-prof the service and the emulator)
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { pathToFileURL } from "node:url";
@@ -43,6 +44,8 @@ const CHANGES = envInt("BENCH_CHANGES", 2000);
 const IN_FLIGHT = envInt("BENCH_CHANGES_IN_FLIGHT", 8);
 const CHANGES_SEED = envInt("BENCH_CHANGES_SEED", 1);
 const RESYNC = process.env.BENCH_RESYNC !== "0";
+const PROF_DIR = process.env.BENCH_CPU_PROF;
+const PROF_ARGS = PROF_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROF_DIR}`] : undefined;
 
 const JOB_TIMEOUT_MS = 20 * 60_000;
 const DRAIN_TIMEOUT_MS = 10 * 60_000;
@@ -194,7 +197,7 @@ async function runScenario(windows: Windows | undefined): Promise<{ scenario: Sc
   const scenario: Scenario = { withChanges, runs: [], failures: [], logProblems: { count: 0, byMessage: new Map() } };
   try {
     await scratch.admin.unsafe(`create database ${scratch.dbName}`);
-    stack = await startStack({ org: ORG, dbUrl: scratch.dbUrl.toString(), logDir: scratch.logDir, running });
+    stack = await startStack({ org: ORG, dbUrl: scratch.dbUrl.toString(), logDir: scratch.logDir, running, nodeArgs: PROF_ARGS });
     console.log(`${withChanges ? "with changes" : "unchanged"}: service ${stack.serviceLabel}, scratch database ${scratch.dbName}`);
     for (const kind of RESYNC ? (["import", "re-sync"] as const) : (["import"] as const)) {
       if (kind === "re-sync") await sleep(untilNextMinute());

@@ -39,6 +39,8 @@ export interface StackOptions {
   logDir: string;
   /** Every child started is added here at once, so a failure later still stops it. */
   running: ServerChild[];
+  /** Node flags for both children (e.g. --cpu-prof). */
+  nodeArgs?: string[];
 }
 
 export async function startStack(o: StackOptions): Promise<Stack> {
@@ -71,6 +73,7 @@ async function startEmulator(o: StackOptions): Promise<ServerChild> {
       BENCH_EMU_SEED: String(o.org.seed),
     },
     logDir: o.logDir,
+    nodeArgs: o.nodeArgs,
   });
   o.running.push(emulator);
   return emulator;
@@ -105,6 +108,7 @@ async function startService(o: StackOptions, emu: string): Promise<{ service: Se
       RECONCILE_CRON: "0 3 1 1 *",
     },
     logDir: o.logDir,
+    nodeArgs: o.nodeArgs,
   });
   o.running.push(service);
   return { service, adminToken, label: built.label };
