@@ -31,6 +31,7 @@ export interface Stack {
   serviceLabel: string;
   /** The scratch database, for the checks. */
   sql: postgres.Sql;
+  dbName: string;
 }
 
 export interface StackOptions {
@@ -58,7 +59,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   const sql = postgres(o.dbUrl, { max: 2, onnotice: () => {} });
   const [team] = await sql<{ id: number }[]>`select id::int as id from teams where slug = ${STACK_SLUG}`;
   if (!team) throw new Error(`team ${STACK_SLUG} was not created`);
-  return { emu, svc, adminToken, teamId: team.id, service, emulator, serviceLabel: label, sql };
+  return { emu, svc, adminToken, teamId: team.id, service, emulator, serviceLabel: label, sql, dbName: new URL(o.dbUrl).pathname.slice(1) };
 }
 
 async function startEmulator(o: StackOptions): Promise<ServerChild> {

@@ -208,13 +208,9 @@ function syncLeaders(state: EmulatorState, before: User | undefined, after: User
 function renameReferences(state: EmulatorState, from: string, to: string | undefined): void {
   const key = from.toLowerCase();
   const map = (list: readonly string[]) => list.flatMap((x) => (x.toLowerCase() === key ? (to === undefined ? [] : [to]) : [x]));
-  // direct_leader arrays are shared between members: look into and map each distinct array once
-  // (a delete or userid change at 100,000 members is otherwise 100,000 scans).
-  const replaced = new Map<readonly string[], readonly string[] | null>();
-  for (const u of state.org.users.values()) {
-    let next = replaced.get(u.direct_leader);
-    if (next === undefined) replaced.set(u.direct_leader, (next = u.direct_leader.some((x) => x.toLowerCase() === key) ? map(u.direct_leader) : null));
-    if (next !== null) u.direct_leader = next;
+  for (const report of state.org.reportsOf(key)) {
+    const u = state.org.users.get(report);
+    if (u) state.org.setDirectLeader(u, map(u.direct_leader));
   }
   for (const d of state.org.departments.values()) {
     if (d.department_leader.some((x) => x.toLowerCase() === key)) d.department_leader = map(d.department_leader);
