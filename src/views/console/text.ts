@@ -110,6 +110,10 @@ export const AUDIT_ACTION_LABELS: Record<string, Bilingual> = {
   "job.confirmed": { zh: "已允许离职处理", en: "deprovisions allowed" },
   "job.rejected": { zh: "已拒绝离职处理", en: "deprovisions rejected" },
   "policy.changed": { zh: "离职策略已更改", en: "deletion policy changed" },
+  "webhook.created": { zh: "已添加 Webhook", en: "webhook endpoint added" },
+  "webhook.deleted": { zh: "已删除 Webhook", en: "webhook endpoint deleted" },
+  "webhook.enabled": { zh: "已重新启用 Webhook", en: "webhook endpoint enabled again" },
+  "webhook.resent": { zh: "Webhook 事件已重新发送", en: "webhook event sent again" },
 };
 
 /** Audit actions an admin can filter by: every one that exists. */
