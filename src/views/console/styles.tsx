@@ -28,6 +28,7 @@ button.secondary{background:#fff;color:#1e40af}
 button.danger{background:#991b1b;border-color:#991b1b;color:#fff}
 button.small{padding:.25rem .6rem;min-height:2.25rem;font-size:.95rem}
 form.inline{display:inline}
+td.actions{white-space:nowrap}
 .row{display:flex;flex-wrap:wrap;gap:.5rem;align-items:flex-end}
 .row>div{flex:1 1 12rem}
 .hint{color:#374151;font-size:.92rem;margin:.2rem 0 0}

@@ -99,7 +99,7 @@ export function WebhookPage(props: WebhookPageProps) {
                       {d.lastError ? <code>{d.lastError}</code> : null}
                       {d.lastResponse ? <pre>{d.lastResponse}</pre> : null}
                     </td>
-                    <td>
+                    <td class="actions">
                       {d.status !== "pending" && !e.disabledAt ? (
                         <form method="post" action={at(`/deliveries/${d.id}/retry`)} class="inline">
                           <Csrf token={props.csrf} />

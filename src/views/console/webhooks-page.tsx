@@ -74,7 +74,7 @@ export function WebhooksPage(props: WebhooksPageProps) {
                     <td data-label={tr({ zh: "添加于", en: "Added" })}>
                       <Time iso={e.createdAt} />
                     </td>
-                    <td>
+                    <td class="actions">
                       <form method="post" action={at(`/webhooks/${e.id}/delete`)} class="inline">
                         <Csrf token={props.csrf} />
                         <button type="submit" class="danger small" aria-label={`${tr({ zh: "删除", en: "Delete" })} ${e.url}`}>
