@@ -6,7 +6,7 @@ import { Bi } from "../layout";
 import { labelOf } from "../labels";
 import { Card, Time } from "./parts";
 import { ConsoleShell, teamHref, type ShellProps } from "./shell";
-import { DELIVERY_STATUS, EndpointState, EventList } from "./webhook-parts";
+import { DELIVERY_STATUS, EndpointState, EventList, RowsOrEmpty } from "./webhook-parts";
 
 export interface WebhookPageProps extends Omit<ShellProps, "title" | "section" | "children"> {
   endpoint: EndpointView;
@@ -52,69 +52,60 @@ export function WebhookPage(props: WebhookPageProps) {
         </p>
       </section>
       <Card id="deliveries-title" title={{ zh: "最近 100 次投递", en: "The last 100 deliveries" }}>
-        {props.deliveries.length === 0 ? (
-          <p class="muted" id="no-deliveries">
-            <Bi zh="还没有投递。" en="No deliveries yet." />
-          </p>
-        ) : (
-          <div class="scroll">
-            <table class="data stack" id="deliveries">
-              <thead>
-                <tr>
-                  <th scope="col"><Bi zh="事件" en="Event" /></th>
-                  <th scope="col"><Bi zh="状态" en="Status" /></th>
-                  <th scope="col"><Bi zh="尝试" en="Attempts" /></th>
-                  <th scope="col"><Bi zh="最近一次" en="Last attempt" /></th>
-                  <th scope="col"><Bi zh="回应" en="Response" /></th>
-                  <th scope="col"><span class="sr"><Bi zh="操作" en="Actions" /></span></th>
-                </tr>
-              </thead>
-              <tbody>
-                {props.deliveries.map((d) => (
-                  <tr id={`delivery-${d.id}`}>
-                    <td data-label={tr({ zh: "事件", en: "Event" })}>
-                      <code>{d.type}</code> <code class="muted">{d.eventId}</code>
-                    </td>
-                    <td data-label={tr({ zh: "状态", en: "Status" })}>
-                      <span class={`st st-${d.status}`}>
-                        <Bi {...labelOf(DELIVERY_STATUS, d.status)} />
-                      </span>
-                      {d.status === "pending" && d.attempts > 0 ? (
-                        <>
-                          {" "}
-                          <Bi zh="下次：" en="next: " />
-                          <Time iso={iso(d.nextAttemptAt)} />
-                        </>
-                      ) : null}
-                    </td>
-                    <td data-label={tr({ zh: "尝试", en: "Attempts" })} class="num">
-                      {d.attempts}
-                    </td>
-                    <td data-label={tr({ zh: "最近一次", en: "Last attempt" })}>
-                      <Time iso={iso(d.lastAttemptAt)} />
-                      {d.lastLatencyMs !== null ? ` · ${d.lastLatencyMs} ms` : ""}
-                    </td>
-                    <td data-label={tr({ zh: "回应", en: "Response" })}>
-                      {d.lastStatus !== null ? <code>HTTP {d.lastStatus}</code> : null}
-                      {d.lastError ? <code>{d.lastError}</code> : null}
-                      {d.lastResponse ? <pre>{d.lastResponse}</pre> : null}
-                    </td>
-                    <td class="actions">
-                      {d.status !== "pending" && !e.disabledAt ? (
-                        <form method="post" action={at(`/deliveries/${d.id}/retry`)} class="inline">
-                          <Csrf token={props.csrf} />
-                          <button type="submit" class="secondary small" id={`retry-${d.id}`}>
-                            <Bi zh="重新发送" en="Send again" />
-                          </button>
-                        </form>
-                      ) : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <RowsOrEmpty
+          id="deliveries"
+          count={props.deliveries.length}
+          columns={[
+            { zh: "事件", en: "Event" },
+            { zh: "状态", en: "Status" },
+            { zh: "尝试", en: "Attempts" },
+            { zh: "最近一次", en: "Last attempt" },
+            { zh: "回应", en: "Response" },
+          ]}
+          empty={{ id: "no-deliveries", text: { zh: "还没有投递。", en: "No deliveries yet." } }}
+        >
+          {props.deliveries.map((d) => (
+            <tr id={`delivery-${d.id}`}>
+              <td data-label={tr({ zh: "事件", en: "Event" })}>
+                <code>{d.type}</code> <code class="muted">{d.eventId}</code>
+              </td>
+              <td data-label={tr({ zh: "状态", en: "Status" })}>
+                <span class={`st st-${d.status}`}>
+                  <Bi {...labelOf(DELIVERY_STATUS, d.status)} />
+                </span>
+                {d.status === "pending" && d.attempts > 0 ? (
+                  <>
+                    {" "}
+                    <Bi zh="下次：" en="next: " />
+                    <Time iso={iso(d.nextAttemptAt)} />
+                  </>
+                ) : null}
+              </td>
+              <td data-label={tr({ zh: "尝试", en: "Attempts" })} class="num">
+                {d.attempts}
+              </td>
+              <td data-label={tr({ zh: "最近一次", en: "Last attempt" })}>
+                <Time iso={iso(d.lastAttemptAt)} />
+                {d.lastLatencyMs !== null ? ` · ${d.lastLatencyMs} ms` : ""}
+              </td>
+              <td data-label={tr({ zh: "回应", en: "Response" })}>
+                {d.lastStatus !== null ? <code>HTTP {d.lastStatus}</code> : null}
+                {d.lastError ? <code>{d.lastError}</code> : null}
+                {d.lastResponse ? <pre>{d.lastResponse}</pre> : null}
+              </td>
+              <td class="actions">
+                {d.status !== "pending" && !e.disabledAt ? (
+                  <form method="post" action={at(`/deliveries/${d.id}/retry`)} class="inline">
+                    <Csrf token={props.csrf} />
+                    <button type="submit" class="secondary small" id={`retry-${d.id}`}>
+                      <Bi zh="重新发送" en="Send again" />
+                    </button>
+                  </form>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </RowsOrEmpty>
       </Card>
     </ConsoleShell>
   );

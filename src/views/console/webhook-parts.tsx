@@ -1,3 +1,4 @@
+import type { Child } from "hono/jsx";
 import type { EndpointView } from "../../services/webhooks/endpoints";
 import { labelOf, type Bilingual } from "../labels";
 import { Bi } from "../layout";
@@ -52,5 +53,40 @@ export function EventList(props: { events: string[] | null }) {
         </>
       ))}
     </>
+  );
+}
+
+/**
+ * A card's table of rows, stacked into label: value blocks on a phone (table.stack), with a last
+ * column for the row's buttons; a sentence instead when there are no rows.
+ */
+export function RowsOrEmpty(props: { id: string; count: number; columns: Bilingual[]; empty: { id: string; text: Bilingual }; children: Child }) {
+  if (props.count === 0) {
+    return (
+      <p class="muted" id={props.empty.id}>
+        <Bi {...props.empty.text} />
+      </p>
+    );
+  }
+  return (
+    <div class="scroll">
+      <table class="data stack" id={props.id}>
+        <thead>
+          <tr>
+            {props.columns.map((c) => (
+              <th scope="col">
+                <Bi {...c} />
+              </th>
+            ))}
+            <th scope="col">
+              <span class="sr">
+                <Bi zh="操作" en="Actions" />
+              </span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>{props.children}</tbody>
+      </table>
+    </div>
   );
 }

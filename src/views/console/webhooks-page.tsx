@@ -6,7 +6,7 @@ import { trMessage, tr } from "../lang";
 import { Bi } from "../layout";
 import { Card, Time } from "./parts";
 import { ConsoleShell, teamHref, type ShellProps } from "./shell";
-import { EndpointState, EventList } from "./webhook-parts";
+import { EndpointState, EventList, RowsOrEmpty } from "./webhook-parts";
 
 export interface WebhooksPageProps extends Omit<ShellProps, "title" | "section" | "children"> {
   endpoints: EndpointView[];
@@ -41,53 +41,44 @@ export function WebhooksPage(props: WebhooksPageProps) {
         </section>
       ) : null}
       <Card id="endpoints-title" title={{ zh: "接收地址", en: "Endpoints" }}>
-        {props.endpoints.length === 0 ? (
-          <p class="muted" id="no-endpoints">
-            <Bi zh="还没有 Webhook。添加一个，让其他应用收到成员和部门的变化。" en="No endpoints yet. Add one so other applications learn of member and department changes." />
-          </p>
-        ) : (
-          <div class="scroll">
-            <table class="data stack" id="endpoints">
-              <thead>
-                <tr>
-                  <th scope="col"><Bi zh="地址" en="URL" /></th>
-                  <th scope="col"><Bi zh="事件" en="Events" /></th>
-                  <th scope="col"><Bi zh="状态" en="State" /></th>
-                  <th scope="col"><Bi zh="添加于" en="Added" /></th>
-                  <th scope="col"><span class="sr"><Bi zh="操作" en="Actions" /></span></th>
-                </tr>
-              </thead>
-              <tbody>
-                {props.endpoints.map((e) => (
-                  <tr id={`endpoint-${e.id}`}>
-                    <td data-label={tr({ zh: "地址", en: "URL" })}>
-                      <a href={at(`/webhooks/${e.id}`)}>
-                        <code>{e.url}</code>
-                      </a>
-                    </td>
-                    <td data-label={tr({ zh: "事件", en: "Events" })}>
-                      <EventList events={e.events} />
-                    </td>
-                    <td data-label={tr({ zh: "状态", en: "State" })}>
-                      <EndpointState endpoint={e} />
-                    </td>
-                    <td data-label={tr({ zh: "添加于", en: "Added" })}>
-                      <Time iso={e.createdAt} />
-                    </td>
-                    <td class="actions">
-                      <form method="post" action={at(`/webhooks/${e.id}/delete`)} class="inline">
-                        <Csrf token={props.csrf} />
-                        <button type="submit" class="danger small" aria-label={`${tr({ zh: "删除", en: "Delete" })} ${e.url}`}>
-                          <Bi zh="删除" en="Delete" />
-                        </button>
-                      </form>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <RowsOrEmpty
+          id="endpoints"
+          count={props.endpoints.length}
+          columns={[
+            { zh: "地址", en: "URL" },
+            { zh: "事件", en: "Events" },
+            { zh: "状态", en: "State" },
+            { zh: "添加于", en: "Added" },
+          ]}
+          empty={{ id: "no-endpoints", text: { zh: "还没有 Webhook。添加一个，让其他应用收到成员和部门的变化。", en: "No endpoints yet. Add one so other applications learn of member and department changes." } }}
+        >
+          {props.endpoints.map((e) => (
+            <tr id={`endpoint-${e.id}`}>
+              <td data-label={tr({ zh: "地址", en: "URL" })}>
+                <a href={at(`/webhooks/${e.id}`)}>
+                  <code>{e.url}</code>
+                </a>
+              </td>
+              <td data-label={tr({ zh: "事件", en: "Events" })}>
+                <EventList events={e.events} />
+              </td>
+              <td data-label={tr({ zh: "状态", en: "State" })}>
+                <EndpointState endpoint={e} />
+              </td>
+              <td data-label={tr({ zh: "添加于", en: "Added" })}>
+                <Time iso={e.createdAt} />
+              </td>
+              <td class="actions">
+                <form method="post" action={at(`/webhooks/${e.id}/delete`)} class="inline">
+                  <Csrf token={props.csrf} />
+                  <button type="submit" class="danger small" aria-label={`${tr({ zh: "删除", en: "Delete" })} ${e.url}`}>
+                    <Bi zh="删除" en="Delete" />
+                  </button>
+                </form>
+              </td>
+            </tr>
+          ))}
+        </RowsOrEmpty>
       </Card>
       <form method="post" action={at("/webhooks")} class="card" id="add-endpoint" aria-labelledby="add-title">
         <h2 id="add-title">
