@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { appendAudit } from "../../db/queries/audit";
 import { deleteEndpoint, enableEndpoint, findDelivery, findEndpoint, insertEndpoint, listDeliveries, listEndpoints, requeueDelivery, type DeliveryLogRow, type EndpointRow } from "../../db/queries/webhooks";
 import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from "../../db/schema";
+import type { Db } from "../../db/types";
 import type { Deps } from "../../deps";
 import { AppError, type FieldProblem } from "../../errors";
 import { actorLabel, initiatorOf, type Actor } from "../actor";
@@ -66,8 +67,16 @@ async function validate(deps: Deps, input: unknown): Promise<{ url: string; even
   return { url, events };
 }
 
-const audited = (deps: Deps, actor: Actor, teamId: number, action: string, subjectId: string, after: unknown) =>
-  appendAudit(deps.db, [auditEntry({ teamId, at: deps.clock.now(), initiator: initiatorOf(actor), actor: actorLabel(actor), action, subjectType: "webhook", subjectId, after })]);
+/** A change and its audit entry in one transaction; `change` answering null (nothing there) writes no entry. */
+async function audited<T>(deps: Deps, actor: Actor, p: { teamId: number; action: string; subjectId: string; after?: (result: NoInfer<T>) => unknown }, change: (tx: Db) => Promise<T | null>): Promise<T | null> {
+  return deps.db.transaction(async (tx: Db) => {
+    const result = await change(tx);
+    if (result === null) return null;
+    const entry = { teamId: p.teamId, at: deps.clock.now(), initiator: initiatorOf(actor), actor: actorLabel(actor), action: p.action, subjectType: "webhook", subjectId: p.subjectId, after: p.after?.(result) ?? null } as const;
+    await appendAudit(tx, [auditEntry(entry)]);
+    return result;
+  });
+}
 
 /** Adds an endpoint; its secret is answered this once and stored sealed. */
 export async function createEndpoint(deps: Deps, actor: Actor, slug: string, input: unknown): Promise<EndpointView & { secret: string }> {
@@ -75,9 +84,10 @@ export async function createEndpoint(deps: Deps, actor: Actor, slug: string, inp
   const { url, events } = await validate(deps, input);
   const id = `ep_${randomBytes(12).toString("hex")}`;
   const secret = newWebhookSecret();
-  const row = await insertEndpoint(deps.db, { id, teamId, url, events, secretSealed: deps.secrets.seal(secret, endpointSealContext(id)), createdAt: deps.clock.now() });
-  await audited(deps, actor, teamId, "webhook.created", id, { url, events });
-  return { ...view(row), secret };
+  const row = await audited(deps, actor, { teamId, action: "webhook.created", subjectId: id, after: () => ({ url, events }) }, (tx: Db) =>
+    insertEndpoint(tx, { id, teamId, url, events, secretSealed: deps.secrets.seal(secret, endpointSealContext(id)), createdAt: deps.clock.now() }),
+  );
+  return { ...view(row!), secret };
 }
 
 export async function listTeamEndpoints(deps: Deps, actor: Actor, slug: string): Promise<EndpointView[]> {
@@ -94,16 +104,15 @@ export async function getEndpoint(deps: Deps, actor: Actor, slug: string, id: st
 
 export async function removeEndpoint(deps: Deps, actor: Actor, slug: string, id: string): Promise<void> {
   const teamId = await webhookTeam(deps, actor, slug);
-  if (!(await deleteEndpoint(deps.db, { teamId, id }))) throw endpointNotFound();
-  await audited(deps, actor, teamId, "webhook.deleted", id, null);
+  const gone = await audited(deps, actor, { teamId, action: "webhook.deleted", subjectId: id }, async (tx: Db) => ((await deleteEndpoint(tx, { teamId, id })) ? true : null));
+  if (!gone) throw endpointNotFound();
 }
 
 /** Lifts the disable of an endpoint that failed for a day: new events reach it again, pending ones resume. */
 export async function enableTeamEndpoint(deps: Deps, actor: Actor, slug: string, id: string): Promise<EndpointView> {
   const teamId = await webhookTeam(deps, actor, slug);
-  const row = await enableEndpoint(deps.db, { teamId, id });
+  const row = await audited(deps, actor, { teamId, action: "webhook.enabled", subjectId: id }, (tx: Db) => enableEndpoint(tx, { teamId, id }));
   if (!row) throw endpointNotFound();
-  await audited(deps, actor, teamId, "webhook.enabled", id, null);
   return view(row);
 }
 
@@ -126,9 +135,10 @@ export async function resendDelivery(deps: Deps, actor: Actor, slug: string, id:
     throw new AppError("not_found", "没有这次投递 / No such delivery");
   }
   if (endpoint.disabledAt) throw new AppError("conflict", "该 Webhook 已停用，请先启用 / The endpoint is disabled; enable it first");
-  const queued = await requeueDelivery(deps.db, { endpointId: id, deliveryId, now: deps.clock.now() });
+  const queued = await audited(deps, actor, { teamId, action: "webhook.resent", subjectId: id, after: (q) => ({ deliveryId: q.id, eventId: q.eventId, from: deliveryId }) }, (tx: Db) =>
+    requeueDelivery(tx, { endpointId: id, deliveryId, now: deps.clock.now() }),
+  );
   if (!queued) throw new AppError("conflict", "该事件仍在等待投递 / This event is still waiting to be delivered");
-  await audited(deps, actor, teamId, "webhook.resent", id, { deliveryId: queued.id, eventId: queued.eventId, from: deliveryId });
   deps.defer(() => deliverWebhooks(deps));
   return { deliveryId: queued.id, eventId: queued.eventId };
 }

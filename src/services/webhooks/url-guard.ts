@@ -3,10 +3,11 @@ import type { Deps } from "../../deps";
 /**
  * Whether a host names this machine or a private network: loopback, RFC 1918, link-local (cloud
  * metadata), CGNAT, unique-local IPv6, unspecified and multicast, and `localhost`, `.local`,
- * `.internal`. Only the literal host: `refusedHost` also judges what a name resolves to.
+ * `.internal`. Only the literal host: `judgeHost` also judges what a name resolves to.
  */
 export function isPrivateHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  // "localhost." is localhost: a name's trailing dot only says it is fully qualified.
+  const host = hostname.replace(/^\[|\]$/g, "").replace(/\.$/, "").toLowerCase();
   if (host === "localhost" || host.endsWith(".localhost") || host.endsWith(".local") || host.endsWith(".internal")) return true;
   // URL has already normalised the host: IPv4 in dotted decimal, IPv6 (bracketed) in lower case.
   if (isIpv4(host)) return privateV4(host);

@@ -44,6 +44,12 @@ describe("hostnames are judged by the addresses they resolve to", () => {
     expect(body.error.fields[0]!.message).toContain("private addresses are refused");
   });
 
+  it("refuses localhost written fully qualified (a trailing dot) without asking DNS", async () => {
+    const asked = dns.asked.length;
+    expect((await add("http://localhost./hook")).status).toBe(422);
+    expect(dns.asked).toHaveLength(asked);
+  });
+
   it("refuses a name that does not resolve", async () => {
     const res = await add("https://nowhere.example.com/hook");
     expect(res.status).toBe(422);
