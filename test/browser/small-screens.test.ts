@@ -107,7 +107,7 @@ describe("phone and desktop, both languages", () => {
     }
   });
 
-  it("on a desktop the menu is a bar of links, with no fold", async () => {
+  it("on a desktop the menu is a bar of links, with no fold, and the audit names who acted", async () => {
     await page.setViewportSize(DESKTOP);
     for (const lang of LANGS) {
       await inLang(lang);
@@ -115,6 +115,16 @@ describe("phone and desktop, both languages", () => {
       expect(await page.isVisible("#menu summary")).toBe(false);
       expect(await page.isVisible("nav ul.bar a[aria-current=page]")).toBe(true);
       expect(await page.textContent("nav ul.bar a[aria-current=page]")).toBe(lang === "zh" ? "成员" : "Members");
+      // A policy change the owner made: the audit names them, with a link to their member page.
+      await page.goto(url("/teams/acme/policy"));
+      await page.check(lang === "zh" ? "#policy-lock" : "#policy-deauthorize");
+      await page.click("#save-policy");
+      await page.waitForURL(/ok=policy_saved/);
+      await page.goto(url("/teams/acme/audit?action=policy.changed"));
+      expect(await page.textContent("#audit a.actor >> nth=0")).toBe("Owner (owner)");
+      await page.click("#audit a.actor >> nth=0");
+      await page.waitForURL(/\/teams\/acme\/members\/\d+$/);
+      expect(await page.textContent("h1")).toContain("Owner");
     }
   });
 });
