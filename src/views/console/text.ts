@@ -41,6 +41,7 @@ export const FLASH: Record<string, Bilingual> = {
   restored: { zh: "已恢复。", en: "Restored." },
   linked: { zh: "匹配已完成。", en: "Matching done." },
   policy_saved: { zh: "离职策略已保存。", en: "The policy is saved." },
+  admins_saved: { zh: "机器人管理员已保存。", en: "The bot's admins are saved." },
   none_selected: { zh: "没有选择成员：请先勾选要授权的成员，再点“授权所选成员”。", en: "No member was selected: tick the members to authorize, then choose “Authorize the selected”." },
 };
 
