@@ -127,4 +127,25 @@ describe("phone and desktop, both languages", () => {
       expect(await page.textContent("h1")).toContain("Owner");
     }
   });
+
+  it("changes the bot's admins on the WeCom page without typing a secret, on a phone and a desktop", async () => {
+    const org = (await stack.control("GET", "/org")) as { users: { userid: string }[] };
+    for (const [i, viewport] of [PHONE, DESKTOP].entries()) {
+      for (const lang of LANGS) {
+        await inLang(lang);
+        await page.setViewportSize(viewport);
+        await page.goto(url("/teams/acme/wecom"));
+        const admin = org.users[i * 2 + (lang === "zh" ? 0 : 1)]!.userid;
+        await page.fill("#f-admins", admin);
+        await page.click("#save-admins");
+        await page.waitForURL(/\/wecom\?ok=admins_saved$/);
+        expect(await page.textContent("#bot-admins")).toBe(admin);
+        expect(await page.textContent("[role=status]")).toBe(lang === "zh" ? "机器人管理员已保存。" : "The bot's admins are saved.");
+        const report = await auditPage(page, 7);
+        expect(report.unlabelled).toEqual([]);
+        expect(report.lowContrast).toEqual([]);
+        expect(await page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")).toBeLessThanOrEqual(0);
+      }
+    }
+  });
 });
