@@ -54,7 +54,7 @@ function startDemo(ports: { service: number; emulator: number }) {
 const suggested = (printout: string) => /发送「授权 (\S+)」/.exec(printout)?.[1];
 
 describe("npm run demo", () => {
-  it("stops everything it started on SIGTERM, and a restart finds the same company, chat and no ghost", async () => {
+  it("stops everything it started on SIGTERM and on Ctrl-C, and a restart finds the same company, chat and no ghost", async () => {
     const ports = { service: await freePort(), emulator: await freePort() };
     const api = (path: string, init: RequestInit = {}) =>
       fetch(`http://127.0.0.1:${ports.service}${path}`, { ...init, headers: { authorization: "Bearer demo-admin-token", "content-type": "application/json" } });
@@ -83,7 +83,8 @@ describe("npm run demo", () => {
     expect(suggested(again)).not.toBe(colleague);
     const kept = ((await (await fetch(`http://127.0.0.1:${ports.emulator}/_emulator/messages`)).json()) as { messages: unknown[] }).messages.length;
     expect(kept).toBeGreaterThanOrEqual(chat);
-    second.child.kill("SIGTERM");
+    // Ctrl-C: the same stop through SIGINT.
+    second.child.kill("SIGINT");
     expect(await second.exited).toBe(0);
     expect(await portIsFree(ports.service)).toBe(true);
     expect(await portIsFree(ports.emulator)).toBe(true);
