@@ -1,3 +1,4 @@
+import type { Child } from "hono/jsx";
 import type { FieldProblem } from "../../errors";
 import type { BindResult } from "../../services/teams/bind-wecom";
 import type { BindingState } from "../../services/teams/get-binding";
@@ -107,6 +108,20 @@ function Result(props: { result: BindResult }) {
   );
 }
 
+/** Items in a line, " · " between them. */
+function Dotted(props: { items: Child[] }) {
+  return (
+    <>
+      {props.items.map((item, i) => (
+        <>
+          {i > 0 ? " · " : ""}
+          {item}
+        </>
+      ))}
+    </>
+  );
+}
+
 export function BindingPage(props: BindingPageProps) {
   const b = props.binding;
   const v = props.values ?? {};
@@ -146,12 +161,7 @@ export function BindingPage(props: BindingPageProps) {
             </dt>
             <dd id="bot-admins">
               {b.adminUserIds.length > 0 ? (
-                b.adminUserIds.map((id, i) => (
-                  <>
-                    {i > 0 ? " · " : ""}
-                    <code>{id}</code>
-                  </>
-                ))
+                <Dotted items={b.adminUserIds.map((id) => <code>{id}</code>)} />
               ) : (
                 <Bi zh="无（只有团队的所有者和管理员）" en="none (only the team's owners and admins)" />
               )}
@@ -163,14 +173,13 @@ export function BindingPage(props: BindingPageProps) {
               {b.scopeDepartmentIds && b.scopeDepartmentIds.length > 0 ? (
                 <>
                   <Bi zh="只导入这些部门：" en="only these departments: " />
-                  {b.scopeDepartmentIds.map((d, i) => (
-                    <>
-                      {i > 0 ? " · " : ""}
+                  <Dotted
+                    items={b.scopeDepartmentIds.map((d) => (
                       <a href={at(`/members?department=${d}`)}>
                         <code>{d}</code>
                       </a>
-                    </>
-                  ))}
+                    ))}
+                  />
                 </>
               ) : (
                 <Bi zh="应用可见范围内的全部部门和成员" en="every department and member in the app's visibility range" />
