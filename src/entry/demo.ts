@@ -38,8 +38,12 @@ function saveEmulator(file: string, emulator: Emulator): void {
 async function main(): Promise<void> {
   const emulatorPort = Number(process.env.EMULATOR_PORT ?? 3100);
   const dataDir = process.env.DATA_DIR ?? "./data/demo";
-  mkdirSync(dataDir, { recursive: true });
   const emulatorFile = join(dataDir, "emulator.json");
+  // A database without the emulator that filled it (a demo from before the snapshot): its members
+  // would all look gone from a new company. Start clean on purpose, keeping the old one aside.
+  const setAside = existsSync(join(dataDir, "PG_VERSION")) && !existsSync(emulatorFile) ? `${dataDir}.old-${Date.now()}` : undefined;
+  if (setAside) renameSync(dataDir, setAside);
+  mkdirSync(dataDir, { recursive: true });
   const { emulator, resumed } = openEmulator(emulatorFile);
   const wecom = await emulator.listen(emulatorPort);
   // From here on a signal stops what this process started (the service registers its own stop too).
@@ -116,7 +120,7 @@ wecom-roster 演示 demo
     resumed
       ? `沿用上次的组织和聊天记录 Resumed the last run's org and chat: ${emulatorFile}（删除 ${dataDir} 从头开始 / delete ${dataDir} to start clean）`
       : `新的演示企业 A new demo company; its org and chat are kept in ${emulatorFile} for the next run`
-  }
+  }${setAside ? `\n  旧的演示数据没有模拟器存档，已移到 / The old demo data had no emulator snapshot and was moved to: ${setAside}` : ""}
   绑定 Binding:              ${JSON.stringify(bound.visibility ?? bound)}
   导入 Import:               ${String(job.state)} ${JSON.stringify(job.counts)}
   进度页 Progress page:       ${sync.progressUrl ?? "-"}

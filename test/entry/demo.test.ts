@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -54,7 +54,7 @@ function startDemo(ports: { service: number; emulator: number }) {
 const suggested = (printout: string) => /发送「授权 (\S+)」/.exec(printout)?.[1];
 
 describe("npm run demo", () => {
-  it("stops everything it started on SIGTERM and on Ctrl-C, and a restart finds the same company, chat and no ghost", async () => {
+  it("stops everything it started on SIGTERM and on Ctrl-C, a restart finds the same company, chat and no ghost, and an old data directory is set aside", async () => {
     const ports = { service: await freePort(), emulator: await freePort() };
     const api = (path: string, init: RequestInit = {}) =>
       fetch(`http://127.0.0.1:${ports.service}${path}`, { ...init, headers: { authorization: "Bearer demo-admin-token", "content-type": "application/json" } });
@@ -88,5 +88,18 @@ describe("npm run demo", () => {
     expect(await second.exited).toBe(0);
     expect(await portIsFree(ports.service)).toBe(true);
     expect(await portIsFree(ports.emulator)).toBe(true);
+
+    // A data directory from before the snapshot: the demo starts clean and says where the old one went.
+    rmSync(join(dataDir, "emulator.json"));
+    const third = startDemo(ports);
+    const clean = await third.ready;
+    const aside = /was moved to: (\S+)/.exec(clean)?.[1];
+    expect(aside).toBe(readdirSync(tmpdir()).map((d) => join(tmpdir(), d)).find((d) => d.startsWith(`${dataDir}.old-`)));
+    expect(existsSync(join(aside!, "PG_VERSION"))).toBe(true);
+    expect(clean).toContain("新的演示企业 A new demo company");
+    expect((await (await api("/api/teams/demo/members?status=locked&limit=1")).json()) as { total: number }).toMatchObject({ total: 0 });
+    third.child.kill("SIGTERM");
+    expect(await third.exited).toBe(0);
+    rmSync(aside!, { recursive: true, force: true });
   }, 180_000);
 });
