@@ -108,6 +108,7 @@ export type { CallRecord } from "./call-log";
 export { generateOrg } from "./org/generate-org";
 export { loadOrg, buildOrg } from "./org/load-org";
 export { Org } from "./org/org";
+export { restoreHistory, snapshotOrg, takeSnapshot, type EmulatorSnapshot } from "./snapshot";
 export * from "./defaults";
 export type { AppInput } from "./apps";
 export type { AppConfig, CallbackTarget, Clock, ContactSyncConfig, Department, Fault, GenerateSpec, OrgSpec, User, UserStatus } from "./types";

@@ -175,6 +175,14 @@ export class EmulatorState {
     return this.clock.now().getTime();
   }
 
+  /** The history of an earlier run (snapshot.ts); new message ids continue after its last. */
+  restoreHistory(h: { messages: InboxMessage[]; chatLog: ChatLine[]; cards: CardRecord[] }): void {
+    this.messages = h.messages;
+    this.chatLog = h.chatLog;
+    this.cards = new Map(h.cards.map((c) => [`${c.agentId}:${c.taskId}`, c]));
+    this.seq = h.messages.reduce((max, m) => Math.max(max, m.id), this.seq);
+  }
+
   nextSeq(): number {
     return ++this.seq;
   }

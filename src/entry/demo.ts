@@ -1,10 +1,16 @@
-import { createEmulator, DEFAULT_AGENT_ID, DEFAULT_APP_SECRET, DEFAULT_CORP_ID } from "../emulator";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { createEmulator, DEFAULT_AGENT_ID, DEFAULT_APP_SECRET, DEFAULT_CORP_ID, restoreHistory, snapshotOrg, takeSnapshot, type Emulator, type EmulatorSnapshot } from "../emulator";
 import { startNode } from "./node";
 
 /**
  * `npm run demo`: the local WeCom emulator and the service (embedded PGlite), a demo team bound to
  * the emulator, and a first taste of WeCom pushing to it: a chat message and a new member, each
  * arriving as a signed, encrypted callback. Demo secrets are for local use only.
+ *
+ * The emulator's org and chat are kept in DATA_DIR/emulator.json beside the service's database,
+ * so a restart finds the same company: a colleague added last run is still in WeCom (an emulator
+ * that forgot them would make the import hold them as gone), and the chat keeps its history.
  */
 const DEMO = {
   APP_SECRET: "demo-only-app-secret-do-not-use-in-production",
@@ -14,10 +20,43 @@ const DEMO = {
   ownerPassword: "demo-owner-password",
 };
 
+/** The emulator of the last run when DATA_DIR holds one, else a new company. */
+function openEmulator(file: string): { emulator: Emulator; resumed: boolean } {
+  if (!existsSync(file)) return { emulator: createEmulator({ org: { generate: { departments: 12, users: 80, seed: 2026 } } }), resumed: false };
+  const snapshot = JSON.parse(readFileSync(file, "utf8")) as EmulatorSnapshot;
+  const emulator = createEmulator({ org: snapshotOrg(snapshot), corpId: snapshot.corpId });
+  restoreHistory(emulator.state, snapshot);
+  return { emulator, resumed: true };
+}
+
+/** Written whole, then renamed: a crash mid-write leaves the previous file. */
+function saveEmulator(file: string, emulator: Emulator): void {
+  writeFileSync(`${file}.tmp`, JSON.stringify(takeSnapshot(emulator.state)));
+  renameSync(`${file}.tmp`, file);
+}
+
 async function main(): Promise<void> {
   const emulatorPort = Number(process.env.EMULATOR_PORT ?? 3100);
-  const emulator = createEmulator({ org: { generate: { departments: 12, users: 80, seed: 2026 } } });
+  const dataDir = process.env.DATA_DIR ?? "./data/demo";
+  const emulatorFile = join(dataDir, "emulator.json");
+  // A database without the emulator that filled it (a demo from before the snapshot): its members
+  // would all look gone from a new company. Start clean on purpose, keeping the old one aside.
+  const setAside = existsSync(join(dataDir, "PG_VERSION")) && !existsSync(emulatorFile) ? `${dataDir}.old-${Date.now()}` : undefined;
+  if (setAside) renameSync(dataDir, setAside);
+  mkdirSync(dataDir, { recursive: true });
+  const { emulator, resumed } = openEmulator(emulatorFile);
   const wecom = await emulator.listen(emulatorPort);
+  // From here on a signal stops what this process started (the service registers its own stop too).
+  const started: { service?: { stop: () => Promise<void> } } = {};
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.once(signal, () => {
+      saveEmulator(emulatorFile, emulator);
+      Promise.all([started.service?.stop(), wecom.close()]).then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    });
+  }
 
   const env = {
     ...process.env,
@@ -26,12 +65,13 @@ async function main(): Promise<void> {
     PUBLIC_URL: process.env.PUBLIC_URL ?? `http://localhost:${process.env.PORT ?? "3000"}`,
     APP_SECRET: process.env.APP_SECRET ?? DEMO.APP_SECRET,
     ADMIN_TOKEN: process.env.ADMIN_TOKEN ?? DEMO.ADMIN_TOKEN,
-    DATA_DIR: process.env.DATA_DIR ?? "./data/demo",
+    DATA_DIR: dataDir,
     WECOM_API_BASE: wecom.url,
     WECOM_OAUTH_BASE: wecom.url,
     WECOM_LOGIN_BASE: wecom.url,
   };
   const server = await startNode(env);
+  started.service = server;
   const base = `http://127.0.0.1:${server.port}`;
   const json = async (url: string, method: string, body?: unknown, headers: Record<string, string> = {}) => {
     const res = await fetch(url, { method, headers: { "content-type": "application/json", ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -42,8 +82,6 @@ async function main(): Promise<void> {
 
   const org = (await control("GET", "/org")) as { users?: { userid: string }[] };
   const admin = org.users?.[0]?.userid ?? "zhangsan";
-  // Someone for the newcomer to invite from the chat page.
-  const colleague = org.users?.[1]?.userid ?? "lisi";
   await api("POST", "/api/teams", { slug: "demo", name: "演示团队 Demo team" });
   const bound = await api("PUT", "/api/teams/demo/wecom", {
     corpId: DEFAULT_CORP_ID,
@@ -63,29 +101,44 @@ async function main(): Promise<void> {
     job = await api("GET", `/api/teams/demo/jobs/${sync.job.id}`);
   }
   await control("PUT", "/callback", { url: `${base}/wecom/demo/callback`, token: DEMO.token, encodingAesKey: DEMO.encodingAesKey });
-  await control("POST", "/chat", { from: admin, content: "帮助" });
-  await control("POST", "/users", { userid: `demo${Date.now() % 100000}`, name: "新同事", department: [1] });
-  await new Promise((r) => setTimeout(r, 500));
+  if (!resumed) {
+    await control("POST", "/chat", { from: admin, content: "帮助" });
+    await control("POST", "/users", { userid: `demo${Date.now() % 100000}`, name: "新同事", department: [1] });
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  saveEmulator(emulatorFile, emulator);
   const stats = await api("GET", "/api/teams/demo/callbacks/stats");
+  // Someone to invite from the chat page: a member nobody has invited yet (not one who joined last run).
+  const fresh = (await api("GET", "/api/teams/demo/members?status=imported&limit=5")) as { items?: { wecomUserId: string | null }[] };
+  const colleague = fresh.items?.map((m) => m.wecomUserId).find((u): u is string => u !== null && u.toLowerCase() !== admin.toLowerCase());
 
   console.log(`
 wecom-roster 演示 demo
   服务 Service:              ${env.PUBLIC_URL}
   企业微信模拟器 WeCom emulator: ${wecom.url}  (corpId ${DEFAULT_CORP_ID}, agentId ${DEFAULT_AGENT_ID})
+  ${
+    resumed
+      ? `沿用上次的组织和聊天记录 Resumed the last run's org and chat: ${emulatorFile}（删除 ${dataDir} 从头开始 / delete ${dataDir} to start clean）`
+      : `新的演示企业 A new demo company; its org and chat are kept in ${emulatorFile} for the next run`
+  }${setAside ? `\n  旧的演示数据没有模拟器存档，已移到 / The old demo data had no emulator snapshot and was moved to: ${setAside}` : ""}
   绑定 Binding:              ${JSON.stringify(bound.visibility ?? bound)}
   导入 Import:               ${String(job.state)} ${JSON.stringify(job.counts)}
   进度页 Progress page:       ${sync.progressUrl ?? "-"}
-  回调统计 Callback stats:     ${JSON.stringify(stats)}   (a chat message from ${admin} and a new member, pushed by the emulator)
+  回调统计 Callback stats:     ${JSON.stringify(stats)}${resumed ? "" : `   (a chat message from ${admin} and a new member, pushed by the emulator)`}
 
 从这里开始 Start here — chat with the app as a WeCom admin (${admin}), in the browser:
   ${wecom.url}/_emulator/chat?as=${encodeURIComponent(admin)}
   1. 发送「同步」→ 几秒后收到结果（计数和进度页链接）
      Send "sync" (or 同步) → in a few seconds, a summary with counts and a link to the progress page
-  2. 发送「授权 ${colleague}」→ ${colleague} 收到邀请卡片
+${
+    colleague
+      ? `  2. 发送「授权 ${colleague}」→ ${colleague} 收到邀请卡片
      Send "authorize ${colleague}" → ${colleague} gets an invitation card
   3. 在左侧成员列表点 ${colleague}，点卡片上的「打开邀请 Open invitation」，注册账号 → 你已加入
      Click ${colleague} in the member list, open the card's invitation link, register → you have joined
-     ${wecom.url}/_emulator/chat?as=${encodeURIComponent(colleague)}
+     ${wecom.url}/_emulator/chat?as=${encodeURIComponent(colleague)}`
+      : `  2. 所有成员都已邀请或加入 / Everyone has been invited or has joined; try 「进度」 (status) or 「匹配」 (match)`
+  }
   控制台登录 Console login: ${env.PUBLIC_URL}/login  (admin / ${DEMO.ownerPassword})
 
 试一试 Try:
@@ -96,14 +149,6 @@ wecom-roster 演示 demo
   curl ${wecom.url}/_emulator/org | head -c 600
 演示密钥仅供本地使用 / Demo secrets are for local use only. Ctrl-C 停止 / to stop.
 `);
-  for (const signal of ["SIGTERM", "SIGINT"] as const) {
-    process.once(signal, () => {
-      Promise.all([server.stop(), wecom.close()]).then(
-        () => process.exit(0),
-        () => process.exit(1),
-      );
-    });
-  }
 }
 
 await main();

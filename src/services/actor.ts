@@ -39,3 +39,12 @@ export function actorLabel(actor: Actor): string {
       return actor.kind;
   }
 }
+
+/** Who an audit actor column names, when it names an account or a WeCom user (the inverse of actorLabel). */
+export function parseActorLabel(label: string | null): { kind: "account"; accountId: number } | { kind: "wecom_user"; userId: string } | null {
+  if (!label) return null;
+  const account = /^account:(\d{1,15})$/.exec(label);
+  if (account) return { kind: "account", accountId: Number(account[1]) };
+  if (label.startsWith("wecom:") && label.length > 6) return { kind: "wecom_user", userId: label.slice(6) };
+  return null;
+}

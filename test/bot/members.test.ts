@@ -81,6 +81,13 @@ describe("授权 / authorize", () => {
     expect((await memberByKey(deps, teamId, u)).status).toBe("active");
   });
 
+  it("only unknown userids: the reply says they are unknown, in the command's language, and nobody is invited", async () => {
+    const before = await deps.db.select().from(invitations);
+    expect(await ask(deps, admin, "授权 nosuchuser")).toBe("找不到成员：nosuchuser。请检查 UserID，或先「同步」通讯录。");
+    expect(await ask(deps, admin, "authorize nosuchuser ghost2")).toBe("No such member: nosuchuser, ghost2. Check the userid, or sync the address book first.");
+    expect(await deps.db.select().from(invitations)).toHaveLength(before.length);
+  });
+
   it("a non-admin's 授权 changes nobody", async () => {
     const u = take();
     expect(await ask(deps, plain, `授权 ${u}`)).toContain("抱歉");

@@ -9,6 +9,7 @@ type Target = { kind: "all" } | { kind: "department"; name: string } | { kind: "
 type Outcome =
   | { kind: "done"; result: AuthorizeResult; department?: { id: number; name: string } }
   | { kind: "no_department"; name: string }
+  | { kind: "unknown_users"; ids: string[] }
   | { kind: "ambiguous"; name: string; ids: number[] };
 
 const ALL = new Set(["all", "全部", "所有人"]);
@@ -38,7 +39,13 @@ async function resolveDepartment(ctx: BotContext, name: string): Promise<{ id: n
 async function run(ctx: BotContext, target: Target): Promise<Outcome> {
   const call = (input: unknown) => authorizeMembers(ctx.deps, ctx.actor, ctx.team.slug, input);
   if (target.kind === "all") return { kind: "done", result: await call({ all: true }) };
-  if (target.kind === "users") return { kind: "done", result: await call({ wecomUserIds: target.ids }) };
+  if (target.kind === "users") {
+    const result = await call({ wecomUserIds: target.ids });
+    // Only userids that match nobody: a count of zero would read as if the command had worked.
+    const touched = result.authorized + result.invited + result.alreadyActive + result.alreadyInvited + result.invalidUsers.length;
+    if (touched === 0 && result.skipped.length > 0 && result.skipped.every((s) => s.reason === "not_found")) return { kind: "unknown_users", ids: result.skipped.map((s) => s.wecomUserId) };
+    return { kind: "done", result };
+  }
   const found = await resolveDepartment(ctx, target.name);
   if (found.length === 0) return { kind: "no_department", name: target.name };
   if (found.length > 1) return { kind: "ambiguous", name: target.name, ids: found.map((d) => d.id) };
@@ -60,6 +67,9 @@ export function reasonText(reason: string, lang: Lang): string {
 }
 
 function render(o: Outcome, lang: Lang): string {
+  if (o.kind === "unknown_users") {
+    return lang === "zh" ? `找不到成员：${o.ids.join("、")}。请检查 UserID，或先「同步」通讯录。` : `No such member: ${o.ids.join(", ")}. Check the userid, or sync the address book first.`;
+  }
   if (o.kind === "no_department") return lang === "zh" ? `没有名为「${o.name}」的部门。` : `There is no department named “${o.name}”.`;
   if (o.kind === "ambiguous") {
     return lang === "zh" ? `有多个部门名为「${o.name}」（ID ${o.ids.join("、")}），请用「授权 部门 <ID>」。` : `Several departments are named “${o.name}” (ids ${o.ids.join(", ")}); use “authorize department <id>”.`;

@@ -31,6 +31,15 @@ export async function upsertBinding(db: Db, p: BindingValues & { now: Date }): P
   return row;
 }
 
+/**
+ * Only the bot's admin list: the credentials and the version stay (callback keys are cached by
+ * version, and the list is read fresh for every command). Null when the team is not bound.
+ */
+export async function setBindingAdmins(db: Db, p: { teamId: number; adminUserIds: string[]; now: Date }): Promise<BindingRow | null> {
+  const rows = await db.update(wecomBindings).set({ adminUserIds: p.adminUserIds, updatedAt: p.now }).where(eq(wecomBindings.teamId, p.teamId)).returning();
+  return rows[0] ?? null;
+}
+
 export async function findBindingByTeamId(db: Db, p: { teamId: number }): Promise<BindingRow | null> {
   const rows = await db.select().from(wecomBindings).where(eq(wecomBindings.teamId, p.teamId)).limit(1);
   return rows[0] ?? null;

@@ -4,6 +4,7 @@ import { callbackStats } from "../../services/callbacks/callback-stats";
 import { bindWecom } from "../../services/teams/bind-wecom";
 import { createTeam } from "../../services/teams/create-team";
 import { getBinding } from "../../services/teams/get-binding";
+import { setBotAdmins } from "../../services/teams/set-bot-admins";
 import { readJson } from "../json-errors";
 import { requireOperator } from "../operator-auth";
 import { callerOf } from "../session-auth";
@@ -16,5 +17,6 @@ export const teamRoutes = new Hono<AppEnv>()
   .put("/api/teams/:slug/wecom", async (c) =>
     c.json(await bindWecom(c.env.deps, callerOf(c), c.req.param("slug"), await readJson(c))),
   )
+  .put("/api/teams/:slug/wecom/admins", async (c) => c.json(await setBotAdmins(c.env.deps, callerOf(c), c.req.param("slug"), await readJson(c))))
   .get("/api/teams/:slug/wecom", async (c) => c.json(await getBinding(c.env.deps, callerOf(c), c.req.param("slug"))))
   .get("/api/teams/:slug/callbacks/stats", async (c) => c.json(await callbackStats(c.env.deps, callerOf(c), c.req.param("slug"))));

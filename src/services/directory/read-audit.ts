@@ -4,6 +4,7 @@ import type { Deps } from "../../deps";
 import { AppError, teamNotFound, type FieldProblem } from "../../errors";
 import { queryId, queryLimit } from "../paging";
 import type { Actor } from "../actor";
+import { nameActors } from "./audit-actors";
 
 export interface AuditQuery {
   before?: string;
@@ -13,7 +14,7 @@ export interface AuditQuery {
   action?: string;
 }
 
-/** Newest first; `nextCursor` pages back in time. */
+/** Newest first; `nextCursor` pages back in time; `actorName` names the account or WeCom user who acted. */
 export async function readAudit(deps: Deps, _actor: Actor, slug: string, q: AuditQuery) {
   const team = await findTeamBySlug(deps.db, { slug });
   if (!team) throw teamNotFound(slug);
@@ -22,8 +23,9 @@ export async function readAudit(deps: Deps, _actor: Actor, slug: string, q: Audi
   const beforeId = queryId(q.before, "before", problems);
   if (problems.length > 0) throw new AppError("validation_failed", "查询参数有误 / Invalid query parameters", problems);
   const rows = await listAudit(deps.db, { teamId: team.id, limit, beforeId, subjectType: q.subjectType, subjectId: q.subjectId, action: q.action });
+  const names = await nameActors(deps.db, team.id, rows.map((r) => r.actor));
   return {
-    items: rows.map((r) => ({ id: r.id, at: r.at.toISOString(), initiator: r.initiator, actor: r.actor, action: r.action, subjectType: r.subjectType, subjectId: r.subjectId, jobId: r.jobId, before: r.before, after: r.after, observedAt: r.observedAt })),
+    items: rows.map((r) => ({ id: r.id, at: r.at.toISOString(), initiator: r.initiator, actor: r.actor, actorName: (r.actor && names.get(r.actor)) ?? null, action: r.action, subjectType: r.subjectType, subjectId: r.subjectId, jobId: r.jobId, before: r.before, after: r.after, observedAt: r.observedAt })),
     nextCursor: rows.length === limit ? String(rows[rows.length - 1]!.id) : null,
   };
 }

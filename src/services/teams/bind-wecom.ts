@@ -8,11 +8,9 @@ import { wecomToAppError } from "../wecom-errors";
 import type { Actor } from "../actor";
 import { forgetCallbackKeys } from "../callbacks/callback-keys";
 import { Validator } from "../validate";
+import { adminList } from "./admin-list";
 import { bindingView, sealContext, type BindingView } from "./binding-view";
 
-// userid: 1–64 bytes of digits, letters and _-@. starting with a digit or letter (doc 90195).
-const USER_ID = /^[A-Za-z0-9][A-Za-z0-9_\-@.]{0,63}$/;
-const isUserId = (v: unknown): v is string => typeof v === "string" && USER_ID.test(v);
 const isDepartmentId = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && v >= 1 && v < 2 ** 32;
 
 export interface Visibility {
@@ -48,7 +46,7 @@ export async function bindWecom(deps: Deps, _actor: Actor, slug: string, input: 
   if (encodingAesKey !== undefined && !isValidEncodingAesKey(encodingAesKey)) {
     v.fail("encodingAesKey", "EncodingAESKey 无法解码为 32 字节 / does not decode to 32 bytes");
   }
-  const adminUserIds = v.list("adminUserIds", isUserId, "成员 UserID 列表（最多 100 个）/ a list of member userids (at most 100)", 100);
+  const adminUserIds = adminList(v);
   const scopeDepartmentIds = v.list("scopeDepartmentIds", isDepartmentId, "部门 ID 列表（正整数，最多 1000 个）/ a list of department ids (positive integers, at most 1000)", 1000);
   v.done();
 

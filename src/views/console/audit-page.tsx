@@ -46,6 +46,20 @@ function subjectText(r: AuditItem): string | null {
   return name ?? userId;
 }
 
+/** Who acted: an account's username or a member's name, linked to their member page in the team; else the raw actor. */
+function ActorText(props: { actor: string; name: AuditItem["actorName"]; memberHref?: ((id: string) => string) | undefined }) {
+  const n = props.name;
+  if (!n) return <code>{props.actor}</code>;
+  const text = n.name && n.name !== n.handle ? `${n.name} (${n.handle})` : n.handle;
+  return n.memberId !== null && props.memberHref ? (
+    <a href={props.memberHref(String(n.memberId))} class="actor">
+      {text}
+    </a>
+  ) : (
+    <span class="actor">{text}</span>
+  );
+}
+
 export function AuditTable(props: { items: AuditItem[]; memberHref?: ((id: string) => string) | undefined }) {
   if (props.items.length === 0) {
     return (
@@ -87,10 +101,10 @@ export function AuditTable(props: { items: AuditItem[]; memberHref?: ((id: strin
                 {r.actor && r.actor !== r.initiator ? (
                   <>
                     {" "}
-                    <code>{r.actor}</code>
+                    <ActorText actor={r.actor} name={r.actorName} memberHref={props.memberHref} />
                   </>
                 ) : null}
-                {r.jobId ? ` · job #${r.jobId}` : ""}
+                {r.jobId ? ` · ${tr({ zh: "任务", en: "job" })} #${r.jobId}` : ""}
                 {r.observedAt ? (
                   <>
                     {" · "}

@@ -1,11 +1,13 @@
+import type { Child } from "hono/jsx";
 import type { FieldProblem } from "../../errors";
 import type { BindResult } from "../../services/teams/bind-wecom";
 import type { BindingState } from "../../services/teams/get-binding";
 import { Bi, InLang } from "../layout";
 import { tr, trMessage } from "../lang";
 import { Csrf, Field } from "../form-parts";
+import { plural } from "../labels";
 import { Card, Time } from "./parts";
-import { ConsoleShell, type ShellProps } from "./shell";
+import { ConsoleShell, teamHref, type ShellProps } from "./shell";
 
 /** Copies the text of the element a button names; the buttons stay hidden without JavaScript. What it then says comes from the button, in the page's language. */
 export const COPY_SCRIPT = `(function(){
@@ -32,6 +34,8 @@ export interface BindingPageProps extends Omit<ShellProps, "title" | "section" |
   refusal?: { errcode?: number | undefined; ip?: string | undefined } | undefined;
   /** Just bound: the app's visibility and what to look at. */
   result?: BindResult | undefined;
+  /** The admins form after a refusal: what was typed and the problem with it. */
+  admins?: { value: string | undefined; error: FieldProblem | undefined } | undefined;
 }
 
 function Steps(props: { callbackUrl: string }) {
@@ -84,7 +88,14 @@ function Result(props: { result: BindResult }) {
       </h2>
       <p>
         <Bi zh="应用可见范围" en="The app's visibility" />:{" "}
-        {r.visibility.wholeCorp ? <Bi zh="整个企业（含根部门）" en="the whole company (root department)" /> : `${r.visibility.departmentIds.length} 个部门 departments · ${r.visibility.userIds.length} 名成员 members`}
+        {r.visibility.wholeCorp ? (
+          <Bi zh="整个企业（含根部门）" en="the whole company (root department)" />
+        ) : (
+          <Bi
+            zh={`${r.visibility.departmentIds.length} 个部门 · ${r.visibility.userIds.length} 名成员`}
+            en={`${plural(r.visibility.departmentIds.length, "department", "departments")} · ${plural(r.visibility.userIds.length, "member", "members")}`}
+          />
+        )}
       </p>
       {r.warnings.length > 0 ? (
         <ul>
@@ -97,10 +108,25 @@ function Result(props: { result: BindResult }) {
   );
 }
 
+/** Items in a line, " · " between them. */
+function Dotted(props: { items: Child[] }) {
+  return (
+    <>
+      {props.items.map((item, i) => (
+        <>
+          {i > 0 ? " · " : ""}
+          {item}
+        </>
+      ))}
+    </>
+  );
+}
+
 export function BindingPage(props: BindingPageProps) {
   const b = props.binding;
   const v = props.values ?? {};
   const err = (name: string) => props.fields?.find((f) => f.field === name);
+  const at = (path: string) => teamHref(props.base, props.team?.slug ?? "", path);
   return (
     <ConsoleShell {...props} title={{ zh: "企业微信绑定", en: "WeCom binding" }} section="wecom" script={COPY_SCRIPT}>
       {props.refusal?.errcode !== undefined ? (
@@ -131,6 +157,35 @@ export function BindingPage(props: BindingPageProps) {
               <code>{b.secret}</code> · <code>{b.token}</code> · <code>{b.encodingAesKey}</code>
             </dd>
             <dt>
+              <Bi zh="机器人管理员" en="Bot admins" />
+            </dt>
+            <dd id="bot-admins">
+              {b.adminUserIds.length > 0 ? (
+                <Dotted items={b.adminUserIds.map((id) => <code>{id}</code>)} />
+              ) : (
+                <Bi zh="无（只有团队的所有者和管理员）" en="none (only the team's owners and admins)" />
+              )}
+            </dd>
+            <dt>
+              <Bi zh="导入范围" en="Import scope" />
+            </dt>
+            <dd id="import-scope">
+              {b.scopeDepartmentIds && b.scopeDepartmentIds.length > 0 ? (
+                <>
+                  <Bi zh="只导入这些部门：" en="only these departments: " />
+                  <Dotted
+                    items={b.scopeDepartmentIds.map((d) => (
+                      <a href={at(`/members?department=${d}`)}>
+                        <code>{d}</code>
+                      </a>
+                    ))}
+                  />
+                </>
+              ) : (
+                <Bi zh="应用可见范围内的全部部门和成员" en="every department and member in the app's visibility range" />
+              )}
+            </dd>
+            <dt>
               <Bi zh="更新于" en="Updated" />
             </dt>
             <dd>
@@ -139,8 +194,33 @@ export function BindingPage(props: BindingPageProps) {
           </dl>
         </Card>
       ) : null}
+      {b.bound ? (
+        <form method="post" action={at("/wecom/admins")} class="card" id="admins-form">
+          <h2>
+            <Bi zh="更改机器人管理员" en="Change the bot's admins" />
+          </h2>
+          <p class="hint">
+            <Bi zh="只更改可以在企业微信里指挥机器人的成员，凭据保持不变，无需重新输入 Secret。" en="Changes only who may command the bot in WeCom; the credentials stay as they are, with no Secret to type again." />
+          </p>
+          <Csrf token={props.csrf} />
+          <Field
+            name="admins"
+            label={{ zh: "管理员 UserID", en: "Admin userids" }}
+            value={props.admins?.value ?? b.adminUserIds.join(", ")}
+            required={false}
+            maxlength={7000}
+            error={props.admins?.error}
+            hint={{ zh: "用逗号分隔；留空表示只有团队的所有者和管理员", en: "Comma-separated; empty leaves only the team's owners and admins" }}
+          />
+          <p>
+            <button type="submit" id="save-admins">
+              <Bi zh="保存管理员" en="Save the admins" />
+            </button>
+          </p>
+        </form>
+      ) : null}
       <Steps callbackUrl={b.callbackUrl} />
-      <form method="post" class="card">
+      <form method="post" action={at("/wecom")} class="card">
         <h2>
           {b.bound ? <Bi zh="更换凭据" en="Change the credentials" /> : <Bi zh="绑定" en="Bind" />}
         </h2>

@@ -97,7 +97,7 @@ export function MemberPage(props: MemberPageProps) {
         </p>
       </Card>
       <Card id="history" title={{ zh: "历史记录", en: "History" }}>
-        <AuditTable items={props.history} />
+        <AuditTable items={props.history} memberHref={(id) => at(`/members/${id}`)} />
         {props.olderCursor ? (
           <p>
             <a href={at(`/audit?subjectType=member&subjectId=${m.id}&before=${props.olderCursor}`)}>

@@ -107,7 +107,7 @@ export function MembersPage(props: MembersPageProps) {
       </form>
       <Card id="list" title={{ zh: "成员列表", en: "Member list" }} headingClass="sr">
         <div class="scroll">
-          <table class="data stack" id="members">
+          <table class="data stack compact" id="members">
             <thead>
               <tr>
                 <th scope="col">

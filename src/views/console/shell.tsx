@@ -66,6 +66,45 @@ export function ErrorBox(props: { error: string | undefined }) {
   );
 }
 
+function MenuLinks(props: { base: string; slug: string; section: Section | undefined; class?: string }) {
+  return (
+    <ul class={props.class}>
+      {SECTIONS.map((s) => (
+        <li>
+          <a href={teamHref(props.base, props.slug, s.path)} aria-current={s.key === props.section ? "page" : undefined}>
+            <Bi zh={s.zh} en={s.en} />
+          </a>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/**
+ * The team's sections: a bar of links on a wide screen; on a phone the same links folded under
+ * one line naming the current section, so the page starts on the first screen (styles.tsx).
+ */
+function Menu(props: { base: string; slug: string; section: Section | undefined }) {
+  const current = SECTIONS.find((s) => s.key === props.section);
+  return (
+    <nav aria-label={tr({ zh: "控制台", en: "Console" })}>
+      <details id="menu" class="menu">
+        <summary>
+          <Bi zh="菜单" en="Menu" />
+          {current ? (
+            <>
+              {tr({ zh: "：", en: ": " })}
+              <Bi zh={current.zh} en={current.en} />
+            </>
+          ) : null}
+        </summary>
+        <MenuLinks {...props} />
+      </details>
+      <MenuLinks {...props} class="bar" />
+    </nav>
+  );
+}
+
 /** Every console page: who is signed in, the team's sections, the page, its messages. */
 export function ConsoleShell(props: ShellProps) {
   const { base, team } = props;
@@ -110,19 +149,7 @@ export function ConsoleShell(props: ShellProps) {
             </button>
           </form>
         </div>
-        {team ? (
-          <nav aria-label={tr({ zh: "控制台", en: "Console" })}>
-            <ul>
-              {SECTIONS.map((s) => (
-                <li>
-                  <a href={teamHref(base, team.slug, s.path)} aria-current={s.key === props.section ? "page" : undefined}>
-                    <Bi zh={s.zh} en={s.en} />
-                  </a>
-                </li>
-              ))}
-            </ul>
-          </nav>
-        ) : null}
+        {team ? <Menu base={base} slug={team.slug} section={props.section} /> : null}
       </header>
       <div id="content">
         <h1 class="card">

@@ -17,6 +17,10 @@ nav ul{list-style:none;padding:0;margin:.5rem 0 0;display:flex;flex-wrap:wrap;ga
 nav li{margin:0}
 nav a{display:inline-block;padding:.45rem .65rem;min-height:2.5rem;border-radius:.4rem;text-decoration:none;color:#1e3a8a;background:#eff6ff}
 nav a[aria-current=page]{background:#1e40af;color:#fff}
+.menu{display:none}
+.menu summary{display:flex;align-items:center;padding:.45rem .65rem;min-height:2.75rem;border-radius:.4rem;color:#1e3a8a;background:#eff6ff}
+.menu summary::after{content:"▾";margin-left:auto}
+.menu[open] summary::after{content:"▴"}
 label{display:block;font-weight:600;margin:.8rem 0 .25rem}
 label.inline{display:inline;font-weight:400;margin:0}
 input,select,textarea{font:inherit;padding:.5rem .6rem;min-height:2.75rem;border:1px solid #4b5563;border-radius:.4rem;background:#fff;color:#111827;max-width:100%}
@@ -54,7 +58,13 @@ ol.steps li{margin:.5rem 0}
 .pager{display:flex;gap:1rem;flex-wrap:wrap;align-items:center}
 details summary{cursor:pointer;font-weight:600;min-height:2rem}
 pre{white-space:pre-wrap;overflow-wrap:anywhere;font-size:.85rem;margin:.25rem 0}
-@media (max-width:40rem){table.stack thead{display:none}table.stack tr{display:block;border-bottom:1px solid #d1d5db;padding:.4rem 0}table.stack td{display:block;border:0;padding:.15rem 0}table.stack td[data-label]::before{content:attr(data-label) ": ";font-weight:600}}
+@media (max-width:40rem){.menu{display:block;margin:.5rem 0 0}nav ul.bar{display:none}
+table.stack.compact tbody tr{display:grid;grid-template-columns:auto auto minmax(0,1fr) auto;grid-template-areas:"pick name name state" "pick id dept act";gap:.15rem .5rem;align-items:center;padding:.35rem 0}
+table.stack.compact td{padding:0;min-width:0}
+table.stack.compact td[data-label]::before{content:none}
+table.stack.compact td:nth-child(1){grid-area:pick}table.stack.compact td:nth-child(2){grid-area:name}table.stack.compact td:nth-child(3){grid-area:id}
+table.stack.compact td:nth-child(4){grid-area:dept;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}table.stack.compact td:nth-child(5){grid-area:state;text-align:right}table.stack.compact td:nth-child(6){grid-area:act;text-align:right}
+table.stack thead{display:none}table.stack tr{display:block;border-bottom:1px solid #d1d5db;padding:.4rem 0}table.stack td{display:block;border:0;padding:.15rem 0}table.stack td[data-label]::before{content:attr(data-label) ": ";font-weight:600}}
 `;
 
 export function ConsoleStyle(props: { nonce: string }) {

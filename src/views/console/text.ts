@@ -45,6 +45,7 @@ export const FLASH: Record<string, Bilingual> = {
   webhook_deleted: { zh: "Webhook 已删除。", en: "The webhook endpoint is deleted." },
   webhook_enabled: { zh: "Webhook 已重新启用，新事件会再发送给它。", en: "The webhook endpoint is enabled again; new events reach it." },
   webhook_resent: { zh: "已重新排队发送该事件。", en: "The event is queued to be sent again." },
+  admins_saved: { zh: "机器人管理员已保存。", en: "The bot's admins are saved." },
   none_selected: { zh: "没有选择成员：请先勾选要授权的成员，再点“授权所选成员”。", en: "No member was selected: tick the members to authorize, then choose “Authorize the selected”." },
 };
 

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { wecomBindings } from "../../../src/db/schema";
+import { teams, wecomBindings } from "../../../src/db/schema";
 import { apiClient, BINDING, OPERATOR } from "../../helpers/api";
 import { testDeps, type TestDeps } from "../../helpers/deps";
 import { control, wecomCalls } from "../../helpers/emulator";
@@ -219,5 +219,39 @@ describe("PUT /api/teams/:slug/wecom checks the credentials live", () => {
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ error: { code: "wecom_unavailable", api: "gettoken" } });
     expect(await (await api.json("GET", "/api/teams/unavailable/wecom")).json()).toMatchObject({ bound: false });
+  });
+});
+
+describe("PUT /api/teams/:slug/wecom/admins", () => {
+  beforeAll(async () => {
+    await api.json("POST", "/api/teams", { slug: "admins", name: "Admins" });
+    await api.json("POST", "/api/teams", { slug: "admins-unbound", name: "Unbound" });
+    expect((await api.json("PUT", "/api/teams/admins/wecom", { ...BINDING, adminUserIds: ["old"] })).status).toBe(200);
+  });
+
+  it("replaces only the admin list: no call to WeCom, the sealed secrets and the version stay", async () => {
+    const [{ id: teamId }] = (await opened.db.select({ id: teams.id }).from(teams).where(eq(teams.slug, "admins"))) as [{ id: number }];
+    const [before] = await opened.db.select().from(wecomBindings).where(eq(wecomBindings.teamId, teamId));
+    const calls = await wecomCalls(deps);
+    const res = await api.json("PUT", "/api/teams/admins/wecom/admins", { adminUserIds: ["ZhangSan", "lisi", "zhangsan"] });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { adminUserIds: string[]; secret: string };
+    expect(body.adminUserIds).toEqual(["ZhangSan", "lisi"]);
+    expect(body.secret).not.toBe(BINDING.secret);
+    const [row] = await opened.db.select().from(wecomBindings).where(eq(wecomBindings.teamId, teamId));
+    expect(row).toMatchObject({ adminUserIds: ["ZhangSan", "lisi"], secretSealed: before!.secretSealed, version: before!.version });
+    expect(await wecomCalls(deps)).toEqual(calls);
+  });
+
+  it("answers 422 for a malformed list, 409 not_bound before binding, 401 without the operator token", async () => {
+    const bad = await api.json("PUT", "/api/teams/admins/wecom/admins", { adminUserIds: ["bad id!"] });
+    expect(bad.status).toBe(422);
+    expect(await bad.json()).toMatchObject({ error: { code: "validation_failed", fields: [{ field: "adminUserIds" }] } });
+    const unbound = await api.json("PUT", "/api/teams/admins-unbound/wecom/admins", { adminUserIds: [] });
+    expect(unbound.status).toBe(409);
+    expect(await unbound.json()).toMatchObject({ error: { code: "not_bound" } });
+    const anonymous = await api.json("PUT", "/api/teams/admins/wecom/admins", { adminUserIds: ["mallory"] }, {});
+    expect(anonymous.status).toBe(401);
+    expect((await opened.db.select().from(wecomBindings)).find((r) => r.adminUserIds.includes("mallory"))).toBeUndefined();
   });
 });

@@ -3,12 +3,14 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../../../deps";
 import type { AppError } from "../../../errors";
 import { bindWecom } from "../../../services/teams/bind-wecom";
+import { setBotAdmins } from "../../../services/teams/set-bot-admins";
 import { getBinding } from "../../../services/teams/get-binding";
 import { BindingPage, type BindingPageProps } from "../../../views/console/binding-page";
 import { callerOf } from "../../session-auth";
 import { html, type Form } from "../form-kit";
 import { consoleOf, handlePost, signedIn, teamAdmin } from "./gate";
-import { consoleForm } from "./kit";
+import { teamHref } from "../../../views/console/shell";
+import { consoleForm, flashOf, withFlash } from "./kit";
 
 const list = (v: string | undefined): string[] => (v ?? "").split(/[\s,，、]+/).filter((s) => s !== "");
 
@@ -43,7 +45,7 @@ async function page(c: Context<AppEnv>, extra: Partial<BindingPageProps>, status
 
 /** The WeCom binding form: checked live with WeCom on submit (bind-wecom.ts), nothing stored on failure. */
 export const bindingConsole = new Hono<AppEnv>()
-  .get("/teams/:slug/wecom", signedIn, teamAdmin, (c) => page(c, {}))
+  .get("/teams/:slug/wecom", signedIn, teamAdmin, (c) => page(c, { flash: flashOf(c) }))
   .post("/teams/:slug/wecom", consoleForm, signedIn, teamAdmin, (c) =>
     handlePost(
       c,
@@ -56,5 +58,17 @@ export const bindingConsole = new Hono<AppEnv>()
         const refusal = typeof d.errcode === "number" ? { errcode: d.errcode, ip: typeof d.ip === "string" ? d.ip : undefined } : undefined;
         return page(c, { error: err.message, fields: err.fields, values: echo(form), refusal }, err.status);
       },
+    ),
+  )
+  // The bot's admins alone, without the secrets (set-bot-admins.ts).
+  .post("/teams/:slug/wecom/admins", consoleForm, signedIn, teamAdmin, (c) =>
+    handlePost(
+      c,
+      async (form) => {
+        const { base, slug } = consoleOf(c);
+        await setBotAdmins(c.env.deps, callerOf(c), slug, { adminUserIds: list(form.get("admins")) });
+        return c.redirect(withFlash(teamHref(base, slug, "/wecom"), "admins_saved"), 303);
+      },
+      (err, form) => page(c, { error: err.message, admins: { value: form.get("admins"), error: err.fields?.find((f) => f.field === "adminUserIds") } }, err.status),
     ),
   );

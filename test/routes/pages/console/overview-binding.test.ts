@@ -179,3 +179,43 @@ describe("WeCom binding form", () => {
     expect(again).not.toContain(BINDING.secret);
   });
 });
+
+describe("the bot's admins on the binding page", () => {
+  it("shows the admins and the import scope, and changes the admins without the secrets", async () => {
+    const before = (await bindingRow("acme"))!;
+    const page = await pageHtml(w.api, w.owner, "/teams/acme/wecom");
+    expect(textOf(page)).toContain("应用可见范围内的全部部门和成员");
+    expect(page).toContain('id="admins-form"');
+    const res = await submit(w.api, w.owner, "/teams/acme/wecom", { admins: "zhangsan， LiSi、zhangsan" }, "/teams/acme/wecom/admins");
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/teams/acme/wecom?ok=admins_saved");
+    const row = (await bindingRow("acme"))!;
+    expect(row).toMatchObject({ adminUserIds: ["zhangsan", "LiSi"], secretSealed: before.secretSealed, tokenSealed: before.tokenSealed, version: before.version });
+    const after = await pageHtml(w.api, w.owner, "/teams/acme/wecom?ok=admins_saved");
+    expect(textOf(after)).toContain("机器人管理员已保存");
+    expect(after).toMatch(/<dd id="bot-admins"><code>zhangsan<\/code> · <code>LiSi<\/code><\/dd>/);
+    const en = await (await w.api.request("/teams/acme/wecom", { headers: { ...w.owner.header(), "accept-language": "en" } })).text();
+    expect(textOf(en)).toContain("Change the bot's admins");
+  });
+
+  it("keeps a refused list in the field with the problem beside it, and changes nothing", async () => {
+    const res = await submit(w.api, w.owner, "/teams/acme/wecom", { admins: "good, bad id!" }, "/teams/acme/wecom/admins");
+    expect(res.status).toBe(422);
+    const html = await res.text();
+    expect(html).toMatch(/<input id="f-admins" name="admins" type="text" value="good, bad id!"/);
+    expect(html).toContain('id="f-admins-error"');
+    expect((await bindingRow("acme"))!.adminUserIds).toEqual(["zhangsan", "LiSi"]);
+    // The credentials form still posts to the binding, not to the admins.
+    expect(html).toContain('action="/teams/acme/wecom" class="card"');
+  });
+
+  it("offers no admins form before binding, and refuses a post there with not_bound", async () => {
+    await w.api.json("POST", "/api/teams", { slug: "unbound2", name: "Unbound" });
+    const owner = (await person(w.api, w.db, "unbound2", "unbound2owner", { role: "owner" })).jar;
+    expect(await pageHtml(w.api, owner, "/teams/unbound2/wecom")).not.toContain('id="admins-form"');
+    const res = await submit(w.api, owner, "/teams/unbound2/wecom", { admins: "zhangsan" }, "/teams/unbound2/wecom/admins");
+    expect(res.status).toBe(409);
+    expect(textOf(await res.text())).toContain("未绑定企业微信");
+    expect(await bindingRow("unbound2")).toBeNull();
+  });
+});
