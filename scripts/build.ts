@@ -1,6 +1,6 @@
 // `npm run build`: bundles the Node entry into dist/node.js, which `npm start` runs with plain
 // `node`. Under tsx a loader thread with its own V8 heap stays resident for the life of the
-// process (BENCHMARKS.md "Where the time and memory went", item 5: RSS 152 MiB vs 68 MiB bundled).
+// process (BENCHMARKS.md, import: 176 MiB vs 91 MiB right after start-up).
 // Only src/ is bundled (--packages=external): node_modules stay where they are, so PGlite still
 // finds its .wasm/.data files beside its own package. drizzle/ is not copied either; open-db.ts
 // finds it by walking up from dist/.

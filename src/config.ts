@@ -45,7 +45,7 @@ type Env = Record<string, string | undefined>;
 
 const CRON_FIELD = /^[\d*/,-]+$/;
 
-/** Parses the environment (README.md, Configuration); every problem is reported at once. */
+/** Parses the environment (docs/operations.md#configuration); every problem is reported at once. */
 /** What this runtime's Intl accepts as a time zone (Node and Workers both carry the IANA database). */
 function isTimeZone(name: string): boolean {
   try {

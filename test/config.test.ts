@@ -3,7 +3,7 @@ import { ConfigError, parseConfig } from "../src/config";
 import { TEST_ENV } from "./helpers/deps";
 
 describe("parseConfig", () => {
-  it("fills the documented defaults (README.md, Configuration)", () => {
+  it("fills the documented defaults (docs/operations.md#configuration)", () => {
     const c = parseConfig({ APP_SECRET: TEST_ENV.APP_SECRET, ADMIN_TOKEN: TEST_ENV.ADMIN_TOKEN });
     expect(c).toMatchObject({
       port: 3000,
