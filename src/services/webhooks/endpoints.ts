@@ -1,9 +1,11 @@
 import { randomBytes } from "node:crypto";
+import { z } from "zod";
 import { deleteEndpoint, findEndpoint, insertEndpoint, listDeliveries, listEndpoints, type DeliveryLogRow, type EndpointRow } from "../../db/queries/webhooks";
 import { findTeamBySlug } from "../../db/queries/teams";
 import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from "../../db/schema";
 import type { Deps } from "../../deps";
-import { AppError, teamNotFound, type FieldProblem } from "../../errors";
+import { AppError, teamNotFound } from "../../errors";
+import { objectOrEmpty, parseInput } from "../validate";
 import type { Actor } from "../actor";
 import { newWebhookSecret } from "./sign";
 import { isPrivateHost } from "./url-guard";
@@ -36,36 +38,41 @@ async function teamOf(deps: Deps, slug: string): Promise<number> {
   return team.id;
 }
 
+/** Why `url` may not be an endpoint, or null: http(s), no credentials, and no private host unless allowed. */
+function urlProblem(url: string, allowPrivate: boolean): string | null {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return "不是有效的 URL / not a valid URL";
+  }
+  if (u.protocol !== "http:" && u.protocol !== "https:") return "只接受 http(s) / only http(s) URLs";
+  if (u.username || u.password) return "URL 不能包含用户名或密码 / no credentials in the URL";
+  if (!allowPrivate && isPrivateHost(u.hostname)) return "不接受本机或内网地址 / loopback and private addresses are refused (WEBHOOK_ALLOW_PRIVATE)";
+  return null;
+}
+
+const URL_REQUIRED = "必填的 http(s) URL / an http(s) URL is required";
+const EVENTS = `事件类型列表 / a non-empty list of: ${WEBHOOK_EVENT_TYPES.join(", ")}`;
+
+/** `POST /api/teams/:slug/webhooks`; private addresses are refused unless `WEBHOOK_ALLOW_PRIVATE`. */
+export const endpointInput = (allowPrivate: boolean) =>
+  objectOrEmpty(
+    z.object({
+      url: z
+        .string({ error: URL_REQUIRED })
+        .max(2000, { error: URL_REQUIRED, abort: true })
+        .check((ctx) => {
+          const message = urlProblem(ctx.value, allowPrivate);
+          if (message) ctx.issues.push({ code: "custom", message, input: ctx.value });
+        }),
+      events: z.array(z.enum(WEBHOOK_EVENT_TYPES, { error: EVENTS }), { error: EVENTS }).min(1, { error: EVENTS }).nullish(),
+    }),
+  );
+
 function validate(deps: Deps, input: unknown): { url: string; events: WebhookEventType[] | null } {
-  const body = (input ?? {}) as { url?: unknown; events?: unknown };
-  const problems: FieldProblem[] = [];
-  let url = "";
-  if (typeof body.url !== "string" || body.url.length > 2000) {
-    problems.push({ field: "url", message: "必填的 http(s) URL / an http(s) URL is required" });
-  } else {
-    try {
-      const u = new URL(body.url);
-      if (u.protocol !== "http:" && u.protocol !== "https:") problems.push({ field: "url", message: "只接受 http(s) / only http(s) URLs" });
-      else if (u.username || u.password) problems.push({ field: "url", message: "URL 不能包含用户名或密码 / no credentials in the URL" });
-      else if (!deps.config.webhookAllowPrivate && isPrivateHost(u.hostname)) {
-        problems.push({ field: "url", message: "不接受本机或内网地址 / loopback and private addresses are refused (WEBHOOK_ALLOW_PRIVATE)" });
-      }
-      url = u.toString();
-    } catch {
-      problems.push({ field: "url", message: "不是有效的 URL / not a valid URL" });
-    }
-  }
-  let events: WebhookEventType[] | null = null;
-  if (body.events !== undefined && body.events !== null) {
-    const known = new Set<string>(WEBHOOK_EVENT_TYPES);
-    if (!Array.isArray(body.events) || body.events.length === 0 || !body.events.every((e) => typeof e === "string" && known.has(e))) {
-      problems.push({ field: "events", message: `事件类型列表 / a non-empty list of: ${WEBHOOK_EVENT_TYPES.join(", ")}` });
-    } else {
-      events = [...new Set(body.events as WebhookEventType[])];
-    }
-  }
-  if (problems.length > 0) throw new AppError("validation_failed", "Webhook 设置无效 / Invalid webhook endpoint", problems);
-  return { url, events };
+  const body = parseInput(endpointInput(deps.config.webhookAllowPrivate), input, { message: "Webhook 设置无效 / Invalid webhook endpoint" });
+  return { url: new URL(body.url).toString(), events: body.events ? [...new Set(body.events)] : null };
 }
 
 /** Adds an endpoint; its secret is answered this once and stored sealed. */
