@@ -55,9 +55,8 @@ function isTimeZone(name: string): boolean {
 
 /**
  * Parses the environment (README.md, Configuration); every problem is reported at once.
- * `isCron` is the scheduler's own check of `RECONCILE_CRON` (node-cron's `validate` on Node, passed
- * in by the entry); Workers pass none: Cloudflare checks the cron triggers at deploy
- * (docs/operations.md).
+ * `isCron` checks `RECONCILE_CRON`: node-cron's own `validate`, passed in by the entries so that
+ * this file imports no runtime package (docs/sync.md#reconcile); without it the value is not checked.
  */
 export function parseConfig(env: Env, checks: { isCron?: (expression: string) => boolean } = {}): Config {
   const problems: string[] = [];

@@ -11,10 +11,6 @@ export const text = (pattern: RegExp, message: string) =>
 /** A positive safe integer id in a JSON body. */
 export const positiveId = (message: string) => z.int({ error: message }).min(1, { error: message });
 
-/** A body that is not a JSON object reads as `{}`: its fields are then named as missing, not the body. */
-export const objectOrEmpty = <S extends z.ZodType>(schema: S) =>
-  z.preprocess((v) => (typeof v === "object" && v !== null && !Array.isArray(v) ? v : {}), schema);
-
 /**
  * `pairs[0].memberId`; a bad element of a list of plain values names the list (`adminUserIds`), as
  * the list's one message covers its elements.
@@ -24,13 +20,20 @@ function fieldOf(path: readonly PropertyKey[]): string {
   return end.reduce<string>((out, key) => (typeof key === "number" ? `${out}[${key}]` : out === "" ? String(key) : `${out}.${String(key)}`), "");
 }
 
+const isObject = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
+
 /**
- * Parses one input against its schema (docs/http-api.md#errors): every field problem at once, one
+ * Parses one input against its schema (docs/http-api.md#error-codes): every field problem at once, one
  * per field, as 422 validation_failed with `message`. A value that is not a JSON object where one is
- * expected is 400 bad_request, or a problem of the field `rootField` when one is named.
+ * expected is 400 bad_request, or a problem of the field `rootField` when one is named, or with
+ * `lenient` read as `{}` so that its fields are named as missing.
  */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown, opts: { message?: string; rootField?: string } = {}): z.output<S> {
-  const parsed = schema.safeParse(input);
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  opts: { message?: string; rootField?: string; lenient?: boolean } = {},
+): z.output<S> {
+  const parsed = schema.safeParse(opts.lenient && !isObject(input) ? {} : input);
   if (parsed.success) return parsed.data;
   const problems: FieldProblem[] = [];
   for (const issue of parsed.error.issues) {

@@ -7,12 +7,12 @@ import type { Deps } from "../../deps";
 import { teamNotFound } from "../../errors";
 import { actorLabel, initiatorOf, type Actor } from "../actor";
 import { auditEntry } from "./audit-entry";
-import { objectOrEmpty, parseInput } from "../validate";
+import { parseInput } from "../validate";
 
 const POLICIES = ["remove", "lock", "deauthorize"] as const satisfies readonly DeletionPolicy[];
 
 /** `PUT /api/teams/:slug/policy`. */
-export const PolicyInput = objectOrEmpty(z.object({ onMemberDeleted: z.enum(POLICIES, { error: "remove | lock | deauthorize" }) }));
+export const PolicyInput = z.object({ onMemberDeleted: z.enum(POLICIES, { error: "remove | lock | deauthorize" }) });
 
 export async function getPolicy(deps: Deps, _actor: Actor, slug: string): Promise<{ onMemberDeleted: DeletionPolicy }> {
   const team = await findTeamBySlug(deps.db, { slug });
@@ -22,7 +22,7 @@ export async function getPolicy(deps: Deps, _actor: Actor, slug: string): Promis
 
 /** What happens to a member deleted in WeCom (docs/sync.md#deletion-policies). */
 export async function setPolicy(deps: Deps, actor: Actor, slug: string, input: unknown): Promise<{ onMemberDeleted: DeletionPolicy }> {
-  const { onMemberDeleted: value } = parseInput(PolicyInput, input, { message: "策略必须是 remove、lock 或 deauthorize / The policy must be remove, lock or deauthorize" });
+  const { onMemberDeleted: value } = parseInput(PolicyInput, input, { lenient: true, message: "策略必须是 remove、lock 或 deauthorize / The policy must be remove, lock or deauthorize" });
   const team = await findTeamBySlug(deps.db, { slug });
   if (!team) throw teamNotFound(slug);
   const now = deps.clock.now();

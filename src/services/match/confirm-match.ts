@@ -8,7 +8,7 @@ import { usernameKey } from "../accounts/account-fields";
 import { linkMember } from "./link-member";
 import { accountIndex, type LinkedView } from "./match-members";
 import { lockTeamAsAdmin } from "./team-admin";
-import { objectOrEmpty, parseInput, positiveId } from "../validate";
+import { parseInput, positiveId } from "../validate";
 
 export const MAX_PAIRS = 1000;
 
@@ -37,14 +37,12 @@ const PAIRS = `1–${MAX_PAIRS} 个 {memberId, accountId} / 1–${MAX_PAIRS} {me
 const ID = positiveId("正整数 / a positive integer");
 
 /** `POST /api/teams/:slug/match/confirm`: 1…MAX_PAIRS positive integer pairs, else 422 naming each bad field. */
-export const ConfirmMatchInput = objectOrEmpty(
-  z.object({
-    pairs: z.array(objectOrEmpty(z.object({ memberId: ID, accountId: ID })), { error: PAIRS }).min(1, { error: PAIRS }).max(MAX_PAIRS, { error: PAIRS }),
-  }),
-);
+export const ConfirmMatchInput = z.object({
+  pairs: z.array(z.object({ memberId: ID, accountId: ID }, { error: "{memberId, accountId}" }), { error: PAIRS }).min(1, { error: PAIRS }).max(MAX_PAIRS, { error: PAIRS }),
+});
 
 export function parsePairs(input: unknown): Pair[] {
-  return parseInput(ConfirmMatchInput, input).pairs;
+  return parseInput(ConfirmMatchInput, input, { lenient: true }).pairs;
 }
 
 type Verdict = "name" | "userid" | "email";

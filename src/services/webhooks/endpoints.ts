@@ -5,7 +5,7 @@ import { findTeamBySlug } from "../../db/queries/teams";
 import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from "../../db/schema";
 import type { Deps } from "../../deps";
 import { AppError, teamNotFound } from "../../errors";
-import { objectOrEmpty, parseInput } from "../validate";
+import { parseInput } from "../validate";
 import type { Actor } from "../actor";
 import { newWebhookSecret } from "./sign";
 import { isPrivateHost } from "./url-guard";
@@ -57,21 +57,19 @@ const EVENTS = `事件类型列表 / a non-empty list of: ${WEBHOOK_EVENT_TYPES.
 
 /** `POST /api/teams/:slug/webhooks`; private addresses are refused unless `WEBHOOK_ALLOW_PRIVATE`. */
 export const endpointInput = (allowPrivate: boolean) =>
-  objectOrEmpty(
-    z.object({
-      url: z
-        .string({ error: URL_REQUIRED })
-        .max(2000, { error: URL_REQUIRED, abort: true })
-        .check((ctx) => {
-          const message = urlProblem(ctx.value, allowPrivate);
-          if (message) ctx.issues.push({ code: "custom", message, input: ctx.value });
-        }),
-      events: z.array(z.enum(WEBHOOK_EVENT_TYPES, { error: EVENTS }), { error: EVENTS }).min(1, { error: EVENTS }).nullish(),
-    }),
-  );
+  z.object({
+    url: z
+      .string({ error: URL_REQUIRED })
+      .max(2000, { error: URL_REQUIRED, abort: true })
+      .check((ctx) => {
+        const message = urlProblem(ctx.value, allowPrivate);
+        if (message) ctx.issues.push({ code: "custom", message, input: ctx.value });
+      }),
+    events: z.array(z.enum(WEBHOOK_EVENT_TYPES, { error: EVENTS }), { error: EVENTS }).min(1, { error: EVENTS }).nullish(),
+  });
 
 function validate(deps: Deps, input: unknown): { url: string; events: WebhookEventType[] | null } {
-  const body = parseInput(endpointInput(deps.config.webhookAllowPrivate), input, { message: "Webhook 设置无效 / Invalid webhook endpoint" });
+  const body = parseInput(endpointInput(deps.config.webhookAllowPrivate), input, { lenient: true, message: "Webhook 设置无效 / Invalid webhook endpoint" });
   return { url: new URL(body.url).toString(), events: body.events ? [...new Set(body.events)] : null };
 }
 
