@@ -6,6 +6,7 @@ import { accountRoutes } from "./routes/api/accounts";
 import { authorizeRoutes } from "./routes/api/authorize";
 import { directoryRoutes, managedRoutes } from "./routes/api/directory";
 import { matchRoutes } from "./routes/api/match";
+import { openApiRoutes } from "./routes/api/openapi";
 import { teamRoutes } from "./routes/api/teams";
 import { webhookRoutes } from "./routes/api/webhooks";
 import { healthRoutes } from "./routes/health";
@@ -42,6 +43,7 @@ export function createApp(): Hono<AppEnv> {
   app.route("/", authorizeRoutes);
   app.route("/", matchRoutes);
   app.route("/", webhookRoutes);
+  app.route("/", openApiRoutes(app));
   app.route("/", wecomCallbackRoutes);
   app.route("/", jobPageRoutes);
   app.route("/", authPageRoutes);

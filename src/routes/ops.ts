@@ -6,6 +6,7 @@ import { AppError } from "../errors";
 import { safeEqual } from "../security/constant-time";
 import { collectStats } from "../services/ops/stats";
 import { requireOperator } from "./operator-auth";
+import { operation } from "./operation";
 
 /**
  * Times every request by its route pattern (`/api/teams/:slug/jobs/:id`), never the raw path, so
@@ -31,7 +32,7 @@ export const opsRoutes = new Hono<AppEnv>()
    * Prometheus text, behind its own bearer token (a scraper should not hold ADMIN_TOKEN). Without
    * METRICS_TOKEN, or where the runtime keeps no counters (Workers), the path does not exist.
    */
-  .get("/metrics", async (c) => {
+  .get("/metrics", operation({ summary: "Prometheus text (Node, METRICS_TOKEN)", tags: ["Operations"], access: "metrics", ok: { status: 200, description: "text/plain; version=0.0.4" } }), async (c) => {
     const { config, metrics } = c.env.deps;
     if (!config.metricsToken || !metrics?.render) throw notFound();
     const match = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "");
@@ -42,4 +43,4 @@ export const opsRoutes = new Hono<AppEnv>()
     return c.body(out.body, 200, { "content-type": out.contentType });
   })
   .use("/api/operator/*", requireOperator)
-  .get("/api/operator/stats", async (c) => c.json(await collectStats(c.env.deps)));
+  .get("/api/operator/stats", operation({ summary: "The database counts as JSON", tags: ["Operations"], access: "operator", ok: { status: 200, description: "the counts behind /metrics" } }), async (c) => c.json(await collectStats(c.env.deps)));

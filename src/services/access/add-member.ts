@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { findAccountById } from "../../db/queries/accounts";
 import { appendAudit } from "../../db/queries/audit";
 import { insertAccountMember, lockTeamForMembership, membersOfAccount, teamHasOwner, accountStanding } from "../../db/queries/memberships";
@@ -6,12 +7,18 @@ import type { Deps } from "../../deps";
 import { AppError, teamNotFound } from "../../errors";
 import { auditEntry } from "../directory/audit-entry";
 import type { MemberView } from "../directory/read-directory";
-import { Validator } from "../validate";
+import { parseInput, positiveId } from "../validate";
 import { callerLabel, type Caller } from "../accounts/caller";
 import { initiatorOf } from "../actor";
 import { judgeStanding } from "./team-access";
 
-const ROLES: readonly MemberRole[] = ["owner", "admin", "member"];
+const ROLES = ["owner", "admin", "member"] as const satisfies readonly MemberRole[];
+
+/** `POST /api/teams/:slug/members`. */
+export const AddMemberInput = z.object({
+  accountId: positiveId("账号 ID（正整数）/ an account id (a positive integer)"),
+  role: z.enum(ROLES, { error: "owner | admin | member" }).nullish(),
+});
 
 export type AddedMember = MemberView & { role: MemberRole };
 
@@ -21,15 +28,8 @@ export type AddedMember = MemberView & { role: MemberRole };
  * only for a team without one yet (bootstrapping); otherwise owners are not made this way.
  */
 export async function addMember(deps: Deps, caller: Caller, slug: string, input: unknown): Promise<AddedMember> {
-  const v = new Validator(input);
-  const raw = input as Record<string, unknown>;
-  const accountId = raw.accountId;
-  if (typeof accountId !== "number" || !Number.isSafeInteger(accountId) || accountId < 1) v.fail("accountId", "账号 ID（正整数）/ an account id (a positive integer)");
-  const role = raw.role === undefined || raw.role === null ? "member" : raw.role;
-  if (typeof role !== "string" || !ROLES.includes(role as MemberRole)) v.fail("role", "owner | admin | member");
-  v.done();
-  const id = accountId as number;
-  const wanted = role as MemberRole;
+  const { accountId: id, role } = parseInput(AddMemberInput, input);
+  const wanted: MemberRole = role ?? "member";
 
   const now = deps.clock.now();
   return deps.db.transaction(async (tx) => {

@@ -2,8 +2,10 @@ import { stagedPage } from "../../db/queries/directory";
 import { latestJobs } from "../../db/queries/sync-jobs";
 import { findTeamBySlug } from "../../db/queries/teams";
 import type { Deps } from "../../deps";
-import { AppError, teamNotFound, type FieldProblem } from "../../errors";
-import { queryId, queryLimit } from "../paging";
+import { z } from "zod";
+import { teamNotFound } from "../../errors";
+import { pageNumber, QUERY_PROBLEM, queryId, queryLimit } from "../paging";
+import { parseInput } from "../validate";
 import type { Actor } from "../actor";
 import { jobView, type JobView } from "./job-view";
 import { teamJob } from "./team-lookup";
@@ -17,6 +19,9 @@ export async function listJobs(deps: Deps, _actor: Actor, slug: string): Promise
   if (!team) throw teamNotFound(slug);
   return (await latestJobs(deps.db, { teamId: team.id, limit: 50 })).map(jobView);
 }
+
+/** `GET …/jobs/:id/staged` query string. */
+export const StagedQuery = z.object({ cursor: queryId(), limit: queryLimit(1000) });
 
 export interface StagedItem {
   memberId: number;
@@ -36,12 +41,11 @@ export async function listStaged(
   _actor: Actor,
   slug: string,
   jobId: number,
-  page: { cursor?: string; limit?: string } = {},
+  page: Record<string, string | undefined> = {},
 ): Promise<{ items: StagedItem[]; nextCursor: number | null }> {
-  const problems: FieldProblem[] = [];
-  const after = queryId(page.cursor, "cursor", problems, 0) ?? 0;
-  const limit = queryLimit(page.limit, problems, 200, 1000);
-  if (problems.length > 0) throw new AppError("validation_failed", "查询参数有误 / Invalid query parameters", problems);
+  const q = parseInput(StagedQuery, page, { message: QUERY_PROBLEM });
+  const after = pageNumber(q.cursor, 0);
+  const limit = pageNumber(q.limit, 200);
   const { job } = await teamJob(deps.db, slug, jobId);
   const rows = await stagedPage(deps.db, { jobId: job.id, afterMemberId: after, limit, includeProtected: true });
   return {
