@@ -10,14 +10,12 @@ import { getJob, listJobs, listStaged } from "../../services/directory/read-jobs
 import { startSync } from "../../services/directory/start-sync";
 import { refuseStructureChange } from "../../services/directory/refuse-structure-change";
 import { readJson } from "../json-errors";
-import { requireOperator } from "../operator-auth";
 import { callerOf } from "../session-auth";
 
 const id = (v: string) => (/^\d{1,15}$/.test(v) ? Number(v) : NaN);
 
 /** Import/sync jobs, the read-only mirror, deletion policy and the audit log (docs/http-api.md#jobs, docs/http-api.md#directory). */
 export const directoryRoutes = new Hono<AppEnv>()
-  .use("/api/teams/*", requireOperator)
   .post("/api/teams/:slug/sync", async (c) => {
     const { job, progressUrl } = await startSync(c.env.deps, callerOf(c), c.req.param("slug"));
     return c.json({ job, progressUrl }, 202);
@@ -45,7 +43,6 @@ export const directoryRoutes = new Hono<AppEnv>()
 const managedByWecom = (c: Context<AppEnv>) => refuseStructureChange(c.env.deps, callerOf(c), c.req.param("slug") ?? "");
 
 export const managedRoutes = new Hono<AppEnv>()
-  .use("/api/teams/*", requireOperator)
   .post("/api/teams/:slug/departments", managedByWecom)
   .patch("/api/teams/:slug/departments/:id", managedByWecom)
   .delete("/api/teams/:slug/departments/:id", managedByWecom)

@@ -3,7 +3,6 @@ import type { AppEnv } from "../../deps";
 import { confirmMatch } from "../../services/match/confirm-match";
 import { matchMembers } from "../../services/match/match-members";
 import { readJson } from "../json-errors";
-import { requireOperator } from "../operator-auth";
 import { callerOf } from "../session-auth";
 
 /** The body, or undefined when the request has none (`POST …/match` without options). */
@@ -15,6 +14,5 @@ async function optionalJson(c: Context<AppEnv>): Promise<unknown> {
 
 /** One-click match of WeCom members to existing accounts (docs/http-api.md#members-and-access). */
 export const matchRoutes = new Hono<AppEnv>()
-  .use("/api/teams/*", requireOperator)
   .post("/api/teams/:slug/match", async (c) => c.json(await matchMembers(c.env.deps, callerOf(c), c.req.param("slug"), await optionalJson(c))))
   .post("/api/teams/:slug/match/confirm", async (c) => c.json(await confirmMatch(c.env.deps, callerOf(c), c.req.param("slug"), await readJson(c))));

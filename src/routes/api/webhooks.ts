@@ -2,12 +2,10 @@ import { Hono } from "hono";
 import type { AppEnv } from "../../deps";
 import { createEndpoint, endpointDeliveries, listTeamEndpoints, removeEndpoint } from "../../services/webhooks/endpoints";
 import { readJson } from "../json-errors";
-import { requireOperator } from "../operator-auth";
 import { callerOf } from "../session-auth";
 
 /** Outbound webhooks of a team (docs/webhooks.md): the operator or a team admin. */
 export const webhookRoutes = new Hono<AppEnv>()
-  .use("/api/teams/*", requireOperator)
   .post("/api/teams/:slug/webhooks", async (c) =>
     c.json({ endpoint: await createEndpoint(c.env.deps, callerOf(c), c.req.param("slug"), await readJson(c)) }, 201),
   )

@@ -1,17 +1,16 @@
 import { appendAudit } from "../../db/queries/audit";
 import { readPolicy, writePolicy } from "../../db/queries/policies";
-import { findTeamBySlug } from "../../db/queries/teams";
 import type { DeletionPolicy } from "../../db/schema";
 import type { Deps } from "../../deps";
-import { AppError, teamNotFound } from "../../errors";
+import { AppError } from "../../errors";
 import { actorLabel, initiatorOf, type Actor } from "../actor";
 import { auditEntry } from "./audit-entry";
+import { teamFor } from "./team-lookup";
 
 const POLICIES: DeletionPolicy[] = ["remove", "lock", "deauthorize"];
 
-export async function getPolicy(deps: Deps, _actor: Actor, slug: string): Promise<{ onMemberDeleted: DeletionPolicy }> {
-  const team = await findTeamBySlug(deps.db, { slug });
-  if (!team) throw teamNotFound(slug);
+export async function getPolicy(deps: Deps, actor: Actor, slug: string): Promise<{ onMemberDeleted: DeletionPolicy }> {
+  const { team } = await teamFor(deps.db, actor, slug, "team.read");
   return { onMemberDeleted: (await readPolicy(deps.db, { teamId: team.id })).onMemberDeleted };
 }
 
@@ -23,8 +22,7 @@ export async function setPolicy(deps: Deps, actor: Actor, slug: string, input: u
       { field: "onMemberDeleted", message: "remove | lock | deauthorize" },
     ]);
   }
-  const team = await findTeamBySlug(deps.db, { slug });
-  if (!team) throw teamNotFound(slug);
+  const { team } = await teamFor(deps.db, actor, slug, "policy.set");
   const now = deps.clock.now();
   await deps.db.transaction(async (tx) => {
     const before = await readPolicy(tx, { teamId: team.id });

@@ -1,9 +1,9 @@
 import { listAudit } from "../../db/queries/audit";
-import { findTeamBySlug } from "../../db/queries/teams";
 import type { Deps } from "../../deps";
-import { AppError, teamNotFound, type FieldProblem } from "../../errors";
+import { AppError, type FieldProblem } from "../../errors";
 import { queryId, queryLimit } from "../paging";
 import type { Actor } from "../actor";
+import { teamFor } from "./team-lookup";
 
 export interface AuditQuery {
   before?: string;
@@ -14,9 +14,8 @@ export interface AuditQuery {
 }
 
 /** Newest first; `nextCursor` pages back in time. */
-export async function readAudit(deps: Deps, _actor: Actor, slug: string, q: AuditQuery) {
-  const team = await findTeamBySlug(deps.db, { slug });
-  if (!team) throw teamNotFound(slug);
+export async function readAudit(deps: Deps, actor: Actor, slug: string, q: AuditQuery) {
+  const { team } = await teamFor(deps.db, actor, slug, "team.read");
   const problems: FieldProblem[] = [];
   const limit = queryLimit(q.limit, problems, 100, 1000);
   const beforeId = queryId(q.before, "before", problems);

@@ -1,10 +1,10 @@
 import { countMembersMatching, listMembers, teamDepartments } from "../../db/queries/directory";
-import { findTeamBySlug } from "../../db/queries/teams";
 import { MEMBER_STATUSES, type MemberStatus } from "../../db/schema";
 import type { Deps } from "../../deps";
-import { AppError, teamNotFound, type FieldProblem } from "../../errors";
+import { AppError, type FieldProblem } from "../../errors";
 import { queryId, queryLimit } from "../paging";
 import type { Actor } from "../actor";
+import { teamFor } from "./team-lookup";
 
 export interface DepartmentView {
   id: number;
@@ -22,14 +22,8 @@ export interface MemberView {
   accountId: number | null;
 }
 
-async function team(deps: Deps, slug: string) {
-  const t = await findTeamBySlug(deps.db, { slug });
-  if (!t) throw teamNotFound(slug);
-  return t;
-}
-
-export async function listDepartments(deps: Deps, _actor: Actor, slug: string): Promise<{ items: DepartmentView[] }> {
-  const rows = await teamDepartments(deps.db, { teamId: (await team(deps, slug)).id });
+export async function listDepartments(deps: Deps, actor: Actor, slug: string): Promise<{ items: DepartmentView[] }> {
+  const rows = await teamDepartments(deps.db, { teamId: (await teamFor(deps.db, actor, slug, "team.read")).team.id });
   return { items: rows.map((d) => ({ id: d.id, name: d.name, parentId: d.parentId, order: d.order })) };
 }
 
@@ -44,7 +38,7 @@ export interface MemberQuery {
 /** `GET …/members` (docs/http-api.md#directory): filters, search and keyset pagination. */
 export async function listTeamMembers(
   deps: Deps,
-  _actor: Actor,
+  actor: Actor,
   slug: string,
   query: MemberQuery,
 ): Promise<{ items: MemberView[]; nextCursor: string | null; total: number }> {
@@ -56,7 +50,7 @@ export async function listTeamMembers(
   const departmentId = queryId(query.department, "department", problems);
   if (problems.length > 0) throw new AppError("validation_failed", "查询参数有误 / Invalid query parameters", problems);
 
-  const filter = { teamId: (await team(deps, slug)).id, status: status as MemberStatus | undefined, q: query.q?.trim() || undefined, departmentId };
+  const filter = { teamId: (await teamFor(deps.db, actor, slug, "team.read")).team.id, status: status as MemberStatus | undefined, q: query.q?.trim() || undefined, departmentId };
   const [rows, total] = await Promise.all([listMembers(deps.db, { ...filter, afterId, limit }), countMembersMatching(deps.db, filter)]);
   return {
     items: rows.map((m) => ({ id: m.id, wecomUserId: m.wecomUserId, name: m.name, departmentIds: m.departmentIds, status: m.status, accountId: m.accountId })),

@@ -1,20 +1,18 @@
 import { stagedPage } from "../../db/queries/directory";
 import { latestJobs } from "../../db/queries/sync-jobs";
-import { findTeamBySlug } from "../../db/queries/teams";
 import type { Deps } from "../../deps";
-import { AppError, teamNotFound, type FieldProblem } from "../../errors";
+import { AppError, type FieldProblem } from "../../errors";
 import { queryId, queryLimit } from "../paging";
 import type { Actor } from "../actor";
 import { jobView, type JobView } from "./job-view";
-import { teamJob } from "./team-lookup";
+import { teamFor, teamJob } from "./team-lookup";
 
-export async function getJob(deps: Deps, _actor: Actor, slug: string, jobId: number): Promise<JobView> {
-  return jobView((await teamJob(deps.db, slug, jobId)).job);
+export async function getJob(deps: Deps, actor: Actor, slug: string, jobId: number): Promise<JobView> {
+  return jobView((await teamJob(deps.db, actor, slug, jobId, "team.read")).job);
 }
 
-export async function listJobs(deps: Deps, _actor: Actor, slug: string): Promise<JobView[]> {
-  const team = await findTeamBySlug(deps.db, { slug });
-  if (!team) throw teamNotFound(slug);
+export async function listJobs(deps: Deps, actor: Actor, slug: string): Promise<JobView[]> {
+  const { team } = await teamFor(deps.db, actor, slug, "team.read");
   return (await latestJobs(deps.db, { teamId: team.id, limit: 50 })).map(jobView);
 }
 
@@ -33,7 +31,7 @@ export interface StagedItem {
  */
 export async function listStaged(
   deps: Deps,
-  _actor: Actor,
+  actor: Actor,
   slug: string,
   jobId: number,
   page: { cursor?: string; limit?: string } = {},
@@ -42,7 +40,7 @@ export async function listStaged(
   const after = queryId(page.cursor, "cursor", problems, 0) ?? 0;
   const limit = queryLimit(page.limit, problems, 200, 1000);
   if (problems.length > 0) throw new AppError("validation_failed", "查询参数有误 / Invalid query parameters", problems);
-  const { job } = await teamJob(deps.db, slug, jobId);
+  const { job } = await teamJob(deps.db, actor, slug, jobId, "team.read");
   const rows = await stagedPage(deps.db, { jobId: job.id, afterMemberId: after, limit, includeProtected: true });
   return {
     items: rows.map(({ staged, member }) => ({ memberId: member.id, wecomUserId: member.wecomUserId, name: member.name, status: member.status, role: member.role, reason: staged.reason })),

@@ -1,7 +1,5 @@
 import { upsertBinding } from "../../db/queries/bindings";
-import { findTeamBySlug } from "../../db/queries/teams";
 import type { Deps } from "../../deps";
-import { teamNotFound } from "../../errors";
 import { isValidEncodingAesKey } from "../../wecom/crypto";
 import type { WecomAgent } from "../../wecom/types";
 import { wecomToAppError } from "../wecom-errors";
@@ -9,6 +7,7 @@ import type { Actor } from "../actor";
 import { forgetCallbackKeys } from "../callbacks/callback-keys";
 import { Validator } from "../validate";
 import { bindingView, sealContext, type BindingView } from "./binding-view";
+import { teamFor } from "../directory/team-lookup";
 
 // userid: 1–64 bytes of digits, letters and _-@. starting with a digit or letter (doc 90195).
 const USER_ID = /^[A-Za-z0-9][A-Za-z0-9_\-@.]{0,63}$/;
@@ -30,7 +29,7 @@ export type BindResult = BindingView & { visibility: Visibility; warnings: { cod
  * sealed (docs/http-api.md#binding). A failure stores nothing and answers 422
  * with WeCom's errcode and what to do.
  */
-export async function bindWecom(deps: Deps, _actor: Actor, slug: string, input: unknown): Promise<BindResult> {
+export async function bindWecom(deps: Deps, actor: Actor, slug: string, input: unknown): Promise<BindResult> {
   const v = new Validator(input);
   const corpId = v.string("corpId", { pattern: /^[A-Za-z0-9]{1,64}$/, message: "CorpID 为字母和数字，见“我的企业” / letters and digits, see My Company" });
   const rawAgentId = (input as Record<string, unknown>).agentId;
@@ -52,8 +51,7 @@ export async function bindWecom(deps: Deps, _actor: Actor, slug: string, input: 
   const scopeDepartmentIds = v.list("scopeDepartmentIds", isDepartmentId, "部门 ID 列表（正整数，最多 1000 个）/ a list of department ids (positive integers, at most 1000)", 1000);
   v.done();
 
-  const team = await findTeamBySlug(deps.db, { slug });
-  if (!team) throw teamNotFound(slug);
+  const { team } = await teamFor(deps.db, actor, slug, "team.bind");
   const agent = await checkLive(deps, { corpId, agentId: agentId as string, secret });
 
   const seal = (value: string, field: "secret" | "token" | "aes_key") => deps.secrets.seal(value, sealContext(team.id, field));

@@ -1,6 +1,7 @@
 import type { Deps } from "../../deps";
 import { AppError } from "../../errors";
 import { insertTeam } from "../../db/queries/teams";
+import { requirePermission } from "../access/policy";
 import type { Actor } from "../actor";
 import { Validator } from "../validate";
 
@@ -11,7 +12,8 @@ export interface TeamView {
   createdAt: string;
 }
 
-export async function createTeam(deps: Deps, _actor: Actor, input: unknown): Promise<TeamView> {
+export async function createTeam(deps: Deps, actor: Actor, input: unknown): Promise<TeamView> {
+  await requirePermission(deps.db, actor, null, "teams.create");
   const v = new Validator(input);
   const slug = v.string("slug", {
     pattern: /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/,

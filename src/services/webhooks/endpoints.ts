@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { deleteEndpoint, findEndpoint, insertEndpoint, listDeliveries, listEndpoints, type DeliveryLogRow, type EndpointRow } from "../../db/queries/webhooks";
-import { findTeamBySlug } from "../../db/queries/teams";
 import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from "../../db/schema";
 import type { Deps } from "../../deps";
-import { AppError, teamNotFound, type FieldProblem } from "../../errors";
+import { AppError, type FieldProblem } from "../../errors";
 import type { Actor } from "../actor";
 import { newWebhookSecret } from "./sign";
 import { isPrivateHost } from "./url-guard";
+import { teamFor } from "../directory/team-lookup";
 
 export interface EndpointView {
   id: string;
@@ -30,10 +30,8 @@ const view = (r: EndpointRow): EndpointView => ({
   failingSince: r.failingSince?.toISOString() ?? null,
 });
 
-async function teamOf(deps: Deps, slug: string): Promise<number> {
-  const team = await findTeamBySlug(deps.db, { slug });
-  if (!team) throw teamNotFound(slug);
-  return team.id;
+async function teamOf(deps: Deps, actor: Actor, slug: string, permission: "team.read" | "webhooks.manage"): Promise<number> {
+  return (await teamFor(deps.db, actor, slug, permission)).team.id;
 }
 
 function validate(deps: Deps, input: unknown): { url: string; events: WebhookEventType[] | null } {
@@ -69,27 +67,27 @@ function validate(deps: Deps, input: unknown): { url: string; events: WebhookEve
 }
 
 /** Adds an endpoint; its secret is answered this once and stored sealed. */
-export async function createEndpoint(deps: Deps, _actor: Actor, slug: string, input: unknown): Promise<EndpointView & { secret: string }> {
+export async function createEndpoint(deps: Deps, actor: Actor, slug: string, input: unknown): Promise<EndpointView & { secret: string }> {
   const { url, events } = validate(deps, input);
-  const teamId = await teamOf(deps, slug);
+  const teamId = await teamOf(deps, actor, slug, "webhooks.manage");
   const id = `ep_${randomBytes(12).toString("hex")}`;
   const secret = newWebhookSecret();
   const row = await insertEndpoint(deps.db, { id, teamId, url, events, secretSealed: deps.secrets.seal(secret, endpointSealContext(id)), createdAt: deps.clock.now() });
   return { ...view(row), secret };
 }
 
-export async function listTeamEndpoints(deps: Deps, _actor: Actor, slug: string): Promise<EndpointView[]> {
-  return (await listEndpoints(deps.db, { teamId: await teamOf(deps, slug) })).map(view);
+export async function listTeamEndpoints(deps: Deps, actor: Actor, slug: string): Promise<EndpointView[]> {
+  return (await listEndpoints(deps.db, { teamId: await teamOf(deps, actor, slug, "team.read") })).map(view);
 }
 
 const endpointNotFound = () => new AppError("not_found", "没有这个 Webhook / No such webhook endpoint");
 
-export async function removeEndpoint(deps: Deps, _actor: Actor, slug: string, id: string): Promise<void> {
-  if (!(await deleteEndpoint(deps.db, { teamId: await teamOf(deps, slug), id }))) throw endpointNotFound();
+export async function removeEndpoint(deps: Deps, actor: Actor, slug: string, id: string): Promise<void> {
+  if (!(await deleteEndpoint(deps.db, { teamId: await teamOf(deps, actor, slug, "webhooks.manage"), id }))) throw endpointNotFound();
 }
 
-export async function endpointDeliveries(deps: Deps, _actor: Actor, slug: string, id: string): Promise<DeliveryLogRow[]> {
-  const endpoint = await findEndpoint(deps.db, { teamId: await teamOf(deps, slug), id });
+export async function endpointDeliveries(deps: Deps, actor: Actor, slug: string, id: string): Promise<DeliveryLogRow[]> {
+  const endpoint = await findEndpoint(deps.db, { teamId: await teamOf(deps, actor, slug, "team.read"), id });
   if (!endpoint) throw endpointNotFound();
   return listDeliveries(deps.db, { endpointId: id, limit: 100 });
 }
