@@ -17,8 +17,9 @@ export type AddedMember = MemberView & { role: MemberRole };
 
 /**
  * `POST /api/teams/:slug/members {accountId, role?}`: an existing account joins the team as an
- * active, non-WeCom member (no userid). Whoever may manage the team's members (access/policy.ts) may do it. `owner` is
- * only for a team without one yet (bootstrapping); otherwise owners are not made this way.
+ * active, non-WeCom member (no userid), by whoever may manage the team's members
+ * (access/policy.ts). `owner` is only for a team without one yet (bootstrapping); otherwise owners
+ * are not made this way.
  */
 export async function addMember(deps: Deps, caller: Caller, slug: string, input: unknown): Promise<AddedMember> {
   const v = new Validator(input);
