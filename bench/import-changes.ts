@@ -15,8 +15,13 @@
 //   BENCH_CHANGES_IN_FLIGHT=16 npm run bench import-changes (emulator calls at once; default 8)
 //   BENCH_CHANGES_SEED=2 npm run bench import-changes       (another plan of changes)
 //   DATABASE_URL=postgres://… npm run bench import-changes  (server to create the scratch databases on)
+//   BENCH_CPU_PROF=/tmp/prof npm run bench import-changes    (--cpu-prof the service and the emulator)
+//   BENCH_PG_LOG=/var/log/postgresql/postgresql-15-main.log npm run bench import-changes
+//     (logs every statement of the scratch databases and prints the costliest from the POST to the
+//      job's end; needs a superuser and that log readable; the logging slows the runs down)
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
+import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import postgres from "postgres";
 import { driveChanges, type DriveResult } from "./lib/change-driver";
@@ -26,6 +31,7 @@ import { checkMirror, differenceCount, memberAudit, type Differences, type Mirro
 import { cpuSecondsByName, selfCpuSeconds, systemCpu } from "./lib/proc";
 import { int, machine, table } from "./lib/report";
 import { startStack, stopStack, STACK_SLUG, type Stack } from "./lib/roster-stack";
+import { logEveryStatement, logOffset, printLogSummary, summarizeLog, type LogSummary } from "./lib/pg-log";
 import { DEFAULT_DATABASE_URL, scratchRun } from "./lib/scratch";
 import { logProblems } from "./lib/service-log";
 import { awaitDrained, awaitJob, inboxStats, phaseWindow, startSync, type Api, type FinishedJob, type InboxStats } from "./lib/sync-job";
@@ -43,6 +49,9 @@ const CHANGES = envInt("BENCH_CHANGES", 2000);
 const IN_FLIGHT = envInt("BENCH_CHANGES_IN_FLIGHT", 8);
 const CHANGES_SEED = envInt("BENCH_CHANGES_SEED", 1);
 const RESYNC = process.env.BENCH_RESYNC !== "0";
+const PROF_DIR = process.env.BENCH_CPU_PROF;
+const PROF_ARGS = PROF_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROF_DIR}`] : undefined;
+const PG_LOG = process.env.BENCH_PG_LOG ? resolve(process.env.BENCH_PG_LOG) : undefined;
 
 const JOB_TIMEOUT_MS = 20 * 60_000;
 const DRAIN_TIMEOUT_MS = 10 * 60_000;
@@ -74,6 +83,8 @@ interface SyncRun {
   traces: string[];
   /** CPU seconds from the POST until the job had finished, by process. */
   cpu: CpuSplit;
+  /** Statements from the POST until the job had finished (BENCH_PG_LOG). */
+  statements?: LogSummary;
 }
 
 /** Where the two cores went while a job ran: the service, PostgreSQL, the emulator, this bench (the change driver). */
@@ -118,6 +129,7 @@ async function syncOnce(stack: Stack, kind: SyncKind, changes: Change[], window:
   const api = apiOf(stack);
   const before = await inboxStats(api);
   const cpuBefore = cpuNow(stack);
+  const log0 = PG_LOG ? logOffset(PG_LOG) : 0;
   const started = await startSync(api);
   const driving = window && changes.length > 0 ? driveChanges(stack.emu, changes, { origin: started.t0, from: window[0], to: window[1], inFlight: IN_FLIGHT }) : undefined;
   // A failed poll must not leave the changes' promise unobserved.
@@ -126,6 +138,7 @@ async function syncOnce(stack: Stack, kind: SyncKind, changes: Change[], window:
     throw err;
   });
   const cpu = cpuSince(cpuBefore, cpuNow(stack));
+  const statements = PG_LOG ? summarizeLog(PG_LOG, log0, logOffset(PG_LOG), stack.dbName) : undefined;
   const drive = await driving;
   const confirmed = job.job.state === "needs_confirmation" ? await confirmIfRight(stack, started.t0, job) : undefined;
   const drained = await awaitDrained(api, DRAIN_TIMEOUT_MS);
@@ -133,7 +146,7 @@ async function syncOnce(stack: Stack, kind: SyncKind, changes: Change[], window:
   const calls = await takeCalls(stack);
   const check = await checkMirror(stack.sql, stack.teamId, await orgOf(stack));
   const traces = await traceExamples(stack, check, drive);
-  return { kind, changes, job: confirmed?.job ?? job, braked: confirmed?.staged, converged, drive, window, inbox: since(before, drained.stats), drainTimedOut: drained.timedOut, calls, check, traces, cpu };
+  return { kind, changes, job: confirmed?.job ?? job, braked: confirmed?.staged, converged, drive, window, inbox: since(before, drained.stats), drainTimedOut: drained.timedOut, calls, check, traces, cpu, statements };
 }
 
 /**
@@ -194,7 +207,8 @@ async function runScenario(windows: Windows | undefined): Promise<{ scenario: Sc
   const scenario: Scenario = { withChanges, runs: [], failures: [], logProblems: { count: 0, byMessage: new Map() } };
   try {
     await scratch.admin.unsafe(`create database ${scratch.dbName}`);
-    stack = await startStack({ org: ORG, dbUrl: scratch.dbUrl.toString(), logDir: scratch.logDir, running });
+    if (PG_LOG) await logEveryStatement(scratch.admin, scratch.dbName);
+    stack = await startStack({ org: ORG, dbUrl: scratch.dbUrl.toString(), logDir: scratch.logDir, running, nodeArgs: PROF_ARGS });
     console.log(`${withChanges ? "with changes" : "unchanged"}: service ${stack.serviceLabel}, scratch database ${scratch.dbName}`);
     for (const kind of RESYNC ? (["import", "re-sync"] as const) : (["import"] as const)) {
       if (kind === "re-sync") await sleep(untilNextMinute());
@@ -337,6 +351,9 @@ function report(quiet: Scenario, busy: Scenario, machineLine: string): void {
   for (const line of ratioLines(quiet, busy)) console.log(line);
   console.log("");
   for (const line of [...detailLines(quiet), ...detailLines(busy)]) console.log(line);
+  for (const s of [quiet, busy]) {
+    for (const r of s.runs) if (r.statements) printLogSummary(`the ${r.kind} ${s.withChanges ? "with changes" : "unchanged"}, until the job finished`, r.statements);
+  }
   console.log(`Machine: ${machineLine}`);
 }
 

@@ -34,7 +34,7 @@ import { mapLimit } from "../src/services/directory/steps";
 import { freePort, startServer, type ServerChild } from "./lib/child";
 import { serviceScript } from "./lib/service-script";
 import { cpuSecondsByName, selfCpuSeconds, systemCpu, type SystemCpu } from "./lib/proc";
-import { logOffset, summarizeLog, type LogSummary } from "./lib/pg-log";
+import { logEveryStatement, logOffset, printLogSummary, summarizeLog, type LogSummary } from "./lib/pg-log";
 import { busiestProcesses, mib, otherProcesses, procMemory, type ProcMemory } from "./lib/proc-status";
 import { scratchRun } from "./lib/scratch";
 import { int, machine, table } from "./lib/report";
@@ -503,15 +503,8 @@ export async function run(): Promise<boolean> {
     await admin.unsafe(`create database ${dbName}`);
     if (pgLog) {
       // Sessions opened from now on (the service's pool, the bench's) log every statement.
-      for (const setting of ["log_min_duration_statement = 0", "log_parameter_max_length = 0", "log_statement = 'none'"]) {
-        await admin.unsafe(`alter database ${dbName} set ${setting}`);
-      }
       const explainMs = Number(process.env.BENCH_PG_EXPLAIN_MS ?? "");
-      if (Number.isInteger(explainMs) && explainMs > 0) {
-        for (const setting of ["session_preload_libraries = 'auto_explain'", `auto_explain.log_min_duration = ${explainMs}`]) {
-          await admin.unsafe(`alter database ${dbName} set ${setting}`);
-        }
-      }
+      await logEveryStatement(admin, dbName, explainMs);
       console.log(`Profiling: every statement of ${dbName} is logged to ${pgLog}${explainMs > 0 ? `, with the plans of those over ${explainMs} ms` : ""}; timings are slowed down by it`);
     }
     bench = postgres(dbUrl.toString(), { max: 1, onnotice: () => {} });
@@ -738,16 +731,7 @@ export async function run(): Promise<boolean> {
     console.log(`Service log: ${log.warn} warnings, ${log.error} errors${log.samples.length > 0 ? `, e.g.\n  ${log.samples.join("\n  ")}` : ""}`);
     console.log(`Shutdown: service exit ${serviceExit.code ?? serviceExit.signal} in ${stopSeconds.toFixed(1)} s; emulator exit ${emulatorExit.code ?? emulatorExit.signal}`);
     for (const [name, summary] of [["import", importLog], ["re-sync", resyncLog]] as [string, LogSummary | undefined][]) {
-      if (!summary) continue;
-      console.log("");
-      console.log(`Statements during the ${name} (server log): ${int(summary.roundTrips)} round trips, ${int(summary.totalMs)} ms inside PostgreSQL; costliest:`);
-      console.log(
-        table(
-          ["count", "total ms", "avg ms", "statement"],
-          summary.statements.slice(0, 15).map((st) => [int(st.count), int(st.ms), st.count ? (st.ms / st.count).toFixed(2) : "–", st.statement]),
-          [true, true, true, false],
-        ),
-      );
+      if (summary) printLogSummary(`the ${name}`, summary);
     }
     console.log(`Machine: ${machineLine}`);
     if (profDir) console.log(`CPU profiles (.cpuprofile) in ${profDir}`);

@@ -18,6 +18,7 @@ import { createApp } from "../src/app";
 import { defaultCallbackHandlers } from "../src/callbacks/handlers";
 import { parseConfig } from "../src/config";
 import { systemClock, type Deps } from "../src/deps";
+import { nodeResolveHost } from "../src/entry/node-dns";
 import { openDb } from "../src/entry/open-db";
 import type { Logger } from "../src/logger";
 import { createSecretBox } from "../src/security/secret-box";
@@ -110,6 +111,7 @@ export async function run(): Promise<boolean> {
       defer: () => {},
       wecom: createWecomClient({ db: opened.db, secrets, clock: systemClock, logger: quiet, apiBase: "http://wecom.invalid", budget: config.wecomBudget }),
       callbackHandlers: defaultCallbackHandlers,
+      resolveHost: nodeResolveHost,
     };
     const app = createApp();
     const request = (path: string, init: RequestInit = {}) => Promise.resolve(app.request(path, init, { deps }));

@@ -34,6 +34,13 @@ export interface Ticker {
   every(ms: number, fn: () => void | Promise<void>): () => void;
 }
 
+/**
+ * A hostname's addresses (IPv4 dotted, IPv6 as text), for judging webhook URLs
+ * (docs/webhooks.md#private-addresses). Node asks the system resolver; Workers ask DNS over HTTPS.
+ * Throws when the name does not resolve.
+ */
+export type ResolveHost = (hostname: string) => Promise<string[]>;
+
 /** Where the process is in its life: the entry turns `stopping` on at SIGTERM, before it drains. */
 export interface Lifecycle {
   stopping(): boolean;
@@ -58,6 +65,8 @@ export interface Deps {
   metrics?: Metrics;
   /** How webhooks are sent (default: the global fetch). */
   webhookFetch?: typeof fetch;
+  /** Where webhook hostnames point, checked when an endpoint is added and before each delivery. */
+  resolveHost: ResolveHost;
 }
 
 export interface AppEnv {

@@ -4,6 +4,7 @@
 // execute of one extended-protocol query travel together, so "executes + simple statements" is the
 // number of round trips. Needs the server log file to be readable (BENCH_PG_LOG names it).
 import { closeSync, openSync, readSync, statSync } from "node:fs";
+import { int, table } from "./report";
 
 export interface StatementStats {
   /** The statement's text, cut to 140 characters (drizzle's parameters are $n, so texts repeat). */
@@ -69,4 +70,27 @@ export function summarizeLog(file: string, from: number, to: number, dbName: str
     }
   }
   return { statements: [...byText.values()].sort((a, b) => b.ms - a.ms), roundTrips, totalMs };
+}
+
+/**
+ * Makes every session opened on `dbName` from now on log each statement with its duration (and, with
+ * `explainMs` > 0, the plan of each statement slower than that, through auto_explain).
+ */
+export async function logEveryStatement(admin: { unsafe: (q: string) => PromiseLike<unknown> }, dbName: string, explainMs = 0): Promise<void> {
+  const settings = ["log_min_duration_statement = 0", "log_parameter_max_length = 0", "log_statement = 'none'"];
+  if (Number.isInteger(explainMs) && explainMs > 0) settings.push("session_preload_libraries = 'auto_explain'", `auto_explain.log_min_duration = ${explainMs}`);
+  for (const setting of settings) await admin.unsafe(`alter database ${dbName} set ${setting}`);
+}
+
+/** Prints a summary: round trips, time inside PostgreSQL and the costliest statements. */
+export function printLogSummary(what: string, summary: LogSummary, top = 15): void {
+  console.log("");
+  console.log(`Statements during ${what} (server log): ${int(summary.roundTrips)} round trips, ${int(summary.totalMs)} ms inside PostgreSQL; costliest:`);
+  console.log(
+    table(
+      ["count", "total ms", "avg ms", "statement"],
+      summary.statements.slice(0, top).map((st) => [int(st.count), int(st.ms), st.count ? (st.ms / st.count).toFixed(2) : "–", st.statement]),
+      [true, true, true, false],
+    ),
+  );
 }

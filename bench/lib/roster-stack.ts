@@ -31,6 +31,7 @@ export interface Stack {
   serviceLabel: string;
   /** The scratch database, for the checks. */
   sql: postgres.Sql;
+  dbName: string;
 }
 
 export interface StackOptions {
@@ -39,6 +40,8 @@ export interface StackOptions {
   logDir: string;
   /** Every child started is added here at once, so a failure later still stops it. */
   running: ServerChild[];
+  /** Node flags for both children (e.g. --cpu-prof). */
+  nodeArgs?: string[];
 }
 
 export async function startStack(o: StackOptions): Promise<Stack> {
@@ -56,7 +59,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   const sql = postgres(o.dbUrl, { max: 2, onnotice: () => {} });
   const [team] = await sql<{ id: number }[]>`select id::int as id from teams where slug = ${STACK_SLUG}`;
   if (!team) throw new Error(`team ${STACK_SLUG} was not created`);
-  return { emu, svc, adminToken, teamId: team.id, service, emulator, serviceLabel: label, sql };
+  return { emu, svc, adminToken, teamId: team.id, service, emulator, serviceLabel: label, sql, dbName: new URL(o.dbUrl).pathname.slice(1) };
 }
 
 async function startEmulator(o: StackOptions): Promise<ServerChild> {
@@ -71,6 +74,7 @@ async function startEmulator(o: StackOptions): Promise<ServerChild> {
       BENCH_EMU_SEED: String(o.org.seed),
     },
     logDir: o.logDir,
+    nodeArgs: o.nodeArgs,
   });
   o.running.push(emulator);
   return emulator;
@@ -105,6 +109,7 @@ async function startService(o: StackOptions, emu: string): Promise<{ service: Se
       RECONCILE_CRON: "0 3 1 1 *",
     },
     logDir: o.logDir,
+    nodeArgs: o.nodeArgs,
   });
   o.running.push(service);
   return { service, adminToken, label: built.label };

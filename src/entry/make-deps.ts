@@ -1,7 +1,7 @@
 import { defaultCallbackHandlers } from "../callbacks/handlers";
 import type { Config } from "../config";
 import type { Db } from "../db/types";
-import { systemClock, type Clock, type Defer, type Deps, type InvocationBudget, type Lifecycle, type Ticker } from "../deps";
+import { systemClock, type Clock, type Defer, type Deps, type InvocationBudget, type Lifecycle, type ResolveHost, type Ticker } from "../deps";
 import type { Logger } from "../logger";
 import type { Metrics } from "../metrics";
 import { createSecretBox } from "../security/secret-box";
@@ -27,6 +27,8 @@ export interface DepsParts {
   lifecycle?: Lifecycle;
   /** Also observes the WeCom client's calls and token refreshes. */
   metrics?: Metrics;
+  /** The runtime's DNS: node-dns.ts, worker-dns.ts. */
+  resolveHost: ResolveHost;
 }
 
 /** The one Deps construction the runtime entries share; only db, logger and defer differ between them. */
@@ -53,6 +55,7 @@ export function makeDeps(p: DepsParts): Deps {
     defer: p.defer,
     wecom: p.wrapWecom ? p.wrapWecom(client) : client,
     callbackHandlers: defaultCallbackHandlers,
+    resolveHost: p.resolveHost,
     ticker: p.ticker ?? intervalTicker,
     ...(p.budget ? { budget: p.budget } : {}),
     ...(p.lifecycle ? { lifecycle: p.lifecycle } : {}),

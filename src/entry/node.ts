@@ -8,6 +8,7 @@ import { processInbox } from "../services/callbacks/process-inbox";
 import { resumeJobs } from "../services/directory/scheduled";
 import { deferQueue } from "./deferred";
 import { makeDeps } from "./make-deps";
+import { nodeResolveHost } from "./node-dns";
 import { nodeHttpSend } from "./node-http-send";
 import { openDb } from "./open-db";
 import { pinoLogger } from "./pino-logger";
@@ -32,6 +33,7 @@ export async function startNode(env: Record<string, string | undefined>): Promis
     // /readyz answers 503 from the first moment of shutdown, while in-flight work still drains.
     lifecycle: { stopping: () => shuttingDown },
     metrics: promMetrics({ processMetrics: true }),
+    resolveHost: nodeResolveHost,
   });
   const app = createApp();
   // The login throttle needs the client address: the socket's, as Node knows it.

@@ -7,6 +7,7 @@ import { schedule, type ScheduledWork } from "../jobs/schedule";
 import { jsonLogger, type Logger } from "../logger";
 import { deferQueue } from "./deferred";
 import { makeDeps } from "./make-deps";
+import { workerResolveHost } from "./worker-dns";
 import { workersEgress } from "./worker-egress";
 import { readWorkerEnv, WorkerEnvError, type WorkerEnv, type WorkerSettings } from "./worker-env";
 
@@ -78,6 +79,7 @@ function openInvocation(settings: WorkerSettings, ctx: ExecutionContext, budgetM
         return running;
       }),
     wrapWecom: (wecom) => workersEgress(wecom, settings.config.wecomApiBase),
+    resolveHost: workerResolveHost(),
     ...invocationBudget(budgetMs, settings.wecomCallBudget),
   });
   return { deps, drain: queue.drain };

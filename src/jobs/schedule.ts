@@ -1,6 +1,6 @@
 import type { Deps } from "../deps";
 import { pruneSessions } from "../services/accounts/prune-sessions";
-import { drainInbox } from "../services/callbacks/process-inbox";
+import { sweepInbox } from "../services/callbacks/sweep-inbox";
 import { housekeeping, reconcileAll, resumeJobs } from "../services/directory/scheduled";
 import { deliverWebhooks } from "../services/webhooks/deliver";
 
@@ -21,7 +21,7 @@ const EVERY_5_SECONDS = "*/5 * * * * *";
 /**
  * The one table of scheduled work, read by node-cron and by the Workers scheduled handler.
  * - inbox-sweep: retries failed callbacks whose back-off passed; re-claims rows whose processor
- *   died once their 20 s lease lapsed.
+ *   died once their 20 s lease lapsed; releases hints parked as their team's import finished.
  * - sync-resume: runs queued jobs and resumes jobs whose runner died (its 20 s lease lapsed).
  * - webhook-deliver: sends webhook deliveries whose (back-off) time came, and those a dead
  *   sender had claimed once their lease lapsed.
@@ -30,7 +30,7 @@ const EVERY_5_SECONDS = "*/5 * * * * *";
  * a period (≤ 25 s); on Workers every minute, the finest a cron trigger fires.
  */
 export const schedule: readonly ScheduledWork[] = [
-  { name: "inbox-sweep", cron: () => "* * * * *", nodeCron: EVERY_5_SECONDS, run: (deps) => drainInbox(deps) },
+  { name: "inbox-sweep", cron: () => "* * * * *", nodeCron: EVERY_5_SECONDS, run: (deps) => sweepInbox(deps) },
   { name: "sync-resume", cron: () => "* * * * *", nodeCron: EVERY_5_SECONDS, run: (deps) => resumeJobs(deps) },
   { name: "webhook-deliver", cron: () => "* * * * *", nodeCron: EVERY_5_SECONDS, run: (deps) => deliverWebhooks(deps) },
   { name: "reconcile", cron: (deps) => deps.config.reconcileCron, run: (deps) => reconcileAll(deps) },

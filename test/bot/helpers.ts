@@ -29,9 +29,9 @@ export interface BotWorld {
  * A fresh database with "acme" bound and imported: the world every bot test starts from.
  * `adminUserIds` picks the binding's admins (default: the first user, as given).
  */
-export async function botWorld(opts: { adminUserIds?: (users: string[]) => string[] } = {}): Promise<BotWorld> {
+export async function botWorld(opts: { adminUserIds?: (users: string[]) => string[]; deps?: Parameters<typeof accountDeps>[1] } = {}): Promise<BotWorld> {
   const opened = await openTestDb();
-  const deps = accountDeps(opened.db);
+  const deps = accountDeps(opened.db, opts.deps);
   const org = await emulatorOrg(deps);
   const users = org.users.filter((u) => u.status !== 5).map((u) => u.userid);
   const adminUserIds = opts.adminUserIds ? opts.adminUserIds(users) : [users[0]!];

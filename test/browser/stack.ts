@@ -9,7 +9,7 @@ import { createEmulator, DEFAULT_AGENT_ID, DEFAULT_APP_SECRET, DEFAULT_CORP_ID }
 import { deferQueue } from "../../src/entry/deferred";
 import { createSecretBox } from "../../src/security/secret-box";
 import { createWecomClient } from "../../src/wecom/client";
-import { memoryLogger, TEST_ENV } from "../helpers/deps";
+import { fakeDns, memoryLogger, TEST_ENV } from "../helpers/deps";
 import { openTestDb } from "../helpers/test-db";
 
 export const APP_CREDENTIALS = {
@@ -60,6 +60,7 @@ export async function startStack(org = { departments: 6, users: 30, seed: 11 }):
     defer,
     wecom: createWecomClient({ db: opened.db, secrets, clock: systemClock, logger, apiBase: config.wecomApiBase, budget: config.wecomBudget }),
     callbackHandlers: defaultCallbackHandlers,
+    resolveHost: fakeDns({ "hooks.example.com": ["203.0.113.10"] }),
   };
   wired.deps = deps;
   return {

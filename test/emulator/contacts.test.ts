@@ -184,3 +184,28 @@ describe("user APIs (docs/wecom.md#contacts-apis)", () => {
     expect((await call(emu, "/cgi-bin/agent/get?agentid=1000003", { token: t })).errcode).toBe(301002);
   });
 });
+
+describe("leader references follow the member they name", () => {
+  const leadersOf = async (emu: Awaited<ReturnType<typeof small>>["emu"], t: string, userid: string) =>
+    (await call(emu, `/cgi-bin/user/get?userid=${userid}`, { token: t })).direct_leader;
+
+  it("a userid change renames the leader in every report's direct_leader, and a delete removes it, however many changes follow", async () => {
+    const { emu } = await small();
+    const t = await token(emu);
+    await control(emu, "POST", "/_emulator/users", { userid: "zhaoliu", name: "赵六", department: [4], direct_leader: ["ZhangSan", "wangwu"] }, 201);
+    await control(emu, "PATCH", "/_emulator/users/ZhangSan", { newUserId: "ZhangSan2" });
+    expect(await leadersOf(emu, t, "lisi")).toEqual(["ZhangSan2"]);
+    expect(await leadersOf(emu, t, "zhaoliu")).toEqual(["ZhangSan2", "wangwu"]);
+    // A report added after the first rename is found by the next one.
+    await control(emu, "POST", "/_emulator/users", { userid: "sunqi", name: "孙七", department: [3], direct_leader: ["zhangsan2"] }, 201);
+    await control(emu, "PATCH", "/_emulator/users/zhaoliu", { direct_leader: ["wangwu"] });
+    await control(emu, "PATCH", "/_emulator/users/ZhangSan2", { newUserId: "ZhangSan3" });
+    expect(await leadersOf(emu, t, "sunqi")).toEqual(["ZhangSan3"]);
+    expect(await leadersOf(emu, t, "zhaoliu")).toEqual(["wangwu"]);
+    await control(emu, "DELETE", "/_emulator/users/ZhangSan3");
+    expect(await leadersOf(emu, t, "lisi")).toEqual([]);
+    expect(await leadersOf(emu, t, "sunqi")).toEqual([]);
+    await control(emu, "DELETE", "/_emulator/users/wangwu");
+    expect(await leadersOf(emu, t, "zhaoliu")).toEqual([]);
+  });
+});

@@ -1,7 +1,7 @@
 import type { HandlerTable } from "../../src/callbacks/handler-table";
 import { defaultCallbackHandlers } from "../../src/callbacks/handlers";
 import { parseConfig, type Config } from "../../src/config";
-import type { Clock, Deps, Ticker } from "../../src/deps";
+import type { Clock, Deps, ResolveHost, Ticker } from "../../src/deps";
 import type { Db } from "../../src/db/types";
 import type { Logger } from "../../src/logger";
 import type { Metrics } from "../../src/metrics";
@@ -105,6 +105,21 @@ export type TestDeps = Deps & {
   ticker: FakeTicker;
 };
 
+/**
+ * DNS as a table: each name answers its addresses, any other name fails as an unknown host would.
+ * `set` repoints a name (DNS rebinding); `asked` lists the names looked up.
+ */
+export function fakeDns(records: Record<string, string[]> = {}): ResolveHost & { set: (name: string, addresses: string[]) => void; asked: string[] } {
+  const table = new Map(Object.entries(records));
+  const asked: string[] = [];
+  const resolve = (name: string) => {
+    asked.push(name);
+    const found = table.get(name.toLowerCase());
+    return found ? Promise.resolve([...found]) : Promise.reject(new Error(`getaddrinfo ENOTFOUND ${name}`));
+  };
+  return Object.assign(resolve, { set: (name: string, addresses: string[]) => void table.set(name.toLowerCase(), addresses), asked });
+}
+
 /** The corp of test/helpers/api.ts BINDING (the official Python sample's CorpID). */
 export const TEST_CORP_ID = "ww1436e0e65a779aee";
 
@@ -119,6 +134,8 @@ export function testDeps(
     ticker?: FakeTicker;
     /** Counters, also observing the WeCom client (as makeDeps wires them). */
     metrics?: Metrics;
+    /** Default: a fakeDns that knows no name. */
+    resolveHost?: ResolveHost;
   } = {},
 ): TestDeps {
   const config = { ...parseConfig({ ...TEST_ENV, ...opts.env }), ...opts.config };
@@ -138,6 +155,6 @@ export function testDeps(
   };
   const wecom = createWecomClient({ db, secrets, clock, logger, apiBase: config.wecomApiBase, fetch: emulator.fetch, sleep, budget: config.wecomBudget, ...(opts.metrics ? { observer: opts.metrics } : {}) });
   const ticker = opts.ticker ?? new FakeTicker(clock);
-  const self: TestDeps = { config, db, secrets, clock, logger, defer: deferred.defer, deferred, wecom, emulator, sleeps, ticker, callbackHandlers: opts.handlers ?? defaultCallbackHandlers, ...(opts.metrics ? { metrics: opts.metrics } : {}) };
+  const self: TestDeps = { config, db, secrets, clock, logger, defer: deferred.defer, deferred, wecom, emulator, sleeps, ticker, callbackHandlers: opts.handlers ?? defaultCallbackHandlers, resolveHost: opts.resolveHost ?? fakeDns(), ...(opts.metrics ? { metrics: opts.metrics } : {}) };
   return self;
 }

@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, exists, sql } from "drizzle-orm";
 import { callbackInbox, syncJobs } from "../schema";
 import type { Db } from "../types";
 
@@ -15,6 +15,25 @@ export async function teamHasImported(db: Db, p: { teamId: number }): Promise<bo
 /** Parks a claimed hint until the team's first import has finished (releaseWaitingHints). */
 export async function parkUntilImported(db: Db, p: { inboxId: number }): Promise<void> {
   await db.update(callbackInbox).set({ status: "waiting", lockedUntil: null }).where(eq(callbackInbox.id, p.inboxId));
+}
+
+/**
+ * Makes due the parked hints of every team that has finished an import. A hint stored in the
+ * instant its team's import finished can be parked by a statement that did not see the finish yet,
+ * after the done step released the others; this sweep is what releases it
+ * (docs/observations.md#hints-before-the-first-import). Answers how many.
+ */
+export async function releaseStrandedHints(db: Db, p: { now: Date }): Promise<number> {
+  const imported = db
+    .select({ one: sql`1` })
+    .from(syncJobs)
+    .where(and(eq(syncJobs.teamId, callbackInbox.teamId), eq(syncJobs.state, "succeeded")));
+  const rows = await db
+    .update(callbackInbox)
+    .set({ status: "pending", nextAttemptAt: p.now, attempts: sql`0` })
+    .where(and(eq(callbackInbox.status, "waiting"), exists(imported)))
+    .returning({ id: callbackInbox.id });
+  return rows.length;
 }
 
 /** Makes a team's parked hints due now, as fresh: the import they waited for has finished. Answers how many. */

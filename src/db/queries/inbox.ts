@@ -1,5 +1,5 @@
 import { and, count, eq, inArray, lt, lte, or, sql } from "drizzle-orm";
-import { callbackInbox, type InboxStatus } from "../schema";
+import { callbackInbox, syncJobs, type InboxStatus } from "../schema";
 import type { Db } from "../types";
 
 export type InboxRow = typeof callbackInbox.$inferSelect;
@@ -11,22 +11,32 @@ export interface NewInboxRow {
   subject: string | null;
   payload: string;
   receivedAt: Date;
+  /** A contact hint: stored `waiting` while the team has no finished import (docs/observations.md). */
+  waitsForImport: boolean;
 }
+
+/** Status of a stored row by `${teamId}:${dedupeKey}`; a repeated delivery is absent. */
+export type StoredRows = Map<string, "pending" | "waiting">;
 
 /**
  * Inserts verified callbacks; a duplicate (team, dedupe key) is ignored by the unique index, so
  * concurrent deliveries of one message leave one row
- * (docs/architecture.md#coordination-lives-in-postgresql). Returns the keys that were new.
+ * (docs/architecture.md#coordination-lives-in-postgresql). A contact hint for a team that has not
+ * finished an import is parked in the same statement, so parking costs nothing per hint while an
+ * import runs. Returns the rows that were new, with the status each got.
  */
-export async function insertInboxRows(db: Db, rows: NewInboxRow[]): Promise<Set<string>> {
-  if (rows.length === 0) return new Set();
+export async function insertInboxRows(db: Db, rows: NewInboxRow[]): Promise<StoredRows> {
+  if (rows.length === 0) return new Map();
   const inserted = await db
     .insert(callbackInbox)
-    .values(rows.map((r) => ({ ...r, nextAttemptAt: r.receivedAt })))
+    .values(rows.map(({ waitsForImport, ...r }) => ({ ...r, nextAttemptAt: r.receivedAt, status: waitsForImport ? statusAfterImport(r.teamId) : ("pending" as const) })))
     .onConflictDoNothing({ target: [callbackInbox.teamId, callbackInbox.dedupeKey] })
-    .returning({ teamId: callbackInbox.teamId, dedupeKey: callbackInbox.dedupeKey });
-  return new Set(inserted.map((r) => `${r.teamId}:${r.dedupeKey}`));
+    .returning({ teamId: callbackInbox.teamId, dedupeKey: callbackInbox.dedupeKey, status: callbackInbox.status });
+  return new Map(inserted.map((r) => [`${r.teamId}:${r.dedupeKey}`, r.status === "waiting" ? "waiting" : "pending"]));
 }
+
+const statusAfterImport = (teamId: number) =>
+  sql<InboxStatus>`case when exists (select 1 from ${syncJobs} where ${syncJobs.teamId} = ${teamId} and ${syncJobs.state} = 'succeeded') then 'pending' else 'waiting' end`;
 
 /**
  * Claims due rows for one processor: pending ones whose retry time came, and processing ones

@@ -200,3 +200,52 @@ export async function markAttemptFailed(db: Db, r: AttemptResult & { nextAttempt
   );
   return row?.disabled ?? false;
 }
+
+/**
+ * "Send again": a new pending delivery of a logged delivery's event to the same endpoint, due now.
+ * It keeps the event's `webhook-id`, and waits behind earlier pending events about the same subject.
+ * Null when the delivery is not the endpoint's, or one of that event is still pending there.
+ */
+export async function requeueDelivery(db: Db, p: { endpointId: string; deliveryId: number; now: Date }): Promise<{ id: number; eventId: string } | null> {
+  const now = p.now.toISOString();
+  const [row] = rowsOf<{ id: string | number; event_id: string }>(
+    await db.execute(sql`
+      with src as (
+        select d.event_id, d.subject from webhook_deliveries d
+        where d.id = ${p.deliveryId} and d.endpoint_id = ${p.endpointId}
+          and not exists (
+            select 1 from webhook_deliveries o
+            where o.endpoint_id = d.endpoint_id and o.event_id = d.event_id and o.status = 'pending')
+      ), added as (
+        insert into webhook_deliveries (endpoint_id, event_id, subject, status, attempts, next_attempt_at, created_at)
+        select ${p.endpointId}, src.event_id, src.subject, 'pending', 0, ${now}::timestamptz, ${now}::timestamptz from src
+        returning id, event_id
+      )
+      select added.id, v.event_id from added join webhook_events v on v.id = added.event_id`),
+  );
+  return row ? { id: Number(row.id), eventId: row.event_id } : null;
+}
+
+export async function findDelivery(db: Db, p: { endpointId: string; deliveryId: number }): Promise<{ id: number; status: string } | null> {
+  const [row] = await db
+    .select({ id: webhookDeliveries.id, status: webhookDeliveries.status })
+    .from(webhookDeliveries)
+    .where(and(eq(webhookDeliveries.endpointId, p.endpointId), eq(webhookDeliveries.id, p.deliveryId)));
+  return row ?? null;
+}
+
+/** Lifts a disable: the endpoint receives new events again and its pending deliveries resume. */
+export async function enableEndpoint(db: Db, p: { teamId: number; id: string }): Promise<EndpointRow | null> {
+  const [row] = await db
+    .update(webhookEndpoints)
+    .set({ disabledAt: null, failingSince: null })
+    .where(and(eq(webhookEndpoints.teamId, p.teamId), eq(webhookEndpoints.id, p.id)))
+    .returning();
+  return row ?? null;
+}
+
+/** The endpoint's team, for telling its admins. */
+export async function endpointById(db: Db, p: { id: string }): Promise<EndpointRow | null> {
+  const [row] = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, p.id));
+  return row ?? null;
+}

@@ -133,11 +133,11 @@ function assignLeaders(org: Org): void {
       u.is_leader_in_dept = u.department.map((d) => (leaderOf.get(d) === u.userid ? 1 : 0));
     }
     const own = leaderOf.get(u.main_department);
-    if (own !== undefined && own !== u.userid) u.direct_leader = leaderList.get(u.main_department) ?? NO_LEADER;
+    if (own !== undefined && own !== u.userid) org.setDirectLeader(u, leaderList.get(u.main_department) ?? NO_LEADER);
     else {
       const parent = org.departments.get(u.main_department)?.parentid;
       const up = parent === undefined ? undefined : leaderList.get(parent);
-      if (up && up[0] !== u.userid) u.direct_leader = up;
+      if (up && up[0] !== u.userid) org.setDirectLeader(u, up);
     }
   }
 }

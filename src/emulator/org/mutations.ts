@@ -208,13 +208,9 @@ function syncLeaders(state: EmulatorState, before: User | undefined, after: User
 function renameReferences(state: EmulatorState, from: string, to: string | undefined): void {
   const key = from.toLowerCase();
   const map = (list: readonly string[]) => list.flatMap((x) => (x.toLowerCase() === key ? (to === undefined ? [] : [to]) : [x]));
-  const replaced = new Map<readonly string[], readonly string[]>();
-  for (const u of state.org.users.values()) {
-    if (!u.direct_leader.some((x) => x.toLowerCase() === key)) continue;
-    // direct_leader arrays are shared between members: map each distinct array once.
-    let next = replaced.get(u.direct_leader);
-    if (!next) replaced.set(u.direct_leader, (next = map(u.direct_leader)));
-    u.direct_leader = next;
+  for (const report of state.org.reportsOf(key)) {
+    const u = state.org.users.get(report);
+    if (u) state.org.setDirectLeader(u, map(u.direct_leader));
   }
   for (const d of state.org.departments.values()) {
     if (d.department_leader.some((x) => x.toLowerCase() === key)) d.department_leader = map(d.department_leader);

@@ -12,6 +12,8 @@ export class Org {
   /** Department id → lower-cased userids of its direct members, in insertion order. */
   private readonly members = new Map<number, Set<string>>();
   private childIndex: Map<number, number[]> | undefined;
+  /** Lower-cased leader userid → lower-cased userids whose direct_leader names it; built on first use, then kept. */
+  private reports: Map<string, Set<string>> | undefined;
   /** Bumped on every department change; visibility caches are keyed on it. */
   deptVersion = 0;
 
@@ -39,6 +41,7 @@ export class Org {
     if (old) this.removeUser(oldKey);
     const key = user.userid.toLowerCase();
     this.users.set(key, user);
+    this.indexLeaders(user, key);
     for (const d of user.department) {
       let set = this.members.get(d);
       if (!set) this.members.set(d, (set = new Set()));
@@ -51,8 +54,39 @@ export class Org {
     const user = this.users.get(key);
     if (!user) return undefined;
     this.users.delete(key);
+    this.unindexLeaders(user, key);
     for (const d of user.department) this.members.get(d)?.delete(key);
     return user;
+  }
+
+  /** Lower-cased userids of the members whose direct_leader names `leader`. */
+  reportsOf(leader: string): string[] {
+    if (!this.reports) {
+      this.reports = new Map();
+      for (const [key, u] of this.users) this.indexLeaders(u, key);
+    }
+    return [...(this.reports.get(leader.toLowerCase()) ?? [])];
+  }
+
+  setDirectLeader(user: User, list: readonly string[]): void {
+    const key = user.userid.toLowerCase();
+    this.unindexLeaders(user, key);
+    user.direct_leader = list;
+    this.indexLeaders(user, key);
+  }
+
+  private indexLeaders(user: User, key: string): void {
+    if (!this.reports) return;
+    for (const leader of user.direct_leader) {
+      const l = leader.toLowerCase();
+      let set = this.reports.get(l);
+      if (!set) this.reports.set(l, (set = new Set()));
+      set.add(key);
+    }
+  }
+
+  private unindexLeaders(user: User, key: string): void {
+    for (const leader of user.direct_leader) this.reports?.get(leader.toLowerCase())?.delete(key);
   }
 
   /** Direct members of one department (user/list has no fetch_child, docs/wecom.md, user/simplelist and user/list). */

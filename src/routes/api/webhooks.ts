@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../../deps";
-import { createEndpoint, endpointDeliveries, listTeamEndpoints, removeEndpoint } from "../../services/webhooks/endpoints";
+import { createEndpoint, enableTeamEndpoint, endpointDeliveries, listTeamEndpoints, removeEndpoint, resendDelivery } from "../../services/webhooks/endpoints";
 import { readJson } from "../json-errors";
 import { callerOf } from "../session-auth";
 
@@ -16,4 +16,11 @@ export const webhookRoutes = new Hono<AppEnv>()
   })
   .get("/api/teams/:slug/webhooks/:id/deliveries", async (c) =>
     c.json({ deliveries: await endpointDeliveries(c.env.deps, callerOf(c), c.req.param("slug"), c.req.param("id")) }),
-  );
+  )
+  .post("/api/teams/:slug/webhooks/:id/enable", async (c) =>
+    c.json({ endpoint: await enableTeamEndpoint(c.env.deps, callerOf(c), c.req.param("slug"), c.req.param("id")) }),
+  )
+  .post("/api/teams/:slug/webhooks/:id/deliveries/:deliveryId/retry", async (c) => {
+    const deliveryId = /^\d{1,15}$/.test(c.req.param("deliveryId")) ? Number(c.req.param("deliveryId")) : NaN;
+    return c.json({ delivery: await resendDelivery(c.env.deps, callerOf(c), c.req.param("slug"), c.req.param("id"), deliveryId) }, 202);
+  });

@@ -15,7 +15,7 @@ import { isWecomAdmin } from "./wecom-admin";
 export const PERMISSIONS = [
   /** Create a team: the only permission not about one team. */
   "teams.create",
-  /** Read the mirror, jobs, staged changes, audit log, deletion policy, binding, callback and webhook state. */
+  /** Read the mirror, jobs, staged changes, audit log, deletion policy, binding and callback counts. */
   "team.read",
   /** Bind (or re-bind) the team's WeCom app: its secrets. */
   "team.bind",
@@ -28,6 +28,7 @@ export const PERMISSIONS = [
   "members.manage",
   /** Give WeCom members access: authorize, invite, resend invitations. */
   "members.authorize",
+  /** Webhook endpoints and their deliveries, read or changed. */
   "webhooks.manage",
 ] as const;
 

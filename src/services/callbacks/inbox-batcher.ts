@@ -1,4 +1,7 @@
 import { insertInboxRows, type NewInboxRow } from "../../db/queries/inbox";
+
+/** What became of a stored callback: new and due, new and parked until the first import, or a repeat. */
+export type StoreOutcome = "pending" | "waiting" | "repeat";
 import type { Db } from "../../db/types";
 
 /** Inserts in flight per database; requests arriving meanwhile wait and go in the next insert. */
@@ -7,7 +10,7 @@ const MAX_BATCH = 256;
 
 interface Waiting {
   row: NewInboxRow;
-  resolve: (stored: boolean) => void;
+  resolve: (outcome: StoreOutcome) => void;
   reject: (err: unknown) => void;
 }
 
@@ -26,7 +29,7 @@ function pump(db: Db, b: Batcher): void {
       db,
       batch.map((w) => w.row),
     )
-      .then((inserted) => batch.forEach((w) => w.resolve(inserted.has(`${w.row.teamId}:${w.row.dedupeKey}`))))
+      .then((stored) => batch.forEach((w) => w.resolve(stored.get(`${w.row.teamId}:${w.row.dedupeKey}`) ?? "repeat")))
       .catch((err: unknown) => batch.forEach((w) => w.reject(err)))
       .finally(() => {
         b.inFlight--;
@@ -38,13 +41,13 @@ function pump(db: Db, b: Batcher): void {
 /**
  * Stores one verified callback, sharing a multi-row INSERT with callbacks that arrive while
  * earlier inserts are in flight: one commit for many under load, no added wait when idle. Each
- * caller learns whether its row was new; a failed insert fails every caller in it, so nothing is
+ * caller learns whether its row was new (and whether it was parked); a failed insert fails every caller in it, so nothing is
  * acknowledged unless stored. Uniqueness stays in PostgreSQL (docs/architecture.md#coordination-lives-in-postgresql).
  */
-export function storeInboxRow(db: Db, row: NewInboxRow): Promise<boolean> {
+export function storeInboxRow(db: Db, row: NewInboxRow): Promise<StoreOutcome> {
   let b = batchers.get(db);
   if (!b) batchers.set(db, (b = { queue: [], inFlight: 0 }));
-  const stored = new Promise<boolean>((resolve, reject) => b.queue.push({ row, resolve, reject }));
+  const stored = new Promise<StoreOutcome>((resolve, reject) => b.queue.push({ row, resolve, reject }));
   pump(db, b);
   return stored;
 }

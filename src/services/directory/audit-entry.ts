@@ -9,7 +9,7 @@ export function auditEntry(p: {
   actor?: string | null;
   jobId?: number | null;
   action: string;
-  subjectType: "member" | "department" | "job" | "policy";
+  subjectType: "member" | "department" | "job" | "policy" | "webhook";
   subjectId: string | number;
   before?: unknown;
   after?: unknown;

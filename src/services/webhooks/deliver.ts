@@ -1,7 +1,8 @@
 import { claimDueDeliveries, markAttemptFailed, markDelivered, type DueDelivery } from "../../db/queries/webhooks";
 import type { Deps } from "../../deps";
-import { endpointSealContext } from "./endpoints";
-import { signWebhook } from "./sign";
+import { tellEndpointDisabled } from "../../bot/webhook-notice";
+import { endpointSealContext, signWebhook } from "./sign";
+import { judgeHost } from "./url-guard";
 
 /**
  * Waits after attempt n (1-based) fails: growing about fivefold, then doubling, about 27 h in all
@@ -27,13 +28,15 @@ export async function deliverWebhooks(deps: Deps): Promise<{ delivered: number; 
     const now = deps.clock.now();
     const due = await claimDueDeliveries(deps.db, { now, leaseUntil: new Date(now.getTime() + LEASE_MS), limit: BATCH });
     if (due.length === 0) break;
-    const results = await Promise.all(due.map((d) => attempt(deps, d)));
+    // One lookup per host and batch: the check is fresh for every batch, cheap within one.
+    const lookups = new Map<string, Promise<string[]>>();
+    const results = await Promise.all(due.map((d) => attempt(deps, d, lookups)));
     for (const ok of results) total[ok ? "delivered" : "failed"]++;
   }
   return total;
 }
 
-async function attempt(deps: Deps, d: DueDelivery): Promise<boolean> {
+async function attempt(deps: Deps, d: DueDelivery, lookups: Map<string, Promise<string[]>>): Promise<boolean> {
   const send = deps.webhookFetch ?? globalThis.fetch;
   const at = deps.clock.now();
   const body = JSON.stringify({ type: d.type, timestamp: d.createdAt.toISOString(), data: d.data });
@@ -42,6 +45,8 @@ async function attempt(deps: Deps, d: DueDelivery): Promise<boolean> {
   let response: string | null = null;
   let error: string | null = null;
   try {
+    const verdict = await judgeHost(deps, new URL(d.url).hostname, lookups);
+    if (!verdict.ok) throw new RefusedHost(verdict.reason === "private" ? `resolves to a private address: ${verdict.detail}` : `does not resolve: ${verdict.detail}`);
     const secret = deps.secrets.open(d.secretSealed, endpointSealContext(d.endpointId));
     const headers = { "content-type": "application/json", "user-agent": "wecom-roster-webhooks", ...signWebhook(secret, d.eventId, Math.floor(at.getTime() / 1000), body) };
     const res = await send(d.url, { method: "POST", headers, body, redirect: "manual", signal: AbortSignal.timeout(deps.config.webhookTimeoutMs) });
@@ -61,6 +66,14 @@ async function attempt(deps: Deps, d: DueDelivery): Promise<boolean> {
   const disabled = await markAttemptFailed(deps.db, { ...result, nextAttemptAt, disableAfterMs: DISABLE_AFTER_MS });
   deps.metrics?.webhookDelivery?.({ outcome: nextAttemptAt ? "retry" : "failed" });
   deps.logger.warn("webhook attempt failed", { endpointId: d.endpointId, eventId: d.eventId, attempt: d.attempts, status, error, retryAt: nextAttemptAt?.toISOString() ?? null });
-  if (disabled) deps.logger.error("webhook endpoint disabled after failing for a day", { endpointId: d.endpointId });
+  if (disabled) {
+    deps.logger.error("webhook endpoint disabled after failing for a day", { endpointId: d.endpointId });
+    await tellEndpointDisabled(deps, d.endpointId).catch((err: unknown) => deps.logger.warn("webhook disable notice not sent", { endpointId: d.endpointId, error: err }));
+  }
   return false;
+}
+
+/** The attempt's host was refused before connecting (docs/webhooks.md#private-addresses): logged like any failed attempt. */
+class RefusedHost extends Error {
+  override name = "RefusedHost";
 }

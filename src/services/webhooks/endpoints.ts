@@ -1,12 +1,16 @@
 import { randomBytes } from "node:crypto";
-import { deleteEndpoint, findEndpoint, insertEndpoint, listDeliveries, listEndpoints, type DeliveryLogRow, type EndpointRow } from "../../db/queries/webhooks";
+import { appendAudit } from "../../db/queries/audit";
+import { deleteEndpoint, enableEndpoint, findDelivery, findEndpoint, insertEndpoint, listDeliveries, listEndpoints, requeueDelivery, type DeliveryLogRow, type EndpointRow } from "../../db/queries/webhooks";
 import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from "../../db/schema";
+import type { Db } from "../../db/types";
 import type { Deps } from "../../deps";
 import { AppError, type FieldProblem } from "../../errors";
-import type { Actor } from "../actor";
-import { newWebhookSecret } from "./sign";
-import { isPrivateHost } from "./url-guard";
-import { teamFor } from "../directory/team-lookup";
+import { actorLabel, initiatorOf, type Actor } from "../actor";
+import { auditEntry } from "../directory/audit-entry";
+import { webhookTeam } from "./access";
+import { deliverWebhooks } from "./deliver";
+import { endpointSealContext, newWebhookSecret } from "./sign";
+import { judgeHost } from "./url-guard";
 
 export interface EndpointView {
   id: string;
@@ -18,9 +22,6 @@ export interface EndpointView {
   failingSince: string | null;
 }
 
-/** The secret is sealed to its endpoint: a sealed value copied to another row does not open. */
-export const endpointSealContext = (id: string) => `webhook_endpoints:${id}`;
-
 const view = (r: EndpointRow): EndpointView => ({
   id: r.id,
   url: r.url,
@@ -30,11 +31,10 @@ const view = (r: EndpointRow): EndpointView => ({
   failingSince: r.failingSince?.toISOString() ?? null,
 });
 
-async function teamOf(deps: Deps, actor: Actor, slug: string, permission: "team.read" | "webhooks.manage"): Promise<number> {
-  return (await teamFor(deps.db, actor, slug, permission)).team.id;
-}
+const PRIVATE_URL = "不接受本机或内网地址 / loopback and private addresses are refused (WEBHOOK_ALLOW_PRIVATE)";
+const UNRESOLVED_URL = "主机名无法解析 / the hostname does not resolve";
 
-function validate(deps: Deps, input: unknown): { url: string; events: WebhookEventType[] | null } {
+async function validate(deps: Deps, input: unknown): Promise<{ url: string; events: WebhookEventType[] | null }> {
   const body = (input ?? {}) as { url?: unknown; events?: unknown };
   const problems: FieldProblem[] = [];
   let url = "";
@@ -45,8 +45,9 @@ function validate(deps: Deps, input: unknown): { url: string; events: WebhookEve
       const u = new URL(body.url);
       if (u.protocol !== "http:" && u.protocol !== "https:") problems.push({ field: "url", message: "只接受 http(s) / only http(s) URLs" });
       else if (u.username || u.password) problems.push({ field: "url", message: "URL 不能包含用户名或密码 / no credentials in the URL" });
-      else if (!deps.config.webhookAllowPrivate && isPrivateHost(u.hostname)) {
-        problems.push({ field: "url", message: "不接受本机或内网地址 / loopback and private addresses are refused (WEBHOOK_ALLOW_PRIVATE)" });
+      else {
+        const verdict = await judgeHost(deps, u.hostname);
+        if (!verdict.ok) problems.push({ field: "url", message: verdict.reason === "private" ? PRIVATE_URL : UNRESOLVED_URL });
       }
       url = u.toString();
     } catch {
@@ -66,28 +67,78 @@ function validate(deps: Deps, input: unknown): { url: string; events: WebhookEve
   return { url, events };
 }
 
+/** A change and its audit entry in one transaction; `change` answering null (nothing there) writes no entry. */
+async function audited<T>(deps: Deps, actor: Actor, p: { teamId: number; action: string; subjectId: string; after?: (result: NoInfer<T>) => unknown }, change: (tx: Db) => Promise<T | null>): Promise<T | null> {
+  return deps.db.transaction(async (tx: Db) => {
+    const result = await change(tx);
+    if (result === null) return null;
+    const entry = { teamId: p.teamId, at: deps.clock.now(), initiator: initiatorOf(actor), actor: actorLabel(actor), action: p.action, subjectType: "webhook", subjectId: p.subjectId, after: p.after?.(result) ?? null } as const;
+    await appendAudit(tx, [auditEntry(entry)]);
+    return result;
+  });
+}
+
 /** Adds an endpoint; its secret is answered this once and stored sealed. */
 export async function createEndpoint(deps: Deps, actor: Actor, slug: string, input: unknown): Promise<EndpointView & { secret: string }> {
-  const { url, events } = validate(deps, input);
-  const teamId = await teamOf(deps, actor, slug, "webhooks.manage");
+  const teamId = await webhookTeam(deps, actor, slug);
+  const { url, events } = await validate(deps, input);
   const id = `ep_${randomBytes(12).toString("hex")}`;
   const secret = newWebhookSecret();
-  const row = await insertEndpoint(deps.db, { id, teamId, url, events, secretSealed: deps.secrets.seal(secret, endpointSealContext(id)), createdAt: deps.clock.now() });
-  return { ...view(row), secret };
+  const row = await audited(deps, actor, { teamId, action: "webhook.created", subjectId: id, after: () => ({ url, events }) }, (tx: Db) =>
+    insertEndpoint(tx, { id, teamId, url, events, secretSealed: deps.secrets.seal(secret, endpointSealContext(id)), createdAt: deps.clock.now() }),
+  );
+  return { ...view(row!), secret };
 }
 
 export async function listTeamEndpoints(deps: Deps, actor: Actor, slug: string): Promise<EndpointView[]> {
-  return (await listEndpoints(deps.db, { teamId: await teamOf(deps, actor, slug, "team.read") })).map(view);
+  return (await listEndpoints(deps.db, { teamId: await webhookTeam(deps, actor, slug) })).map(view);
 }
 
 const endpointNotFound = () => new AppError("not_found", "没有这个 Webhook / No such webhook endpoint");
 
+export async function getEndpoint(deps: Deps, actor: Actor, slug: string, id: string): Promise<EndpointView> {
+  const row = await findEndpoint(deps.db, { teamId: await webhookTeam(deps, actor, slug), id });
+  if (!row) throw endpointNotFound();
+  return view(row);
+}
+
 export async function removeEndpoint(deps: Deps, actor: Actor, slug: string, id: string): Promise<void> {
-  if (!(await deleteEndpoint(deps.db, { teamId: await teamOf(deps, actor, slug, "webhooks.manage"), id }))) throw endpointNotFound();
+  const teamId = await webhookTeam(deps, actor, slug);
+  const gone = await audited(deps, actor, { teamId, action: "webhook.deleted", subjectId: id }, async (tx: Db) => ((await deleteEndpoint(tx, { teamId, id })) ? true : null));
+  if (!gone) throw endpointNotFound();
+}
+
+/** Lifts the disable of an endpoint that failed for a day: new events reach it again, pending ones resume. */
+export async function enableTeamEndpoint(deps: Deps, actor: Actor, slug: string, id: string): Promise<EndpointView> {
+  const teamId = await webhookTeam(deps, actor, slug);
+  const row = await audited(deps, actor, { teamId, action: "webhook.enabled", subjectId: id }, (tx: Db) => enableEndpoint(tx, { teamId, id }));
+  if (!row) throw endpointNotFound();
+  return view(row);
 }
 
 export async function endpointDeliveries(deps: Deps, actor: Actor, slug: string, id: string): Promise<DeliveryLogRow[]> {
-  const endpoint = await findEndpoint(deps.db, { teamId: await teamOf(deps, actor, slug, "team.read"), id });
+  const endpoint = await findEndpoint(deps.db, { teamId: await webhookTeam(deps, actor, slug), id });
   if (!endpoint) throw endpointNotFound();
   return listDeliveries(deps.db, { endpointId: id, limit: 100 });
+}
+
+/**
+ * "Send again": queues a logged delivery's event for its endpoint once more, with the same
+ * `webhook-id` (docs/webhooks.md#send-again). Refused while that event is still pending there, or
+ * while the endpoint is disabled (enable it first).
+ */
+export async function resendDelivery(deps: Deps, actor: Actor, slug: string, id: string, deliveryId: number): Promise<{ deliveryId: number; eventId: string }> {
+  const teamId = await webhookTeam(deps, actor, slug);
+  const endpoint = await findEndpoint(deps.db, { teamId, id });
+  if (!endpoint) throw endpointNotFound();
+  if (!Number.isSafeInteger(deliveryId) || !(await findDelivery(deps.db, { endpointId: id, deliveryId }))) {
+    throw new AppError("not_found", "没有这次投递 / No such delivery");
+  }
+  if (endpoint.disabledAt) throw new AppError("conflict", "该 Webhook 已停用，请先启用 / The endpoint is disabled; enable it first");
+  const queued = await audited(deps, actor, { teamId, action: "webhook.resent", subjectId: id, after: (q) => ({ deliveryId: q.id, eventId: q.eventId, from: deliveryId }) }, (tx: Db) =>
+    requeueDelivery(tx, { endpointId: id, deliveryId, now: deps.clock.now() }),
+  );
+  if (!queued) throw new AppError("conflict", "该事件仍在等待投递 / This event is still waiting to be delivered");
+  deps.defer(() => deliverWebhooks(deps));
+  return { deliveryId: queued.id, eventId: queued.eventId };
 }

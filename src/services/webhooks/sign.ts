@@ -1,5 +1,8 @@
 import { createHmac, randomBytes } from "node:crypto";
 
+/** The secret is sealed to its endpoint: a sealed value copied to another row does not open. */
+export const endpointSealContext = (id: string) => `webhook_endpoints:${id}`;
+
 /** A new endpoint secret as the Standard Webhooks specification writes it: `whsec_` + base64 of 24 random bytes. */
 export function newWebhookSecret(): string {
   return `whsec_${randomBytes(24).toString("base64")}`;

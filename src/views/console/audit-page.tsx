@@ -15,6 +15,7 @@ const SUBJECTS: Record<string, Bilingual> = {
   job: { zh: "同步任务", en: "job" },
   policy: { zh: "离职策略", en: "policy" },
   account: { zh: "账号", en: "account" },
+  webhook: { zh: "Webhook", en: "webhook" },
 };
 
 const INITIATOR: Record<string, Bilingual> = {

@@ -20,7 +20,7 @@ nav a[aria-current=page]{background:#1e40af;color:#fff}
 label{display:block;font-weight:600;margin:.8rem 0 .25rem}
 label.inline{display:inline;font-weight:400;margin:0}
 input,select,textarea{font:inherit;padding:.5rem .6rem;min-height:2.75rem;border:1px solid #4b5563;border-radius:.4rem;background:#fff;color:#111827;max-width:100%}
-input[type=text],input[type=password],input[type=search],input[type=number],select.wide{width:100%}
+input[type=text],input[type=url],input[type=password],input[type=search],input[type=number],select.wide{width:100%}
 input[type=checkbox],input[type=radio]{min-height:auto;width:1.2rem;height:1.2rem;vertical-align:middle}
 input[aria-invalid=true]{border-color:#991b1b;border-width:2px}
 button{font:inherit;font-weight:600;padding:.55rem .9rem;min-height:2.75rem;border:1px solid #1e40af;border-radius:.4rem;background:#1e40af;color:#fff;cursor:pointer}
@@ -28,6 +28,7 @@ button.secondary{background:#fff;color:#1e40af}
 button.danger{background:#991b1b;border-color:#991b1b;color:#fff}
 button.small{padding:.25rem .6rem;min-height:2.25rem;font-size:.95rem}
 form.inline{display:inline}
+td.actions{white-space:nowrap}
 .row{display:flex;flex-wrap:wrap;gap:.5rem;align-items:flex-end}
 .row>div{flex:1 1 12rem}
 .hint{color:#374151;font-size:.92rem;margin:.2rem 0 0}
@@ -40,10 +41,10 @@ table.data th{white-space:nowrap}
 table.data td,table.data th{padding:.45rem .4rem}
 .st{display:inline-block;padding:.05rem .45rem;border-radius:.3rem;font-weight:600;border:1px solid currentColor;white-space:nowrap}
 .st-imported,.st-cancelled{background:#e5e7eb;color:#1f2937}
-.st-invited,.st-queued,.st-running{background:#dbeafe;color:#1e3a8a}
-.st-active,.st-succeeded{background:#dcfce7;color:#14532d}
-.st-locked,.st-needs_confirmation{background:#fef3c7;color:#713f12}
-.st-deauthorized,.st-failed{background:#fee2e2;color:#7f1d1d}
+.st-invited,.st-queued,.st-running,.st-pending{background:#dbeafe;color:#1e3a8a}
+.st-active,.st-succeeded,.st-delivered,.st-enabled{background:#dcfce7;color:#14532d}
+.st-locked,.st-needs_confirmation,.st-failing{background:#fef3c7;color:#713f12}
+.st-deauthorized,.st-failed,.st-disabled{background:#fee2e2;color:#7f1d1d}
 .st-removed{background:#e5e7eb;color:#374151}
 .tree ul{padding-left:1.3rem;border-left:1px solid #d1d5db}
 .tree>ul{border-left:0;padding-left:0;list-style:none}

@@ -9,6 +9,7 @@ export const SECTIONS = [
   { key: "members", path: "/members", zh: "成员", en: "Members" },
   { key: "match", path: "/match", zh: "匹配", en: "Match" },
   { key: "policy", path: "/policy", zh: "离职策略", en: "Policy" },
+  { key: "webhooks", path: "/webhooks", zh: "Webhook", en: "Webhooks" },
   { key: "audit", path: "/audit", zh: "审计日志", en: "Audit log" },
 ] as const;
 
@@ -41,6 +42,9 @@ export const FLASH: Record<string, Bilingual> = {
   restored: { zh: "已恢复。", en: "Restored." },
   linked: { zh: "匹配已完成。", en: "Matching done." },
   policy_saved: { zh: "离职策略已保存。", en: "The policy is saved." },
+  webhook_deleted: { zh: "Webhook 已删除。", en: "The webhook endpoint is deleted." },
+  webhook_enabled: { zh: "Webhook 已重新启用，新事件会再发送给它。", en: "The webhook endpoint is enabled again; new events reach it." },
+  webhook_resent: { zh: "已重新排队发送该事件。", en: "The event is queued to be sent again." },
   none_selected: { zh: "没有选择成员：请先勾选要授权的成员，再点“授权所选成员”。", en: "No member was selected: tick the members to authorize, then choose “Authorize the selected”." },
 };
 
@@ -110,6 +114,10 @@ export const AUDIT_ACTION_LABELS: Record<string, Bilingual> = {
   "job.confirmed": { zh: "已允许离职处理", en: "deprovisions allowed" },
   "job.rejected": { zh: "已拒绝离职处理", en: "deprovisions rejected" },
   "policy.changed": { zh: "离职策略已更改", en: "deletion policy changed" },
+  "webhook.created": { zh: "已添加 Webhook", en: "webhook endpoint added" },
+  "webhook.deleted": { zh: "已删除 Webhook", en: "webhook endpoint deleted" },
+  "webhook.enabled": { zh: "已重新启用 Webhook", en: "webhook endpoint enabled again" },
+  "webhook.resent": { zh: "Webhook 事件已重新发送", en: "webhook event sent again" },
 };
 
 /** Audit actions an admin can filter by: every one that exists. */

@@ -33,7 +33,7 @@ async function account(rows: { team: TeamRow; status: MemberStatus; role: Member
 }
 
 /** A WeCom member of the team, its link vouched for by WeCom (or not: a role merged in by match). */
-async function wecomUser(team: TeamRow, role: MemberRole, opts: { vouched?: boolean } = {}): Promise<Actor> {
+async function wecomUser(team: TeamRow, role: MemberRole, opts: { vouched?: boolean } = {}): Promise<Extract<Actor, { kind: "wecom_user" }>> {
   const userId = `User${++seq}`;
   const now = deps.clock.now();
   await deps.db.insert(members).values({

@@ -30,7 +30,7 @@ let memberAccount: Actor;
 let memberJar: CookieJar;
 let strangerAccount: Actor;
 let strangerJar: CookieJar;
-let wecomAdmin: Actor;
+let wecomAdmin: Extract<Actor, { kind: "wecom_user" }>;
 let wecomMember: Actor;
 let seq = 0;
 

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { HandlerTable } from "../../../src/callbacks/handler-table";
 import { callbackInbox } from "../../../src/db/schema";
-import { schedule } from "../../../src/jobs/schedule";
 import { INBOX_LEASE_MS, processInbox } from "../../../src/services/callbacks/process-inbox";
 import { boundTeam } from "../../helpers/api";
 import { inboxRows, postCallback, textXml } from "../../helpers/callbacks";
 import { FakeClock, testDeps, type TestDeps } from "../../helpers/deps";
+import { onNodeSchedule } from "../../helpers/schedules";
 import { openTestDb } from "../../helpers/test-db";
 
 let opened: Awaited<ReturnType<typeof openTestDb>>;
@@ -53,12 +53,7 @@ async function twoInstances(slug: string) {
 
 /** B runs inbox-sweep on its ticker as node-cron would on Node. */
 function runSweepSchedule(deps: TestDeps): void {
-  const sweep = schedule.find((w) => w.name === "inbox-sweep")!;
-  const m = /^\*\/(\d+) \* \* \* \* \*$/.exec(sweep.nodeCron ?? "");
-  expect(m).not.toBeNull();
-  deps.ticker.every(Number(m![1]) * 1000, async () => {
-    await sweep.run(deps);
-  });
+  onNodeSchedule(deps, "inbox-sweep");
 }
 
 describe("callback inbox leases", () => {

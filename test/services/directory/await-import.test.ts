@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callbackInbox } from "../../../src/db/schema";
+import { schedule } from "../../../src/jobs/schedule";
 import { runJob } from "../../../src/services/directory/run-job";
 import { apiClient, BINDING } from "../../helpers/api";
 import { TEST_CORP_ID } from "../../helpers/deps";
@@ -15,8 +16,10 @@ beforeAll(async () => {
 });
 afterAll(async () => opened.close());
 
-const statuses = async (teamId: number) =>
-  (await opened.db.select({ status: callbackInbox.status }).from(callbackInbox).where(eq(callbackInbox.teamId, teamId))).map((r) => r.status);
+const inboxRows = (teamId: number) =>
+  opened.db.select({ id: callbackInbox.id, status: callbackInbox.status, attempts: callbackInbox.attempts }).from(callbackInbox).where(eq(callbackInbox.teamId, teamId));
+const statuses = async (teamId: number) => (await inboxRows(teamId)).map((r) => r.status);
+const inboxSweep = schedule.find((w) => w.name === "inbox-sweep")!;
 
 /** Some members of the org, each a burst of hints: renamed three times, moved, or deleted. */
 async function changeMembers(deps: Parameters<typeof control>[0], org: OrgSnapshot): Promise<void> {
@@ -41,6 +44,8 @@ describe("contact hints before the team's first import", () => {
     expect(hints.length).toBe(pushed.size);
     expect(hints.length).toBeGreaterThan(12);
     expect(new Set(hints)).toEqual(new Set(["waiting"]));
+    // Parked by the insert that stored them: never claimed, so no attempt spent.
+    expect(new Set((await inboxRows(teamId)).map((r) => r.attempts))).toEqual(new Set([0]));
     expect((await wecomCalls(deps))["user/get"] ?? 0).toBe(0);
     // The stats count them as still to be handled.
     const stats = (await (await apiClient(deps).json("GET", "/api/teams/acme/callbacks/stats")).json()) as { pending: number; received: number };
@@ -80,5 +85,32 @@ describe("contact hints before the team's first import", () => {
     await deps.deferred.flush();
     expect(await statuses(teamId)).toEqual(["processed"]);
     expect(await presentMirror(deps, teamId)).toEqual(expectedMirror(await emulatorOrg(deps)));
+  });
+
+  it("a hint parked in the instant the import finished, after the done step released the others, is released by the next inbox sweep", async () => {
+    const { deps, teamId } = await freshAcme(opened.db);
+    await connectCallbacks(deps, "acme", BINDING);
+    await control(deps, "PATCH", `/_emulator/users/${(await emulatorOrg(deps)).users[0]!.userid}`, { name: "晚到的改名" });
+    // The race: the storing statement did not see the import finish yet and parked the hint.
+    const [row] = await inboxRows(teamId);
+    await opened.db.update(callbackInbox).set({ status: "waiting" }).where(eq(callbackInbox.id, row!.id));
+    await deps.deferred.flush();
+    expect(await statuses(teamId)).toEqual(["waiting"]);
+    expect(await presentMirror(deps, teamId)).not.toEqual(expectedMirror(await emulatorOrg(deps)));
+
+    await inboxSweep.run(deps);
+    await deps.deferred.flush();
+    expect(await statuses(teamId)).toEqual(["processed"]);
+    expect(await presentMirror(deps, teamId)).toEqual(expectedMirror(await emulatorOrg(deps)));
+  });
+
+  it("the inbox sweep leaves the hints of a team still waiting for its first import parked", async () => {
+    const { deps, teamId } = await freshAcme(opened.db, { sync: false });
+    await connectCallbacks(deps, "acme", BINDING);
+    await control(deps, "POST", "/_emulator/users", { userid: "Waiter", name: "等待者", department: [2] });
+    await inboxSweep.run(deps);
+    await deps.deferred.flush();
+    expect(await statuses(teamId)).toEqual(["waiting"]);
+    expect((await wecomCalls(deps))["user/get"] ?? 0).toBe(0);
   });
 });

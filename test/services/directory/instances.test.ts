@@ -8,13 +8,13 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { createApp } from "../../../src/app";
 import { claimDueInbox } from "../../../src/db/queries/inbox";
 import { callbackInbox, stagedDeprovisions } from "../../../src/db/schema";
-import { schedule } from "../../../src/jobs/schedule";
 import { INBOX_LEASE_MS } from "../../../src/services/callbacks/process-inbox";
 import { BINDING, boundTeam } from "../../helpers/api";
 import { FakeClock, testDeps, type TestDeps } from "../../helpers/deps";
 import { capturingEmulator, connectCallbacks, control } from "../../helpers/emulator";
 import { crashAfterSteps, emulatorOrg, type OrgSnapshot } from "../../helpers/sync";
 import { auditRows, expectedMirror, jobRow, memberRows, presentMirror, resetDatabase, seededRandom, stagedButPresent, startJob, teamIdOf } from "../../helpers/sync-scenarios";
+import { onNodeSchedule } from "../../helpers/schedules";
 import { openTestDb } from "../../helpers/test-db";
 
 const ORG = { generate: { departments: 12, users: 90, seed: 11 } };
@@ -27,22 +27,9 @@ beforeAll(async () => {
 });
 afterAll(async () => opened.close());
 
-/** The period node-cron gives a schedule entry on Node ("*\/n * * * * *": every n seconds). */
-function nodePeriodMs(name: string): number {
-  const m = /^\*\/(\d+) \* \* \* \* \*$/.exec(schedule.find((w) => w.name === name)?.nodeCron ?? "");
-  if (!m) throw new Error(`${name} has no seconds schedule on Node`);
-  return Number(m[1]) * 1000;
-}
-
 /** An instance runs sync-resume and inbox-sweep on its own timers, as node-cron does on Node. */
 function runSchedules(deps: TestDeps): void {
-  for (const name of ["sync-resume", "inbox-sweep"]) {
-    const work = schedule.find((w) => w.name === name)!;
-    deps.ticker.every(nodePeriodMs(name), async () => {
-      await work.run(deps);
-      await deps.deferred.flush();
-    });
-  }
+  for (const name of ["sync-resume", "inbox-sweep"]) onNodeSchedule(deps, name, () => deps.deferred.flush());
 }
 
 /** Changes to WeCom made while the import reads its pages: one batch per user/list call. */
@@ -53,7 +40,12 @@ function plannedChanges(org: OrgSnapshot): { batches: { method: string; path: st
   const d = (i: number) => depts[(i * 5) % depts.length]!.id;
   const batches = [
     [{ method: "POST", path: "/_emulator/users", body: { userid: "Late1", name: "新来的", department: [d(1)], main_department: d(1) } }],
-    [{ method: "PATCH", path: `/_emulator/users/${u(1)}`, body: { name: "改了名" } }],
+    // Members writing to the app: due at once, while contact hints wait for the first import.
+    [
+      { method: "PATCH", path: `/_emulator/users/${u(1)}`, body: { name: "改了名" } },
+      { method: "POST", path: "/_emulator/chat", body: { from: u(5), content: "帮助" } },
+      { method: "POST", path: "/_emulator/chat", body: { from: u(6), content: "help" } },
+    ],
     [{ method: "PATCH", path: `/_emulator/users/${u(2)}`, body: { department: [d(2), d(3)], main_department: d(3) } }],
     [{ method: "DELETE", path: `/_emulator/users/${u(3)}` }],
     [
@@ -111,10 +103,12 @@ it("three instances: the runner killed mid-import and a dead instance's claimed 
   expect(await crashAfterSteps(a, jobId, 3)).toMatchObject({ state: "running" });
   const deadRunner = (await jobRow(a, jobId)).runnerId;
   const killedAt = clock.now().getTime();
-  // WeCom's callbacks about the changes so far reach all three; A had claimed what was due.
+  // WeCom's callbacks about the changes so far reach all three; A had claimed what was due (the
+  // chat messages; the contact hints are parked until the import finishes).
   await deliverAll([a, b, c]);
   const claimedByA = await claimDueInbox(opened.db, { now: clock.now(), leaseUntil: new Date(killedAt + INBOX_LEASE_MS), limit: 100 });
-  expect(claimedByA.length).toBeGreaterThan(0);
+  expect(claimedByA.map((r) => r.handlerKey)).toEqual(["text", "text"]);
+  expect((await opened.db.select().from(callbackInbox)).filter((r) => r.status === "waiting").length).toBeGreaterThan(0);
 
   runSchedules(b);
   runSchedules(c);

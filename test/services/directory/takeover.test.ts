@@ -1,7 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { syncJobs } from "../../../src/db/schema";
-import { schedule } from "../../../src/jobs/schedule";
 import { JOB_LEASE_MS, runJob } from "../../../src/services/directory/run-job";
 import { createWecomClient } from "../../../src/wecom/client";
 import { boundTeam } from "../../helpers/api";
@@ -9,6 +8,7 @@ import { FakeClock, testDeps, type TestDeps } from "../../helpers/deps";
 import { control } from "../../helpers/emulator";
 import { crashAfterSteps, emulatorOrg } from "../../helpers/sync";
 import { auditRows, expectedMirror, jobRow, memberRows, mirror, resetDatabase, rowVersions, startJob, teamIdOf } from "../../helpers/sync-scenarios";
+import { onNodeSchedule } from "../../helpers/schedules";
 import { openTestDb } from "../../helpers/test-db";
 
 let opened: Awaited<ReturnType<typeof openTestDb>>;
@@ -32,21 +32,11 @@ async function twoInstances() {
   return { clock, a, b, teamId, org };
 }
 
-/** The period node-cron gives a schedule entry on Node ("*\/n * * * * *": every n seconds). */
-function nodePeriodMs(name: string): number {
-  const w = schedule.find((x) => x.name === name);
-  const m = /^\*\/(\d+) \* \* \* \* \*$/.exec(w?.nodeCron ?? "");
-  if (!w || !m) throw new Error(`${name} has no seconds schedule on Node`);
-  return Number(m[1]) * 1000;
-}
-
 /** Instance `deps` runs sync-resume on its ticker as node-cron would; remembers when it took a job. */
 function runResumeSchedule(deps: TestDeps): { tookOverAt: number[] } {
-  const resume = schedule.find((w) => w.name === "sync-resume")!;
   const tookOverAt: number[] = [];
-  deps.ticker.every(nodePeriodMs("sync-resume"), async () => {
-    const at = deps.clock.now().getTime();
-    if (((await resume.run(deps)) as number) > 0) tookOverAt.push(at);
+  onNodeSchedule(deps, "sync-resume", (resumed, at) => {
+    if ((resumed as number) > 0) tookOverAt.push(at);
   });
   return { tookOverAt };
 }
@@ -87,6 +77,18 @@ async function expectCleanImport(deps: TestDeps, teamId: number, org: Awaited<Re
   expect(job.counts.members.created).toBe(expected.members.length);
 }
 
+/**
+ * Runs b's sync-resume period after period until it takes the job over: not before the lease
+ * lapsed, and no later than one period after.
+ */
+async function expectTakeover(b: TestDeps, lastRenewal: number): Promise<void> {
+  const { tookOverAt } = runResumeSchedule(b);
+  for (let i = 0; i < 12 && tookOverAt.length === 0; i++) await b.ticker.pass(5_000);
+  expect(tookOverAt).toHaveLength(1);
+  expect(tookOverAt[0]! - lastRenewal).toBeGreaterThan(JOB_LEASE_MS);
+  expect(tookOverAt[0]! - lastRenewal).toBeLessThanOrEqual(30_000);
+}
+
 describe("a dead instance's sync job", () => {
   it("killed between steps: another instance's sync-resume takes it over within 30 s of its last renewal and finishes it", async () => {
     const { clock, a, b, teamId, org } = await twoInstances();
@@ -97,12 +99,7 @@ describe("a dead instance's sync job", () => {
     const lastRenewal = (await jobRow(a, jobId)).leaseUntil!.getTime() - JOB_LEASE_MS;
     const runnerA = (await jobRow(a, jobId)).runnerId;
 
-    const { tookOverAt } = runResumeSchedule(b);
-    for (let i = 0; i < 12 && tookOverAt.length === 0; i++) await b.ticker.pass(5_000);
-    expect(tookOverAt).toHaveLength(1);
-    // Not before the lease lapsed, and no later than one sync-resume period after.
-    expect(tookOverAt[0]! - lastRenewal).toBeGreaterThan(JOB_LEASE_MS);
-    expect(tookOverAt[0]! - lastRenewal).toBeLessThanOrEqual(30_000);
+    await expectTakeover(b, lastRenewal);
     expect(clock.now().getTime() - lastRenewal).toBeLessThanOrEqual(30_000);
 
     const claimed = b.logger.lines.find((l) => l.msg === "sync job claimed");
@@ -123,11 +120,7 @@ describe("a dead instance's sync job", () => {
     const lastRenewal = clock.now().getTime();
     expect((await jobRow(a, jobId)).leaseUntil!.getTime()).toBe(lastRenewal + JOB_LEASE_MS);
 
-    const { tookOverAt } = runResumeSchedule(b);
-    for (let i = 0; i < 12 && tookOverAt.length === 0; i++) await b.ticker.pass(5_000);
-    expect(tookOverAt).toHaveLength(1);
-    expect(tookOverAt[0]! - lastRenewal).toBeGreaterThan(JOB_LEASE_MS);
-    expect(tookOverAt[0]! - lastRenewal).toBeLessThanOrEqual(30_000);
+    await expectTakeover(b, lastRenewal);
     await expectCleanImport(b, teamId, org, jobId);
     const versions = await rowVersions(b, teamId);
     const jobBefore = await jobRow(b, jobId);

@@ -10,6 +10,7 @@ import { matchConsole } from "./match";
 import { policyConsole } from "./policy";
 import { syncConsole } from "./sync";
 import { teamsConsole } from "./teams";
+import { webhooksConsole } from "./webhooks";
 
 /**
  * The admin console (docs/http-api.md#html-pages): server-rendered pages under /teams, Chinese first and English,
@@ -23,6 +24,7 @@ export const consoleRoutes = new Hono<AppEnv>()
   .route("/", directoryConsole)
   .route("/", matchConsole)
   .route("/", policyConsole)
+  .route("/", webhooksConsole)
   .route("/", auditConsole)
   .onError((err, c) => {
     if (err instanceof AppError) return statusPage(c, err);

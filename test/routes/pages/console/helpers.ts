@@ -35,10 +35,10 @@ export interface ConsoleWorld {
 }
 
 /** A fresh database with a team bound to the emulator and imported once, and its owner logged in. */
-export async function consoleWorld(opts: { sync?: boolean; org?: { departments: number; users: number; seed: number } } = {}): Promise<ConsoleWorld> {
+export async function consoleWorld(opts: { sync?: boolean; org?: { departments: number; users: number; seed: number }; deps?: Parameters<typeof accountDeps>[1] } = {}): Promise<ConsoleWorld> {
   const opened = await openTestDb();
   const db = opened.db;
-  const deps = accountDeps(db);
+  const deps = accountDeps(db, opts.deps);
   const api = client(deps);
   if (opts.org) await control(deps, "POST", "/_emulator/reset", { corpId: TEST_CORP_ID, org: { generate: opts.org } });
   const slug = await boundTeam(deps, "acme");
