@@ -3,13 +3,11 @@ import type { AppEnv } from "../../deps";
 import { addMember, AddMemberInput } from "../../services/access/add-member";
 import { teamAccess } from "../../services/access/team-access";
 import { readJson } from "../json-errors";
-import { requireOperator } from "../operator-auth";
 import { callerOf, requireSession } from "../session-auth";
 import { operation } from "../operation";
 
 /** A member's standing in a team, and adding existing accounts to a team (docs/http-api.md#members-and-access). */
 export const accessRoutes = new Hono<AppEnv>()
-  .use("/api/teams/*", requireOperator)
   .get(
     "/api/teams/:slug/access",
     operation({ summary: "The session's role in the team", tags: ["Members and access"], access: "session", ok: { status: 200, description: "{role}" }, errors: ["forbidden", "not_a_member", "member_locked", "not_authorized", "team_not_found"] }),

@@ -3,7 +3,6 @@ import type { AppEnv } from "../../deps";
 import { AuthorizeInput, authorizeMembers } from "../../services/invitations/authorize";
 import { resendInvitation } from "../../services/invitations/resend";
 import { readJson } from "../json-errors";
-import { requireOperator } from "../operator-auth";
 import { callerOf } from "../session-auth";
 import { operation } from "../operation";
 
@@ -11,7 +10,6 @@ const id = (v: string) => (/^\d{1,15}$/.test(v) ? Number(v) : NaN);
 
 /** Authorizing WeCom members and (re-)sending invitation cards (docs/http-api.md#members-and-access). */
 export const authorizeRoutes = new Hono<AppEnv>()
-  .use("/api/teams/*", requireOperator)
   .post(
     "/api/teams/:slug/authorize",
     operation({

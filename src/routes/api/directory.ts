@@ -11,7 +11,6 @@ import { getJob, listJobs, listStaged, StagedQuery } from "../../services/direct
 import { startSync } from "../../services/directory/start-sync";
 import { refuseStructureChange } from "../../services/directory/refuse-structure-change";
 import { readJson } from "../json-errors";
-import { requireOperator } from "../operator-auth";
 import { callerOf } from "../session-auth";
 import { operation, type Operation } from "../operation";
 
@@ -31,7 +30,6 @@ const directory = (op: Omit<Operation, "access" | "tags">) => teamOp(["Directory
 
 /** Import/sync jobs, the read-only mirror, deletion policy and the audit log (docs/http-api.md#jobs, docs/http-api.md#directory). */
 export const directoryRoutes = new Hono<AppEnv>()
-  .use("/api/teams/*", requireOperator)
   .post(
     "/api/teams/:slug/sync",
     jobs({ summary: "Start an import or sync", ok: { status: 202, description: "{job, progressUrl}; the open job if one runs" }, errors: ["not_bound"] }),
@@ -97,7 +95,6 @@ const refused = (summary: string, params?: Record<string, string>) =>
   directory({ summary: `${summary}: refused, WeCom owns the structure`, ...(params ? { params } : {}), ok: { status: 409, description: "never succeeds" }, errors: ["managed_by_wecom"] });
 
 export const managedRoutes = new Hono<AppEnv>()
-  .use("/api/teams/*", requireOperator)
   .post("/api/teams/:slug/departments", refused("Create a department"), managedByWecom)
   .patch("/api/teams/:slug/departments/:id", refused("Change a department", { id: "the department's id" }), managedByWecom)
   .delete("/api/teams/:slug/departments/:id", refused("Delete a department", { id: "the department's id" }), managedByWecom)

@@ -3,7 +3,6 @@ import type { AppEnv } from "../../deps";
 import { confirmMatch, ConfirmMatchInput } from "../../services/match/confirm-match";
 import { MatchInput, matchMembers } from "../../services/match/match-members";
 import { readJson } from "../json-errors";
-import { requireOperator } from "../operator-auth";
 import { callerOf } from "../session-auth";
 import { operation } from "../operation";
 
@@ -16,7 +15,6 @@ async function optionalJson(c: Context<AppEnv>): Promise<unknown> {
 
 /** One-click match of WeCom members to existing accounts (docs/http-api.md#members-and-access). */
 export const matchRoutes = new Hono<AppEnv>()
-  .use("/api/teams/*", requireOperator)
   .post(
     "/api/teams/:slug/match",
     operation({

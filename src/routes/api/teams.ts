@@ -6,17 +6,16 @@ import { createTeam, CreateTeamInput } from "../../services/teams/create-team";
 import { getBinding } from "../../services/teams/get-binding";
 import { BotAdminsInput, setBotAdmins } from "../../services/teams/set-bot-admins";
 import { readJson } from "../json-errors";
-import { requireOperator } from "../operator-auth";
+import { operatorOnly } from "../operator-auth";
 import { callerOf } from "../session-auth";
 import { operation } from "../operation";
 
-/** Teams, their WeCom binding and callback counts (docs/http-api.md#binding). */
+/** Creating a team (the operator) and its WeCom binding and callback counts (docs/http-api.md#binding). */
 export const teamRoutes = new Hono<AppEnv>()
-  .use("/api/teams", requireOperator)
-  .use("/api/teams/*", requireOperator)
   .post(
     "/api/teams",
     operation({ summary: "Create a team", tags: ["Teams"], access: "operator", body: CreateTeamInput, ok: { status: 201, description: "{team}" }, errors: ["team_exists"] }),
+    operatorOnly,
     async (c) => c.json({ team: await createTeam(c.env.deps, callerOf(c), await readJson(c)) }, 201),
   )
   .put(

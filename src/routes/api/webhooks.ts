@@ -2,7 +2,6 @@ import { Hono } from "hono";
 import type { AppEnv } from "../../deps";
 import { createEndpoint, enableTeamEndpoint, endpointDeliveries, EndpointInput, listTeamEndpoints, removeEndpoint, resendDelivery } from "../../services/webhooks/endpoints";
 import { readJson } from "../json-errors";
-import { requireOperator } from "../operator-auth";
 import { callerOf } from "../session-auth";
 import { operation, type Operation } from "../operation";
 
@@ -11,7 +10,6 @@ const ENDPOINT = { id: "the endpoint's id (`ep_…`)" };
 
 /** Outbound webhooks of a team (docs/webhooks.md): the operator or a team admin. */
 export const webhookRoutes = new Hono<AppEnv>()
-  .use("/api/teams/*", requireOperator)
   .post("/api/teams/:slug/webhooks", webhooks({ summary: "Add an endpoint; its secret is shown only now", body: EndpointInput, ok: { status: 201, description: "{endpoint: {id, url, events, secret, …}}" } }), async (c) =>
     c.json({ endpoint: await createEndpoint(c.env.deps, callerOf(c), c.req.param("slug"), await readJson(c)) }, 201),
   )

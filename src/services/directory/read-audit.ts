@@ -1,12 +1,11 @@
 import { listAudit } from "../../db/queries/audit";
-import { findTeamBySlug } from "../../db/queries/teams";
 import type { Deps } from "../../deps";
-import { teamNotFound } from "../../errors";
 import { z } from "zod";
 import { pageNumber, QUERY_PROBLEM, queryId, queryLimit } from "../paging";
 import { parseInput } from "../validate";
 import type { Actor } from "../actor";
 import { nameActors } from "./audit-actors";
+import { teamFor } from "./team-lookup";
 
 /** `GET …/audit` query string. */
 export const AuditQuery = z.object({
@@ -18,9 +17,8 @@ export const AuditQuery = z.object({
 });
 
 /** Newest first; `nextCursor` pages back in time; `actorName` names the account or WeCom user who acted. */
-export async function readAudit(deps: Deps, _actor: Actor, slug: string, query: Record<string, string | undefined>) {
-  const team = await findTeamBySlug(deps.db, { slug });
-  if (!team) throw teamNotFound(slug);
+export async function readAudit(deps: Deps, actor: Actor, slug: string, query: Record<string, string | undefined>) {
+  const { team } = await teamFor(deps.db, actor, slug, "team.read");
   const q = parseInput(AuditQuery, query, { message: QUERY_PROBLEM });
   const limit = pageNumber(q.limit, 100);
   const beforeId = pageNumber(q.before);

@@ -1,12 +1,11 @@
 import { countMembersMatching, listMembers, teamDepartments } from "../../db/queries/directory";
-import { findTeamBySlug } from "../../db/queries/teams";
 import { MEMBER_STATUSES, type MemberStatus } from "../../db/schema";
 import type { Deps } from "../../deps";
 import { z } from "zod";
-import { teamNotFound } from "../../errors";
 import { pageNumber, QUERY_PROBLEM, queryId, queryLimit } from "../paging";
 import { parseInput } from "../validate";
 import type { Actor } from "../actor";
+import { teamFor } from "./team-lookup";
 
 export interface DepartmentView {
   id: number;
@@ -24,14 +23,8 @@ export interface MemberView {
   accountId: number | null;
 }
 
-async function team(deps: Deps, slug: string) {
-  const t = await findTeamBySlug(deps.db, { slug });
-  if (!t) throw teamNotFound(slug);
-  return t;
-}
-
-export async function listDepartments(deps: Deps, _actor: Actor, slug: string): Promise<{ items: DepartmentView[] }> {
-  const rows = await teamDepartments(deps.db, { teamId: (await team(deps, slug)).id });
+export async function listDepartments(deps: Deps, actor: Actor, slug: string): Promise<{ items: DepartmentView[] }> {
+  const rows = await teamDepartments(deps.db, { teamId: (await teamFor(deps.db, actor, slug, "team.read")).team.id });
   return { items: rows.map((d) => ({ id: d.id, name: d.name, parentId: d.parentId, order: d.order })) };
 }
 
@@ -47,14 +40,14 @@ export const MemberQuery = z.object({
 /** `GET …/members` (docs/http-api.md#directory): filters, search and keyset pagination. */
 export async function listTeamMembers(
   deps: Deps,
-  _actor: Actor,
+  actor: Actor,
   slug: string,
   query: Record<string, string | undefined>,
 ): Promise<{ items: MemberView[]; nextCursor: string | null; total: number }> {
   const q = parseInput(MemberQuery, query, { message: QUERY_PROBLEM });
   const limit = pageNumber(q.limit, 50);
   const afterId = pageNumber(q.cursor, 0);
-  const filter = { teamId: (await team(deps, slug)).id, status: q.status || undefined, q: q.q?.trim() || undefined, departmentId: pageNumber(q.department) };
+  const filter = { teamId: (await teamFor(deps.db, actor, slug, "team.read")).team.id, status: q.status || undefined, q: q.q?.trim() || undefined, departmentId: pageNumber(q.department) };
   const [rows, total] = await Promise.all([listMembers(deps.db, { ...filter, afterId, limit }), countMembersMatching(deps.db, filter)]);
   return {
     items: rows.map((m) => ({ id: m.id, wecomUserId: m.wecomUserId, name: m.name, departmentIds: m.departmentIds, status: m.status, accountId: m.accountId })),

@@ -10,10 +10,9 @@ import type { WecomApi } from "../../wecom/api";
 import { WecomApiError } from "../../wecom/api-error";
 import { authorizedNotice } from "../../wecom/cards";
 import { callerLabel, type Caller } from "../accounts/caller";
-import { checkWecomActor } from "../access/wecom-admin";
 import { auditEntry } from "../directory/audit-entry";
 import { userKey } from "../directory/mirror-shape";
-import { boundTeam } from "../directory/team-lookup";
+import { boundTeamFor } from "../directory/team-lookup";
 import { deliverInvitation } from "./deliver";
 import { decideInvitation } from "./invite-member";
 import { teamApi } from "./team-api";
@@ -64,8 +63,7 @@ const ACTIVATABLE: readonly MemberStatus[] = ["imported", "invited", "deauthoriz
  */
 export async function authorizeMembers(deps: Deps, caller: Caller, slug: string, input: unknown): Promise<AuthorizeResult> {
   const selector = parseSelector(input);
-  const { team, binding } = await boundTeam(deps.db, slug);
-  await checkWecomActor(deps.db, caller, team.id);
+  const { team, binding } = await boundTeamFor(deps.db, caller, slug, "members.authorize");
   const targets = await selectMembers(deps, team.id, selector);
   const result: AuthorizeResult = { authorized: 0, invited: 0, alreadyActive: 0, alreadyInvited: 0, skipped: [], invalidUsers: [], reached: [] };
   if (selector.kind === "users") {
@@ -154,8 +152,7 @@ const PREVIEW_SAMPLE = 10;
 /** The same selection and standings as authorizeMembers, read only. */
 export async function previewAuthorize(deps: Deps, caller: Caller, slug: string, input: unknown): Promise<AuthorizePreview> {
   const selector = parseSelector(input);
-  const { team } = await boundTeam(deps.db, slug);
-  await checkWecomActor(deps.db, caller, team.id);
+  const { team } = await boundTeamFor(deps.db, caller, slug, "members.authorize");
   const targets = await selectMembers(deps, team.id, selector);
   const out: AuthorizePreview = { total: targets.length, willActivate: 0, willInvite: 0, alreadyActive: 0, skipped: 0, sample: [] };
   for (const m of targets) {

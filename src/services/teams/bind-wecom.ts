@@ -1,8 +1,6 @@
 import { z } from "zod";
 import { upsertBinding } from "../../db/queries/bindings";
-import { findTeamBySlug } from "../../db/queries/teams";
 import type { Deps } from "../../deps";
-import { teamNotFound } from "../../errors";
 import { isValidEncodingAesKey } from "../../wecom/crypto";
 import type { WecomAgent } from "../../wecom/types";
 import { wecomToAppError } from "../wecom-errors";
@@ -11,6 +9,7 @@ import { forgetCallbackKeys } from "../callbacks/callback-keys";
 import { parseInput, text } from "../validate";
 import { AdminUserIds } from "./admin-list";
 import { bindingView, sealContext, type BindingView } from "./binding-view";
+import { teamFor } from "../directory/team-lookup";
 
 const DEPARTMENT_IDS = "部门 ID 列表（正整数，最多 1000 个）/ a list of department ids (positive integers, at most 1000)";
 const AGENT_ID = "AgentId 必须是数字 / AgentId must be numeric";
@@ -43,12 +42,11 @@ export type BindResult = BindingView & { visibility: Visibility; warnings: { cod
  * sealed (docs/http-api.md#binding). A failure stores nothing and answers 422
  * with WeCom's errcode and what to do.
  */
-export async function bindWecom(deps: Deps, _actor: Actor, slug: string, input: unknown): Promise<BindResult> {
+export async function bindWecom(deps: Deps, actor: Actor, slug: string, input: unknown): Promise<BindResult> {
   const { corpId, agentId: rawAgentId, secret, token, encodingAesKey, adminUserIds, scopeDepartmentIds } = parseInput(BindWecomInput, input);
   const agentId = String(rawAgentId);
 
-  const team = await findTeamBySlug(deps.db, { slug });
-  if (!team) throw teamNotFound(slug);
+  const { team } = await teamFor(deps.db, actor, slug, "team.bind");
   const agent = await checkLive(deps, { corpId, agentId, secret });
 
   const seal = (value: string, field: "secret" | "token" | "aes_key") => deps.secrets.seal(value, sealContext(team.id, field));

@@ -1,6 +1,7 @@
 import type { Deps } from "../../deps";
 import { AppError } from "../../errors";
 import { insertTeam } from "../../db/queries/teams";
+import { requirePermission } from "../access/policy";
 import type { Actor } from "../actor";
 import { z } from "zod";
 import { parseInput, text } from "../validate";
@@ -18,7 +19,8 @@ export const CreateTeamInput = z.object({
   name: text(/^(?=.*\S)[^\p{Cc}]{1,100}$/u, "1–100 个字符 / 1–100 characters"),
 });
 
-export async function createTeam(deps: Deps, _actor: Actor, input: unknown): Promise<TeamView> {
+export async function createTeam(deps: Deps, actor: Actor, input: unknown): Promise<TeamView> {
+  await requirePermission(deps.db, actor, null, "teams.create");
   const { slug, name } = parseInput(CreateTeamInput, input);
   const team = await insertTeam(deps.db, { slug: slug, name: name.trim() });
   if (!team) throw new AppError("team_exists", `团队 ${slug} 已存在 / Team ${slug} already exists`);

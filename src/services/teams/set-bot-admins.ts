@@ -1,7 +1,7 @@
 import { setBindingAdmins } from "../../db/queries/bindings";
-import { findTeamBySlug } from "../../db/queries/teams";
 import type { Deps } from "../../deps";
-import { AppError, teamNotFound } from "../../errors";
+import { AppError } from "../../errors";
+import { teamFor } from "../directory/team-lookup";
 import type { Actor } from "../actor";
 import { z } from "zod";
 import { parseInput } from "../validate";
@@ -15,10 +15,9 @@ export const BotAdminsInput = z.object({ adminUserIds: AdminUserIds });
  * Replaces the bot's admin list of a bound team, leaving the credentials alone: nothing to check
  * with WeCom, no secret to type again. Duplicates that differ only in case are kept once.
  */
-export async function setBotAdmins(deps: Deps, _actor: Actor, slug: string, input: unknown): Promise<BindingView> {
+export async function setBotAdmins(deps: Deps, actor: Actor, slug: string, input: unknown): Promise<BindingView> {
   const ids = parseInput(BotAdminsInput, input).adminUserIds;
-  const team = await findTeamBySlug(deps.db, { slug });
-  if (!team) throw teamNotFound(slug);
+  const { team } = await teamFor(deps.db, actor, slug, "team.bind");
   const seen = new Set<string>();
   const adminUserIds = ids.filter((id) => !seen.has(id.toLowerCase()) && seen.add(id.toLowerCase()));
   const row = await setBindingAdmins(deps.db, { teamId: team.id, adminUserIds, now: deps.clock.now() });
