@@ -1,16 +1,13 @@
-import type { HandlerTable } from "./callbacks/handler-table";
+import type { Clock } from "./clock";
 import type { Config } from "./config";
 import type { Db } from "./db/types";
 import type { Logger } from "./logger";
 import type { Metrics } from "./metrics";
 import type { SecretBox } from "./security/secret-box";
 import type { WecomClient } from "./wecom/client";
+import type { WecomMessage } from "./wecom/messages";
 
-export interface Clock {
-  now(): Date;
-}
-
-export const systemClock: Clock = { now: () => new Date() };
+export { systemClock, type Clock } from "./clock";
 
 /** Runs work after the response (waitUntil on Workers); the entry drains it on shutdown. */
 export type Defer = (task: () => Promise<unknown>) => void;
@@ -76,3 +73,22 @@ export interface AppEnv {
    */
   Bindings: { deps: Deps; clientAddress?: string | undefined };
 }
+
+/**
+ * A callback handler's answer: "ignored" = understood and deliberately not acted on; "waiting" =
+ * parked until the team's first import has finished (docs/observations.md); a thrown error means
+ * retry. The handler types live here, beside the Deps they take, so that the table
+ * (callbacks/handler-table.ts) and Deps do not import each other.
+ */
+export type HandlerOutcome = "processed" | "ignored" | "waiting";
+
+export interface CallbackContext {
+  teamId: number;
+  inboxId: number;
+  message: WecomMessage;
+}
+
+export type CallbackHandler = (deps: Deps, ctx: CallbackContext) => Promise<HandlerOutcome>;
+
+/** Keyed by `handlerKey(message)`: "text", "event:change_contact", "event:template_card_event", … */
+export type HandlerTable = Readonly<Record<string, CallbackHandler>>;

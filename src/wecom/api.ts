@@ -1,4 +1,4 @@
-import type { Caller, WecomCredentials } from "./client";
+import type { Caller, WecomCredentials } from "./caller";
 import type {
   OAuthIdentity,
   OutgoingMessage,

@@ -1,5 +1,5 @@
 import type { Db } from "../db/types";
-import type { Clock } from "../deps";
+import type { Clock } from "../clock";
 import type { Logger } from "../logger";
 import type { SecretBox } from "../security/secret-box";
 import { WecomApiError, WecomRetryableError } from "./api-error";
@@ -8,12 +8,9 @@ import { acquire, type Budget } from "./limiter";
 import { tokenManager, type HeldToken } from "./token-manager";
 import { fetchSend, sendOnce, type HttpSend, type WecomRequest } from "./transport";
 import { wecomApi, type WecomApi } from "./api";
+import type { Caller, WecomCredentials } from "./caller";
 
-export interface WecomCredentials {
-  corpId: string;
-  agentId: string;
-  secret: string;
-}
+export type { Caller, WecomCredentials } from "./caller";
 
 /**
  * Told of every HTTP exchange with WeCom and every token refresh, for the operator's counters.
@@ -51,7 +48,6 @@ export interface WecomClientOptions {
 /** Half of WeCom's per-API, per-corp allowance (docs/wecom.md#rate-limits). */
 export const DEFAULT_BUDGET: Budget = { perMinute: 5_000, perHour: 75_000 };
 
-export type Caller = <T extends object = Record<string, unknown>>(api: string, req: Omit<WecomRequest, "path">) => Promise<T>;
 
 /** A transport failure as a bounded label: the HTTP status when there was one. */
 const transportOutcome = (reason: string): string => {

@@ -1,6 +1,6 @@
 import { countCall } from "../db/queries/wecom-rate";
 import type { Db } from "../db/types";
-import type { Clock } from "../deps";
+import type { Clock } from "../clock";
 
 export interface Budget {
   perMinute: number;

@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import { invalidateToken, lockToken, readToken, saveToken, type TokenRow } from "../db/queries/wecom-tokens";
 import type { Db } from "../db/types";
-import type { Clock } from "../deps";
+import type { Clock } from "../clock";
 import type { SecretBox } from "../security/secret-box";
 import { WecomApiError } from "./api-error";
-import type { WecomCredentials } from "./client";
+import type { WecomCredentials } from "./caller";
 
 /** Refresh this long before expiry (docs/wecom.md#access-token policy). */
 const REFRESH_AHEAD_MS = 600_000;

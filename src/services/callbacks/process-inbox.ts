@@ -1,6 +1,5 @@
 import { claimDueInbox, coalesceInbox, finishInboxRows, renewInboxLease, retryInboxRow, type InboxRow } from "../../db/queries/inbox";
-import type { CallbackHandler } from "../../callbacks/handler-table";
-import type { Deps } from "../../deps";
+import type { CallbackHandler, Deps } from "../../deps";
 import { withFields } from "../../logger";
 import { parseMessage } from "../../wecom/xml";
 import { startHeartbeat } from "../heartbeat";
