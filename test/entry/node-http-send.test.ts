@@ -210,10 +210,9 @@ describe("nodeHttpSend against the emulator over HTTP", () => {
   });
 
   it("counts the body against the timeout, not only the headers", async () => {
+    // The server never finishes its body: without the timeout on the body this would never settle.
     const url = await bareServer(halfAnswer);
-    const started = Date.now();
     expect(await troubleOf(transport().send({ method: "GET", url, headers: {}, timeoutMs: 100 }))).toBe("timeout");
-    expect(Date.now() - started).toBeLessThan(2_000);
   });
 
   it("reports a refused connection as a network error", async () => {

@@ -18,7 +18,7 @@ import { jobPageAccess, pageHeaders } from "./page-access";
 const operator: Actor = { kind: "operator" };
 const JOB_ID = /^\d{1,15}$/;
 
-/** Stream cadence (real timers): poll each second, a comment every 15 quiet seconds, close after ~5 minutes. */
+/** Stream cadence (on the deps' ticker): poll each second, a comment every 15 quiet seconds, close after ~5 minutes. */
 const EVENTS = { pollMs: 1000, keepAliveTicks: 15, maxTicks: 300, retryMs: 2000 };
 
 const STATUS: Record<StatusKind, ContentfulStatusCode> = { forbidden: 403, not_found: 404, internal: 500 };
@@ -29,11 +29,20 @@ function statusPage(c: Context<AppEnv>, kind: StatusKind, nonce: string): Promis
 
 const isMissing = (err: unknown): boolean => err instanceof AppError && err.status === 404;
 
+/** Calls `fn` once `ms` from now, on the deps' ticker where there is one; answers how to cancel. */
+function afterPeriod(deps: Deps, ms: number, fn: () => void): () => void {
+  if (deps.ticker) return deps.ticker.every(ms, fn);
+  const timer = setTimeout(fn, ms);
+  return () => clearTimeout(timer);
+}
+
 /** Polls the job through `getJob` and sends it whenever it changes, until it settles. */
 async function pumpJob(stream: SSEStreamingApi, deps: Deps, slug: string, jobId: number, first: JobView): Promise<void> {
   let open = true;
+  let wake = () => {};
   stream.onAbort(() => {
     open = false;
+    wake();
   });
   let view = first;
   let sent = "";
@@ -49,7 +58,15 @@ async function pumpJob(stream: SSEStreamingApi, deps: Deps, slug: string, jobId:
     }
     // After the final state (or a decision point) the stream ends; after ~5 minutes the client reconnects.
     if (isSettled(view.state) || tick + 1 >= EVENTS.maxTicks) return;
-    await stream.sleep(EVENTS.pollMs);
+    // One period on the ticker (timers in production, the test's hand in tests); a client that
+    // goes away ends the wait at once and leaves no timer behind.
+    await new Promise<void>((resolve) => {
+      const stop = afterPeriod(deps, EVENTS.pollMs, () => wake());
+      wake = () => {
+        stop();
+        resolve();
+      };
+    });
     if (!open) return;
     view = await getJob(deps, operator, slug, jobId);
   }

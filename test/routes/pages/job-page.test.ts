@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { teams } from "../../../src/db/schema";
 import type { JobView } from "../../../src/services/directory/job-view";
 import { signLink } from "../../../src/security/signed-link";
@@ -72,6 +72,12 @@ function parseSse(text: string): SseEvent[] {
         .map((l) => l.slice(6))
         .join("\n"),
     }));
+}
+
+/** Lets the live stream poll once: one period passes as soon as it waits on the ticker. */
+async function nextPoll(): Promise<void> {
+  await vi.waitFor(() => expect(deps.ticker.active).toBeGreaterThan(0));
+  await deps.ticker.pass(1_000);
 }
 
 /** Reads a whole response body, failing if it has not ended within `ms`. */
@@ -311,6 +317,7 @@ describe("job progress events", () => {
     const first = await reader.read();
     expect(parseSse(first.value ?? "").map((e) => (JSON.parse(e.data) as JobView).state)).toEqual(["queued"]);
     await deps.deferred.flush();
+    await nextPoll();
     let rest = "";
     for (;;) {
       const { done, value } = await reader.read();
@@ -336,12 +343,17 @@ describe("job progress events", () => {
     await reader.read();
     const opening = reads;
     expect(opening).toBeGreaterThan(0);
-    await new Promise((r) => setTimeout(r, 1_300));
-    expect(reads).toBeGreaterThan(opening); // it polls while someone listens
+    await nextPoll();
+    await nextPoll();
+    // It polls while someone listens; the next wait shows the second poll has been read.
+    await vi.waitFor(() => expect(deps.ticker.active).toBe(1));
+    expect(reads).toBeGreaterThanOrEqual(opening + 2);
     await reader.cancel();
     const after = reads;
-    await new Promise((r) => setTimeout(r, 2_500));
-    expect(reads - after).toBeLessThanOrEqual(2); // at most the poll already under way
+    // Gone: the wait ends with its timer, and no period brings another poll.
+    await vi.waitFor(() => expect(deps.ticker.active).toBe(0));
+    await deps.ticker.pass(5_000);
+    expect(reads).toBe(after);
     expect((await jobOf(deps, "acme", job.id)).state).toBe("queued");
   });
 
