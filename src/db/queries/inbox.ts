@@ -1,6 +1,7 @@
 import { and, count, eq, inArray, lt, lte, or, sql } from "drizzle-orm";
-import { callbackInbox, syncJobs, type InboxStatus } from "../schema";
+import { callbackInbox, type InboxStatus } from "../schema";
 import type { Db } from "../types";
+import { arr, rowsOf } from "./sql-arrays";
 
 export type InboxRow = typeof callbackInbox.$inferSelect;
 
@@ -27,16 +28,24 @@ export type StoredRows = Map<string, "pending" | "waiting">;
  */
 export async function insertInboxRows(db: Db, rows: NewInboxRow[]): Promise<StoredRows> {
   if (rows.length === 0) return new Map();
-  const inserted = await db
-    .insert(callbackInbox)
-    .values(rows.map(({ waitsForImport, ...r }) => ({ ...r, nextAttemptAt: r.receivedAt, status: waitsForImport ? statusAfterImport(r.teamId) : ("pending" as const) })))
-    .onConflictDoNothing({ target: [callbackInbox.teamId, callbackInbox.dedupeKey] })
-    .returning({ teamId: callbackInbox.teamId, dedupeKey: callbackInbox.dedupeKey, status: callbackInbox.status });
-  return new Map(inserted.map((r) => [`${r.teamId}:${r.dedupeKey}`, r.status === "waiting" ? "waiting" : "pending"]));
+  // One statement text whatever the batch size, with one array parameter per column: a multi-row
+  // VALUES built by drizzle cost more CPU per callback than anything else in the service, and each
+  // batch size was a statement of its own for PostgreSQL to parse (BENCHMARKS.md, callback-ingest).
+  // Times go as text (sql-arrays.ts).
+  const inserted = rowsOf<{ team_id: number | string; dedupe_key: string; status: InboxStatus }>(
+    await db.execute(sql`
+      insert into callback_inbox (team_id, dedupe_key, handler_key, subject, payload, received_at, next_attempt_at, status)
+      select u.team_id, u.dedupe_key, u.handler_key, u.subject, u.payload, u.received_at::timestamptz, u.received_at::timestamptz,
+             case when u.waits = 1 and not exists (select 1 from sync_jobs j where j.team_id = u.team_id and j.state = 'succeeded') then 'waiting' else 'pending' end
+      from unnest(${arr(rows.map((r) => r.teamId))}::bigint[], ${arr(rows.map((r) => r.dedupeKey))}::text[], ${arr(rows.map((r) => r.handlerKey))}::text[],
+                  ${arr(rows.map((r) => r.subject))}::text[], ${arr(rows.map((r) => r.payload))}::text[], ${arr(rows.map((r) => r.receivedAt.toISOString()))}::text[],
+                  ${arr(rows.map((r) => (r.waitsForImport ? 1 : 0)))}::int[])
+        as u(team_id, dedupe_key, handler_key, subject, payload, received_at, waits)
+      on conflict (team_id, dedupe_key) do nothing
+      returning team_id, dedupe_key, status`),
+  );
+  return new Map(inserted.map((r) => [`${r.team_id}:${r.dedupe_key}`, r.status === "waiting" ? "waiting" : "pending"]));
 }
-
-const statusAfterImport = (teamId: number) =>
-  sql<InboxStatus>`case when exists (select 1 from ${syncJobs} where ${syncJobs.teamId} = ${teamId} and ${syncJobs.state} = 'succeeded') then 'pending' else 'waiting' end`;
 
 /**
  * Claims due rows for one processor: pending ones whose retry time came, and processing ones
