@@ -1,7 +1,6 @@
 import { and, count, eq, inArray, lt, lte, or, sql } from "drizzle-orm";
 import { callbackInbox, type InboxStatus } from "../schema";
 import type { Db } from "../types";
-import { arr, rowsOf } from "./sql-arrays";
 
 export type InboxRow = typeof callbackInbox.$inferSelect;
 
@@ -28,23 +27,52 @@ export type StoredRows = Map<string, "pending" | "waiting">;
  */
 export async function insertInboxRows(db: Db, rows: NewInboxRow[]): Promise<StoredRows> {
   if (rows.length === 0) return new Map();
-  // One statement text whatever the batch size, with one array parameter per column: a multi-row
-  // VALUES built by drizzle cost more CPU per callback than anything else in the service, and each
-  // batch size was a statement of its own for PostgreSQL to parse (BENCHMARKS.md, callback-ingest).
-  // Times go as text (sql-arrays.ts).
-  const inserted = rowsOf<{ team_id: number | string; dedupe_key: string; status: InboxStatus }>(
-    await db.execute(sql`
-      insert into callback_inbox (team_id, dedupe_key, handler_key, subject, payload, received_at, next_attempt_at, status)
-      select u.team_id, u.dedupe_key, u.handler_key, u.subject, u.payload, u.received_at::timestamptz, u.received_at::timestamptz,
-             case when u.waits = 1 and not exists (select 1 from sync_jobs j where j.team_id = u.team_id and j.state = 'succeeded') then 'waiting' else 'pending' end
-      from unnest(${arr(rows.map((r) => r.teamId))}::bigint[], ${arr(rows.map((r) => r.dedupeKey))}::text[], ${arr(rows.map((r) => r.handlerKey))}::text[],
-                  ${arr(rows.map((r) => r.subject))}::text[], ${arr(rows.map((r) => r.payload))}::text[], ${arr(rows.map((r) => r.receivedAt.toISOString()))}::text[],
-                  ${arr(rows.map((r) => (r.waitsForImport ? 1 : 0)))}::int[])
-        as u(team_id, dedupe_key, handler_key, subject, payload, received_at, waits)
-      on conflict (team_id, dedupe_key) do nothing
-      returning team_id, dedupe_key, status`),
-  );
-  return new Map(inserted.map((r) => [`${r.team_id}:${r.dedupe_key}`, r.status === "waiting" ? "waiting" : "pending"]));
+  const inserted = await insertStatement(db).execute({
+    teamIds: rows.map((r) => r.teamId),
+    dedupeKeys: rows.map((r) => r.dedupeKey),
+    handlerKeys: rows.map((r) => r.handlerKey),
+    subjects: rows.map((r) => r.subject),
+    payloads: rows.map((r) => r.payload),
+    receivedAts: rows.map((r) => r.receivedAt.toISOString()),
+    waits: rows.map((r) => (r.waitsForImport ? 1 : 0)),
+  });
+  return new Map(inserted.map((r) => [`${r.teamId}:${r.dedupeKey}`, r.status === "waiting" ? "waiting" : "pending"]));
+}
+
+/**
+ * One prepared statement whatever the batch size, one array per column (sql-arrays.ts; times go as
+ * text). A multi-row VALUES built by drizzle per batch cost more CPU per callback than anything
+ * else in the service, and an unprepared statement costs postgres.js a second round trip (it asks
+ * for the parameter types before it binds): together over a third of the CPU per callback
+ * (BENCHMARKS.md, callback-ingest). drizzle prepares selects only, hence the insert in a CTE.
+ */
+function prepareInsert(db: Db) {
+  const p = (name: string) => sql.placeholder(name);
+  const ins = db
+    .$with("ins", {
+      teamId: sql<number | string>`team_id`.as("team_id"),
+      dedupeKey: sql<string>`dedupe_key`.as("dedupe_key"),
+      status: sql<InboxStatus>`status`.as("status"),
+    })
+    .as(
+      sql`insert into callback_inbox (team_id, dedupe_key, handler_key, subject, payload, received_at, next_attempt_at, status)
+          select u.team_id, u.dedupe_key, u.handler_key, u.subject, u.payload, u.received_at::timestamptz, u.received_at::timestamptz,
+                 case when u.waits = 1 and not exists (select 1 from sync_jobs j where j.team_id = u.team_id and j.state = 'succeeded') then 'waiting' else 'pending' end
+          from unnest(${p("teamIds")}::bigint[], ${p("dedupeKeys")}::text[], ${p("handlerKeys")}::text[], ${p("subjects")}::text[],
+                      ${p("payloads")}::text[], ${p("receivedAts")}::text[], ${p("waits")}::int[])
+            as u(team_id, dedupe_key, handler_key, subject, payload, received_at, waits)
+          on conflict (team_id, dedupe_key) do nothing
+          returning team_id, dedupe_key, status`,
+    );
+  return db.with(ins).select({ teamId: ins.teamId, dedupeKey: ins.dedupeKey, status: ins.status }).from(ins).prepare("insert_inbox_rows");
+}
+
+const insertStatements = new WeakMap<Db, ReturnType<typeof prepareInsert>>();
+
+function insertStatement(db: Db): ReturnType<typeof prepareInsert> {
+  let prepared = insertStatements.get(db);
+  if (!prepared) insertStatements.set(db, (prepared = prepareInsert(db)));
+  return prepared;
 }
 
 /**
