@@ -3,14 +3,13 @@
 // the signature and decrypt, fast-xml-parser to read the envelope and the message, and one
 // `INSERT … ON CONFLICT DO NOTHING` per callback through postgres.js (default pool), answering
 // 200 "success" once the row is in. No batching, no deferred processing, no middleware. Served the
-// same way as the service (own Node process, same bind address, same "listening" JSON line,
-// SIGTERM → close → exit 0). Not a benchmark itself (bench/lib/).
+// same way as the service (serve-child.ts). Not a benchmark itself (bench/lib/).
 import { timingSafeEqual } from "node:crypto";
-import { serve } from "@hono/node-server";
 import { decrypt, getSignature } from "@wecom/crypto";
 import { XMLParser } from "fast-xml-parser";
 import { Hono } from "hono";
 import postgres from "postgres";
+import { serveAsChild } from "./serve-child";
 
 const { DATABASE_URL, TOKEN, ENCODING_AES_KEY, CORP_ID, TABLE } = process.env;
 if (!DATABASE_URL || !TOKEN || !ENCODING_AES_KEY || !CORP_ID || !TABLE) throw new Error("DATABASE_URL, TOKEN, ENCODING_AES_KEY, CORP_ID and TABLE are required");
@@ -47,14 +46,4 @@ const app = new Hono().post("/wecom/:slug/callback", async (c) => {
   return c.text("success");
 });
 
-const server = serve({ fetch: app.fetch, port: Number(process.env.PORT ?? 0), hostname: "0.0.0.0" });
-
-server.once("listening", () => {
-  const addr = server.address();
-  const port = typeof addr === "object" && addr ? addr.port : Number(process.env.PORT);
-  process.stdout.write(`${JSON.stringify({ t: new Date().toISOString(), level: "info", msg: "listening", port })}\n`);
-});
-
-process.once("SIGTERM", () => {
-  server.close(() => void sql.end().then(() => process.exit(0)));
-});
+serveAsChild(app.fetch, () => sql.end());

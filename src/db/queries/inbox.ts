@@ -40,11 +40,12 @@ export async function insertInboxRows(db: Db, rows: NewInboxRow[]): Promise<Stor
 }
 
 /**
- * One prepared statement whatever the batch size, one array per column (sql-arrays.ts; times go as
- * text). A multi-row VALUES built by drizzle per batch cost more CPU per callback than anything
- * else in the service, and an unprepared statement costs postgres.js a second round trip (it asks
- * for the parameter types before it binds): together over a third of the CPU per callback
- * (BENCHMARKS.md, callback-ingest). drizzle prepares selects only, hence the insert in a CTE.
+ * One prepared statement whatever the batch size, one array per column (times go as text, as in
+ * sql-arrays.ts). drizzle built a multi-row VALUES per batch, inspecting every value, and left it
+ * unprepared, so postgres.js asked for the parameter types before each bind: a second round trip.
+ * Together over a third of the service's CPU per callback (BENCHMARKS.md, callback-ingest).
+ * drizzle prepares selects only, hence the insert in a CTE. Where the driver prepares nothing
+ * (Workers, through Hyperdrive) this runs unprepared, as before.
  */
 function prepareInsert(db: Db) {
   const p = (name: string) => sql.placeholder(name);
