@@ -15,7 +15,7 @@ import { pinoLogger } from "./pino-logger";
 import { promMetrics } from "./prom-metrics";
 
 export async function startNode(env: Record<string, string | undefined>): Promise<{ stop: () => Promise<void>; port: number }> {
-  const config = parseConfig(env);
+  const config = parseConfig(env, { isCron: cron.validate });
   const logger = pinoLogger();
   const opened = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const { defer, drain } = deferQueue(logger);

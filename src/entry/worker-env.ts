@@ -1,3 +1,4 @@
+import cron from "node-cron";
 import { ConfigError, parseConfig, type Config } from "../config";
 
 /** What Cloudflare passes as `env`: wrangler.toml vars, secrets (`wrangler secret put`) and bindings. */
@@ -77,7 +78,7 @@ export function readWorkerEnv(env: WorkerEnv): WorkerSettings {
   }
   let config: Config | undefined;
   try {
-    config = parseConfig({ ...vars, DATABASE_URL: connectionString || undefined });
+    config = parseConfig({ ...vars, DATABASE_URL: connectionString || undefined }, { isCron: cron.validate });
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     problems.push(...err.problems.filter((p) => !p.startsWith("DATABASE_URL")));

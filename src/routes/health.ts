@@ -1,11 +1,15 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../deps";
 import { checkReadiness } from "../services/health/readiness";
+import { operation } from "./operation";
 
 /**
  * `/healthz` (liveness) touches nothing but the process: a slow or lost database must not get a
  * serving process restarted. `/readyz` (readiness) decides whether traffic should come here.
  */
 export const healthRoutes = new Hono<AppEnv>()
-  .get("/healthz", (c) => c.json({ ok: true }))
-  .get("/readyz", async (c) => c.json({ ok: true, ...(await checkReadiness(c.env.deps)) }));
+  .get("/healthz", operation({ summary: "Liveness: the process serves", tags: ["Operations"], access: "public", ok: { status: 200, description: "{ok: true}" } }), (c) => c.json({ ok: true }))
+  .get(
+    "/readyz",
+    operation({ summary: "Readiness: database answers, migrations applied, not stopping", tags: ["Operations"], access: "public", ok: { status: 200, description: "{ok: true, …}" }, errors: ["database_unavailable", "migrations_pending", "shutting_down"] }),
+    async (c) => c.json({ ok: true, ...(await checkReadiness(c.env.deps)) }));

@@ -15,8 +15,6 @@ declare module "hono" {
     account?: AccountView | null;
     /** Who this request acts as, set by the auth middleware that let it in. */
     caller?: Caller;
-    /** The team slug a session was already found to administer in this request (middleware runs once per sub-app). */
-    teamAdminOf?: string;
   }
 }
 

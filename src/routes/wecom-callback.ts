@@ -1,13 +1,15 @@
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "../deps";
-import { AppError } from "../errors";
+import { AppError, type ErrorCode } from "../errors";
 import type { Actor } from "../services/actor";
 import { receiveCallback } from "../services/callbacks/receive-callback";
 import { verifyCallbackUrl } from "../services/callbacks/verify-callback-url";
+import { operation } from "./operation";
 import { jsonError } from "./json-errors";
 
 const wecom: Actor = { kind: "system", reason: "wecom-callback" };
+const CALLBACK_ERRORS: ErrorCode[] = ["team_not_found", "not_bound", "bad_signature", "stale_timestamp", "bad_receive_id", "bad_ciphertext", "bad_xml"];
 
 /** One line per rejected callback, without secrets (docs/http-api.md#wecom-callback). */
 function rejected(err: unknown, c: Context<AppEnv>): Response {
@@ -20,7 +22,7 @@ function rejected(err: unknown, c: Context<AppEnv>): Response {
 }
 
 export const wecomCallbackRoutes = new Hono<AppEnv>()
-  .get("/wecom/:slug/callback", async (c) => {
+  .get("/wecom/:slug/callback", operation({ summary: "WeCom's URL check: the decrypted echostr", tags: ["WeCom callback"], access: "public", ok: { status: 200, description: "text/plain" }, errors: CALLBACK_ERRORS }), async (c) => {
     try {
       const plain = await verifyCallbackUrl(c.env.deps, wecom, c.req.param("slug"), c.req.query());
       // The raw plaintext: no quotes, BOM or newline (docs/wecom.md#callback-delivery).
@@ -31,6 +33,7 @@ export const wecomCallbackRoutes = new Hono<AppEnv>()
   })
   .post(
     "/wecom/:slug/callback",
+    operation({ summary: "A signed, encrypted WeCom callback: stored, then answered", tags: ["WeCom callback"], access: "public", ok: { status: 200, description: "empty: no passive reply" }, errors: [...CALLBACK_ERRORS, "payload_too_large"] }),
     async (c, next) => {
       const maxSize = c.env.deps.config.callbackMaxBytes;
       const tooLarge = (c2: Context<AppEnv>) => rejected(new AppError("payload_too_large", "回调消息过大 / Callback body too large"), c2);

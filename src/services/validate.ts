@@ -1,52 +1,45 @@
+import { z } from "zod";
 import { AppError, type FieldProblem } from "../errors";
 
-/** Collects every field problem of one input, then fails once with all of them (422). */
-export class Validator {
-  readonly problems: FieldProblem[] = [];
+export const REQUIRED = "必填 / required";
+export const INVALID_FIELDS = "输入有误 / Some fields are invalid";
 
-  constructor(private readonly input: unknown) {
-    if (typeof input !== "object" || input === null || Array.isArray(input)) {
-      throw new AppError("bad_request", "请求体必须是 JSON 对象 / The request body must be a JSON object");
-    }
-  }
+/** A string field matching `pattern`; absent or null is "required", anything else `message`. */
+export const text = (pattern: RegExp, message: string) =>
+  z.string({ error: (issue) => (issue.input == null ? REQUIRED : message) }).regex(pattern, { error: message, abort: true });
 
-  private raw(field: string): unknown {
-    return (this.input as Record<string, unknown>)[field];
-  }
+/** A positive safe integer id in a JSON body. */
+export const positiveId = (message: string) => z.int({ error: message }).min(1, { error: message });
 
-  fail(field: string, message: string): void {
-    this.problems.push({ field, message });
-  }
+/**
+ * `pairs[0].memberId`; a bad element of a list of plain values names the list (`adminUserIds`), as
+ * the list's one message covers its elements.
+ */
+function fieldOf(path: readonly PropertyKey[]): string {
+  const end = typeof path[path.length - 1] === "number" ? path.slice(0, -1) : path;
+  return end.reduce<string>((out, key) => (typeof key === "number" ? `${out}[${key}]` : out === "" ? String(key) : `${out}.${String(key)}`), "");
+}
 
-  string(field: string, rule: { pattern: RegExp; message: string; optional?: false }): string;
-  string(field: string, rule: { pattern: RegExp; message: string; optional: true }): string | undefined;
-  string(field: string, rule: { pattern: RegExp; message: string; optional?: boolean }): string | undefined {
-    const v = this.raw(field);
-    if (v === undefined || v === null) {
-      if (!rule.optional) this.fail(field, "必填 / required");
-      return undefined;
-    }
-    if (typeof v !== "string" || !rule.pattern.test(v)) {
-      this.fail(field, rule.message);
-      return undefined;
-    }
-    return v;
-  }
+const isObject = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
 
-  list<T>(field: string, item: (v: unknown) => v is T, message: string, max: number): T[] | undefined {
-    const v = this.raw(field);
-    if (v === undefined || v === null) return undefined;
-    if (!Array.isArray(v) || v.length > max || !v.every(item)) {
-      this.fail(field, message);
-      return undefined;
-    }
-    return v;
+/**
+ * Parses one input against its schema (docs/http-api.md#error-codes): every field problem at once, one
+ * per field, as 422 validation_failed with `message`. A value that is not a JSON object where one is
+ * expected is 400 bad_request, or a problem of the field `rootField` when one is named, or with
+ * `lenient` read as `{}` so that its fields are named as missing.
+ */
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  opts: { message?: string; rootField?: string; lenient?: boolean } = {},
+): z.output<S> {
+  const parsed = schema.safeParse(opts.lenient && !isObject(input) ? {} : input);
+  if (parsed.success) return parsed.data;
+  const problems: FieldProblem[] = [];
+  for (const issue of parsed.error.issues) {
+    if (issue.path.length === 0 && !opts.rootField) throw new AppError("bad_request", "请求体必须是 JSON 对象 / The request body must be a JSON object");
+    const field = issue.path.length === 0 ? opts.rootField! : fieldOf(issue.path);
+    if (!problems.some((p) => p.field === field)) problems.push({ field, message: issue.message });
   }
-
-  /** Throws the collected problems; afterwards every value read is known to be valid. */
-  done(): void {
-    if (this.problems.length > 0) {
-      throw new AppError("validation_failed", "输入有误 / Some fields are invalid", this.problems);
-    }
-  }
+  throw new AppError("validation_failed", opts.message ?? INVALID_FIELDS, problems);
 }

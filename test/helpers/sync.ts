@@ -1,6 +1,9 @@
+import { randomUUID } from "node:crypto";
 import { count, eq } from "drizzle-orm";
+import { claimJob, releaseJob, type JobRow } from "../../src/db/queries/sync-jobs";
 import { departments, members } from "../../src/db/schema";
-import { runJob } from "../../src/services/directory/run-job";
+import type { RunnerMemo } from "../../src/services/directory/job-context";
+import { leaseFrom, runJob, runStep } from "../../src/services/directory/run-job";
 import type { JobView } from "../../src/services/directory/job-view";
 import { apiClient } from "./api";
 import type { TestDeps } from "./deps";
@@ -33,6 +36,22 @@ export async function jobOf(deps: TestDeps, slug: string, id: number): Promise<J
 export async function runToEnd(deps: TestDeps, jobId: number): Promise<void> {
   await runJob(deps, jobId);
   await deps.deferred.flush();
+}
+
+/**
+ * A runner that claims the job, runs `steps` steps and dies: the lease stays held, no heartbeat
+ * renews it, nothing is reported. Null when another runner holds the job. Drives the runner's own
+ * steps (runStep), so what it commits is what a live runner would.
+ */
+export async function crashAfterSteps(deps: TestDeps, jobId: number, steps: number): Promise<JobRow | null> {
+  const runnerId = randomUUID();
+  let job = await claimJob(deps.db, { jobId, now: deps.clock.now(), leaseUntil: leaseFrom(deps), runnerId });
+  if (!job) return null;
+  const memo: RunnerMemo = {};
+  for (let i = 0; i < steps && job.state === "running" && !job.cancelRequested; i++) job = await runStep(deps, job, runnerId, memo);
+  // A job that ended within those steps was let go, as the runner does.
+  if (job.state !== "running") await releaseJob(deps.db, { jobId, runnerId });
+  return job;
 }
 
 /** The mirror as plain data, for comparing two runs. */

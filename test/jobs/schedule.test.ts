@@ -2,11 +2,10 @@ import cron from "node-cron";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loginAttempts, members, sessions, syncJobs, teams } from "../../src/db/schema";
 import { schedule } from "../../src/jobs/schedule";
-import { runJob } from "../../src/services/directory/run-job";
 import { reconcileAll } from "../../src/services/directory/scheduled";
 import { apiClient, boundTeam } from "../helpers/api";
 import { testDeps, type TestDeps } from "../helpers/deps";
-import { rowCount } from "../helpers/sync";
+import { crashAfterSteps, rowCount } from "../helpers/sync";
 import { openTestDb } from "../helpers/test-db";
 
 let opened: Awaited<ReturnType<typeof openTestDb>>;
@@ -42,7 +41,7 @@ describe("schedule", () => {
     const started = await apiClient(deps).json("POST", "/api/teams/one/sync");
     const { job } = (await started.json()) as { job: { id: number } };
     deps.deferred.queue.length = 0;
-    await runJob(deps, job.id, { abandonAfterSteps: 2 });
+    await crashAfterSteps(deps, job.id, 2);
     const resume = schedule.find((w) => w.name === "sync-resume")!;
     expect(await resume.run(deps)).toBe(0);
     deps.clock.advance(61_000);

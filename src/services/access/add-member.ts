@@ -1,47 +1,43 @@
+import { z } from "zod";
 import { findAccountById } from "../../db/queries/accounts";
 import { appendAudit } from "../../db/queries/audit";
-import { insertAccountMember, lockTeamForMembership, membersOfAccount, teamHasOwner, accountStanding } from "../../db/queries/memberships";
+import { insertAccountMember, lockTeamForMembership, membersOfAccount, teamHasOwner } from "../../db/queries/memberships";
 import type { MemberRole } from "../../db/schema";
 import type { Deps } from "../../deps";
 import { AppError, teamNotFound } from "../../errors";
 import { auditEntry } from "../directory/audit-entry";
 import type { MemberView } from "../directory/read-directory";
-import { Validator } from "../validate";
+import { parseInput, positiveId } from "../validate";
 import { callerLabel, type Caller } from "../accounts/caller";
 import { initiatorOf } from "../actor";
-import { judgeStanding } from "./team-access";
+import { requirePermission } from "./policy";
 
-const ROLES: readonly MemberRole[] = ["owner", "admin", "member"];
+const ROLES = ["owner", "admin", "member"] as const satisfies readonly MemberRole[];
+
+/** `POST /api/teams/:slug/members`. */
+export const AddMemberInput = z.object({
+  accountId: positiveId("账号 ID（正整数）/ an account id (a positive integer)"),
+  role: z.enum(ROLES, { error: "owner | admin | member" }).nullish(),
+});
 
 export type AddedMember = MemberView & { role: MemberRole };
 
 /**
  * `POST /api/teams/:slug/members {accountId, role?}`: an existing account joins the team as an
- * active, non-WeCom member (no userid). The operator or a team owner/admin may do it. `owner` is
- * only for a team without one yet (bootstrapping); otherwise owners are not made this way.
+ * active, non-WeCom member (no userid), by whoever may manage the team's members
+ * (access/policy.ts). `owner` is only for a team without one yet (bootstrapping); otherwise owners
+ * are not made this way.
  */
 export async function addMember(deps: Deps, caller: Caller, slug: string, input: unknown): Promise<AddedMember> {
-  const v = new Validator(input);
-  const raw = input as Record<string, unknown>;
-  const accountId = raw.accountId;
-  if (typeof accountId !== "number" || !Number.isSafeInteger(accountId) || accountId < 1) v.fail("accountId", "账号 ID（正整数）/ an account id (a positive integer)");
-  const role = raw.role === undefined || raw.role === null ? "member" : raw.role;
-  if (typeof role !== "string" || !ROLES.includes(role as MemberRole)) v.fail("role", "owner | admin | member");
-  v.done();
-  const id = accountId as number;
-  const wanted = role as MemberRole;
+  const { accountId: id, role } = parseInput(AddMemberInput, input);
+  const wanted: MemberRole = role ?? "member";
 
   const now = deps.clock.now();
   return deps.db.transaction(async (tx) => {
     // Serializes adds to one team, so "twice" and "the first owner" are decided one at a time.
     const team = await lockTeamForMembership(tx, { slug });
     if (!team) throw teamNotFound(slug);
-    if (caller.kind === "account") {
-      // The route already checked this; the verb does not rely on the transport for it.
-      const standing = await accountStanding(tx, { slug, accountId: caller.accountId });
-      const { role: callerRole } = judgeStanding(standing?.rows ?? []);
-      if (callerRole !== "owner" && callerRole !== "admin") throw new AppError("forbidden", "需要团队管理员权限 / Only a team owner or admin may do this");
-    }
+    await requirePermission(tx, caller, team, "members.manage");
     const account = await findAccountById(tx, { id });
     if (!account) throw new AppError("validation_failed", "输入有误 / Some fields are invalid", [{ field: "accountId", message: "账号不存在 / no such account" }]);
     if ((await membersOfAccount(tx, { teamId: team.id, accountId: id })).length > 0) {

@@ -43,12 +43,3 @@ export async function teamAccess(deps: Deps, caller: Caller, slug: string): Prom
   if (!found) throw new AppError("not_a_member", NOT_A_MEMBER);
   return { teamId: found.teamId, ...judgeStanding(found.rows) };
 }
-
-/** Team administration (the team endpoints) needs an active owner or admin. */
-export async function requireTeamAdmin(deps: Deps, caller: Caller, slug: string): Promise<TeamAccess> {
-  const access = await teamAccess(deps, caller, slug);
-  if (access.role !== "owner" && access.role !== "admin") {
-    throw new AppError("forbidden", "需要团队管理员权限 / Only a team owner or admin may do this");
-  }
-  return access;
-}

@@ -1,10 +1,11 @@
+import { z } from "zod";
 import { findAccountByUsernameKey, updatePasswordHash } from "../../db/queries/accounts";
 import { countLoginAttempt, deleteExpiredSessions, deleteSession, insertSession, pruneLoginAttempts, refundLoginAttempt } from "../../db/queries/sessions";
 import type { Deps } from "../../deps";
 import { AppError } from "../../errors";
 import { hashPassword, needsRehash, verifyNothing, verifyPassword } from "../../security/password";
 import { newSessionToken, SESSION_TTL_MS, sessionTokenHash } from "../../security/session";
-import { Validator } from "../validate";
+import { parseInput, text } from "../validate";
 import { accountView, type AccountView } from "./account-view";
 import { usernameKey } from "./account-fields";
 import type { Caller } from "./caller";
@@ -29,16 +30,21 @@ export interface LoggedIn {
 const INVALID = "用户名或密码错误 / Wrong username or password";
 
 /**
+ * `POST /api/session` and the login form. Only shape and size: a username that could never be
+ * registered still gets the same answer, cost and throttling as a wrong password, so the reply
+ * says nothing about existence.
+ */
+export const LogInInput = z.object({
+  username: text(/^[^\p{Cc}]{1,64}$/u, "1–64 个字符 / 1–64 characters"),
+  password: text(/^[\s\S]{1,200}$/u, "1–200 个字符 / 1–200 characters"),
+});
+
+/**
  * `POST /api/session` and the login form. `ip` is the client address (null when unknown: then
  * there is no per-address count, so one shared "unknown" bucket cannot lock everybody out).
  */
 export async function logIn(deps: Deps, _caller: Caller, p: { input: unknown; ip: string | null; replacesToken?: string | undefined }): Promise<LoggedIn> {
-  const v = new Validator(p.input);
-  // Only shape and size here: a username that could never be registered still gets the same
-  // answer, cost and throttling as a wrong password, so the reply says nothing about existence.
-  const username = v.string("username", { pattern: /^[^\p{Cc}]{1,64}$/u, message: "1–64 个字符 / 1–64 characters" });
-  const password = v.string("password", { pattern: /^[\s\S]{1,200}$/u, message: "1–200 个字符 / 1–200 characters" });
-  v.done();
+  const { username, password } = parseInput(LogInInput, p.input);
 
   const key = usernameKey(username);
   const now = deps.clock.now();

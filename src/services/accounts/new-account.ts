@@ -1,25 +1,29 @@
+import { z } from "zod";
 import { insertAccount, type AccountRow, type NewAccount } from "../../db/queries/accounts";
 import type { Db } from "../../db/types";
 import type { Deps } from "../../deps";
 import { AppError } from "../../errors";
 import { hashPassword } from "../../security/password";
-import { Validator } from "../validate";
+import { parseInput } from "../validate";
 import { EMAIL, NAME, PASSWORD, USERNAME, usernameKey } from "./account-fields";
+
+/** `POST /api/accounts` and the register forms. */
+export const NewAccountInput = z.object({
+  username: USERNAME,
+  password: PASSWORD,
+  name: NAME,
+  email: EMAIL.nullish(),
+});
 
 /** Validates and hashes; the slow hash happens before any transaction opens. */
 export async function newAccount(deps: Deps, input: unknown): Promise<NewAccount> {
-  const v = new Validator(input);
-  const username = v.string("username", USERNAME);
-  const password = v.string("password", PASSWORD);
-  const name = v.string("name", NAME);
-  const email = v.string("email", { ...EMAIL, optional: true });
-  v.done();
+  const { username, password, name, email } = parseInput(NewAccountInput, input);
   const now = deps.clock.now();
   return {
     username,
     usernameKey: usernameKey(username),
     name: name.trim(),
-    email: email === undefined ? null : email.toLowerCase(),
+    email: email == null ? null : email.toLowerCase(),
     passwordHash: await hashPassword(password, deps.config.passwordScryptN),
     createdAt: now,
     updatedAt: now,

@@ -1,8 +1,7 @@
 import { countInboxByStatus } from "../../db/queries/inbox";
-import { findTeamBySlug } from "../../db/queries/teams";
 import type { Deps } from "../../deps";
-import { teamNotFound } from "../../errors";
 import type { Actor } from "../actor";
+import { teamFor } from "../directory/team-lookup";
 
 export interface CallbackStats {
   received: number;
@@ -12,9 +11,8 @@ export interface CallbackStats {
   dead: number;
 }
 
-export async function callbackStats(deps: Deps, _actor: Actor, slug: string): Promise<CallbackStats> {
-  const team = await findTeamBySlug(deps.db, { slug });
-  if (!team) throw teamNotFound(slug);
+export async function callbackStats(deps: Deps, actor: Actor, slug: string): Promise<CallbackStats> {
+  const { team } = await teamFor(deps.db, actor, slug, "team.read");
   const c = await countInboxByStatus(deps.db, { teamId: team.id });
   return {
     received: c.pending + c.processing + c.processed + c.ignored + c.dead + c.waiting,

@@ -9,8 +9,8 @@ import { runJob } from "./run-job";
 import { teamJob } from "./team-lookup";
 
 /** Cancels between steps: what is committed stays, nothing further is applied. */
-export async function cancelJob(deps: Deps, _actor: Actor, slug: string, jobId: number): Promise<JobView> {
-  const { job } = await teamJob(deps.db, slug, jobId);
+export async function cancelJob(deps: Deps, actor: Actor, slug: string, jobId: number): Promise<JobView> {
+  const { job } = await teamJob(deps.db, actor, slug, jobId, "job.cancel");
   const now = deps.clock.now();
   if (job.state === "needs_confirmation") {
     const cancelled = await deps.db.transaction(async (tx) => {

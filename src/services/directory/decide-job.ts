@@ -15,7 +15,7 @@ import { teamJob } from "./team-lookup";
  * `reject` drops it; either way the run's other changes are applied. A second answer is refused.
  */
 export async function decideJob(deps: Deps, actor: Actor, slug: string, jobId: number, decision: "confirm" | "reject"): Promise<JobView> {
-  const { team, job } = await teamJob(deps.db, slug, jobId);
+  const { team, job } = await teamJob(deps.db, actor, slug, jobId, "job.decide");
   if (job.state !== "needs_confirmation") {
     throw new AppError("conflict", `任务不在等待确认状态（${job.state}）/ The job is not waiting for a decision (${job.state})`);
   }

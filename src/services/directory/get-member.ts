@@ -1,10 +1,10 @@
 import { findMember } from "../../db/queries/directory";
-import { findTeamBySlug } from "../../db/queries/teams";
 import type { MemberRole } from "../../db/schema";
 import type { Deps } from "../../deps";
-import { AppError, teamNotFound } from "../../errors";
+import { AppError } from "../../errors";
 import type { Actor } from "../actor";
 import type { MemberView } from "./read-directory";
+import { teamFor } from "./team-lookup";
 
 export interface MemberDetail extends MemberView {
   role: MemberRole | null;
@@ -15,9 +15,8 @@ export interface MemberDetail extends MemberView {
  * One member of the team by id (the console's member page). A row of another team is not found,
  * like a missing one: the id alone must not reveal other teams' members.
  */
-export async function getMember(deps: Deps, _actor: Actor, slug: string, id: number): Promise<MemberDetail> {
-  const team = await findTeamBySlug(deps.db, { slug });
-  if (!team) throw teamNotFound(slug);
+export async function getMember(deps: Deps, actor: Actor, slug: string, id: number): Promise<MemberDetail> {
+  const { team } = await teamFor(deps.db, actor, slug, "team.read");
   const m = Number.isSafeInteger(id) && id >= 1 ? await findMember(deps.db, { teamId: team.id, id }) : null;
   if (!m) throw new AppError("not_found", `成员 ${id} 不存在 / Member ${id} not found`);
   return { id: m.id, wecomUserId: m.wecomUserId, name: m.name, departmentIds: m.departmentIds, status: m.status, accountId: m.accountId, role: m.role, position: m.position };

@@ -1,13 +1,13 @@
 import { appendAudit } from "../../db/queries/audit";
 import { findMember, updateMember } from "../../db/queries/directory";
-import { findTeamBySlug } from "../../db/queries/teams";
 import type { MemberStatus } from "../../db/schema";
 import type { Deps } from "../../deps";
-import { AppError, teamNotFound } from "../../errors";
+import { AppError } from "../../errors";
 import { actorLabel, initiatorOf, type Actor } from "../actor";
 import { auditEntry } from "./audit-entry";
 import { RESTORE_WINDOW_MS } from "./deprovision";
 import type { MemberView } from "./read-directory";
+import { teamFor } from "./team-lookup";
 
 type Verb = "restore" | "unlock";
 
@@ -18,8 +18,7 @@ const FROM: Record<Verb, MemberStatus> = { restore: "removed", unlock: "locked" 
  * Either returns the member to the standing they had before.
  */
 export async function changeStanding(deps: Deps, actor: Actor, slug: string, memberId: number, verb: Verb): Promise<MemberView> {
-  const team = await findTeamBySlug(deps.db, { slug });
-  if (!team) throw teamNotFound(slug);
+  const { team } = await teamFor(deps.db, actor, slug, "members.manage");
   const member = Number.isSafeInteger(memberId) ? await findMember(deps.db, { teamId: team.id, id: memberId }) : null;
   if (!member) throw new AppError("not_found", `成员 ${memberId} 不存在 / Member ${memberId} not found`);
   if (member.status !== FROM[verb]) {

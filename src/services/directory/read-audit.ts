@@ -1,27 +1,27 @@
 import { listAudit } from "../../db/queries/audit";
-import { findTeamBySlug } from "../../db/queries/teams";
 import type { Deps } from "../../deps";
-import { AppError, teamNotFound, type FieldProblem } from "../../errors";
-import { queryId, queryLimit } from "../paging";
+import { z } from "zod";
+import { pageNumber, QUERY_PROBLEM, queryId, queryLimit } from "../paging";
+import { parseInput } from "../validate";
 import type { Actor } from "../actor";
 import { nameActors } from "./audit-actors";
+import { teamFor } from "./team-lookup";
 
-export interface AuditQuery {
-  before?: string;
-  limit?: string;
-  subjectType?: string;
-  subjectId?: string;
-  action?: string;
-}
+/** `GET …/audit` query string. */
+export const AuditQuery = z.object({
+  before: queryId(),
+  limit: queryLimit(1000),
+  subjectType: z.string().optional(),
+  subjectId: z.string().optional(),
+  action: z.string().optional(),
+});
 
 /** Newest first; `nextCursor` pages back in time; `actorName` names the account or WeCom user who acted. */
-export async function readAudit(deps: Deps, _actor: Actor, slug: string, q: AuditQuery) {
-  const team = await findTeamBySlug(deps.db, { slug });
-  if (!team) throw teamNotFound(slug);
-  const problems: FieldProblem[] = [];
-  const limit = queryLimit(q.limit, problems, 100, 1000);
-  const beforeId = queryId(q.before, "before", problems);
-  if (problems.length > 0) throw new AppError("validation_failed", "查询参数有误 / Invalid query parameters", problems);
+export async function readAudit(deps: Deps, actor: Actor, slug: string, query: Record<string, string | undefined>) {
+  const { team } = await teamFor(deps.db, actor, slug, "team.read");
+  const q = parseInput(AuditQuery, query, { message: QUERY_PROBLEM });
+  const limit = pageNumber(q.limit, 100);
+  const beforeId = pageNumber(q.before);
   const rows = await listAudit(deps.db, { teamId: team.id, limit, beforeId, subjectType: q.subjectType, subjectId: q.subjectId, action: q.action });
   const names = await nameActors(deps.db, team.id, rows.map((r) => r.actor));
   return {

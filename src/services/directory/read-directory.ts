@@ -1,10 +1,11 @@
 import { countMembersMatching, listMembers, teamDepartments } from "../../db/queries/directory";
-import { findTeamBySlug } from "../../db/queries/teams";
 import { MEMBER_STATUSES, type MemberStatus } from "../../db/schema";
 import type { Deps } from "../../deps";
-import { AppError, teamNotFound, type FieldProblem } from "../../errors";
-import { queryId, queryLimit } from "../paging";
+import { z } from "zod";
+import { pageNumber, QUERY_PROBLEM, queryId, queryLimit } from "../paging";
+import { parseInput } from "../validate";
 import type { Actor } from "../actor";
+import { teamFor } from "./team-lookup";
 
 export interface DepartmentView {
   id: number;
@@ -22,41 +23,31 @@ export interface MemberView {
   accountId: number | null;
 }
 
-async function team(deps: Deps, slug: string) {
-  const t = await findTeamBySlug(deps.db, { slug });
-  if (!t) throw teamNotFound(slug);
-  return t;
-}
-
-export async function listDepartments(deps: Deps, _actor: Actor, slug: string): Promise<{ items: DepartmentView[] }> {
-  const rows = await teamDepartments(deps.db, { teamId: (await team(deps, slug)).id });
+export async function listDepartments(deps: Deps, actor: Actor, slug: string): Promise<{ items: DepartmentView[] }> {
+  const rows = await teamDepartments(deps.db, { teamId: (await teamFor(deps.db, actor, slug, "team.read")).team.id });
   return { items: rows.map((d) => ({ id: d.id, name: d.name, parentId: d.parentId, order: d.order })) };
 }
 
-export interface MemberQuery {
-  status?: string;
-  q?: string;
-  department?: string;
-  limit?: string;
-  cursor?: string;
-}
+/** `GET …/members` query string. */
+export const MemberQuery = z.object({
+  status: z.union([z.enum(MEMBER_STATUSES), z.literal("")], { error: MEMBER_STATUSES.join(" | ") }).optional(),
+  q: z.string().optional(),
+  department: queryId(),
+  limit: queryLimit(500),
+  cursor: queryId(),
+});
 
 /** `GET …/members` (docs/http-api.md#directory): filters, search and keyset pagination. */
 export async function listTeamMembers(
   deps: Deps,
-  _actor: Actor,
+  actor: Actor,
   slug: string,
-  query: MemberQuery,
+  query: Record<string, string | undefined>,
 ): Promise<{ items: MemberView[]; nextCursor: string | null; total: number }> {
-  const problems: FieldProblem[] = [];
-  const status = query.status || undefined;
-  if (status && !MEMBER_STATUSES.includes(status as MemberStatus)) problems.push({ field: "status", message: MEMBER_STATUSES.join(" | ") });
-  const limit = queryLimit(query.limit, problems, 50, 500);
-  const afterId = queryId(query.cursor, "cursor", problems, 0) ?? 0;
-  const departmentId = queryId(query.department, "department", problems);
-  if (problems.length > 0) throw new AppError("validation_failed", "查询参数有误 / Invalid query parameters", problems);
-
-  const filter = { teamId: (await team(deps, slug)).id, status: status as MemberStatus | undefined, q: query.q?.trim() || undefined, departmentId };
+  const q = parseInput(MemberQuery, query, { message: QUERY_PROBLEM });
+  const limit = pageNumber(q.limit, 50);
+  const afterId = pageNumber(q.cursor, 0);
+  const filter = { teamId: (await teamFor(deps.db, actor, slug, "team.read")).team.id, status: q.status || undefined, q: q.q?.trim() || undefined, departmentId: pageNumber(q.department) };
   const [rows, total] = await Promise.all([listMembers(deps.db, { ...filter, afterId, limit }), countMembersMatching(deps.db, filter)]);
   return {
     items: rows.map((m) => ({ id: m.id, wecomUserId: m.wecomUserId, name: m.name, departmentIds: m.departmentIds, status: m.status, accountId: m.accountId })),

@@ -1,22 +1,24 @@
 import { stagedPage } from "../../db/queries/directory";
 import { latestJobs } from "../../db/queries/sync-jobs";
-import { findTeamBySlug } from "../../db/queries/teams";
 import type { Deps } from "../../deps";
-import { AppError, teamNotFound, type FieldProblem } from "../../errors";
-import { queryId, queryLimit } from "../paging";
+import { z } from "zod";
+import { pageNumber, QUERY_PROBLEM, queryId, queryLimit } from "../paging";
+import { parseInput } from "../validate";
 import type { Actor } from "../actor";
 import { jobView, type JobView } from "./job-view";
-import { teamJob } from "./team-lookup";
+import { teamFor, teamJob } from "./team-lookup";
 
-export async function getJob(deps: Deps, _actor: Actor, slug: string, jobId: number): Promise<JobView> {
-  return jobView((await teamJob(deps.db, slug, jobId)).job);
+export async function getJob(deps: Deps, actor: Actor, slug: string, jobId: number): Promise<JobView> {
+  return jobView((await teamJob(deps.db, actor, slug, jobId, "team.read")).job);
 }
 
-export async function listJobs(deps: Deps, _actor: Actor, slug: string): Promise<JobView[]> {
-  const team = await findTeamBySlug(deps.db, { slug });
-  if (!team) throw teamNotFound(slug);
+export async function listJobs(deps: Deps, actor: Actor, slug: string): Promise<JobView[]> {
+  const { team } = await teamFor(deps.db, actor, slug, "team.read");
   return (await latestJobs(deps.db, { teamId: team.id, limit: 50 })).map(jobView);
 }
+
+/** `GET …/jobs/:id/staged` query string. */
+export const StagedQuery = z.object({ cursor: queryId(), limit: queryLimit(1000) });
 
 export interface StagedItem {
   memberId: number;
@@ -33,16 +35,15 @@ export interface StagedItem {
  */
 export async function listStaged(
   deps: Deps,
-  _actor: Actor,
+  actor: Actor,
   slug: string,
   jobId: number,
-  page: { cursor?: string; limit?: string } = {},
+  page: Record<string, string | undefined> = {},
 ): Promise<{ items: StagedItem[]; nextCursor: number | null }> {
-  const problems: FieldProblem[] = [];
-  const after = queryId(page.cursor, "cursor", problems, 0) ?? 0;
-  const limit = queryLimit(page.limit, problems, 200, 1000);
-  if (problems.length > 0) throw new AppError("validation_failed", "查询参数有误 / Invalid query parameters", problems);
-  const { job } = await teamJob(deps.db, slug, jobId);
+  const q = parseInput(StagedQuery, page, { message: QUERY_PROBLEM });
+  const after = pageNumber(q.cursor, 0);
+  const limit = pageNumber(q.limit, 200);
+  const { job } = await teamJob(deps.db, actor, slug, jobId, "team.read");
   const rows = await stagedPage(deps.db, { jobId: job.id, afterMemberId: after, limit, includeProtected: true });
   return {
     items: rows.map(({ staged, member }) => ({ memberId: member.id, wecomUserId: member.wecomUserId, name: member.name, status: member.status, role: member.role, reason: staged.reason })),

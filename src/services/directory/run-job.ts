@@ -42,15 +42,13 @@ const STEPS: Record<JobPhase, Step> = {
 };
 
 export interface RunOptions {
-  /** Stop (releasing the job) once this time passes; the invocation's `deps.budget` stops it too. */
+  /** Stop (releasing the job) once `deps.clock` passes this time (ms); the invocation's `deps.budget` stops it too. */
   deadline?: number;
-  /** Tests: stop after n steps without releasing the lease, as a runner that died would. */
-  abandonAfterSteps?: number;
 }
 
 /** Past the caller's deadline, or the invocation's budget (Workers) is spent: stop between steps. */
 export function outOfTime(deps: Deps, opts: RunOptions): boolean {
-  return (opts.deadline !== undefined && Date.now() > opts.deadline) || (deps.budget?.exhausted() ?? false);
+  return (opts.deadline !== undefined && deps.clock.now().getTime() > opts.deadline) || (deps.budget?.exhausted() ?? false);
 }
 
 /**
@@ -60,9 +58,8 @@ export function outOfTime(deps: Deps, opts: RunOptions): boolean {
  */
 export async function runJob(outer: Deps, jobId: number, opts: RunOptions = {}): Promise<JobRow | null> {
   let deps = outer;
-  const leaseUntil = () => new Date(deps.clock.now().getTime() + JOB_LEASE_MS);
   const runnerId = randomUUID();
-  const claimed = await claimJob(deps.db, { jobId, now: deps.clock.now(), leaseUntil: leaseUntil(), runnerId });
+  const claimed = await claimJob(deps.db, { jobId, now: deps.clock.now(), leaseUntil: leaseFrom(deps), runnerId });
   if (!claimed) return null;
   // Every line of the job's work names its team and job, whoever logs it (steps, reports).
   deps = { ...deps, logger: withFields(deps.logger, { teamId: claimed.teamId, jobId }) };
@@ -71,12 +68,11 @@ export async function runJob(outer: Deps, jobId: number, opts: RunOptions = {}):
   deps.logger.info("sync job claimed", { jobId, runnerId, phase: claimed.phase, resumed: claimed.phase !== "queued" });
   const heartbeat = startHeartbeat(deps, {
     everyMs: JOB_HEARTBEAT_MS,
-    renew: () => renewJobLease(deps.db, { jobId, runnerId, leaseUntil: leaseUntil() }),
+    renew: () => renewJobLease(deps.db, { jobId, runnerId, leaseUntil: leaseFrom(deps) }),
     what: "sync job",
     fields: { jobId, runnerId },
   });
   let job: JobRow = claimed;
-  let steps = 0;
   const memo: RunnerMemo = {};
   try {
     while (job.state === "running") {
@@ -91,32 +87,8 @@ export async function runJob(outer: Deps, jobId: number, opts: RunOptions = {}):
         await reportJobSafely(deps, job);
         break;
       }
-      if (opts.abandonAfterSteps !== undefined && steps >= opts.abandonAfterSteps) return job;
       if (outOfTime(deps, opts)) break;
-      const ctx = await jobContext(deps, job, memo);
-      try {
-        const outcome: StepOutcome = await STEPS[job.phase](ctx);
-        const current: JobRow = job;
-        job = await deps.db.transaction(async (tx): Promise<JobRow> => {
-          await outcome.write?.(tx);
-          const updated = await updateJob(tx, {
-            jobId: current.id,
-            runnerId,
-            now: deps.clock.now(),
-            set: { phase: current.phase === "queued" ? "scope" : current.phase, ...outcome.set, leaseUntil: leaseUntil() },
-          });
-          if (updated.state === "succeeded" || updated.state === "needs_confirmation") await syncEvent(tx, updated, deps.clock.now());
-          return updated;
-        });
-      } catch (err) {
-        if (err instanceof LeaseLost) {
-          deps.logger.warn("sync job taken over by another runner", { jobId, phase: job.phase });
-          return null;
-        }
-        deps.logger.error("sync job failed", { jobId, phase: job.phase, error: err });
-        job = await finish(deps, job, runnerId, { state: "failed", error: describe(err) });
-      }
-      steps++;
+      job = await runStep(deps, job, runnerId, memo);
       // The admin bot's progress, summary and breaker card (docs/architecture.md#admin-bot); never fails the job.
       await reportJobSafely(deps, job);
     }
@@ -127,7 +99,7 @@ export async function runJob(outer: Deps, jobId: number, opts: RunOptions = {}):
   } finally {
     // Before the release, so no renewal lands after it.
     await heartbeat.stop();
-    if (opts.abandonAfterSteps === undefined || steps < opts.abandonAfterSteps) await releaseJob(deps.db, { jobId, runnerId });
+    await releaseJob(deps.db, { jobId, runnerId });
   }
   if (job.state !== "running" && job.state !== "queued") {
     const seconds = ((job.finishedAt ?? job.updatedAt).getTime() - job.createdAt.getTime()) / 1000;
@@ -138,6 +110,37 @@ export async function runJob(outer: Deps, jobId: number, opts: RunOptions = {}):
   // Hints parked until this import finished are due now (step-done.ts).
   if (job.state === "succeeded") deps.defer(() => drainInbox(deps));
   return job;
+}
+
+/** The lease a runner holds from now on. */
+export function leaseFrom(deps: Deps): Date {
+  return new Date(deps.clock.now().getTime() + JOB_LEASE_MS);
+}
+
+/**
+ * One step of a running job, committed with its cursor and a renewed lease; a step that fails
+ * fails the job. Throws LeaseLost when another runner holds the job.
+ */
+export async function runStep(deps: Deps, job: JobRow, runnerId: string, memo: RunnerMemo): Promise<JobRow> {
+  const ctx = await jobContext(deps, job, memo);
+  try {
+    const outcome: StepOutcome = await STEPS[job.phase](ctx);
+    return await deps.db.transaction(async (tx): Promise<JobRow> => {
+      await outcome.write?.(tx);
+      const updated = await updateJob(tx, {
+        jobId: job.id,
+        runnerId,
+        now: deps.clock.now(),
+        set: { phase: job.phase === "queued" ? "scope" : job.phase, ...outcome.set, leaseUntil: leaseFrom(deps) },
+      });
+      if (updated.state === "succeeded" || updated.state === "needs_confirmation") await syncEvent(tx, updated, deps.clock.now());
+      return updated;
+    });
+  } catch (err) {
+    if (err instanceof LeaseLost) throw err;
+    deps.logger.error("sync job failed", { jobId: job.id, phase: job.phase, error: err });
+    return finish(deps, job, runnerId, { state: "failed", error: describe(err) });
+  }
 }
 
 async function finish(deps: Deps, job: JobRow, runnerId: string, set: { state: "cancelled" | "failed"; error?: JobRow["error"] }): Promise<JobRow> {

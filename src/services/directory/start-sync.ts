@@ -4,11 +4,11 @@ import { jobProgressUrl } from "../../security/signed-link";
 import { initiatorOf, type Actor } from "../actor";
 import { jobView, type JobView } from "./job-view";
 import { runJob } from "./run-job";
-import { boundTeam } from "./team-lookup";
+import { boundTeamFor } from "./team-lookup";
 
 /** Starts an import/sync (docs/sync.md#job-steps), or answers the one already open; the work runs deferred. */
 export async function startSync(deps: Deps, actor: Actor, slug: string): Promise<{ job: JobView; created: boolean; progressUrl: string }> {
-  const { team } = await boundTeam(deps.db, slug);
+  const { team } = await boundTeamFor(deps.db, actor, slug, "sync.start");
   const { job, created } = await createOrGetOpenJob(deps.db, { teamId: team.id, initiator: actor.kind === "system" ? "schedule" : initiatorOf(actor), now: deps.clock.now() });
   if (created) {
     deps.logger.info("sync job started", { slug, jobId: job.id });

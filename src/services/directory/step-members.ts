@@ -75,7 +75,7 @@ export const membersStep: Step = async (ctx) => {
 
   if (deptIndex < ids.length) {
     const size = departmentsPerStep(ids.length);
-    const started = Date.now();
+    const started = ctx.deps.clock.now().getTime();
     const batch = ids.slice(deptIndex, deptIndex + size.most);
     let taken = 0;
     const runnerId = ctx.job.runnerId;
@@ -97,7 +97,7 @@ export const membersStep: Step = async (ctx) => {
         });
     };
     const reads = mapLimit(batch, 5, async (d) => {
-      if (failed || (taken >= size.least && Date.now() - started > STEP_MS)) return;
+      if (failed || (taken >= size.least && ctx.deps.clock.now().getTime() - started > STEP_MS)) return;
       taken++;
       let page: (WecomUser | WecomSimpleUser)[];
       const at = await observeNow(ctx.deps.db);

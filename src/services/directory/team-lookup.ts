@@ -2,18 +2,42 @@ import { findJob, type JobRow } from "../../db/queries/sync-jobs";
 import { findTeamWithBinding, type BindingRow, type TeamRow } from "../../db/queries/teams";
 import type { Db } from "../../db/types";
 import { AppError, teamNotFound } from "../../errors";
+import { requirePermission, type Permission } from "../access/policy";
+import type { Actor } from "../actor";
 
-export async function boundTeam(db: Db, slug: string): Promise<{ team: TeamRow; binding: BindingRow }> {
+/**
+ * The team a verb acts on, once the access policy let the actor do `permission` to it
+ * (access/policy.ts). An unknown slug is 404 (a session never gets this far: the team API's gate
+ * answers it not_a_member).
+ */
+export async function teamFor(db: Db, actor: Actor, slug: string, permission: Permission): Promise<{ team: TeamRow; binding: BindingRow | null }> {
   const found = await findTeamWithBinding(db, { slug });
   if (!found) throw teamNotFound(slug);
-  if (!found.binding) throw new AppError("not_bound", `团队 ${slug} 尚未绑定企业微信 / Team ${slug} is not bound to WeCom`);
+  await requirePermission(db, actor, found.team, permission);
+  return found;
+}
+
+function bound(found: { team: TeamRow; binding: BindingRow | null }): { team: TeamRow; binding: BindingRow } {
+  if (!found.binding) throw new AppError("not_bound", `团队 ${found.team.slug} 尚未绑定企业微信 / Team ${found.team.slug} is not bound to WeCom`);
   return { team: found.team, binding: found.binding };
 }
 
-export async function teamJob(db: Db, slug: string, jobId: number): Promise<{ team: TeamRow; job: JobRow }> {
+/** A bound team, for work that is not an actor's (callback verification). */
+export async function boundTeam(db: Db, slug: string): Promise<{ team: TeamRow; binding: BindingRow }> {
   const found = await findTeamWithBinding(db, { slug });
   if (!found) throw teamNotFound(slug);
-  const job = Number.isSafeInteger(jobId) ? await findJob(db, { teamId: found.team.id, jobId }) : null;
+  return bound(found);
+}
+
+/** teamFor, and the team must be bound to WeCom. */
+export async function boundTeamFor(db: Db, actor: Actor, slug: string, permission: Permission): Promise<{ team: TeamRow; binding: BindingRow }> {
+  return bound(await teamFor(db, actor, slug, permission));
+}
+
+/** teamFor, and one of the team's jobs (404 for another team's). */
+export async function teamJob(db: Db, actor: Actor, slug: string, jobId: number, permission: Permission): Promise<{ team: TeamRow; job: JobRow }> {
+  const { team } = await teamFor(db, actor, slug, permission);
+  const job = Number.isSafeInteger(jobId) ? await findJob(db, { teamId: team.id, jobId }) : null;
   if (!job) throw new AppError("not_found", `任务 ${jobId} 不存在 / Job ${jobId} not found`);
-  return { team: found.team, job };
+  return { team, job };
 }

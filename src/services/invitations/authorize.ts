@@ -1,4 +1,5 @@
 import { and, eq, inArray, isNotNull } from "drizzle-orm";
+import { z } from "zod";
 import { appendAudit } from "../../db/queries/audit";
 import { teamDepartments, type MemberRow } from "../../db/queries/directory";
 import { revokeOpenOf } from "../../db/queries/invitations";
@@ -9,13 +10,13 @@ import type { WecomApi } from "../../wecom/api";
 import { WecomApiError } from "../../wecom/api-error";
 import { authorizedNotice } from "../../wecom/cards";
 import { callerLabel, type Caller } from "../accounts/caller";
-import { checkWecomActor } from "../access/wecom-admin";
 import { auditEntry } from "../directory/audit-entry";
 import { userKey } from "../directory/mirror-shape";
-import { boundTeam } from "../directory/team-lookup";
+import { boundTeamFor } from "../directory/team-lookup";
 import { deliverInvitation } from "./deliver";
 import { decideInvitation } from "./invite-member";
 import { teamApi } from "./team-api";
+import { parseInput, positiveId } from "../validate";
 
 export interface AuthorizeResult {
   authorized: number;
@@ -32,6 +33,25 @@ export interface AuthorizeResult {
 type Selector = { kind: "users"; keys: string[]; given: Map<string, string> } | { kind: "department"; id: number } | { kind: "all" };
 
 const MAX_USER_IDS = 10_000;
+const USER_IDS = `1–${MAX_USER_IDS} 个企业微信账号 / 1–${MAX_USER_IDS} WeCom userids`;
+
+/** `POST /api/teams/:slug/authorize`: exactly one of `wecomUserIds`, `departmentId`, `all: true`. */
+export const AuthorizeInput = z
+  .object({
+    wecomUserIds: z
+      .array(z.string({ error: USER_IDS }).max(64, { error: USER_IDS }).regex(/\S/, { error: USER_IDS }), { error: USER_IDS })
+      .min(1, { error: USER_IDS })
+      .max(MAX_USER_IDS, { error: USER_IDS })
+      .nullish(),
+    departmentId: positiveId("部门 ID（正整数）/ a department id (a positive integer)").nullish(),
+    all: z.literal(true, { error: "只能为 true / must be true" }).nullish(),
+  })
+  .check((ctx) => {
+    if ([ctx.value.wecomUserIds, ctx.value.departmentId, ctx.value.all].filter((v) => v != null).length !== 1) {
+      const message = "只能且必须给出 wecomUserIds、departmentId、all 之一 / exactly one of wecomUserIds, departmentId, all";
+      ctx.issues.push({ code: "custom", path: ["selector"], message, input: ctx.value });
+    }
+  });
 const BATCH = 1000;
 /** Linked members in these standings become active on authorize. */
 const ACTIVATABLE: readonly MemberStatus[] = ["imported", "invited", "deauthorized"];
@@ -43,8 +63,7 @@ const ACTIVATABLE: readonly MemberStatus[] = ["imported", "invited", "deauthoriz
  */
 export async function authorizeMembers(deps: Deps, caller: Caller, slug: string, input: unknown): Promise<AuthorizeResult> {
   const selector = parseSelector(input);
-  const { team, binding } = await boundTeam(deps.db, slug);
-  await checkWecomActor(deps.db, caller, team.id);
+  const { team, binding } = await boundTeamFor(deps.db, caller, slug, "members.authorize");
   const targets = await selectMembers(deps, team.id, selector);
   const result: AuthorizeResult = { authorized: 0, invited: 0, alreadyActive: 0, alreadyInvited: 0, skipped: [], invalidUsers: [], reached: [] };
   if (selector.kind === "users") {
@@ -133,8 +152,7 @@ const PREVIEW_SAMPLE = 10;
 /** The same selection and standings as authorizeMembers, read only. */
 export async function previewAuthorize(deps: Deps, caller: Caller, slug: string, input: unknown): Promise<AuthorizePreview> {
   const selector = parseSelector(input);
-  const { team } = await boundTeam(deps.db, slug);
-  await checkWecomActor(deps.db, caller, team.id);
+  const { team } = await boundTeamFor(deps.db, caller, slug, "members.authorize");
   const targets = await selectMembers(deps, team.id, selector);
   const out: AuthorizePreview = { total: targets.length, willActivate: 0, willInvite: 0, alreadyActive: 0, skipped: 0, sample: [] };
   for (const m of targets) {
@@ -216,28 +234,12 @@ async function selectMembers(deps: Deps, teamId: number, selector: Selector): Pr
 }
 
 function parseSelector(input: unknown): Selector {
-  if (typeof input !== "object" || input === null || Array.isArray(input)) {
-    throw new AppError("bad_request", "请求体必须是 JSON 对象 / The request body must be a JSON object");
-  }
-  const raw = input as Record<string, unknown>;
-  const given = (["wecomUserIds", "departmentId", "all"] as const).filter((k) => raw[k] !== undefined && raw[k] !== null);
-  const fail = (field: string, message: string): never => {
-    throw new AppError("validation_failed", "输入有误 / Some fields are invalid", [{ field, message }]);
-  };
-  if (given.length !== 1) return fail("selector", "只能且必须给出 wecomUserIds、departmentId、all 之一 / exactly one of wecomUserIds, departmentId, all");
-  const ids = raw.wecomUserIds;
-  if (ids !== undefined && ids !== null) {
-    const ok = Array.isArray(ids) && ids.length > 0 && ids.length <= MAX_USER_IDS && ids.every((u) => typeof u === "string" && u.trim() !== "" && u.length <= 64);
-    if (!ok) return fail("wecomUserIds", `1–${MAX_USER_IDS} 个企业微信账号 / 1–${MAX_USER_IDS} WeCom userids`);
+  const { wecomUserIds, departmentId } = parseInput(AuthorizeInput, input);
+  if (wecomUserIds != null) {
     const map = new Map<string, string>();
-    for (const u of ids as string[]) if (!map.has(userKey(u.trim()))) map.set(userKey(u.trim()), u.trim());
+    for (const u of wecomUserIds) if (!map.has(userKey(u.trim()))) map.set(userKey(u.trim()), u.trim());
     return { kind: "users", keys: [...map.keys()], given: map };
   }
-  const dept = raw.departmentId;
-  if (dept !== undefined && dept !== null) {
-    if (typeof dept !== "number" || !Number.isSafeInteger(dept) || dept < 1) return fail("departmentId", "部门 ID（正整数）/ a department id (a positive integer)");
-    return { kind: "department", id: dept };
-  }
-  if (raw.all !== true) return fail("all", "只能为 true / must be true");
+  if (departmentId != null) return { kind: "department", id: departmentId };
   return { kind: "all" };
 }

@@ -2,8 +2,7 @@ import { findMember } from "../../db/queries/directory";
 import type { Deps } from "../../deps";
 import { AppError } from "../../errors";
 import type { Caller } from "../accounts/caller";
-import { checkWecomActor } from "../access/wecom-admin";
-import { boundTeam } from "../directory/team-lookup";
+import { boundTeamFor } from "../directory/team-lookup";
 import { deliverInvitation } from "./deliver";
 import { decideInvitation } from "./invite-member";
 import { teamApi } from "./team-api";
@@ -18,8 +17,7 @@ export interface ResendResult {
  * a new one. At most one a minute per member (429 too_many_attempts).
  */
 export async function resendInvitation(deps: Deps, caller: Caller, slug: string, memberId: number): Promise<ResendResult> {
-  const { team, binding } = await boundTeam(deps.db, slug);
-  await checkWecomActor(deps.db, caller, team.id);
+  const { team, binding } = await boundTeamFor(deps.db, caller, slug, "members.authorize");
   const member = Number.isSafeInteger(memberId) ? await findMember(deps.db, { teamId: team.id, id: memberId }) : null;
   if (!member?.wecomUserId) throw new AppError("not_found", `成员 ${memberId} 不存在 / Member ${memberId} not found`);
   const decision = await decideInvitation(deps, { teamId: team.id, memberId: member.id, caller, reuseOpen: false });

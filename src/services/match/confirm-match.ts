@@ -1,13 +1,14 @@
+import { z } from "zod";
 import type { AccountRow } from "../../db/queries/accounts";
 import type { MemberRow } from "../../db/queries/directory";
 import { accountRowsOfTeam, accountsByIds, membersByIds } from "../../db/queries/match";
 import type { Deps } from "../../deps";
-import { AppError, type FieldProblem } from "../../errors";
 import type { Caller } from "../accounts/caller";
 import { usernameKey } from "../accounts/account-fields";
 import { linkMember } from "./link-member";
 import { accountIndex, type LinkedView } from "./match-members";
 import { lockTeamAsAdmin } from "./team-admin";
+import { parseInput, positiveId } from "../validate";
 
 export const MAX_PAIRS = 1000;
 
@@ -32,26 +33,16 @@ export interface ConfirmResult {
   rejected: (Pair & { reason: RejectReason })[];
 }
 
-const isId = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v) && v > 0;
+const PAIRS = `1–${MAX_PAIRS} 个 {memberId, accountId} / 1–${MAX_PAIRS} {memberId, accountId} pairs`;
+const ID = positiveId("正整数 / a positive integer");
 
-/** `{pairs: [{memberId, accountId}]}` with 1…MAX_PAIRS positive integer pairs, else 422 naming each bad field. */
+/** `POST /api/teams/:slug/match/confirm`: 1…MAX_PAIRS positive integer pairs, else 422 naming each bad field. */
+export const ConfirmMatchInput = z.object({
+  pairs: z.array(z.object({ memberId: ID, accountId: ID }, { error: "{memberId, accountId}" }), { error: PAIRS }).min(1, { error: PAIRS }).max(MAX_PAIRS, { error: PAIRS }),
+});
+
 export function parsePairs(input: unknown): Pair[] {
-  const fail = (fields: FieldProblem[]) => new AppError("validation_failed", "输入有误 / Some fields are invalid", fields);
-  if (typeof input !== "object" || input === null || Array.isArray(input)) throw fail([{ field: "pairs", message: "必填 / required" }]);
-  const pairs = (input as Record<string, unknown>).pairs;
-  if (!Array.isArray(pairs) || pairs.length === 0 || pairs.length > MAX_PAIRS) {
-    throw fail([{ field: "pairs", message: `1–${MAX_PAIRS} 个 {memberId, accountId} / 1–${MAX_PAIRS} {memberId, accountId} pairs` }]);
-  }
-  const problems: FieldProblem[] = [];
-  const out: Pair[] = [];
-  pairs.forEach((p: unknown, i) => {
-    const o = typeof p === "object" && p !== null && !Array.isArray(p) ? (p as Record<string, unknown>) : {};
-    if (!isId(o.memberId)) problems.push({ field: `pairs[${i}].memberId`, message: "正整数 / a positive integer" });
-    if (!isId(o.accountId)) problems.push({ field: `pairs[${i}].accountId`, message: "正整数 / a positive integer" });
-    if (isId(o.memberId) && isId(o.accountId)) out.push({ memberId: o.memberId, accountId: o.accountId });
-  });
-  if (problems.length > 0) throw fail(problems);
-  return out;
+  return parseInput(ConfirmMatchInput, input, { lenient: true }).pairs;
 }
 
 type Verdict = "name" | "userid" | "email";

@@ -1,13 +1,14 @@
+import { z } from "zod";
 import type { AccountRow } from "../../db/queries/accounts";
 import type { MemberRow } from "../../db/queries/directory";
 import { teamAndBinding } from "../../db/queries/bot-admins";
 import { accountRowsOfTeam, accountsByEmails, accountsByNames, accountsByUsernameKeys, unlinkedWecomMembers, verifiedAccountsByKeys } from "../../db/queries/match";
 import type { Deps } from "../../deps";
-import { AppError } from "../../errors";
 import type { Caller } from "../accounts/caller";
 import { linkMember } from "./link-member";
 import { planMatch, type LinkKey, type SuggestKey } from "./plan-match";
 import { lockTeamAsAdmin } from "./team-admin";
+import { parseInput } from "../validate";
 
 export interface LinkedView {
   memberId: number;
@@ -37,18 +38,8 @@ export interface MatchResult {
   conflicts: ConflictView[];
 }
 
-/** `{dryRun?: boolean}`; an absent body is `{}`. */
-function parseMatchInput(input: unknown): { dryRun: boolean } {
-  if (input === undefined) return { dryRun: false };
-  if (typeof input !== "object" || input === null || Array.isArray(input)) {
-    throw new AppError("validation_failed", "输入有误 / Some fields are invalid", [{ field: "body", message: "JSON 对象 / a JSON object" }]);
-  }
-  const dryRun = (input as Record<string, unknown>).dryRun;
-  if (dryRun !== undefined && dryRun !== null && typeof dryRun !== "boolean") {
-    throw new AppError("validation_failed", "输入有误 / Some fields are invalid", [{ field: "dryRun", message: "true | false" }]);
-  }
-  return { dryRun: dryRun === true };
-}
+/** `POST /api/teams/:slug/match`: `{dryRun?: boolean}`; an absent body is `{}`. */
+export const MatchInput = z.object({ dryRun: z.boolean({ error: "true | false" }).nullish() }, { error: "JSON 对象 / a JSON object" });
 
 /** The team's account-carrying rows, split into accounts linked to WeCom members and non-WeCom rows by account. */
 export function accountIndex(rows: MemberRow[]): { taken: Set<number>; nonWecom: Map<number, MemberRow> } {
@@ -73,7 +64,7 @@ const candidate = (a: AccountRow) => ({ accountId: a.id, username: a.username })
  * membership lock; every link audited. With dryRun nothing is written and `linked` says what would link.
  */
 export async function matchMembers(deps: Deps, caller: Caller, slug: string, input: unknown): Promise<MatchResult> {
-  const { dryRun } = parseMatchInput(input);
+  const dryRun = input !== undefined && parseInput(MatchInput, input, { rootField: "body" }).dryRun === true;
   const now = deps.clock.now();
   return deps.db.transaction(async (tx) => {
     const team = await lockTeamAsAdmin(tx, caller, slug);

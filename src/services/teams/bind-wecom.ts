@@ -1,17 +1,31 @@
+import { z } from "zod";
 import { upsertBinding } from "../../db/queries/bindings";
-import { findTeamBySlug } from "../../db/queries/teams";
 import type { Deps } from "../../deps";
-import { teamNotFound } from "../../errors";
 import { isValidEncodingAesKey } from "../../wecom/crypto";
 import type { WecomAgent } from "../../wecom/types";
 import { wecomToAppError } from "../wecom-errors";
 import type { Actor } from "../actor";
 import { forgetCallbackKeys } from "../callbacks/callback-keys";
-import { Validator } from "../validate";
-import { adminList } from "./admin-list";
+import { parseInput, text } from "../validate";
+import { AdminUserIds } from "./admin-list";
 import { bindingView, sealContext, type BindingView } from "./binding-view";
+import { teamFor } from "../directory/team-lookup";
 
-const isDepartmentId = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && v >= 1 && v < 2 ** 32;
+const DEPARTMENT_IDS = "部门 ID 列表（正整数，最多 1000 个）/ a list of department ids (positive integers, at most 1000)";
+const AGENT_ID = "AgentId 必须是数字 / AgentId must be numeric";
+
+/** `PUT /api/teams/:slug/wecom`: the self-built app's five values, and optionally who commands the bot and what to import. */
+export const BindWecomInput = z.object({
+  corpId: text(/^[A-Za-z0-9]{1,64}$/, "CorpID 为字母和数字，见“我的企业” / letters and digits, see My Company"),
+  agentId: z.union([z.int().min(1).max(9_999_999_999), z.string().regex(/^[1-9]\d{0,9}$/)], { error: AGENT_ID }),
+  secret: text(/^[A-Za-z0-9_-]{16,128}$/, "应为自建应用的 Secret（16–128 个字母、数字、_ 或 -）/ the self-built app's Secret (16–128 letters, digits, _ or -)"),
+  token: text(/^[A-Za-z0-9]{1,32}$/, "Token 为 1–32 个字母或数字 / Token is 1–32 letters or digits"),
+  encodingAesKey: text(/^[A-Za-z0-9]{43}$/, "EncodingAESKey 为 43 个字母或数字 / EncodingAESKey is 43 letters or digits").refine(isValidEncodingAesKey, {
+    error: "EncodingAESKey 无法解码为 32 字节 / does not decode to 32 bytes",
+  }),
+  adminUserIds: AdminUserIds.nullish(),
+  scopeDepartmentIds: z.array(z.int({ error: DEPARTMENT_IDS }).min(1, { error: DEPARTMENT_IDS }).max(2 ** 32 - 1, { error: DEPARTMENT_IDS }), { error: DEPARTMENT_IDS }).max(1000, { error: DEPARTMENT_IDS }).nullish(),
+});
 
 export interface Visibility {
   departmentIds: number[];
@@ -28,37 +42,18 @@ export type BindResult = BindingView & { visibility: Visibility; warnings: { cod
  * sealed (docs/http-api.md#binding). A failure stores nothing and answers 422
  * with WeCom's errcode and what to do.
  */
-export async function bindWecom(deps: Deps, _actor: Actor, slug: string, input: unknown): Promise<BindResult> {
-  const v = new Validator(input);
-  const corpId = v.string("corpId", { pattern: /^[A-Za-z0-9]{1,64}$/, message: "CorpID 为字母和数字，见“我的企业” / letters and digits, see My Company" });
-  const rawAgentId = (input as Record<string, unknown>).agentId;
-  const agentId = typeof rawAgentId === "number" ? String(rawAgentId) : rawAgentId;
-  if (typeof agentId !== "string" || !/^[1-9]\d{0,9}$/.test(agentId)) v.fail("agentId", "AgentId 必须是数字 / AgentId must be numeric");
-  const secret = v.string("secret", {
-    pattern: /^[A-Za-z0-9_-]{16,128}$/,
-    message: "应为自建应用的 Secret（16–128 个字母、数字、_ 或 -）/ the self-built app's Secret (16–128 letters, digits, _ or -)",
-  });
-  const token = v.string("token", { pattern: /^[A-Za-z0-9]{1,32}$/, message: "Token 为 1–32 个字母或数字 / Token is 1–32 letters or digits" });
-  const encodingAesKey = v.string("encodingAesKey", {
-    pattern: /^[A-Za-z0-9]{43}$/,
-    message: "EncodingAESKey 为 43 个字母或数字 / EncodingAESKey is 43 letters or digits",
-  });
-  if (encodingAesKey !== undefined && !isValidEncodingAesKey(encodingAesKey)) {
-    v.fail("encodingAesKey", "EncodingAESKey 无法解码为 32 字节 / does not decode to 32 bytes");
-  }
-  const adminUserIds = adminList(v);
-  const scopeDepartmentIds = v.list("scopeDepartmentIds", isDepartmentId, "部门 ID 列表（正整数，最多 1000 个）/ a list of department ids (positive integers, at most 1000)", 1000);
-  v.done();
+export async function bindWecom(deps: Deps, actor: Actor, slug: string, input: unknown): Promise<BindResult> {
+  const { corpId, agentId: rawAgentId, secret, token, encodingAesKey, adminUserIds, scopeDepartmentIds } = parseInput(BindWecomInput, input);
+  const agentId = String(rawAgentId);
 
-  const team = await findTeamBySlug(deps.db, { slug });
-  if (!team) throw teamNotFound(slug);
-  const agent = await checkLive(deps, { corpId, agentId: agentId as string, secret });
+  const { team } = await teamFor(deps.db, actor, slug, "team.bind");
+  const agent = await checkLive(deps, { corpId, agentId, secret });
 
   const seal = (value: string, field: "secret" | "token" | "aes_key") => deps.secrets.seal(value, sealContext(team.id, field));
   const row = await upsertBinding(deps.db, {
     teamId: team.id,
     corpId,
-    agentId: agentId as string,
+    agentId,
     secretSealed: seal(secret, "secret"),
     tokenSealed: seal(token, "token"),
     aesKeySealed: seal(encodingAesKey, "aes_key"),

@@ -1,14 +1,12 @@
-import { findTeamWithBinding } from "../../db/queries/teams";
 import type { Deps } from "../../deps";
-import { teamNotFound } from "../../errors";
 import type { Actor } from "../actor";
 import { bindingView, callbackUrl, type BindingView } from "./binding-view";
+import { teamFor } from "../directory/team-lookup";
 
 export type BindingState = ({ bound: true } & BindingView) | { bound: false; callbackUrl: string };
 
-export async function getBinding(deps: Deps, _actor: Actor, slug: string): Promise<BindingState> {
-  const found = await findTeamWithBinding(deps.db, { slug });
-  if (!found) throw teamNotFound(slug);
+export async function getBinding(deps: Deps, actor: Actor, slug: string): Promise<BindingState> {
+  const found = await teamFor(deps.db, actor, slug, "team.read");
   if (!found.binding) return { bound: false, callbackUrl: callbackUrl(deps.config, slug) };
   return { bound: true, ...bindingView(deps.config, deps.secrets, found.team, found.binding) };
 }

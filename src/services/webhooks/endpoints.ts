@@ -4,7 +4,9 @@ import { deleteEndpoint, enableEndpoint, findDelivery, findEndpoint, insertEndpo
 import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from "../../db/schema";
 import type { Db } from "../../db/types";
 import type { Deps } from "../../deps";
-import { AppError, type FieldProblem } from "../../errors";
+import { z } from "zod";
+import { AppError } from "../../errors";
+import { parseInput } from "../validate";
 import { actorLabel, initiatorOf, type Actor } from "../actor";
 import { auditEntry } from "../directory/audit-entry";
 import { webhookTeam } from "./access";
@@ -33,38 +35,44 @@ const view = (r: EndpointRow): EndpointView => ({
 
 const PRIVATE_URL = "不接受本机或内网地址 / loopback and private addresses are refused (WEBHOOK_ALLOW_PRIVATE)";
 const UNRESOLVED_URL = "主机名无法解析 / the hostname does not resolve";
+const URL_REQUIRED = "必填的 http(s) URL / an http(s) URL is required";
+const EVENTS = `事件类型列表 / a non-empty list of: ${WEBHOOK_EVENT_TYPES.join(", ")}`;
+const INVALID = "Webhook 设置无效 / Invalid webhook endpoint";
+
+/** Why `url` cannot be an endpoint's, or null: http(s) and no credentials (its host is judged after). */
+function urlProblem(url: string): string | null {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return "不是有效的 URL / not a valid URL";
+  }
+  if (u.protocol !== "http:" && u.protocol !== "https:") return "只接受 http(s) / only http(s) URLs";
+  if (u.username || u.password) return "URL 不能包含用户名或密码 / no credentials in the URL";
+  return null;
+}
+
+/**
+ * `POST /api/teams/:slug/webhooks`. The host is judged by what it resolves to once the shape holds:
+ * private addresses are refused unless `WEBHOOK_ALLOW_PRIVATE` (docs/webhooks.md#private-addresses).
+ */
+export const EndpointInput = z.object({
+  url: z
+    .string({ error: URL_REQUIRED })
+    .max(2000, { error: URL_REQUIRED, abort: true })
+    .check((ctx) => {
+      const message = urlProblem(ctx.value);
+      if (message) ctx.issues.push({ code: "custom", message, input: ctx.value });
+    }),
+  events: z.array(z.enum(WEBHOOK_EVENT_TYPES, { error: EVENTS }), { error: EVENTS }).min(1, { error: EVENTS }).nullish(),
+});
 
 async function validate(deps: Deps, input: unknown): Promise<{ url: string; events: WebhookEventType[] | null }> {
-  const body = (input ?? {}) as { url?: unknown; events?: unknown };
-  const problems: FieldProblem[] = [];
-  let url = "";
-  if (typeof body.url !== "string" || body.url.length > 2000) {
-    problems.push({ field: "url", message: "必填的 http(s) URL / an http(s) URL is required" });
-  } else {
-    try {
-      const u = new URL(body.url);
-      if (u.protocol !== "http:" && u.protocol !== "https:") problems.push({ field: "url", message: "只接受 http(s) / only http(s) URLs" });
-      else if (u.username || u.password) problems.push({ field: "url", message: "URL 不能包含用户名或密码 / no credentials in the URL" });
-      else {
-        const verdict = await judgeHost(deps, u.hostname);
-        if (!verdict.ok) problems.push({ field: "url", message: verdict.reason === "private" ? PRIVATE_URL : UNRESOLVED_URL });
-      }
-      url = u.toString();
-    } catch {
-      problems.push({ field: "url", message: "不是有效的 URL / not a valid URL" });
-    }
-  }
-  let events: WebhookEventType[] | null = null;
-  if (body.events !== undefined && body.events !== null) {
-    const known = new Set<string>(WEBHOOK_EVENT_TYPES);
-    if (!Array.isArray(body.events) || body.events.length === 0 || !body.events.every((e) => typeof e === "string" && known.has(e))) {
-      problems.push({ field: "events", message: `事件类型列表 / a non-empty list of: ${WEBHOOK_EVENT_TYPES.join(", ")}` });
-    } else {
-      events = [...new Set(body.events as WebhookEventType[])];
-    }
-  }
-  if (problems.length > 0) throw new AppError("validation_failed", "Webhook 设置无效 / Invalid webhook endpoint", problems);
-  return { url, events };
+  const body = parseInput(EndpointInput, input, { lenient: true, message: INVALID });
+  const u = new URL(body.url);
+  const verdict = await judgeHost(deps, u.hostname);
+  if (!verdict.ok) throw new AppError("validation_failed", INVALID, [{ field: "url", message: verdict.reason === "private" ? PRIVATE_URL : UNRESOLVED_URL }]);
+  return { url: u.toString(), events: body.events ? [...new Set(body.events)] : null };
 }
 
 /** A change and its audit entry in one transaction; `change` answering null (nothing there) writes no entry. */

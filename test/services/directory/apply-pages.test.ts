@@ -7,7 +7,7 @@ import { applyStep } from "../../../src/services/directory/step-apply";
 import { boundTeam } from "../../helpers/api";
 import { testDeps, TEST_CORP_ID, type TestDeps } from "../../helpers/deps";
 import { control } from "../../helpers/emulator";
-import { emulatorOrg, jobOf } from "../../helpers/sync";
+import { crashAfterSteps, emulatorOrg, jobOf } from "../../helpers/sync";
 import { auditRows, expectedMirror, memberRows, mirror, resetDatabase, startJob, teamIdOf } from "../../helpers/sync-scenarios";
 import { openTestDb } from "../../helpers/test-db";
 
@@ -46,7 +46,7 @@ async function runUpToMemberPages(deps: TestDeps, jobId: number): Promise<void> 
     expect(i).toBeLessThan(40);
     const row = await jobRow(jobId);
     if (row.phase === "apply" && row.cursor.departmentsApplied) return;
-    await runJob(deps, jobId, { abandonAfterSteps: 1 });
+    await crashAfterSteps(deps, jobId, 1);
     deps.clock.advance(61_000);
   }
 }

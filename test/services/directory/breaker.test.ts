@@ -4,7 +4,7 @@ import { runJob } from "../../../src/services/directory/run-job";
 import { boundTeam } from "../../helpers/api";
 import { testDeps, TEST_CORP_ID, type TestDeps } from "../../helpers/deps";
 import { control } from "../../helpers/emulator";
-import { emulatorOrg, jobOf, syncNow } from "../../helpers/sync";
+import { crashAfterSteps, emulatorOrg, jobOf, syncNow } from "../../helpers/sync";
 import { api, auditRows, memberByKey, memberRows, mirror, pushedCallbacks, resetDatabase, rowVersions, setRole, setStatus, teamIdOf } from "../../helpers/sync-scenarios";
 import { postCallback } from "../../helpers/callbacks";
 import { openTestDb } from "../../helpers/test-db";
@@ -97,7 +97,7 @@ describe("breaker: max(3, 20 % of active members), at most 500", () => {
     deps.deferred.queue.length = 0; // the runner the confirmation started never runs
     for (let k = 1; (await jobOf(deps, "acme", job.id)).state === "running"; k++) {
       expect(k).toBeLessThan(20);
-      const crashed = await runJob(deps, job.id, { abandonAfterSteps: 1 });
+      const crashed = await crashAfterSteps(deps, job.id, 1);
       expect(crashed).not.toBeNull();
       expect(await runJob(deps, job.id)).toBeNull();
       deps.clock.advance(61_000);

@@ -9,11 +9,10 @@ import { createApp } from "../../../src/app";
 import { claimDueInbox } from "../../../src/db/queries/inbox";
 import { callbackInbox, stagedDeprovisions } from "../../../src/db/schema";
 import { INBOX_LEASE_MS } from "../../../src/services/callbacks/process-inbox";
-import { runJob } from "../../../src/services/directory/run-job";
 import { BINDING, boundTeam } from "../../helpers/api";
 import { FakeClock, testDeps, type TestDeps } from "../../helpers/deps";
 import { capturingEmulator, connectCallbacks, control } from "../../helpers/emulator";
-import { emulatorOrg, type OrgSnapshot } from "../../helpers/sync";
+import { crashAfterSteps, emulatorOrg, type OrgSnapshot } from "../../helpers/sync";
 import { auditRows, expectedMirror, jobRow, memberRows, presentMirror, resetDatabase, seededRandom, stagedButPresent, startJob, teamIdOf } from "../../helpers/sync-scenarios";
 import { onNodeSchedule } from "../../helpers/schedules";
 import { openTestDb } from "../../helpers/test-db";
@@ -101,7 +100,7 @@ it("three instances: the runner killed mid-import and a dead instance's claimed 
 
   // The admin's POST lands on B; A's sync-resume picks the job up, reads three steps and is killed.
   const jobId = await startJob(b, "acme");
-  expect(await runJob(a, jobId, { abandonAfterSteps: 3 })).toMatchObject({ state: "running" });
+  expect(await crashAfterSteps(a, jobId, 3)).toMatchObject({ state: "running" });
   const deadRunner = (await jobRow(a, jobId)).runnerId;
   const killedAt = clock.now().getTime();
   // WeCom's callbacks about the changes so far reach all three; A had claimed what was due (the

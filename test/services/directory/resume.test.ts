@@ -6,7 +6,7 @@ import { JOB_LEASE_MS, runJob } from "../../../src/services/directory/run-job";
 import { boundTeam } from "../../helpers/api";
 import { testDeps, TEST_CORP_ID, type TestDeps } from "../../helpers/deps";
 import { control } from "../../helpers/emulator";
-import { emulatorOrg, jobOf, syncNow } from "../../helpers/sync";
+import { crashAfterSteps, emulatorOrg, jobOf, syncNow } from "../../helpers/sync";
 import {
   api,
   auditRows,
@@ -46,7 +46,7 @@ async function phaseOf(deps: TestDeps, jobId: number): Promise<JobPhase> {
  */
 async function crashAndResume(deps: TestDeps, slug: string, k: number): Promise<JobPhase | null> {
   const jobId = await startJob(deps, slug);
-  const crashed = await runJob(deps, jobId, { abandonAfterSteps: k });
+  const crashed = await crashAfterSteps(deps, jobId, k);
   if (crashed?.state === "succeeded") return null;
   expect(crashed?.state).toBe("running");
   const phase = await phaseOf(deps, jobId);
@@ -131,7 +131,7 @@ describe("a runner killed between steps", () => {
     const teamId = await teamIdOf(deps, "acme");
     const org = await emulatorOrg(deps);
     const jobId = await startJob(deps, "acme");
-    await runJob(deps, jobId, { abandonAfterSteps: 2 });
+    await crashAfterSteps(deps, jobId, 2);
     await control(deps, "POST", "/_emulator/tokens/expire");
     deps.clock.advance(61_000);
     expect((await runJob(deps, jobId))?.state).toBe("succeeded");
@@ -143,7 +143,7 @@ describe("a runner killed between steps", () => {
     await boundTeam(deps, "acme");
     const teamId = await teamIdOf(deps, "acme");
     const jobId = await startJob(deps, "acme");
-    const stopped = await runJob(deps, jobId, { deadline: Date.now() - 1 });
+    const stopped = await runJob(deps, jobId, { deadline: deps.clock.now().getTime() - 1 });
     expect(stopped?.state).toBe("running");
     expect((await runJob(deps, jobId))?.state).toBe("succeeded");
     expect(await mirror(deps, teamId)).toEqual(expectedMirror(await emulatorOrg(deps)));
@@ -166,7 +166,7 @@ describe("a runner killed between steps", () => {
     const deps = testDeps(opened.db);
     await boundTeam(deps, "acme");
     const first = await startJob(deps, "acme");
-    await runJob(deps, first, { abandonAfterSteps: 1 });
+    await crashAfterSteps(deps, first, 1);
     const again = await api(deps, "POST", "/api/teams/acme/sync");
     expect(again).toMatchObject({ status: 202, body: { job: { id: first, state: "running" } } });
   });
@@ -193,7 +193,7 @@ describe("a runner that stalls past its lease", () => {
         tookOver = true;
         for (let i = 0; i < 30 && (await phaseOf(deps, jobId)) !== "done"; i++) {
           deps.clock.advance(61_000);
-          expect(await runJob(deps, jobId, { abandonAfterSteps: 1 })).not.toBeNull();
+          expect(await crashAfterSteps(deps, jobId, 1)).not.toBeNull();
         }
         expect(await phaseOf(deps, jobId)).toBe("done");
       },
@@ -243,7 +243,7 @@ describe("cancel", () => {
       steps++;
       expect(steps).toBeLessThan(20);
       await opened.db.update(syncJobs).set({ leaseUntil: null }).where(eq(syncJobs.id, jobId));
-      await runJob(deps, jobId, { abandonAfterSteps: 1 });
+      await crashAfterSteps(deps, jobId, 1);
     }
     const halfway = normalized(await mirror(deps, teamId));
     expect(halfway.members).toEqual([]);

@@ -5,7 +5,7 @@ import { runJob } from "../../../src/services/directory/run-job";
 import { memberFields, memberHash } from "../../../src/services/directory/mirror-shape";
 import { TEST_CORP_ID, type TestDeps } from "../../helpers/deps";
 import { control } from "../../helpers/emulator";
-import { emulatorOrg, syncNow } from "../../helpers/sync";
+import { crashAfterSteps, emulatorOrg, syncNow } from "../../helpers/sync";
 import { auditCount, auditRows, expectedMirror, freshAcme, memberByKey, mirror, rowVersions, startJob } from "../../helpers/sync-scenarios";
 import { openTestDb } from "../../helpers/test-db";
 
@@ -106,7 +106,7 @@ describe("re-sync", () => {
     const jobId = await startJob(deps, "acme");
     const phase = async () => (await deps.db.select({ phase: syncJobs.phase }).from(syncJobs).where(eq(syncJobs.id, jobId)))[0]!.phase;
     while ((await phase()) !== "plan") {
-      await runJob(deps, jobId, { abandonAfterSteps: 1 });
+      await crashAfterSteps(deps, jobId, 1);
       deps.clock.advance(61_000);
     }
     const staged = await deps.db.select({ key: syncSeenMembers.userKey }).from(syncSeenMembers).where(eq(syncSeenMembers.jobId, jobId));
@@ -134,7 +134,7 @@ describe("re-sync", () => {
     const jobId = await startJob(deps, "acme");
     const row = async () => (await deps.db.select().from(syncJobs).where(eq(syncJobs.id, jobId)))[0]!;
     while ((await row()).phase !== "members" || ((await row()).cursor.deptIndex ?? 0) === 0) {
-      await runJob(deps, jobId, { abandonAfterSteps: 1 });
+      await crashAfterSteps(deps, jobId, 1);
       deps.clock.advance(61_000);
     }
     expect((await row()).cursor.deptIndex).toBeLessThan(ids.length);

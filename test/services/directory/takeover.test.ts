@@ -6,7 +6,7 @@ import { createWecomClient } from "../../../src/wecom/client";
 import { boundTeam } from "../../helpers/api";
 import { FakeClock, testDeps, type TestDeps } from "../../helpers/deps";
 import { control } from "../../helpers/emulator";
-import { emulatorOrg } from "../../helpers/sync";
+import { crashAfterSteps, emulatorOrg } from "../../helpers/sync";
 import { auditRows, expectedMirror, jobRow, memberRows, mirror, resetDatabase, rowVersions, startJob, teamIdOf } from "../../helpers/sync-scenarios";
 import { onNodeSchedule } from "../../helpers/schedules";
 import { openTestDb } from "../../helpers/test-db";
@@ -94,7 +94,7 @@ describe("a dead instance's sync job", () => {
     const { clock, a, b, teamId, org } = await twoInstances();
     const jobId = await startJob(a, "acme");
     // A claims the job, runs two steps and dies: no release, no more beats.
-    expect(await runJob(a, jobId, { abandonAfterSteps: 2 })).toMatchObject({ state: "running" });
+    expect(await crashAfterSteps(a, jobId, 2)).toMatchObject({ state: "running" });
     expect(a.ticker.active).toBe(0);
     const lastRenewal = (await jobRow(a, jobId)).leaseUntil!.getTime() - JOB_LEASE_MS;
     const runnerA = (await jobRow(a, jobId)).runnerId;

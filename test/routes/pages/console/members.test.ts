@@ -173,7 +173,9 @@ describe("a member's page", () => {
     expect(html).toContain('id="member-status"><span class="st st-invited">');
     expect(text).toContain("新成员（来自企业微信）");
     expect(text).toContain("已发送邀请");
-    expect(text).toContain(`account:${w.ownerId}`);
+    // Who acted, by name and username, not by row id.
+    expect(text).toContain("owner1 名 (owner1)");
+    expect(text).not.toContain(`account:${w.ownerId}`);
     expect(html).not.toContain('id="member-role"');
   });
 
