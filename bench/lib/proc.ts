@@ -30,13 +30,24 @@ function readStat(pid: number | string): [string, number] | undefined {
   return [stat.slice(open + 1, close), Number(rest[11]) + Number(rest[12])];
 }
 
+function commandLine(pid: string): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8");
+  } catch {
+    return "";
+  }
+}
+
 export function procCpuSeconds(pid: number): number | undefined {
   const s = readStat(pid);
   return s === undefined ? undefined : s[1] / clockTicks();
 }
 
-/** CPU seconds of every live process named `comm` (e.g. all PostgreSQL backends and workers). */
-export function cpuSecondsByName(comm: string): number | undefined {
+/**
+ * CPU seconds of every live process named `comm` (e.g. all PostgreSQL backends and workers), or
+ * only of those whose command line holds `argsHolding` (a PostgreSQL backend's holds its database).
+ */
+export function cpuSecondsByName(comm: string, argsHolding?: string): number | undefined {
   let pids: string[];
   try {
     pids = readdirSync("/proc").filter((d) => /^\d+$/.test(d));
@@ -46,7 +57,7 @@ export function cpuSecondsByName(comm: string): number | undefined {
   let total = 0;
   for (const pid of pids) {
     const s = readStat(pid);
-    if (s && s[0] === comm) total += s[1];
+    if (s && s[0] === comm && (argsHolding === undefined || commandLine(pid).includes(argsHolding))) total += s[1];
   }
   return total / clockTicks();
 }

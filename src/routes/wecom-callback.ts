@@ -34,11 +34,17 @@ export const wecomCallbackRoutes = new Hono<AppEnv>()
   .post(
     "/wecom/:slug/callback",
     operation({ summary: "A signed, encrypted WeCom callback: stored, then answered", tags: ["WeCom callback"], access: "public", ok: { status: 200, description: "empty: no passive reply" }, errors: [...CALLBACK_ERRORS, "payload_too_large"] }),
-    async (c, next) =>
-      bodyLimit({
-        maxSize: c.env.deps.config.callbackMaxBytes,
-        onError: (c2: Context<AppEnv>) => rejected(new AppError("payload_too_large", "回调消息过大 / Callback body too large"), c2),
-      })(c, next),
+    async (c, next) => {
+      const maxSize = c.env.deps.config.callbackMaxBytes;
+      const tooLarge = (c2: Context<AppEnv>) => rejected(new AppError("payload_too_large", "回调消息过大 / Callback body too large"), c2);
+      // The same rule as hono's bodyLimit for a body of announced length, without touching
+      // `c.req.raw.body`: on @hono/node-server that builds a web stream per request, the largest
+      // single cost of a callback (BENCHMARKS.md, callback-ingest); `text()` then reads the
+      // socket directly. A chunked body is counted as it streams, by bodyLimit itself.
+      const length = c.req.header("content-length");
+      if (length !== undefined && c.req.header("transfer-encoding") === undefined) return parseInt(length, 10) > maxSize ? tooLarge(c) : next();
+      return bodyLimit({ maxSize, onError: tooLarge })(c, next);
+    },
     async (c) => {
       try {
         const got = await receiveCallback(c.env.deps, wecom, c.req.param("slug"), c.req.query(), await c.req.text());

@@ -24,7 +24,7 @@ export async function postCallback(
   deps: TestDeps,
   slug: string,
   plaintext: string,
-  opts: { receiveId?: string; timestamp?: string; nonce?: string; binding?: { token: string; encodingAesKey: string } } = {},
+  opts: { receiveId?: string; timestamp?: string; nonce?: string; binding?: { token: string; encodingAesKey: string }; contentLength?: boolean } = {},
 ): Promise<Response> {
   const sealed = await sealMessage({
     token: opts.binding?.token ?? BINDING.token,
@@ -36,7 +36,7 @@ export async function postCallback(
   });
   return apiClient(deps).request(`/wecom/${slug}/callback?${toQueryString(sealed.query)}`, {
     method: "POST",
-    headers: { "content-type": "text/xml" },
+    headers: { "content-type": "text/xml", ...(opts.contentLength ? { "content-length": String(Buffer.byteLength(sealed.body)) } : {}) },
     body: sealed.body,
   });
 }

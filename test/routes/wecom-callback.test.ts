@@ -103,6 +103,12 @@ describe("POST /wecom/:slug/callback", () => {
     expect((await inboxRows(opened.db))[0]!.status).toBe("processed");
   });
 
+  it("stores a callback whose size is announced by Content-Length, as Node's server delivers it", async () => {
+    const res = await postCallback(deps, "acme", textXml(deps), { contentLength: true });
+    expect(res.status).toBe(200);
+    expect(await inboxRows(opened.db)).toHaveLength(1);
+  });
+
   it("keeps one row and one dispatch when the same callback arrives 4 times concurrently", async () => {
     const xml = textXml(deps);
     const responses = await Promise.all([1, 2, 3, 4].map(() => postCallback(deps, "acme", xml)));
@@ -223,6 +229,17 @@ describe("POST /wecom/:slug/callback refuses bad input with a 4xx and writes not
       "an oversized body",
       async () =>
         api.request(`/wecom/acme/callback?msg_signature=a&timestamp=${now()}&nonce=1`, { method: "POST", body: `<xml><Encrypt>${"A".repeat(70_000)}</Encrypt></xml>` }),
+      413,
+      "payload_too_large",
+    ],
+    [
+      "an oversized body announced by Content-Length: refused before it is read",
+      async () =>
+        api.request(`/wecom/acme/callback?msg_signature=a&timestamp=${now()}&nonce=1`, {
+          method: "POST",
+          headers: { "content-length": "70016" },
+          body: `<xml><Encrypt>${"A".repeat(70_000)}</Encrypt></xml>`,
+        }),
       413,
       "payload_too_large",
     ],

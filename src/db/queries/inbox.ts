@@ -1,5 +1,5 @@
 import { and, count, eq, inArray, lt, lte, or, sql } from "drizzle-orm";
-import { callbackInbox, syncJobs, type InboxStatus } from "../schema";
+import { callbackInbox, type InboxStatus } from "../schema";
 import type { Db } from "../types";
 
 export type InboxRow = typeof callbackInbox.$inferSelect;
@@ -27,16 +27,54 @@ export type StoredRows = Map<string, "pending" | "waiting">;
  */
 export async function insertInboxRows(db: Db, rows: NewInboxRow[]): Promise<StoredRows> {
   if (rows.length === 0) return new Map();
-  const inserted = await db
-    .insert(callbackInbox)
-    .values(rows.map(({ waitsForImport, ...r }) => ({ ...r, nextAttemptAt: r.receivedAt, status: waitsForImport ? statusAfterImport(r.teamId) : ("pending" as const) })))
-    .onConflictDoNothing({ target: [callbackInbox.teamId, callbackInbox.dedupeKey] })
-    .returning({ teamId: callbackInbox.teamId, dedupeKey: callbackInbox.dedupeKey, status: callbackInbox.status });
+  const inserted = await insertStatement(db).execute({
+    teamIds: rows.map((r) => r.teamId),
+    dedupeKeys: rows.map((r) => r.dedupeKey),
+    handlerKeys: rows.map((r) => r.handlerKey),
+    subjects: rows.map((r) => r.subject),
+    payloads: rows.map((r) => r.payload),
+    receivedAts: rows.map((r) => r.receivedAt.toISOString()),
+    waits: rows.map((r) => (r.waitsForImport ? 1 : 0)),
+  });
   return new Map(inserted.map((r) => [`${r.teamId}:${r.dedupeKey}`, r.status === "waiting" ? "waiting" : "pending"]));
 }
 
-const statusAfterImport = (teamId: number) =>
-  sql<InboxStatus>`case when exists (select 1 from ${syncJobs} where ${syncJobs.teamId} = ${teamId} and ${syncJobs.state} = 'succeeded') then 'pending' else 'waiting' end`;
+/**
+ * One prepared statement whatever the batch size, one array per column (times go as text, as in
+ * sql-arrays.ts). drizzle built a multi-row VALUES per batch, inspecting every value, and left it
+ * unprepared, so postgres.js asked for the parameter types before each bind: a second round trip.
+ * Together over a third of the service's CPU per callback (BENCHMARKS.md, callback-ingest).
+ * drizzle prepares selects only, hence the insert in a CTE. Where the driver prepares nothing
+ * (Workers, through Hyperdrive) this runs unprepared, as before.
+ */
+function prepareInsert(db: Db) {
+  const p = (name: string) => sql.placeholder(name);
+  const ins = db
+    .$with("ins", {
+      teamId: sql<number | string>`team_id`.as("team_id"),
+      dedupeKey: sql<string>`dedupe_key`.as("dedupe_key"),
+      status: sql<InboxStatus>`status`.as("status"),
+    })
+    .as(
+      sql`insert into callback_inbox (team_id, dedupe_key, handler_key, subject, payload, received_at, next_attempt_at, status)
+          select u.team_id, u.dedupe_key, u.handler_key, u.subject, u.payload, u.received_at::timestamptz, u.received_at::timestamptz,
+                 case when u.waits = 1 and not exists (select 1 from sync_jobs j where j.team_id = u.team_id and j.state = 'succeeded') then 'waiting' else 'pending' end
+          from unnest(${p("teamIds")}::bigint[], ${p("dedupeKeys")}::text[], ${p("handlerKeys")}::text[], ${p("subjects")}::text[],
+                      ${p("payloads")}::text[], ${p("receivedAts")}::text[], ${p("waits")}::int[])
+            as u(team_id, dedupe_key, handler_key, subject, payload, received_at, waits)
+          on conflict (team_id, dedupe_key) do nothing
+          returning team_id, dedupe_key, status`,
+    );
+  return db.with(ins).select({ teamId: ins.teamId, dedupeKey: ins.dedupeKey, status: ins.status }).from(ins).prepare("insert_inbox_rows");
+}
+
+const insertStatements = new WeakMap<Db, ReturnType<typeof prepareInsert>>();
+
+function insertStatement(db: Db): ReturnType<typeof prepareInsert> {
+  let prepared = insertStatements.get(db);
+  if (!prepared) insertStatements.set(db, (prepared = prepareInsert(db)));
+  return prepared;
+}
 
 /**
  * Claims due rows for one processor: pending ones whose retry time came, and processing ones
