@@ -15,12 +15,10 @@
 //   BENCH_CHANGES_IN_FLIGHT=16 npm run bench import-changes (emulator calls at once; default 8)
 //   BENCH_CHANGES_SEED=2 npm run bench import-changes       (another plan of changes)
 //   DATABASE_URL=postgres://… npm run bench import-changes  (server to create the scratch databases on)
-//   BENCH_EMULATOR_NICE=0 npm run bench import-changes       (the emulator at the service's priority; default 10)
 //   BENCH_CPU_PROF=/tmp/prof npm run bench import-changes    (--cpu-prof the service and the emulator)
 //   BENCH_PG_LOG=/var/log/postgresql/postgresql-15-main.log npm run bench import-changes
 //     (logs every statement of the scratch databases and prints the costliest from the POST to the
 //      job's end; needs a superuser and that log readable; the logging slows the runs down)
-import { setPriority } from "node:os";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { resolve } from "node:path";
@@ -51,11 +49,6 @@ const CHANGES = envInt("BENCH_CHANGES", 2000);
 const IN_FLIGHT = envInt("BENCH_CHANGES_IN_FLIGHT", 8);
 const CHANGES_SEED = envInt("BENCH_CHANGES_SEED", 1);
 const RESYNC = process.env.BENCH_RESYNC !== "0";
-/**
- * The emulator stands in for WeCom, whose servers do not share the service's cores; at nice 10
- * (both runs alike) it gets the CPU the service and PostgreSQL leave, instead of half of it.
- */
-const EMULATOR_NICE = envInt("BENCH_EMULATOR_NICE", 10, 0);
 const PROF_DIR = process.env.BENCH_CPU_PROF;
 const PROF_ARGS = PROF_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROF_DIR}`] : undefined;
 const PG_LOG = process.env.BENCH_PG_LOG ? resolve(process.env.BENCH_PG_LOG) : undefined;
@@ -216,7 +209,6 @@ async function runScenario(windows: Windows | undefined): Promise<{ scenario: Sc
     await scratch.admin.unsafe(`create database ${scratch.dbName}`);
     if (PG_LOG) await logEveryStatement(scratch.admin, scratch.dbName);
     stack = await startStack({ org: ORG, dbUrl: scratch.dbUrl.toString(), logDir: scratch.logDir, running, nodeArgs: PROF_ARGS });
-    if (EMULATOR_NICE > 0) setPriority(stack.emulator.pid, EMULATOR_NICE);
     console.log(`${withChanges ? "with changes" : "unchanged"}: service ${stack.serviceLabel}, scratch database ${scratch.dbName}`);
     for (const kind of RESYNC ? (["import", "re-sync"] as const) : (["import"] as const)) {
       if (kind === "re-sync") await sleep(untilNextMinute());
@@ -383,7 +375,7 @@ export async function run(): Promise<boolean> {
   const machineLine = machine([`PostgreSQL ${version?.server_version ?? "?"}`]);
   console.log(`Machine: ${machineLine}; ${await machineBusy()} busy over the last second`);
   console.log(
-    `Org: ${int(ORG.departments)} departments, ${int(ORG.users)} members (generated, seed ${ORG.seed}); ${int(CHANGES)} changes per sync (seed ${CHANGES_SEED}), ${IN_FLIGHT} in flight; ${RESYNC ? "import and re-sync" : "import only"}; emulator at nice ${EMULATOR_NICE}`,
+    `Org: ${int(ORG.departments)} departments, ${int(ORG.users)} members (generated, seed ${ORG.seed}); ${int(CHANGES)} changes per sync (seed ${CHANGES_SEED}), ${IN_FLIGHT} in flight; ${RESYNC ? "import and re-sync" : "import only"}`,
   );
   const started = performance.now();
   const quiet = await runScenario(undefined);
