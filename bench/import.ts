@@ -82,7 +82,7 @@ const untilNextMinute = () => 60_000 - (Date.now() % 60_000) + 500;
 
 const GOAL_IMPORT_RATIO = 2;
 const GOAL_RSS_MIB = 256;
-const GOAL_RESYNC_RATIO = 0.5;
+const GOAL_RESYNC_RATIO = 0.35;
 
 // ---------------------------------------------------------------------------------------------
 // HTTP
