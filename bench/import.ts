@@ -4,7 +4,7 @@
 // rows. Reports import and re-sync time, the service's peak RSS (VmHWM), the WeCom calls made,
 // the job's counts, the time per job phase, and proves the re-sync wrote no row.
 // Goals (informational, never asserted): import ≤ 2× the baseline, peak RSS < 256 MiB, unchanged
-// re-sync ≤ half the import time with zero row writes.
+// re-sync ≤ 0.35 × the import time with zero row writes.
 // The run fails (exit 1) only when something is wrong: a job failed or needs confirmation, the
 // mirror differs from the org, the re-sync wrote rows, or a server did not exit cleanly.
 //
