@@ -1,8 +1,8 @@
 import { insertInboxRows, type NewInboxRow } from "../../db/queries/inbox";
+import type { Db } from "../../db/types";
 
 /** What became of a stored callback: new and due, new and parked until the first import, or a repeat. */
 export type StoreOutcome = "pending" | "waiting" | "repeat";
-import type { Db } from "../../db/types";
 
 /** Inserts in flight per database; requests arriving meanwhile wait and go in the next insert. */
 const MAX_IN_FLIGHT = 2;
@@ -41,8 +41,8 @@ function pump(db: Db, b: Batcher): void {
 /**
  * Stores one verified callback, sharing a multi-row INSERT with callbacks that arrive while
  * earlier inserts are in flight: one commit for many under load, no added wait when idle. Each
- * caller learns whether its row was new (and whether it was parked); a failed insert fails every caller in it, so nothing is
- * acknowledged unless stored. Uniqueness stays in PostgreSQL (docs/architecture.md#coordination-lives-in-postgresql).
+ * caller learns whether its row was new (and whether it was parked); a failed insert fails every
+ * caller in it, so nothing is acknowledged unless stored. Uniqueness stays in PostgreSQL (docs/architecture.md#coordination-lives-in-postgresql).
  */
 export function storeInboxRow(db: Db, row: NewInboxRow): Promise<StoreOutcome> {
   let b = batchers.get(db);
