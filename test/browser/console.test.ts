@@ -107,6 +107,26 @@ describe("the admin console in a real browser", () => {
     expect(history).toContain("已完成");
   });
 
+  it("the job's own progress page (the link the bot sends) follows a sync live and reloads once it settles", async () => {
+    await stack.control("POST", "/faults", { api: "department/list", delayMs: 1500, times: 1 });
+    const started = await stack.operator("POST", "/api/teams/acme/sync");
+    expect(started.status).toBe(202);
+    const { job, progressUrl } = started.body as { job: { id: number }; progressUrl: string };
+    let loads = 0;
+    const count = () => void loads++;
+    page.on("load", count);
+    await page.goto(progressUrl);
+    expect(await page.getAttribute("#job-state", "class")).not.toContain("state-succeeded");
+    // The page's own script follows the events and reloads the page once when the job settles.
+    await expect.poll(() => loads, WAIT).toBe(2);
+    await page.waitForSelector("#job-state.state-succeeded", WAIT);
+    page.off("load", count);
+    expect(await page.textContent("#job-pct")).toBe("100");
+    expect(await page.textContent("#job-state")).toBe("已完成");
+    expect(page.url()).toBe(progressUrl);
+    expect(await page.title()).toContain(`#${job.id}`);
+  });
+
   it("authorizes a department, and the members page shows them invited", async () => {
     await page.goto(url("/teams/acme/departments"));
     const options = await page.$$eval("#f-auth-dept option", (os) => os.map((o) => (o as unknown as { value: string }).value));

@@ -371,14 +371,20 @@ describe("job progress events", () => {
 });
 
 describe("the page's live script", () => {
-  /** Runs the page's inline script against a minimal DOM and EventSource, as a browser would. */
+  /**
+   * Runs the page's inline script against a minimal DOM and EventSource, as a browser would. Only
+   * the elements the page really has exist: a script asking for an id the page lacks gets null, as
+   * in a browser (test/browser/console.test.ts runs the same page in chromium).
+   */
   function runScript(html: string, lang = "zh-CN") {
     const script = /<script nonce="[^"]+">([\s\S]*?)<\/script>/.exec(html)?.[1];
     if (!script) throw new Error("no script");
+    const ids = new Set([...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]!));
     const els = new Map<string, Record<string, unknown>>();
     const el = (id: string) => {
       let e = els.get(id);
       if (!e) {
+        if (!ids.has(id)) return null;
         e = { id, textContent: "", className: "", hidden: true, max: 0, value: 0 };
         e.getAttribute = (name: string) => (name === "data-events" ? /data-events="([^"]+)"/.exec(html)?.[1] : null);
         e.removeAttribute = (name: string) => void (name === "value" && (e!.value = "indeterminate"));
@@ -408,7 +414,12 @@ describe("the page's live script", () => {
     // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the page's own script, under test
     const run = new Function("document", "window", "location", "EventSource", script) as (...args: unknown[]) => void;
     run({ getElementById: el, documentElement: { lang } }, { EventSource: FakeEventSource }, location, FakeEventSource);
-    return { el, sources, reloads: () => reloads };
+    const onPage = (id: string) => {
+      const e = el(id);
+      if (!e) throw new Error(`the page has no #${id}`);
+      return e;
+    };
+    return { el: onPage, sources, reloads: () => reloads };
   }
 
   it("updates state, phase, bar and counts in place, and reloads once when the job settles", async () => {
