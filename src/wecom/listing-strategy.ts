@@ -17,6 +17,9 @@ export interface StrategyChoice {
 /** 48009: contact-sync secret from a new IP; 48002: API not allowed for this secret. */
 const NOT_ALLOWED = new Set([48009, 48002]);
 
+/** Whether `err` is WeCom saying this secret may not call that API (so a poorer way is tried). */
+export const notAllowed = (err: unknown): boolean => err instanceof WecomApiError && NOT_ALLOWED.has(err.errcode);
+
 const PROBES: [ListingStrategy, (api: WecomApi, departmentId: number) => Promise<unknown>][] = [
   ["user/list", (api, d) => api.listUsers(d)],
   ["user/simplelist+user/get", (api, d) => api.listSimpleUsers(d)],
@@ -32,9 +35,10 @@ export async function chooseListingStrategy(api: WecomApi, departmentId: number)
       await probe(api, departmentId);
       return { strategy, refused };
     } catch (err) {
-      if (!(err instanceof WecomApiError) || !NOT_ALLOWED.has(err.errcode)) throw err;
-      refused.push({ strategy, errcode: err.errcode });
-      last = err;
+      if (!notAllowed(err)) throw err;
+      const { errcode } = err as WecomApiError;
+      refused.push({ strategy, errcode });
+      last = err as WecomApiError;
     }
   }
   throw last!;

@@ -4,7 +4,7 @@ import { callbackInbox } from "../../src/db/schema";
 import { BINDING, boundTeam } from "../helpers/api";
 import { postCallback } from "../helpers/callbacks";
 import { testDeps, type TestDeps } from "../helpers/deps";
-import { connectCallbacks, control } from "../helpers/emulator";
+import { connectCallbacks, control, wecomCalls } from "../helpers/emulator";
 import { emulatorOrg, syncNow, type OrgSnapshot } from "../helpers/sync";
 import {
   api,
@@ -226,6 +226,46 @@ describe("order: WeCom does not order its callbacks", () => {
     }
     await snapshot.drop();
   }, 600_000);
+});
+
+describe("a department that appeared or moved", () => {
+  /** Department 2's members move under department 51; its update_party callback is delivered. */
+  async function moveDepartmentTwo(): Promise<number> {
+    await importBoth();
+    await connectCallbacks(deps, "acme", BINDING);
+    const members = active(await emulatorOrg(deps)).filter((u) => u.department.includes(2)).length;
+    expect(members).toBeGreaterThan(2);
+    await control(deps, "DELETE", "/_emulator/calls");
+    await control(deps, "PATCH", "/_emulator/departments/2", { parentid: 50 });
+    await deps.deferred.flush();
+    return members;
+  }
+
+  it("brings its members with one user/list of it, not a user/get each, and converges to the full-sync state", async () => {
+    await moveDepartmentTwo();
+    const calls = await wecomCalls(deps);
+    expect(calls["user/get"] ?? 0).toBe(0);
+    expect(calls["user/list"]).toBeGreaterThanOrEqual(1);
+    expect(await mirror(deps, teamId)).toEqual(await fullSyncState());
+  });
+
+  it("with a secret that may not call user/list (48002), re-reads its members one by one instead", async () => {
+    await control(deps, "POST", "/_emulator/faults", { api: "user/list", errcode: 48002, times: 1000 });
+    await boundTeam(deps, "acme");
+    teamId = await teamIdOf(deps, "acme");
+    expect((await syncNow(deps, "acme")).state).toBe("succeeded");
+    await connectCallbacks(deps, "acme", BINDING);
+    const members = active(await emulatorOrg(deps)).filter((u) => u.department.includes(2)).length;
+    await control(deps, "DELETE", "/_emulator/calls");
+    await control(deps, "PATCH", "/_emulator/departments/2", { parentid: 50 });
+    await deps.deferred.flush();
+    expect((await wecomCalls(deps))["user/get"]).toBeGreaterThanOrEqual(members);
+    // The tree a full sync with the same secret makes: nothing left to change in it.
+    const followed = (await mirror(deps, teamId)).departments;
+    expect(followed.find((d) => d.id === 2)).toMatchObject({ parentId: 50 });
+    expect((await syncNow(deps, "acme")).state).toBe("succeeded");
+    expect((await mirror(deps, teamId)).departments).toEqual(followed);
+  });
 });
 
 describe("members the sync keeps must survive a callback about them", () => {

@@ -1,11 +1,13 @@
 import { memberIdsInDepartments } from "../../db/queries/directory";
-import { observeNow } from "../../db/queries/observations";
+import { observeNow, type Observed } from "../../db/queries/observations";
 import type { Initiator } from "../../db/schema";
 import type { Deps } from "../../deps";
 import type { WecomApi } from "../../wecom/api";
+import { notAllowed } from "../../wecom/listing-strategy";
+import type { WecomUser } from "../../wecom/types";
 import { applyDepartmentTree } from "./apply-departments";
-import { departmentFields } from "./mirror-shape";
-import { refreshMember } from "./refresh-member";
+import { departmentFields, userKey } from "./mirror-shape";
+import { applyListedMember, refreshMember } from "./refresh-member";
 import { departmentsInScope } from "./scope";
 import { mapLimit } from "./steps";
 
@@ -27,7 +29,20 @@ export async function refreshDepartments(deps: Deps, p: { teamId: number; api: W
     }),
   );
   if (diff.upserts.length === 0 && diff.gone.length === 0) return;
+  // The members of a department that appeared or moved come with its listing (one user/list call
+  // each, stamped before it); a secret that may not call user/list re-reads them one by one.
+  const listed = new Map<string, { user: WecomUser; at: Observed }>();
   const userIds = new Set(await memberIdsInDepartments(deps.db, { teamId: p.teamId, departmentIds: diff.gone.map((d) => d.id) }));
-  for (const id of diff.createdOrMoved) for (const u of await p.api.listSimpleUsers(id)) userIds.add(u.userid);
-  await mapLimit([...userIds], 5, (userId) => refreshMember(deps, { ...p, userId }));
+  for (const id of diff.createdOrMoved) {
+    const at = await observeNow(deps.db);
+    const users = await p.api.listUsers(id).catch((err: unknown) => {
+      if (notAllowed(err)) return null;
+      throw err;
+    });
+    if (users) for (const user of users) listed.set(userKey(user.userid), { user, at });
+    else for (const u of await p.api.listSimpleUsers(id)) userIds.add(u.userid);
+  }
+  await mapLimit([...listed.values()], 5, (l) => applyListedMember(deps, { ...p, ...l }));
+  const rest = [...userIds].filter((id) => !listed.has(userKey(id)));
+  await mapLimit(rest, 5, (userId) => refreshMember(deps, { ...p, userId }));
 }

@@ -59,6 +59,17 @@ export async function refreshMember(deps: Deps, p: RefreshInput): Promise<Refres
   return applyMemberObservation(deps, { ...p, key: userKey(p.userId), seen, at });
 }
 
+/**
+ * Applies a member as a department listing stamped `at` read it (user/list gives what user/get
+ * would), with the same rules as refreshMember's own read: one listing call instead of a user/get
+ * per member of a department that appeared or moved.
+ */
+export async function applyListedMember(deps: Deps, p: Omit<RefreshInput, "userId"> & { user: WecomUser; at: Observed }): Promise<RefreshOutcome> {
+  const input = { ...p, userId: p.user.userid };
+  const seen = await seenInMirror(deps, input, p.user);
+  return applyMemberObservation(deps, { ...input, key: userKey(p.user.userid), seen, at: p.at });
+}
+
 async function applyMemberObservation(deps: Deps, p: RefreshInput & { key: string; seen: SeenMember | null; at: Observed }): Promise<RefreshOutcome> {
   const now = deps.clock.now();
   const jobId = p.stageForJob ?? null;
