@@ -126,7 +126,7 @@ export async function run(): Promise<boolean> {
     for (const child of running) await child.stop();
   });
   const { dbName, dbUrl, logDir, admin } = scratch;
-  try {
+  return scratch.execute(async () => {
     const [version] = await admin<{ server_version: string }[]>`show server_version`;
     await admin.unsafe(`create database ${dbName}`);
     const built = await serviceScript(ROOT);
@@ -195,13 +195,8 @@ export async function run(): Promise<boolean> {
     const exit = await server.stop();
     running.pop();
     if (exit.code !== 0) failures.push(`service exited with ${exit.code ?? exit.signal}`);
-    scratch.report(failures);
-  } catch (err) {
-    scratch.crashed(err);
-  } finally {
-    await scratch.cleanup();
-  }
-  return scratch.ok;
+    return failures;
+  });
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = (await run()) ? 0 : 1;

@@ -249,7 +249,7 @@ export async function run(): Promise<boolean> {
   });
   const { dbName, dbUrl, logDir, admin } = scratch;
 
-  try {
+  return scratch.execute(async () => {
     const [version] = await admin<{ server_version: string }[]>`show server_version`;
     console.log(`Machine: ${machine([`PostgreSQL ${version?.server_version ?? "?"}`])}`);
     console.log(`Load: ${CONCURRENCY} in flight, warm-up ${WARMUP} requests, then ${DURATION_MS / 1000} s per target (service: at most ${int(MEASURED_MAX)} unique callbacks)`);
@@ -423,13 +423,8 @@ export async function run(): Promise<boolean> {
     ] as const) {
       if (!isLossless(l)) failures.push(`${name}: ${int(l.missing)} acknowledged callbacks not stored, ${int(l.duplicates)} duplicates`);
     }
-    scratch.report(failures);
-  } catch (err) {
-    scratch.crashed(err);
-  } finally {
-    await scratch.cleanup();
-  }
-  return scratch.ok;
+    return failures;
+  });
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = (await run()) ? 0 : 1;

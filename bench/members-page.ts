@@ -92,7 +92,7 @@ export async function run(): Promise<boolean> {
     await raw?.end();
     await opened?.close();
   });
-  try {
+  return scratch.execute(async () => {
     await scratch.admin.unsafe(`create database ${scratch.dbName}`);
     opened = await openDb({ databaseUrl: scratch.dbUrl.toString(), dataDir: "" });
     raw = postgres(scratch.dbUrl.toString(), { max: 10, onnotice: () => {} });
@@ -179,13 +179,8 @@ export async function run(): Promise<boolean> {
     console.log(table(["variant", "matching", "page median ms", "page p95 ms", "verbs median ms", "raw SQL median ms", "page/raw", `< ${GOAL_MS} ms`], rows, [false, true, true, true, true, true, true, false]));
     console.log("");
     console.log(`Session lookup + standing alone (GET /api/teams/bench/access): median ${ms(median(accessMs))} ms, p95 ${ms(p95(accessMs))} ms`);
-    scratch.report(failures);
-  } catch (err) {
-    scratch.crashed(err);
-  } finally {
-    await scratch.cleanup();
-  }
-  return scratch.ok;
+    return failures;
+  });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) process.exitCode = (await run()) ? 0 : 1;

@@ -131,7 +131,7 @@ export async function run(): Promise<boolean> {
   });
   const { dbName, dbUrl, logDir, admin } = scratch;
   const failures: string[] = [];
-  try {
+  return scratch.execute(async () => {
     const [version] = await admin<{ server_version: string }[]>`show server_version`;
     const machineLine = machine([`PostgreSQL ${version?.server_version ?? "?"}`]);
     console.log(`Machine: ${machineLine}`);
@@ -327,13 +327,8 @@ export async function run(): Promise<boolean> {
     for (const i of instances.splice(0)) exits.push({ name: i.child.name, ...(await i.child.stop()) });
     for (const c of others.splice(0)) exits.push({ name: c.name, ...(await c.stop()) });
     for (const e of exits) if (!e.killed && e.code !== 0) failures.push(`${e.name} exited with ${e.code ?? e.signal} instead of 0`);
-    scratch.report(failures);
-  } catch (err) {
-    scratch.crashed(err);
-  } finally {
-    await scratch.cleanup();
-  }
-  return scratch.ok;
+    return failures;
+  });
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = (await run()) ? 0 : 1;

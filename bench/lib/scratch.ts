@@ -22,6 +22,11 @@ export interface ScratchRun {
   crashed(err: unknown): void;
   /** Stops what `stop` stops, drops the database, closes `admin`; once. Also on Ctrl-C/SIGTERM. */
   cleanup(): Promise<void>;
+  /**
+   * Runs a benchmark's body: the failures it answers are reported, a throw as a crash; then
+   * cleans up. Answers whether the run was clean.
+   */
+  execute(body: () => Promise<string[]>): Promise<boolean>;
 }
 
 /** The scaffolding every benchmark shares: a scratch database, a log folder, clean-up on any exit. */
@@ -84,6 +89,16 @@ export function scratchRun(stop: () => Promise<void>): ScratchRun {
         if (ok && !process.env.BENCH_KEEP_LOGS) rmSync(logDir, { recursive: true, force: true });
         else if (ok) console.log(`Server logs kept in ${logDir}`);
       })()),
+    async execute(body) {
+      try {
+        run.report(await body());
+      } catch (err) {
+        run.crashed(err);
+      } finally {
+        await run.cleanup();
+      }
+      return ok;
+    },
   };
   process.once("SIGINT", interrupted);
   process.once("SIGTERM", interrupted);
