@@ -32,17 +32,12 @@ import { cpuSecondsByName, selfCpuSeconds, systemCpu } from "./lib/proc";
 import { int, machine, table } from "./lib/report";
 import { startStack, stopStack, STACK_SLUG, type Stack } from "./lib/roster-stack";
 import { logEveryStatement, logOffset, printLogSummary, summarizeLog, type LogSummary } from "./lib/pg-log";
+import { envInt } from "./lib/env";
 import { DEFAULT_DATABASE_URL, scratchRun } from "./lib/scratch";
 import { logProblems } from "./lib/service-log";
 import { awaitDrained, awaitJob, inboxStats, phaseWindow, startSync, type Api, type FinishedJob, type InboxStats } from "./lib/sync-job";
 import type { ServerChild } from "./lib/child";
 
-const envInt = (name: string, fallback: number, least = 1): number => {
-  const raw = process.env[name];
-  const n = raw === undefined || raw === "" ? fallback : Number(raw);
-  if (!Number.isInteger(n) || n < least) throw new Error(`${name} must be an integer ≥ ${least}, got ${JSON.stringify(raw)}`);
-  return n;
-};
 
 const ORG = { departments: envInt("BENCH_IMPORT_DEPARTMENTS", 2000), users: envInt("BENCH_IMPORT_USERS", 100_000), seed: 1 };
 const CHANGES = envInt("BENCH_CHANGES", 2000);

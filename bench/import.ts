@@ -28,7 +28,7 @@ import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import postgres from "postgres";
-import { DEFAULT_AGENT_ID, DEFAULT_APP_SECRET, DEFAULT_CORP_ID } from "../src/emulator";
+import { EMULATOR_BINDING as BINDING, envInt } from "./lib/env";
 import { nodeHttpSend } from "../src/entry/node-http-send";
 import { mapLimit } from "../src/services/directory/steps";
 import { freePort, startServer, type ServerChild } from "./lib/child";
@@ -41,22 +41,9 @@ import { int, machine, table } from "./lib/report";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
-const positiveEnv = (name: string, fallback: number): number => {
-  const raw = process.env[name];
-  const n = raw === undefined || raw === "" ? fallback : Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
-  return n;
-};
-const ORG = { departments: positiveEnv("BENCH_IMPORT_DEPARTMENTS", 2000), users: positiveEnv("BENCH_IMPORT_USERS", 100_000), seed: 1 };
+const ORG = { departments: envInt("BENCH_IMPORT_DEPARTMENTS", 2000), users: envInt("BENCH_IMPORT_USERS", 100_000), seed: 1 };
 
 const SLUG = "bench";
-const BINDING = {
-  corpId: DEFAULT_CORP_ID,
-  agentId: DEFAULT_AGENT_ID,
-  secret: DEFAULT_APP_SECRET,
-  token: "benchToken0123456789abcdefABCDEF",
-  encodingAesKey: "6qkdMrq68nTKduznJYO1A37W2oEgpkMUvkttRToqhUt",
-};
 /** How often the job is polled, as a console would. */
 const POLL_MS = 250;
 const JOB_TIMEOUT_MS = 20 * 60_000;

@@ -20,7 +20,7 @@ import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import postgres from "postgres";
-import { DEFAULT_AGENT_ID, DEFAULT_APP_SECRET, DEFAULT_CORP_ID } from "../src/emulator";
+import { EMULATOR_BINDING as BINDING, envInt } from "./lib/env";
 import { changeContactXml, sealMessage, toQueryString } from "../test/helpers/wecom-envelope";
 import { freePort, startServer, type ServerChild } from "./lib/child";
 import { machine, table } from "./lib/report";
@@ -29,16 +29,10 @@ import { serviceScript } from "./lib/service-script";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
-const positiveEnv = (name: string, fallback: number): number => {
-  const raw = process.env[name];
-  const n = raw === undefined || raw === "" ? fallback : Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
-  return n;
-};
 /** Small enough that five rounds fit in a few minutes, large enough that the import is mid-way when killed. */
-const ORG = { departments: positiveEnv("BENCH_TAKEOVER_DEPARTMENTS", 300), users: positiveEnv("BENCH_TAKEOVER_USERS", 15_000), seed: 1 };
-const ROUNDS = positiveEnv("BENCH_TAKEOVER_ROUNDS", 5);
-const INBOX_ROUNDS = positiveEnv("BENCH_TAKEOVER_INBOX_ROUNDS", 3);
+const ORG = { departments: envInt("BENCH_TAKEOVER_DEPARTMENTS", 300), users: envInt("BENCH_TAKEOVER_USERS", 15_000), seed: 1 };
+const ROUNDS = envInt("BENCH_TAKEOVER_ROUNDS", 5);
+const INBOX_ROUNDS = envInt("BENCH_TAKEOVER_INBOX_ROUNDS", 3);
 const INSTANCES = 3;
 const POLL_MS = 100;
 const ROUND_TIMEOUT_MS = 5 * 60_000;
@@ -46,13 +40,6 @@ const GOAL_SECONDS = 30;
 /** How long the emulator holds the killed claimer's user/get: far longer than a takeover. */
 const HOLD_MS = 120_000;
 
-const BINDING = {
-  corpId: DEFAULT_CORP_ID,
-  agentId: DEFAULT_AGENT_ID,
-  secret: DEFAULT_APP_SECRET,
-  token: "benchToken0123456789abcdefABCDEF",
-  encodingAesKey: "6qkdMrq68nTKduznJYO1A37W2oEgpkMUvkttRToqhUt",
-};
 
 async function http<T>(base: string, method: string, path: string, o: { token?: string; body?: unknown; expect?: number[] } = {}): Promise<T> {
   const headers: Record<string, string> = {};

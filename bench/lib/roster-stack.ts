@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import postgres from "postgres";
-import { DEFAULT_AGENT_ID, DEFAULT_APP_SECRET, DEFAULT_CORP_ID } from "../../src/emulator";
+import { EMULATOR_BINDING as BINDING } from "./env";
 import { freePort, startServer, type ServerChild } from "./child";
 import { jsonRequest } from "./json-http";
 import { serviceScript } from "./service-script";
@@ -13,13 +13,6 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const WARMUP_PAGES = 50;
 
 export const STACK_SLUG = "bench";
-const BINDING = {
-  corpId: DEFAULT_CORP_ID,
-  agentId: DEFAULT_AGENT_ID,
-  secret: DEFAULT_APP_SECRET,
-  token: "benchToken0123456789abcdefABCDEF",
-  encodingAesKey: "6qkdMrq68nTKduznJYO1A37W2oEgpkMUvkttRToqhUt",
-};
 
 export interface Stack {
   emu: string;
