@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Change } from "./contact-changes";
+import { nodeFetch } from "./node-fetch";
 
 export interface Pushed {
   change: Change;
@@ -59,7 +60,7 @@ class Slots {
 async function send(emu: string, change: Change, result: DriveResult): Promise<void> {
   const init: RequestInit = { method: change.method };
   if (change.body !== undefined) Object.assign(init, { headers: { "content-type": "application/json" }, body: JSON.stringify(change.body) });
-  const res = await fetch(new URL(change.path, emu), init);
+  const res = await nodeFetch(new URL(change.path, emu), init);
   const text = await res.text();
   if (res.status === 409 && text.includes("department_name_taken")) {
     result.refused.push(`${change.kind} ${change.path}`);

@@ -6,6 +6,7 @@
 // it), with how long the org took to generate; SIGTERM → close → exit 0. Not a benchmark itself.
 import { performance } from "node:perf_hooks";
 import { createEmulator } from "../../src/emulator";
+import { nodeFetch } from "./node-fetch";
 
 const num = (name: string, fallback: number): number => {
   const raw = process.env[name];
@@ -16,6 +17,7 @@ const num = (name: string, fallback: number): number => {
 
 const t0 = performance.now();
 const emulator = createEmulator({
+  fetchCallback: nodeFetch,
   org: { generate: { departments: num("BENCH_EMU_DEPARTMENTS", 2000), users: num("BENCH_EMU_USERS", 100_000), seed: num("BENCH_EMU_SEED", 1) } },
 });
 const generatedMs = performance.now() - t0;

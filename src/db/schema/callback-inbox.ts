@@ -28,6 +28,12 @@ export const callbackInbox = pgTable(
     lockedUntil: timestamp("locked_until", { withTimezone: true }),
     lastError: text("last_error"),
     receivedAt: timestamp("received_at", { withTimezone: true }).notNull(),
+    /**
+     * When the row was stored, by the database's clock (unlike `received_at`, the instance's): later
+     * than the change the callback reports, so a member observed after it already holds that change
+     * (docs/observations.md#hints-before-the-first-import).
+     */
+    storedAt: timestamp("stored_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
   },
   (t) => [

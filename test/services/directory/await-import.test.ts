@@ -78,6 +78,39 @@ describe("contact hints before the team's first import", () => {
     expect(await presentMirror(deps, teamId)).toEqual(expectedMirror(await emulatorOrg(deps)));
   });
 
+  it("a hint about a member the import listed after the hint was stored is settled without a re-read; one listed before it is re-read", async () => {
+    const { deps, teamId } = await freshAcme(opened.db, {
+      sync: false,
+      prepare: (d) => control(d, "POST", "/_emulator/reset", { corpId: TEST_CORP_ID, org: { generate: { departments: 30, users: 90, seed: 3 } } }),
+    });
+    await connectCallbacks(deps, "acme", BINDING);
+    const org = await emulatorOrg(deps);
+    const ids = org.departments.map((d) => d.id).sort((a, b) => a - b);
+    const picked: string[] = [];
+    const onlyIn = (departments: number[]) => {
+      const u = org.users.find((x) => x.status !== 5 && !picked.includes(x.userid) && x.department.every((d) => departments.includes(d)))!;
+      picked.push(u.userid);
+      return u.userid;
+    };
+    // The first members step reads the first ten departments' pages (by id), the rest come later.
+    const [readAlready, readLater, renamed] = [onlyIn(ids.slice(0, 10)), onlyIn(ids.slice(15)), onlyIn(ids.slice(15))];
+    const jobId = await startJob(deps, "acme");
+    await stepUntil(deps, jobId, (j) => j.phase === "members" && ((j.cursor as { deptIndex?: number }).deptIndex ?? 0) > 0);
+    for (const userid of [readAlready, readLater]) await control(deps, "PATCH", `/_emulator/users/${userid}`, { name: `${userid}改名` });
+    // A rename of the userid moves the row, so it is applied even when the new id was listed later.
+    await control(deps, "PATCH", `/_emulator/users/${renamed}`, { new_userid: `${renamed}New` });
+    await deps.deferred.flush();
+    expect(await statuses(teamId)).toEqual(["waiting", "waiting", "waiting"]);
+    const getsBefore = (await wecomCalls(deps))["user/get"] ?? 0;
+
+    expect((await runJob(deps, jobId))?.state).toBe("succeeded");
+    await deps.deferred.flush();
+    expect(new Set(await statuses(teamId))).toEqual(new Set(["processed"]));
+    // Re-read: the member read before its rename (one user/get) and both ids of the renamed one.
+    expect(((await wecomCalls(deps))["user/get"] ?? 0) - getsBefore).toBe(3);
+    expect(await presentMirror(deps, teamId)).toEqual(expectedMirror(await emulatorOrg(deps)));
+  });
+
   it("a hint about a team that has been imported is applied at once", async () => {
     const { deps, teamId } = await freshAcme(opened.db);
     await connectCallbacks(deps, "acme", BINDING);
