@@ -6,6 +6,7 @@ import { ConfigError, parseConfig } from "../config";
 import { schedule } from "../jobs/schedule";
 import { processInbox } from "../services/callbacks/process-inbox";
 import { resumeJobs } from "../services/directory/scheduled";
+import { issueSetupCode } from "../services/setup/issue-setup-code";
 import { deferQueue } from "./deferred";
 import { makeDeps } from "./make-deps";
 import { nodeResolveHost } from "./node-dns";
@@ -55,6 +56,8 @@ export async function startNode(env: Record<string, string | undefined>): Promis
   defer(() => processInbox(deps));
   defer(() => resumeJobs(deps));
   logger.info("listening", { port, database: opened.kind, publicUrl: config.publicUrl });
+  // A database without accounts yet: the code that opens the setup page, printed for the operator (docs/operations.md#first-run).
+  await issueSetupCode(deps);
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
