@@ -88,8 +88,11 @@ async function main(): Promise<void> {
       },
     );
   };
+  // Every signal, not just the first: Ctrl-C reaches npm and the service alike and npm forwards it
+  // again (so does `node --watch` under `npm run dev`); a repeat joins the stop under way instead of
+  // killing the process half-way through it.
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
-    process.once(signal, () => {
+    process.on(signal, () => {
       signalled = true;
       shutdown();
     });
