@@ -52,12 +52,12 @@ export function SetupPage(props: SetupPageProps) {
             <InLang
               zh={
                 <>
-                  服务启动时在日志中打印了设置码（<code>"msg":"setup code"</code> 一行的 <code>setupCode</code>）。在 Cloudflare Workers 上，打开此页面后用 <code>wrangler tail</code> 查看。
+                  服务启动时在日志中打印了设置码（<code>"msg":"setup code"</code> 一行的 <code>setupCode</code>），用最新的一个。在 Cloudflare Workers 上，先运行 <code>wrangler tail</code>，再刷新此页面（每分钟最多打印一个新设置码）。
                 </>
               }
               en={
                 <>
-                  The service printed the code in its log at start-up (<code>setupCode</code> on the <code>"msg":"setup code"</code> line). On Cloudflare Workers, run <code>wrangler tail</code> and open this page.
+                  The service printed the code in its log at start-up (<code>setupCode</code> on the <code>"msg":"setup code"</code> line); use the newest. On Cloudflare Workers, run <code>wrangler tail</code>, then reload this page (it prints a new code at most once a minute).
                 </>
               }
             />

@@ -64,8 +64,8 @@ describe("first run in a browser", () => {
       expect(await page.textContent("#code-where"), where).toContain("wrangler tail");
       await expectAccessible(where);
     }
-    // Visiting the page printed one code, however often it was shown.
-    expect(printedCodes()).toHaveLength(1);
+    // Visiting the page printed a code (one a minute at most, however often it was shown).
+    expect(printedCodes().length).toBeGreaterThan(0);
   });
 
   it("a wrong code is shown on the form, which keeps what was typed", async () => {
@@ -90,7 +90,7 @@ describe("first run in a browser", () => {
 
   it("the printed code creates the owner and the team, signed in on the binding form, which binds checked live", async () => {
     await show("zh", PHONE, "/setup");
-    await page.fill("#f-code", printedCodes()[0]!.toLowerCase());
+    await page.fill("#f-code", printedCodes().at(-1)!.toLowerCase());
     await page.fill("#f-name", "王所有者");
     await page.fill("#f-username", "owner");
     await page.fill("#f-password", "correct horse battery");
@@ -114,6 +114,7 @@ describe("first run in a browser", () => {
   });
 
   it("afterwards the setup page is gone and says where to sign in", async () => {
+    const printed = printedCodes().length;
     for (const { lang, viewport } of VIEWS) {
       await show(lang, viewport, "/setup");
       const where = `${lang} ${viewport.width}`;
@@ -121,6 +122,6 @@ describe("first run in a browser", () => {
       expect(await page.$("#f-code"), where).toBeNull();
       await expectAccessible(where);
     }
-    expect(printedCodes()).toHaveLength(1);
+    expect(printedCodes()).toHaveLength(printed);
   });
 });

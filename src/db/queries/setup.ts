@@ -1,4 +1,4 @@
-import { and, gt, isNotNull, isNull } from "drizzle-orm";
+import { and, desc, gt, isNotNull, isNull } from "drizzle-orm";
 import { accounts, setupCodes } from "../schema";
 import type { Db } from "../types";
 
@@ -18,12 +18,13 @@ export async function insertSetupCode(db: Db, p: { codeHash: string; now: Date; 
   await db.insert(setupCodes).values({ codeHash: p.codeHash, createdAt: p.now, expiresAt: p.expiresAt });
 }
 
-/** Codes neither spent nor expired (a handful at most: one per start-up or expiry). */
-export async function openSetupCodes(db: Db, p: { now: Date; limit: number }): Promise<{ id: number; codeHash: string }[]> {
+/** Codes neither spent nor expired, newest first. */
+export async function openSetupCodes(db: Db, p: { now: Date; limit: number }): Promise<{ id: number; codeHash: string; createdAt: Date }[]> {
   return db
-    .select({ id: setupCodes.id, codeHash: setupCodes.codeHash })
+    .select({ id: setupCodes.id, codeHash: setupCodes.codeHash, createdAt: setupCodes.createdAt })
     .from(setupCodes)
     .where(and(isNull(setupCodes.usedAt), gt(setupCodes.expiresAt, p.now)))
+    .orderBy(desc(setupCodes.createdAt), desc(setupCodes.id))
     .limit(p.limit);
 }
 

@@ -4,7 +4,7 @@ import type { AppEnv } from "../../deps";
 import { AppError } from "../../errors";
 import type { Actor } from "../../services/actor";
 import { completeSetup, setupClosed } from "../../services/setup/complete-setup";
-import { issueSetupCode } from "../../services/setup/issue-setup-code";
+import { issueSetupCode, SETUP_CODE_QUIET_MS } from "../../services/setup/issue-setup-code";
 import { setupOpen } from "../../services/setup/setup-open";
 import { SESSION_COOKIE } from "../../security/session";
 import { SetupClosedPage, SetupPage, type SetupPageProps } from "../../views/setup";
@@ -32,8 +32,8 @@ export const setupPageRoutes = new Hono<AppEnv>()
   .get("/setup", async (c) => {
     const nonce = newNonce(c);
     if (!(await setupOpen(c.env.deps))) return closed(c, nonce);
-    // A Worker has no start-up to print a code at: the first visit prints one (also after the last expired).
-    await issueSetupCode(c.env.deps, { whenNoneOpen: true });
+    // A Worker has no start-up to print a code at: a visit prints one (at most one a minute).
+    await issueSetupCode(c.env.deps, { quietMs: SETUP_CODE_QUIET_MS });
     return setupPage(c, nonce, {});
   })
   .post("/setup", smallForm, async (c) => {

@@ -30,7 +30,10 @@ export interface SetUp {
   expiresAt: Date;
 }
 
-/** How many unspent codes are compared; a start-up or an expiry makes one, so a few at most. */
+/**
+ * How many of the newest unspent codes are compared: visits print at most one a minute, so the
+ * code the operator just read is among them however many a stranger's visits printed before.
+ */
 const OPEN_CODES = 20;
 
 export function setupClosed(): AppError {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { accounts, auditLog, loginAttempts, members, sessions, setupCodes, teams } from "../../../src/db/schema";
-import { issueSetupCode, SETUP_CODE_TTL_MS } from "../../../src/services/setup/issue-setup-code";
+import { issueSetupCode, SETUP_CODE_QUIET_MS, SETUP_CODE_TTL_MS } from "../../../src/services/setup/issue-setup-code";
 import type { TestDeps } from "../../helpers/deps";
 import { openTestDb } from "../../helpers/test-db";
 import { accountDeps, client, CookieJar, csrfOf, PASSWORD, setCookies } from "../../services/accounts/helpers";
@@ -61,13 +61,29 @@ describe("the first-run setup page", () => {
     for (const text of ["First-run setup", "Setup code", "Team slug"]) expect(en).toContain(text);
     expect(en).not.toContain("设置码");
 
-    // The visit printed one code, for the operator's log; more visits print none while it is open.
+    // The visit printed one code, for the operator's log; more visits within a minute print none.
     expect(printedCodes()).toHaveLength(1);
     expect(printedCodes()[0]).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$/);
     expect(deps.logger.lines.find((l) => l.msg === "setup code")?.fields).toMatchObject({ setupUrl: "https://roster.example.com/setup" });
     const stored = await opened.db.select().from(setupCodes);
     expect(stored).toHaveLength(1);
     expect(JSON.stringify(stored)).not.toContain(printedCodes()[0]!.replace(/-/g, ""));
+    // A minute on (an operator who started `wrangler tail` late), a visit prints a new one.
+    deps.clock.advance(SETUP_CODE_QUIET_MS);
+    await api.page(jar, "/setup");
+    expect(printedCodes()).toHaveLength(2);
+    expect(printedCodes()[1]).not.toBe(printedCodes()[0]);
+  });
+
+  it("takes the newest code even after a stranger's visits printed many", async () => {
+    const jar = new CookieJar();
+    for (let i = 0; i < 30; i++) {
+      await api.page(new CookieJar(), "/setup");
+      deps.clock.advance(SETUP_CODE_QUIET_MS);
+    }
+    const csrf = await openSetup(jar);
+    expect(printedCodes()).toHaveLength(31);
+    expect((await api.form(jar, "/setup", { ...OWNER, code: printedCodes().at(-1)!, _csrf: csrf })).status).toBe(303);
   });
 
   it("creates the owner and the first team, logs the owner in and leads to the team's WeCom binding form", async () => {
