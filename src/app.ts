@@ -13,6 +13,7 @@ import { consoleRoutes } from "./routes/pages/console";
 import { frontPageRoutes, notFound } from "./routes/pages/front";
 import { joinPageRoutes } from "./routes/pages/join";
 import { settingsPageRoutes } from "./routes/pages/settings";
+import { setupPageRoutes } from "./routes/pages/setup";
 import { jobPageRoutes } from "./routes/pages/job-progress";
 import { wecomCallbackRoutes } from "./routes/wecom-callback";
 
@@ -39,6 +40,7 @@ export function createApp(): Hono<AppEnv> {
   app.route("/", consoleRoutes);
   app.route("/", joinPageRoutes);
   app.route("/", settingsPageRoutes);
+  app.route("/", setupPageRoutes);
   app.route("/", frontPageRoutes);
   app.notFound(notFound);
   app.onError(jsonError);

@@ -33,6 +33,8 @@ export const ERROR_STATUS = {
   not_in_corp: 403,
   oauth_failed: 400,
   wecom_already_bound: 409,
+  setup_code_invalid: 403,
+  setup_closed: 410,
   database_unavailable: 503,
   migrations_pending: 503,
   shutting_down: 503,

@@ -42,9 +42,11 @@ export async function startEmulator(env: Record<string, string | undefined>): Pr
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   try {
     const server = await startEmulator(process.env);
+    // Every signal joins one close: Ctrl-C reaches npm and the emulator alike and npm forwards it again.
+    let closing: Promise<void> | undefined;
     for (const signal of ["SIGTERM", "SIGINT"] as const) {
-      process.once(signal, () => {
-        server.close().then(
+      process.on(signal, () => {
+        (closing ??= server.close()).then(
           () => process.exit(0),
           () => process.exit(1),
         );

@@ -6,6 +6,7 @@ import { ConfigError, parseConfig } from "../config";
 import { schedule } from "../jobs/schedule";
 import { processInbox } from "../services/callbacks/process-inbox";
 import { resumeJobs } from "../services/directory/scheduled";
+import { issueSetupCode } from "../services/setup/issue-setup-code";
 import { deferQueue } from "./deferred";
 import { makeDeps } from "./make-deps";
 import { nodeResolveHost } from "./node-dns";
@@ -55,6 +56,8 @@ export async function startNode(env: Record<string, string | undefined>): Promis
   defer(() => processInbox(deps));
   defer(() => resumeJobs(deps));
   logger.info("listening", { port, database: opened.kind, publicUrl: config.publicUrl });
+  // A database without accounts yet: the code that opens the setup page, printed for the operator (docs/operations.md#first-run).
+  await issueSetupCode(deps);
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -85,8 +88,11 @@ async function main(): Promise<void> {
       },
     );
   };
+  // Every signal, not just the first: Ctrl-C reaches npm and the service alike and npm forwards it
+  // again (so does `node --watch` under `npm run dev`); a repeat joins the stop under way instead of
+  // killing the process half-way through it.
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
-    process.once(signal, () => {
+    process.on(signal, () => {
       signalled = true;
       shutdown();
     });

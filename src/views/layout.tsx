@@ -2,7 +2,7 @@ import type { Child } from "hono/jsx";
 import type { Bilingual } from "./labels";
 import { usePageLang, useLang } from "./lang";
 
-/** Phone-first, high-contrast (all text ≥ 7:1 on its background), no external assets. */
+/** Phone-first, high-contrast (all text ≥ 7:1 on its background), focus always visible, no external assets. */
 const CSS = `
 *,*::before,*::after{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%}
@@ -32,6 +32,7 @@ ul{padding-left:1.2rem;margin:.4rem 0}
 li{margin:.2rem 0}
 .lang-switch{margin:0 0 .5rem;text-align:right;font-size:.95rem}
 .lang-switch a{color:#1e3a8a}
+a:focus-visible{outline:3px solid #1e40af;outline-offset:2px}
 `;
 
 export interface LayoutProps {

@@ -7,3 +7,4 @@ export * from "./accounts";
 export * from "./invitations";
 export * from "./bot";
 export * from "./webhooks";
+export * from "./setup";

@@ -2,6 +2,7 @@ import { Hono, type Context } from "hono";
 import { setCookie } from "hono/cookie";
 import type { AppEnv } from "../../deps";
 import { isLang, LANG_COOKIE } from "../../views/lang";
+import { setupOpen } from "../../services/setup/setup-open";
 import { NotFoundPage } from "../../views/status-page";
 import { sessionAccount } from "../session-auth";
 import { basePath, html, newNonce, safeNext } from "./form-kit";
@@ -21,12 +22,16 @@ export function notFound(c: Context<AppEnv>): Response | Promise<Response> {
   return html(c, <NotFoundPage nonce={newNonce(c)} home={`${basePath(c)}/`} />, 404);
 }
 
-/** The front door (`/` to the console or to sign-in), the favicon, and the language switch. */
+/**
+ * The front door (`/` to the console, to sign-in, or on a service without accounts yet to the
+ * first-run setup), the favicon, and the language switch.
+ */
 export const frontPageRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
     const base = basePath(c);
     c.header("Cache-Control", "no-store");
-    return c.redirect((await sessionAccount(c)) ? `${base}/teams` : `${base}/login`, 303);
+    if (await sessionAccount(c)) return c.redirect(`${base}/teams`, 303);
+    return c.redirect((await setupOpen(c.env.deps)) ? `${base}/setup` : `${base}/login`, 303);
   })
   .get("/favicon.ico", (c) => c.body(FAVICON, 200, { "content-type": "image/svg+xml", "cache-control": "public, max-age=86400" }))
   .get("/favicon.svg", (c) => c.body(FAVICON, 200, { "content-type": "image/svg+xml", "cache-control": "public, max-age=86400" }))
