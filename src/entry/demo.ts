@@ -48,8 +48,13 @@ async function main(): Promise<void> {
   const wecom = await emulator.listen(emulatorPort);
   // From here on a signal stops what this process started (the service registers its own stop too).
   const started: { service?: { stop: () => Promise<void> } } = {};
+  let stopping = false;
+  // Every signal, not just the first: a terminal's Ctrl-C reaches npm and this process, and npm
+  // forwards it again; the repeat must not kill the demo half-way through its stop.
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
-    process.once(signal, () => {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
       saveEmulator(emulatorFile, emulator);
       Promise.all([started.service?.stop(), wecom.close()]).then(
         () => process.exit(0),

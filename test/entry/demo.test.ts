@@ -83,7 +83,8 @@ describe("npm run demo", () => {
     expect(suggested(again)).not.toBe(colleague);
     const kept = ((await (await fetch(`http://127.0.0.1:${ports.emulator}/_emulator/messages`)).json()) as { messages: unknown[] }).messages.length;
     expect(kept).toBeGreaterThanOrEqual(chat);
-    // Ctrl-C: the same stop through SIGINT.
+    // Ctrl-C: the same stop through SIGINT, which arrives twice (the terminal's, and npm's forwarding).
+    second.child.kill("SIGINT");
     second.child.kill("SIGINT");
     expect(await second.exited).toBe(0);
     expect(await portIsFree(ports.service)).toBe(true);
