@@ -87,6 +87,15 @@ function batchLease(deps: Deps, rows: InboxRow[]): BatchLease {
   return { held, lost, stop: () => heartbeat.stop() };
 }
 
+/**
+ * Rows about different subjects are handled side by side, up to LANES at once: a handler spends
+ * most of its time waiting on WeCom and the database, and after an import hundreds of hints can be
+ * due together. Rows about one subject, and every row without one (chat messages, whose order is
+ * the conversation's), stay in one lane, in claim order. Three keeps within the smallest
+ * connection pool (Workers), with a lane's transaction waiting on the mirror lock holding one.
+ */
+const LANES = 3;
+
 async function handleBatch(deps: Deps, rows: InboxRow[], lease: BatchLease, summary: ProcessSummary): Promise<void> {
   // Types without a handler are marked ignored together, in one statement.
   const unhandled = rows.filter((r) => !deps.callbackHandlers[r.handlerKey]);
@@ -96,16 +105,30 @@ async function handleBatch(deps: Deps, rows: InboxRow[], lease: BatchLease, summ
     summary.ignored += unhandled.length;
     deps.logger.debug("callbacks ignored", { count: unhandled.length, handlerKeys: [...new Set(unhandled.map((r) => r.handlerKey))] });
   }
-  // Rows claimed together are out of coalesceInbox's reach (it finishes pending rows only): one
-  // whose subject this batch re-read after the row arrived carries nothing newer either.
-  const reread = new Map<string, Date>();
+  const lanes = new Map<string, InboxRow[]>();
   for (const row of rows) {
-    const handler = deps.callbackHandlers[row.handlerKey];
-    if (!handler || lease.lost.has(row.id)) continue;
+    if (!deps.callbackHandlers[row.handlerKey]) continue;
+    const key = row.subject === null ? "" : `${row.teamId}:${row.subject}`;
+    const lane = lanes.get(key);
+    if (lane) lane.push(row);
+    else lanes.set(key, [row]);
+  }
+  const queue = [...lanes.values()];
+  const worker = async () => {
+    for (let lane = queue.shift(); lane; lane = queue.shift()) await handleLane(deps, lane, lease, summary);
+  };
+  await Promise.all(Array.from({ length: Math.min(LANES, queue.length) }, worker));
+}
+
+async function handleLane(deps: Deps, rows: InboxRow[], lease: BatchLease, summary: ProcessSummary): Promise<void> {
+  // Rows claimed together are out of coalesceInbox's reach (it finishes pending rows only): one
+  // whose subject this lane re-read after the row arrived carries nothing newer either.
+  let readAt: Date | undefined;
+  for (const row of rows) {
+    if (lease.lost.has(row.id)) continue;
+    const handler = deps.callbackHandlers[row.handlerKey]!;
     try {
-      const subject = row.subject === null ? null : `${row.teamId}:${row.subject}`;
-      const readAt = subject === null ? undefined : reread.get(subject);
-      if (readAt !== undefined && row.receivedAt <= readAt) {
+      if (row.subject !== null && readAt !== undefined && row.receivedAt <= readAt) {
         await finishInboxRows(deps.db, { ids: [row.id], status: "processed", now: deps.clock.now() });
         summary.processed++;
         continue;
@@ -113,7 +136,7 @@ async function handleBatch(deps: Deps, rows: InboxRow[], lease: BatchLease, summ
       const startedAt = deps.clock.now();
       const outcome = await processRow(deps, row, handler);
       summary[outcome]++;
-      if (outcome === "processed" && subject !== null) reread.set(subject, startedAt);
+      if (outcome === "processed" && row.subject !== null) readAt = startedAt;
     } finally {
       lease.held.delete(row.id);
     }

@@ -4,9 +4,10 @@ import type { HandlerTable } from "../../../src/callbacks/handler-table";
 import { claimDueInbox } from "../../../src/db/queries/inbox";
 import { callbackInbox } from "../../../src/db/schema";
 import { drainInbox, INBOX_MAX_ATTEMPTS, processInbox, retryDelayMs } from "../../../src/services/callbacks/process-inbox";
-import { apiClient, boundTeam } from "../../helpers/api";
+import { apiClient, BINDING, boundTeam } from "../../helpers/api";
 import { inboxRows, postCallback, textXml } from "../../helpers/callbacks";
 import { testDeps, type TestDeps } from "../../helpers/deps";
+import { syncNow } from "../../helpers/sync";
 import { openTestDb } from "../../helpers/test-db";
 
 let opened: Awaited<ReturnType<typeof openTestDb>>;
@@ -140,6 +141,57 @@ describe("processInbox", () => {
     expect((await processInbox(next)).processed).toBe(70);
     expect(calls).toHaveLength(120);
     expect(new Set(calls).size).toBe(120);
+  });
+
+  it("handles chat messages one at a time, in the order they were stored", async () => {
+    let active = 0;
+    let most = 0;
+    const order: number[] = [];
+    const chat = testDeps(opened.db, {
+      handlers: {
+        text: async (_deps, ctx) => {
+          most = Math.max(most, ++active);
+          order.push(ctx.inboxId);
+          await Promise.resolve();
+          active--;
+          return "processed";
+        },
+      },
+    });
+    for (let i = 0; i < 6; i++) await postCallback(chat, "acme", textXml(chat, `msg ${i}`));
+    chat.deferred.queue.length = 0;
+    expect(await processInbox(chat)).toMatchObject({ processed: 6 });
+    expect(most).toBe(1);
+    expect(order).toEqual((await inboxRows(opened.db)).map((r) => r.id));
+  });
+
+  it("handles rows about different members side by side: one member's slow re-read does not hold up another's", async () => {
+    const side = testDeps(opened.db);
+    // Hints wait for the team's first import (docs/observations.md), so import first.
+    expect((await syncNow(side, "acme")).state).toBe("succeeded");
+    let otherStarted!: () => void;
+    const started = new Promise<void>((resolve) => (otherStarted = resolve));
+    const log: string[] = [];
+    const slow = testDeps(opened.db, {
+      handlers: {
+        "event:subscribe": async (_deps, ctx) => {
+          const who = ctx.message.kind === "app_event" ? ctx.message.fromUserName : "?";
+          log.push(`start ${who}`);
+          // Finishes only once the other member's row is being handled: handled in turn, it never would.
+          if (who === "Slow") await started;
+          else otherStarted();
+          log.push(`end ${who}`);
+          return "processed";
+        },
+      },
+    });
+    for (const who of ["Slow", "Quick"]) {
+      const xml = `<xml><ToUserName><![CDATA[${BINDING.corpId}]]></ToUserName><FromUserName><![CDATA[${who}]]></FromUserName><CreateTime>${slow.clock.unixSeconds()}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[subscribe]]></Event><AgentID>${BINDING.agentId}</AgentID></xml>`;
+      expect((await postCallback(slow, "acme", xml)).status).toBe(200);
+    }
+    slow.deferred.queue.length = 0;
+    expect(await processInbox(slow)).toMatchObject({ processed: 2 });
+    expect(log).toEqual(["start Slow", "start Quick", "end Quick", "end Slow"]);
   });
 
   it("spreads retries with jitter within ±20 % of the base delay", () => {
