@@ -64,7 +64,7 @@ beforeAll(async () => {
     await page.click("#start-sync");
     await page.waitForSelector('#live-job[data-state="succeeded"]', WAIT);
   }
-}, 90_000);
+}, 240_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -94,5 +94,71 @@ describe("the overview as a dashboard", () => {
       expect(await page.$$eval("#sync-chart-data tbody tr", (r) => r.length), where).toBe(2);
       await expectAccessible(`overview ${where}`);
     });
+  }, 180_000);
+});
+
+describe("a member's role and lock", () => {
+  it("locks a member and makes another an admin, each after a confirmation page, on a phone and a desktop in either language", async () => {
+    const listed = await stack.operator("GET", "/api/teams/acme/members?status=imported&limit=8");
+    const ids = (listed.body as { items: { id: number }[] }).items.map((m) => m.id);
+    let i = 0;
+    await everyWay(async (lang, where) => {
+      const [locked, promoted] = [ids[i++]!, ids[i++]!];
+      await page.goto(url(`/teams/acme/members/${locked}`));
+      await expectAccessible(`member ${where}`);
+      await page.click("#lock-member");
+      await page.waitForSelector("#member-confirm");
+      expect(await page.textContent("#confirm-heading"), where).toMatch(lang === "zh" ? /^锁定 .+？$/ : /^Lock .+\?$/);
+      await expectAccessible(`lock-confirm ${where}`);
+      await page.click("#confirm-change");
+      await page.waitForURL(/ok=locked$/);
+      expect(await page.textContent("#member-status"), where).toBe(lang === "zh" ? "已锁定" : "locked");
+      expect(await page.isVisible("#lock-member"), where).toBe(false);
+
+      await page.goto(url(`/teams/acme/members/${promoted}`));
+      await page.selectOption("#f-role", "admin");
+      await page.click("#change-role");
+      await page.waitForSelector("#member-confirm");
+      expect(await page.textContent("#confirm-consequence"), where).toContain(lang === "zh" ? "加入后即为管理员" : "becomes an admin on joining");
+      await page.click("#confirm-change");
+      await page.waitForURL(/ok=role_saved$/);
+      expect(await page.textContent("#member-role"), where).toBe(lang === "zh" ? "管理员" : "admin");
+      expect(await page.getAttribute("#f-role option[selected]", "value"), where).toBe("admin");
+    });
+  }, 240_000);
+
+  it("cancels a lock from the confirmation page without a change, and works without JavaScript", async () => {
+    const noJs = await browser.newContext({ javaScriptEnabled: false, storageState: await context.storageState() });
+    await noJs.addCookies([{ name: "wr_lang", value: "en", url: stack.baseUrl }]);
+    try {
+      const p = await noJs.newPage();
+      const listed = await stack.operator("GET", "/api/teams/acme/members?status=imported&limit=1");
+      const id = (listed.body as { items: { id: number }[] }).items[0]!.id;
+      await p.goto(url(`/teams/acme/members/${id}`));
+      await p.click("#lock-member");
+      await p.waitForSelector("#member-confirm");
+      await p.click("#cancel-change");
+      await p.waitForURL(new RegExp(`/members/${id}$`));
+      expect(await p.textContent("#member-status")).toBe("imported");
+    } finally {
+      await noJs.close();
+    }
   });
+});
+
+describe("the WeCom page's live visibility range", () => {
+  it("shows the range WeCom reports as the page opens, and a clear message when WeCom refuses", async () => {
+    await everyWay(async (lang, where) => {
+      await page.goto(url("/teams/acme/wecom"));
+      expect(await page.textContent("#visibility-summary"), where).toContain(lang === "zh" ? "整个企业（含根部门）" : "the whole company (root department)");
+      await expectAccessible(`wecom ${where}`);
+      await stack.control("POST", "/faults", { api: "agent/get", errcode: 60020, errmsg: "not allow to access from your ip, from ip: 203.0.113.7", times: 1 });
+      await page.goto(url("/teams/acme/wecom"));
+      const alert = page.getByRole("alert");
+      expect(await alert.textContent(), where).toContain(lang === "zh" ? "企业微信没有回答" : "WeCom did not answer");
+      expect(await page.textContent("#visibility-errcode"), where).toBe("60020");
+      expect(await page.isVisible("#admins-form"), where).toBe(true);
+      await expectAccessible(`wecom-refused ${where}`);
+    });
+  }, 180_000);
 });
