@@ -11,6 +11,8 @@ import { getJob, listJobs, listStaged, StagedQuery } from "../../services/direct
 import { startSync } from "../../services/directory/start-sync";
 import { refuseStructureChange } from "../../services/directory/refuse-structure-change";
 import { readJson } from "../json-errors";
+import { lockMember } from "../../services/access/lock-member";
+import { SetRoleInput, setMemberRole } from "../../services/access/set-member-role";
 import { callerOf } from "../session-auth";
 import { operation, type Operation } from "../operation";
 
@@ -85,6 +87,16 @@ export const directoryRoutes = new Hono<AppEnv>()
     "/api/teams/:slug/members/:id/unlock",
     directory({ summary: "Undo a lock", params: MEMBER, ok: { status: 200, description: "the member" }, errors: ["not_found", "conflict"] }),
     byId((deps, caller, slug, member) => changeStanding(deps, caller, slug, member, "unlock")),
+  )
+  .post(
+    "/api/teams/:slug/members/:id/lock",
+    directory({ summary: "Lock a member (an owner or admin: the owner only)", params: MEMBER, ok: { status: 200, description: "the member" }, errors: ["not_found", "conflict"] }),
+    byId((deps, caller, slug, member) => lockMember(deps, caller, slug, member)),
+  )
+  .put(
+    "/api/teams/:slug/members/:id/role",
+    directory({ summary: "Make a member an admin or a plain member (the owner only)", params: MEMBER, body: SetRoleInput, ok: { status: 200, description: "{id, name, accountId, before, role, changed}" }, errors: ["not_found", "conflict"] }),
+    async (c) => c.json(await setMemberRole(c.env.deps, callerOf(c), c.req.param("slug"), id(c.req.param("id")), await readJson(c))),
   )
   .get("/api/teams/:slug/audit", directory({ summary: "The audit log, newest first", query: AuditQuery, ok: { status: 200, description: "{items, nextCursor}" } }), async (c) =>
     c.json(await readAudit(c.env.deps, callerOf(c), c.req.param("slug"), c.req.query())),

@@ -24,8 +24,10 @@ export const PERMISSIONS = [
   /** Confirm or reject the deprovisions a tripped breaker staged. */
   "job.decide",
   "policy.set",
-  /** Add accounts, restore or unlock members, match members to accounts. */
+  /** Add accounts, lock, unlock or restore members, match members to accounts. */
   "members.manage",
+  /** Give or take the admin role, and lock, unlock or restore an owner or admin: the owner's alone. */
+  "members.roles",
   /** Give WeCom members access: authorize, invite, resend invitations. */
   "members.authorize",
   /** Webhook endpoints and their deliveries, read or changed. */
@@ -42,8 +44,11 @@ export interface TeamRef {
 
 const TEAM_WIDE = PERMISSIONS.filter((p) => p !== "teams.create");
 
-/** What an account may do in a team, by the role of its active member row. */
-const BY_ROLE: Record<MemberRole, readonly Permission[]> = { owner: TEAM_WIDE, admin: TEAM_WIDE, member: [] };
+/**
+ * What an account may do in a team, by the role of its active member row. Admins may do all but
+ * decide who else is an admin: otherwise any admin could demote or lock out the others.
+ */
+const BY_ROLE: Record<MemberRole, readonly Permission[]> = { owner: TEAM_WIDE, admin: TEAM_WIDE.filter((p) => p !== "members.roles"), member: [] };
 
 /**
  * What a WeCom admin of the team may do from chat: what the bot and the decision cards offer.

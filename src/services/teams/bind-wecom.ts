@@ -76,7 +76,8 @@ async function checkLive(deps: Deps, creds: { corpId: string; agentId: string; s
   }
 }
 
-function describeRange(deps: Deps, agent: WecomAgent): Pick<BindResult, "visibility" | "warnings"> {
+/** The app's range as WeCom reports it, and what an admin should look at (bindWecom, readVisibility). */
+export function describeRange(deps: Deps, agent: WecomAgent): Pick<BindResult, "visibility" | "warnings"> {
   const warnings: BindResult["warnings"] = [];
   const wholeCorp = agent.allowPartyIds.includes(1);
   if (agent.closed) {

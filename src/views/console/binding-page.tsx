@@ -8,6 +8,7 @@ import { Csrf, Field } from "../form-parts";
 import { plural } from "../labels";
 import { Card, Time } from "./parts";
 import { ConsoleShell, teamHref, type ShellProps } from "./shell";
+import { VisibilityCard, type VisibilityState } from "./visibility-card";
 
 /** Copies the text of the element a button names; the buttons stay hidden without JavaScript. What it then says comes from the button, in the page's language. */
 export const COPY_SCRIPT = `(function(){
@@ -34,6 +35,8 @@ export interface BindingPageProps extends Omit<ShellProps, "title" | "section" |
   refusal?: { errcode?: number | undefined; ip?: string | undefined } | undefined;
   /** Just bound: the app's visibility and what to look at. */
   result?: BindResult | undefined;
+  /** The app's visibility range, asked of WeCom as the page opened (absent when not asked). */
+  visibility?: VisibilityState | undefined;
   /** The admins form after a refusal: what was typed and the problem with it. */
   admins?: { value: string | undefined; error: FieldProblem | undefined } | undefined;
 }
@@ -194,6 +197,7 @@ export function BindingPage(props: BindingPageProps) {
           </dl>
         </Card>
       ) : null}
+      {props.visibility ? <VisibilityCard state={props.visibility} memberHref={(id) => at(`/members/${id}`)} departmentHref={(id) => at(`/members?department=${id}`)} /> : null}
       {b.bound ? (
         <form method="post" action={at("/wecom/admins")} class="card" id="admins-form">
           <h2>

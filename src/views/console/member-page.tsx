@@ -7,6 +7,8 @@ import { AuditTable, type AuditItem } from "./audit-page";
 import { RowActions } from "./members-page";
 import { Card, MemberBadge } from "./parts";
 import { ConsoleShell, teamHref, type ShellProps } from "./shell";
+import { AccessCard } from "./member-access";
+import { ROLES } from "./text";
 
 export interface MemberPageProps extends Omit<ShellProps, "title" | "section" | "children"> {
   member: MemberDetail;
@@ -15,7 +17,6 @@ export interface MemberPageProps extends Omit<ShellProps, "title" | "section" | 
   olderCursor: string | null;
 }
 
-const ROLES: Record<string, { zh: string; en: string }> = { owner: { zh: "所有者", en: "owner" }, admin: { zh: "管理员", en: "admin" }, member: { zh: "成员", en: "member" } };
 
 const canAuthorize = (m: MemberView) => m.wecomUserId !== null && (m.status === "imported" || m.status === "deauthorized");
 
@@ -96,6 +97,7 @@ export function MemberPage(props: MemberPageProps) {
           <Bi zh="姓名和部门来自企业微信，请在企业微信中修改。" en="Name and departments come from WeCom; change them there." />
         </p>
       </Card>
+      <AccessCard member={m} at={at} csrf={props.csrf} />
       <Card id="history" title={{ zh: "历史记录", en: "History" }}>
         <AuditTable items={props.history} memberHref={(id) => at(`/members/${id}`)} />
         {props.olderCursor ? (

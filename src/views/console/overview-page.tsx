@@ -3,8 +3,9 @@ import type { JobView } from "../../services/directory/job-view";
 import type { BindingState } from "../../services/teams/get-binding";
 import { Bi } from "../layout";
 import { trMessage } from "../lang";
-import { JobBadge, Time } from "./parts";
+import { Card, JobBadge, Time } from "./parts";
 import { memberStatus } from "./text";
+import { MemberChart, SyncChart, syncHistory } from "./overview-charts";
 import { teamHref, type ShellProps, ConsoleShell } from "./shell";
 
 export interface OverviewData {
@@ -188,6 +189,14 @@ export function OverviewPage(props: Props) {
             </tbody>
           </table>
         </section>
+      </div>
+      <div class="grid charts">
+        <Card id="members-figure" title={{ zh: "成员状态", en: "Members by status" }}>
+          <MemberChart members={props.members} />
+        </Card>
+        <Card id="sync-figure" title={{ zh: "最近的同步", en: "Recent syncs" }}>
+          <SyncChart points={syncHistory(props.jobs)} jobHref={(id) => teamHref(props.base, slug, `/sync/${id}`)} />
+        </Card>
       </div>
     </ConsoleShell>
   );

@@ -40,6 +40,7 @@ td.actions{white-space:nowrap}
 .ok{border-color:#15803d;border-left-width:.35rem}
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(15rem,1fr));gap:1rem}
 .grid .card{margin:0}
+.grid.charts{margin-top:1rem;grid-template-columns:repeat(auto-fit,minmax(min(100%,22rem),1fr))}
 .scroll{overflow-x:auto}
 table.data th{white-space:nowrap}
 table.data td,table.data th{padding:.45rem .4rem}
@@ -57,6 +58,13 @@ table.data td,table.data th{padding:.45rem .4rem}
 ol.steps li{margin:.5rem 0}
 .pager{display:flex;gap:1rem;flex-wrap:wrap;align-items:center}
 details summary{cursor:pointer;font-weight:600;min-height:2rem}
+figure.chart{margin:0}
+.chart>svg{display:block;overflow:visible}
+.swatch{vertical-align:-1px}
+.chart svg text{fill:currentColor;font-size:14px}
+.chart figcaption{color:#374151;font-size:.92rem;margin:.4rem 0 0}
+.legend{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1rem}
+.legend li{margin:0}
 pre{white-space:pre-wrap;overflow-wrap:anywhere;font-size:.85rem;margin:.25rem 0}
 @media (max-width:40rem){.menu{display:block;margin:.5rem 0 0}nav ul.bar{display:none}
 table.stack.compact tbody tr{display:grid;grid-template-columns:auto auto minmax(0,1fr) auto;grid-template-areas:"pick name name state" "pick id dept act";gap:.15rem .5rem;align-items:center;padding:.35rem 0}

@@ -26,6 +26,8 @@ export const MEMBER_STATUS: Record<string, Bilingual> = {
 
 export const memberStatus = (s: string): Bilingual => labelOf(MEMBER_STATUS, s);
 
+export const ROLES: Record<string, Bilingual> = { owner: { zh: "所有者", en: "owner" }, admin: { zh: "管理员", en: "admin" }, member: { zh: "成员", en: "member" } };
+
 /**
  * What a finished action says on the page it returns to (`?ok=<key>`). Counts come as further
  * query numbers and are shown as they are; nothing else from the query reaches the page.
@@ -39,6 +41,8 @@ export const FLASH: Record<string, Bilingual> = {
   authorized: { zh: "授权完成。", en: "Authorization done." },
   resent: { zh: "已重新发送邀请。", en: "The invitation was sent again." },
   unlocked: { zh: "已解锁。", en: "Unlocked." },
+  locked: { zh: "已锁定：该成员现在无法使用团队，解锁后恢复原状态。", en: "Locked: the member cannot use the team until unlocked, which returns them to where they were." },
+  role_saved: { zh: "角色已保存。", en: "The role is saved." },
   restored: { zh: "已恢复。", en: "Restored." },
   linked: { zh: "匹配已完成。", en: "Matching done." },
   policy_saved: { zh: "离职策略已保存。", en: "The policy is saved." },
@@ -108,6 +112,8 @@ export const AUDIT_ACTION_LABELS: Record<string, Bilingual> = {
   "member.added": { zh: "成员已添加到团队", en: "member added to the team" },
   "member.restored": { zh: "成员已恢复", en: "member restored" },
   "member.unlocked": { zh: "成员已解锁", en: "member unlocked" },
+  "member.locked": { zh: "成员已锁定", en: "member locked" },
+  "member.role_changed": { zh: "成员角色已更改", en: "member's role changed" },
   "department.created": { zh: "新部门", en: "department created" },
   "department.updated": { zh: "部门更新", en: "department changed" },
   "department.moved": { zh: "部门移动", en: "department moved" },

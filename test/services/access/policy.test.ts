@@ -76,10 +76,11 @@ describe("can(actor, team, permission)", () => {
     expect(await can(deps.db, { kind: "operator" }, null, "teams.create")).toBe(true);
   });
 
-  it("lets an active owner or admin do everything in their team, and nothing in another", async () => {
+  it("lets an active owner do everything in their team, an admin all but decide roles, and neither anything in another", async () => {
     for (const role of ["owner", "admin"] as const) {
       const actor = await account([{ team: acme, status: "active", role }]);
-      expect(await allowed(actor, acme)).toEqual(TEAM_WIDE);
+      expect(await allowed(actor, acme)).toEqual(role === "owner" ? TEAM_WIDE : TEAM_WIDE.filter((p) => p !== "members.roles"));
+      if (role === "admin") expect(await refusalCode(actor, acme, "members.roles")).toBe("forbidden");
       expect(await allowed(actor, beta)).toEqual([]);
       expect(await refusalCode(actor, beta, "team.read")).toBe("not_a_member");
       expect(await refusalCode(actor, null, "teams.create")).toBe("forbidden");

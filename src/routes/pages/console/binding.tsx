@@ -1,7 +1,9 @@
 import { Hono, type Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../../../deps";
-import type { AppError } from "../../../errors";
+import { AppError } from "../../../errors";
+import { readVisibility } from "../../../services/teams/read-visibility";
+import type { VisibilityState } from "../../../views/console/visibility-card";
 import { bindWecom } from "../../../services/teams/bind-wecom";
 import { setBotAdmins } from "../../../services/teams/set-bot-admins";
 import { getBinding } from "../../../services/teams/get-binding";
@@ -37,15 +39,30 @@ const echo = (form: Form) => ({
   scopeDepartmentIds: form.get("scopeDepartmentIds"),
 });
 
-async function page(c: Context<AppEnv>, extra: Partial<BindingPageProps>, status: ContentfulStatusCode = 200): Promise<Response> {
+async function page(c: Context<AppEnv>, extra: Partial<BindingPageProps>, status: ContentfulStatusCode = 200, range?: Promise<VisibilityState | undefined>): Promise<Response> {
   const ctx = consoleOf(c);
-  const binding = await getBinding(c.env.deps, callerOf(c), ctx.slug);
-  return html(c, <BindingPage {...ctx} team={ctx.team} binding={binding} {...extra} />, status);
+  const [binding, visibility] = await Promise.all([getBinding(c.env.deps, callerOf(c), ctx.slug), range]);
+  return html(c, <BindingPage {...ctx} team={ctx.team} binding={binding} visibility={visibility} {...extra} />, status);
+}
+
+/**
+ * The range WeCom reports now, or WeCom's failure as the page shows it: the page itself never fails
+ * for it. Nothing to ask before the team is bound.
+ */
+async function liveRange(c: Context<AppEnv>): Promise<VisibilityState | undefined> {
+  try {
+    return { range: await readVisibility(c.env.deps, callerOf(c), consoleOf(c).slug) };
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    if (err.code === "not_bound") return undefined;
+    const d = err.details ?? {};
+    return { error: { code: err.code, message: err.message, errcode: typeof d.errcode === "number" ? d.errcode : undefined, ip: typeof d.ip === "string" ? d.ip : undefined } };
+  }
 }
 
 /** The WeCom binding form: checked live with WeCom on submit (bind-wecom.ts), nothing stored on failure. */
 export const bindingConsole = new Hono<AppEnv>()
-  .get("/teams/:slug/wecom", signedIn, teamAdmin, (c) => page(c, { flash: flashOf(c) }))
+  .get("/teams/:slug/wecom", signedIn, teamAdmin, (c) => page(c, { flash: flashOf(c) }, 200, liveRange(c)))
   .post("/teams/:slug/wecom", consoleForm, signedIn, teamAdmin, (c) =>
     handlePost(
       c,

@@ -7,6 +7,7 @@ import { bindingConsole } from "./binding";
 import { directoryConsole } from "./directory";
 import { statusPage } from "./gate";
 import { matchConsole } from "./match";
+import { memberAccessConsole } from "./member-access";
 import { policyConsole } from "./policy";
 import { syncConsole } from "./sync";
 import { teamsConsole } from "./teams";
@@ -22,6 +23,7 @@ export const consoleRoutes = new Hono<AppEnv>()
   .route("/", bindingConsole)
   .route("/", syncConsole)
   .route("/", directoryConsole)
+  .route("/", memberAccessConsole)
   .route("/", matchConsole)
   .route("/", policyConsole)
   .route("/", webhooksConsole)

@@ -21,7 +21,7 @@ afterAll(async () => w.close());
 
 const PAGES = () => ["", "/wecom", "/sync", "/sync/1", "/departments", "/members", `/members/${memberId}`, "/match", "/policy", "/audit"].map((p) => `/teams/acme${p}`);
 const POSTS = () =>
-  ["/wecom", "/wecom/admins", "/sync", "/sync/1/confirm", "/sync/1/reject", "/members/authorize", `/members/${memberId}/invitation`, `/members/${memberId}/unlock`, `/members/${memberId}/restore`, "/match", "/match/confirm", "/policy"].map(
+  ["/wecom", "/wecom/admins", "/sync", "/sync/1/confirm", "/sync/1/reject", "/members/authorize", `/members/${memberId}/invitation`, `/members/${memberId}/unlock`, `/members/${memberId}/restore`, `/members/${memberId}/lock`, `/members/${memberId}/role`, "/match", "/match/confirm", "/policy"].map(
     (p) => `/teams/acme${p}`,
   );
 
