@@ -1,4 +1,4 @@
-import { NEVER, observeNow, type Observed } from "../../db/queries/observations";
+import { NEVER, observeSeries, type Observed } from "../../db/queries/observations";
 import { mergeSeenMembers, mergeSeenMembersWhileHolding, mirrorHashes, recordedHashes, type Recorded, type SeenMember, type SeenMerge } from "../../db/queries/sync-seen";
 import { WecomApiError, WecomRetryableError } from "../../wecom/api-error";
 import type { WecomSimpleUser, WecomUser } from "../../wecom/types";
@@ -86,6 +86,9 @@ export const membersStep: Step = async (ctx) => {
     let failed: { error: unknown } | undefined;
     let read = 0;
     const half = Math.ceil(Math.min(batch.length, size.least) / 2);
+    // Every page's stamp in one statement before the first request, handed out in the order the
+    // pages are requested: each is still taken before its request (docs/observations.md).
+    const stamps = await observeSeries(ctx.deps.db, batch.length);
     const flush = () => {
       if (runnerId === null) return;
       const chunk = mergeRows(ctx.job.id, pending, mirror, recorded);
@@ -98,9 +101,8 @@ export const membersStep: Step = async (ctx) => {
     };
     const reads = mapLimit(batch, 5, async (d) => {
       if (failed || (taken >= size.least && ctx.deps.clock.now().getTime() - started > STEP_MS)) return;
-      taken++;
+      const at = stamps[taken++]!;
       let page: (WecomUser | WecomSimpleUser)[];
-      const at = await observeNow(ctx.deps.db);
       try {
         page = c.strategy === "user/simplelist" ? await api.listSimpleUsers(d) : await api.listUsers(d);
       } catch (err) {
@@ -132,9 +134,11 @@ export const membersStep: Step = async (ctx) => {
   const extra = c.extraUserIds ?? [];
   const extraIndex = c.extraIndex ?? 0;
   const batch = extra.slice(extraIndex, extraIndex + USERS_PER_STEP);
+  const stamps = await observeSeries(ctx.deps.db, batch.length);
+  let stamped = 0;
   await mapLimit(batch, 5, async (userId) => {
+    const at = stamps[stamped++]!;
     try {
-      const at = await observeNow(ctx.deps.db);
       const user = await api.getUser(userId);
       const seen = toSeen(user, inScope, true);
       if (!seen) return;
