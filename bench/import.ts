@@ -426,7 +426,7 @@ async function runSync(svc: string, adminToken: string, emu: string, service: Se
 }
 
 /** A job's phases in the order it runs them (src/db/schema/sync.ts). */
-const PHASES = ["queued", "scope", "departments", "members", "plan", "apply", "deprovision", "done"];
+const PHASES = ["queued", "scope", "departments", "members", "plan", "verify", "apply", "deprovision", "done"];
 
 /** "members 3.2 s, plan 0.3 s, …": each phase from the first poll that saw it to the next one's. */
 function phaseRows(run: SyncRun): { phase: string; seconds: number; maxRssKiB: number }[] {

@@ -1,5 +1,6 @@
 // Runs the benchmarks in bench/ (every top-level .ts file but this one; helpers live in
-// bench/lib/), one after another. `npm run bench [filter]` runs those whose name contains filter.
+// bench/lib/), one after another. `npm run bench [filter]` runs the one named filter, or else those
+// whose name contains it.
 // Each benchmark exports `run(): Promise<boolean>`: false when something failed or was lost,
 // never for a missed performance goal (benchmarks are not timed assertions).
 import { readdirSync } from "node:fs";
@@ -15,7 +16,9 @@ const names = readdirSync(dir)
   .map((f) => f.slice(0, -".ts".length))
   .sort();
 const filter = process.argv[2];
-const selected = filter ? names.filter((n) => n.includes(filter)) : names;
+// A filter that names a benchmark runs just that one (`import`, not also import-changes and
+// import-scale); any other filter runs every benchmark whose name contains it.
+const selected = !filter ? names : names.includes(filter) ? [filter] : names.filter((n) => n.includes(filter));
 
 if (selected.length === 0) {
   console.error(`No benchmark matches "${filter}". Available: ${names.join(", ") || "(none)"}`);

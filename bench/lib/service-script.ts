@@ -8,7 +8,11 @@ import { buildNode, OUTFILE } from "../../scripts/build";
  */
 export async function serviceScript(root: string): Promise<{ script: string; label: string }> {
   if (process.env.BENCH_SERVICE_TSX === "1") return { script: "src/entry/node.ts", label: "node --import tsx src/entry/node.ts (BENCH_SERVICE_TSX=1)" };
-  await buildNode({ quiet: true });
+  // Built once per process: every service a benchmark starts (one per size in import-scale) runs
+  // the same sources, even when they are edited meanwhile.
+  await (built ??= buildNode({ quiet: true }));
   const script = relative(root, OUTFILE);
   return { script, label: `node ${script} (npm run build, as npm start)` };
 }
+
+let built: Promise<unknown> | undefined;

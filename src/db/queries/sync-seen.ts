@@ -85,15 +85,36 @@ export interface Recorded {
 }
 
 /**
- * What this job has recorded of each key so far: its staged row's hash and read time, or for a key
- * kept as unchanged the mirror's hash it matched — with no read time kept (NEVER), which only lets a
- * later page's other fields be staged, each with its own read time. A runner reads it once, at its
- * first members step, and keeps it up to date as it merges (step-members.ts).
+ * Per member key, what a listing compares a listed member with: the mirror's content hash (a
+ * string) while this job has recorded nothing of the key, what it recorded (a Recorded) once it
+ * has. One map, not a map of the mirror and one of the job: a re-sync looks each listed member up
+ * once instead of three times, and the job's record of a key the mirror holds reuses the mirror's
+ * entry and key instead of a second entry and key string per member (BENCHMARKS.md, import-scale).
  */
-export async function recordedHashes(db: Db, p: { jobId: number; mirror: Map<string, string> }): Promise<Map<string, Recorded>> {
-  const out = new Map<string, Recorded>();
+export type ListingKeys = Map<string, string | Recorded>;
+
+/**
+ * The listing's keys (ListingKeys) as a runner finds them at its first members step: the content
+ * hash of every member of the team the mirror holds from WeCom and has not marked deprovisioned —
+ * a member marked deprovisioned is left out, so seeing it again stages it (it reappeared,
+ * docs/sync.md#deletion-policies) — then what the job has recorded so far: its staged rows' hashes
+ * and read times, and for a key kept as unchanged the mirror's hash it matched, with no read time
+ * kept (NEVER), which only lets a later page's other fields be staged, each with its own read time.
+ * The runner keeps it up to date as it merges (step-members.ts).
+ */
+export async function listingKeys(db: Db, p: { teamId: number; jobId: number }): Promise<ListingKeys> {
+  const out: ListingKeys = new Map();
+  const mirror = rowsOf<{ k: string; h: string | null }>(
+    await db.execute(sql`
+      select wecom_user_key as k, content_hash as h from members
+      where team_id = ${p.teamId} and wecom_user_key is not null and deprovisioned_at is null and content_hash is not null`),
+  );
+  for (const r of mirror) if (r.h !== null) out.set(r.k, r.h);
   const kept = rowsOf<{ k: string }>(await db.execute(sql`select unnest(user_keys) as k from sync_seen_unchanged where job_id = ${p.jobId}`));
-  for (const r of kept) out.set(r.k, { hash: p.mirror.get(r.k) ?? null, at: NEVER });
+  for (const r of kept) {
+    const hash = out.get(r.k);
+    out.set(r.k, { hash: typeof hash === "string" ? hash : null, at: NEVER });
+  }
   const staged = rowsOf<{ k: string; h: string | null; at: string | null }>(
     await db.execute(sql`select user_key as k, content_hash as h, ${observedText("observed_at")} as at from sync_seen_members where job_id = ${p.jobId}`),
   );
@@ -126,22 +147,6 @@ export async function mergeSeenMembersWhileHolding(db: Db, p: SeenMerge & { runn
 }
 
 /**
- * The content hash of every member of the team the mirror holds from WeCom and has not marked
- * deprovisioned, by key: what a listed member is compared with to know it unchanged. A member
- * marked deprovisioned is left out, so seeing it again stages it (it reappeared, docs/sync.md#deletion-policies).
- */
-export async function mirrorHashes(db: Db, p: { teamId: number }): Promise<Map<string, string>> {
-  const rows = rowsOf<{ k: string; h: string | null }>(
-    await db.execute(sql`
-      select wecom_user_key as k, content_hash as h from members
-      where team_id = ${p.teamId} and wecom_user_key is not null and deprovisioned_at is null`),
-  );
-  const out = new Map<string, string>();
-  for (const r of rows) if (r.h !== null) out.set(r.k, r.h);
-  return out;
-}
-
-/**
  * What a run saw: departments, members (distinct keys, staged or unchanged: the listing's size for
  * the brakes) and staged members (the apply step's work).
  */
@@ -153,6 +158,19 @@ export async function countSeen(db: Db, p: { jobId: number }): Promise<{ departm
              (select count(*) from sync_seen_members where job_id = ${p.jobId}) as staged`),
   );
   return { departments: Number(d?.n ?? 0), members: Number(m?.members ?? 0), staged: Number(m?.staged ?? 0) };
+}
+
+/**
+ * The apply step's work: departments and staged members, without the distinct keys of countSeen
+ * (a union of every key the run saw, which grows with the company; the plan step counted it once).
+ */
+export async function countSeenWork(db: Db, p: { jobId: number }): Promise<{ departments: number; staged: number }> {
+  const [r] = rowsOf<{ departments: number | string; staged: number | string }>(
+    await db.execute(sql`
+      select (select count(*) from sync_seen_departments where job_id = ${p.jobId}) as departments,
+             (select count(*) from sync_seen_members where job_id = ${p.jobId}) as staged`),
+  );
+  return { departments: Number(r?.departments ?? 0), staged: Number(r?.staged ?? 0) };
 }
 
 /** Every key a run saw, once: a subquery (alias it) over the staged rows and the unchanged keys. */

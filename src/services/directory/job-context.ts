@@ -1,7 +1,7 @@
 import { findBindingByTeamId } from "../../db/queries/bindings";
 import type { Observed } from "../../db/queries/observations";
 import type { JobRow } from "../../db/queries/sync-jobs";
-import type { Recorded } from "../../db/queries/sync-seen";
+import type { ListingKeys } from "../../db/queries/sync-seen";
 import type { Deps } from "../../deps";
 import type { WecomApi } from "../../wecom/api";
 import { sealContext } from "../teams/binding-view";
@@ -33,15 +33,14 @@ export interface SyncCursor {
  * after a crash (or the next Workers invocation) starts with none and loads it again.
  */
 export interface RunnerMemo {
-  /** The mirror's content hash per member key (mirrorHashes), read at the runner's first members step. */
-  mirrorHashes?: Map<string, string>;
   /**
-   * What the job has recorded of each key (recordedHashes), read at the same step and kept up to
-   * date by every merge this runner makes: its merges insert a member it has not recorded without
-   * ON CONFLICT. Valid only while every merge it counts committed, which holds because a failed
-   * merge fails the job (or, LeaseLost, stops this runner).
+   * The mirror's content hash per member key and what the job has recorded of each (listingKeys),
+   * read at the runner's first members step and kept up to date by every merge this runner makes:
+   * its merges insert a member it has not recorded without ON CONFLICT. Valid only while every
+   * merge it counts committed, which holds because a failed merge fails the job (or, LeaseLost,
+   * stops this runner).
    */
-  recorded?: Map<string, Recorded>;
+  keys?: ListingKeys;
 }
 
 export interface JobContext {

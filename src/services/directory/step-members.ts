@@ -1,5 +1,5 @@
-import { NEVER, observeNow, type Observed } from "../../db/queries/observations";
-import { mergeSeenMembers, mergeSeenMembersWhileHolding, mirrorHashes, recordedHashes, type Recorded, type SeenMember, type SeenMerge } from "../../db/queries/sync-seen";
+import { NEVER, observeSeries, type Observed } from "../../db/queries/observations";
+import { listingKeys, mergeSeenMembers, mergeSeenMembersWhileHolding, type ListingKeys, type SeenMember, type SeenMerge } from "../../db/queries/sync-seen";
 import { WecomApiError, WecomRetryableError } from "../../wecom/api-error";
 import type { WecomSimpleUser, WecomUser } from "../../wecom/types";
 import { toSeen } from "./mirror-shape";
@@ -28,13 +28,13 @@ function pageLost(err: unknown): boolean {
 /**
  * Merges rows of one step by userid so a member in several departments is one row — the one from
  * the page read last, fields and read time together (docs/observations.md) — then sorts them
- * against what the job has recorded (`recorded`, updated here) and the mirror: a listing equal to
- * the one recorded, or read before it, is dropped; a member recorded with other fields is merged
+ * against what the job has recorded and the mirror (`keys`, updated here): a listing equal to the
+ * one recorded, or read before it, is dropped; a member recorded with other fields is merged
  * `again`; a member whose hash is the mirror's is unchanged, kept only as a key; the rest is
- * `fresh`, staged in full. `mirror` leaves out members marked deprovisioned, so those are staged
- * (they reappeared).
+ * `fresh`, staged in full. The mirror's hashes leave out members marked deprovisioned, so those
+ * are staged (they reappeared).
  */
-function mergeRows(jobId: number, rows: SeenMember[], mirror: Map<string, string>, recorded: Map<string, Recorded>): SeenMerge {
+function mergeRows(jobId: number, rows: SeenMember[], keys: ListingKeys): SeenMerge {
   const byKey = new Map<string, SeenMember>();
   for (const r of rows) {
     const had = byKey.get(r.userKey);
@@ -43,13 +43,18 @@ function mergeRows(jobId: number, rows: SeenMember[], mirror: Map<string, string
   const merge: SeenMerge = { jobId, fresh: [], again: [], unchangedKeys: [] };
   for (const r of byKey.values()) {
     const hash = r.contentHash ?? null;
-    const had = recorded.get(r.userKey);
-    if (had !== undefined) {
-      if (had.hash === hash || readTime(r) <= had.at) continue;
+    const known = keys.get(r.userKey);
+    if (typeof known === "object") {
+      // Recorded by this job: updated in place.
+      if (known.hash === hash || readTime(r) <= known.at) continue;
       merge.again.push(r);
-    } else if (hash !== null && mirror.get(r.userKey) === hash) merge.unchangedKeys.push(r.userKey);
+      known.hash = hash;
+      known.at = readTime(r);
+      continue;
+    }
+    if (hash !== null && known === hash) merge.unchangedKeys.push(r.userKey);
     else merge.fresh.push(r);
-    recorded.set(r.userKey, { hash, at: readTime(r) });
+    keys.set(r.userKey, { hash, at: readTime(r) });
   }
   return merge;
 }
@@ -70,8 +75,7 @@ export const membersStep: Step = async (ctx) => {
   const deptIndex = c.deptIndex ?? 0;
   let partial = ctx.job.partial;
   const rows: SeenMember[] = [];
-  const mirror = (ctx.memo.mirrorHashes ??= await mirrorHashes(ctx.deps.db, { teamId: ctx.teamId }));
-  const recorded = (ctx.memo.recorded ??= await recordedHashes(ctx.deps.db, { jobId: ctx.job.id, mirror }));
+  const keys = (ctx.memo.keys ??= await listingKeys(ctx.deps.db, { teamId: ctx.teamId, jobId: ctx.job.id }));
 
   if (deptIndex < ids.length) {
     const size = departmentsPerStep(ids.length);
@@ -86,9 +90,12 @@ export const membersStep: Step = async (ctx) => {
     let failed: { error: unknown } | undefined;
     let read = 0;
     const half = Math.ceil(Math.min(batch.length, size.least) / 2);
+    // Every page's stamp in one statement before the first request, handed out in the order the
+    // pages are requested: each is still taken before its request (docs/observations.md).
+    const stamps = await observeSeries(ctx.deps.db, batch.length);
     const flush = () => {
       if (runnerId === null) return;
-      const chunk = mergeRows(ctx.job.id, pending, mirror, recorded);
+      const chunk = mergeRows(ctx.job.id, pending, keys);
       pending = [];
       writes = writes
         .then(() => (failed ? undefined : mergeSeenMembersWhileHolding(ctx.deps.db, { ...chunk, runnerId })))
@@ -98,9 +105,8 @@ export const membersStep: Step = async (ctx) => {
     };
     const reads = mapLimit(batch, 5, async (d) => {
       if (failed || (taken >= size.least && ctx.deps.clock.now().getTime() - started > STEP_MS)) return;
-      taken++;
+      const at = stamps[taken++]!;
       let page: (WecomUser | WecomSimpleUser)[];
-      const at = await observeNow(ctx.deps.db);
       try {
         page = c.strategy === "user/simplelist" ? await api.listSimpleUsers(d) : await api.listUsers(d);
       } catch (err) {
@@ -122,7 +128,7 @@ export const membersStep: Step = async (ctx) => {
     await reads.finally(() => writes);
     if (failed) throw failed.error;
     const next = deptIndex + taken;
-    const rest = mergeRows(ctx.job.id, pending, mirror, recorded);
+    const rest = mergeRows(ctx.job.id, pending, keys);
     return {
       write: (tx) => mergeSeenMembers(tx, rest),
       set: { partial, done: next, cursor: { ...c, deptIndex: next } },
@@ -132,9 +138,11 @@ export const membersStep: Step = async (ctx) => {
   const extra = c.extraUserIds ?? [];
   const extraIndex = c.extraIndex ?? 0;
   const batch = extra.slice(extraIndex, extraIndex + USERS_PER_STEP);
+  const stamps = await observeSeries(ctx.deps.db, batch.length);
+  let stamped = 0;
   await mapLimit(batch, 5, async (userId) => {
+    const at = stamps[stamped++]!;
     try {
-      const at = await observeNow(ctx.deps.db);
       const user = await api.getUser(userId);
       const seen = toSeen(user, inScope, true);
       if (!seen) return;
@@ -150,7 +158,7 @@ export const membersStep: Step = async (ctx) => {
   const next = extraIndex + batch.length;
   const finished = next >= extra.length;
   return {
-    write: (tx) => mergeSeenMembers(tx, mergeRows(ctx.job.id, rows, mirror, recorded)),
+    write: (tx) => mergeSeenMembers(tx, mergeRows(ctx.job.id, rows, keys)),
     set: { partial, cursor: { ...c, extraIndex: next }, ...(finished ? { phase: "plan" as const } : {}) },
   };
 };

@@ -1,6 +1,6 @@
 import { countMembers, dropStaged, missingMembers, stagedCount } from "../../db/queries/directory";
 import { NEVER } from "../../db/queries/observations";
-import { countSeen } from "../../db/queries/sync-seen";
+import { countSeenWork } from "../../db/queries/sync-seen";
 import { WecomRetryableError } from "../../wecom/api-error";
 import { breakerThreshold } from "./breaker";
 import type { JobContext } from "./job-context";
@@ -51,7 +51,7 @@ export const verifyStep: Step = async (ctx) => {
 
 async function brakes(ctx: JobContext, skip: boolean): Promise<StepOutcome> {
   const db = ctx.deps.db;
-  const seen = await countSeen(db, { jobId: ctx.job.id });
+  const seen = await countSeenWork(db, { jobId: ctx.job.id });
   const active = await countMembers(db, { teamId: ctx.teamId, status: "active" });
   const threshold = breakerThreshold(active);
   let staged = { total: 0, protected: 0 };
