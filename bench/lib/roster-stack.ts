@@ -35,6 +35,8 @@ export interface StackOptions {
   running: ServerChild[];
   /** Node flags for both children (e.g. --cpu-prof). */
   nodeArgs?: string[];
+  /** More of the service's environment (e.g. WEBHOOK_ALLOW_PRIVATE for a receiver on loopback). */
+  serviceEnv?: Record<string, string>;
 }
 
 export async function startStack(o: StackOptions): Promise<Stack> {
@@ -100,6 +102,7 @@ async function startService(o: StackOptions, emu: string): Promise<{ service: Se
       // The hourly reconcile (minute 0) would start a job of its own in the middle of a run that
       // crosses the hour; once a year keeps it out of the measurement.
       RECONCILE_CRON: "0 3 1 1 *",
+      ...o.serviceEnv,
     },
     logDir: o.logDir,
     nodeArgs: o.nodeArgs,
