@@ -35,7 +35,7 @@ export interface StackOptions {
   running: ServerChild[];
   /** Node flags for both children (e.g. --cpu-prof). */
   nodeArgs?: string[];
-  /** More environment for the service (e.g. its WeCom budget). */
+  /** More of the service's environment (its WeCom budget, WEBHOOK_ALLOW_PRIVATE for a receiver on loopback). */
   serviceEnv?: Record<string, string>;
 }
 

@@ -1,7 +1,7 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import { webhookDeliveries, webhookEndpoints, webhookEvents, type WebhookEventType } from "../schema";
 import type { Db } from "../types";
-import { rowsOf } from "./sql-arrays";
+import { arr, rowsOf } from "./sql-arrays";
 
 export type EndpointRow = typeof webhookEndpoints.$inferSelect;
 
@@ -161,12 +161,24 @@ export interface AttemptResult {
   error: string | null;
 }
 
-export async function markDelivered(db: Db, r: AttemptResult): Promise<void> {
-  await db
-    .update(webhookDeliveries)
-    .set({ status: "delivered", deliveredAt: r.at, lockedUntil: null, lastStatus: r.status, lastLatencyMs: r.latencyMs, lastResponse: r.response, lastError: null, lastAttemptAt: r.at })
-    .where(eq(webhookDeliveries.id, r.id));
-  await db.update(webhookEndpoints).set({ failingSince: null }).where(eq(webhookEndpoints.id, r.endpointId));
+/**
+ * A batch's successful attempts, in one statement: the deliveries done, and their endpoints no
+ * longer failing (written only when one was, so a busy endpoint's row is not rewritten per event).
+ */
+export async function markDelivered(db: Db, rs: readonly AttemptResult[]): Promise<void> {
+  if (rs.length === 0) return;
+  await db.execute(sql`
+    with r as (
+      select * from unnest(${arr(rs.map((r) => r.id))}::bigint[], ${arr(rs.map((r) => r.at.toISOString()))}::text[], ${arr(rs.map((r) => r.status))}::int[],
+        ${arr(rs.map((r) => r.latencyMs))}::int[], ${arr(rs.map((r) => r.response))}::text[]) as r(id, at, status, latency_ms, response)
+    ), done as (
+      update webhook_deliveries d set status = 'delivered', delivered_at = r.at::timestamptz, locked_until = null, last_status = r.status,
+        last_latency_ms = r.latency_ms, last_response = r.response, last_error = null, last_attempt_at = r.at::timestamptz
+      from r where d.id = r.id
+      returning d.endpoint_id
+    )
+    update webhook_endpoints e set failing_since = null
+    where e.failing_since is not null and e.id in (select endpoint_id from done)`);
 }
 
 /**

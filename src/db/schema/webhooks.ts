@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { bigint, index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 import { teams } from "./teams";
 
@@ -85,7 +86,13 @@ export const webhookDeliveries = pgTable(
     deliveredAt: timestamp("delivered_at", { withTimezone: true }),
   },
   (t) => [
-    index("webhook_deliveries_due").on(t.status, t.nextAttemptAt),
-    index("webhook_deliveries_order").on(t.endpointId, t.subject, t.status, t.id),
+    // The sender's claim walks the pending deliveries in id order: without the delivered ones, so a
+    // claim stays as cheap after 100,000 deliveries as after the first (BENCHMARKS.md, webhooks).
+    index("webhook_deliveries_pending").on(t.id).where(sql`${t.status} = 'pending'`),
+    // The claim's per-subject order check (an earlier pending delivery of the same subject to the
+    // same endpoint), over pending rows only. Subject first: an endpoint's backlog is walked by
+    // webhook_deliveries_pending in id order, never through this index (which a planner with stale
+    // statistics chose, then sorted every pending row on each claim).
+    index("webhook_deliveries_order").on(t.subject, t.endpointId, t.id).where(sql`${t.status} = 'pending'`),
   ],
 );

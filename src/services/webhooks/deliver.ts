@@ -1,4 +1,4 @@
-import { claimDueDeliveries, markAttemptFailed, markDelivered, type DueDelivery } from "../../db/queries/webhooks";
+import { claimDueDeliveries, markAttemptFailed, markDelivered, type AttemptResult, type DueDelivery } from "../../db/queries/webhooks";
 import type { Deps } from "../../deps";
 import { tellEndpointDisabled } from "../../bot/webhook-notice";
 import { endpointSealContext, signWebhook } from "./sign";
@@ -31,12 +31,19 @@ export async function deliverWebhooks(deps: Deps): Promise<{ delivered: number; 
     // One lookup per host and batch: the check is fresh for every batch, cheap within one.
     const lookups = new Map<string, Promise<string[]>>();
     const results = await Promise.all(due.map((d) => attempt(deps, d, lookups)));
-    for (const ok of results) total[ok ? "delivered" : "failed"]++;
+    const delivered = results.filter((r) => r !== null);
+    // One write for the batch's successes: marked a moment later than sent, which a crash in
+    // between turns into a second sending (at least once), never a loss.
+    await markDelivered(deps.db, delivered);
+    delivered.forEach(() => deps.metrics?.webhookDelivery?.({ outcome: "delivered" }));
+    total.delivered += delivered.length;
+    total.failed += results.length - delivered.length;
   }
   return total;
 }
 
-async function attempt(deps: Deps, d: DueDelivery, lookups: Map<string, Promise<string[]>>): Promise<boolean> {
+/** One sending: its result when answered 2xx (marked delivered with its batch), else null (marked failed here). */
+async function attempt(deps: Deps, d: DueDelivery, lookups: Map<string, Promise<string[]>>): Promise<AttemptResult | null> {
   const send = deps.webhookFetch ?? globalThis.fetch;
   const at = deps.clock.now();
   const body = JSON.stringify({ type: d.type, timestamp: d.createdAt.toISOString(), data: d.data });
@@ -56,11 +63,7 @@ async function attempt(deps: Deps, d: DueDelivery, lookups: Map<string, Promise<
     error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
   }
   const result = { id: d.id, endpointId: d.endpointId, at, status, latencyMs: Math.round(performance.now() - started), response, error };
-  if (status !== null && status >= 200 && status < 300) {
-    await markDelivered(deps.db, result);
-    deps.metrics?.webhookDelivery?.({ outcome: "delivered" });
-    return true;
-  }
+  if (status !== null && status >= 200 && status < 300) return result;
   const delay = RETRY_DELAYS_MS[d.attempts - 1];
   const nextAttemptAt = delay === undefined ? null : new Date(at.getTime() + delay);
   const disabled = await markAttemptFailed(deps.db, { ...result, nextAttemptAt, disableAfterMs: DISABLE_AFTER_MS });
@@ -70,7 +73,7 @@ async function attempt(deps: Deps, d: DueDelivery, lookups: Map<string, Promise<
     deps.logger.error("webhook endpoint disabled after failing for a day", { endpointId: d.endpointId });
     await tellEndpointDisabled(deps, d.endpointId).catch((err: unknown) => deps.logger.warn("webhook disable notice not sent", { endpointId: d.endpointId, error: err }));
   }
-  return false;
+  return null;
 }
 
 /** The attempt's host was refused before connecting (docs/webhooks.md#private-addresses): logged like any failed attempt. */
