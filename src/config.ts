@@ -1,3 +1,5 @@
+import { z } from "zod";
+
 export interface Config {
   port: number;
   publicUrl: string;
@@ -41,7 +43,9 @@ export class ConfigError extends Error {
   }
 }
 
-type Env = Record<string, string | undefined>;
+/** What an entry passes: `process.env` on Node; on Workers, vars may arrive as numbers and booleans. */
+type Env = Record<string, unknown>;
+type ZodIssue = z.core.$ZodIssue;
 
 /** What this runtime's Intl accepts as a time zone (Node and Workers both carry the IANA database). */
 function isTimeZone(name: string): boolean {
@@ -53,86 +57,119 @@ function isTimeZone(name: string): boolean {
   }
 }
 
+function isHttpUrl(value: string): boolean {
+  try {
+    const { protocol } = new URL(value);
+    return protocol === "http:" || protocol === "https:";
+  } catch {
+    return false;
+  }
+}
+
+/** A refusal that shows the value it refused; never used for secrets and DATABASE_URL, which may hold a password. */
+const got = (rule: string) => (issue: { input?: unknown }) => `${rule} (got "${String(issue.input)}")`;
+
+const text = z.string({ error: (issue) => (issue.input === undefined ? "必填 is required" : "必须是字符串 / must be a string") });
+/** Trimmed; blank counts as unset; Workers' typed vars (`X = 5000` in wrangler.toml) read as their text. */
+const asText = (v: unknown) => (typeof v === "number" || typeof v === "boolean" ? String(v) : typeof v === "string" ? v.trim() || undefined : v);
+
+/** One variable as text; unset, it is `fallback`, or "required" without one. */
+const setting = (fallback?: string) => z.preprocess(asText, fallback === undefined ? text : text.default(fallback));
+
+/** One variable as text that may be unset. */
+const optionalSetting = () => z.preprocess(asText, text.optional());
+
+/** An integer variable within [min, max]; `Number`'s reading of the text, as before zod (`1e3` is 1000). */
+export const integer = (fallback: number, min: number, max: number, rule: string) =>
+  setting(String(fallback))
+    .refine((text) => Number.isInteger(Number(text)) && Number(text) >= min && Number(text) <= max, { error: got(rule) })
+    .transform(Number);
+
+/** `true`/`false`/`1`/`0`, any case. */
+const flag = (fallback: boolean) =>
+  setting(String(fallback)).pipe(
+    z.stringbool({ truthy: ["true", "1"], falsy: ["false", "0"], case: "insensitive", error: got("必须是 true 或 false / must be true or false") }),
+  );
+
+/** An http(s) base URL, without trailing slashes so that links never get a double slash. */
+const httpUrl = (fallback: string) =>
+  setting(fallback)
+    .transform((v) => v.replace(/\/+$/, ""))
+    .refine(isHttpUrl, { error: got("必须是 http(s) URL / must be an http(s) URL") });
+
+/** A secret: at least `min` characters; a refusal never shows the value. */
+const secret = (min: number) => setting().refine((v) => v.length >= min, { error: `至少 ${min} 个字符 / must be at least ${min} characters` });
+
+/**
+ * The variables (docs/operations.md#configuration), one declaration each: type, default,
+ * constraint and message. A problem reads "<VARIABLE> <message>" (`problemsOf`).
+ */
+function configSchema(isCron: ((expression: string) => boolean) | undefined) {
+  return z
+    .object({
+      PORT: integer(3000, 0, 65535, "必须是 0–65535 的整数 / must be an integer 0–65535"),
+      PUBLIC_URL: optionalSetting()
+        .transform((v) => v?.replace(/\/+$/, ""))
+        .refine((v) => v === undefined || isHttpUrl(v), { error: got("必须是 http(s) URL / must be an http(s) URL") }),
+      DATABASE_URL: optionalSetting()
+        .refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), { error: "必须以 postgres:// 开头 / must start with postgres://" }),
+      DATA_DIR: setting("./data"),
+      APP_SECRET: secret(32),
+      ADMIN_TOKEN: secret(16),
+      WECOM_API_BASE: httpUrl("https://qyapi.weixin.qq.com"),
+      WECOM_OAUTH_BASE: httpUrl("https://open.weixin.qq.com"),
+      WECOM_LOGIN_BASE: httpUrl("https://login.work.weixin.qq.com"),
+      RECONCILE_CRON: setting("0 * * * *").refine((v) => !isCron || isCron(v), { error: got("不是有效的 cron 表达式 / is not a cron expression") }),
+      WECOM_BUDGET_PER_MINUTE: integer(5000, 1, Number.MAX_SAFE_INTEGER, "必须是正整数 / must be a positive integer"),
+      WECOM_BUDGET_PER_HOUR: integer(75000, 1, Number.MAX_SAFE_INTEGER, "必须是正整数 / must be a positive integer"),
+      TRUST_PROXY: flag(false),
+      METRICS_TOKEN: optionalSetting()
+        .refine((v) => v === undefined || v.length >= 16, { error: "至少 16 个字符 / must be at least 16 characters" }),
+      WEBHOOK_ALLOW_PRIVATE: flag(false),
+      TIME_ZONE: setting("Asia/Shanghai").refine(isTimeZone, { error: got("不是有效的 IANA 时区，例如 Asia/Shanghai / is not an IANA time zone such as Asia/Shanghai") }),
+    })
+    .transform(
+      (env): Config => ({
+        port: env.PORT,
+        publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}`,
+        databaseUrl: env.DATABASE_URL,
+        dataDir: env.DATA_DIR,
+        appSecret: env.APP_SECRET,
+        adminToken: env.ADMIN_TOKEN,
+        wecomApiBase: env.WECOM_API_BASE,
+        wecomOauthBase: env.WECOM_OAUTH_BASE,
+        wecomLoginBase: env.WECOM_LOGIN_BASE,
+        reconcileCron: env.RECONCILE_CRON,
+        wecomBudget: { perMinute: env.WECOM_BUDGET_PER_MINUTE, perHour: env.WECOM_BUDGET_PER_HOUR },
+        callbackMaxBytes: 64 * 1024,
+        callbackMaxSkewSeconds: 300,
+        passwordScryptN: 2 ** 15,
+        trustProxy: env.TRUST_PROXY,
+        metricsToken: env.METRICS_TOKEN,
+        webhookAllowPrivate: env.WEBHOOK_ALLOW_PRIVATE,
+        webhookTimeoutMs: 10_000,
+        timeZone: env.TIME_ZONE,
+      }),
+    );
+}
+
+/** Built once per cron check: the Worker parses its env on every invocation. */
+const schemas = new Map<((expression: string) => boolean) | undefined, ReturnType<typeof configSchema>>();
+
+/** One line per problem, "<VARIABLE> <message>", each once. */
+export function problemsOf(issues: readonly ZodIssue[]): string[] {
+  return [...new Set(issues.map((issue) => `${String(issue.path[0])} ${issue.message}`))];
+}
+
 /**
  * Parses the environment (docs/operations.md#configuration); every problem is reported at once.
  * `isCron` checks `RECONCILE_CRON`: node-cron's own `validate`, passed in by the entries so that
  * this file imports no runtime package (docs/sync.md#reconcile); without it the value is not checked.
  */
 export function parseConfig(env: Env, checks: { isCron?: (expression: string) => boolean } = {}): Config {
-  const problems: string[] = [];
-  const str = (name: string, fallback?: string): string => {
-    const v = env[name]?.trim();
-    if (v) return v;
-    if (fallback === undefined) problems.push(`${name} 必填 is required`);
-    return fallback ?? "";
-  };
-  const url = (name: string, fallback: string): string => {
-    const v = str(name, fallback).replace(/\/+$/, "");
-    try {
-      const u = new URL(v);
-      if (u.protocol !== "http:" && u.protocol !== "https:") throw new Error("scheme");
-    } catch {
-      problems.push(`${name} 必须是 http(s) URL / must be an http(s) URL (got "${v}")`);
-    }
-    return v;
-  };
-
-  const portText = str("PORT", "3000");
-  const port = Number(portText);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT 必须是 0–65535 的整数 / must be an integer 0–65535 (got "${portText}")`);
-
-  const appSecret = str("APP_SECRET");
-  if (appSecret && appSecret.length < 32) problems.push("APP_SECRET 至少 32 个字符 / must be at least 32 characters");
-  const adminToken = str("ADMIN_TOKEN");
-  if (adminToken && adminToken.length < 16) problems.push("ADMIN_TOKEN 至少 16 个字符 / must be at least 16 characters");
-
-  const metricsToken = env.METRICS_TOKEN?.trim() || undefined;
-  if (metricsToken && metricsToken.length < 16) problems.push("METRICS_TOKEN 至少 16 个字符 / must be at least 16 characters");
-
-  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
-  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) problems.push("DATABASE_URL 必须以 postgres:// 开头 / must start with postgres://");
-
-  const reconcileCron = str("RECONCILE_CRON", "0 * * * *");
-  if (checks.isCron && !checks.isCron(reconcileCron)) {
-    problems.push(`RECONCILE_CRON 不是有效的 cron 表达式 / is not a cron expression (got "${reconcileCron}")`);
-  }
-
-  const positive = (name: string, fallback: number): number => {
-    const text = str(name, String(fallback));
-    const n = Number(text);
-    if (!Number.isInteger(n) || n < 1) problems.push(`${name} 必须是正整数 / must be a positive integer (got "${text}")`);
-    return n;
-  };
-
-  const trustProxyText = str("TRUST_PROXY", "false").toLowerCase();
-  if (!["true", "false", "1", "0"].includes(trustProxyText)) problems.push(`TRUST_PROXY 必须是 true 或 false / must be true or false (got "${trustProxyText}")`);
-
-  const allowPrivateText = str("WEBHOOK_ALLOW_PRIVATE", "false").toLowerCase();
-  if (!["true", "false", "1", "0"].includes(allowPrivateText)) problems.push(`WEBHOOK_ALLOW_PRIVATE 必须是 true 或 false / must be true or false (got "${allowPrivateText}")`);
-  const timeZone = str("TIME_ZONE", "Asia/Shanghai");
-  if (!isTimeZone(timeZone)) problems.push(`TIME_ZONE 不是有效的 IANA 时区，例如 Asia/Shanghai / is not an IANA time zone such as Asia/Shanghai (got "${timeZone}")`);
-
-  const config: Config = {
-    port,
-    publicUrl: url("PUBLIC_URL", `http://localhost:${Number.isInteger(port) ? port : 3000}`),
-    databaseUrl,
-    dataDir: str("DATA_DIR", "./data"),
-    appSecret,
-    adminToken,
-    wecomApiBase: url("WECOM_API_BASE", "https://qyapi.weixin.qq.com"),
-    wecomOauthBase: url("WECOM_OAUTH_BASE", "https://open.weixin.qq.com"),
-    wecomLoginBase: url("WECOM_LOGIN_BASE", "https://login.work.weixin.qq.com"),
-    reconcileCron,
-    wecomBudget: { perMinute: positive("WECOM_BUDGET_PER_MINUTE", 5000), perHour: positive("WECOM_BUDGET_PER_HOUR", 75000) },
-    callbackMaxBytes: 64 * 1024,
-    callbackMaxSkewSeconds: 300,
-    passwordScryptN: 2 ** 15,
-    trustProxy: trustProxyText === "true" || trustProxyText === "1",
-    metricsToken,
-    webhookAllowPrivate: allowPrivateText === "true" || allowPrivateText === "1",
-    webhookTimeoutMs: 10_000,
-    timeZone,
-  };
-  if (problems.length > 0) throw new ConfigError(problems);
-  return config;
+  let schema = schemas.get(checks.isCron);
+  if (!schema) schemas.set(checks.isCron, (schema = configSchema(checks.isCron)));
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(problemsOf(parsed.error.issues));
+  return parsed.data;
 }

@@ -1,5 +1,6 @@
 import cron from "node-cron";
-import { ConfigError, parseConfig, type Config } from "../config";
+import { z } from "zod";
+import { ConfigError, integer, parseConfig, problemsOf, type Config } from "../config";
 
 /** What Cloudflare passes as `env`: wrangler.toml vars, secrets (`wrangler secret put`) and bindings. */
 export type WorkerEnv = Record<string, unknown>;
@@ -34,55 +35,44 @@ const MAX_JOB_BUDGET_MS = 15 * 60_000;
 /** Below the paid plan's 1,000 subrequests per invocation, leaving room for the rest of the work. */
 const DEFAULT_WECOM_CALL_BUDGET = 800;
 
-function hyperdriveUrl(binding: unknown, problems: string[]): string {
-  const url = typeof binding === "object" && binding !== null ? (binding as { connectionString?: unknown }).connectionString : undefined;
-  if (binding === undefined) {
-    problems.push(`${HYPERDRIVE_BINDING} 绑定缺失：在 wrangler.toml 中添加 [[hyperdrive]] binding = "${HYPERDRIVE_BINDING}" / the ${HYPERDRIVE_BINDING} binding is missing: add [[hyperdrive]] with binding = "${HYPERDRIVE_BINDING}" to wrangler.toml`);
-  } else if (typeof url !== "string" || !/^postgres(ql)?:\/\//.test(url)) {
-    problems.push(`${HYPERDRIVE_BINDING} 不是 Hyperdrive 绑定（没有 postgres:// connectionString）/ ${HYPERDRIVE_BINDING} is not a Hyperdrive binding (no postgres:// connectionString)`);
-  }
-  return typeof url === "string" ? url : "";
-}
+const MISSING_HYPERDRIVE = `绑定缺失：在 wrangler.toml 中添加 [[hyperdrive]] binding = "${HYPERDRIVE_BINDING}" / the ${HYPERDRIVE_BINDING} binding is missing: add [[hyperdrive]] with binding = "${HYPERDRIVE_BINDING}" to wrangler.toml`;
+const NOT_HYPERDRIVE = `不是 Hyperdrive 绑定（没有 postgres:// connectionString）/ ${HYPERDRIVE_BINDING} is not a Hyperdrive binding (no postgres:// connectionString)`;
 
-/** Vars arrive typed from wrangler.toml (`X = 5000` is a number); parseConfig reads strings. */
-function varStrings(env: WorkerEnv, problems: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(env)) {
-    if (name === HYPERDRIVE_BINDING) continue;
-    if (typeof value === "string") out[name] = value;
-    else if (typeof value === "number" || typeof value === "boolean") out[name] = String(value);
-    else if (/^[A-Z][A-Z0-9_]*$/.test(name) && (value === null || Array.isArray(value) || Object.getPrototypeOf(value) === Object.prototype)) {
-      problems.push(`${name} 必须是字符串 / must be a string`);
-    }
-  }
-  return out;
-}
+/** Data a var may not be: wrangler.toml vars that are tables or arrays (bindings are class instances). */
+const isPlainData = (v: unknown) => v === null || Array.isArray(v) || (typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype);
+
+/**
+ * The Worker's own bindings and vars, one declaration each; the rest are the config's
+ * (src/config.ts). Every other var must be text, a number or a boolean.
+ */
+const workerEnvSchema = z
+  .object({
+    [HYPERDRIVE_BINDING]: z
+      .object({ connectionString: z.string({ error: NOT_HYPERDRIVE }).regex(/^postgres(ql)?:\/\//, { error: NOT_HYPERDRIVE }) }, { error: (issue) => (issue.input === undefined ? MISSING_HYPERDRIVE : NOT_HYPERDRIVE) })
+      .transform((binding) => binding.connectionString),
+    DATABASE_URL: z.never({ error: `在 Workers 上不使用，数据库来自 ${HYPERDRIVE_BINDING} 绑定 / DATABASE_URL is not used on Workers: the database comes from the ${HYPERDRIVE_BINDING} binding` }).optional(),
+    JOB_BUDGET_MS: integer(DEFAULT_JOB_BUDGET_MS, 0, MAX_JOB_BUDGET_MS, `必须是 0–${MAX_JOB_BUDGET_MS} 的整数（毫秒）/ must be an integer 0–${MAX_JOB_BUDGET_MS} (milliseconds)`),
+    WECOM_CALL_BUDGET: integer(DEFAULT_WECOM_CALL_BUDGET, 1, Number.MAX_SAFE_INTEGER, "必须是正整数 / must be a positive integer"),
+  })
+  .catchall(z.unknown().refine((v) => !isPlainData(v), { error: "必须是字符串 / must be a string" }));
+
+/** Vars are the upper-case names; other entries are left alone. */
+const VAR_NAME = /^[A-Z][A-Z0-9_]*$/;
 
 /** Reads and checks the Worker's env on every invocation; throws WorkerEnvError naming every problem. */
 export function readWorkerEnv(env: WorkerEnv): WorkerSettings {
-  const problems: string[] = [];
-  const connectionString = hyperdriveUrl(env[HYPERDRIVE_BINDING], problems);
-  const vars = varStrings(env, problems);
-  if (vars.DATABASE_URL !== undefined) {
-    problems.push(`DATABASE_URL 在 Workers 上不使用，数据库来自 ${HYPERDRIVE_BINDING} 绑定 / DATABASE_URL is not used on Workers: the database comes from the ${HYPERDRIVE_BINDING} binding`);
-  }
-  const budgetText = vars.JOB_BUDGET_MS?.trim() || String(DEFAULT_JOB_BUDGET_MS);
-  const jobBudgetMs = Number(budgetText);
-  if (!Number.isInteger(jobBudgetMs) || jobBudgetMs < 0 || jobBudgetMs > MAX_JOB_BUDGET_MS) {
-    problems.push(`JOB_BUDGET_MS 必须是 0–${MAX_JOB_BUDGET_MS} 的整数（毫秒）/ must be an integer 0–${MAX_JOB_BUDGET_MS} (milliseconds) (got "${budgetText}")`);
-  }
-  const callsText = vars.WECOM_CALL_BUDGET?.trim() || String(DEFAULT_WECOM_CALL_BUDGET);
-  const wecomCallBudget = Number(callsText);
-  if (!Number.isInteger(wecomCallBudget) || wecomCallBudget < 1) {
-    problems.push(`WECOM_CALL_BUDGET 必须是正整数 / must be a positive integer (got "${callsText}")`);
-  }
+  const vars = Object.fromEntries(Object.entries(env).filter(([name]) => VAR_NAME.test(name)));
+  const worker = workerEnvSchema.safeParse(vars);
+  const problems = worker.success ? [] : problemsOf(worker.error.issues);
+  const hyperdrive = vars[HYPERDRIVE_BINDING] as { connectionString?: unknown } | undefined;
   let config: Config | undefined;
   try {
-    config = parseConfig({ ...vars, DATABASE_URL: connectionString || undefined }, { isCron: cron.validate });
+    config = parseConfig({ ...vars, DATABASE_URL: hyperdrive?.connectionString }, { isCron: cron.validate });
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    problems.push(...err.problems.filter((p) => !p.startsWith("DATABASE_URL")));
+    // The database is the binding's: its problems are HYPERDRIVE's, named above.
+    problems.push(...err.problems.filter((p) => !p.startsWith("DATABASE_URL") && !problems.includes(p)));
   }
-  if (problems.length > 0 || !config) throw new WorkerEnvError(problems);
-  return { config, connectionString, jobBudgetMs, wecomCallBudget };
+  if (!worker.success || !config) throw new WorkerEnvError(problems);
+  return { config, connectionString: worker.data[HYPERDRIVE_BINDING], jobBudgetMs: worker.data.JOB_BUDGET_MS, wecomCallBudget: worker.data.WECOM_CALL_BUDGET };
 }

@@ -322,6 +322,31 @@ describe("a mirror narrowed to a scope", () => {
   });
 });
 
+describe("a member in a department outside the scope", () => {
+  it("re-lists the tree for that department once, not on every callback about the member", async () => {
+    const org = await emulatorOrg(deps);
+    const center = org.departments.find((d) => d.parentid === 1 && !([50, 51] as number[]).includes(d.id) && org.departments.some((c) => c.parentid === d.id))!;
+    const inside = subtree(org, center.id);
+    const outsideDept = org.departments.find((d) => d.parentid === 1 && !inside.has(d.id) && d.id !== 50 && d.id !== 51)!;
+    await boundTeam(deps, "acme");
+    expect((await api(deps, "PUT", "/api/teams/acme/wecom", { ...BINDING, scopeDepartmentIds: [center.id] })).status).toBe(200);
+    teamId = await teamIdOf(deps, "acme");
+    await control(deps, "POST", "/_emulator/users", { userid: "TwoPlaces", name: "两处", department: [center.id, outsideDept.id] });
+    expect((await syncNow(deps, "acme")).state).toBe("succeeded");
+    await connectCallbacks(deps, "acme", BINDING);
+    await control(deps, "DELETE", "/_emulator/calls");
+
+    for (const name of ["两处甲", "两处乙"]) {
+      await control(deps, "PATCH", "/_emulator/users/TwoPlaces", { name });
+      await deps.deferred.flush();
+      expect(await memberByKey(deps, teamId, "TwoPlaces"), name).toMatchObject({ name, departmentIds: [center.id], status: "imported" });
+    }
+    const calls = await wecomCalls(deps);
+    expect(calls["user/get"]).toBe(2);
+    expect(calls["department/list"]).toBe(1);
+  });
+});
+
 describe("a userid renamed in WeCom (update_user with NewUserID)", () => {
   it("keeps the member's row and history; a full sync afterwards changes nothing", async () => {
     const org = await importBoth();

@@ -29,16 +29,22 @@ export async function resetDatabase(db: Db): Promise<void> {
 
 /**
  * Each scenario's start: an emptied database, a fresh emulator (shaped by `prepare`), team "acme"
- * bound to it and — unless `sync: false` — imported.
+ * bound to it and — unless `sync: false` — imported. Tests that start so for every case use the
+ * fixture `syncTest` (sync-fixture.ts) instead.
  */
 export async function freshAcme(db: Db, opts: { sync?: boolean; prepare?: (deps: TestDeps) => Promise<unknown> } = {}): Promise<{ deps: TestDeps; teamId: number }> {
   await resetDatabase(db);
   const deps = testDeps(db);
+  return { deps, teamId: await bindAcme(deps, opts) };
+}
+
+/** Team "acme" bound to the deps' emulator (shaped by `prepare` first) and, unless `sync: false`, imported. */
+export async function bindAcme(deps: TestDeps, opts: { sync?: boolean; prepare?: (deps: TestDeps) => Promise<unknown> } = {}): Promise<number> {
   await opts.prepare?.(deps);
   await boundTeam(deps, "acme");
   const teamId = await teamIdOf(deps, "acme");
   if (opts.sync !== false) expect((await syncNow(deps, "acme")).state).toBe("succeeded");
-  return { deps, teamId };
+  return teamId;
 }
 
 export async function teamIdOf(deps: TestDeps, slug: string): Promise<number> {

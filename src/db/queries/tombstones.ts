@@ -26,6 +26,16 @@ export async function buriedSince(db: Db, p: { teamId: number; kind: TombstoneKi
   return new Set(rows.map((r) => r.key));
 }
 
+/** Which of these keys have a tombstone, of any age: their absence was observed and is remembered. */
+export async function buriedAmong(db: Db, p: { teamId: number; kind: TombstoneKind; keys: string[] }): Promise<Set<string>> {
+  if (p.keys.length === 0) return new Set();
+  const rows = await db
+    .select({ key: mirrorTombstones.key })
+    .from(mirrorTombstones)
+    .where(and(eq(mirrorTombstones.teamId, p.teamId), eq(mirrorTombstones.kind, p.kind), inArray(mirrorTombstones.key, p.keys)));
+  return new Set(rows.map((r) => r.key));
+}
+
 /** Keys back in the mirror through a newer observation. */
 export async function unburyKeys(db: Db, p: { teamId: number; kind: TombstoneKind; keys: string[] }): Promise<void> {
   if (p.keys.length === 0) return;

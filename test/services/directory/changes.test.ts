@@ -1,22 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { TestDeps } from "../../helpers/deps";
+import { describe, expect } from "vitest";
 import { control } from "../../helpers/emulator";
 import { emulatorOrg, type OrgSnapshot, syncNow } from "../../helpers/sync";
-import { api, auditRows, expectedMirror, freshAcme, memberByKey, type Mirror, mirror, normalized, rowVersions } from "../../helpers/sync-scenarios";
-import { openTestDb } from "../../helpers/test-db";
+import { api, auditRows, expectedMirror, memberByKey, type Mirror, mirror, normalized, rowVersions } from "../../helpers/sync-scenarios";
+import { syncTest } from "../../helpers/sync-fixture";
 
-let opened: Awaited<ReturnType<typeof openTestDb>>;
-let deps: TestDeps;
-let teamId: number;
 
-beforeAll(async () => {
-  opened = await openTestDb();
-});
-afterAll(async () => opened.close());
-beforeEach(async () => {
-  // An empty department to delete later (WeCom refuses to delete one with members).
-  ({ deps, teamId } = await freshAcme(opened.db, { prepare: (d) => control(d, "POST", "/_emulator/departments", { id: 50, name: "临时项目组", parentid: 1 }) }));
-});
+// An empty department to delete later (WeCom refuses to delete one with members).
+syncTest.override("setup", { prepare: (d) => control(d, "POST", "/_emulator/departments", { id: 50, name: "临时项目组", parentid: 1 }) });
+// Set up in a hook (hookTimeout), not within the first test's own timeout: the file's database opens there.
+syncTest.beforeEach(({ acme }) => void acme);
 
 /** Members present in the mirror but gone from WeCom stay listed, with the policy's status. */
 function withDeprovisioned(expected: Mirror, before: Mirror, gone: string[], status: string): Mirror {
@@ -27,7 +19,7 @@ function withDeprovisioned(expected: Mirror, before: Mirror, gone: string[], sta
 const users = (org: OrgSnapshot) => org.users.filter((u) => u.status !== 5);
 
 describe("changes made in WeCom, applied by sync alone (no callbacks)", () => {
-  it("renames, moves, creates and deletes departments and users; counts and audit say exactly what changed", async () => {
+  syncTest("renames, moves, creates and deletes departments and users; counts and audit say exactly what changed", async ({ deps, acme: { teamId } }) => {
     const org = await emulatorOrg(deps);
     const before = await mirror(deps, teamId);
     const [renamedUser, movedUser, widenedUser, goneA, goneB] = users(org).filter((u) => u.department.length === 1);
@@ -84,7 +76,7 @@ describe("changes made in WeCom, applied by sync alone (no callbacks)", () => {
     expect(await rowVersions(deps, teamId)).toEqual(settled);
   });
 
-  it("a member moved between departments keeps the union of the new ones and the right main department", async () => {
+  syncTest("a member moved between departments keeps the union of the new ones and the right main department", async ({ deps, acme: { teamId } }) => {
     const org = await emulatorOrg(deps);
     const who = users(org).find((u) => u.department.length === 1)!;
     const targets = org.departments.filter((d) => d.id !== 1 && d.id !== 50 && !who.department.includes(d.id)).slice(0, 2).map((d) => d.id);
@@ -95,7 +87,7 @@ describe("changes made in WeCom, applied by sync alone (no callbacks)", () => {
     expect(m).toMatchObject({ departmentIds: [...targets].sort((a, b) => a - b), main: targets[1] });
   });
 
-  it("a department deleted after its members moved out: the department goes, the members follow", async () => {
+  syncTest("a department deleted after its members moved out: the department goes, the members follow", async ({ deps, acme: { teamId } }) => {
     const org = await emulatorOrg(deps);
     const leaf = org.departments.find((d) => d.id !== 1 && d.id !== 50 && !org.departments.some((c) => c.parentid === d.id) && users(org).some((u) => u.department.includes(d.id)))!;
     const inLeaf = users(org).filter((u) => u.department.includes(leaf.id));

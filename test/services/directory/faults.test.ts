@@ -1,24 +1,17 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { syncSeenMembers } from "../../../src/db/schema";
 import type { Fault } from "../../../src/emulator";
 import type { TestDeps } from "../../helpers/deps";
 import { control } from "../../helpers/emulator";
 import { emulatorOrg, syncNow } from "../../helpers/sync";
-import { callLog, expectedMirror, freshAcme, type Mirror, mirror, normalized, pendingFaults, rowVersions, withClient } from "../../helpers/sync-scenarios";
-import { openTestDb } from "../../helpers/test-db";
+import { callLog, expectedMirror, type Mirror, mirror, normalized, pendingFaults, rowVersions, withClient } from "../../helpers/sync-scenarios";
+import { syncTest } from "../../helpers/sync-fixture";
 
-let opened: Awaited<ReturnType<typeof openTestDb>>;
-let deps: TestDeps;
-let teamId: number;
 
-beforeAll(async () => {
-  opened = await openTestDb();
-});
-afterAll(async () => opened.close());
-beforeEach(async () => {
-  ({ deps, teamId } = await freshAcme(opened.db, { sync: false }));
-});
+syncTest.override("setup", { sync: false });
+// Set up in a hook (hookTimeout), not within the first test's own timeout: the file's database opens there.
+syncTest.beforeEach(({ acme }) => void acme);
 
 async function injected(d: TestDeps): Promise<number> {
   return (await callLog(d)).filter((c) => c.fault !== undefined).length;
@@ -45,7 +38,7 @@ const absorbed: { name: string; faults: Fault[]; timeoutMs?: number }[] = [
 
 describe("faults mid-run that the client absorbs", () => {
   for (const c of absorbed) {
-    it(`${c.name}: the import equals a clean import, a faulty re-sync writes nothing and deprovisions nobody`, async () => {
+    syncTest(`${c.name}: the import equals a clean import, a faulty re-sync writes nothing and deprovisions nobody`, async ({ deps, acme: { teamId } }) => {
       const d = c.timeoutMs === undefined ? deps : withClient(deps, { timeoutMs: c.timeoutMs });
       const org = await emulatorOrg(d);
       const times = c.faults.reduce((n, f) => n + (f.times ?? 1), 0);
@@ -70,7 +63,7 @@ describe("faults mid-run that the client absorbs", () => {
     });
   }
 
-  it("a token expired in WeCom between runs is refreshed once, not per call", async () => {
+  syncTest("a token expired in WeCom between runs is refreshed once, not per call", async ({ deps }) => {
     await syncNow(deps, "acme");
     await control(deps, "POST", "/_emulator/tokens/expire");
     await control(deps, "DELETE", "/_emulator/calls");
@@ -82,7 +75,7 @@ describe("faults mid-run that the client absorbs", () => {
 
 describe("faults that outlast the retries", () => {
   /** Users really deleted in WeCom, plus a rename, before the faulty run. */
-  async function deleteSome(): Promise<{ gone: string[]; before: Mirror }> {
+  async function deleteSome(deps: TestDeps, teamId: number): Promise<{ gone: string[]; before: Mirror }> {
     expect((await syncNow(deps, "acme")).state).toBe("succeeded");
     const users = (await emulatorOrg(deps)).users.filter((u) => u.status !== 5);
     const gone = [users[0]!.userid, users[1]!.userid];
@@ -90,92 +83,92 @@ describe("faults that outlast the retries", () => {
     return { gone, before: await mirror(deps, teamId) };
   }
 
-  async function statuses(keys: string[]) {
+  async function statuses(deps: TestDeps, teamId: number, keys: string[]) {
     const m = await mirror(deps, teamId);
     return keys.map((k) => m.members.find((x) => x.userId === k)?.status);
   }
 
-  it("a department page lost after 5 attempts: the run succeeds as partial, deprovisions nobody, and the next clean run does", async () => {
-    const { gone, before } = await deleteSome();
+  syncTest("a department page lost after 5 attempts: the run succeeds as partial, deprovisions nobody, and the next clean run does", async ({ deps, acme: { teamId } }) => {
+    const { gone, before } = await deleteSome(deps, teamId);
     // 33 consecutive failures over at most 8 department pages: some page fails all 5 attempts.
     await control(deps, "POST", "/_emulator/faults", { api: "user/list", http: 502, afterCalls: 1, times: 33 });
     const job = await syncNow(deps, "acme");
     await control(deps, "DELETE", "/_emulator/faults");
     expect(job).toMatchObject({ state: "succeeded", partial: true, skippedDeprovisions: "partial_listing", error: { code: "partial_listing" } });
     expect(job.counts.members.deprovisioned).toBe(0);
-    expect(await statuses(gone)).toEqual(["imported", "imported"]);
+    expect(await statuses(deps, teamId, gone)).toEqual(["imported", "imported"]);
     expect((await mirror(deps, teamId)).members).toHaveLength(before.members.length);
 
     const clean = await syncNow(deps, "acme");
     expect(clean).toMatchObject({ state: "succeeded", partial: false });
     expect(clean.counts.members.deprovisioned).toBe(2);
-    expect(await statuses(gone)).toEqual(["locked", "locked"]);
+    expect(await statuses(deps, teamId, gone)).toEqual(["locked", "locked"]);
   });
 
-  it("a sustained 45009 (rate limit) on member pages: partial, nobody deprovisioned", async () => {
-    const { gone } = await deleteSome();
+  syncTest("a sustained 45009 (rate limit) on member pages: partial, nobody deprovisioned", async ({ deps, acme: { teamId } }) => {
+    const { gone } = await deleteSome(deps, teamId);
     await control(deps, "POST", "/_emulator/faults", { api: "user/list", errcode: 45009, afterCalls: 1, times: 33 });
     const job = await syncNow(deps, "acme");
     await control(deps, "DELETE", "/_emulator/faults");
     expect(job).toMatchObject({ state: "succeeded", partial: true });
     expect(job.counts.members.deprovisioned).toBe(0);
-    expect(await statuses(gone)).toEqual(["imported", "imported"]);
+    expect(await statuses(deps, teamId, gone)).toEqual(["imported", "imported"]);
     // Each 45009 waited for the next minute window (fake clock), never a tight loop.
     expect(deps.sleeps.filter((ms) => ms >= 1000).length).toBeGreaterThan(0);
   });
 
-  it("a department that left the app's range mid-run (60011 on its page): partial, nobody deprovisioned", async () => {
-    const { gone } = await deleteSome();
+  syncTest("a department that left the app's range mid-run (60011 on its page): partial, nobody deprovisioned", async ({ deps, acme: { teamId } }) => {
+    const { gone } = await deleteSome(deps, teamId);
     await control(deps, "POST", "/_emulator/faults", { api: "user/list", errcode: 60011, afterCalls: 2, times: 1 });
     const job = await syncNow(deps, "acme");
     expect(job).toMatchObject({ state: "succeeded", partial: true });
     expect(job.counts.members.deprovisioned).toBe(0);
-    expect(await statuses(gone)).toEqual(["imported", "imported"]);
+    expect(await statuses(deps, teamId, gone)).toEqual(["imported", "imported"]);
   });
 
-  it("a member visible one by one whose user/get keeps failing: partial, nobody deprovisioned", async () => {
+  syncTest("a member visible one by one whose user/get keeps failing: partial, nobody deprovisioned", async ({ deps, acme: { teamId } }) => {
     const org = await emulatorOrg(deps);
     const only = org.users.find((u) => u.status !== 5 && !u.department.includes(2))!;
     await control(deps, "PUT", "/_emulator/apps/1000002", { allowPartys: [1], allowUsers: [only.userid] });
-    const { gone } = await deleteSome();
+    const { gone } = await deleteSome(deps, teamId);
     await control(deps, "POST", "/_emulator/faults", { api: "user/get", http: 500, times: 5 });
     const job = await syncNow(deps, "acme");
     expect(await injected(deps)).toBeGreaterThanOrEqual(5);
     expect(job).toMatchObject({ state: "succeeded", partial: true });
-    expect(await statuses(gone)).toEqual(["imported", "imported"]);
+    expect(await statuses(deps, teamId, gone)).toEqual(["imported", "imported"]);
   });
 
-  it("department/list failing for good: the job fails saying why, writes nothing and deprovisions nobody", async () => {
-    const { gone, before } = await deleteSome();
+  syncTest("department/list failing for good: the job fails saying why, writes nothing and deprovisions nobody", async ({ deps, acme: { teamId } }) => {
+    const { gone, before } = await deleteSome(deps, teamId);
     const versions = await rowVersions(deps, teamId);
     await control(deps, "POST", "/_emulator/faults", { api: "department/list", http: 502, times: 5 });
     const job = await syncNow(deps, "acme");
     expect(job).toMatchObject({ state: "failed", error: { code: "wecom_unavailable", api: "department/list" } });
     expect(await rowVersions(deps, teamId)).toEqual(versions);
     expect(await mirror(deps, teamId)).toEqual(before);
-    expect(await statuses(gone)).toEqual(["imported", "imported"]);
+    expect(await statuses(deps, teamId, gone)).toEqual(["imported", "imported"]);
     // The next run starts afresh and completes.
     const next = await syncNow(deps, "acme");
     expect(next).toMatchObject({ state: "succeeded", counts: { members: { deprovisioned: 2 } } });
   });
 
-  it("a refusal mid-members (60020, IP not trusted): the job fails with WeCom's errcode, nobody deprovisioned, scratch rows cleared", async () => {
-    const { gone } = await deleteSome();
+  syncTest("a refusal mid-members (60020, IP not trusted): the job fails with WeCom's errcode, nobody deprovisioned, scratch rows cleared", async ({ deps, acme: { teamId } }) => {
+    const { gone } = await deleteSome(deps, teamId);
     await control(deps, "POST", "/_emulator/faults", { api: "user/list", errcode: 60020, errmsg: "not allow to access from your ip, hint: [x], from ip: 203.0.113.9", afterCalls: 3 });
     const job = await syncNow(deps, "acme");
     expect(job).toMatchObject({ state: "failed", error: { code: "wecom_rejected", errcode: 60020, api: "user/list" } });
     expect(job.error?.message).toContain("203.0.113.9");
-    expect(await statuses(gone)).toEqual(["imported", "imported"]);
-    expect(await opened.db.select().from(syncSeenMembers).where(eq(syncSeenMembers.jobId, job.id))).toEqual([]);
+    expect(await statuses(deps, teamId, gone)).toEqual(["imported", "imported"]);
+    expect(await deps.db.select().from(syncSeenMembers).where(eq(syncSeenMembers.jobId, job.id))).toEqual([]);
   });
 
-  it("an auth error (the secret stopped working: gettoken 40001) fails the run and deprovisions nobody", async () => {
-    const { gone, before } = await deleteSome();
+  syncTest("an auth error (the secret stopped working: gettoken 40001) fails the run and deprovisions nobody", async ({ deps, acme: { teamId } }) => {
+    const { gone, before } = await deleteSome(deps, teamId);
     await control(deps, "POST", "/_emulator/tokens/expire");
     await control(deps, "POST", "/_emulator/faults", { api: "gettoken", errcode: 40001 });
     const job = await syncNow(deps, "acme");
     expect(job).toMatchObject({ state: "failed", error: { errcode: 40001 } });
     expect(normalized(await mirror(deps, teamId))).toEqual(before);
-    expect(await statuses(gone)).toEqual(["imported", "imported"]);
+    expect(await statuses(deps, teamId, gone)).toEqual(["imported", "imported"]);
   });
 });

@@ -1,33 +1,22 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import type { TestDeps } from "../../helpers/deps";
 import { control } from "../../helpers/emulator";
 import { emulatorOrg, syncNow } from "../../helpers/sync";
-import { api, auditRows, expectedMirror, freshAcme, memberByKey, memberRows, mirror, rowVersions, setRole, setStatus, subtree } from "../../helpers/sync-scenarios";
-import { openTestDb } from "../../helpers/test-db";
+import { api, auditRows, expectedMirror, memberByKey, memberRows, mirror, rowVersions, setRole, setStatus, subtree } from "../../helpers/sync-scenarios";
+import { syncTest } from "../../helpers/sync-fixture";
 
-let opened: Awaited<ReturnType<typeof openTestDb>>;
-let deps: TestDeps;
-let teamId: number;
+// Some active members, so a mistake would have something to lock.
+syncTest.beforeEach(async ({ deps, acme }) => setStatus(deps, acme.teamId, "active"));
 
-beforeAll(async () => {
-  opened = await openTestDb();
-});
-afterAll(async () => opened.close());
-beforeEach(async () => {
-  ({ deps, teamId } = await freshAcme(opened.db));
-  // Some active members, so a mistake would have something to lock.
-  await setStatus(deps, teamId, "active");
-});
-
-const deprovisioned = async () => (await memberRows(deps, teamId)).filter((m) => m.deprovisionedAt !== null || m.status !== "active");
+const deprovisioned = async (deps: TestDeps, teamId: number) => (await memberRows(deps, teamId)).filter((m) => m.deprovisionedAt !== null || m.status !== "active");
 
 describe("a listing that cannot be trusted deprovisions nobody", () => {
-  it("empty: the app sees nothing any more; nothing is written and the job says why", async () => {
+  syncTest("empty: the app sees nothing any more; nothing is written and the job says why", async ({ deps, acme: { teamId } }) => {
     const versions = await rowVersions(deps, teamId);
     await control(deps, "PUT", "/_emulator/apps/1000002", { allowPartys: [], allowUsers: [] });
     const job = await syncNow(deps, "acme");
     expect(job).toMatchObject({ state: "succeeded", skippedDeprovisions: "empty_listing", counts: { members: { deprovisioned: 0 } } });
-    expect(await deprovisioned()).toEqual([]);
+    expect(await deprovisioned(deps, teamId)).toEqual([]);
     // The department mirror is not emptied either.
     expect(await rowVersions(deps, teamId)).toEqual(versions);
 
@@ -39,15 +28,15 @@ describe("a listing that cannot be trusted deprovisions nobody", () => {
     expect(await rowVersions(deps, teamId)).toEqual(versions);
   });
 
-  it("empty: the app sees only a department without members", async () => {
+  syncTest("empty: the app sees only a department without members", async ({ deps, acme: { teamId } }) => {
     await control(deps, "POST", "/_emulator/departments", { id: 70, name: "空部门", parentid: 1 });
     await control(deps, "PUT", "/_emulator/apps/1000002", { allowPartys: [70] });
     const job = await syncNow(deps, "acme");
     expect(job).toMatchObject({ state: "succeeded", skippedDeprovisions: "empty_listing", counts: { members: { deprovisioned: 0 } } });
-    expect(await deprovisioned()).toEqual([]);
+    expect(await deprovisioned(deps, teamId)).toEqual([]);
   });
 
-  it("shrunk to half or less since the last good run: nobody deprovisioned; the next run needs an admin", async () => {
+  syncTest("shrunk to half or less since the last good run: nobody deprovisioned; the next run needs an admin", async ({ deps, acme: { teamId } }) => {
     const org = await emulatorOrg(deps);
     const total = org.users.filter((u) => u.status !== 5).length;
     // The smallest center that still has members: its subtree holds at most half of everyone.
@@ -58,29 +47,29 @@ describe("a listing that cannot be trusted deprovisions nobody", () => {
 
     const job = await syncNow(deps, "acme");
     expect(job).toMatchObject({ state: "succeeded", skippedDeprovisions: "listing_shrank", counts: { members: { deprovisioned: 0 } } });
-    expect(await deprovisioned()).toEqual([]);
+    expect(await deprovisioned(deps, teamId)).toEqual([]);
     expect(await mirror(deps, teamId).then((m) => m.members.length)).toBe(total);
 
     // The same shrunk listing again: still nobody deprovisioned without an admin's decision.
     const second = await syncNow(deps, "acme");
     expect(second.state).not.toBe("failed");
     expect(second.counts.members.deprovisioned).toBe(0);
-    expect(await deprovisioned()).toEqual([]);
+    expect(await deprovisioned(deps, teamId)).toEqual([]);
   });
 
-  it("a listing that lost less than half is trusted (subject to the breaker)", async () => {
+  syncTest("a listing that lost less than half is trusted (subject to the breaker)", async ({ deps, acme: { teamId } }) => {
     const org = await emulatorOrg(deps);
     const gone = org.users.filter((u) => u.status !== 5).slice(0, 2).map((u) => u.userid);
     for (const u of gone) await control(deps, "DELETE", `/_emulator/users/${u}`);
     const job = await syncNow(deps, "acme");
     expect(job).toMatchObject({ state: "succeeded", counts: { members: { deprovisioned: 2 } } });
     expect(job.skippedDeprovisions).toBeUndefined();
-    expect((await deprovisioned()).map((m) => m.wecomUserId).sort()).toEqual([...gone].sort());
+    expect((await deprovisioned(deps, teamId)).map((m) => m.wecomUserId).sort()).toEqual([...gone].sort());
   });
 });
 
 describe("owners and admins are never deprovisioned by sync", () => {
-  it("deleted in WeCom: the last owner and an admin are staged as protected_role and stay; others follow the policy", async () => {
+  syncTest("deleted in WeCom: the last owner and an admin are staged as protected_role and stay; others follow the policy", async ({ deps, acme: { teamId } }) => {
     const users = (await emulatorOrg(deps)).users.filter((u) => u.status !== 5).map((u) => u.userid);
     const [owner, admin, plain] = users;
     await setRole(deps, teamId, owner!, "owner");
@@ -111,7 +100,7 @@ describe("owners and admins are never deprovisioned by sync", () => {
     expect(await memberByKey(deps, teamId, owner!)).toMatchObject({ status: "active", deprovisionedAt: null });
   });
 
-  it("the mirror otherwise still equals WeCom", async () => {
+  syncTest("the mirror otherwise still equals WeCom", async ({ deps, acme: { teamId } }) => {
     const users = (await emulatorOrg(deps)).users.filter((u) => u.status !== 5).map((u) => u.userid);
     await setRole(deps, teamId, users[0]!, "owner");
     await control(deps, "PATCH", `/_emulator/users/${users[0]}`, { name: "老板改名" });

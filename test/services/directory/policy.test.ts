@@ -1,36 +1,28 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import type { TestDeps } from "../../helpers/deps";
 import { control } from "../../helpers/emulator";
 import { emulatorOrg, syncNow } from "../../helpers/sync";
-import { api, auditRows, freshAcme, memberByKey, setStatus } from "../../helpers/sync-scenarios";
-import { openTestDb } from "../../helpers/test-db";
-
-let opened: Awaited<ReturnType<typeof openTestDb>>;
-let deps: TestDeps;
-let teamId: number;
-let gone: string;
-let bystander: string;
+import { api, auditRows, memberByKey, setStatus } from "../../helpers/sync-scenarios";
+import { syncTest } from "../../helpers/sync-fixture";
 
 const DAY = 24 * 3600_000;
 
-beforeAll(async () => {
-  opened = await openTestDb();
-});
-afterAll(async () => opened.close());
-beforeEach(async () => {
-  ({ deps, teamId } = await freshAcme(opened.db));
+/** Two members made active directly (no authorize verb in these tests): one to delete in WeCom, one to stay. */
+const policyTest = syncTest.extend("people", async ({ deps, acme }) => {
   const users = (await emulatorOrg(deps)).users.filter((u) => u.status !== 5);
-  gone = users[0]!.userid;
-  bystander = users[1]!.userid;
-  // Fixture: no authorize verb yet, so these two are made active members directly.
-  await setStatus(deps, teamId, "active", [gone, bystander]);
+  const people = { gone: users[0]!.userid, bystander: users[1]!.userid };
+  await setStatus(deps, acme.teamId, "active", [people.gone, people.bystander]);
+  return people;
 });
 
-async function setPolicy(value: unknown) {
+// Set up in a hook (hookTimeout), not within the first test's own timeout: the file's database opens there.
+policyTest.beforeEach(({ people }) => void people);
+
+async function setPolicy(deps: TestDeps, value: unknown) {
   return api(deps, "PUT", "/api/teams/acme/policy", { onMemberDeleted: value });
 }
 
-async function deleteAndSync() {
+async function deleteAndSync(deps: TestDeps, gone: string) {
   await control(deps, "DELETE", `/_emulator/users/${gone}`);
   const job = await syncNow(deps, "acme");
   expect(job.state).toBe("succeeded");
@@ -39,10 +31,10 @@ async function deleteAndSync() {
 }
 
 describe("deletion policy", () => {
-  it("defaults to lock; an invalid value is refused with 422 and changes nothing", async () => {
+  policyTest("defaults to lock; an invalid value is refused with 422 and changes nothing", async ({ deps, acme: { teamId }, people: { gone, bystander } }) => {
     expect(await api(deps, "GET", "/api/teams/acme/policy")).toEqual({ status: 200, body: { onMemberDeleted: "lock" } });
     for (const bad of ["delete", "", null, 3, "LOCK"]) {
-      const res = await setPolicy(bad);
+      const res = await setPolicy(deps, bad);
       expect(res.status).toBe(422);
       expect(res.body).toMatchObject({ error: { code: "validation_failed" } });
     }
@@ -50,15 +42,15 @@ describe("deletion policy", () => {
     expect(await api(deps, "GET", "/api/teams/acme/policy")).toEqual({ status: 200, body: { onMemberDeleted: "lock" } });
     expect(await auditRows(deps, teamId, "policy.changed")).toHaveLength(0);
 
-    await deleteAndSync();
+    await deleteAndSync(deps, gone);
     expect(await memberByKey(deps, teamId, gone)).toMatchObject({ status: "locked", statusBefore: "active" });
     expect(await memberByKey(deps, teamId, bystander)).toMatchObject({ status: "active", deprovisionedAt: null });
   });
 
-  it("remove: the membership goes, restorable for 30 days to the earlier standing", async () => {
-    expect(await setPolicy("remove")).toEqual({ status: 200, body: { onMemberDeleted: "remove" } });
+  policyTest("remove: the membership goes, restorable for 30 days to the earlier standing", async ({ deps, acme: { teamId }, people: { gone } }) => {
+    expect(await setPolicy(deps, "remove")).toEqual({ status: 200, body: { onMemberDeleted: "remove" } });
     expect(await auditRows(deps, teamId, "policy.changed")).toEqual([expect.objectContaining({ before: { onMemberDeleted: "lock" }, after: { onMemberDeleted: "remove" } })]);
-    await deleteAndSync();
+    await deleteAndSync(deps, gone);
     const removed = await memberByKey(deps, teamId, gone);
     expect(removed).toMatchObject({ status: "removed", statusBefore: "active" });
     expect(removed.deprovisionedAt?.getTime()).toBe(deps.clock.now().getTime());
@@ -78,9 +70,9 @@ describe("deletion policy", () => {
     expect(await memberByKey(deps, teamId, gone)).toMatchObject({ status: "active" });
   });
 
-  it("remove: after 30 days the removal can no longer be restored", async () => {
-    await setPolicy("remove");
-    await deleteAndSync();
+  policyTest("remove: after 30 days the removal can no longer be restored", async ({ deps, acme: { teamId }, people: { gone } }) => {
+    await setPolicy(deps, "remove");
+    await deleteAndSync(deps, gone);
     const removed = await memberByKey(deps, teamId, gone);
     deps.clock.advance(30 * DAY + 1000);
     const res = await api(deps, "POST", `/api/teams/acme/members/${removed.id}/restore`);
@@ -88,9 +80,9 @@ describe("deletion policy", () => {
     expect(await memberByKey(deps, teamId, gone)).toMatchObject({ status: "removed" });
   });
 
-  it("lock: stays listed and locked; unlock returns the earlier standing", async () => {
-    await setPolicy("lock");
-    await deleteAndSync();
+  policyTest("lock: stays listed and locked; unlock returns the earlier standing", async ({ deps, acme: { teamId }, people: { gone } }) => {
+    await setPolicy(deps, "lock");
+    await deleteAndSync(deps, gone);
     const locked = await memberByKey(deps, teamId, gone);
     expect(locked).toMatchObject({ status: "locked", statusBefore: "active" });
     expect((await api(deps, "POST", `/api/teams/acme/members/${locked.id}/restore`)).status).toBe(409);
@@ -101,18 +93,18 @@ describe("deletion policy", () => {
     expect(await auditRows(deps, teamId, "member.unlocked")).toHaveLength(1);
   });
 
-  it("lock of a member who was only imported: unlock returns them to imported", async () => {
-    await setPolicy("lock");
+  policyTest("lock of a member who was only imported: unlock returns them to imported", async ({ deps, acme: { teamId }, people: { gone } }) => {
+    await setPolicy(deps, "lock");
     await setStatus(deps, teamId, "imported", [gone]);
-    await deleteAndSync();
+    await deleteAndSync(deps, gone);
     const locked = await memberByKey(deps, teamId, gone);
     expect(locked).toMatchObject({ status: "locked", statusBefore: "imported" });
     expect(await api(deps, "POST", `/api/teams/acme/members/${locked.id}/unlock`)).toMatchObject({ status: 200, body: { status: "imported" } });
   });
 
-  it("deauthorize: stays listed without access", async () => {
-    await setPolicy("deauthorize");
-    await deleteAndSync();
+  policyTest("deauthorize: stays listed without access", async ({ deps, acme: { teamId }, people: { gone, bystander } }) => {
+    await setPolicy(deps, "deauthorize");
+    await deleteAndSync(deps, gone);
     expect(await memberByKey(deps, teamId, gone)).toMatchObject({ status: "deauthorized", statusBefore: "active" });
     expect(await auditRows(deps, teamId, "member.deprovisioned")).toEqual([
       expect.objectContaining({ before: { status: "active" }, after: { status: "deauthorized", policy: "deauthorize" } }),
@@ -120,17 +112,17 @@ describe("deletion policy", () => {
     expect(await memberByKey(deps, teamId, bystander)).toMatchObject({ status: "active" });
   });
 
-  it("the policy in force when the run deprovisions is the one applied", async () => {
-    await setPolicy("deauthorize");
+  policyTest("the policy in force when the run deprovisions is the one applied", async ({ deps, acme: { teamId }, people: { gone } }) => {
+    await setPolicy(deps, "deauthorize");
     await control(deps, "DELETE", `/_emulator/users/${gone}`);
-    await setPolicy("remove");
+    await setPolicy(deps, "remove");
     await syncNow(deps, "acme");
     expect(await memberByKey(deps, teamId, gone)).toMatchObject({ status: "removed" });
   });
 
-  it("a member deleted and later re-added in WeCom loses the deprovision mark but keeps the lock until an admin unlocks", async () => {
+  policyTest("a member deleted and later re-added in WeCom loses the deprovision mark but keeps the lock until an admin unlocks", async ({ deps, acme: { teamId }, people: { gone } }) => {
     const before = (await emulatorOrg(deps)).users.find((u) => u.userid === gone)!;
-    await deleteAndSync();
+    await deleteAndSync(deps, gone);
     await control(deps, "POST", "/_emulator/users", { userid: before.userid, name: before.name, department: before.department, position: before.position });
     const job = await syncNow(deps, "acme");
     expect(job.counts.members.deprovisioned).toBe(0);

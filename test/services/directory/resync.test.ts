@@ -1,31 +1,23 @@
 import { and, eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { members, syncJobs, syncSeenMembers, syncSeenUnchanged } from "../../../src/db/schema";
 import { runJob } from "../../../src/services/directory/run-job";
 import { memberFields, memberHash } from "../../../src/services/directory/mirror-shape";
-import { TEST_CORP_ID, type TestDeps } from "../../helpers/deps";
+import { TEST_CORP_ID } from "../../helpers/deps";
 import { control } from "../../helpers/emulator";
 import { crashAfterSteps, emulatorOrg, syncNow } from "../../helpers/sync";
-import { auditCount, auditRows, expectedMirror, freshAcme, memberByKey, mirror, rowVersions, startJob } from "../../helpers/sync-scenarios";
-import { openTestDb } from "../../helpers/test-db";
+import { auditCount, auditRows, expectedMirror, memberByKey, mirror, rowVersions, startJob } from "../../helpers/sync-scenarios";
+import { syncTest } from "../../helpers/sync-fixture";
 
-let opened: Awaited<ReturnType<typeof openTestDb>>;
-let deps: TestDeps;
-let teamId: number;
 
-beforeAll(async () => {
-  opened = await openTestDb();
-});
-afterAll(async () => opened.close());
-beforeEach(async () => {
-  ({ deps, teamId } = await freshAcme(opened.db));
-});
+// Set up in a hook (hookTimeout), not within the first test's own timeout: the file's database opens there.
+syncTest.beforeEach(({ acme }) => void acme);
 
 const changedKeys = (a: Record<string, string>, b: Record<string, string>) =>
   [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => a[k] !== b[k]).sort();
 
 describe("re-sync", () => {
-  it("with nothing changed in WeCom writes no row of departments or members, and no audit entry", async () => {
+  syncTest("with nothing changed in WeCom writes no row of departments or members, and no audit entry", async ({ deps, acme: { teamId } }) => {
     const before = await rowVersions(deps, teamId);
     const audits = await auditCount(deps, teamId);
     const mirrorBefore = await mirror(deps, teamId);
@@ -41,7 +33,7 @@ describe("re-sync", () => {
     }
   });
 
-  it("after one member changed, writes exactly that member's row", async () => {
+  syncTest("after one member changed, writes exactly that member's row", async ({ deps, acme: { teamId } }) => {
     const org = await emulatorOrg(deps);
     const who = org.users.find((u) => u.status !== 5)!;
     const before = await rowVersions(deps, teamId);
@@ -67,7 +59,7 @@ describe("re-sync", () => {
     expect(await rowVersions(deps, teamId)).toEqual(settled);
   });
 
-  it("after one department was renamed, writes exactly that department's row and no member", async () => {
+  syncTest("after one department was renamed, writes exactly that department's row and no member", async ({ deps, acme: { teamId } }) => {
     const org = await emulatorOrg(deps);
     const dept = org.departments.find((d) => d.id !== 1)!;
     const before = await rowVersions(deps, teamId);
@@ -82,7 +74,7 @@ describe("re-sync", () => {
     expect(after.members).toEqual(before.members);
   });
 
-  it("a change to a field the mirror does not keep (mobile, email) writes nothing", async () => {
+  syncTest("a change to a field the mirror does not keep (mobile, email) writes nothing", async ({ deps, acme: { teamId } }) => {
     const org = await emulatorOrg(deps);
     const who = org.users.find((u) => u.status !== 5)!;
     const before = await rowVersions(deps, teamId);
@@ -92,7 +84,7 @@ describe("re-sync", () => {
     expect(await rowVersions(deps, teamId)).toEqual(before);
   });
 
-  it("stages in full only the members that changed, are new or reappear; the unchanged ones only as keys, and still count as seen", async () => {
+  syncTest("stages in full only the members that changed, are new or reappear; the unchanged ones only as keys, and still count as seen", async ({ deps, acme: { teamId } }) => {
     const org = await emulatorOrg(deps);
     const [changed, back, gone] = org.users.filter((u) => u.status !== 5);
     await control(deps, "PATCH", `/_emulator/users/${changed!.userid}`, { name: "改过的名字" });
@@ -122,12 +114,16 @@ describe("re-sync", () => {
     expect(await deps.db.select().from(syncSeenUnchanged).where(eq(syncSeenUnchanged.jobId, jobId))).toEqual([]);
   });
 
-  it("a member changed in WeCom between the pages of two of its departments is staged once, as the later page read it, with a hash of what is stored", async () => {
-    // 30 departments: three members steps of ten, so department 1 and the last one are read apart.
-    ({ deps, teamId } = await freshAcme(opened.db, {
-      sync: false,
-      prepare: (d) => control(d, "POST", "/_emulator/reset", { corpId: TEST_CORP_ID, org: { generate: { departments: 30, users: 60, seed: 3 } } }),
-    }));
+});
+
+describe("re-sync of a member listed in two departments", () => {
+  // 30 departments: three members steps of ten, so department 1 and the last one are read apart.
+  syncTest.override("setup", {
+    sync: false,
+    prepare: (d) => control(d, "POST", "/_emulator/reset", { corpId: TEST_CORP_ID, org: { generate: { departments: 30, users: 60, seed: 3 } } }),
+  });
+
+  syncTest("a member changed in WeCom between the pages of two of its departments is staged once, as the later page read it, with a hash of what is stored", async ({ deps, acme: { teamId } }) => {
     const ids = (await emulatorOrg(deps)).departments.map((d) => d.id).sort((a, b) => a - b);
     const both = [ids[0]!, ids[ids.length - 1]!];
     await control(deps, "POST", "/_emulator/users", { userid: "Twice", name: "第一页", department: both });
