@@ -38,7 +38,11 @@ const GOAL_HEALTH_P99_MS = 20;
 
 /** A wrong signature over a fresh timestamp: refused only once the team's token has been used. */
 function badSigned(body: string): PreparedRequest {
-  const query = { msg_signature: randomBytes(20).toString("hex"), timestamp: String(Math.floor(Date.now() / 1000)), nonce: String(Math.floor(Math.random() * 1e9)) };
+  const query = {
+    msg_signature: randomBytes(20).toString("hex"),
+    timestamp: String(Math.floor(Date.now() / 1000)),
+    nonce: String(Math.floor(Math.random() * 1e9)),
+  };
   return { path: `/wecom/${SLUG}/callback?${toQueryString(query)}`, body: Buffer.from(body) };
 }
 
@@ -53,13 +57,22 @@ function bigBody(): string {
   return body.padEnd(60_000, " ");
 }
 
-function request(agent: http.Agent, port: number, method: "GET" | "POST", path: string, body?: Buffer): Promise<{ status: number; ms: number }> {
+function request(
+  agent: http.Agent,
+  port: number,
+  method: "GET" | "POST",
+  path: string,
+  body?: Buffer,
+): Promise<{ status: number; ms: number }> {
   const t0 = performance.now();
   return new Promise((resolve) => {
-    const req = http.request({ host: "127.0.0.1", port, method, path, agent, headers: body ? { "content-type": "text/xml", "content-length": body.length } : {} }, (res) => {
-      res.resume();
-      res.once("end", () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - t0 }));
-    });
+    const req = http.request(
+      { host: "127.0.0.1", port, method, path, agent, headers: body ? { "content-type": "text/xml", "content-length": body.length } : {} },
+      (res) => {
+        res.resume();
+        res.once("end", () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - t0 }));
+      },
+    );
     req.once("error", () => resolve({ status: 0, ms: performance.now() - t0 }));
     req.end(body);
   });
@@ -95,7 +108,12 @@ async function serial(server: ServerChild, make: () => string): Promise<Serial> 
       latencies.push(res.ms);
     }
     const cpu1 = server.cpuSeconds();
-    return { median: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), cpuUsPerRequest: cpu0 === undefined || cpu1 === undefined ? undefined : ((cpu1 - cpu0) / SERIAL) * 1e6, statuses };
+    return {
+      median: percentile(latencies, 0.5),
+      p99: percentile(latencies, 0.99),
+      cpuUsPerRequest: cpu0 === undefined || cpu1 === undefined ? undefined : ((cpu1 - cpu0) / SERIAL) * 1e6,
+      statuses,
+    };
   } finally {
     agent.destroy();
   }
@@ -138,14 +156,24 @@ export async function run(): Promise<boolean> {
         name: "service",
         script: built.script,
         cwd: ROOT,
-        env: { PORT: String(port), DATABASE_URL: dbUrl.toString(), APP_SECRET: randomBytes(24).toString("hex"), ADMIN_TOKEN: adminToken, PUBLIC_URL: `http://127.0.0.1:${port}`, WECOM_API_BASE: wecom.base },
+        env: {
+          PORT: String(port),
+          DATABASE_URL: dbUrl.toString(),
+          APP_SECRET: randomBytes(24).toString("hex"),
+          ADMIN_TOKEN: adminToken,
+          PUBLIC_URL: `http://127.0.0.1:${port}`,
+          WECOM_API_BASE: wecom.base,
+        },
         logDir,
       });
       running.push(server);
       // Binding checks the credentials live: against the fake WeCom of bench/lib.
       const headers = { authorization: `Bearer ${adminToken}`, "content-type": "application/json" };
       const base = `http://127.0.0.1:${port}`;
-      if ((await fetch(`${base}/api/teams`, { method: "POST", headers, body: JSON.stringify({ slug: SLUG, name: "Bench" }) })).status !== 201) throw new Error("POST /api/teams failed");
+      if (
+        (await fetch(`${base}/api/teams`, { method: "POST", headers, body: JSON.stringify({ slug: SLUG, name: "Bench" }) })).status !== 201
+      )
+        throw new Error("POST /api/teams failed");
       const bound = await fetch(`${base}/api/teams/${SLUG}/wecom`, { method: "PUT", headers, body: JSON.stringify(BINDING) });
       if (bound.status !== 200) throw new Error(`PUT wecom: ${bound.status} ${await bound.text()}`);
     } finally {
@@ -161,7 +189,13 @@ export async function run(): Promise<boolean> {
     const idle = await probeHealth(server.port, new Promise((r) => setTimeout(r, 3_000)));
     const floodAgent = keepAliveAgent(FLOOD_CLIENTS);
     const floodBodies = Array.from({ length: 200 }, () => badSigned(bigBody()));
-    const flood = runLoad({ port: server.port, agent: floodAgent, concurrency: FLOOD_CLIENTS, take: (n) => floodBodies[n % floodBodies.length], durationMs: FLOOD_MS });
+    const flood = runLoad({
+      port: server.port,
+      agent: floodAgent,
+      concurrency: FLOOD_CLIENTS,
+      take: (n) => floodBodies[n % floodBodies.length],
+      durationMs: FLOOD_MS,
+    });
     const loaded = await probeHealth(server.port, flood);
     const flooded = await flood;
     floodAgent.destroy();
@@ -174,23 +208,43 @@ export async function run(): Promise<boolean> {
       table(
         ["bad-signature callback", "median ms", "p99 ms", "server CPU µs/request", "answers"],
         [
-          ["tiny", ms(tiny.median), ms(tiny.p99), tiny.cpuUsPerRequest === undefined ? "?" : tiny.cpuUsPerRequest.toFixed(0), [...tiny.statuses].join(",")],
-          ["60 KB", ms(big.median), ms(big.p99), big.cpuUsPerRequest === undefined ? "?" : big.cpuUsPerRequest.toFixed(0), [...big.statuses].join(",")],
+          [
+            "tiny",
+            ms(tiny.median),
+            ms(tiny.p99),
+            tiny.cpuUsPerRequest === undefined ? "?" : tiny.cpuUsPerRequest.toFixed(0),
+            [...tiny.statuses].join(","),
+          ],
+          [
+            "60 KB",
+            ms(big.median),
+            ms(big.p99),
+            big.cpuUsPerRequest === undefined ? "?" : big.cpuUsPerRequest.toFixed(0),
+            [...big.statuses].join(","),
+          ],
         ],
         [false, true, true, true, false],
       ),
     );
     console.log("");
-    console.log(`/healthz one at a time: idle p50 ${ms(percentile(idle.latencies, 0.5))} ms, p99 ${ms(percentile(idle.latencies, 0.99))} ms (${idle.latencies.length} probes)`);
+    console.log(
+      `/healthz one at a time: idle p50 ${ms(percentile(idle.latencies, 0.5))} ms, p99 ${ms(percentile(idle.latencies, 0.99))} ms (${idle.latencies.length} probes)`,
+    );
     console.log(
       `/healthz during a flood of 60 KB bad-signature callbacks from ${FLOOD_CLIENTS} clients (${floodRps.toFixed(0)} req/s refused): ` +
         `p50 ${ms(percentile(loaded.latencies, 0.5))} ms, p99 ${ms(healthP99)} ms, max ${ms(percentile(loaded.latencies, 1))} ms (${loaded.latencies.length} probes)`,
     );
-    console.log(`Goals: 60 KB median ≤ ${GOAL_RATIO} × tiny: ${ratio <= GOAL_RATIO ? "met" : "NOT met"} (${ratio.toFixed(2)} ×); /healthz p99 ≤ ${GOAL_HEALTH_P99_MS} ms under flood: ${healthP99 <= GOAL_HEALTH_P99_MS ? "met" : "NOT met"}`);
+    console.log(
+      `Goals: 60 KB median ≤ ${GOAL_RATIO} × tiny: ${ratio <= GOAL_RATIO ? "met" : "NOT met"} (${ratio.toFixed(2)} ×); /healthz p99 ≤ ${GOAL_HEALTH_P99_MS} ms under flood: ${healthP99 <= GOAL_HEALTH_P99_MS ? "met" : "NOT met"}`,
+    );
     console.log(`Machine: ${machine([`PostgreSQL ${version?.server_version ?? "?"}`])}`);
 
     const failures: string[] = [];
-    for (const [name, s] of [["tiny", tiny], ["60 KB", big]] as const) if ([...s.statuses].some((st) => st !== 401)) failures.push(`${name}: answers ${[...s.statuses].join(",")}, expected 401 only`);
+    for (const [name, s] of [
+      ["tiny", tiny],
+      ["60 KB", big],
+    ] as const)
+      if ([...s.statuses].some((st) => st !== 401)) failures.push(`${name}: answers ${[...s.statuses].join(",")}, expected 401 only`);
     if (idle.failures + loaded.failures > 0) failures.push(`/healthz failed ${idle.failures + loaded.failures} times`);
     const exit = await server.stop();
     running.pop();

@@ -105,13 +105,20 @@ interface Cpu {
  * databases' backends are someone else's work. The WAL writer and checkpointer are left out.
  */
 function cpuNow(server: ServerChild, dbName: string): Cpu {
-  return { server: server.cpuSeconds(), postgres: cpuSecondsByName("postgres", ` ${dbName} `), loadgen: selfCpuSeconds(), system: systemCpu() };
+  return {
+    server: server.cpuSeconds(),
+    postgres: cpuSecondsByName("postgres", ` ${dbName} `),
+    loadgen: selfCpuSeconds(),
+    system: systemCpu(),
+  };
 }
 
 function cpuDelta(a: Cpu, b: Cpu): Cpu {
   const d = (x?: number, y?: number) => (x === undefined || y === undefined ? undefined : y - x);
   const system =
-    a.system && b.system ? { busy: b.system.busy - a.system.busy, idle: b.system.idle - a.system.idle, steal: b.system.steal - a.system.steal } : undefined;
+    a.system && b.system
+      ? { busy: b.system.busy - a.system.busy, idle: b.system.idle - a.system.idle, steal: b.system.steal - a.system.steal }
+      : undefined;
   return { server: d(a.server, b.server), postgres: d(a.postgres, b.postgres), loadgen: b.loadgen - a.loadgen, system };
 }
 
@@ -233,7 +240,9 @@ function otherCpu(t: TargetRun): number | undefined {
 function cpuLine(t: TargetRun): string {
   const perReq = t.cpu.server === undefined ? "" : ` (${int((t.cpu.server / t.summary.requests) * 1e6)} µs/request)`;
   const sys = t.cpu.system;
-  const machineWide = sys ? `; machine ${seconds(sys.busy)} s busy (other processes ${seconds(otherCpu(t))} s), ${seconds(sys.idle)} s idle, ${seconds(sys.steal)} s steal` : "";
+  const machineWide = sys
+    ? `; machine ${seconds(sys.busy)} s busy (other processes ${seconds(otherCpu(t))} s), ${seconds(sys.idle)} s idle, ${seconds(sys.steal)} s steal`
+    : "";
   return `${t.name}: server ${seconds(t.cpu.server)} s${perReq}, postgres ${seconds(t.cpu.postgres)} s, load generator ${seconds(t.cpu.loadgen)} s, in ${t.wallSeconds.toFixed(1)} s wall${machineWide}`;
 }
 
@@ -252,16 +261,27 @@ export async function run(): Promise<boolean> {
   return scratch.execute(async () => {
     const [version] = await admin<{ server_version: string }[]>`show server_version`;
     console.log(`Machine: ${machine([`PostgreSQL ${version?.server_version ?? "?"}`])}`);
-    console.log(`Load: ${CONCURRENCY} in flight, warm-up ${WARMUP} requests, then ${DURATION_MS / 1000} s per target (service: at most ${int(MEASURED_MAX)} unique callbacks)`);
+    console.log(
+      `Load: ${CONCURRENCY} in flight, warm-up ${WARMUP} requests, then ${DURATION_MS / 1000} s per target (service: at most ${int(MEASURED_MAX)} unique callbacks)`,
+    );
     await admin.unsafe(`create database ${dbName}`);
 
     let t0 = performance.now();
     const cb = await prepareCallbacks(WARMUP + MEASURED_MAX);
-    console.log(`Prepared ${int(cb.requests.length)} unique signed+encrypted callbacks in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(
+      `Prepared ${int(cb.requests.length)} unique signed+encrypted callbacks in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
     const total = cb.requests.length;
 
     // Baseline: the same bodies (cycled; it stores nothing), same load generator.
-    const baseline = await startServer({ name: "baseline", script: "bench/lib/baseline-server.ts", cwd: ROOT, env: { PORT: String(await freePort()) }, logDir, nodeArgs });
+    const baseline = await startServer({
+      name: "baseline",
+      script: "bench/lib/baseline-server.ts",
+      cwd: ROOT,
+      env: { PORT: String(await freePort()) },
+      logDir,
+      nodeArgs,
+    });
     running.push(baseline);
     const b = await drive(
       baseline,
@@ -307,7 +327,8 @@ export async function run(): Promise<boolean> {
     running.pop();
     const referenceRun: TargetRun = { name: "reference (@wecom/crypto + INSERT)", summary: summarize(r.measured), ...r, ...rStop };
     console.log(`reference done: ${int(referenceRun.summary.rps)} req/s`);
-    if (r.measured.sent >= MEASURED_MAX) console.log(`note: the reference used all ${int(MEASURED_MAX)} prepared callbacks before ${DURATION_MS / 1000} s`);
+    if (r.measured.sent >= MEASURED_MAX)
+      console.log(`note: the reference used all ${int(MEASURED_MAX)} prepared callbacks before ${DURATION_MS / 1000} s`);
     // Backends flush their statistics when they exit: the service's figures are counted from here.
     await sleep(500);
     const statsBefore = await dbStats(admin, dbName);
@@ -353,14 +374,19 @@ export async function run(): Promise<boolean> {
     const sStop = await stopTimed(service);
     running.pop();
     const serviceRun: TargetRun = { name: "service (Node + PostgreSQL)", summary: summarize(s.measured), ...s, ...sStop };
-    if (s.measured.sent >= MEASURED_MAX) console.log(`note: the service used all ${int(MEASURED_MAX)} prepared callbacks before ${DURATION_MS / 1000} s`);
+    if (s.measured.sent >= MEASURED_MAX)
+      console.log(`note: the service used all ${int(MEASURED_MAX)} prepared callbacks before ${DURATION_MS / 1000} s`);
 
     // Backends flush their statistics when they exit, which they did with the service.
     await sleep(500);
     const statsAfter = await dbStats(admin, dbName);
     const stats =
       statsAfter && statsBefore
-        ? { xact: statsAfter.xact - statsBefore.xact, inserted: statsAfter.inserted - statsBefore.inserted, updated: statsAfter.updated - statsBefore.updated }
+        ? {
+            xact: statsAfter.xact - statsBefore.xact,
+            inserted: statsAfter.inserted - statsBefore.inserted,
+            updated: statsAfter.updated - statsBefore.updated,
+          }
         : undefined;
 
     // Report.
@@ -369,7 +395,15 @@ export async function run(): Promise<boolean> {
     console.log(
       table(
         ["target", "requests", "req/s", "p50 ms", "p99 ms", "max ms", "failures"],
-        runs.map((r) => [r.name, int(r.summary.requests), int(r.summary.rps), ms(r.summary.p50), ms(r.summary.p99), ms(r.summary.max), int(r.summary.failures)]),
+        runs.map((r) => [
+          r.name,
+          int(r.summary.requests),
+          int(r.summary.rps),
+          ms(r.summary.p50),
+          ms(r.summary.p99),
+          ms(r.summary.max),
+          int(r.summary.failures),
+        ]),
         [false, true, true, true, true, true, true],
       ),
     );
@@ -378,7 +412,9 @@ export async function run(): Promise<boolean> {
     const isLossless = (l: Lossless) => l.missing === 0 && l.duplicates === 0;
     const lossless = isLossless(inbox) && isLossless(referenceInbox);
     console.log("");
-    console.log(`Throughput ratio service/reference: ${ratio.toFixed(2)}; service/baseline: ${bareRatio.toFixed(3)}; reference/baseline: ${(referenceRun.summary.rps / baselineRun.summary.rps).toFixed(3)}`);
+    console.log(
+      `Throughput ratio service/reference: ${ratio.toFixed(2)}; service/baseline: ${bareRatio.toFixed(3)}; reference/baseline: ${(referenceRun.summary.rps / baselineRun.summary.rps).toFixed(3)}`,
+    );
     for (const [name, l, table] of [
       ["service", inbox, "callback_inbox"],
       ["reference", referenceInbox, REFERENCE_TABLE],
@@ -397,7 +433,10 @@ export async function run(): Promise<boolean> {
     console.log(`CPU seconds during the measured runs (${os.cpus().length} cores = ${os.cpus().length} CPU-seconds per wall second):`);
     for (const r of runs) console.log(`  ${cpuLine(r)}`);
     const noisy = runs.filter((r) => (otherCpu(r) ?? 0) + (r.cpu.system?.steal ?? 0) > 0.1 * os.cpus().length * r.wallSeconds);
-    if (noisy.length > 0) console.log(`  Warning: other processes or the hypervisor took over 10 % of the machine during ${noisy.map((r) => r.name).join(", ")}: numbers are noisy, rerun on a quiet machine`);
+    if (noisy.length > 0)
+      console.log(
+        `  Warning: other processes or the hypervisor took over 10 % of the machine during ${noisy.map((r) => r.name).join(", ")}: numbers are noisy, rerun on a quiet machine`,
+      );
     if (stats) {
       console.log(
         `PostgreSQL, whole service lifetime: ${int(stats.xact)} transactions (${(stats.xact / Math.max(1, inbox.rows)).toFixed(2)} per stored callback), ` +
@@ -407,14 +446,18 @@ export async function run(): Promise<boolean> {
     console.log(`Fake WeCom API calls: ${JSON.stringify(wecom.calls)} (${wecomCallsInRun} during warm-up and measured run)`);
     console.log(
       `Shutdown: baseline exit ${bStop.exit.code ?? bStop.exit.signal} in ${bStop.stopSeconds.toFixed(1)} s; ` +
-        `reference exit ${rStop.exit.code ?? rStop.exit.signal} in ${rStop.stopSeconds.toFixed(1)} s; service exit ${sStop.exit.code ?? sStop.exit.signal} in ${sStop.stopSeconds.toFixed(1)} s (drains deferred inbox processing)`);
+        `reference exit ${rStop.exit.code ?? rStop.exit.signal} in ${rStop.stopSeconds.toFixed(1)} s; service exit ${sStop.exit.code ?? sStop.exit.signal} in ${sStop.stopSeconds.toFixed(1)} s (drains deferred inbox processing)`,
+    );
     console.log(`Machine: ${machine([`PostgreSQL ${version?.server_version ?? "?"}`])}`);
     if (profDir) console.log(`CPU profiles (.cpuprofile) in ${profDir}`);
 
     const failures: string[] = [];
     for (const r of runs) {
       const failed = r.warm.failures + r.measured.failures;
-      if (failed > 0) failures.push(`${r.name}: ${failed} failed requests, e.g. ${[...r.warm.failureSamples, ...r.measured.failureSamples].slice(0, 3).join("; ")}`);
+      if (failed > 0)
+        failures.push(
+          `${r.name}: ${failed} failed requests, e.g. ${[...r.warm.failureSamples, ...r.measured.failureSamples].slice(0, 3).join("; ")}`,
+        );
       if (r.exit.code !== 0) failures.push(`${r.name}: exited with ${r.exit.code ?? r.exit.signal} instead of 0`);
     }
     for (const [name, l] of [

@@ -24,7 +24,8 @@ function contactChange(i: number, bytes: number): string {
   const head = `<xml><ToUserName><![CDATA[${CORP}]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName><CreateTime>${1_700_000_000 + i}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[change_contact]]></Event><ChangeType><![CDATA[update_user]]></ChangeType><UserID><![CDATA[user${i}]]></UserID><Name><![CDATA[张三${i}]]></Name>`;
   const tail = "</xml>";
   let extra = "";
-  for (let k = 0; Buffer.byteLength(head + extra + tail) < bytes; k++) extra += `<ExtAttr><Item><Name><![CDATA[属性${k}]]></Name><Type>0</Type><Text><Value><![CDATA[值${i}-${k}]]></Value></Text></Item></ExtAttr>`;
+  for (let k = 0; Buffer.byteLength(head + extra + tail) < bytes; k++)
+    extra += `<ExtAttr><Item><Name><![CDATA[属性${k}]]></Name><Type>0</Type><Text><Value><![CDATA[值${i}-${k}]]></Value></Text></Item></ExtAttr>`;
   return head + extra + tail;
 }
 
@@ -83,10 +84,20 @@ export async function run(): Promise<boolean> {
       b.push(round(reference, c));
     }
     const bytes = Buffer.byteLength(c.plaintexts[0]!);
-    rows.push([c.name, String(bytes), Math.round(median(a)).toLocaleString("en-US"), Math.round(median(b)).toLocaleString("en-US"), `${(median(a) / median(b)).toFixed(2)}×`]);
+    rows.push([
+      c.name,
+      String(bytes),
+      Math.round(median(a)).toLocaleString("en-US"),
+      Math.round(median(b)).toLocaleString("en-US"),
+      `${(median(a) / median(b)).toFixed(2)}×`,
+    ]);
   }
-  console.log(table(["messages", "plaintext B", "ours msg/s", "@wecom/crypto msg/s", "ours / reference"], rows, [false, true, true, true, true]));
-  console.log(`Medians of ${ROUNDS} alternating rounds of ${PER_ROUND.toLocaleString("en-US")} decryptions each (${MESSAGES.toLocaleString("en-US")} distinct messages); goal ≥ 1.00×.`);
+  console.log(
+    table(["messages", "plaintext B", "ours msg/s", "@wecom/crypto msg/s", "ours / reference"], rows, [false, true, true, true, true]),
+  );
+  console.log(
+    `Medians of ${ROUNDS} alternating rounds of ${PER_ROUND.toLocaleString("en-US")} decryptions each (${MESSAGES.toLocaleString("en-US")} distinct messages); goal ≥ 1.00×.`,
+  );
   await Promise.resolve();
   return true;
 }

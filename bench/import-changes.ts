@@ -38,7 +38,6 @@ import { logProblems } from "./lib/service-log";
 import { awaitDrained, awaitJob, inboxStats, phaseWindow, startSync, type Api, type FinishedJob, type InboxStats } from "./lib/sync-job";
 import type { ServerChild } from "./lib/child";
 
-
 const ORG = { departments: envInt("BENCH_IMPORT_DEPARTMENTS", 2000), users: envInt("BENCH_IMPORT_USERS", 100_000), seed: 1 };
 const CHANGES = envInt("BENCH_CHANGES", 2000);
 const IN_FLIGHT = envInt("BENCH_CHANGES_IN_FLIGHT", 8);
@@ -91,10 +90,20 @@ interface CpuSplit {
 }
 
 function cpuNow(stack: Stack): CpuSplit {
-  return { service: stack.service.cpuSeconds() ?? Number.NaN, postgres: cpuSecondsByName("postgres") ?? Number.NaN, emulator: stack.emulator.cpuSeconds() ?? Number.NaN, bench: selfCpuSeconds() };
+  return {
+    service: stack.service.cpuSeconds() ?? Number.NaN,
+    postgres: cpuSecondsByName("postgres") ?? Number.NaN,
+    emulator: stack.emulator.cpuSeconds() ?? Number.NaN,
+    bench: selfCpuSeconds(),
+  };
 }
 
-const cpuSince = (a: CpuSplit, b: CpuSplit): CpuSplit => ({ service: b.service - a.service, postgres: b.postgres - a.postgres, emulator: b.emulator - a.emulator, bench: b.bench - a.bench });
+const cpuSince = (a: CpuSplit, b: CpuSplit): CpuSplit => ({
+  service: b.service - a.service,
+  postgres: b.postgres - a.postgres,
+  emulator: b.emulator - a.emulator,
+  bench: b.bench - a.bench,
+});
 
 interface Scenario {
   withChanges: boolean;
@@ -117,7 +126,13 @@ async function takeCalls(stack: Stack): Promise<Record<string, number>> {
 
 /** The inbox's counts added during one sync; pending as it is now. */
 function since(a: InboxStats, b: InboxStats): InboxStats {
-  return { received: b.received - a.received, processed: b.processed - a.processed, ignored: b.ignored - a.ignored, pending: b.pending, dead: b.dead - a.dead };
+  return {
+    received: b.received - a.received,
+    processed: b.processed - a.processed,
+    ignored: b.ignored - a.ignored,
+    pending: b.pending,
+    dead: b.dead - a.dead,
+  };
 }
 
 async function syncOnce(stack: Stack, kind: SyncKind, changes: Change[], window: [number, number] | undefined): Promise<SyncRun> {
@@ -126,7 +141,10 @@ async function syncOnce(stack: Stack, kind: SyncKind, changes: Change[], window:
   const cpuBefore = cpuNow(stack);
   const log0 = PG_LOG ? logOffset(PG_LOG) : 0;
   const started = await startSync(api);
-  const driving = window && changes.length > 0 ? driveChanges(stack.emu, changes, { origin: started.t0, from: window[0], to: window[1], inFlight: IN_FLIGHT }) : undefined;
+  const driving =
+    window && changes.length > 0
+      ? driveChanges(stack.emu, changes, { origin: started.t0, from: window[0], to: window[1], inFlight: IN_FLIGHT })
+      : undefined;
   // A failed poll must not leave the changes' promise unobserved.
   const job = await awaitJob(api, started, JOB_TIMEOUT_MS).catch(async (err: unknown) => {
     await driving?.catch(() => undefined);
@@ -141,7 +159,22 @@ async function syncOnce(stack: Stack, kind: SyncKind, changes: Change[], window:
   const calls = await takeCalls(stack);
   const check = await checkMirror(stack.sql, stack.teamId, await orgOf(stack));
   const traces = await traceExamples(stack, check, drive);
-  return { kind, changes, job: confirmed?.job ?? job, braked: confirmed?.staged, converged, drive, window, inbox: since(before, drained.stats), drainTimedOut: drained.timedOut, calls, check, traces, cpu, statements };
+  return {
+    kind,
+    changes,
+    job: confirmed?.job ?? job,
+    braked: confirmed?.staged,
+    converged,
+    drive,
+    window,
+    inbox: since(before, drained.stats),
+    drainTimedOut: drained.timedOut,
+    calls,
+    check,
+    traces,
+    cpu,
+    statements,
+  };
 }
 
 /**
@@ -172,7 +205,9 @@ async function traceExamples(stack: Stack, check: MirrorCheck, drive: DriveResul
   for (const key of [...new Set(keys)].slice(0, EXAMPLES)) {
     out.push(`member ${key}:`);
     for (const p of drive?.log.filter((l) => l.change.member === key) ?? []) {
-      out.push(`  change ${p.change.kind} sent ${p.sentAt.toFixed(2)} s, answered ${p.doneAt.toFixed(2)} s: ${JSON.stringify(p.change.body ?? null)}`);
+      out.push(
+        `  change ${p.change.kind} sent ${p.sentAt.toFixed(2)} s, answered ${p.doneAt.toFixed(2)} s: ${JSON.stringify(p.change.body ?? null)}`,
+      );
     }
     const audit = await memberAudit(stack.sql, stack.teamId, key);
     out.push(...(audit.length > 0 ? audit.map((a) => `  audit ${a}`) : ["  audit: no rows"]));
@@ -207,7 +242,9 @@ async function runScenario(windows: Windows | undefined): Promise<{ scenario: Sc
     console.log(`${withChanges ? "with changes" : "unchanged"}: service ${stack.serviceLabel}, scratch database ${scratch.dbName}`);
     for (const kind of RESYNC ? (["import", "re-sync"] as const) : (["import"] as const)) {
       if (kind === "re-sync") await sleep(untilNextMinute());
-      const changes = withChanges ? planChanges(await orgOf(stack), CHANGES, CHANGES_SEED + (kind === "import" ? 0 : 1), kind === "import" ? "i" : "r") : [];
+      const changes = withChanges
+        ? planChanges(await orgOf(stack), CHANGES, CHANGES_SEED + (kind === "import" ? 0 : 1), kind === "import" ? "i" : "r")
+        : [];
       const run = await syncOnce(stack, kind, changes, windows?.[kind]);
       scenario.runs.push(run);
       console.log(`  ${kind}: ${runLine(run)}`);
@@ -227,16 +264,23 @@ async function runScenario(windows: Windows | undefined): Promise<{ scenario: Sc
 function runFailures(run: SyncRun): string[] {
   const f: string[] = [];
   const c = run.check;
-  if (run.job.job.state !== "succeeded") f.push(`${run.kind} job ended ${run.job.job.state}: ${JSON.stringify(run.job.job.error ?? run.job.job.breaker ?? null)}`);
+  if (run.job.job.state !== "succeeded")
+    f.push(`${run.kind} job ended ${run.job.job.state}: ${JSON.stringify(run.job.job.error ?? run.job.job.breaker ?? null)}`);
   if (run.job.job.partial) f.push(`${run.kind} was partial (pages lost)`);
-  if (run.drive && run.drive.failures.length > 0) f.push(`${run.kind}: ${run.drive.failures.length} changes refused or not delivered, e.g. ${run.drive.failures.slice(0, 3).join("; ")}`);
+  if (run.drive && run.drive.failures.length > 0)
+    f.push(`${run.kind}: ${run.drive.failures.length} changes refused or not delivered, e.g. ${run.drive.failures.slice(0, 3).join("; ")}`);
   if (run.drainTimedOut) f.push(`${run.kind}: the inbox still had ${run.inbox.pending} pending after ${DRAIN_TIMEOUT_MS / 60_000} min`);
   if (run.inbox.dead > 0) f.push(`${run.kind}: ${run.inbox.dead} callbacks dead`);
   const lost = (run.drive?.delivered.size ?? 0) - run.inbox.received;
   if (lost > 0) f.push(`${run.kind}: ${lost} callbacks answered 200 but not in the inbox`);
-  if (differenceCount(c.members) + differenceCount(c.departments) > 0) f.push(`${run.kind}: the mirror differs from WeCom: ${diffText(c.members)} members, ${diffText(c.departments)} departments`);
-  if (c.wronglyStaged.length > 0) f.push(`${run.kind}: ${c.wronglyStaged.length} members staged for deprovision are in WeCom: ${c.wronglyStaged.slice(0, 5).join(", ")}`);
-  if (c.wronglyDeprovisioned.length > 0) f.push(`${run.kind}: ${c.wronglyDeprovisioned.length} members deprovisioned are in WeCom: ${c.wronglyDeprovisioned.slice(0, 5).join(", ")}`);
+  if (differenceCount(c.members) + differenceCount(c.departments) > 0)
+    f.push(`${run.kind}: the mirror differs from WeCom: ${diffText(c.members)} members, ${diffText(c.departments)} departments`);
+  if (c.wronglyStaged.length > 0)
+    f.push(`${run.kind}: ${c.wronglyStaged.length} members staged for deprovision are in WeCom: ${c.wronglyStaged.slice(0, 5).join(", ")}`);
+  if (c.wronglyDeprovisioned.length > 0)
+    f.push(
+      `${run.kind}: ${c.wronglyDeprovisioned.length} members deprovisioned are in WeCom: ${c.wronglyDeprovisioned.slice(0, 5).join(", ")}`,
+    );
   return f;
 }
 
@@ -257,7 +301,9 @@ function phasesText(job: FinishedJob): string {
 
 function runLine(run: SyncRun): string {
   const d = run.drive;
-  const sent = d ? `${d.sent} changes sent at ${s1(d.firstAt)}–${s1(d.lastAt)} s (planned ${s1(run.window?.[0] ?? 0)}–${s1(run.window?.[1] ?? 0)} s), ` : "";
+  const sent = d
+    ? `${d.sent} changes sent at ${s1(d.firstAt)}–${s1(d.lastAt)} s (planned ${s1(run.window?.[0] ?? 0)}–${s1(run.window?.[1] ?? 0)} s), `
+    : "";
   return (
     `job ${s2(run.job.jobSeconds)} s (${run.job.job.state}), converged ${s2(run.converged)} s; ${sent}` +
     `inbox ${JSON.stringify(run.inbox)}; differences: members ${diffText(run.check.members)}, departments ${diffText(run.check.departments)}; ` +
@@ -303,32 +349,43 @@ function detailLines(s: Scenario): string[] {
   const out: string[] = [];
   for (const r of s.runs) {
     out.push(`${r.kind}, ${name}: phases ${phasesText(r.job)}`);
-    out.push(`  CPU s until the job finished: service ${s1(r.cpu.service)}, PostgreSQL ${s1(r.cpu.postgres)}, emulator ${s1(r.cpu.emulator)}, bench (change driver) ${s1(r.cpu.bench)}`);
+    out.push(
+      `  CPU s until the job finished: service ${s1(r.cpu.service)}, PostgreSQL ${s1(r.cpu.postgres)}, emulator ${s1(r.cpu.emulator)}, bench (change driver) ${s1(r.cpu.bench)}`,
+    );
     out.push(`  WeCom calls: ${callsText(r.calls)}`);
     const counts = r.job.job.counts;
     if (r.braked !== undefined) out.push(`  stopped for a decision with ${r.braked} staged, all gone from WeCom: confirmed`);
-    out.push(`  job counts: departments ${JSON.stringify(counts.departments)}, members ${JSON.stringify(counts.members)}; staged ${r.check.staged}, deprovisioned ${r.check.deprovisioned}`);
+    out.push(
+      `  job counts: departments ${JSON.stringify(counts.departments)}, members ${JSON.stringify(counts.members)}; staged ${r.check.staged}, deprovisioned ${r.check.deprovisioned}`,
+    );
     if (r.drive) {
-      out.push(`  changes: ${kindsText(r.changes)}; ${r.drive.delivered.size} distinct callbacks delivered, ${r.drive.silent} without a callback, ${r.drive.refused.length} refused by WeCom (60008), ${r.drive.failures.length} failed`);
+      out.push(
+        `  changes: ${kindsText(r.changes)}; ${r.drive.delivered.size} distinct callbacks delivered, ${r.drive.silent} without a callback, ${r.drive.refused.length} refused by WeCom (60008), ${r.drive.failures.length} failed`,
+      );
     }
     out.push(...differenceExamples(r.check).map((l) => `  ${l}`));
     out.push(...r.traces.map((l) => `  ${l}`));
   }
   const p = s.logProblems;
-  if (p.count > 0) out.push(`service log (${name}): ${p.count} warnings/errors: ${[...p.byMessage].map(([msg, v]) => `${msg} ×${v.n}`).join("; ")}`);
+  if (p.count > 0)
+    out.push(`service log (${name}): ${p.count} warnings/errors: ${[...p.byMessage].map(([msg, v]) => `${msg} ×${v.n}`).join("; ")}`);
   for (const [, v] of [...p.byMessage].slice(0, EXAMPLES)) out.push(`  e.g. ${v.sample}`);
   return out;
 }
 
 function differenceExamples(c: MirrorCheck): string[] {
   const out: string[] = [];
-  for (const [what, d] of [["member", c.members], ["department", c.departments]] as const) {
+  for (const [what, d] of [
+    ["member", c.members],
+    ["department", c.departments],
+  ] as const) {
     if (d.missing.length > 0) out.push(`${what}s missing from the mirror: ${d.missing.slice(0, EXAMPLES).join(", ")}`);
     if (d.extra.length > 0) out.push(`${what}s in the mirror, not in WeCom: ${d.extra.slice(0, EXAMPLES).join(", ")}`);
     const fields = new Map<string, number>();
     for (const x of d.differing) for (const f of x.fields) fields.set(f, (fields.get(f) ?? 0) + 1);
     if (fields.size > 0) out.push(`${what}s differing by field: ${[...fields].map(([f, n]) => `${f} ${n}`).join(", ")}`);
-    for (const x of d.differing.slice(0, EXAMPLES)) out.push(`${what} ${x.key}: mirror ${JSON.stringify(x.mirror)}, WeCom ${JSON.stringify(x.wecom)}`);
+    for (const x of d.differing.slice(0, EXAMPLES))
+      out.push(`${what} ${x.key}: mirror ${JSON.stringify(x.mirror)}, WeCom ${JSON.stringify(x.wecom)}`);
   }
   return out;
 }
@@ -337,7 +394,16 @@ function report(quiet: Scenario, busy: Scenario, machineLine: string): void {
   console.log("");
   console.log(
     table(
-      ["run", "job s", "converged s", "changes sent", "callbacks recv/proc/ign/dead", "diffs members/depts", "wrongly staged/deprov.", "user/get"],
+      [
+        "run",
+        "job s",
+        "converged s",
+        "changes sent",
+        "callbacks recv/proc/ign/dead",
+        "diffs members/depts",
+        "wrongly staged/deprov.",
+        "user/get",
+      ],
       resultRows([quiet, busy]),
       [false, true, true, false, true, true, true, true],
     ),
@@ -347,7 +413,9 @@ function report(quiet: Scenario, busy: Scenario, machineLine: string): void {
   console.log("");
   for (const line of [...detailLines(quiet), ...detailLines(busy)]) console.log(line);
   for (const s of [quiet, busy]) {
-    for (const r of s.runs) if (r.statements) printLogSummary(`the ${r.kind} ${s.withChanges ? "with changes" : "unchanged"}, until the job finished`, r.statements);
+    for (const r of s.runs)
+      if (r.statements)
+        printLogSummary(`the ${r.kind} ${s.withChanges ? "with changes" : "unchanged"}, until the job finished`, r.statements);
   }
   console.log(`Machine: ${machineLine}`);
 }

@@ -52,7 +52,9 @@ function sizes(): number[] {
   const raw = process.env.BENCH_SIZES ?? "10000,100000,300000";
   const out = raw.split(",").map((s) => Number(s.trim()));
   if (out.length === 0 || out.some((n) => !Number.isInteger(n) || n < MEMBERS_PER_DEPARTMENT)) {
-    throw new Error(`BENCH_SIZES must be members per run, each an integer ≥ ${MEMBERS_PER_DEPARTMENT}, comma-separated; got ${JSON.stringify(raw)}`);
+    throw new Error(
+      `BENCH_SIZES must be members per run, each an integer ≥ ${MEMBERS_PER_DEPARTMENT}, comma-separated; got ${JSON.stringify(raw)}`,
+    );
   }
   return out;
 }
@@ -74,7 +76,12 @@ function cpuNow(stack: Stack): Cpu {
   };
 }
 
-const cpuDelta = (a: Cpu, b: Cpu): Cpu => ({ service: b.service - a.service, postgres: b.postgres - a.postgres, emulator: b.emulator - a.emulator, busy: b.busy - a.busy });
+const cpuDelta = (a: Cpu, b: Cpu): Cpu => ({
+  service: b.service - a.service,
+  postgres: b.postgres - a.postgres,
+  emulator: b.emulator - a.emulator,
+  busy: b.busy - a.busy,
+});
 
 /** Busy CPU of the machine that was none of ours (other agents, other benchmarks). */
 const otherCpu = (c: Cpu) => Math.max(0, c.busy - c.service - c.postgres - c.emulator);
@@ -107,12 +114,18 @@ async function measuredSync(stack: Stack, pgLog: string | undefined): Promise<Ru
   const done = await awaitJob(api, await startSync(api), JOB_TIMEOUT_MS);
   const cpu = cpuDelta(c0, cpuNow(stack));
   const log = pgLog ? summarizeLog(pgLog, log0, logOffset(pgLog), stack.dbName) : undefined;
-  if (done.job.state !== "succeeded") throw new Error(`sync job ${done.job.id} ended ${done.job.state}: ${JSON.stringify({ progress: done.job.progress, error: done.job.error, breaker: done.job.breaker })}`);
+  if (done.job.state !== "succeeded")
+    throw new Error(
+      `sync job ${done.job.id} ended ${done.job.state}: ${JSON.stringify({ progress: done.job.progress, error: done.job.error, breaker: done.job.breaker })}`,
+    );
   return { ...done, cpu, calls: await emulatorCalls(stack.emu), hwmKiB: procMemory(stack.service.pid)?.hwmKiB ?? Number.NaN, log };
 }
 
 /** Member and department rows, a digest of every row version (any write changes an xmin), the audit count. */
-async function mirrorDigest(sql: postgres.Sql, teamId: number): Promise<{ members: number; departments: number; digest: string; audit: number }> {
+async function mirrorDigest(
+  sql: postgres.Sql,
+  teamId: number,
+): Promise<{ members: number; departments: number; digest: string; audit: number }> {
   const [m] = await sql<{ n: number; d: string | null }[]>`
     select count(*)::int as n, md5(string_agg(id::text || ':' || xmin::text, ',' order by id)) as d from members where team_id = ${teamId}`;
   const [d] = await sql<{ n: number; d: string | null }[]>`
@@ -141,7 +154,8 @@ interface SizeResult {
   startHwmKiB: number;
 }
 
-const counted = (j: JobView) => `departments ${j.counts.departments.created}/${j.counts.departments.updated}/${j.counts.departments.moved}/${j.counts.departments.deleted}, members ${j.counts.members.created}/${j.counts.members.updated}/${j.counts.members.moved}/${j.counts.members.deprovisioned}`;
+const counted = (j: JobView) =>
+  `departments ${j.counts.departments.created}/${j.counts.departments.updated}/${j.counts.departments.moved}/${j.counts.departments.deleted}, members ${j.counts.members.created}/${j.counts.members.updated}/${j.counts.members.moved}/${j.counts.members.deprovisioned}`;
 const changed = (j: JobView) => [...Object.values(j.counts.departments), ...Object.values(j.counts.members)].some((n) => n !== 0);
 
 const us = (seconds: number, members: number) => (seconds * 1e6) / members;
@@ -168,15 +182,20 @@ export async function run(): Promise<boolean> {
     const machineLine = machine([`PostgreSQL ${version?.server_version ?? "?"}`]);
     console.log(`Machine: ${machineLine}`);
     const others = otherProcesses("bench/run.ts");
-    if (others.length > 0) console.log(`Warning: other benchmarks are running (${others.map((o) => o.pid).join(", ")}): numbers will be noisy`);
+    if (others.length > 0)
+      console.log(`Warning: other benchmarks are running (${others.map((o) => o.pid).join(", ")}): numbers will be noisy`);
     const b0 = systemCpu();
     const busiest = await busiestProcesses(1000);
     const b1 = systemCpu();
     if (b0 && b1) {
       const busy = (b1.busy - b0.busy) / os.cpus().length;
-      console.log(`Machine before the run: ${(busy * 100).toFixed(0)} % busy over 1 s${busy > 0.1 ? ` (busiest: ${busiest.map((p) => `${p.pid} ${p.name} ${(p.seconds * 100).toFixed(0)} %`).join("; ")})` : ""}`);
+      console.log(
+        `Machine before the run: ${(busy * 100).toFixed(0)} % busy over 1 s${busy > 0.1 ? ` (busiest: ${busiest.map((p) => `${p.pid} ${p.name} ${(p.seconds * 100).toFixed(0)} %`).join("; ")})` : ""}`,
+      );
     }
-    console.log(`Sizes: ${list.map(int).join(", ")} members (one department per ${MEMBERS_PER_DEPARTMENT}); service WeCom budget ${int(budget)} calls per API per minute`);
+    console.log(
+      `Sizes: ${list.map(int).join(", ")} members (one department per ${MEMBERS_PER_DEPARTMENT}); service WeCom budget ${int(budget)} calls per API per minute`,
+    );
 
     const failures: string[] = [];
     const results: SizeResult[] = [];
@@ -199,10 +218,14 @@ export async function run(): Promise<boolean> {
       console.log(`import: ${f(imp.seconds)} s (${phasesText(imp)}), ${counted(imp.job)}, VmHWM ${mib(imp.hwmKiB)} MiB`);
       const afterImport = await mirrorDigest(stack.sql, stack.teamId);
       if (imp.job.counts.members.created !== members || imp.job.counts.departments.created !== departments) {
-        failures.push(`${members}: the import counted ${counted(imp.job)}; expected ${departments} departments and ${members} members created`);
+        failures.push(
+          `${members}: the import counted ${counted(imp.job)}; expected ${departments} departments and ${members} members created`,
+        );
       }
       if (afterImport.members !== members || afterImport.departments !== departments) {
-        failures.push(`${members}: after the import the mirror has ${afterImport.departments} departments and ${afterImport.members} members`);
+        failures.push(
+          `${members}: after the import the mirror has ${afterImport.departments} departments and ${afterImport.members} members`,
+        );
       }
 
       // The import's backends flush their statistics once idle for 10 s.
@@ -228,13 +251,29 @@ export async function run(): Promise<boolean> {
       if (re.job.partial || imp.job.partial) failures.push(`${members}: a run was partial`);
       if (changed(re.job)) failures.push(`${members}: the re-sync counted changes: ${counted(re.job)}`);
       if (!digestSame) failures.push(`${members}: the re-sync wrote member or department rows (xmin changed)`);
-      if (resyncRowWrites !== 0) failures.push(`${members}: pg_stat_user_tables counted ${resyncRowWrites} member/department row writes in the re-sync`);
-      if (afterResync.audit !== afterImport.audit) failures.push(`${members}: the re-sync added ${afterResync.audit - afterImport.audit} audit rows`);
+      if (resyncRowWrites !== 0)
+        failures.push(`${members}: pg_stat_user_tables counted ${resyncRowWrites} member/department row writes in the re-sync`);
+      if (afterResync.audit !== afterImport.audit)
+        failures.push(`${members}: the re-sync added ${afterResync.audit - afterImport.audit} audit rows`);
       failures.push(...problems.map((p) => `${members}: ${p}`));
-      results.push({ members, departments, imp, re, resyncRowWrites, digestSame, auditAdded: afterResync.audit - afterImport.audit, hwmKiB: Math.max(imp.hwmKiB, re.hwmKiB), startHwmKiB });
-      for (const [name, r] of [["import", imp], ["re-sync", re]] as const) {
+      results.push({
+        members,
+        departments,
+        imp,
+        re,
+        resyncRowWrites,
+        digestSame,
+        auditAdded: afterResync.audit - afterImport.audit,
+        hwmKiB: Math.max(imp.hwmKiB, re.hwmKiB),
+        startHwmKiB,
+      });
+      for (const [name, r] of [
+        ["import", imp],
+        ["re-sync", re],
+      ] as const) {
         const busyOthers = otherCpu(r.cpu);
-        if (busyOthers > 0.1 * os.cpus().length * r.seconds) console.log(`  Warning: other processes took ${f(busyOthers, 1)} CPU-s of the machine during the ${name}: its time is noisy`);
+        if (busyOthers > 0.1 * os.cpus().length * r.seconds)
+          console.log(`  Warning: other processes took ${f(busyOthers, 1)} CPU-s of the machine during the ${name}: its time is noisy`);
         if (r.log) printLogSummary(`the ${name} of ${int(members)}`, r.log);
       }
     }
@@ -242,7 +281,19 @@ export async function run(): Promise<boolean> {
     console.log("");
     console.log(
       table(
-        ["members", "import s", "µs/member", "CPU µs/member (service + PG)", "re-sync s", "µs/member", "CPU µs/member (service + PG)", "re-sync ÷ import", "re-sync row writes", "VmHWM MiB", "WeCom calls/member import · re-sync"],
+        [
+          "members",
+          "import s",
+          "µs/member",
+          "CPU µs/member (service + PG)",
+          "re-sync s",
+          "µs/member",
+          "CPU µs/member (service + PG)",
+          "re-sync ÷ import",
+          "re-sync row writes",
+          "VmHWM MiB",
+          "WeCom calls/member import · re-sync",
+        ],
         results.map((r) => [
           int(r.members),
           f(r.imp.seconds),
@@ -261,8 +312,12 @@ export async function run(): Promise<boolean> {
     );
     console.log("");
     for (const r of results) {
-      console.log(`${int(r.members)}: WeCom calls import ${callsText(r.imp.calls)}; re-sync ${callsText(r.re.calls)}; VmHWM after start-up ${mib(r.startHwmKiB)} MiB`);
-      console.log(`  CPU s import: service ${f(r.imp.cpu.service, 1)}, PostgreSQL ${f(r.imp.cpu.postgres, 1)}, emulator ${f(r.imp.cpu.emulator, 1)}, other ${f(otherCpu(r.imp.cpu), 1)}; re-sync: service ${f(r.re.cpu.service, 1)}, PostgreSQL ${f(r.re.cpu.postgres, 1)}, emulator ${f(r.re.cpu.emulator, 1)}, other ${f(otherCpu(r.re.cpu), 1)}`);
+      console.log(
+        `${int(r.members)}: WeCom calls import ${callsText(r.imp.calls)}; re-sync ${callsText(r.re.calls)}; VmHWM after start-up ${mib(r.startHwmKiB)} MiB`,
+      );
+      console.log(
+        `  CPU s import: service ${f(r.imp.cpu.service, 1)}, PostgreSQL ${f(r.imp.cpu.postgres, 1)}, emulator ${f(r.imp.cpu.emulator, 1)}, other ${f(otherCpu(r.imp.cpu), 1)}; re-sync: service ${f(r.re.cpu.service, 1)}, PostgreSQL ${f(r.re.cpu.postgres, 1)}, emulator ${f(r.re.cpu.emulator, 1)}, other ${f(otherCpu(r.re.cpu), 1)}`,
+      );
     }
 
     const goals: string[][] = [];
@@ -275,17 +330,34 @@ export async function run(): Promise<boolean> {
       const gr = growth(big.re.seconds, prev.re.seconds);
       const ci = growth(big.imp.cpu.service + big.imp.cpu.postgres, prev.imp.cpu.service + prev.imp.cpu.postgres);
       const cr = growth(big.re.cpu.service + big.re.cpu.postgres, prev.re.cpu.service + prev.re.cpu.postgres);
-      const calls = (totalCalls(big.re.calls) / big.members) / (totalCalls(prev.re.calls) / prev.members);
-      goals.push([`import ${label} ≤ ${GOAL_GROWTH}×`, `${f(gi)}× time, ${f(ci)}× CPU (service + PostgreSQL)`, gi <= GOAL_GROWTH ? "yes" : "no"]);
-      goals.push([`re-sync ${label} ≤ ${GOAL_GROWTH}×`, `${f(gr)}× time, ${f(cr)}× CPU (service + PostgreSQL)`, gr <= GOAL_GROWTH ? "yes" : "no"]);
+      const calls = totalCalls(big.re.calls) / big.members / (totalCalls(prev.re.calls) / prev.members);
+      goals.push([
+        `import ${label} ≤ ${GOAL_GROWTH}×`,
+        `${f(gi)}× time, ${f(ci)}× CPU (service + PostgreSQL)`,
+        gi <= GOAL_GROWTH ? "yes" : "no",
+      ]);
+      goals.push([
+        `re-sync ${label} ≤ ${GOAL_GROWTH}×`,
+        `${f(gr)}× time, ${f(cr)}× CPU (service + PostgreSQL)`,
+        gr <= GOAL_GROWTH ? "yes" : "no",
+      ]);
       goals.push([`WeCom calls per member flat (${label})`, `${f(calls)}×`, calls <= 1.05 ? "yes" : "no"]);
     }
     for (const r of results) {
       const ratio = r.re.seconds / r.imp.seconds;
-      goals.push([`${int(r.members)}: re-sync ≤ ${GOAL_RESYNC_RATIO}× import, 0 row writes`, `${f(ratio)}×, ${int(r.resyncRowWrites)} row writes`, ratio <= GOAL_RESYNC_RATIO && r.resyncRowWrites === 0 && r.digestSame ? "yes" : "no"]);
+      goals.push([
+        `${int(r.members)}: re-sync ≤ ${GOAL_RESYNC_RATIO}× import, 0 row writes`,
+        `${f(ratio)}×, ${int(r.resyncRowWrites)} row writes`,
+        ratio <= GOAL_RESYNC_RATIO && r.resyncRowWrites === 0 && r.digestSame ? "yes" : "no",
+      ]);
     }
     const rss = results.find((r) => r.members === GOAL_RSS_SIZE);
-    if (rss) goals.push([`peak RSS at ${int(GOAL_RSS_SIZE)} < ${GOAL_RSS_MIB} MiB`, `VmHWM ${mib(rss.hwmKiB)} MiB`, rss.hwmKiB < GOAL_RSS_MIB * 1024 ? "yes" : "no"]);
+    if (rss)
+      goals.push([
+        `peak RSS at ${int(GOAL_RSS_SIZE)} < ${GOAL_RSS_MIB} MiB`,
+        `VmHWM ${mib(rss.hwmKiB)} MiB`,
+        rss.hwmKiB < GOAL_RSS_MIB * 1024 ? "yes" : "no",
+      ]);
     console.log("");
     console.log(table(["goal", "result", "met?"], goals));
     console.log(`Machine: ${machineLine}`);

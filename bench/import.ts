@@ -92,7 +92,12 @@ interface JobView {
   finishedAt: string | null;
 }
 
-async function http<T>(base: string, method: string, path: string, o: { token?: string; body?: unknown; expect?: number[] } = {}): Promise<T> {
+async function http<T>(
+  base: string,
+  method: string,
+  path: string,
+  o: { token?: string; body?: unknown; expect?: number[] } = {},
+): Promise<T> {
   const headers: Record<string, string> = {};
   if (o.token) headers.authorization = `Bearer ${o.token}`;
   if (o.body !== undefined) headers["content-type"] = "application/json";
@@ -158,14 +163,28 @@ interface Cpu {
 }
 
 function cpuNow(service: ServerChild, emulator: ServerChild): Cpu {
-  return { service: service.cpuSeconds(), emulator: emulator.cpuSeconds(), postgres: cpuSecondsByName("postgres"), bench: selfCpuSeconds(), system: systemCpu() };
+  return {
+    service: service.cpuSeconds(),
+    emulator: emulator.cpuSeconds(),
+    postgres: cpuSecondsByName("postgres"),
+    bench: selfCpuSeconds(),
+    system: systemCpu(),
+  };
 }
 
 function cpuDelta(a: Cpu, b: Cpu): Cpu {
   const d = (x?: number, y?: number) => (x === undefined || y === undefined ? undefined : y - x);
   const system =
-    a.system && b.system ? { busy: b.system.busy - a.system.busy, idle: b.system.idle - a.system.idle, steal: b.system.steal - a.system.steal } : undefined;
-  return { service: d(a.service, b.service), emulator: d(a.emulator, b.emulator), postgres: d(a.postgres, b.postgres), bench: b.bench - a.bench, system };
+    a.system && b.system
+      ? { busy: b.system.busy - a.system.busy, idle: b.system.idle - a.system.idle, steal: b.system.steal - a.system.steal }
+      : undefined;
+  return {
+    service: d(a.service, b.service),
+    emulator: d(a.emulator, b.emulator),
+    postgres: d(a.postgres, b.postgres),
+    bench: b.bench - a.bench,
+    system,
+  };
 }
 
 /** Busy CPU of the machine not used by the service, the emulator, PostgreSQL or this process. */
@@ -180,7 +199,9 @@ function cpuText(c: Cpu, wall: number): string {
   const sys = c.system;
   return (
     `service ${sec(c.service)} s, PostgreSQL ${sec(c.postgres)} s, emulator ${sec(c.emulator)} s, bench ${sec(c.bench)} s` +
-    (sys ? `; machine ${sec(sys.busy)} s busy (other processes ${sec(otherCpu(c))} s), ${sec(sys.idle)} s idle, ${sec(sys.steal)} s steal` : "") +
+    (sys
+      ? `; machine ${sec(sys.busy)} s busy (other processes ${sec(otherCpu(c))} s), ${sec(sys.idle)} s idle, ${sec(sys.steal)} s steal`
+      : "") +
     ` — in ${wall.toFixed(1)} s wall`
   );
 }
@@ -250,7 +271,13 @@ async function mirrorSnapshot(sql: postgres.Sql, teamId: number): Promise<Mirror
   const [d] = await sql<{ n: number; digest: string | null }[]>`
     select count(*)::int as n, md5(string_agg(id::text || ':' || xmin::text, ',' order by id)) as digest from departments where team_id = ${teamId}`;
   const [a] = await sql<{ n: number }[]>`select count(*)::int as n from audit_log where team_id = ${teamId}`;
-  return { members: m?.n ?? 0, departments: d?.n ?? 0, membersDigest: m?.digest ?? "", departmentsDigest: d?.digest ?? "", audit: a?.n ?? 0 };
+  return {
+    members: m?.n ?? 0,
+    departments: d?.n ?? 0,
+    membersDigest: m?.digest ?? "",
+    departmentsDigest: d?.digest ?? "",
+    audit: a?.n ?? 0,
+  };
 }
 
 /** Rows where the service's mirror and the baseline's plain tables disagree (0 and 0 = same content). */
@@ -319,7 +346,10 @@ async function runBaseline(emu: string, dbUrl: string, service: ServerChild, emu
     // Fetch, as the import does: gettoken, department/list, user/list per department (≤ 5 in flight).
     let c0 = cpuNow(service, emulator);
     let t0 = performance.now();
-    const { access_token: token } = await wecomGet<{ access_token: string }>(emu, "gettoken", { corpid: BINDING.corpId, corpsecret: BINDING.secret });
+    const { access_token: token } = await wecomGet<{ access_token: string }>(emu, "gettoken", {
+      corpid: BINDING.corpId,
+      corpsecret: BINDING.secret,
+    });
     const { department } = await wecomGet<{ department: WecomDept[] }>(emu, "department/list", { access_token: token });
     const visible = new Set(department.map((d) => d.id));
     const ids = [...visible].sort((a, b) => a - b);
@@ -366,7 +396,16 @@ async function runBaseline(emu: string, dbUrl: string, service: ServerChild, emu
     });
     const insertSeconds = (performance.now() - t0) / 1000;
     const cpuInsert = cpuDelta(c0, cpuNow(service, emulator));
-    return { fetchSeconds, insertSeconds, departments: deptRows.length, members: rows.length, pages: ids.length, cpuFetch, cpuInsert, insertStatements: statements };
+    return {
+      fetchSeconds,
+      insertSeconds,
+      departments: deptRows.length,
+      members: rows.length,
+      pages: ids.length,
+      cpuFetch,
+      cpuInsert,
+      insertStatements: statements,
+    };
   } finally {
     // Ending the connection also flushes its statistics (see STATS_SETTLE_MS).
     await sql.end();
@@ -410,9 +449,12 @@ async function runSync(svc: string, adminToken: string, emu: string, service: Se
   seen(job);
   while (job.state !== "succeeded") {
     if (job.state === "failed" || job.state === "needs_confirmation" || job.state === "cancelled") {
-      throw new Error(`sync job ${job.id} ended in ${job.state}: ${JSON.stringify({ progress: job.progress, error: job.error, breaker: job.breaker, counts: job.counts })}`);
+      throw new Error(
+        `sync job ${job.id} ended in ${job.state}: ${JSON.stringify({ progress: job.progress, error: job.error, breaker: job.breaker, counts: job.counts })}`,
+      );
     }
-    if (performance.now() - t0 > JOB_TIMEOUT_MS) throw new Error(`sync job ${job.id} not done after ${JOB_TIMEOUT_MS / 60_000} min: ${JSON.stringify(job.progress)}`);
+    if (performance.now() - t0 > JOB_TIMEOUT_MS)
+      throw new Error(`sync job ${job.id} not done after ${JOB_TIMEOUT_MS / 60_000} min: ${JSON.stringify(job.progress)}`);
     await sleep(POLL_MS);
     job = await http<JobView>(svc, "GET", `/api/teams/${SLUG}/jobs/${job.id}`, { token: adminToken });
     seen(job);
@@ -477,22 +519,29 @@ export async function run(): Promise<boolean> {
     const machineLine = machine([`PostgreSQL ${version?.server_version ?? "?"}`]);
     console.log(`Machine: ${machineLine}`);
     const others = otherProcesses("bench/run.ts");
-    if (others.length > 0) console.log(`Warning: other benchmarks are running (${others.map((o) => o.pid).join(", ")}): numbers will be noisy`);
+    if (others.length > 0)
+      console.log(`Warning: other benchmarks are running (${others.map((o) => o.pid).join(", ")}): numbers will be noisy`);
     const idle0 = systemCpu();
     const busiest = await busiestProcesses(1000);
     const idle1 = systemCpu();
     if (idle0 && idle1) {
       const busy = (idle1.busy - idle0.busy) / os.cpus().length;
       const who = busiest.map((p) => `${p.pid} ${p.name} ${(p.seconds * 100).toFixed(0)} %`).join("; ");
-      console.log(`Machine before the run: ${(busy * 100).toFixed(0)} % busy over 1 s${busy > 0.1 ? ` (not quiet: numbers will be noisy; busiest: ${who})` : ""}`);
+      console.log(
+        `Machine before the run: ${(busy * 100).toFixed(0)} % busy over 1 s${busy > 0.1 ? ` (not quiet: numbers will be noisy; busiest: ${who})` : ""}`,
+      );
     }
-    console.log(`Org: ${int(ORG.departments)} departments, ${int(ORG.users)} members (generated, seed ${ORG.seed}); the app sees all of it`);
+    console.log(
+      `Org: ${int(ORG.departments)} departments, ${int(ORG.users)} members (generated, seed ${ORG.seed}); the app sees all of it`,
+    );
     await admin.unsafe(`create database ${dbName}`);
     if (pgLog) {
       // Sessions opened from now on (the service's pool, the bench's) log every statement.
       const explainMs = Number(process.env.BENCH_PG_EXPLAIN_MS ?? "");
       await logEveryStatement(admin, dbName, explainMs);
-      console.log(`Profiling: every statement of ${dbName} is logged to ${pgLog}${explainMs > 0 ? `, with the plans of those over ${explainMs} ms` : ""}; timings are slowed down by it`);
+      console.log(
+        `Profiling: every statement of ${dbName} is logged to ${pgLog}${explainMs > 0 ? `, with the plans of those over ${explainMs} ms` : ""}; timings are slowed down by it`,
+      );
     }
     bench = postgres(dbUrl.toString(), { max: 1, onnotice: () => {} });
 
@@ -502,16 +551,26 @@ export async function run(): Promise<boolean> {
       name: "emulator",
       script: "bench/lib/emulator-server.ts",
       cwd: ROOT,
-      env: { PORT: String(await freePort()), BENCH_EMU_DEPARTMENTS: String(ORG.departments), BENCH_EMU_USERS: String(ORG.users), BENCH_EMU_SEED: String(ORG.seed) },
+      env: {
+        PORT: String(await freePort()),
+        BENCH_EMU_DEPARTMENTS: String(ORG.departments),
+        BENCH_EMU_USERS: String(ORG.users),
+        BENCH_EMU_SEED: String(ORG.seed),
+      },
       logDir,
       nodeArgs,
     });
     running.push(emulator);
     const emu = `http://127.0.0.1:${emulator.port}`;
     const state = await http<{ counts: { departments: number; users: number } }>(emu, "GET", "/_emulator/state");
-    console.log(`emulator listening after ${((performance.now() - t0) / 1000).toFixed(1)} s: ${int(state.counts.departments)} departments, ${int(state.counts.users)} users`);
+    console.log(
+      `emulator listening after ${((performance.now() - t0) / 1000).toFixed(1)} s: ${int(state.counts.departments)} departments, ${int(state.counts.users)} users`,
+    );
     {
-      const { access_token: token } = await wecomGet<{ access_token: string }>(emu, "gettoken", { corpid: BINDING.corpId, corpsecret: BINDING.secret });
+      const { access_token: token } = await wecomGet<{ access_token: string }>(emu, "gettoken", {
+        corpid: BINDING.corpId,
+        corpsecret: BINDING.secret,
+      });
       const warm = Array.from({ length: Math.min(EMULATOR_WARMUP_PAGES, ORG.departments) }, (_, i) => ORG.departments - i);
       await mapLimit(warm, IN_FLIGHT, (id) => wecomGet(emu, "user/list", { access_token: token, department_id: id }));
       await emulatorCalls(emu, true);
@@ -543,7 +602,9 @@ export async function run(): Promise<boolean> {
     });
     running.push(service);
     const memStart = procMemory(service.pid);
-    console.log(`service listening after ${((performance.now() - t0) / 1000).toFixed(1)} s (migrations included): VmHWM ${mib(memStart?.hwmKiB)} MiB, VmRSS ${mib(memStart?.rssKiB)} MiB`);
+    console.log(
+      `service listening after ${((performance.now() - t0) / 1000).toFixed(1)} s (migrations included): VmHWM ${mib(memStart?.hwmKiB)} MiB, VmRSS ${mib(memStart?.rssKiB)} MiB`,
+    );
     const svc = `http://127.0.0.1:${service.port}`;
     await http(svc, "POST", "/api/teams", { token: adminToken, body: { slug: SLUG, name: "Bench 团队" }, expect: [201] });
     await http(svc, "PUT", `/api/teams/${SLUG}/wecom`, { token: adminToken, body: BINDING });
@@ -556,7 +617,9 @@ export async function run(): Promise<boolean> {
     const b0 = await runBaseline(emu, dbUrl.toString(), service, emulator);
     const baseline: Baseline = { ...b0, calls: await emulatorCalls(emu, true) };
     const baselineTotal = baseline.fetchSeconds + baseline.insertSeconds;
-    console.log(`baseline done: fetch ${baseline.fetchSeconds.toFixed(2)} s + bulk insert ${baseline.insertSeconds.toFixed(2)} s = ${baselineTotal.toFixed(2)} s`);
+    console.log(
+      `baseline done: fetch ${baseline.fetchSeconds.toFixed(2)} s + bulk insert ${baseline.insertSeconds.toFixed(2)} s = ${baselineTotal.toFixed(2)} s`,
+    );
 
     // Import.
     await sleep(Math.max(0, STATS_SETTLE_MS - (performance.now() - boundAt)));
@@ -600,23 +663,32 @@ export async function run(): Promise<boolean> {
     const expected = { departments: baseline.departments, members: baseline.members };
     const failures: string[] = [];
     if (expected.departments !== state.counts.departments || expected.members !== state.counts.users) {
-      failures.push(`baseline saw ${expected.departments} departments and ${expected.members} members, the emulator has ${state.counts.departments} and ${state.counts.users}`);
+      failures.push(
+        `baseline saw ${expected.departments} departments and ${expected.members} members, the emulator has ${state.counts.departments} and ${state.counts.users}`,
+      );
     }
     const ic = imp.job.counts;
     if (ic.departments.created !== expected.departments || ic.members.created !== expected.members) {
-      failures.push(`import counts ${countsText(ic)}; expected ${expected.departments} departments and ${expected.members} members created`);
+      failures.push(
+        `import counts ${countsText(ic)}; expected ${expected.departments} departments and ${expected.members} members created`,
+      );
     }
     if (afterImport.members !== expected.members || afterImport.departments !== expected.departments) {
-      failures.push(`after import the mirror has ${afterImport.departments} departments and ${afterImport.members} members; expected ${expected.departments} and ${expected.members}`);
+      failures.push(
+        `after import the mirror has ${afterImport.departments} departments and ${afterImport.members} members; expected ${expected.departments} and ${expected.members}`,
+      );
     }
-    if (diff.members !== 0 || diff.departments !== 0) failures.push(`the mirror differs from the org (the baseline's rows): ${diff.members} members, ${diff.departments} departments`);
+    if (diff.members !== 0 || diff.departments !== 0)
+      failures.push(`the mirror differs from the org (the baseline's rows): ${diff.members} members, ${diff.departments} departments`);
     if (imp.job.partial || re.job.partial) failures.push("a run was partial (pages lost)");
     const rc = re.job.counts;
     const resyncChanged = Object.values(rc.departments).some((n) => n !== 0) || Object.values(rc.members).some((n) => n !== 0);
     if (resyncChanged) failures.push(`re-sync counted changes: ${countsText(rc)}`);
-    const digestsSame = afterImport.membersDigest === afterResync.membersDigest && afterImport.departmentsDigest === afterResync.departmentsDigest;
+    const digestsSame =
+      afterImport.membersDigest === afterResync.membersDigest && afterImport.departmentsDigest === afterResync.departmentsDigest;
     const rowWrites = writes(resyncDb, "members") + writes(resyncDb, "departments");
-    if (!digestsSame || afterImport.members !== afterResync.members || afterImport.departments !== afterResync.departments) failures.push("re-sync wrote member or department rows (xmin changed)");
+    if (!digestsSame || afterImport.members !== afterResync.members || afterImport.departments !== afterResync.departments)
+      failures.push("re-sync wrote member or department rows (xmin changed)");
     if (rowWrites !== 0) failures.push(`re-sync: pg_stat_user_tables counted ${rowWrites} member/department row writes`);
     if (afterResync.audit !== afterImport.audit) failures.push(`re-sync added ${afterResync.audit - afterImport.audit} audit_log rows`);
     if (serviceExit.code !== 0) failures.push(`service exited with ${serviceExit.code ?? serviceExit.signal} instead of 0`);
@@ -632,11 +704,35 @@ export async function run(): Promise<boolean> {
       table(
         ["run", "seconds", "ratio", "WeCom calls", "notes"],
         [
-          ["baseline: fetch", fmt(baseline.fetchSeconds), "", callsText(baseline.calls), `${int(baseline.pages)} user/list pages, ${IN_FLIGHT} in flight (${baselineClient()}), merged by lower-cased userid`],
-          ["baseline: bulk insert", fmt(baseline.insertSeconds), "", "", `${int(baseline.departments)} departments + ${int(baseline.members)} members, ${baseline.insertStatements} statements, 1 transaction`],
+          [
+            "baseline: fetch",
+            fmt(baseline.fetchSeconds),
+            "",
+            callsText(baseline.calls),
+            `${int(baseline.pages)} user/list pages, ${IN_FLIGHT} in flight (${baselineClient()}), merged by lower-cased userid`,
+          ],
+          [
+            "baseline: bulk insert",
+            fmt(baseline.insertSeconds),
+            "",
+            "",
+            `${int(baseline.departments)} departments + ${int(baseline.members)} members, ${baseline.insertStatements} statements, 1 transaction`,
+          ],
           ["baseline: total", fmt(baselineTotal), "1.00", "", ""],
-          ["import", fmt(imp.seconds), `${fmt(importRatio)} × baseline`, callsText(imp.calls), `job ${fmt(imp.jobSeconds)} s createdAt → finishedAt`],
-          ["re-sync (unchanged)", fmt(re.seconds), `${fmt(resyncRatio)} × import`, callsText(re.calls), `job ${fmt(re.jobSeconds)} s createdAt → finishedAt`],
+          [
+            "import",
+            fmt(imp.seconds),
+            `${fmt(importRatio)} × baseline`,
+            callsText(imp.calls),
+            `job ${fmt(imp.jobSeconds)} s createdAt → finishedAt`,
+          ],
+          [
+            "re-sync (unchanged)",
+            fmt(re.seconds),
+            `${fmt(resyncRatio)} × import`,
+            callsText(re.calls),
+            `job ${fmt(re.jobSeconds)} s createdAt → finishedAt`,
+          ],
         ],
         [false, true, true, false, false],
       ),
@@ -648,12 +744,20 @@ export async function run(): Promise<boolean> {
         [
           ["counts: departments created/updated/moved/deleted", deptCounts(ic), deptCounts(rc)],
           ["counts: members created/updated/moved/deprovisioned", memberCounts(ic), memberCounts(rc)],
-          ["member + department row writes (pg_stat ins+upd+del)", int(writes(importDb, "members") + writes(importDb, "departments")), int(rowWrites)],
+          [
+            "member + department row writes (pg_stat ins+upd+del)",
+            int(writes(importDb, "members") + writes(importDb, "departments")),
+            int(rowWrites),
+          ],
           ["member/department xmin digest unchanged", "", digestsSame ? "yes" : "NO"],
           ["audit_log rows added", int(afterImport.audit - beforeImport.audit), int(afterResync.audit - afterImport.audit)],
           ["service VmHWM after, MiB", mib(imp.memory?.hwmKiB), mib(re.memory?.hwmKiB)],
           ["PostgreSQL transactions (whole database)", int(importDb.xact), int(resyncDb.xact)],
-          ["CPU s: service / PostgreSQL / emulator", `${sec(imp.cpu.service)} / ${sec(imp.cpu.postgres)} / ${sec(imp.cpu.emulator)}`, `${sec(re.cpu.service)} / ${sec(re.cpu.postgres)} / ${sec(re.cpu.emulator)}`],
+          [
+            "CPU s: service / PostgreSQL / emulator",
+            `${sec(imp.cpu.service)} / ${sec(imp.cpu.postgres)} / ${sec(imp.cpu.emulator)}`,
+            `${sec(re.cpu.service)} / ${sec(re.cpu.postgres)} / ${sec(re.cpu.emulator)}`,
+          ],
         ],
         [false, true, true],
       ),
@@ -676,18 +780,30 @@ export async function run(): Promise<boolean> {
     );
     console.log("");
     console.log("Rows written per table (pg_stat_user_tables, inserted/updated/deleted):");
-    const tableNames = [...new Set([...Object.keys(importDb.tables), ...Object.keys(resyncDb.tables)])].filter((n) => !n.startsWith("baseline_")).sort();
+    const tableNames = [...new Set([...Object.keys(importDb.tables), ...Object.keys(resyncDb.tables)])]
+      .filter((n) => !n.startsWith("baseline_"))
+      .sort();
     const iud = (s: DbStats, n: string) => {
       const t = s.tables[n];
       return t ? `${int(t.ins)}/${int(t.upd)}/${int(t.del)}` : "0/0/0";
     };
-    console.log(table(["table", "import", "re-sync"], tableNames.map((n) => [n, iud(importDb, n), iud(resyncDb, n)]), [false, true, true]));
+    console.log(
+      table(
+        ["table", "import", "re-sync"],
+        tableNames.map((n) => [n, iud(importDb, n), iud(resyncDb, n)]),
+        [false, true, true],
+      ),
+    );
     console.log("");
     console.log(
       table(
         ["goal", "result", "met?"],
         [
-          [`import ≤ ${GOAL_IMPORT_RATIO}× baseline`, `${fmt(importRatio)}× (${fmt(imp.seconds, 1)} s vs ${fmt(baselineTotal)} s)`, importRatio <= GOAL_IMPORT_RATIO ? "yes" : "no"],
+          [
+            `import ≤ ${GOAL_IMPORT_RATIO}× baseline`,
+            `${fmt(importRatio)}× (${fmt(imp.seconds, 1)} s vs ${fmt(baselineTotal)} s)`,
+            importRatio <= GOAL_IMPORT_RATIO ? "yes" : "no",
+          ],
           [`peak RSS < ${GOAL_RSS_MIB} MiB`, `VmHWM ${mib(peakKiB)} MiB`, peakKiB > 0 && peakKiB < GOAL_RSS_MIB * 1024 ? "yes" : "no"],
           [
             `unchanged re-sync ≤ ${GOAL_RESYNC_RATIO} × import, 0 row writes`,
@@ -699,8 +815,12 @@ export async function run(): Promise<boolean> {
       ),
     );
     console.log("");
-    console.log(`Service memory: VmHWM ${mib(memStart?.hwmKiB)} MiB after start-up, ${mib(memBefore?.hwmKiB)} MiB before the import (VmRSS ${mib(memBefore?.rssKiB)} MiB)`);
-    console.log(`WeCom calls while binding: ${callsText(setupCalls)}; import ${int(totalCalls(imp.calls))}, re-sync ${int(totalCalls(re.calls))}, baseline ${int(totalCalls(baseline.calls))}`);
+    console.log(
+      `Service memory: VmHWM ${mib(memStart?.hwmKiB)} MiB after start-up, ${mib(memBefore?.hwmKiB)} MiB before the import (VmRSS ${mib(memBefore?.rssKiB)} MiB)`,
+    );
+    console.log(
+      `WeCom calls while binding: ${callsText(setupCalls)}; import ${int(totalCalls(imp.calls))}, re-sync ${int(totalCalls(re.calls))}, baseline ${int(totalCalls(baseline.calls))}`,
+    );
     console.log(
       `WeCom budget counted for user/list (wecom_rate_windows, per minute; budget ${process.env.BENCH_WECOM_BUDGET_PER_MINUTE ?? "5,000 (default)"}): import ${int(budget1 - budget0)}, re-sync ${int(budget3 - budget2)}`,
     );
@@ -714,10 +834,20 @@ export async function run(): Promise<boolean> {
     ];
     for (const [name, c, wall] of cpuRuns) console.log(`  ${name}: ${cpuText(c, wall)}`);
     const loud = cpuRuns.filter(([, c, wall]) => noisy(c, wall)).map(([name]) => name);
-    if (loud.length > 0) console.log(`  Warning: other processes or the hypervisor took over 10 % of the machine during ${loud.join(", ")}: numbers are noisy, rerun on a quiet machine`);
-    console.log(`Service log: ${log.warn} warnings, ${log.error} errors${log.samples.length > 0 ? `, e.g.\n  ${log.samples.join("\n  ")}` : ""}`);
-    console.log(`Shutdown: service exit ${serviceExit.code ?? serviceExit.signal} in ${stopSeconds.toFixed(1)} s; emulator exit ${emulatorExit.code ?? emulatorExit.signal}`);
-    for (const [name, summary] of [["import", importLog], ["re-sync", resyncLog]] as [string, LogSummary | undefined][]) {
+    if (loud.length > 0)
+      console.log(
+        `  Warning: other processes or the hypervisor took over 10 % of the machine during ${loud.join(", ")}: numbers are noisy, rerun on a quiet machine`,
+      );
+    console.log(
+      `Service log: ${log.warn} warnings, ${log.error} errors${log.samples.length > 0 ? `, e.g.\n  ${log.samples.join("\n  ")}` : ""}`,
+    );
+    console.log(
+      `Shutdown: service exit ${serviceExit.code ?? serviceExit.signal} in ${stopSeconds.toFixed(1)} s; emulator exit ${emulatorExit.code ?? emulatorExit.signal}`,
+    );
+    for (const [name, summary] of [
+      ["import", importLog],
+      ["re-sync", resyncLog],
+    ] as [string, LogSummary | undefined][]) {
       if (summary) printLogSummary(`the ${name}`, summary);
     }
     console.log(`Machine: ${machineLine}`);

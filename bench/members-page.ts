@@ -33,7 +33,11 @@ const WARMUP = 5;
 const ROUNDS = 30;
 const GOAL_MS = 100;
 const PAGE = 50;
-const ENV = { APP_SECRET: "bench-app-secret-0123456789abcdefghijkl", ADMIN_TOKEN: "bench-admin-token-0123456789", PUBLIC_URL: "http://bench.invalid" };
+const ENV = {
+  APP_SECRET: "bench-app-secret-0123456789abcdefghijkl",
+  ADMIN_TOKEN: "bench-admin-token-0123456789",
+  PUBLIC_URL: "http://bench.invalid",
+};
 
 const quiet: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: (msg, fields) => console.error(msg, fields) };
 
@@ -49,14 +53,24 @@ const VARIANTS: Variant[] = [
   { name: "first page", query: "", afterId: 0, where: (sql, t) => sql`team_id = ${t}` },
   { name: "status=invited", query: "status=invited", afterId: 0, where: (sql, t) => sql`team_id = ${t} and status = 'invited'` },
   { name: "department=7", query: "department=7", afterId: 0, where: (sql, t) => sql`team_id = ${t} and department_ids @> '[7]'::jsonb` },
-  { name: "q=王 (search)", query: `q=${encodeURIComponent("王")}`, afterId: 0, where: (sql, t) => sql`team_id = ${t} and (name ilike '%王%' or wecom_user_key like lower('%王%'))` },
+  {
+    name: "q=王 (search)",
+    query: `q=${encodeURIComponent("王")}`,
+    afterId: 0,
+    where: (sql, t) => sql`team_id = ${t} and (name ilike '%王%' or wecom_user_key like lower('%王%'))`,
+  },
   {
     name: "status+department",
     query: "status=imported&department=7",
     afterId: 0,
     where: (sql, t) => sql`team_id = ${t} and status = 'imported' and department_ids @> '[7]'::jsonb`,
   },
-  { name: "page ~1800 (cursor)", query: `cursor=${Math.floor(MEMBERS * 0.9)}`, afterId: Math.floor(MEMBERS * 0.9), where: (sql, t) => sql`team_id = ${t}` },
+  {
+    name: "page ~1800 (cursor)",
+    query: `cursor=${Math.floor(MEMBERS * 0.9)}`,
+    afterId: Math.floor(MEMBERS * 0.9),
+    where: (sql, t) => sql`team_id = ${t}`,
+  },
 ];
 
 async function seed(sql: postgres.Sql): Promise<number> {
@@ -98,7 +112,9 @@ export async function run(): Promise<boolean> {
     raw = postgres(scratch.dbUrl.toString(), { max: 10, onnotice: () => {} });
     const started = performance.now();
     const teamId = await seed(raw);
-    console.log(`Seeded ${MEMBERS.toLocaleString("en-US")} members and ${DEPARTMENTS} departments in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    console.log(
+      `Seeded ${MEMBERS.toLocaleString("en-US")} members and ${DEPARTMENTS} departments in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
 
     const config = { ...parseConfig(ENV), passwordScryptN: 2 ** 10 };
     const secrets = createSecretBox(config.appSecret);
@@ -109,7 +125,14 @@ export async function run(): Promise<boolean> {
       clock: systemClock,
       logger: quiet,
       defer: () => {},
-      wecom: createWecomClient({ db: opened.db, secrets, clock: systemClock, logger: quiet, apiBase: "http://wecom.invalid", budget: config.wecomBudget }),
+      wecom: createWecomClient({
+        db: opened.db,
+        secrets,
+        clock: systemClock,
+        logger: quiet,
+        apiBase: "http://wecom.invalid",
+        budget: config.wecomBudget,
+      }),
       callbackHandlers: defaultCallbackHandlers,
       resolveHost: nodeResolveHost,
     };
@@ -117,11 +140,23 @@ export async function run(): Promise<boolean> {
     const request = (path: string, init: RequestInit = {}) => Promise.resolve(app.request(path, init, { deps }));
     const json = (method: string, path: string, body: unknown, headers: Record<string, string> = {}) =>
       request(path, { method, headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
-    const registered = await json("POST", "/api/accounts", { username: "benchowner", password: "correct horse battery", name: "Bench Owner" });
+    const registered = await json("POST", "/api/accounts", {
+      username: "benchowner",
+      password: "correct horse battery",
+      name: "Bench Owner",
+    });
     const { account } = (await registered.json()) as { account: { id: number } };
-    await json("POST", "/api/teams/bench/members", { accountId: account.id, role: "owner" }, { authorization: `Bearer ${ENV.ADMIN_TOKEN}` });
+    await json(
+      "POST",
+      "/api/teams/bench/members",
+      { accountId: account.id, role: "owner" },
+      { authorization: `Bearer ${ENV.ADMIN_TOKEN}` },
+    );
     const session = await json("POST", "/api/session", { username: "benchowner", password: "correct horse battery" });
-    const cookie = session.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const cookie = session.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
 
     const failures: string[] = [];
     const rows: string[][] = [];
@@ -140,7 +175,11 @@ export async function run(): Promise<boolean> {
         ]);
       // What the page's data costs through the verbs alone (no session, admin check or HTML).
       const actor = { kind: "account" as const, accountId: account.id };
-      const verbs = () => Promise.all([listTeamMembers(deps, actor, "bench", Object.fromEntries(new URLSearchParams(v.query))), listDepartments(deps, actor, "bench")]);
+      const verbs = () =>
+        Promise.all([
+          listTeamMembers(deps, actor, "bench", Object.fromEntries(new URLSearchParams(v.query))),
+          listDepartments(deps, actor, "bench"),
+        ]);
       for (let i = 0; i < WARMUP; i++) {
         await page();
         await verbs();
@@ -163,9 +202,21 @@ export async function run(): Promise<boolean> {
       const shownRows = (last.html.match(/<tr id="member-/g) ?? []).length;
       const shownTotal = /共 (\d+) 名成员符合条件/.exec(last.html)?.[1];
       if (last.status !== 200) failures.push(`${v.name}: status ${last.status}`);
-      else if (shownRows !== expected.rows || Number(shownTotal) !== expected.total) failures.push(`${v.name}: page shows ${shownRows} rows of ${shownTotal}, the raw queries find ${expected.rows} of ${expected.total}`);
+      else if (shownRows !== expected.rows || Number(shownTotal) !== expected.total)
+        failures.push(
+          `${v.name}: page shows ${shownRows} rows of ${shownTotal}, the raw queries find ${expected.rows} of ${expected.total}`,
+        );
       const med = median(pageMs);
-      rows.push([v.name, String(expected.total), ms(med), ms(p95(pageMs)), ms(median(verbMs)), ms(median(rawMs)), (med / median(rawMs)).toFixed(1), med < GOAL_MS ? "yes" : "NO"]);
+      rows.push([
+        v.name,
+        String(expected.total),
+        ms(med),
+        ms(p95(pageMs)),
+        ms(median(verbMs)),
+        ms(median(rawMs)),
+        (med / median(rawMs)).toFixed(1),
+        med < GOAL_MS ? "yes" : "NO",
+      ]);
     }
     // What every console page pays before its own data: the session lookup and the team standing.
     const accessMs: number[] = [];
@@ -174,11 +225,24 @@ export async function run(): Promise<boolean> {
       if (i >= WARMUP) accessMs.push(t.ms);
     }
     console.log("");
-    console.log(machine([`PostgreSQL (${scratch.adminUrl.replace(/\/\/[^@]*@/, "//")})`, `${ROUNDS} rounds after ${WARMUP} warm-up, one request at a time`]));
+    console.log(
+      machine([
+        `PostgreSQL (${scratch.adminUrl.replace(/\/\/[^@]*@/, "//")})`,
+        `${ROUNDS} rounds after ${WARMUP} warm-up, one request at a time`,
+      ]),
+    );
     console.log("");
-    console.log(table(["variant", "matching", "page median ms", "page p95 ms", "verbs median ms", "raw SQL median ms", "page/raw", `< ${GOAL_MS} ms`], rows, [false, true, true, true, true, true, true, false]));
+    console.log(
+      table(
+        ["variant", "matching", "page median ms", "page p95 ms", "verbs median ms", "raw SQL median ms", "page/raw", `< ${GOAL_MS} ms`],
+        rows,
+        [false, true, true, true, true, true, true, false],
+      ),
+    );
     console.log("");
-    console.log(`Session lookup + standing alone (GET /api/teams/bench/access): median ${ms(median(accessMs))} ms, p95 ${ms(p95(accessMs))} ms`);
+    console.log(
+      `Session lookup + standing alone (GET /api/teams/bench/access): median ${ms(median(accessMs))} ms, p95 ${ms(p95(accessMs))} ms`,
+    );
     return failures;
   });
 }

@@ -40,8 +40,12 @@ const GOAL_SECONDS = 30;
 /** How long the emulator holds the killed claimer's user/get: far longer than a takeover. */
 const HOLD_MS = 120_000;
 
-
-async function http<T>(base: string, method: string, path: string, o: { token?: string; body?: unknown; expect?: number[] } = {}): Promise<T> {
+async function http<T>(
+  base: string,
+  method: string,
+  path: string,
+  o: { token?: string; body?: unknown; expect?: number[] } = {},
+): Promise<T> {
   const headers: Record<string, string> = {};
   if (o.token) headers.authorization = `Bearer ${o.token}`;
   if (o.body !== undefined) headers["content-type"] = "application/json";
@@ -122,7 +126,9 @@ export async function run(): Promise<boolean> {
     const [version] = await admin<{ server_version: string }[]>`show server_version`;
     const machineLine = machine([`PostgreSQL ${version?.server_version ?? "?"}`]);
     console.log(`Machine: ${machineLine}`);
-    console.log(`Org: ${ORG.departments} departments, ${ORG.users} members; ${INSTANCES} instances; ${ROUNDS} job rounds, ${INBOX_ROUNDS} inbox rounds`);
+    console.log(
+      `Org: ${ORG.departments} departments, ${ORG.users} members; ${INSTANCES} instances; ${ROUNDS} job rounds, ${INBOX_ROUNDS} inbox rounds`,
+    );
     await admin.unsafe(`create database ${dbName}`);
     db = postgres(dbUrl.toString(), { max: 1, onnotice: () => {} });
     const sql = db;
@@ -131,7 +137,12 @@ export async function run(): Promise<boolean> {
       name: "emulator",
       script: "bench/lib/emulator-server.ts",
       cwd: ROOT,
-      env: { PORT: String(await freePort()), BENCH_EMU_DEPARTMENTS: String(ORG.departments), BENCH_EMU_USERS: String(ORG.users), BENCH_EMU_SEED: String(ORG.seed) },
+      env: {
+        PORT: String(await freePort()),
+        BENCH_EMU_DEPARTMENTS: String(ORG.departments),
+        BENCH_EMU_USERS: String(ORG.users),
+        BENCH_EMU_SEED: String(ORG.seed),
+      },
       logDir,
     });
     others.push(emulator);
@@ -183,13 +194,22 @@ export async function run(): Promise<boolean> {
       const via = instances[(round - 1) % instances.length]!;
       await http(via.base, "POST", "/api/teams", { token: adminToken, body: { slug, name: `Round ${round}` }, expect: [201] });
       await http(via.base, "PUT", `/api/teams/${slug}/wecom`, { token: adminToken, body: BINDING });
-      const { job } = await http<{ job: { id: number } }>(via.base, "POST", `/api/teams/${slug}/sync`, { token: adminToken, expect: [202] });
+      const { job } = await http<{ job: { id: number } }>(via.base, "POST", `/api/teams/${slug}/sync`, {
+        token: adminToken,
+        expect: [202],
+      });
       type Row = { runner_id: string | null; state: string; phase: string; lease_left_ms: number | null };
-      const jobRow = async () => (await sql<Row[]>`select runner_id, state, phase, (extract(epoch from lease_until - now()) * 1000)::float8 as lease_left_ms from sync_jobs where id = ${job.id}`)[0]!;
+      const jobRow = async () =>
+        (
+          await sql<
+            Row[]
+          >`select runner_id, state, phase, (extract(epoch from lease_until - now()) * 1000)::float8 as lease_left_ms from sync_jobs where id = ${job.id}`
+        )[0]!;
       // Mid-import: the runner is listing members.
       const before = await until("the job to list members", async () => {
         const r = await jobRow();
-        if (r.state !== "running" && r.state !== "queued") throw new Error(`job ${job.id} ${r.state} before it could be killed (a larger org: BENCH_TAKEOVER_USERS)`);
+        if (r.state !== "running" && r.state !== "queued")
+          throw new Error(`job ${job.id} ${r.state} before it could be killed (a larger org: BENCH_TAKEOVER_USERS)`);
         return r.runner_id !== null && r.phase === "members" ? r : undefined;
       });
       const victim = claimerOf(instances, before.runner_id!);
@@ -214,10 +234,14 @@ export async function run(): Promise<boolean> {
                (select count(*)::int from audit_log a join teams t on t.id = a.team_id where t.slug = ${slug} and a.action = 'member.created') as created,
                (select (counts#>>'{members,created}')::int from sync_jobs where id = ${job.id}) as counted`;
       if (check?.members !== ORG.users || check.created !== ORG.users || check.counted !== ORG.users) {
-        failures.push(`round ${round}: ${check?.members} member rows, ${check?.created} member.created audit rows, job counted ${check?.counted}; expected ${ORG.users} each`);
+        failures.push(
+          `round ${round}: ${check?.members} member rows, ${check?.created} member.created audit rows, job counted ${check?.counted}; expected ${ORG.users} each`,
+        );
       }
       jobRounds.push({ round, killed: victim.child.name, leaseLeft, takenOver, succeeded, taker, phaseAtKill: before.phase });
-      console.log(`round ${round}: killed ${victim.child.name} (lease ${sec(leaseLeft)} s left) → ${taker} holds the job after ${sec(takenOver)} s, succeeded after ${sec(succeeded)} s`);
+      console.log(
+        `round ${round}: killed ${victim.child.name} (lease ${sec(leaseLeft)} s left) → ${taker} holds the job after ${sec(takenOver)} s, succeeded after ${sec(succeeded)} s`,
+      );
       await restart(victim.slot);
     }
 
@@ -225,7 +249,9 @@ export async function run(): Promise<boolean> {
     // Callback inbox: a claimer killed while its handler waits on WeCom.
     const inboxRounds: InboxRound[] = [];
     const [team] = await sql<{ id: number }[]>`select id::int as id from teams where slug = 'r1'`;
-    const userIds = (await sql<{ u: string }[]>`select wecom_user_id as u from members where team_id = ${team!.id} order by id limit ${INBOX_ROUNDS}`).map((r) => r.u);
+    const userIds = (
+      await sql<{ u: string }[]>`select wecom_user_id as u from members where team_id = ${team!.id} order by id limit ${INBOX_ROUNDS}`
+    ).map((r) => r.u);
     for (let round = 1; round <= INBOX_ROUNDS; round++) {
       const target = instances[(round - 1) % instances.length]!;
       await http(emu, "POST", "/_emulator/faults", { body: { api: "user/get", delayMs: HOLD_MS, times: 1 } });
@@ -235,14 +261,36 @@ export async function run(): Promise<boolean> {
       // instance's inbox-sweep does.
       await sleep(5_000 - (Date.now() % 5_000) + 200);
       const timestamp = String(Math.floor(Date.now() / 1000));
-      const plaintext = changeContactXml({ toUserName: BINDING.corpId, changeType: "update_user", userId: userIds[round - 1]!, createTime: timestamp });
-      const sealed = await sealMessage({ token: BINDING.token, encodingAesKey: BINDING.encodingAesKey, receiveId: BINDING.corpId, plaintext, timestamp, nonce: String(round) });
-      const res = await fetch(`${target.base}/wecom/r1/callback?${toQueryString(sealed.query)}`, { method: "POST", headers: { "content-type": "text/xml" }, body: sealed.body });
+      const plaintext = changeContactXml({
+        toUserName: BINDING.corpId,
+        changeType: "update_user",
+        userId: userIds[round - 1]!,
+        createTime: timestamp,
+      });
+      const sealed = await sealMessage({
+        token: BINDING.token,
+        encodingAesKey: BINDING.encodingAesKey,
+        receiveId: BINDING.corpId,
+        plaintext,
+        timestamp,
+        nonce: String(round),
+      });
+      const res = await fetch(`${target.base}/wecom/r1/callback?${toQueryString(sealed.query)}`, {
+        method: "POST",
+        headers: { "content-type": "text/xml" },
+        body: sealed.body,
+      });
       if (res.status !== 200) throw new Error(`callback: ${res.status} ${await res.text()}`);
       type Row = { id: number; status: string; attempts: number; lease_left_ms: number | null };
-      const [latest] = await sql<{ id: number }[]>`select id::int as id from callback_inbox where team_id = ${team!.id} order by id desc limit 1`;
+      const [latest] = await sql<
+        { id: number }[]
+      >`select id::int as id from callback_inbox where team_id = ${team!.id} order by id desc limit 1`;
       const inboxRow = async () =>
-        (await sql<Row[]>`select id::int as id, status, attempts, (extract(epoch from locked_until - now()) * 1000)::float8 as lease_left_ms from callback_inbox where id = ${latest!.id}`)[0]!;
+        (
+          await sql<
+            Row[]
+          >`select id::int as id, status, attempts, (extract(epoch from locked_until - now()) * 1000)::float8 as lease_left_ms from callback_inbox where id = ${latest!.id}`
+        )[0]!;
       const claimed = await until("the callback to be claimed", async () => {
         const r = await inboxRow();
         return r.status === "processing" ? r : r.status === "pending" ? undefined : r;
@@ -265,10 +313,19 @@ export async function run(): Promise<boolean> {
         return r.status === "processing" || r.status === "pending" ? undefined : r;
       });
       const processedS = (performance.now() - killedAt) / 1000;
-      if (reclaimed.attempts === claimed.attempts) failures.push(`inbox round ${round}: not claimed again (another instance had it first?)`);
+      if (reclaimed.attempts === claimed.attempts)
+        failures.push(`inbox round ${round}: not claimed again (another instance had it first?)`);
       if (done.status !== "processed") failures.push(`inbox round ${round}: the row ended ${done.status}`);
-      inboxRounds.push({ round, killed: target.child.name, leaseLeft: (claimed.lease_left_ms ?? 0) / 1000, reclaimed: reclaimedS, processed: processedS });
-      console.log(`inbox round ${round}: killed ${target.child.name} → claimed again after ${sec(reclaimedS)} s, processed after ${sec(processedS)} s`);
+      inboxRounds.push({
+        round,
+        killed: target.child.name,
+        leaseLeft: (claimed.lease_left_ms ?? 0) / 1000,
+        reclaimed: reclaimedS,
+        processed: processedS,
+      });
+      console.log(
+        `inbox round ${round}: killed ${target.child.name} → claimed again after ${sec(reclaimedS)} s, processed after ${sec(processedS)} s`,
+      );
       await http(emu, "DELETE", "/_emulator/faults", { expect: [200, 204] });
       await restart(target.slot);
     }

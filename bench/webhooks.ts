@@ -93,7 +93,14 @@ async function startReceiver(): Promise<Receiver> {
         verified = false;
       }
       const event = JSON.parse(body) as { type: string; timestamp: string; data: Record<string, unknown> };
-      receipts.push({ id: String(req.headers["webhook-id"]), type: event.type, subject: subjectOf(event.type, event.data), eventAt: Date.parse(event.timestamp), receivedAt, verified });
+      receipts.push({
+        id: String(req.headers["webhook-id"]),
+        type: event.type,
+        subject: subjectOf(event.type, event.data),
+        eventAt: Date.parse(event.timestamp),
+        receivedAt,
+        verified,
+      });
       res.writeHead(200, { "content-type": "text/plain" }).end("ok");
     });
   });
@@ -187,7 +194,14 @@ async function outboxOf(sql: postgres.Sql): Promise<Outbox> {
       select sum(delta) over (order by at, delta rows unbounded preceding) as pending from (
         select created_at as at, 1 as delta from webhook_deliveries
         union all select delivered_at, -1 from webhook_deliveries where delivered_at is not null) x) y`;
-  return { events: e?.n ?? 0, deliveries: d?.n ?? 0, delivered: d?.delivered ?? 0, retried: d?.retried ?? 0, failed: d?.failed ?? 0, peak: p?.peak ?? 0 };
+  return {
+    events: e?.n ?? 0,
+    deliveries: d?.n ?? 0,
+    delivered: d?.delivered ?? 0,
+    retried: d?.retried ?? 0,
+    failed: d?.failed ?? 0,
+    peak: p?.peak ?? 0,
+  };
 }
 
 async function importOnce(withEndpoint: boolean): Promise<{ run?: ImportRun; ok: boolean }> {
@@ -204,11 +218,21 @@ async function importOnce(withEndpoint: boolean): Promise<{ run?: ImportRun; ok:
   const ok = await scratch.execute(async () => {
     await scratch.admin.unsafe(`create database ${scratch.dbName}`);
     if (PG_LOG) await logEveryStatement(scratch.admin, scratch.dbName);
-    stack = await startStack({ org: ORG, dbUrl: scratch.dbUrl.toString(), logDir: scratch.logDir, running, nodeArgs: PROF_ARGS, serviceEnv: { WEBHOOK_ALLOW_PRIVATE: "true" } });
+    stack = await startStack({
+      org: ORG,
+      dbUrl: scratch.dbUrl.toString(),
+      logDir: scratch.logDir,
+      running,
+      nodeArgs: PROF_ARGS,
+      serviceEnv: { WEBHOOK_ALLOW_PRIVATE: "true" },
+    });
     const api = { svc: stack.svc, slug: STACK_SLUG, token: stack.adminToken };
     if (withEndpoint) {
       receiver = await startReceiver();
-      const { endpoint } = await jsonRequest<{ endpoint: { secret: string } }>(stack.svc, "POST", `/api/teams/${STACK_SLUG}/webhooks`, { token: stack.adminToken, body: { url: receiver.url } });
+      const { endpoint } = await jsonRequest<{ endpoint: { secret: string } }>(stack.svc, "POST", `/api/teams/${STACK_SLUG}/webhooks`, {
+        token: stack.adminToken,
+        body: { url: receiver.url },
+      });
       receiver.setSecret(endpoint.secret);
     }
     const cpu0 = cpuNow(stack);
@@ -306,7 +330,12 @@ function figures(d: Delivery): DeliveryFigures {
   const last = Math.max(...r.map((x) => x.receivedAt));
   const span = (last - first) / 1000;
   const lags = r.map((x) => x.receivedAt - x.eventAt).sort((a, b) => a - b);
-  return { events: r.length, perSecond: r.length / Math.max(span, 0.001), spanSeconds: span, lag: { p50: quantile(lags, 0.5), p99: quantile(lags, 0.99), max: lags[lags.length - 1] ?? Number.NaN } };
+  return {
+    events: r.length,
+    perSecond: r.length / Math.max(span, 0.001),
+    spanSeconds: span,
+    lag: { p50: quantile(lags, 0.5), p99: quantile(lags, 0.99), max: lags[lags.length - 1] ?? Number.NaN },
+  };
 }
 
 function runLine(run: ImportRun): string {
@@ -328,7 +357,18 @@ function report(plain: ImportRun, hooked: ImportRun, machineLine: string): void 
   console.log("");
   console.log(
     table(
-      ["run", "import s", "ratio", "events", "events/s", "lag p50 s", "lag p99 s", "lag max s", "outbox peak", "all delivered s after POST"],
+      [
+        "run",
+        "import s",
+        "ratio",
+        "events",
+        "events/s",
+        "lag p50 s",
+        "lag p99 s",
+        "lag max s",
+        "outbox peak",
+        "all delivered s after POST",
+      ],
       [
         ["no endpoint", s2(plain.job.jobSeconds), "1.00", "–", "–", "–", "–", "–", "–", "–"],
         [
@@ -348,7 +388,9 @@ function report(plain: ImportRun, hooked: ImportRun, machineLine: string): void 
     ),
   );
   console.log("");
-  console.log(`Import with one endpoint ${s2(hooked.job.jobSeconds)} s vs none ${s2(plain.job.jobSeconds)} s = ${s2(ratio)}× (goal ≤ ${GOAL_RATIO}×: ${ratio <= GOAL_RATIO ? "met" : "not met"})`);
+  console.log(
+    `Import with one endpoint ${s2(hooked.job.jobSeconds)} s vs none ${s2(plain.job.jobSeconds)} s = ${s2(ratio)}× (goal ≤ ${GOAL_RATIO}×: ${ratio <= GOAL_RATIO ? "met" : "not met"})`,
+  );
   console.log(
     `Delivered: ${int(d.outbox.delivered)} of ${int(d.outbox.deliveries)} deliveries, ${int(new Set(d.receipts.map((r) => r.id)).size)} distinct events received in ${int(d.receipts.length)} requests ` +
       `(first to last ${s1(f.spanSeconds)} s), all verified: ${d.receipts.every((r) => r.verified) ? "yes" : "NO"}; ${d.outbox.retried} retried, ${d.outbox.failed} failed`,
@@ -356,10 +398,18 @@ function report(plain: ImportRun, hooked: ImportRun, machineLine: string): void 
   for (const run of [plain, hooked]) {
     const name = run.withEndpoint ? "one endpoint" : "no endpoint";
     console.log(`CPU s during the import (${name}): ${cpuText(run.cpu)} — in ${s1(run.job.seconds)} s wall`);
-    console.log(`  phases (${name}): ${run.job.phases.map((p, i) => `${p.phase} ${s1((run.job.phases[i + 1]?.at ?? run.job.seconds) - p.at)}`).join(", ")}`);
+    console.log(
+      `  phases (${name}): ${run.job.phases.map((p, i) => `${p.phase} ${s1((run.job.phases[i + 1]?.at ?? run.job.seconds) - p.at)}`).join(", ")}`,
+    );
     const p = run.logProblems;
-    if (p.count > 0) console.log(`  service log (${name}): ${p.count} warnings/errors: ${[...p.byMessage].map(([msg, v]) => `${msg} ×${v.n}`).join("; ")}`);
-    if (run.delivery) console.log(`CPU s after the import until all was delivered: ${cpuText(run.delivery.cpu)} — in ${s1(run.delivery.drainedAfterJob)} s wall`);
+    if (p.count > 0)
+      console.log(
+        `  service log (${name}): ${p.count} warnings/errors: ${[...p.byMessage].map(([msg, v]) => `${msg} ×${v.n}`).join("; ")}`,
+      );
+    if (run.delivery)
+      console.log(
+        `CPU s after the import until all was delivered: ${cpuText(run.delivery.cpu)} — in ${s1(run.delivery.drainedAfterJob)} s wall`,
+      );
     if (run.statements) printLogSummary(`the import, ${name}`, run.statements);
   }
   console.log(`Machine: ${machineLine}`);
@@ -380,7 +430,9 @@ export async function run(): Promise<boolean> {
   await admin.end();
   const machineLine = machine([`PostgreSQL ${version?.server_version ?? "?"}`]);
   console.log(`Machine: ${machineLine}; ${await machineBusy()} busy over the last second`);
-  console.log(`Org: ${int(ORG.departments)} departments, ${int(ORG.users)} members (generated, seed ${ORG.seed}); an import without an endpoint, then one with one`);
+  console.log(
+    `Org: ${int(ORG.departments)} departments, ${int(ORG.users)} members (generated, seed ${ORG.seed}); an import without an endpoint, then one with one`,
+  );
   const plain = await importOnce(false);
   if (!plain.ok || !plain.run) return false;
   const hooked = await importOnce(true);

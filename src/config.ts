@@ -71,7 +71,8 @@ const got = (rule: string) => (issue: { input?: unknown }) => `${rule} (got "${S
 
 const text = z.string({ error: (issue) => (issue.input === undefined ? "必填 is required" : "必须是字符串 / must be a string") });
 /** Trimmed; blank counts as unset; Workers' typed vars (`X = 5000` in wrangler.toml) read as their text. */
-const asText = (v: unknown) => (typeof v === "number" || typeof v === "boolean" ? String(v) : typeof v === "string" ? v.trim() || undefined : v);
+const asText = (v: unknown) =>
+  typeof v === "number" || typeof v === "boolean" ? String(v) : typeof v === "string" ? v.trim() || undefined : v;
 
 /** One variable as text; unset, it is `fallback`, or "required" without one. */
 const setting = (fallback?: string) => z.preprocess(asText, fallback === undefined ? text : text.default(fallback));
@@ -88,7 +89,12 @@ export const integer = (fallback: number, min: number, max: number, rule: string
 /** `true`/`false`/`1`/`0`, any case. */
 const flag = (fallback: boolean) =>
   setting(String(fallback)).pipe(
-    z.stringbool({ truthy: ["true", "1"], falsy: ["false", "0"], case: "insensitive", error: got("必须是 true 或 false / must be true or false") }),
+    z.stringbool({
+      truthy: ["true", "1"],
+      falsy: ["false", "0"],
+      case: "insensitive",
+      error: got("必须是 true 或 false / must be true or false"),
+    }),
   );
 
 /** An http(s) base URL, without trailing slashes so that links never get a double slash. */
@@ -98,7 +104,8 @@ const httpUrl = (fallback: string) =>
     .refine(isHttpUrl, { error: got("必须是 http(s) URL / must be an http(s) URL") });
 
 /** A secret: at least `min` characters; a refusal never shows the value. */
-const secret = (min: number) => setting().refine((v) => v.length >= min, { error: `至少 ${min} 个字符 / must be at least ${min} characters` });
+const secret = (min: number) =>
+  setting().refine((v) => v.length >= min, { error: `至少 ${min} 个字符 / must be at least ${min} characters` });
 
 /**
  * The variables (docs/operations.md#configuration), one declaration each: type, default,
@@ -111,46 +118,50 @@ function configSchema(isCron: ((expression: string) => boolean) | undefined) {
       PUBLIC_URL: optionalSetting()
         .transform((v) => v?.replace(/\/+$/, ""))
         .refine((v) => v === undefined || isHttpUrl(v), { error: got("必须是 http(s) URL / must be an http(s) URL") }),
-      DATABASE_URL: optionalSetting()
-        .refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), { error: "必须以 postgres:// 开头 / must start with postgres://" }),
+      DATABASE_URL: optionalSetting().refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
+        error: "必须以 postgres:// 开头 / must start with postgres://",
+      }),
       DATA_DIR: setting("./data"),
       APP_SECRET: secret(32),
       ADMIN_TOKEN: secret(16),
       WECOM_API_BASE: httpUrl("https://qyapi.weixin.qq.com"),
       WECOM_OAUTH_BASE: httpUrl("https://open.weixin.qq.com"),
       WECOM_LOGIN_BASE: httpUrl("https://login.work.weixin.qq.com"),
-      RECONCILE_CRON: setting("0 * * * *").refine((v) => !isCron || isCron(v), { error: got("不是有效的 cron 表达式 / is not a cron expression") }),
+      RECONCILE_CRON: setting("0 * * * *").refine((v) => !isCron || isCron(v), {
+        error: got("不是有效的 cron 表达式 / is not a cron expression"),
+      }),
       WECOM_BUDGET_PER_MINUTE: integer(5000, 1, Number.MAX_SAFE_INTEGER, "必须是正整数 / must be a positive integer"),
       WECOM_BUDGET_PER_HOUR: integer(75000, 1, Number.MAX_SAFE_INTEGER, "必须是正整数 / must be a positive integer"),
       TRUST_PROXY: flag(false),
-      METRICS_TOKEN: optionalSetting()
-        .refine((v) => v === undefined || v.length >= 16, { error: "至少 16 个字符 / must be at least 16 characters" }),
-      WEBHOOK_ALLOW_PRIVATE: flag(false),
-      TIME_ZONE: setting("Asia/Shanghai").refine(isTimeZone, { error: got("不是有效的 IANA 时区，例如 Asia/Shanghai / is not an IANA time zone such as Asia/Shanghai") }),
-    })
-    .transform(
-      (env): Config => ({
-        port: env.PORT,
-        publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}`,
-        databaseUrl: env.DATABASE_URL,
-        dataDir: env.DATA_DIR,
-        appSecret: env.APP_SECRET,
-        adminToken: env.ADMIN_TOKEN,
-        wecomApiBase: env.WECOM_API_BASE,
-        wecomOauthBase: env.WECOM_OAUTH_BASE,
-        wecomLoginBase: env.WECOM_LOGIN_BASE,
-        reconcileCron: env.RECONCILE_CRON,
-        wecomBudget: { perMinute: env.WECOM_BUDGET_PER_MINUTE, perHour: env.WECOM_BUDGET_PER_HOUR },
-        callbackMaxBytes: 64 * 1024,
-        callbackMaxSkewSeconds: 300,
-        passwordScryptN: 2 ** 15,
-        trustProxy: env.TRUST_PROXY,
-        metricsToken: env.METRICS_TOKEN,
-        webhookAllowPrivate: env.WEBHOOK_ALLOW_PRIVATE,
-        webhookTimeoutMs: 10_000,
-        timeZone: env.TIME_ZONE,
+      METRICS_TOKEN: optionalSetting().refine((v) => v === undefined || v.length >= 16, {
+        error: "至少 16 个字符 / must be at least 16 characters",
       }),
-    );
+      WEBHOOK_ALLOW_PRIVATE: flag(false),
+      TIME_ZONE: setting("Asia/Shanghai").refine(isTimeZone, {
+        error: got("不是有效的 IANA 时区，例如 Asia/Shanghai / is not an IANA time zone such as Asia/Shanghai"),
+      }),
+    })
+    .transform((env): Config => ({
+      port: env.PORT,
+      publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}`,
+      databaseUrl: env.DATABASE_URL,
+      dataDir: env.DATA_DIR,
+      appSecret: env.APP_SECRET,
+      adminToken: env.ADMIN_TOKEN,
+      wecomApiBase: env.WECOM_API_BASE,
+      wecomOauthBase: env.WECOM_OAUTH_BASE,
+      wecomLoginBase: env.WECOM_LOGIN_BASE,
+      reconcileCron: env.RECONCILE_CRON,
+      wecomBudget: { perMinute: env.WECOM_BUDGET_PER_MINUTE, perHour: env.WECOM_BUDGET_PER_HOUR },
+      callbackMaxBytes: 64 * 1024,
+      callbackMaxSkewSeconds: 300,
+      passwordScryptN: 2 ** 15,
+      trustProxy: env.TRUST_PROXY,
+      metricsToken: env.METRICS_TOKEN,
+      webhookAllowPrivate: env.WEBHOOK_ALLOW_PRIVATE,
+      webhookTimeoutMs: 10_000,
+      timeZone: env.TIME_ZONE,
+    }));
 }
 
 /** Built once per cron check: the Worker parses its env on every invocation. */

@@ -54,7 +54,10 @@ describe("parseConfig", () => {
       [{ WECOM_BUDGET_PER_HOUR: "many" }, 'WECOM_BUDGET_PER_HOUR 必须是正整数 / must be a positive integer (got "many")'],
       [{ TRUST_PROXY: "yes" }, 'TRUST_PROXY 必须是 true 或 false / must be true or false (got "yes")'],
       [{ WEBHOOK_ALLOW_PRIVATE: "on" }, 'WEBHOOK_ALLOW_PRIVATE 必须是 true 或 false / must be true or false (got "on")'],
-      [{ TIME_ZONE: "Beijing" }, 'TIME_ZONE 不是有效的 IANA 时区，例如 Asia/Shanghai / is not an IANA time zone such as Asia/Shanghai (got "Beijing")'],
+      [
+        { TIME_ZONE: "Beijing" },
+        'TIME_ZONE 不是有效的 IANA 时区，例如 Asia/Shanghai / is not an IANA time zone such as Asia/Shanghai (got "Beijing")',
+      ],
     ];
     for (const [env, problem] of refusals) {
       let error: unknown;
@@ -69,8 +72,23 @@ describe("parseConfig", () => {
   });
 
   it("reads blank as unset, flags in any case, and Workers' typed vars as their text", () => {
-    const c = parseConfig({ ...TEST_ENV, PORT: " ", DATABASE_URL: "", METRICS_TOKEN: " ", TRUST_PROXY: "TRUE", WEBHOOK_ALLOW_PRIVATE: "1", WECOM_BUDGET_PER_HOUR: 9000 });
-    expect(c).toMatchObject({ port: 3000, databaseUrl: undefined, metricsToken: undefined, trustProxy: true, webhookAllowPrivate: true, wecomBudget: { perHour: 9000 } });
+    const c = parseConfig({
+      ...TEST_ENV,
+      PORT: " ",
+      DATABASE_URL: "",
+      METRICS_TOKEN: " ",
+      TRUST_PROXY: "TRUE",
+      WEBHOOK_ALLOW_PRIVATE: "1",
+      WECOM_BUDGET_PER_HOUR: 9000,
+    });
+    expect(c).toMatchObject({
+      port: 3000,
+      databaseUrl: undefined,
+      metricsToken: undefined,
+      trustProxy: true,
+      webhookAllowPrivate: true,
+      wecomBudget: { perHour: 9000 },
+    });
     const workers = parseConfig({ APP_SECRET: TEST_ENV.APP_SECRET, ADMIN_TOKEN: TEST_ENV.ADMIN_TOKEN, PORT: 8080, TRUST_PROXY: false });
     expect(workers).toMatchObject({ port: 8080, publicUrl: "http://localhost:8080", trustProxy: false });
   });
@@ -82,13 +100,17 @@ describe("parseConfig", () => {
   it("names every problem in one error", () => {
     let error: unknown;
     try {
-      parseConfig({ PORT: "http", APP_SECRET: "short", PUBLIC_URL: "ftp://x", DATABASE_URL: "mysql://x", RECONCILE_CRON: "hourly" }, { isCron: cron.validate });
+      parseConfig(
+        { PORT: "http", APP_SECRET: "short", PUBLIC_URL: "ftp://x", DATABASE_URL: "mysql://x", RECONCILE_CRON: "hourly" },
+        { isCron: cron.validate },
+      );
     } catch (err) {
       error = err;
     }
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems.join("\n");
-    for (const name of ["PORT", "APP_SECRET", "ADMIN_TOKEN", "PUBLIC_URL", "DATABASE_URL", "RECONCILE_CRON"]) expect(problems).toContain(name);
+    for (const name of ["PORT", "APP_SECRET", "ADMIN_TOKEN", "PUBLIC_URL", "DATABASE_URL", "RECONCILE_CRON"])
+      expect(problems).toContain(name);
     expect((error as ConfigError).problems).toHaveLength(6);
     expect((error as ConfigError).message).toContain("配置无效 Invalid configuration");
   });

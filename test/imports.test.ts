@@ -7,7 +7,9 @@ import { describe, expect, it } from "vitest";
 const SRC = resolve("src");
 
 function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sourceFiles(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : [],
+  );
 }
 
 /** What a file imports at run time: relative imports and re-exports, without type-only ones (erased). */
@@ -19,7 +21,10 @@ function runtimeImports(file: string, known: Set<string>): string[] {
     if (ts.isImportDeclaration(st)) {
       const clause = st.importClause;
       const bindings = clause?.namedBindings;
-      const onlyTypes = clause !== undefined && (clause.isTypeOnly || (!clause.name && bindings !== undefined && ts.isNamedImports(bindings) && bindings.elements.every((e) => e.isTypeOnly)));
+      const onlyTypes =
+        clause !== undefined &&
+        (clause.isTypeOnly ||
+          (!clause.name && bindings !== undefined && ts.isNamedImports(bindings) && bindings.elements.every((e) => e.isTypeOnly)));
       if (!onlyTypes) specifier = st.moduleSpecifier;
     } else if (ts.isExportDeclaration(st) && !st.isTypeOnly) {
       specifier = st.moduleSpecifier;
@@ -64,7 +69,9 @@ describe("src imports (docs/architecture.md#imports)", () => {
       writeFileSync(join(dir, "a.ts"), 'import { b } from "./b";\nimport type { C } from "./c";\nexport const a = b;\n');
       writeFileSync(join(dir, "b.ts"), 'export { a as b } from "./a";\n');
       writeFileSync(join(dir, "c.ts"), 'import { type A } from "./a";\nexport type C = A;\n');
-      expect(importCycles(["a.ts", "b.ts", "c.ts"].map((f) => join(dir, f))).map((c) => c.map((f) => f.split("/").pop()))).toEqual([["a.ts", "b.ts", "a.ts"]]);
+      expect(importCycles(["a.ts", "b.ts", "c.ts"].map((f) => join(dir, f))).map((c) => c.map((f) => f.split("/").pop()))).toEqual([
+        ["a.ts", "b.ts", "a.ts"],
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

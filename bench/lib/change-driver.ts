@@ -59,7 +59,8 @@ class Slots {
 
 async function send(emu: string, change: Change, result: DriveResult): Promise<void> {
   const init: RequestInit = { method: change.method };
-  if (change.body !== undefined) Object.assign(init, { headers: { "content-type": "application/json" }, body: JSON.stringify(change.body) });
+  if (change.body !== undefined)
+    Object.assign(init, { headers: { "content-type": "application/json" }, body: JSON.stringify(change.body) });
   const res = await nodeFetch(new URL(change.path, emu), init);
   const text = await res.text();
   if (res.status === 409 && text.includes("department_name_taken")) {
@@ -86,8 +87,21 @@ async function send(emu: string, change: Change, result: DriveResult): Promise<v
  * Change i is sent at origin + from + (to − from) · i / n seconds, or later when slots or the
  * changes it depends on are not free yet.
  */
-export async function driveChanges(emu: string, changes: Change[], o: { origin: number; from: number; to: number; inFlight: number }): Promise<DriveResult> {
-  const result: DriveResult = { sent: 0, failures: [], refused: [], delivered: new Set(), silent: 0, log: [], firstAt: Number.NaN, lastAt: Number.NaN };
+export async function driveChanges(
+  emu: string,
+  changes: Change[],
+  o: { origin: number; from: number; to: number; inFlight: number },
+): Promise<DriveResult> {
+  const result: DriveResult = {
+    sent: 0,
+    failures: [],
+    refused: [],
+    delivered: new Set(),
+    silent: 0,
+    log: [],
+    firstAt: Number.NaN,
+    lastAt: Number.NaN,
+  };
   const slots = new Slots(o.inFlight);
   const tails = new Map<string, Promise<void>>();
   const since = () => (performance.now() - o.origin) / 1000;

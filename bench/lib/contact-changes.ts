@@ -117,7 +117,8 @@ class Sim {
   }
 
   setDepartments(key: string, departments: number[]): void {
-    for (const d of this.departmentsOf.get(key) ?? []) if (this.createdMembers.has(d)) this.createdMembers.set(d, (this.createdMembers.get(d) ?? 1) - 1);
+    for (const d of this.departmentsOf.get(key) ?? [])
+      if (this.createdMembers.has(d)) this.createdMembers.set(d, (this.createdMembers.get(d) ?? 1) - 1);
     for (const d of departments) if (this.createdMembers.has(d)) this.createdMembers.set(d, (this.createdMembers.get(d) ?? 0) + 1);
     this.departmentsOf.set(key, departments);
   }
@@ -186,7 +187,14 @@ function create(sim: Sim): Change {
   const to = someDepartments(sim);
   sim.addUser(userid, to.department);
   const body = { userid, name: `新成员${sim.tag}${n}`, position: `岗位${sim.tag}${n}`, ...to };
-  return { kind: "create", method: "POST", path: "/_emulator/users", body, keys: [`u:${userid}`, ...deptKeys(to.department)], member: userid };
+  return {
+    kind: "create",
+    method: "POST",
+    path: "/_emulator/users",
+    body,
+    keys: [`u:${userid}`, ...deptKeys(to.department)],
+    member: userid,
+  };
 }
 
 function remove(sim: Sim, userid: string): Change {
@@ -226,7 +234,13 @@ function createDept(sim: Sim): Change {
 function renameDept(sim: Sim): Change | undefined {
   const id = sim.randomDept();
   if (id === ROOT) return undefined;
-  return { kind: "dept.rename", method: "PATCH", path: `/_emulator/departments/${id}`, body: { name: `改名部门${sim.tag}${sim.next()}` }, keys: deptKeys([id]) };
+  return {
+    kind: "dept.rename",
+    method: "PATCH",
+    path: `/_emulator/departments/${id}`,
+    body: { name: `改名部门${sim.tag}${sim.next()}` },
+    keys: deptKeys([id]),
+  };
 }
 
 /** A department without sub-departments, so no move can put it below itself. */
@@ -244,7 +258,13 @@ function moveDept(sim: Sim): Change | undefined {
   const from = id === undefined ? undefined : sim.parent.get(id);
   if (id === undefined || from === undefined || to === id || to === from) return undefined;
   sim.moveDept(id, to);
-  return { kind: "dept.move", method: "PATCH", path: `/_emulator/departments/${id}`, body: { parentid: to }, keys: deptKeys([id, from, to]) };
+  return {
+    kind: "dept.move",
+    method: "PATCH",
+    path: `/_emulator/departments/${id}`,
+    body: { parentid: to },
+    keys: deptKeys([id, from, to]),
+  };
 }
 
 function deleteDept(sim: Sim): Change | undefined {
@@ -298,5 +318,8 @@ export function planChanges(org: OrgSnapshot, count: number, seed: number, tag: 
 export function kindsText(changes: Change[]): string {
   const n = new Map<string, number>();
   for (const c of changes) n.set(c.kind, (n.get(c.kind) ?? 0) + 1);
-  return [...n].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(", ");
+  return [...n]
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${k} ${v}`)
+    .join(", ");
 }

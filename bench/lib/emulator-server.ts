@@ -18,7 +18,9 @@ const num = (name: string, fallback: number): number => {
 const t0 = performance.now();
 const emulator = createEmulator({
   fetchCallback: nodeFetch,
-  org: { generate: { departments: num("BENCH_EMU_DEPARTMENTS", 2000), users: num("BENCH_EMU_USERS", 100_000), seed: num("BENCH_EMU_SEED", 1) } },
+  org: {
+    generate: { departments: num("BENCH_EMU_DEPARTMENTS", 2000), users: num("BENCH_EMU_USERS", 100_000), seed: num("BENCH_EMU_SEED", 1) },
+  },
 });
 const generatedMs = performance.now() - t0;
 const server = await emulator.listen(num("PORT", 0), "127.0.0.1");

@@ -22,7 +22,8 @@ export async function startFakeWecom(o: { corpId: string; agentId: number; secre
     req.resume();
     req.once("end", () => {
       if (api === "gettoken") {
-        if (url.searchParams.get("corpid") !== o.corpId || url.searchParams.get("corpsecret") !== o.secret) return reply({ errcode: 40001, errmsg: "invalid credential" });
+        if (url.searchParams.get("corpid") !== o.corpId || url.searchParams.get("corpsecret") !== o.secret)
+          return reply({ errcode: 40001, errmsg: "invalid credential" });
         return reply({ errcode: 0, errmsg: "ok", access_token: "bench-access-token", expires_in: 7200 });
       }
       if (api === "agent/get") {

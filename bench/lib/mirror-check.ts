@@ -107,10 +107,15 @@ export const differenceCount = (d: Differences) => d.missing.length + d.extra.le
 
 /** What the audit log says of one member: how each change came and which observation set it. */
 export async function memberAudit(sql: postgres.Sql, teamId: number, key: string): Promise<string[]> {
-  const rows = await sql<{ action: string; initiator: string; job_id: number | null; observed_at: string | null; before: unknown; after: unknown }[]>`
+  const rows = await sql<
+    { action: string; initiator: string; job_id: number | null; observed_at: string | null; before: unknown; after: unknown }[]
+  >`
     select a.action, a.initiator, a.job_id::int as job_id, a.observed_at::text as observed_at, a.before, a.after
     from audit_log a join members m on a.subject_id = m.id::text
     where a.team_id = ${teamId} and a.subject_type = 'member' and m.team_id = ${teamId} and m.wecom_user_key = ${key}
     order by a.id`;
-  return rows.map((r) => `${r.action} by ${r.initiator}${r.job_id === null ? "" : ` (job ${r.job_id})`} observed ${r.observed_at ?? "–"}: ${JSON.stringify(r.before)} → ${JSON.stringify(r.after)}`);
+  return rows.map(
+    (r) =>
+      `${r.action} by ${r.initiator}${r.job_id === null ? "" : ` (job ${r.job_id})`} observed ${r.observed_at ?? "–"}: ${JSON.stringify(r.before)} → ${JSON.stringify(r.after)}`,
+  );
 }

@@ -13,12 +13,20 @@ export function nodeFetch(input: string | URL | Request, init: RequestInit = {})
   const body = init.body;
   if (body !== undefined && body !== null && typeof body !== "string") throw new Error("nodeFetch takes a string body");
   return new Promise((resolve, reject) => {
-    const req = request(new URL(input), { method: init.method ?? "GET", headers: init.headers as Record<string, string> | undefined, agent }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve(new Response(res.statusCode === 204 || res.statusCode === 304 ? null : Buffer.concat(chunks), { status: res.statusCode ?? 0 })));
-      res.on("error", reject);
-    });
+    const req = request(
+      new URL(input),
+      { method: init.method ?? "GET", headers: init.headers as Record<string, string> | undefined, agent },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () =>
+          resolve(
+            new Response(res.statusCode === 204 || res.statusCode === 304 ? null : Buffer.concat(chunks), { status: res.statusCode ?? 0 }),
+          ),
+        );
+        res.on("error", reject);
+      },
+    );
     req.setTimeout(TIMEOUT_MS, () => req.destroy(new Error(`no answer within ${TIMEOUT_MS} ms`)));
     req.on("error", reject);
     req.end(body ?? undefined);

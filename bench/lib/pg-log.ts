@@ -76,20 +76,29 @@ export function summarizeLog(file: string, from: number, to: number, dbName: str
  * Makes every session opened on `dbName` from now on log each statement with its duration (and, with
  * `explainMs` > 0, the plan of each statement slower than that, through auto_explain).
  */
-export async function logEveryStatement(admin: { unsafe: (q: string) => PromiseLike<unknown> }, dbName: string, explainMs = 0): Promise<void> {
+export async function logEveryStatement(
+  admin: { unsafe: (q: string) => PromiseLike<unknown> },
+  dbName: string,
+  explainMs = 0,
+): Promise<void> {
   const settings = ["log_min_duration_statement = 0", "log_parameter_max_length = 0", "log_statement = 'none'"];
-  if (Number.isInteger(explainMs) && explainMs > 0) settings.push("session_preload_libraries = 'auto_explain'", `auto_explain.log_min_duration = ${explainMs}`);
+  if (Number.isInteger(explainMs) && explainMs > 0)
+    settings.push("session_preload_libraries = 'auto_explain'", `auto_explain.log_min_duration = ${explainMs}`);
   for (const setting of settings) await admin.unsafe(`alter database ${dbName} set ${setting}`);
 }
 
 /** Prints a summary: round trips, time inside PostgreSQL and the costliest statements. */
 export function printLogSummary(what: string, summary: LogSummary, top = 15): void {
   console.log("");
-  console.log(`Statements during ${what} (server log): ${int(summary.roundTrips)} round trips, ${int(summary.totalMs)} ms inside PostgreSQL; costliest:`);
+  console.log(
+    `Statements during ${what} (server log): ${int(summary.roundTrips)} round trips, ${int(summary.totalMs)} ms inside PostgreSQL; costliest:`,
+  );
   console.log(
     table(
       ["count", "total ms", "avg ms", "statement"],
-      summary.statements.slice(0, top).map((st) => [int(st.count), int(st.ms), st.count ? (st.ms / st.count).toFixed(2) : "–", st.statement]),
+      summary.statements
+        .slice(0, top)
+        .map((st) => [int(st.count), int(st.ms), st.count ? (st.ms / st.count).toFixed(2) : "–", st.statement]),
       [true, true, true, false],
     ),
   );

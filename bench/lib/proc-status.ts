@@ -81,7 +81,9 @@ function cpuTicksByPid(): Map<number, { name: string; seconds: number }> {
     if (seconds === undefined) continue;
     let name = "?";
     try {
-      name = readFileSync(`/proc/${d}/cmdline`, "utf8").split("\0").join(" ").trim().slice(0, 80) || readFileSync(`/proc/${d}/comm`, "utf8").trim();
+      name =
+        readFileSync(`/proc/${d}/cmdline`, "utf8").split("\0").join(" ").trim().slice(0, 80) ||
+        readFileSync(`/proc/${d}/comm`, "utf8").trim();
     } catch {
       // gone meanwhile
     }

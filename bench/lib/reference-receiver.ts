@@ -12,7 +12,8 @@ import postgres from "postgres";
 import { serveAsChild } from "./serve-child";
 
 const { DATABASE_URL, TOKEN, ENCODING_AES_KEY, CORP_ID, TABLE } = process.env;
-if (!DATABASE_URL || !TOKEN || !ENCODING_AES_KEY || !CORP_ID || !TABLE) throw new Error("DATABASE_URL, TOKEN, ENCODING_AES_KEY, CORP_ID and TABLE are required");
+if (!DATABASE_URL || !TOKEN || !ENCODING_AES_KEY || !CORP_ID || !TABLE)
+  throw new Error("DATABASE_URL, TOKEN, ENCODING_AES_KEY, CORP_ID and TABLE are required");
 const token = TOKEN;
 const aesKey = ENCODING_AES_KEY;
 const corpId = CORP_ID;

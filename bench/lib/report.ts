@@ -5,7 +5,13 @@ export function machine(extra: string[] = []): string {
   const cpus = os.cpus();
   const model = cpus[0]?.model.trim() ?? "unknown CPU";
   const memGiB = (os.totalmem() / 2 ** 30).toFixed(0);
-  return [`${model}, ${cpus.length} cores (os.cpus())`, `${memGiB} GiB RAM`, `${os.type()} ${os.release()}`, `Node ${process.version}`, ...extra].join(" · ");
+  return [
+    `${model}, ${cpus.length} cores (os.cpus())`,
+    `${memGiB} GiB RAM`,
+    `${os.type()} ${os.release()}`,
+    `Node ${process.version}`,
+    ...extra,
+  ].join(" · ");
 }
 
 /** A Markdown table, columns padded so it also reads well in a terminal. */

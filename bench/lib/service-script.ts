@@ -7,7 +7,8 @@ import { buildNode, OUTFILE } from "../../scripts/build";
  * runs them), which holds a second V8 heap for the loader (BENCHMARKS.md, import: memory).
  */
 export async function serviceScript(root: string): Promise<{ script: string; label: string }> {
-  if (process.env.BENCH_SERVICE_TSX === "1") return { script: "src/entry/node.ts", label: "node --import tsx src/entry/node.ts (BENCH_SERVICE_TSX=1)" };
+  if (process.env.BENCH_SERVICE_TSX === "1")
+    return { script: "src/entry/node.ts", label: "node --import tsx src/entry/node.ts (BENCH_SERVICE_TSX=1)" };
   // Built once per process: every service a benchmark starts (one per size in import-scale) runs
   // the same sources, even when they are edited meanwhile.
   await (built ??= buildNode({ quiet: true }));

@@ -59,11 +59,13 @@ export async function awaitJob(api: Api, started: { job: JobView; t0: number }, 
   let job = started.job;
   const phases: PhaseStarts = [];
   const note = () => {
-    if (phases[phases.length - 1]?.phase !== job.progress.phase) phases.push({ phase: job.progress.phase, at: (performance.now() - started.t0) / 1000 });
+    if (phases[phases.length - 1]?.phase !== job.progress.phase)
+      phases.push({ phase: job.progress.phase, at: (performance.now() - started.t0) / 1000 });
   };
   note();
   while (!finished(job)) {
-    if (performance.now() - started.t0 > timeoutMs) throw new Error(`sync job ${job.id} not done after ${timeoutMs / 1000} s: ${JSON.stringify(job.progress)}`);
+    if (performance.now() - started.t0 > timeoutMs)
+      throw new Error(`sync job ${job.id} not done after ${timeoutMs / 1000} s: ${JSON.stringify(job.progress)}`);
     await sleep(POLL_MS);
     job = await jsonRequest<JobView>(api.svc, "GET", `/api/teams/${api.slug}/jobs/${job.id}`, { token: api.token });
     note();
@@ -80,7 +82,8 @@ export function phaseWindow(phases: PhaseStarts, end: number, phase: string): [n
   return [phases[i]?.at ?? 0, phases[i + 1]?.at ?? end];
 }
 
-export const inboxStats = (api: Api) => jsonRequest<InboxStats>(api.svc, "GET", `/api/teams/${api.slug}/callbacks/stats`, { token: api.token });
+export const inboxStats = (api: Api) =>
+  jsonRequest<InboxStats>(api.svc, "GET", `/api/teams/${api.slug}/callbacks/stats`, { token: api.token });
 
 /** Polls the inbox until nothing is pending; answers the last stats and when (performance.now()). */
 export async function awaitDrained(api: Api, timeoutMs: number): Promise<{ stats: InboxStats; at: number; timedOut: boolean }> {

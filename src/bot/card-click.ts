@@ -22,7 +22,10 @@ type ClickOutcome =
  * is consumed atomically, so of two clicks (or two admins) exactly one decides the job; the card
  * is then updated with the click's single-use ResponseCode to show who decided what.
  */
-export async function handleCardClick(deps: Deps, p: { teamId: number; inboxId: number; message: TemplateCardEvent }): Promise<"processed" | "ignored"> {
+export async function handleCardClick(
+  deps: Deps,
+  p: { teamId: number; inboxId: number; message: TemplateCardEvent },
+): Promise<"processed" | "ignored"> {
   const m = p.message;
   const card = await findDecisionCard(deps.db, { teamId: p.teamId, taskId: m.taskId });
   const key = parseDecisionKey(m.eventKey);
@@ -31,8 +34,19 @@ export async function handleCardClick(deps: Deps, p: { teamId: number; inboxId: 
   if (!found) return "ignored";
   const userId = m.fromUserName;
   const messageKey = `inbox:${p.inboxId}`;
-  const { row } = await claimBotMessage(deps.db, { teamId: p.teamId, messageKey, userId, command: "decide", lang: "zh", now: deps.clock.now() });
-  const outcome = (row.result ?? (await saveBotResult(deps.db, { id: row.id, result: await decide(deps, found.team, card, key.decision, userId, messageKey) }))) as ClickOutcome;
+  const { row } = await claimBotMessage(deps.db, {
+    teamId: p.teamId,
+    messageKey,
+    userId,
+    command: "decide",
+    lang: "zh",
+    now: deps.clock.now(),
+  });
+  const outcome = (row.result ??
+    (await saveBotResult(deps.db, {
+      id: row.id,
+      result: await decide(deps, found.team, card, key.decision, userId, messageKey),
+    }))) as ClickOutcome;
 
   if (outcome.kind === "refused") {
     await replyOnce(deps, found.binding, row, "抱歉，只有团队管理员的选择才有效。/ Sorry, only a team admin's choice counts.");
@@ -44,7 +58,12 @@ export async function handleCardClick(deps: Deps, p: { teamId: number; inboxId: 
     await updateCard(deps, { team: found.team, binding: found.binding, card, outcome, clicker: userId, responseCode: m.responseCode });
     if (outcome.kind === "decided" && outcome.jobState === "running") {
       const t = DECISION_TEXT[outcome.decision];
-      await sendText(deps, found.binding, [userId], `${t.zh}：同步 #${card.jobId} 继续进行，完成后发起人会收到结果。/ ${t.en}: sync #${card.jobId} goes on; whoever started it gets the summary.`);
+      await sendText(
+        deps,
+        found.binding,
+        [userId],
+        `${t.zh}：同步 #${card.jobId} 继续进行，完成后发起人会收到结果。/ ${t.en}: sync #${card.jobId} goes on; whoever started it gets the summary.`,
+      );
     }
   } catch (err) {
     await releaseReply(deps.db, { id: row.id });
@@ -53,10 +72,23 @@ export async function handleCardClick(deps: Deps, p: { teamId: number; inboxId: 
   return "processed";
 }
 
-async function decide(deps: Deps, team: TeamRow, card: DecisionCardRow, decision: Decision, userId: string, messageKey: string): Promise<ClickOutcome> {
+async function decide(
+  deps: Deps,
+  team: TeamRow,
+  card: DecisionCardRow,
+  decision: Decision,
+  userId: string,
+  messageKey: string,
+): Promise<ClickOutcome> {
   if (!(await isWecomAdmin(deps.db, { teamId: team.id, userId }))) return { kind: "refused" };
   const by = (await memberNameOf(deps.db, { teamId: team.id, userKey: userId.toLowerCase() })) ?? userId;
-  const { won, card: now } = await consumeDecisionCard(deps.db, { jobId: card.jobId, decision, by, key: messageKey, now: deps.clock.now() });
+  const { won, card: now } = await consumeDecisionCard(deps.db, {
+    jobId: card.jobId,
+    decision,
+    by,
+    key: messageKey,
+    now: deps.clock.now(),
+  });
   if (!won) return { kind: "already", decision: now.decision ?? decision, by: now.decidedBy ?? "?" };
   try {
     const job = await decideJob(deps, { kind: "wecom_user", teamId: team.id, userId }, team.slug, card.jobId, decision);
@@ -72,12 +104,22 @@ async function decide(deps: Deps, team: TeamRow, card: DecisionCardRow, decision
 /** update_template_card with this click's ResponseCode (single-use, 72 h, docs/wecom.md#messages-and-cards): a lost update is logged, not retried. */
 async function updateCard(
   deps: Deps,
-  p: { team: TeamRow; binding: BindingRow; card: DecisionCardRow; outcome: Exclude<ClickOutcome, { kind: "refused" }>; clicker: string; responseCode: string },
+  p: {
+    team: TeamRow;
+    binding: BindingRow;
+    card: DecisionCardRow;
+    outcome: Exclude<ClickOutcome, { kind: "refused" }>;
+    clicker: string;
+    responseCode: string;
+  },
 ): Promise<void> {
   const job = await jobById(deps.db, { jobId: p.card.jobId });
   if (!job) return;
   const facts = cardFacts(deps, { taskId: p.card.taskId, job, team: p.team });
-  const stale = p.outcome.kind === "decided" && p.outcome.jobState !== "running" ? { zh: "（任务已不在等待确认）", en: "(the job was no longer waiting)" } : undefined;
+  const stale =
+    p.outcome.kind === "decided" && p.outcome.jobState !== "running"
+      ? { zh: "（任务已不在等待确认）", en: "(the job was no longer waiting)" }
+      : undefined;
   const body = decidedCardBody(facts, { decision: p.outcome.decision, by: p.outcome.by, ...(stale ? { note: stale } : {}) });
   // The winner's click updates everyone's copy; a late click only the clicker's own.
   const userIds = p.outcome.kind === "decided" ? p.card.recipients : [p.clicker];

@@ -34,6 +34,15 @@ export function validateCommandTable(commands: readonly BotCommand[]): CommandIn
 }
 
 /** The admin bot's commands (docs/architecture.md#admin-bot), in the order help lists them. */
-export const COMMANDS: readonly BotCommand[] = [helpCommand, importCommand, syncCommand, statusCommand, authorizeCommand, inviteCommand, matchCommand, policyCommand];
+export const COMMANDS: readonly BotCommand[] = [
+  helpCommand,
+  importCommand,
+  syncCommand,
+  statusCommand,
+  authorizeCommand,
+  inviteCommand,
+  matchCommand,
+  policyCommand,
+];
 
 export const COMMAND_INDEX: CommandIndex = validateCommandTable(COMMANDS);

@@ -50,7 +50,10 @@ export function decisionCardBody(f: CardFacts): Record<string, unknown> {
 }
 
 /** The same card once decided: the buttons become grey text, the subtitle says who chose what. */
-export function decidedCardBody(f: CardFacts, d: { decision: Decision; by: string; note?: { zh: string; en: string } }): Record<string, unknown> {
+export function decidedCardBody(
+  f: CardFacts,
+  d: { decision: Decision; by: string; note?: { zh: string; en: string } },
+): Record<string, unknown> {
   const t = DECISION_TEXT[d.decision];
   const note = d.note ? ` ${d.note.zh} / ${d.note.en}` : "";
   return {
@@ -63,7 +66,13 @@ export function decidedCardBody(f: CardFacts, d: { decision: Decision; by: strin
 /** What a card about this job shows, read from the job (its breaker counts live in the cursor). */
 export function cardFacts(deps: Deps, p: { taskId: string; job: JobRow; team: { slug: string; name: string } }): CardFacts {
   const breaker = (p.job.cursor as SyncCursor).breaker ?? { deprovisions: 0, threshold: 0, active: 0 };
-  return { taskId: p.taskId, jobId: p.job.id, teamName: p.team.name, breaker, progressUrl: jobProgressUrl(deps.config, p.team.slug, p.job.id, deps.clock.now()) };
+  return {
+    taskId: p.taskId,
+    jobId: p.job.id,
+    teamName: p.team.name,
+    breaker,
+    progressUrl: jobProgressUrl(deps.config, p.team.slug, p.job.id, deps.clock.now()),
+  };
 }
 
 /**
@@ -82,7 +91,11 @@ export async function offerDecision(deps: Deps, job: JobRow): Promise<void> {
   const taskId = `wr_job_${job.id}_${randomBytes(6).toString("hex")}`;
   const card = await createDecisionCard(deps.db, { jobId: job.id, teamId: job.teamId, taskId, recipients, now: deps.clock.now() });
   if (!card) return;
-  const message: OutgoingMessage = { touser: recipients, msgtype: "template_card", template_card: decisionCardBody(cardFacts(deps, { taskId, job, team: found.team })) };
+  const message: OutgoingMessage = {
+    touser: recipients,
+    msgtype: "template_card",
+    template_card: decisionCardBody(cardFacts(deps, { taskId, job, team: found.team })),
+  };
   try {
     await sendMessage(deps, found.binding, message);
     await markDecisionCardSent(deps.db, { jobId: job.id, now: deps.clock.now() });

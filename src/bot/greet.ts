@@ -16,7 +16,10 @@ export const GREETING_GAP_MS = 24 * 60 * 60 * 1000;
 export async function greetAdmin(deps: Deps, p: { teamId: number; userId: string }): Promise<boolean> {
   const found = await teamAndBinding(deps.db, { teamId: p.teamId });
   if (!found || !(await isWecomAdmin(deps.db, p))) return false;
-  if (!(await claimGreeting(deps.db, { teamId: p.teamId, userKey: p.userId.toLowerCase(), now: deps.clock.now(), minGapMs: GREETING_GAP_MS }))) return false;
+  if (
+    !(await claimGreeting(deps.db, { teamId: p.teamId, userKey: p.userId.toLowerCase(), now: deps.clock.now(), minGapMs: GREETING_GAP_MS }))
+  )
+    return false;
   const text = `你好！我是「${found.team.name}」的通讯录助手。\n${fullHelp(COMMANDS, "zh")}`;
   try {
     await sendText(deps, found.binding, [p.userId], text);

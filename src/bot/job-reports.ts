@@ -61,14 +61,18 @@ interface Totals {
 
 type Render = (job: JobRow, w: WatcherRow, url: string, totals: Totals | null) => string;
 
-const changedNothing = (job: JobRow): boolean => [...Object.values(job.counts.departments), ...Object.values(job.counts.members)].every((n) => n === 0);
+const changedNothing = (job: JobRow): boolean =>
+  [...Object.values(job.counts.departments), ...Object.values(job.counts.members)].every((n) => n === 0);
 
 async function send(deps: Deps, job: JobRow, watchers: WatcherRow[], render: Render, releaseOnFailure: boolean): Promise<void> {
   const found = await teamAndBinding(deps.db, { teamId: job.teamId });
   if (!found) return;
   const totals =
     job.state === "succeeded" && changedNothing(job)
-      ? { members: await countMembers(deps.db, { teamId: job.teamId }), departments: (await teamDepartments(deps.db, { teamId: job.teamId })).length }
+      ? {
+          members: await countMembers(deps.db, { teamId: job.teamId }),
+          departments: (await teamDepartments(deps.db, { teamId: job.teamId })).length,
+        }
       : null;
   const url = jobProgressUrl(deps.config, found.team.slug, job.id, deps.clock.now());
   const failed: string[] = [];
@@ -99,7 +103,11 @@ const summaryText: Render = (job, w, url, totals) => {
   const error = job.error ? pickMessage(job.error.message, lang) : "";
   if (lang === "zh") {
     const head =
-      job.state === "succeeded" ? `${word}完成（#${job.id}）：${counts}。` : job.state === "failed" ? `${word}失败（#${job.id}）：${error}。已完成的部分：${counts}。` : `${word}已取消（#${job.id}）。已完成的部分：${counts}。`;
+      job.state === "succeeded"
+        ? `${word}完成（#${job.id}）：${counts}。`
+        : job.state === "failed"
+          ? `${word}失败（#${job.id}）：${error}。已完成的部分：${counts}。`
+          : `${word}已取消（#${job.id}）。已完成的部分：${counts}。`;
     const note = job.state === "succeeded" && job.error ? `\n注意：${error}` : "";
     return `${head}${note}\n详情：${url}`;
   }

@@ -10,7 +10,13 @@ const TRAILING = /[。！!？?，,]+$/u;
  * punctuation and a leading "/" are dropped.
  */
 export function words(content: string): string[] {
-  const text = content.normalize("NFKC").replace(/[\s\u3000]+/gu, " ").trim().replace(TRAILING, "").trim().replace(/^\//, "");
+  const text = content
+    .normalize("NFKC")
+    .replace(/[\s\u3000]+/gu, " ")
+    .trim()
+    .replace(TRAILING, "")
+    .trim()
+    .replace(/^\//, "");
   return text === "" ? [] : text.split(" ");
 }
 

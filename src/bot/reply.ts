@@ -26,5 +26,6 @@ export async function sendMessage(deps: Deps, binding: BindingRow, message: Outg
     deps.logger.warn("bot message reached nobody: no recipient is visible to the app", { teamId: binding.teamId, errcode: err.errcode });
     return;
   }
-  if (sent.invalidUsers.length > 0) deps.logger.warn("bot message not delivered to some users", { teamId: binding.teamId, invalidUsers: sent.invalidUsers });
+  if (sent.invalidUsers.length > 0)
+    deps.logger.warn("bot message not delivered to some users", { teamId: binding.teamId, invalidUsers: sent.invalidUsers });
 }

@@ -15,9 +15,20 @@ export const contactChange: CallbackHandler = async (deps, ctx) => {
   const binding = await findBindingByTeamId(deps.db, { teamId: ctx.teamId });
   if (!binding) return "ignored";
   if (await parkedUntilImported(deps, ctx)) return "waiting";
-  const api = deps.wecom.for({ corpId: binding.corpId, agentId: binding.agentId, secret: deps.secrets.open(binding.secretSealed, sealContext(ctx.teamId, "secret")) });
+  const api = deps.wecom.for({
+    corpId: binding.corpId,
+    agentId: binding.agentId,
+    secret: deps.secrets.open(binding.secretSealed, sealContext(ctx.teamId, "secret")),
+  });
   const member = (userId: string, followsRename = false) =>
-    refreshMember(deps, { teamId: ctx.teamId, api, userId, initiator: "callback", scopeDepartmentIds: binding.scopeDepartmentIds, followsRename });
+    refreshMember(deps, {
+      teamId: ctx.teamId,
+      api,
+      userId,
+      initiator: "callback",
+      scopeDepartmentIds: binding.scopeDepartmentIds,
+      followsRename,
+    });
 
   if (m.kind === "app_event" && (m.event === "subscribe" || m.event === "unsubscribe")) {
     await member(m.fromUserName);

@@ -14,7 +14,8 @@ export function normalizeApp(input: AppInput, base?: AppConfig): AppConfig {
   if (typeof merged.secret !== "string" || merged.secret === "") throw new ConfigError(`app ${merged.agentId}: secret is required`);
   const ints = (v: unknown, what: string): number[] => {
     if (v === undefined) return [];
-    if (!Array.isArray(v) || !v.every((x) => Number.isInteger(x))) throw new ConfigError(`app ${merged.agentId}: ${what} must be a list of integers`);
+    if (!Array.isArray(v) || !v.every((x) => Number.isInteger(x)))
+      throw new ConfigError(`app ${merged.agentId}: ${what} must be a list of integers`);
     return [...(v as number[])];
   };
   if (merged.allowUsers !== undefined && (!Array.isArray(merged.allowUsers) || !merged.allowUsers.every((x) => typeof x === "string"))) {

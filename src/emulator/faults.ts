@@ -52,7 +52,8 @@ function validateFault(f: Fault): void {
   }
   if (f.times === 0) throw new FaultError("fault.times must be at least 1");
   if (f.errcode !== undefined && !Number.isInteger(f.errcode)) throw new FaultError("fault.errcode must be an integer");
-  if (f.http !== undefined && (!Number.isInteger(f.http) || f.http < 200 || f.http > 599)) throw new FaultError("fault.http must be an HTTP status");
+  if (f.http !== undefined && (!Number.isInteger(f.http) || f.http < 200 || f.http > 599))
+    throw new FaultError("fault.http must be an HTTP status");
   if (f.errmsg !== undefined && typeof f.errmsg !== "string") throw new FaultError("fault.errmsg must be a string");
   const effect = f.errcode !== undefined || f.http !== undefined || f.truncate === true || f.reset === true || (f.delayMs ?? 0) > 0;
   if (!effect) throw new FaultError("a fault needs errcode, http, truncate, reset or delayMs");

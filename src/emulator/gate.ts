@@ -12,7 +12,10 @@ export const RESET_HEADER = "x-emulator-reset";
 
 /** "/cgi-bin/user/list" → "user/list"; OAuth pages keep their path ("connect/oauth2/authorize"). */
 export function apiName(path: string): string {
-  return path.replace(/^\/cgi-bin\//, "").replace(/^\//, "").replace(/\/+$/, "");
+  return path
+    .replace(/^\/cgi-bin\//, "")
+    .replace(/^\//, "")
+    .replace(/\/+$/, "");
 }
 
 export function gate(state: EmulatorState): MiddlewareHandler<EmuEnv> {
@@ -32,7 +35,13 @@ export function gate(state: EmulatorState): MiddlewareHandler<EmuEnv> {
       }
     }
     c.set("body", parsed);
-    const call = state.calls.record({ api, at: state.clock.now().toISOString(), method: c.req.method, query: c.req.query(), ...(logged === undefined ? {} : { body: logged }) });
+    const call = state.calls.record({
+      api,
+      at: state.clock.now().toISOString(),
+      method: c.req.method,
+      query: c.req.query(),
+      ...(logged === undefined ? {} : { body: logged }),
+    });
     c.set("call", call);
 
     const fault = state.faults.take(api);
@@ -46,10 +55,13 @@ export function gate(state: EmulatorState): MiddlewareHandler<EmuEnv> {
           call.errcode = fault.errcode;
           res = Response.json(errorBody(fault.errcode, fault.errmsg), { status: fault.http ?? 200 });
         } else {
-          res = new Response(`<html><head><title>${fault.http} Error</title></head><body><center><h1>${fault.http} Error</h1></center><hr><center>stgw</center></body></html>`, {
-            status: fault.http,
-            headers: { "content-type": "text/html" },
-          });
+          res = new Response(
+            `<html><head><title>${fault.http} Error</title></head><body><center><h1>${fault.http} Error</h1></center><hr><center>stgw</center></body></html>`,
+            {
+              status: fault.http,
+              headers: { "content-type": "text/html" },
+            },
+          );
         }
         return fault.truncate ? truncate(res) : res;
       }

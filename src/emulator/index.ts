@@ -52,8 +52,7 @@ export function createEmulator(opts: EmulatorOptions = {}): Emulator {
   const app = buildApp(state);
 
   const fetchInProcess = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    const req =
-      input instanceof Request ? new Request(input, init) : new Request(new URL(input.toString(), IN_PROCESS_BASE), init);
+    const req = input instanceof Request ? new Request(input, init) : new Request(new URL(input.toString(), IN_PROCESS_BASE), init);
     const signal = req.signal;
     signal.throwIfAborted();
     const pending = Promise.resolve(app.fetch(req));
@@ -111,4 +110,15 @@ export { Org } from "./org/org";
 export { restoreHistory, snapshotOrg, takeSnapshot, type EmulatorSnapshot } from "./snapshot";
 export * from "./defaults";
 export type { AppInput } from "./apps";
-export type { AppConfig, CallbackTarget, Clock, ContactSyncConfig, Department, Fault, GenerateSpec, OrgSpec, User, UserStatus } from "./types";
+export type {
+  AppConfig,
+  CallbackTarget,
+  Clock,
+  ContactSyncConfig,
+  Department,
+  Fault,
+  GenerateSpec,
+  OrgSpec,
+  User,
+  UserStatus,
+} from "./types";

@@ -18,7 +18,13 @@ export async function startEmulator(env: Record<string, string | undefined>): Pr
   };
   const org: OrgSpec = env.EMULATOR_ORG
     ? (JSON.parse(readFileSync(env.EMULATOR_ORG, "utf8")) as OrgSpec)
-    : { generate: { departments: int("EMULATOR_DEPARTMENTS", DEFAULT_ORG.departments), users: int("EMULATOR_USERS", DEFAULT_ORG.users), seed: int("EMULATOR_SEED", DEFAULT_ORG.seed) } };
+    : {
+        generate: {
+          departments: int("EMULATOR_DEPARTMENTS", DEFAULT_ORG.departments),
+          users: int("EMULATOR_USERS", DEFAULT_ORG.users),
+          seed: int("EMULATOR_SEED", DEFAULT_ORG.seed),
+        },
+      };
   const callback: CallbackTarget | undefined =
     env.EMULATOR_CALLBACK_URL && env.EMULATOR_CALLBACK_TOKEN && env.EMULATOR_CALLBACK_AES_KEY
       ? { url: env.EMULATOR_CALLBACK_URL, token: env.EMULATOR_CALLBACK_TOKEN, encodingAesKey: env.EMULATOR_CALLBACK_AES_KEY }

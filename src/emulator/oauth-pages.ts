@@ -17,7 +17,8 @@ export function oauthPages(app: Hono<EmuEnv>, state: EmulatorState): void {
   // The picker: sign in as someone, then continue to the original authorize URL.
   app.get("/_emulator/oauth/continue", (c) => {
     const next = c.req.query("next") ?? "";
-    if (!NEXT_PREFIXES.some((p) => next.startsWith(p))) return c.html(page("参数错误 Bad request", "<p>next must be an authorize URL.</p>"), 400);
+    if (!NEXT_PREFIXES.some((p) => next.startsWith(p)))
+      return c.html(page("参数错误 Bad request", "<p>next must be an authorize URL.</p>"), 400);
     const userid = c.req.query("userid");
     const user = userid ? state.org.getUser(userid) : undefined;
     state.signedIn = user ? { userid: user.userid } : { openid: c.req.query("openid") ?? VISITOR_OPENID };
@@ -30,11 +31,17 @@ export function oauthPages(app: Hono<EmuEnv>, state: EmulatorState): void {
 function authorize(c: Context<EmuEnv>, state: EmulatorState, via: "oauth2" | "sso"): Response {
   const appid = c.req.query("appid");
   const redirectUri = c.req.query("redirect_uri");
-  if (appid !== state.corpId) return c.html(page("参数错误 Bad request", `<p>appid 不是本企业的 CorpID / appid is not this corp's CorpID (${esc(state.corpId)}).</p>`), 400);
-  if (!redirectUri || !/^https?:\/\//.test(redirectUri)) return c.html(page("参数错误 Bad request", "<p>redirect_uri 无效 / invalid redirect_uri.</p>"), 400);
+  if (appid !== state.corpId)
+    return c.html(
+      page("参数错误 Bad request", `<p>appid 不是本企业的 CorpID / appid is not this corp's CorpID (${esc(state.corpId)}).</p>`),
+      400,
+    );
+  if (!redirectUri || !/^https?:\/\//.test(redirectUri))
+    return c.html(page("参数错误 Bad request", "<p>redirect_uri 无效 / invalid redirect_uri.</p>"), 400);
   const rawAgent = c.req.query("agentid");
   const agentId = rawAgent ? Number(rawAgent) : undefined;
-  if (agentId !== undefined && !state.apps.has(agentId)) return c.html(page("参数错误 Bad request", "<p>agentid 无效 / invalid agentid.</p>"), 400);
+  if (agentId !== undefined && !state.apps.has(agentId))
+    return c.html(page("参数错误 Bad request", "<p>agentid 无效 / invalid agentid.</p>"), 400);
   if (via === "sso" && agentId === undefined) return c.html(page("参数错误 Bad request", "<p>agentid is required for web login.</p>"), 400);
 
   const who = state.signedIn;

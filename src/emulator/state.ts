@@ -146,7 +146,8 @@ export class EmulatorState {
     const ttl = input.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
     if (!Number.isInteger(ttl) || ttl < 1) throw new ConfigError("tokenTtlSeconds must be a positive integer");
     const org = input.org instanceof Org ? input.org : buildOrg(input.org ?? { generate: DEFAULT_ORG });
-    const contactSync = input.contactSync === null ? undefined : input.contactSync ? normalizeContactSync(input.contactSync) : defaultContactSync();
+    const contactSync =
+      input.contactSync === null ? undefined : input.contactSync ? normalizeContactSync(input.contactSync) : defaultContactSync();
 
     this.corpId = input.corpId ?? DEFAULT_CORP_ID;
     this.org = org;

@@ -1,6 +1,16 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { createEmulator, DEFAULT_AGENT_ID, DEFAULT_APP_SECRET, DEFAULT_CORP_ID, restoreHistory, snapshotOrg, takeSnapshot, type Emulator, type EmulatorSnapshot } from "../emulator";
+import {
+  createEmulator,
+  DEFAULT_AGENT_ID,
+  DEFAULT_APP_SECRET,
+  DEFAULT_CORP_ID,
+  restoreHistory,
+  snapshotOrg,
+  takeSnapshot,
+  type Emulator,
+  type EmulatorSnapshot,
+} from "../emulator";
 import { startNode } from "./node";
 
 /**
@@ -22,7 +32,8 @@ const DEMO = {
 
 /** The emulator of the last run when DATA_DIR holds one, else a new company. */
 function openEmulator(file: string): { emulator: Emulator; resumed: boolean } {
-  if (!existsSync(file)) return { emulator: createEmulator({ org: { generate: { departments: 12, users: 80, seed: 2026 } } }), resumed: false };
+  if (!existsSync(file))
+    return { emulator: createEmulator({ org: { generate: { departments: 12, users: 80, seed: 2026 } } }), resumed: false };
   const snapshot = JSON.parse(readFileSync(file, "utf8")) as EmulatorSnapshot;
   const emulator = createEmulator({ org: snapshotOrg(snapshot), corpId: snapshot.corpId });
   restoreHistory(emulator.state, snapshot);
@@ -79,10 +90,15 @@ async function main(): Promise<void> {
   started.service = server;
   const base = `http://127.0.0.1:${server.port}`;
   const json = async (url: string, method: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const res = await fetch(url, { method, headers: { "content-type": "application/json", ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(url, {
+      method,
+      headers: { "content-type": "application/json", ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     return (await res.json()) as Record<string, unknown>;
   };
-  const api = (method: string, path: string, body?: unknown) => json(`${base}${path}`, method, body, { authorization: `Bearer ${env.ADMIN_TOKEN}` });
+  const api = (method: string, path: string, body?: unknown) =>
+    json(`${base}${path}`, method, body, { authorization: `Bearer ${env.ADMIN_TOKEN}` });
   const control = (method: string, path: string, body?: unknown) => json(`${wecom.url}/_emulator${path}`, method, body);
 
   const org = (await control("GET", "/org")) as { users?: { userid: string }[] };
@@ -97,7 +113,11 @@ async function main(): Promise<void> {
     adminUserIds: [admin],
   });
   // A console login for the newcomer: the team's owner (409s on a second run are expected).
-  const owner = (await json(`${base}/api/accounts`, "POST", { username: "admin", password: DEMO.ownerPassword, name: "演示管理员 Demo admin" })) as { account?: { id: number } };
+  const owner = (await json(`${base}/api/accounts`, "POST", {
+    username: "admin",
+    password: DEMO.ownerPassword,
+    name: "演示管理员 Demo admin",
+  })) as { account?: { id: number } };
   if (owner.account) await api("POST", "/api/teams/demo/members", { accountId: owner.account.id, role: "owner" });
   const sync = (await api("POST", "/api/teams/demo/sync")) as { job: { id: number }; progressUrl?: string };
   let job: Record<string, unknown> = {};
@@ -136,14 +156,14 @@ wecom-roster 演示 demo
   1. 发送「同步」→ 几秒后收到结果（计数和进度页链接）
      Send "sync" (or 同步) → in a few seconds, a summary with counts and a link to the progress page
 ${
-    colleague
-      ? `  2. 发送「授权 ${colleague}」→ ${colleague} 收到邀请卡片
+  colleague
+    ? `  2. 发送「授权 ${colleague}」→ ${colleague} 收到邀请卡片
      Send "authorize ${colleague}" → ${colleague} gets an invitation card
   3. 在左侧成员列表点 ${colleague}，点卡片上的「打开邀请 Open invitation」，注册账号 → 你已加入
      Click ${colleague} in the member list, open the card's invitation link, register → you have joined
      ${wecom.url}/_emulator/chat?as=${encodeURIComponent(colleague)}`
-      : `  2. 所有成员都已邀请或加入 / Everyone has been invited or has joined; try 「进度」 (status) or 「匹配」 (match)`
-  }
+    : `  2. 所有成员都已邀请或加入 / Everyone has been invited or has joined; try 「进度」 (status) or 「匹配」 (match)`
+}
   控制台登录 Console login: ${env.PUBLIC_URL}/login  (admin / ${DEMO.ownerPassword})
 
 试一试 Try:

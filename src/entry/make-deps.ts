@@ -1,7 +1,16 @@
 import { defaultCallbackHandlers } from "../callbacks/handlers";
 import type { Config } from "../config";
 import type { Db } from "../db/types";
-import { systemClock, type Clock, type Defer, type Deps, type InvocationBudget, type Lifecycle, type ResolveHost, type Ticker } from "../deps";
+import {
+  systemClock,
+  type Clock,
+  type Defer,
+  type Deps,
+  type InvocationBudget,
+  type Lifecycle,
+  type ResolveHost,
+  type Ticker,
+} from "../deps";
 import type { Logger } from "../logger";
 import type { Metrics } from "../metrics";
 import { createSecretBox } from "../security/secret-box";

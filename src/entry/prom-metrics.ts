@@ -32,7 +32,12 @@ export function promMetrics(opts: { processMetrics?: boolean } = {}): Metrics & 
     labelNames: ["code"],
     registers,
   });
-  const jobs = new Counter({ name: `${P}sync_jobs_finished_total`, help: "Sync jobs finished in this process, by outcome", labelNames: ["outcome"], registers });
+  const jobs = new Counter({
+    name: `${P}sync_jobs_finished_total`,
+    help: "Sync jobs finished in this process, by outcome",
+    labelNames: ["outcome"],
+    registers,
+  });
   const jobDuration = new Histogram({
     name: `${P}sync_job_duration_seconds`,
     help: "Sync job duration from creation to its outcome",
@@ -40,15 +45,50 @@ export function promMetrics(opts: { processMetrics?: boolean } = {}): Metrics & 
     buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600],
     registers,
   });
-  const wecomCalls = new Counter({ name: `${P}wecom_calls_total`, help: "HTTP exchanges with WeCom by API and errcode (or http_<status>, transport)", labelNames: ["api", "errcode"], registers });
-  const tokenRefreshes = new Counter({ name: `${P}wecom_token_refreshes_total`, help: "gettoken refreshes by outcome", labelNames: ["outcome"], registers });
+  const wecomCalls = new Counter({
+    name: `${P}wecom_calls_total`,
+    help: "HTTP exchanges with WeCom by API and errcode (or http_<status>, transport)",
+    labelNames: ["api", "errcode"],
+    registers,
+  });
+  const tokenRefreshes = new Counter({
+    name: `${P}wecom_token_refreshes_total`,
+    help: "gettoken refreshes by outcome",
+    labelNames: ["outcome"],
+    registers,
+  });
 
-  const webhooks = new Counter({ name: `${P}webhook_attempts_total`, help: "Webhook delivery attempts by outcome (delivered, retry, failed)", labelNames: ["outcome"], registers });
-  const inbox = new Gauge({ name: `${P}callbacks`, help: "Stored callbacks (inbox rows) by team and status", labelNames: ["team", "status"], registers });
-  const inboxAge = new Gauge({ name: `${P}inbox_oldest_pending_seconds`, help: "Age of the oldest callback not handled yet, per team (0 when none waits)", labelNames: ["team"], registers });
+  const webhooks = new Counter({
+    name: `${P}webhook_attempts_total`,
+    help: "Webhook delivery attempts by outcome (delivered, retry, failed)",
+    labelNames: ["outcome"],
+    registers,
+  });
+  const inbox = new Gauge({
+    name: `${P}callbacks`,
+    help: "Stored callbacks (inbox rows) by team and status",
+    labelNames: ["team", "status"],
+    registers,
+  });
+  const inboxAge = new Gauge({
+    name: `${P}inbox_oldest_pending_seconds`,
+    help: "Age of the oldest callback not handled yet, per team (0 when none waits)",
+    labelNames: ["team"],
+    registers,
+  });
   const members = new Gauge({ name: `${P}members`, help: "Members by team and status", labelNames: ["team", "status"], registers });
-  const jobStates = new Gauge({ name: `${P}sync_jobs`, help: "Sync jobs in the database by team and state", labelNames: ["team", "state"], registers });
-  const budget = new Gauge({ name: `${P}wecom_budget_used_ratio`, help: "Share of our own per-API WeCom budget spent in the current window", labelNames: ["corp", "api", "window"], registers });
+  const jobStates = new Gauge({
+    name: `${P}sync_jobs`,
+    help: "Sync jobs in the database by team and state",
+    labelNames: ["team", "state"],
+    registers,
+  });
+  const budget = new Gauge({
+    name: `${P}wecom_budget_used_ratio`,
+    help: "Share of our own per-API WeCom budget spent in the current window",
+    labelNames: ["corp", "api", "window"],
+    registers,
+  });
 
   const setGauges = (stats: OpsStats) => {
     for (const g of [inbox, inboxAge, members, jobStates, budget]) g.reset();

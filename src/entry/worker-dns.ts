@@ -20,7 +20,9 @@ export function workerResolveHost(send: typeof fetch = fetch): ResolveHost {
   return async (hostname) => {
     const answers = await Promise.all(
       RECORD_TYPES.map(async (t) => {
-        const res = await send(`${DOH}?name=${encodeURIComponent(hostname)}&type=${t.name}`, { headers: { accept: "application/dns-json" } });
+        const res = await send(`${DOH}?name=${encodeURIComponent(hostname)}&type=${t.name}`, {
+          headers: { accept: "application/dns-json" },
+        });
         if (!res.ok) throw new Error(`DNS over HTTPS answered ${res.status}`);
         const body = (await res.json()) as DohAnswer;
         if (body.Status !== 0) throw new Error(`DNS status ${body.Status} for ${hostname}`);

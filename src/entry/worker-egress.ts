@@ -37,7 +37,9 @@ class TrustedIpError extends WecomApiError {
 
 function withRelayHint(api: WecomApi, direct: boolean): WecomApi {
   const rewrite = (err: unknown): unknown =>
-    err instanceof WecomApiError && err.errcode === 60020 && !(err instanceof TrustedIpError) ? new TrustedIpError(err, relayHint(err.ip ?? "?", direct)) : err;
+    err instanceof WecomApiError && err.errcode === 60020 && !(err instanceof TrustedIpError)
+      ? new TrustedIpError(err, relayHint(err.ip ?? "?", direct))
+      : err;
   return new Proxy(api, {
     get(target, prop, receiver) {
       const value: unknown = Reflect.get(target, prop, receiver);

@@ -39,7 +39,8 @@ const MISSING_HYPERDRIVE = `绑定缺失：在 wrangler.toml 中添加 [[hyperdr
 const NOT_HYPERDRIVE = `不是 Hyperdrive 绑定（没有 postgres:// connectionString）/ ${HYPERDRIVE_BINDING} is not a Hyperdrive binding (no postgres:// connectionString)`;
 
 /** Data a var may not be: wrangler.toml vars that are tables or arrays (bindings are class instances). */
-const isPlainData = (v: unknown) => v === null || Array.isArray(v) || (typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype);
+const isPlainData = (v: unknown) =>
+  v === null || Array.isArray(v) || (typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype);
 
 /**
  * The Worker's own bindings and vars, one declaration each; the rest are the config's
@@ -48,10 +49,22 @@ const isPlainData = (v: unknown) => v === null || Array.isArray(v) || (typeof v 
 const workerEnvSchema = z
   .object({
     [HYPERDRIVE_BINDING]: z
-      .object({ connectionString: z.string({ error: NOT_HYPERDRIVE }).regex(/^postgres(ql)?:\/\//, { error: NOT_HYPERDRIVE }) }, { error: (issue) => (issue.input === undefined ? MISSING_HYPERDRIVE : NOT_HYPERDRIVE) })
+      .object(
+        { connectionString: z.string({ error: NOT_HYPERDRIVE }).regex(/^postgres(ql)?:\/\//, { error: NOT_HYPERDRIVE }) },
+        { error: (issue) => (issue.input === undefined ? MISSING_HYPERDRIVE : NOT_HYPERDRIVE) },
+      )
       .transform((binding) => binding.connectionString),
-    DATABASE_URL: z.never({ error: `在 Workers 上不使用，数据库来自 ${HYPERDRIVE_BINDING} 绑定 / DATABASE_URL is not used on Workers: the database comes from the ${HYPERDRIVE_BINDING} binding` }).optional(),
-    JOB_BUDGET_MS: integer(DEFAULT_JOB_BUDGET_MS, 0, MAX_JOB_BUDGET_MS, `必须是 0–${MAX_JOB_BUDGET_MS} 的整数（毫秒）/ must be an integer 0–${MAX_JOB_BUDGET_MS} (milliseconds)`),
+    DATABASE_URL: z
+      .never({
+        error: `在 Workers 上不使用，数据库来自 ${HYPERDRIVE_BINDING} 绑定 / DATABASE_URL is not used on Workers: the database comes from the ${HYPERDRIVE_BINDING} binding`,
+      })
+      .optional(),
+    JOB_BUDGET_MS: integer(
+      DEFAULT_JOB_BUDGET_MS,
+      0,
+      MAX_JOB_BUDGET_MS,
+      `必须是 0–${MAX_JOB_BUDGET_MS} 的整数（毫秒）/ must be an integer 0–${MAX_JOB_BUDGET_MS} (milliseconds)`,
+    ),
     WECOM_CALL_BUDGET: integer(DEFAULT_WECOM_CALL_BUDGET, 1, Number.MAX_SAFE_INTEGER, "必须是正整数 / must be a positive integer"),
   })
   .catchall(z.unknown().refine((v) => !isPlainData(v), { error: "必须是字符串 / must be a string" }));
@@ -74,5 +87,10 @@ export function readWorkerEnv(env: WorkerEnv): WorkerSettings {
     problems.push(...err.problems.filter((p) => !p.startsWith("DATABASE_URL") && !problems.includes(p)));
   }
   if (!worker.success || !config) throw new WorkerEnvError(problems);
-  return { config, connectionString: worker.data[HYPERDRIVE_BINDING], jobBudgetMs: worker.data.JOB_BUDGET_MS, wecomCallBudget: worker.data.WECOM_CALL_BUDGET };
+  return {
+    config,
+    connectionString: worker.data[HYPERDRIVE_BINDING],
+    jobBudgetMs: worker.data.JOB_BUDGET_MS,
+    wecomCallBudget: worker.data.WECOM_CALL_BUDGET,
+  };
 }

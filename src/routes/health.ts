@@ -8,8 +8,24 @@ import { operation } from "./operation";
  * serving process restarted. `/readyz` (readiness) decides whether traffic should come here.
  */
 export const healthRoutes = new Hono<AppEnv>()
-  .get("/healthz", operation({ summary: "Liveness: the process serves", tags: ["Operations"], access: "public", ok: { status: 200, description: "{ok: true}" } }), (c) => c.json({ ok: true }))
+  .get(
+    "/healthz",
+    operation({
+      summary: "Liveness: the process serves",
+      tags: ["Operations"],
+      access: "public",
+      ok: { status: 200, description: "{ok: true}" },
+    }),
+    (c) => c.json({ ok: true }),
+  )
   .get(
     "/readyz",
-    operation({ summary: "Readiness: database answers, migrations applied, not stopping", tags: ["Operations"], access: "public", ok: { status: 200, description: "{ok: true, …}" }, errors: ["database_unavailable", "migrations_pending", "shutting_down"] }),
-    async (c) => c.json({ ok: true, ...(await checkReadiness(c.env.deps)) }));
+    operation({
+      summary: "Readiness: database answers, migrations applied, not stopping",
+      tags: ["Operations"],
+      access: "public",
+      ok: { status: 200, description: "{ok: true, …}" },
+      errors: ["database_unavailable", "migrations_pending", "shutting_down"],
+    }),
+    async (c) => c.json({ ok: true, ...(await checkReadiness(c.env.deps)) }),
+  );

@@ -9,7 +9,10 @@ export const ErrorBody = z.object({
   error: z.looseObject({
     code: z.enum(Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]]),
     message: z.string().describe("中文 / English"),
-    fields: z.array(z.object({ field: z.string(), message: z.string() })).optional().describe("validation_failed: every bad field"),
+    fields: z
+      .array(z.object({ field: z.string(), message: z.string() }))
+      .optional()
+      .describe("validation_failed: every bad field"),
   }),
 });
 
@@ -95,7 +98,13 @@ export interface Operation {
 /** The OpenAPI description of one route (GET /api/openapi.json), from the schemas that validate its input. */
 export function operation(op: Operation): MiddlewareHandler {
   const parameters: Parameter[] = [
-    ...Object.entries(op.params ?? {}).map(([name, description]) => ({ name, in: "path", required: true, description, schema: { type: "string" as const } })),
+    ...Object.entries(op.params ?? {}).map(([name, description]) => ({
+      name,
+      in: "path",
+      required: true,
+      description,
+      schema: { type: "string" as const },
+    })),
     ...queryParameters(op.query),
   ];
   const errors: ErrorCode[] = [...ACCESS_ERRORS[op.access], ...(op.errors ?? []), "internal"];

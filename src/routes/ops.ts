@@ -32,15 +32,33 @@ export const opsRoutes = new Hono<AppEnv>()
    * Prometheus text, behind its own bearer token (a scraper should not hold ADMIN_TOKEN). Without
    * METRICS_TOKEN, or where the runtime keeps no counters (Workers), the path does not exist.
    */
-  .get("/metrics", operation({ summary: "Prometheus text (Node, METRICS_TOKEN)", tags: ["Operations"], access: "metrics", ok: { status: 200, description: "text/plain; version=0.0.4" } }), async (c) => {
-    const { config, metrics } = c.env.deps;
-    if (!config.metricsToken || !metrics?.render) throw notFound();
-    const token = bearerToken(c);
-    if (token === undefined || !safeEqual(token, config.metricsToken)) {
-      throw new AppError("unauthorized", "需要有效的指标令牌 / A valid metrics token is required");
-    }
-    const out = await metrics.render(await collectStats(c.env.deps));
-    return c.body(out.body, 200, { "content-type": out.contentType });
-  })
+  .get(
+    "/metrics",
+    operation({
+      summary: "Prometheus text (Node, METRICS_TOKEN)",
+      tags: ["Operations"],
+      access: "metrics",
+      ok: { status: 200, description: "text/plain; version=0.0.4" },
+    }),
+    async (c) => {
+      const { config, metrics } = c.env.deps;
+      if (!config.metricsToken || !metrics?.render) throw notFound();
+      const token = bearerToken(c);
+      if (token === undefined || !safeEqual(token, config.metricsToken)) {
+        throw new AppError("unauthorized", "需要有效的指标令牌 / A valid metrics token is required");
+      }
+      const out = await metrics.render(await collectStats(c.env.deps));
+      return c.body(out.body, 200, { "content-type": out.contentType });
+    },
+  )
   .use("/api/operator/*", operatorOnly)
-  .get("/api/operator/stats", operation({ summary: "The database counts as JSON", tags: ["Operations"], access: "operator", ok: { status: 200, description: "the counts behind /metrics" } }), async (c) => c.json(await collectStats(c.env.deps)));
+  .get(
+    "/api/operator/stats",
+    operation({
+      summary: "The database counts as JSON",
+      tags: ["Operations"],
+      access: "operator",
+      ok: { status: 200, description: "the counts behind /metrics" },
+    }),
+    async (c) => c.json(await collectStats(c.env.deps)),
+  );

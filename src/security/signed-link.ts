@@ -21,7 +21,9 @@ function linkKey(secret: string): Buffer {
 /** Length-prefixed fields: "a|b" + "c" and "a" + "b|c" never sign the same bytes. */
 function mac(secret: string, purpose: string, subject: string, expirySeconds: bigint): Buffer {
   const field = (s: string) => `${Buffer.byteLength(s)}:${s}`;
-  return createHmac("sha256", linkKey(secret)).update(`v1|${field(purpose)}|${field(subject)}|${expirySeconds}`).digest();
+  return createHmac("sha256", linkKey(secret))
+    .update(`v1|${field(purpose)}|${field(subject)}|${expirySeconds}`)
+    .digest();
 }
 
 export function signLink(secret: string, purpose: string, subject: string, expiresAt: Date): string {
@@ -55,7 +57,12 @@ export const jobProgressSubject = (slug: string, jobId: number | string): string
 
 /** The progress page of a sync job, openable without a header for 7 days (`/teams/:slug/jobs/:id?t=…`). */
 export function jobProgressUrl(cfg: { publicUrl: string; appSecret: string }, slug: string, jobId: number, now: Date): string {
-  const token = signLink(cfg.appSecret, JOB_PROGRESS_PURPOSE, jobProgressSubject(slug, jobId), new Date(now.getTime() + JOB_PROGRESS_TTL_MS));
+  const token = signLink(
+    cfg.appSecret,
+    JOB_PROGRESS_PURPOSE,
+    jobProgressSubject(slug, jobId),
+    new Date(now.getTime() + JOB_PROGRESS_TTL_MS),
+  );
   return `${cfg.publicUrl}/teams/${encodeURIComponent(slug)}/jobs/${jobId}?t=${token}`;
 }
 

@@ -41,7 +41,9 @@ export function actorLabel(actor: Actor): string {
 }
 
 /** Who an audit actor column names, when it names an account or a WeCom user (the inverse of actorLabel). */
-export function parseActorLabel(label: string | null): { kind: "account"; accountId: number } | { kind: "wecom_user"; userId: string } | null {
+export function parseActorLabel(
+  label: string | null,
+): { kind: "account"; accountId: number } | { kind: "wecom_user"; userId: string } | null {
   if (!label) return null;
   const account = /^account:(\d{1,15})$/.exec(label);
   if (account) return { kind: "account", accountId: Number(account[1]) };

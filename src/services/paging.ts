@@ -10,7 +10,8 @@ const DIGITS = /^(\d{1,15})?$/;
 export const QUERY_PROBLEM = "查询参数有误 / Invalid query parameters";
 
 /** A keyset cursor (an id, 0 = from the start) or another id. */
-export const queryId = () => z.string().regex(DIGITS, { error: "由上一页返回的数字 / a number as returned by the previous page" }).optional();
+export const queryId = () =>
+  z.string().regex(DIGITS, { error: "由上一页返回的数字 / a number as returned by the previous page" }).optional();
 
 /** A page size within 1…max. */
 export const queryLimit = (max: number) =>

@@ -17,7 +17,10 @@ export const positiveId = (message: string) => z.int({ error: message }).min(1, 
  */
 function fieldOf(path: readonly PropertyKey[]): string {
   const end = typeof path[path.length - 1] === "number" ? path.slice(0, -1) : path;
-  return end.reduce<string>((out, key) => (typeof key === "number" ? `${out}[${key}]` : out === "" ? String(key) : `${out}.${String(key)}`), "");
+  return end.reduce<string>(
+    (out, key) => (typeof key === "number" ? `${out}[${key}]` : out === "" ? String(key) : `${out}.${String(key)}`),
+    "",
+  );
 }
 
 const isObject = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -37,7 +40,8 @@ export function parseInput<S extends z.ZodType>(
   if (parsed.success) return parsed.data;
   const problems: FieldProblem[] = [];
   for (const issue of parsed.error.issues) {
-    if (issue.path.length === 0 && !opts.rootField) throw new AppError("bad_request", "请求体必须是 JSON 对象 / The request body must be a JSON object");
+    if (issue.path.length === 0 && !opts.rootField)
+      throw new AppError("bad_request", "请求体必须是 JSON 对象 / The request body must be a JSON object");
     const field = issue.path.length === 0 ? opts.rootField! : fieldOf(issue.path);
     if (!problems.some((p) => p.field === field)) problems.push({ field, message: issue.message });
   }

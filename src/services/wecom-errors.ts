@@ -13,11 +13,16 @@ export function wecomToAppError(err: unknown): unknown {
     });
   }
   if (err instanceof WecomRetryableError) {
-    return new AppError("wecom_unavailable", "企业微信暂时不可用，请稍后重试 / WeCom is unavailable right now — try again shortly", undefined, {
-      api: err.api,
-      reason: err.reason,
-      ...(err.errcode === undefined ? {} : { errcode: err.errcode }),
-    });
+    return new AppError(
+      "wecom_unavailable",
+      "企业微信暂时不可用，请稍后重试 / WeCom is unavailable right now — try again shortly",
+      undefined,
+      {
+        api: err.api,
+        reason: err.reason,
+        ...(err.errcode === undefined ? {} : { errcode: err.errcode }),
+      },
+    );
   }
   return err;
 }

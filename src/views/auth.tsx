@@ -107,7 +107,15 @@ export function AuthPage(props: AuthPageProps) {
         />
         {register ? (
           <>
-            <Field name="name" label={{ zh: "姓名", en: "Name" }} value={v.name} autocomplete="name" maxlength={100} literal={false} error={fieldError("name")} />
+            <Field
+              name="name"
+              label={{ zh: "姓名", en: "Name" }}
+              value={v.name}
+              autocomplete="name"
+              maxlength={100}
+              literal={false}
+              error={fieldError("name")}
+            />
             <Field
               name="email"
               type="email"
@@ -142,7 +150,11 @@ export interface AccountPageProps {
 export function AccountPage(props: AccountPageProps) {
   const a = props.account;
   return (
-    <Layout title={tr({ zh: "我的账号", en: "My account" })} nonce={props.nonce} head={<style nonce={props.nonce} dangerouslySetInnerHTML={{ __html: FORM_CSS }} />}>
+    <Layout
+      title={tr({ zh: "我的账号", en: "My account" })}
+      nonce={props.nonce}
+      head={<style nonce={props.nonce} dangerouslySetInnerHTML={{ __html: FORM_CSS }} />}
+    >
       <div class="card">
         <h1>
           <Bi zh="我的账号" en="My account" />

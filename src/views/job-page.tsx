@@ -8,13 +8,19 @@ import { isSettled, labelOf, percentOf, phaseLabel, phaseUnit, stateLabel, type 
 
 /** Why a run deprovisioned nobody (job view's `skippedDeprovisions`). */
 const SKIP_REASONS: Record<string, Bilingual> = {
-  partial_listing: { zh: "读取不完整（有请求失败），本次不处理离职成员。", en: "The listing was incomplete (a request failed), so this run deprovisions nobody." },
+  partial_listing: {
+    zh: "读取不完整（有请求失败），本次不处理离职成员。",
+    en: "The listing was incomplete (a request failed), so this run deprovisions nobody.",
+  },
   empty_listing: { zh: "企业微信返回的成员为空，本次不处理离职成员。", en: "WeCom listed no members, so this run deprovisions nobody." },
   listing_shrank: {
     zh: "可见成员比上次减少一半以上（应用的可见范围可能变小了），本次不处理离职成员。",
     en: "Visible members dropped by half or more since last time (the app's visibility range may have shrunk), so this run deprovisions nobody.",
   },
-  rejected: { zh: "管理员拒绝了离职处理，本次不处理离职成员。", en: "An admin rejected the deprovisions, so this run deprovisions nobody." },
+  rejected: {
+    zh: "管理员拒绝了离职处理，本次不处理离职成员。",
+    en: "An admin rejected the deprovisions, so this run deprovisions nobody.",
+  },
 };
 
 /** The page follows a running job by itself (views/live-script.ts). */
@@ -53,7 +59,13 @@ export function JobPage({ team, job, nonce, eventsUrl }: JobPageProps) {
         </h1>
       </div>
 
-      <section class="card" id="job" data-state={job.state} data-events={live ? eventsUrl : undefined} aria-labelledby="job-progress-heading">
+      <section
+        class="card"
+        id="job"
+        data-state={job.state}
+        data-events={live ? eventsUrl : undefined}
+        aria-labelledby="job-progress-heading"
+      >
         <h2 id="job-progress-heading">
           <Bi zh="进度" en="Progress" />
         </h2>
@@ -111,8 +123,9 @@ export function JobPage({ team, job, nonce, eventsUrl }: JobPageProps) {
                   }
                   en={
                     <>
-                      This run would deprovision <strong id="breaker-deprovisions">{job.breaker.deprovisions}</strong> members, more than the safety limit of{" "}
-                      <strong id="breaker-threshold">{job.breaker.threshold}</strong> ({job.breaker.active} active members).
+                      This run would deprovision <strong id="breaker-deprovisions">{job.breaker.deprovisions}</strong> members, more than
+                      the safety limit of <strong id="breaker-threshold">{job.breaker.threshold}</strong> ({job.breaker.active} active
+                      members).
                     </>
                   }
                 />
@@ -151,7 +164,8 @@ export function JobPage({ team, job, nonce, eventsUrl }: JobPageProps) {
               }
               en={
                 <>
-                  The console needs you signed in as the team's owner or an admin; these calls take the admin token as <code>Authorization: Bearer</code>.
+                  The console needs you signed in as the team's owner or an admin; these calls take the admin token as{" "}
+                  <code>Authorization: Bearer</code>.
                 </>
               }
             />

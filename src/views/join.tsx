@@ -49,7 +49,12 @@ export interface JoinNoticeProps {
 export function JoinNotice(props: JoinNoticeProps) {
   const l = props.lang;
   return (
-    <Layout title={props.title[l]} nonce={props.nonce} lang={l} head={<style nonce={props.nonce} dangerouslySetInnerHTML={{ __html: FORM_CSS }} />}>
+    <Layout
+      title={props.title[l]}
+      nonce={props.nonce}
+      lang={l}
+      head={<style nonce={props.nonce} dangerouslySetInnerHTML={{ __html: FORM_CSS }} />}
+    >
       <div class={`card ${props.tone === "ok" ? "" : props.tone}`} role={props.tone === "alert" ? "alert" : "status"}>
         <h1>{props.title[l]}</h1>
         <p>{inLang(l, props.message)}</p>
@@ -76,8 +81,21 @@ export interface JoinFormProps {
   values?: { username?: string | undefined; name?: string | undefined } | undefined;
 }
 
-function Input(props: { id: string; name: string; label: string; type?: string; value?: string | undefined; autocomplete: string; hint?: string; error?: string | undefined; minlength?: number; maxlength: number }) {
-  const describedBy = [props.hint && !props.error ? `${props.id}-hint` : null, props.error ? `${props.id}-error` : null].filter(Boolean).join(" ") || undefined;
+function Input(props: {
+  id: string;
+  name: string;
+  label: string;
+  type?: string;
+  value?: string | undefined;
+  autocomplete: string;
+  hint?: string;
+  error?: string | undefined;
+  minlength?: number;
+  maxlength: number;
+}) {
+  const describedBy =
+    [props.hint && !props.error ? `${props.id}-hint` : null, props.error ? `${props.id}-error` : null].filter(Boolean).join(" ") ||
+    undefined;
   return (
     <>
       <label for={props.id}>{props.label}</label>
@@ -130,7 +148,12 @@ export function JoinForm(props: JoinFormProps) {
     </>
   );
   return (
-    <Layout title={T.joinTitle[l]} nonce={props.nonce} lang={l} head={<style nonce={props.nonce} dangerouslySetInnerHTML={{ __html: FORM_CSS + JOIN_CSS }} />}>
+    <Layout
+      title={T.joinTitle[l]}
+      nonce={props.nonce}
+      lang={l}
+      head={<style nonce={props.nonce} dangerouslySetInnerHTML={{ __html: FORM_CSS + JOIN_CSS }} />}
+    >
       <div class="card">
         <h1>{T.joinTitle[l]}</h1>
         <p>
@@ -166,9 +189,37 @@ export function JoinForm(props: JoinFormProps) {
           <form method="post" class="card">
             <h2>{T.newAccount[l]}</h2>
             {hidden("register")}
-            <Input id="reg-username" name="username" label={T.username[l]} value={registerValue} autocomplete="username" hint={T.usernameHint[l]} error={err("username")} minlength={3} maxlength={64} />
-            <Input id="reg-password" name="password" type="password" label={T.password[l]} autocomplete="new-password" hint={T.passwordHint[l]} error={err("password")} minlength={10} maxlength={200} />
-            <Input id="reg-name" name="name" label={T.name[l]} value={v.name ?? props.memberName} autocomplete="name" error={err("name")} maxlength={100} />
+            <Input
+              id="reg-username"
+              name="username"
+              label={T.username[l]}
+              value={registerValue}
+              autocomplete="username"
+              hint={T.usernameHint[l]}
+              error={err("username")}
+              minlength={3}
+              maxlength={64}
+            />
+            <Input
+              id="reg-password"
+              name="password"
+              type="password"
+              label={T.password[l]}
+              autocomplete="new-password"
+              hint={T.passwordHint[l]}
+              error={err("password")}
+              minlength={10}
+              maxlength={200}
+            />
+            <Input
+              id="reg-name"
+              name="name"
+              label={T.name[l]}
+              value={v.name ?? props.memberName}
+              autocomplete="name"
+              error={err("name")}
+              maxlength={100}
+            />
             <button type="submit">{T.register[l]}</button>
           </form>
           <p class="or">{T.or[l]}</p>
@@ -176,7 +227,14 @@ export function JoinForm(props: JoinFormProps) {
             <h2>{T.haveAccount[l]}</h2>
             {hidden("login")}
             <Input id="login-username" name="username" label={T.username[l]} value={loginValue} autocomplete="username" maxlength={64} />
-            <Input id="login-password" name="password" type="password" label={T.password[l]} autocomplete="current-password" maxlength={200} />
+            <Input
+              id="login-password"
+              name="password"
+              type="password"
+              label={T.password[l]}
+              autocomplete="current-password"
+              maxlength={200}
+            />
             <button type="submit">{T.login[l]}</button>
           </form>
         </>

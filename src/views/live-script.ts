@@ -3,7 +3,10 @@ import { PHASE_LABELS, PHASE_UNITS, SETTLED_STATES, STATE_LABELS } from "./label
 
 /** JSON that is safe inside an inline <script>: no `</script>`, no line separators JS would choke on. */
 const jsonForScript = (v: unknown): string =>
-  JSON.stringify(v).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  JSON.stringify(v)
+    .replace(/</g, "\\u003c")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
 
 /** `<progress>` attributes: determinate once the phase knows its total, complete when succeeded. */
 export function progressBar(job: JobView): { max: number; value: number | undefined } {

@@ -33,7 +33,10 @@ function TeamRow(props: { team: AccountTeam; csrf: string }) {
           </button>
         </form>
         <p class="hint">
-          <Bi zh="解除后你仍是团队成员，但不再随企业微信通讯录变化。" en="After unbinding you stay in the team, but no longer follow the WeCom address book." />
+          <Bi
+            zh="解除后你仍是团队成员，但不再随企业微信通讯录变化。"
+            en="After unbinding you stay in the team, but no longer follow the WeCom address book."
+          />
         </p>
       </>
     );
@@ -64,7 +67,11 @@ function TeamRow(props: { team: AccountTeam; csrf: string }) {
 /** Personal settings (docs/http-api.md#html-pages): bind or unbind the account's WeCom identity, team by team. */
 export function SettingsPage(props: SettingsPageProps) {
   return (
-    <Layout title={tr({ zh: "个人设置", en: "Settings" })} nonce={props.nonce} head={<style nonce={props.nonce} dangerouslySetInnerHTML={{ __html: FORM_CSS + SETTINGS_CSS }} />}>
+    <Layout
+      title={tr({ zh: "个人设置", en: "Settings" })}
+      nonce={props.nonce}
+      head={<style nonce={props.nonce} dangerouslySetInnerHTML={{ __html: FORM_CSS + SETTINGS_CSS }} />}
+    >
       <div class="card">
         <h1>
           <Bi zh="个人设置" en="Settings" />

@@ -13,7 +13,13 @@ export interface SetupPageProps {
   nonce: string;
   csrf: string;
   /** What the person typed (never the password or the code), to fill the form again after an error. */
-  values?: { username?: string | undefined; name?: string | undefined; email?: string | undefined; teamSlug?: string | undefined; teamName?: string | undefined };
+  values?: {
+    username?: string | undefined;
+    name?: string | undefined;
+    email?: string | undefined;
+    teamSlug?: string | undefined;
+    teamName?: string | undefined;
+  };
   error?: FormError | undefined;
 }
 
@@ -25,7 +31,11 @@ export function SetupPage(props: SetupPageProps) {
   const v = props.values ?? {};
   const err = (name: string) => props.error?.fields?.find((f) => f.field === name);
   return (
-    <Layout title={tr({ zh: "初始设置", en: "First-run setup" })} nonce={props.nonce} head={<style nonce={props.nonce} dangerouslySetInnerHTML={{ __html: SETUP_CSS }} />}>
+    <Layout
+      title={tr({ zh: "初始设置", en: "First-run setup" })}
+      nonce={props.nonce}
+      head={<style nonce={props.nonce} dangerouslySetInnerHTML={{ __html: SETUP_CSS }} />}
+    >
       <div class="card">
         <h1>
           <Bi zh="初始设置" en="First-run setup" />
@@ -52,12 +62,15 @@ export function SetupPage(props: SetupPageProps) {
             <InLang
               zh={
                 <>
-                  服务启动时在日志中打印了设置码（<code>"msg":"setup code"</code> 一行的 <code>setupCode</code>），用最新的一个。在 Cloudflare Workers 上，先运行 <code>wrangler tail</code>，再刷新此页面（每分钟最多打印一个新设置码）。
+                  服务启动时在日志中打印了设置码（<code>"msg":"setup code"</code> 一行的 <code>setupCode</code>），用最新的一个。在
+                  Cloudflare Workers 上，先运行 <code>wrangler tail</code>，再刷新此页面（每分钟最多打印一个新设置码）。
                 </>
               }
               en={
                 <>
-                  The service printed the code in its log at start-up (<code>setupCode</code> on the <code>"msg":"setup code"</code> line); use the newest. On Cloudflare Workers, run <code>wrangler tail</code>, then reload this page (it prints a new code at most once a minute).
+                  The service printed the code in its log at start-up (<code>setupCode</code> on the <code>"msg":"setup code"</code> line);
+                  use the newest. On Cloudflare Workers, run <code>wrangler tail</code>, then reload this page (it prints a new code at most
+                  once a minute).
                 </>
               }
             />
@@ -66,7 +79,10 @@ export function SetupPage(props: SetupPageProps) {
             name="code"
             label={{ zh: "设置码", en: "Setup code" }}
             maxlength={64}
-            hint={{ zh: "16 个字母或数字，例如 7K3M-Q9XA-2B8C-DF4G；每个设置码只能用一次", en: "16 letters or digits, like 7K3M-Q9XA-2B8C-DF4G; each code works once" }}
+            hint={{
+              zh: "16 个字母或数字，例如 7K3M-Q9XA-2B8C-DF4G；每个设置码只能用一次",
+              en: "16 letters or digits, like 7K3M-Q9XA-2B8C-DF4G; each code works once",
+            }}
             error={err("code")}
           />
         </fieldset>
@@ -74,7 +90,15 @@ export function SetupPage(props: SetupPageProps) {
           <legend>
             <Bi zh="2. 你的账号（团队所有者）" en="2. Your account (the team's owner)" />
           </legend>
-          <Field name="name" label={{ zh: "姓名", en: "Name" }} value={v.name} autocomplete="name" maxlength={100} literal={false} error={err("name")} />
+          <Field
+            name="name"
+            label={{ zh: "姓名", en: "Name" }}
+            value={v.name}
+            autocomplete="name"
+            maxlength={100}
+            literal={false}
+            error={err("name")}
+          />
           <Field
             name="username"
             label={{ zh: "用户名", en: "Username" }}
@@ -95,20 +119,39 @@ export function SetupPage(props: SetupPageProps) {
             hint={{ zh: "至少 10 个字符", en: "At least 10 characters" }}
             error={err("password")}
           />
-          <Field name="email" type="email" label={{ zh: "邮箱（可选）", en: "Email (optional)" }} value={v.email} autocomplete="email" required={false} maxlength={254} error={err("email")} />
+          <Field
+            name="email"
+            type="email"
+            label={{ zh: "邮箱（可选）", en: "Email (optional)" }}
+            value={v.email}
+            autocomplete="email"
+            required={false}
+            maxlength={254}
+            error={err("email")}
+          />
         </fieldset>
         <fieldset>
           <legend>
             <Bi zh="3. 第一个团队" en="3. The first team" />
           </legend>
-          <Field name="teamName" label={{ zh: "团队名称", en: "Team name" }} value={v.teamName} maxlength={100} literal={false} error={err("teamName")} />
+          <Field
+            name="teamName"
+            label={{ zh: "团队名称", en: "Team name" }}
+            value={v.teamName}
+            maxlength={100}
+            literal={false}
+            error={err("teamName")}
+          />
           <Field
             name="teamSlug"
             label={{ zh: "团队标识", en: "Team slug" }}
             value={v.teamSlug}
             pattern="[a-z0-9](?:[a-z0-9\-]{0,38}[a-z0-9])?"
             maxlength={40}
-            hint={{ zh: "1–40 个小写字母、数字或连字符，用在网址里，例如 acme", en: "1–40 lowercase letters, digits or hyphens, used in addresses, like acme" }}
+            hint={{
+              zh: "1–40 个小写字母、数字或连字符，用在网址里，例如 acme",
+              en: "1–40 lowercase letters, digits or hyphens, used in addresses, like acme",
+            }}
             error={err("teamSlug")}
           />
         </fieldset>

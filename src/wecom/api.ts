@@ -29,7 +29,12 @@ export interface WecomApi {
   getUser(userId: string): Promise<WecomUser>;
   getAgent(): Promise<WecomAgent>;
   sendMessage(message: OutgoingMessage): Promise<SendResult>;
-  updateTemplateCard(p: { userIds: string[]; responseCode: string; replaceName?: string; templateCard?: Record<string, unknown> }): Promise<void>;
+  updateTemplateCard(p: {
+    userIds: string[];
+    responseCode: string;
+    replaceName?: string;
+    templateCard?: Record<string, unknown>;
+  }): Promise<void>;
   getUserInfo(code: string): Promise<OAuthIdentity>;
   getUserDetail(userTicket: string): Promise<WecomUserDetail>;
 }
@@ -70,7 +75,11 @@ export function wecomApi(creds: WecomCredentials, call: Caller, getToken: () => 
       return { rows: r.dept_user ?? [], ...(r.next_cursor ? { nextCursor: r.next_cursor } : {}) };
     },
     async getUser(userId) {
-      const { errcode: _e, errmsg: _m, ...user } = await call<WecomUser & { errcode?: number; errmsg?: string }>("user/get", {
+      const {
+        errcode: _e,
+        errmsg: _m,
+        ...user
+      } = await call<WecomUser & { errcode?: number; errmsg?: string }>("user/get", {
         method: "GET",
         query: { userid: userId },
       });
@@ -129,7 +138,11 @@ export function wecomApi(creds: WecomCredentials, call: Caller, getToken: () => 
       return { kind: "outsider", openId: r.openid ?? "", ...(r.external_userid ? { externalUserId: r.external_userid } : {}) };
     },
     async getUserDetail(userTicket) {
-      const { errcode: _e, errmsg: _m, ...detail } = await call<WecomUserDetail & { errcode?: number; errmsg?: string }>("auth/getuserdetail", {
+      const {
+        errcode: _e,
+        errmsg: _m,
+        ...detail
+      } = await call<WecomUserDetail & { errcode?: number; errmsg?: string }>("auth/getuserdetail", {
         method: "POST",
         body: { user_ticket: userTicket },
       });

@@ -48,7 +48,6 @@ export interface WecomClientOptions {
 /** Half of WeCom's per-API, per-corp allowance (docs/wecom.md#rate-limits). */
 export const DEFAULT_BUDGET: Budget = { perMinute: 5_000, perHour: 75_000 };
 
-
 /** A transport failure as a bounded label: the HTTP status when there was one. */
 const transportOutcome = (reason: string): string => {
   const m = /^HTTP (\d{3})$/.exec(reason);
@@ -100,14 +99,19 @@ export function createWecomClient(o: WecomClientOptions): WecomClient {
   };
 
   const requestToken = async (creds: WecomCredentials) => {
-    const json = await withRetries("gettoken", { method: "GET", path: "gettoken", query: { corpid: creds.corpId, corpsecret: creds.secret } });
+    const json = await withRetries("gettoken", {
+      method: "GET",
+      path: "gettoken",
+      query: { corpid: creds.corpId, corpsecret: creds.secret },
+    });
     const errcode = Number(json.errcode ?? 0);
     if (errcode !== 0) throw new WecomApiError("gettoken", errcode, errmsgOf(json));
     if (typeof json.access_token !== "string") throw new WecomRetryableError("gettoken", "no access_token in answer");
     return { accessToken: json.access_token, expiresIn: Number(json.expires_in ?? 7200) };
   };
 
-  const onWait = (api: string, ms: number, window: "minute" | "hour") => o.logger.info("wecom budget spent, waiting for the next window", { api, waitMs: ms, window });
+  const onWait = (api: string, ms: number, window: "minute" | "hour") =>
+    o.logger.info("wecom budget spent, waiting for the next window", { api, waitMs: ms, window });
 
   return {
     for(creds) {

@@ -28,7 +28,13 @@ export function authorizeUrl(i: OAuthLinkInput): string {
 /** Web login from a desktop browser (doc 98171); same code exchange through auth/getuserinfo. */
 export function webLoginUrl(i: Omit<OAuthLinkInput, "scope" | "oauthBase"> & { loginBase: string; lang?: "zh" | "en" }): string {
   if (!/^[A-Za-z0-9]{1,128}$/.test(i.state)) throw new RangeError("OAuth state must be 1–128 letters or digits");
-  const q = new URLSearchParams({ login_type: "CorpApp", appid: i.corpId, agentid: i.agentId, redirect_uri: i.redirectUri, state: i.state });
+  const q = new URLSearchParams({
+    login_type: "CorpApp",
+    appid: i.corpId,
+    agentid: i.agentId,
+    redirect_uri: i.redirectUri,
+    state: i.state,
+  });
   if (i.lang) q.set("lang", i.lang);
   return `${i.loginBase}/wwlogin/sso/login?${q.toString()}`;
 }

@@ -77,8 +77,7 @@ export interface SendResult {
 }
 
 export type OAuthIdentity =
-  | { kind: "member"; userId: string; userTicket?: string }
-  | { kind: "outsider"; openId: string; externalUserId?: string };
+  { kind: "member"; userId: string; userTicket?: string } | { kind: "outsider"; openId: string; externalUserId?: string };
 
 export interface WecomUserDetail {
   userid: string;

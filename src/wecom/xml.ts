@@ -23,7 +23,7 @@ const bad = (message: string) => new WecomCryptoError(-40002, message);
 // is still accepted. indexOf keeps this linear on hostile input (this runs before the
 // signature check).
 function hasDtd(xml: string): boolean {
-  for (let i = xml.indexOf("<!"); i >= 0; ) {
+  for (let i = xml.indexOf("<!"); i >= 0;) {
     const close = xml.startsWith("<!--", i) ? "-->" : xml.startsWith("<![CDATA[", i) ? "]]>" : undefined;
     if (close === undefined) return true;
     const end = xml.indexOf(close, i + 4);
@@ -149,11 +149,12 @@ export function parseMessage(xml: string): WecomMessage {
       departmentId: optional(f, "Id"),
       parentId: optional(f, "ParentId"),
       name: optional(f, "Name"),
-      department: department?.split(",").map((d) => d.trim()).filter((d) => d !== ""),
+      department: department
+        ?.split(",")
+        .map((d) => d.trim())
+        .filter((d) => d !== ""),
       status: optional(f, "Status"),
-      raw: Object.fromEntries(
-        Object.entries(f).flatMap(([k, v]) => (typeof v === "string" && k !== "#text" ? [[k, v.trim()]] : [])),
-      ),
+      raw: Object.fromEntries(Object.entries(f).flatMap(([k, v]) => (typeof v === "string" && k !== "#text" ? [[k, v.trim()]] : []))),
     });
   }
   if (event === "template_card_event") {

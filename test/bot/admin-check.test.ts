@@ -31,7 +31,9 @@ describe("who is a WeCom admin (services/access/wecom-admin.ts)", () => {
     expect(await isWecomAdmin(deps.db, { teamId: acme, userId: users[1]! })).toBe(true);
     expect(await isWecomAdmin(deps.db, { teamId: acme, userId: users[2]! })).toBe(false);
     expect(await isWecomAdmin(deps.db, { teamId: other, userId: users[0]! })).toBe(false);
-    expect((await wecomAdminUserIds(deps.db, { teamId: acme })).map((u) => u.toLowerCase()).sort()).toEqual([users[0]!, users[1]!].map((u) => u.toLowerCase()).sort());
+    expect((await wecomAdminUserIds(deps.db, { teamId: acme })).map((u) => u.toLowerCase()).sort()).toEqual(
+      [users[0]!, users[1]!].map((u) => u.toLowerCase()).sort(),
+    );
   });
 
   it("the verbs a bot command calls refuse a WeCom user who is not an admin of that team (they do not rely on the bot)", async () => {
@@ -82,7 +84,17 @@ describe("what WeCom vouched for links at once", () => {
     const api = client(deps);
     const account = await api.register({ username: "personal-handle", password: PASSWORD, name: "Someone" });
     const now = deps.clock.now();
-    await deps.db.insert(members).values({ teamId: other, wecomUserId: who, wecomUserKey: who.toLowerCase(), name: "x", status: "active", accountId: account.id, wecomVerifiedAt: now, createdAt: now, updatedAt: now });
+    await deps.db.insert(members).values({
+      teamId: other,
+      wecomUserId: who,
+      wecomUserKey: who.toLowerCase(),
+      name: "x",
+      status: "active",
+      accountId: account.id,
+      wecomVerifiedAt: now,
+      createdAt: now,
+      updatedAt: now,
+    });
     const matched = await matchMembers(deps, { kind: "operator" }, "acme", {});
     const row = await memberByKey(deps, acme, who);
     expect(matched.linked).toContainEqual({ memberId: row.id, accountId: account.id, by: "wecom" });

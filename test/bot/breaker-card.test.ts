@@ -29,7 +29,8 @@ beforeAll(async () => {
 afterAll(async () => close());
 beforeEach(async () => clearSent(deps));
 
-const cards = async (): Promise<Sent[]> => (await sent(deps)).filter((m) => m.msgtype === "template_card" && m.body.template_card?.card_type === "button_interaction");
+const cards = async (): Promise<Sent[]> =>
+  (await sent(deps)).filter((m) => m.msgtype === "template_card" && m.body.template_card?.card_type === "button_interaction");
 const updates = async (): Promise<Sent[]> => (await sent(deps)).filter((m) => m.api === "message/update_template_card");
 
 /** Deletes n victims in WeCom and has the admin say 同步: the run stops for a decision. */
@@ -73,7 +74,10 @@ describe("breaker card: Allow / Reject in chat", () => {
     expect((await jobsOf(deps, teamId)).slice(-1)[0]!.state).toBe("needs_confirmation");
 
     // An admin who lost the role after the card went out: the click counts for nothing either.
-    await deps.db.update(members).set({ role: "member" }).where(and(eq(members.teamId, teamId), eq(members.wecomUserKey, memberAdmin.toLowerCase())));
+    await deps.db
+      .update(members)
+      .set({ role: "member" })
+      .where(and(eq(members.teamId, teamId), eq(members.wecomUserKey, memberAdmin.toLowerCase())));
     await click(deps, memberAdmin, taskId, `reject:${jobId}`);
     expect((await jobsOf(deps, teamId)).slice(-1)[0]!.state).toBe("needs_confirmation");
     await makeAdminMember(deps, teamId, memberAdmin);

@@ -23,7 +23,11 @@ describe("command table", () => {
 
   it.each([
     ["a name twice", [fake("sync", ["同步"]), fake("sync", ["同步二"])], /"sync" names both sync and sync/],
-    ["an alias that is another's name, ignoring case", [fake("sync", ["同步"]), fake("status", ["进度", "SYNC"])], /"SYNC" names both sync and status/],
+    [
+      "an alias that is another's name, ignoring case",
+      [fake("sync", ["同步"]), fake("status", ["进度", "SYNC"])],
+      /"SYNC" names both sync and status/,
+    ],
     ["one Chinese word twice", [fake("sync", ["同步"]), fake("import", ["同步"])], /"同步" names both/],
     ["a Chinese word that begins another", [fake("sync", ["同步"]), fake("syncall", ["同步全部"])], /"同步" begins "同步全部"/],
     ["a word with a space", [fake("sync now", ["同步"])], /is not one plain word/],

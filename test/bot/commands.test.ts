@@ -65,7 +65,11 @@ describe("help and unknown text", () => {
     expect(await ask(deps, admin, "/Policy lock,")).toContain("Policy changed to: lock");
     expect((await readPolicy(deps.db, { teamId })).onMemberDeleted).toBe("lock");
     // The audit log names the admin who chatted.
-    expect((await auditRows(deps, teamId, "policy.changed")).slice(-1)[0]).toMatchObject({ initiator: "admin", actor: `wecom:${admin}`, after: { onMemberDeleted: "lock" } });
+    expect((await auditRows(deps, teamId, "policy.changed")).slice(-1)[0]).toMatchObject({
+      initiator: "admin",
+      actor: `wecom:${admin}`,
+      after: { onMemberDeleted: "lock" },
+    });
   });
 });
 
@@ -76,7 +80,9 @@ describe("who may command", () => {
     const policy = (await readPolicy(deps.db, { teamId })).onMemberDeleted;
     for (const c of COMMANDS.filter((x) => x.adminOnly)) {
       const zhWord = c.aliases[0]!;
-      expect(await ask(deps, plain, `${zhWord} ${c.name === "policy" ? "移除" : ""}`)).toBe(`抱歉，只有团队管理员可以使用「${zhWord}」。如需权限，请联系团队管理员。`);
+      expect(await ask(deps, plain, `${zhWord} ${c.name === "policy" ? "移除" : ""}`)).toBe(
+        `抱歉，只有团队管理员可以使用「${zhWord}」。如需权限，请联系团队管理员。`,
+      );
       expect(await ask(deps, plain, c.name)).toBe(`Sorry, only team admins can use “${c.name}”. Please ask a team admin if you need it.`);
     }
     // Bad arguments from a non-admin are still a refusal, not a usage lesson.
@@ -92,9 +98,15 @@ describe("who may command", () => {
     expect(await ask(deps, memberAdmin, "policy")).toContain("Current policy");
     await makeAdminMember(deps, teamId, plain, "owner");
     expect(await ask(deps, plain, "policy")).toContain("Current policy");
-    await deps.db.update(members).set({ status: "locked" }).where(and(eq(members.teamId, teamId), eq(members.wecomUserKey, plain.toLowerCase())));
+    await deps.db
+      .update(members)
+      .set({ status: "locked" })
+      .where(and(eq(members.teamId, teamId), eq(members.wecomUserKey, plain.toLowerCase())));
     expect(await ask(deps, plain, "policy")).toContain("Sorry, only team admins");
-    await deps.db.update(members).set({ status: "imported", role: null }).where(and(eq(members.teamId, teamId), eq(members.wecomUserKey, plain.toLowerCase())));
+    await deps.db
+      .update(members)
+      .set({ status: "imported", role: null })
+      .where(and(eq(members.teamId, teamId), eq(members.wecomUserKey, plain.toLowerCase())));
   });
 });
 
@@ -133,7 +145,11 @@ describe("导入 / 同步 / 进度", () => {
     expect(progress.length).toBeLessThanOrEqual(3);
     const summary = texts[texts.length - 1]!;
     // A run that changed nothing still gives the totals it checked.
-    expect(summary).toMatch(new RegExp(`^同步完成（#${job!.id}）：无变化（共 \\d+ 名成员、\\d+ 个部门，均与企业微信一致）。\n详情：https://roster.example.com/teams/acme/jobs/${job!.id}\\?t=`));
+    expect(summary).toMatch(
+      new RegExp(
+        `^同步完成（#${job!.id}）：无变化（共 \\d+ 名成员、\\d+ 个部门，均与企业微信一致）。\n详情：https://roster.example.com/teams/acme/jobs/${job!.id}\\?t=`,
+      ),
+    );
     expect(texts.length).toBe(progress.length + 2);
   });
 
@@ -142,7 +158,9 @@ describe("导入 / 同步 / 进度", () => {
     await say(deps, memberAdmin, "import");
     const texts = await textsTo(deps, memberAdmin);
     expect(texts[0]).toMatch(/^Import started \(job #\d+\)\. I will report progress/);
-    expect(texts[texts.length - 1]).toMatch(/^Import finished \(#\d+\): Members created 1\.\nDetails: https:\/\/roster\.example\.com\/teams\/acme\/jobs\/\d+\?t=/);
+    expect(texts[texts.length - 1]).toMatch(
+      /^Import finished \(#\d+\): Members created 1\.\nDetails: https:\/\/roster\.example\.com\/teams\/acme\/jobs\/\d+\?t=/,
+    );
   });
 
   it("a second 同步 while a job waits answers that job instead of starting another", async () => {

@@ -24,7 +24,10 @@ beforeEach(async () => clearSent(deps));
 
 /** Makes the inbox hand a finished row to its handler again, as a lapsed lease would. */
 async function redeliverToHandler(inboxId: number): Promise<void> {
-  await deps.db.update(callbackInbox).set({ status: "pending", nextAttemptAt: deps.clock.now(), finishedAt: null }).where(eq(callbackInbox.id, inboxId));
+  await deps.db
+    .update(callbackInbox)
+    .set({ status: "pending", nextAttemptAt: deps.clock.now(), finishedAt: null })
+    .where(eq(callbackInbox.id, inboxId));
   await processInbox(deps);
   await deps.deferred.flush();
 }
@@ -47,7 +50,11 @@ describe("the same command delivered twice has one effect", () => {
     const pushes = (await control(deps, "GET", "/_emulator/callbacks")) as { callbacks: { deliveries: unknown[] }[] };
     expect(pushes.callbacks.slice(-1)[0]!.deliveries).toHaveLength(2);
     expect(await textsTo(deps, admin)).toEqual(["策略已改为：移除（移出团队，30 天内可恢复）。"]);
-    expect((await auditRows(deps, teamId, "policy.changed")).filter((r) => (r.after as { onMemberDeleted: string }).onMemberDeleted === "remove")).toHaveLength(1);
+    expect(
+      (await auditRows(deps, teamId, "policy.changed")).filter(
+        (r) => (r.after as { onMemberDeleted: string }).onMemberDeleted === "remove",
+      ),
+    ).toHaveLength(1);
     await control(deps, "DELETE", "/_emulator/callback");
   });
 
@@ -66,7 +73,10 @@ describe("the same command delivered twice has one effect", () => {
     const [row] = (await inboxOf(deps, teamId)).filter((r) => r.payload === xml);
     const jobs = await jobsOf(deps, teamId);
     // Forget everything but the bot row's first sighting, as if the process died right after startSync.
-    await deps.db.update(botMessages).set({ result: null, repliedAt: null }).where(eq(botMessages.messageKey, `msg:${/<MsgId>(\d+)<\/MsgId>/.exec(xml)![1]}`));
+    await deps.db
+      .update(botMessages)
+      .set({ result: null, repliedAt: null })
+      .where(eq(botMessages.messageKey, `msg:${/<MsgId>(\d+)<\/MsgId>/.exec(xml)![1]}`));
     await clearSent(deps);
     deps.clock.advance(60_000);
     await redeliverToHandler(row!.id);
@@ -76,7 +86,12 @@ describe("the same command delivered twice has one effect", () => {
   });
 
   it("WeCom refusing the reply: the inbox retries, the effect happens once and the reply goes out once", async () => {
-    await control(deps, "POST", "/_emulator/faults", { api: "message/send", errcode: 60020, errmsg: "not allow to access from your ip, hint: [emu], from ip: 10.0.0.1", times: 1 });
+    await control(deps, "POST", "/_emulator/faults", {
+      api: "message/send",
+      errcode: 60020,
+      errmsg: "not allow to access from your ip, hint: [emu], from ip: 10.0.0.1",
+      times: 1,
+    });
     await say(deps, admin, "策略 锁定");
     expect(await textsTo(deps, admin)).toEqual([]);
     const [row] = (await inboxOf(deps, teamId)).slice(-1);
@@ -85,7 +100,9 @@ describe("the same command delivered twice has one effect", () => {
     await processInbox(deps);
     expect(await textsTo(deps, admin)).toEqual(["策略已改为：锁定（保留在名单中，不能使用团队，管理员可解锁）。"]);
     expect((await readPolicy(deps.db, { teamId })).onMemberDeleted).toBe("lock");
-    expect((await auditRows(deps, teamId, "policy.changed")).filter((r) => (r.after as { onMemberDeleted: string }).onMemberDeleted === "lock")).toHaveLength(1);
+    expect(
+      (await auditRows(deps, teamId, "policy.changed")).filter((r) => (r.after as { onMemberDeleted: string }).onMemberDeleted === "lock"),
+    ).toHaveLength(1);
   });
 });
 

@@ -29,7 +29,9 @@ export interface BotWorld {
  * A fresh database with "acme" bound and imported: the world every bot test starts from.
  * `adminUserIds` picks the binding's admins (default: the first user, as given).
  */
-export async function botWorld(opts: { adminUserIds?: (users: string[]) => string[]; deps?: Parameters<typeof accountDeps>[1] } = {}): Promise<BotWorld> {
+export async function botWorld(
+  opts: { adminUserIds?: (users: string[]) => string[]; deps?: Parameters<typeof accountDeps>[1] } = {},
+): Promise<BotWorld> {
   const opened = await openTestDb();
   const deps = accountDeps(opened.db, opts.deps);
   const org = await emulatorOrg(deps);
@@ -48,7 +50,10 @@ export interface Sent {
   touser: string[];
   recipients: string[];
   responseCode?: string;
-  body: Record<string, unknown> & { text?: { content: string }; template_card?: Record<string, unknown> & { task_id?: string; sub_title_text?: string } };
+  body: Record<string, unknown> & {
+    text?: { content: string };
+    template_card?: Record<string, unknown> & { task_id?: string; sub_title_text?: string };
+  };
 }
 
 /** Everything the app sent (message/send and update_template_card), oldest first, optionally to one user. */
@@ -100,7 +105,13 @@ export async function ask(deps: TestDeps, from: string, content: string): Promis
 
 /** An app event (enter_agent, subscribe) from a member. */
 export function appEventXml(deps: TestDeps, from: string, event: string): string {
-  return eventXml({ toUserName: BINDING.corpId, fromUserName: from, event, createTime: deps.clock.unixSeconds(), agentId: String(BINDING.agentId) });
+  return eventXml({
+    toUserName: BINDING.corpId,
+    fromUserName: from,
+    event,
+    createTime: deps.clock.unixSeconds(),
+    agentId: String(BINDING.agentId),
+  });
 }
 
 /** A click as the emulator makes it: only someone who received the card, with a fresh ResponseCode. */

@@ -47,22 +47,42 @@ describe("progress reports: at most every 25 percentage points or 30 s", () => {
   });
 
   it("the summary goes out once, with counts and the progress link; nothing after it", async () => {
-    const done: JobRow = { ...job, state: "succeeded", phase: "done", counts: { departments: { created: 0, updated: 2, moved: 0, deleted: 0 }, members: { created: 3, updated: 0, moved: 0, deprovisioned: 1 } } };
+    const done: JobRow = {
+      ...job,
+      state: "succeeded",
+      phase: "done",
+      counts: {
+        departments: { created: 0, updated: 2, moved: 0, deleted: 0 },
+        members: { created: 3, updated: 0, moved: 0, deprovisioned: 1 },
+      },
+    };
     await reportJob(deps, done);
     await reportJob(deps, done);
     await reportJob(deps, atDepartment(8));
     const texts = await textsTo(deps, admin);
     expect(texts).toHaveLength(1);
-    expect(texts[0]).toMatch(new RegExp(`^Sync finished \\(#${job.id}\\): Departments updated 2, Members created 3, Members deprovisioned 1\\.\\nDetails: https://roster\\.example\\.com/teams/acme/jobs/${job.id}\\?t=`));
+    expect(texts[0]).toMatch(
+      new RegExp(
+        `^Sync finished \\(#${job.id}\\): Departments updated 2, Members created 3, Members deprovisioned 1\\.\\nDetails: https://roster\\.example\\.com/teams/acme/jobs/${job.id}\\?t=`,
+      ),
+    );
   });
 
   it("a breaker stop sends the admins one card however often the job is looked at", async () => {
-    const waiting: JobRow = { ...job, id: job.id, state: "needs_confirmation", cursor: { breaker: { deprovisions: 9, threshold: 4, active: 20 } } };
+    const waiting: JobRow = {
+      ...job,
+      id: job.id,
+      state: "needs_confirmation",
+      cursor: { breaker: { deprovisions: 9, threshold: 4, active: 20 } },
+    };
     await reportJob(deps, waiting);
     await reportJob(deps, waiting);
     const cards = (await sent(deps)).filter((m) => m.msgtype === "template_card");
     expect(cards).toHaveLength(1);
     expect(cards[0]!.touser).toEqual([admin]);
-    expect(cards[0]!.body.template_card).toMatchObject({ card_type: "button_interaction", main_title: { title: "确认离职处理 9 名成员？" } });
+    expect(cards[0]!.body.template_card).toMatchObject({
+      card_type: "button_interaction",
+      main_title: { title: "确认离职处理 9 名成员？" },
+    });
   });
 });

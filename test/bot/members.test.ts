@@ -43,7 +43,9 @@ describe("授权 / authorize", () => {
     // The reply names who was invited (name and userid), in member order.
     const named = await Promise.all([a, b].map((u) => memberByKey(deps, teamId, u)));
     const names = named.sort((x, y) => x.id - y.id).map((m) => `${m.name}（${m.wecomUserId}）`);
-    expect(reply).toBe(`授权完成：已开通 0 人，已发送邀请 2 人，原已开通 0 人，邀请待接受 0 人。\n已开通或邀请：${names.join("、")}\n跳过：ghost（未找到）`);
+    expect(reply).toBe(
+      `授权完成：已开通 0 人，已发送邀请 2 人，原已开通 0 人，邀请待接受 0 人。\n已开通或邀请：${names.join("、")}\n跳过：ghost（未找到）`,
+    );
     for (const u of [a, b]) {
       expect((await memberByKey(deps, teamId, u)).status).toBe("invited");
       const cards = (await sent(deps, u)).filter((m) => m.msgtype === "template_card");
@@ -58,7 +60,9 @@ describe("授权 / authorize", () => {
   });
 
   it("部门 <name> authorizes a department subtree; an unknown or ambiguous name authorizes nobody", async () => {
-    const leaf = org.departments.find((d) => d.id !== 1 && !org.departments.some((c) => c.parentid === d.id) && org.users.some((u) => u.department.includes(d.id)))!;
+    const leaf = org.departments.find(
+      (d) => d.id !== 1 && !org.departments.some((c) => c.parentid === d.id) && org.users.some((u) => u.department.includes(d.id)),
+    )!;
     const inLeaf = org.users.filter((u) => u.status !== 5 && u.department.includes(leaf.id)).map((u) => u.userid);
     free = free.filter((u) => !inLeaf.includes(u));
     const reply = await ask(deps, admin, `授权 部门 ${leaf.name}`);
@@ -70,13 +74,18 @@ describe("授权 / authorize", () => {
     await control(deps, "POST", "/_emulator/departments", { id: 61, name: "重名组", parentid: leaf.id });
     expect((await syncNow(deps, "acme")).state).toBe("succeeded");
     expect(await ask(deps, admin, "授权 部门 重名组")).toBe("有多个部门名为「重名组」（ID 60、61），请用「授权 部门 <ID>」。");
-    expect(await ask(deps, admin, `authorize department ${leaf.id}`)).toMatch(/^department .+: Authorized 0, invited 0, already active 0, invitation pending \d+\./);
+    expect(await ask(deps, admin, `authorize department ${leaf.id}`)).toMatch(
+      /^department .+: Authorized 0, invited 0, already active 0, invitation pending \d+\./,
+    );
   });
 
   it("a member linked to an account becomes active with a notice", async () => {
     const u = take();
     const account = await client(deps).register({ username: `acct-${u}`, password: PASSWORD, name: u });
-    await deps.db.update(members).set({ accountId: account.id }).where(and(eq(members.teamId, teamId), eq(members.wecomUserKey, u.toLowerCase())));
+    await deps.db
+      .update(members)
+      .set({ accountId: account.id })
+      .where(and(eq(members.teamId, teamId), eq(members.wecomUserKey, u.toLowerCase())));
     expect(await ask(deps, admin, `授权 ${u}`)).toMatch(/^授权完成：已开通 1 人/);
     expect((await memberByKey(deps, teamId, u)).status).toBe("active");
   });
@@ -84,7 +93,9 @@ describe("授权 / authorize", () => {
   it("only unknown userids: the reply says they are unknown, in the command's language, and nobody is invited", async () => {
     const before = await deps.db.select().from(invitations);
     expect(await ask(deps, admin, "授权 nosuchuser")).toBe("找不到成员：nosuchuser。请检查 UserID，或先「同步」通讯录。");
-    expect(await ask(deps, admin, "authorize nosuchuser ghost2")).toBe("No such member: nosuchuser, ghost2. Check the userid, or sync the address book first.");
+    expect(await ask(deps, admin, "authorize nosuchuser ghost2")).toBe(
+      "No such member: nosuchuser, ghost2. Check the userid, or sync the address book first.",
+    );
     expect(await deps.db.select().from(invitations)).toHaveLength(before.length);
   });
 
@@ -103,8 +114,13 @@ describe("邀请 / invite", () => {
     expect(await ask(deps, admin, `邀请 ${u}`)).toBe(`邀请：\n${u}：一分钟内只能邀请一次`);
     deps.clock.advance(61_000);
     const active = take();
-    await deps.db.update(members).set({ status: "active" }).where(and(eq(members.teamId, teamId), eq(members.wecomUserKey, active.toLowerCase())));
-    expect(await ask(deps, admin, `invite ${u} ghost ${active}`)).toBe(`Invitations:\n${u}: sent again\nghost: not a WeCom member of this team\n${active}: cannot be invited (already active)`);
+    await deps.db
+      .update(members)
+      .set({ status: "active" })
+      .where(and(eq(members.teamId, teamId), eq(members.wecomUserKey, active.toLowerCase())));
+    expect(await ask(deps, admin, `invite ${u} ghost ${active}`)).toBe(
+      `Invitations:\n${u}: sent again\nghost: not a WeCom member of this team\n${active}: cannot be invited (already active)`,
+    );
     const rows = await invitationsOf(u);
     expect(rows).toHaveLength(2);
     expect(rows[0]!.revokedAt).not.toBeNull();

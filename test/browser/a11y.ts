@@ -52,7 +52,11 @@ export async function invisibleFocus(page: Page, steps = 12): Promise<string[]> 
   await page.evaluate("document.activeElement && document.activeElement.blur && document.activeElement.blur()");
   for (let i = 0; i < steps; i++) {
     await page.keyboard.press("Tab");
-    const r = await page.evaluate<{ tag: string; outline: boolean; shadow: boolean } | null>(`(function(){var e=document.activeElement;if(!e||e===document.body)return null;var s=getComputedStyle(e);
+    const r = await page.evaluate<{
+      tag: string;
+      outline: boolean;
+      shadow: boolean;
+    } | null>(`(function(){var e=document.activeElement;if(!e||e===document.body)return null;var s=getComputedStyle(e);
 return {tag:e.outerHTML.slice(0,80),outline:s.outlineStyle!=="none"&&parseFloat(s.outlineWidth)>=2,shadow:s.boxShadow!=="none"}})()`);
     if (r && !r.outline && !r.shadow) bad.push(r.tag);
   }

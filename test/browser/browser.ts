@@ -7,7 +7,15 @@ import { afterEach } from "vitest";
 /** Debian's chromium, never a downloaded one (README.md, Quick start). */
 const LAUNCH = {
   executablePath: "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+  ],
 };
 const ARTIFACTS = join("test-results", "browser");
 

@@ -119,7 +119,9 @@ describe("a member's role and lock", () => {
       await page.selectOption("#f-role", "admin");
       await page.click("#change-role");
       await page.waitForSelector("#member-confirm");
-      expect(await page.textContent("#confirm-consequence"), where).toContain(lang === "zh" ? "加入后即为管理员" : "becomes an admin on joining");
+      expect(await page.textContent("#confirm-consequence"), where).toContain(
+        lang === "zh" ? "加入后即为管理员" : "becomes an admin on joining",
+      );
       await page.click("#confirm-change");
       await page.waitForURL(/ok=role_saved$/);
       expect(await page.textContent("#member-role"), where).toBe(lang === "zh" ? "管理员" : "admin");
@@ -150,9 +152,16 @@ describe("the WeCom page's live visibility range", () => {
   it("shows the range WeCom reports as the page opens, and a clear message when WeCom refuses", async () => {
     await everyWay(async (lang, where) => {
       await page.goto(url("/teams/acme/wecom"));
-      expect(await page.textContent("#visibility-summary"), where).toContain(lang === "zh" ? "整个企业（含根部门）" : "the whole company (root department)");
+      expect(await page.textContent("#visibility-summary"), where).toContain(
+        lang === "zh" ? "整个企业（含根部门）" : "the whole company (root department)",
+      );
       await expectAccessible(`wecom ${where}`);
-      await stack.control("POST", "/faults", { api: "agent/get", errcode: 60020, errmsg: "not allow to access from your ip, from ip: 203.0.113.7", times: 1 });
+      await stack.control("POST", "/faults", {
+        api: "agent/get",
+        errcode: 60020,
+        errmsg: "not allow to access from your ip, from ip: 203.0.113.7",
+        times: 1,
+      });
       await page.goto(url("/teams/acme/wecom"));
       const alert = page.getByRole("alert");
       expect(await alert.textContent(), where).toContain(lang === "zh" ? "企业微信没有回答" : "WeCom did not answer");

@@ -28,9 +28,17 @@ beforeAll(async () => {
   admin = org.users[0]!.userid;
   member = org.users[1]!;
   expect((await stack.operator("POST", "/api/teams", { slug: "demo", name: "演示团队 Demo team" })).status).toBe(201);
-  const bound = await stack.operator("PUT", "/api/teams/demo/wecom", { ...APP_CREDENTIALS, agentId: DEFAULT_AGENT_ID, adminUserIds: [admin] });
+  const bound = await stack.operator("PUT", "/api/teams/demo/wecom", {
+    ...APP_CREDENTIALS,
+    agentId: DEFAULT_AGENT_ID,
+    adminUserIds: [admin],
+  });
   expect(bound.status).toBe(200);
-  await stack.control("PUT", "/callback", { url: `${stack.baseUrl}/wecom/demo/callback`, token: APP_CREDENTIALS.token, encodingAesKey: APP_CREDENTIALS.encodingAesKey });
+  await stack.control("PUT", "/callback", {
+    url: `${stack.baseUrl}/wecom/demo/callback`,
+    token: APP_CREDENTIALS.token,
+    encodingAesKey: APP_CREDENTIALS.encodingAesKey,
+  });
   browser = await launchBrowser();
   // A phone in China: pages the service shows pick Chinese from Accept-Language.
   page = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: "zh-CN" });
@@ -52,7 +60,10 @@ describe("the demo's chat page in a real browser: from 同步 to a member joinin
     const summary = (await page.textContent(reply("同步完成")))!;
     expect(summary).toMatch(/新建成员 \d+/);
     expect(summary).toContain(`${stack.baseUrl}/teams/demo/jobs/`);
-    await Promise.all([page.waitForURL(new RegExp(`^${stack.baseUrl}/teams/demo/jobs/\\d+\\?t=`)), page.click(`${reply("同步完成")} a:has-text("/teams/demo/jobs/")`)]);
+    await Promise.all([
+      page.waitForURL(new RegExp(`^${stack.baseUrl}/teams/demo/jobs/\\d+\\?t=`)),
+      page.click(`${reply("同步完成")} a:has-text("/teams/demo/jobs/")`),
+    ]);
     expect(await page.textContent("body")).toContain("已完成");
   });
 
@@ -64,7 +75,10 @@ describe("the demo's chat page in a real browser: from 同步 to a member joinin
   });
 
   it("switched to that member, the invitation card's link opens the join page signed in as them, and they register", async () => {
-    await Promise.all([page.waitForURL(chatUrl(member.userid)), page.click(`ul.users a:has(code:text-is(${JSON.stringify(member.userid)}))`)]);
+    await Promise.all([
+      page.waitForURL(chatUrl(member.userid)),
+      page.click(`ul.users a:has(code:text-is(${JSON.stringify(member.userid)}))`),
+    ]);
     await page.waitForSelector('#feed .card:has-text("加入「演示团队 Demo team」")', WAIT);
     await page.click('#feed .card a:has-text("打开邀请 Open invitation")');
     await page.waitForSelector("#reg-username", WAIT);
@@ -89,7 +103,9 @@ describe("the demo's chat page in a real browser: from 同步 to a member joinin
     await say(`授权 ${other}`);
     await page.waitForSelector(reply("只有团队管理员"), WAIT);
     const found = await stack.operator("GET", `/api/teams/demo/members?q=${encodeURIComponent(other)}`);
-    expect((found.body as { items: { wecomUserId: string; status: string }[] }).items.find((m) => m.wecomUserId === other)?.status).toBe("imported");
+    expect((found.body as { items: { wecomUserId: string; status: string }[] }).items.find((m) => m.wecomUserId === other)?.status).toBe(
+      "imported",
+    );
   });
 
   it("in English: the admin types help and gets the English command list", async () => {

@@ -22,7 +22,10 @@ let page: Page;
 const url = (path: string) => `${stack.baseUrl}${path}`;
 
 /** The codes the service printed, as the operator reads them off its log. */
-const printedCodes = () => (stack.deps.logger as ReturnType<typeof memoryLogger>).lines.filter((l) => l.msg === "setup code").map((l) => String(l.fields?.setupCode));
+const printedCodes = () =>
+  (stack.deps.logger as ReturnType<typeof memoryLogger>).lines
+    .filter((l) => l.msg === "setup code")
+    .map((l) => String(l.fields?.setupCode));
 
 async function show(lang: "zh" | "en", viewport: { width: number; height: number }, path: string): Promise<void> {
   await context.addCookies([{ name: "wr_lang", value: lang, url: stack.baseUrl }]);
@@ -80,7 +83,9 @@ describe("first run in a browser", () => {
       await page.click("#setup-submit");
       await page.waitForSelector("#setup-error");
       const where = `${lang} ${viewport.width}`;
-      expect(await page.textContent("#setup-error"), where).toBe(lang === "zh" ? "设置码不正确或已失效" : "The setup code is wrong, used or expired");
+      expect(await page.textContent("#setup-error"), where).toBe(
+        lang === "zh" ? "设置码不正确或已失效" : "The setup code is wrong, used or expired",
+      );
       expect(await page.getAttribute("#f-code", "aria-invalid"), where).toBe("true");
       expect(await page.inputValue("#f-teamSlug"), where).toBe("acme");
       expect(await page.inputValue("#f-password"), where).toBe("");

@@ -91,7 +91,9 @@ describe("phone and desktop, both languages", () => {
       // A full page: 50 of the 51 (the 50 from WeCom and the owner's own row).
       expect(await page.$$eval("#members tbody tr", (rows) => rows.length)).toBe(50);
       // One member takes at most two short lines, not one line per column.
-      const rowHeights = await page.evaluate<number[]>(`[...document.querySelectorAll("#members tbody tr")].map((r) => r.getBoundingClientRect().height)`);
+      const rowHeights = await page.evaluate<number[]>(
+        `[...document.querySelectorAll("#members tbody tr")].map((r) => r.getBoundingClientRect().height)`,
+      );
       expect(Math.max(...rowHeights), lang).toBeLessThanOrEqual(80);
       if (process.env.CONSOLE_SCREENSHOTS) {
         await page.evaluate(`document.querySelector("#members").scrollIntoView()`);

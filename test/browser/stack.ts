@@ -31,8 +31,17 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-async function call(url: string, method: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(url, { method, headers: { ...headers, ...(body === undefined ? {} : { "content-type": "application/json" }) }, body: body === undefined ? undefined : JSON.stringify(body) });
+async function call(
+  url: string,
+  method: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(url, {
+    method,
+    headers: { ...headers, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined };
 }
@@ -46,10 +55,21 @@ export async function startStack(org = { departments: 6, users: 30, seed: 11 }):
   const app = createApp();
   // The config needs the port, which exists only once the server listens.
   const wired: { deps?: Deps } = {};
-  const server = serve({ fetch: (req, env: HttpBindings | Http2Bindings) => app.fetch(req, { deps: wired.deps!, clientAddress: env.incoming.socket.remoteAddress }), port: 0, hostname: "127.0.0.1" });
+  const server = serve({
+    fetch: (req, env: HttpBindings | Http2Bindings) =>
+      app.fetch(req, { deps: wired.deps!, clientAddress: env.incoming.socket.remoteAddress }),
+    port: 0,
+    hostname: "127.0.0.1",
+  });
   await new Promise<void>((resolve) => (server.listening ? resolve() : server.once("listening", () => resolve())));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const config = parseConfig({ ...TEST_ENV, PUBLIC_URL: baseUrl, WECOM_API_BASE: wecom.url, WECOM_OAUTH_BASE: wecom.url, WECOM_LOGIN_BASE: wecom.url });
+  const config = parseConfig({
+    ...TEST_ENV,
+    PUBLIC_URL: baseUrl,
+    WECOM_API_BASE: wecom.url,
+    WECOM_OAUTH_BASE: wecom.url,
+    WECOM_LOGIN_BASE: wecom.url,
+  });
   const secrets = createSecretBox(config.appSecret);
   const deps: Deps = {
     config: { ...config, passwordScryptN: 2 ** 10 },
@@ -58,7 +78,14 @@ export async function startStack(org = { departments: 6, users: 30, seed: 11 }):
     clock: systemClock,
     logger,
     defer,
-    wecom: createWecomClient({ db: opened.db, secrets, clock: systemClock, logger, apiBase: config.wecomApiBase, budget: config.wecomBudget }),
+    wecom: createWecomClient({
+      db: opened.db,
+      secrets,
+      clock: systemClock,
+      logger,
+      apiBase: config.wecomApiBase,
+      budget: config.wecomBudget,
+    }),
     callbackHandlers: defaultCallbackHandlers,
     resolveHost: fakeDns({ "hooks.example.com": ["203.0.113.10"] }),
   };

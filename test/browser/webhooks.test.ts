@@ -14,10 +14,14 @@ beforeAll(async () => {
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: "zh-CN" });
   expect((await stack.operator("POST", "/api/teams", { slug: "acme", name: "Acme 团队" })).status).toBe(201);
-  const registered = await page.request.post(url("/api/accounts"), { data: { username: "hookadmin", password: "correct horse battery", name: "钩子 Admin" } });
+  const registered = await page.request.post(url("/api/accounts"), {
+    data: { username: "hookadmin", password: "correct horse battery", name: "钩子 Admin" },
+  });
   const { account } = (await registered.json()) as { account: { id: number } };
   expect((await stack.operator("POST", "/api/teams/acme/members", { accountId: account.id, role: "owner" })).status).toBe(201);
-  expect((await page.request.post(url("/api/session"), { data: { username: "hookadmin", password: "correct horse battery" } })).status()).toBe(200);
+  expect(
+    (await page.request.post(url("/api/session"), { data: { username: "hookadmin", password: "correct horse battery" } })).status(),
+  ).toBe(200);
 }, 60_000);
 
 afterAll(async () => {

@@ -41,7 +41,9 @@ async function memberOf(userid: string): Promise<MemberItem | undefined> {
 
 beforeAll(async () => {
   stack = await startStack({ departments: 3, users: 8, seed: 5 });
-  users = ((await stack.control("GET", "/org")) as { users: { userid: string; status: number }[] }).users.filter((u) => u.status === 1).map((u) => u.userid);
+  users = ((await stack.control("GET", "/org")) as { users: { userid: string; status: number }[] }).users
+    .filter((u) => u.status === 1)
+    .map((u) => u.userid);
   expect((await stack.operator("POST", "/api/teams", { slug: "acme", name: "Acme" })).status).toBe(201);
   expect((await stack.operator("PUT", "/api/teams/acme/wecom", { ...APP_CREDENTIALS, agentId: DEFAULT_AGENT_ID })).status).toBe(200);
   const started = await stack.operator("POST", "/api/teams/acme/sync");
@@ -78,7 +80,10 @@ describe("handing over to WeCom from a form", () => {
     const csp = (await (await p.reload())!.headerValue("content-security-policy"))!;
     expect(csp).toContain(`form-action 'self' ${stack.emulatorUrl}`);
 
-    await Promise.all([p.waitForURL(`${stack.baseUrl}/settings?done=bound`, WAIT), p.click('form[action="/settings/wecom/acme/bind"] button')]);
+    await Promise.all([
+      p.waitForURL(`${stack.baseUrl}/settings?done=bound`, WAIT),
+      p.click('form[action="/settings/wecom/acme/bind"] button'),
+    ]);
     expect(atWecom).toContain("/wwlogin/sso/login");
     expect(await p.textContent("body")).toContain(userid);
     expect(await memberOf(userid)).toMatchObject({ accountId, status: "active" });
@@ -105,7 +110,10 @@ describe("handing over to WeCom from a form", () => {
     // The form's URL is the link itself: wait for the trip back from WeCom, then for the link again
     // (WeCom's `#wechat_redirect` fragment stays on the URL through the redirects).
     const linkPath = new URL(link!).pathname;
-    await Promise.all([p.waitForResponse((r) => new URL(r.url()).pathname === "/join/oauth", WAIT), p.click("form:has(#reg-username) button[type=submit]")]);
+    await Promise.all([
+      p.waitForResponse((r) => new URL(r.url()).pathname === "/join/oauth", WAIT),
+      p.click("form:has(#reg-username) button[type=submit]"),
+    ]);
     await p.waitForURL((u) => u.pathname === linkPath, WAIT);
     expect(atWecom).toContain("/connect/oauth2/authorize");
     expect(await memberOf(userid)).toMatchObject({ accountId: null, status: "invited" });

@@ -110,7 +110,19 @@ describe("contact callbacks pushed by the emulator (signed, encrypted, some deli
     const pushes = await pushedCallbacks(deps);
     expect(pushes).toHaveLength(11);
     expect(pushes.map((p) => p.kind).sort()).toEqual(
-      ["create_party", "create_user", "create_user", "update_user", "update_user", "update_user", "update_user", "delete_user", "update_party", "update_party", "delete_party"].sort(),
+      [
+        "create_party",
+        "create_user",
+        "create_user",
+        "update_user",
+        "update_user",
+        "update_user",
+        "update_user",
+        "delete_user",
+        "update_party",
+        "update_party",
+        "delete_party",
+      ].sort(),
     );
     expect(pushes.filter((p) => p.deliveries.length === 2)).toHaveLength(6);
     for (const p of pushes) for (const d of p.deliveries) expect(d.status).toBe(200);
@@ -126,7 +138,10 @@ describe("contact callbacks pushed by the emulator (signed, encrypted, some deli
     // And a full sync of the callback-fed team finds nothing to do.
     const versions = await rowVersions(deps, teamId);
     const job = await syncNow(deps, "acme");
-    expect(job.counts).toEqual({ departments: { created: 0, updated: 0, moved: 0, deleted: 0 }, members: { created: 0, updated: 0, moved: 0, deprovisioned: 0 } });
+    expect(job.counts).toEqual({
+      departments: { created: 0, updated: 0, moved: 0, deleted: 0 },
+      members: { created: 0, updated: 0, moved: 0, deprovisioned: 0 },
+    });
     expect(await rowVersions(deps, teamId)).toEqual(versions);
   });
 
@@ -199,7 +214,15 @@ describe("order: WeCom does not order its callbacks", () => {
     await control(deps, "DELETE", "/_emulator/callbacks");
     await changeEverything(org, true);
     const events = (await pushedCallbacks(deps)).map((p) => ({ kind: p.kind, xml: p.xml }));
-    expect(events.map((e) => e.kind)).toEqual(["create_party", "create_user", "update_user", "delete_user", "update_party", "update_user", "delete_party"]);
+    expect(events.map((e) => e.kind)).toEqual([
+      "create_party",
+      "create_user",
+      "update_user",
+      "delete_user",
+      "update_party",
+      "update_user",
+      "delete_party",
+    ]);
     const reference = await fullSyncState();
     const expected = await mirrorFingerprint(opened.db, refId);
     // The starting point is not already the answer.
@@ -288,7 +311,9 @@ describe("members the sync keeps must survive a callback about them", () => {
 describe("a mirror narrowed to a scope", () => {
   it("callbacks inside and outside the scope converge to what a full sync of the same scope makes", async () => {
     const org = await emulatorOrg(deps);
-    const center = org.departments.find((d) => d.parentid === 1 && !([50, 51] as number[]).includes(d.id) && org.departments.some((c) => c.parentid === d.id))!;
+    const center = org.departments.find(
+      (d) => d.parentid === 1 && !([50, 51] as number[]).includes(d.id) && org.departments.some((c) => c.parentid === d.id),
+    )!;
     await boundTeam(deps, "acme", { ...BINDING });
     await boundTeam(deps, "ref");
     const scoped = { ...BINDING, scopeDepartmentIds: [center.id] };
@@ -300,7 +325,9 @@ describe("a mirror narrowed to a scope", () => {
     expect((await mirror(deps, teamId)).departments.length).toBeLessThan(org.departments.length);
     const inside = subtree(org, center.id);
     const insider = active(org).find((u) => u.department.length === 1 && inside.has(u.department[0]!))!;
-    const outsider = active(org).find((u) => u.department.length === 1 && !inside.has(u.department[0]!) && u.department[0] !== 50 && u.department[0] !== 51)!;
+    const outsider = active(org).find(
+      (u) => u.department.length === 1 && !inside.has(u.department[0]!) && u.department[0] !== 50 && u.department[0] !== 51,
+    )!;
     const outsideDept = org.departments.find((d) => d.parentid === 1 && !inside.has(d.id) && d.id !== 50 && d.id !== 51)!;
 
     await connectCallbacks(deps, "acme", BINDING);
@@ -325,7 +352,9 @@ describe("a mirror narrowed to a scope", () => {
 describe("a member in a department outside the scope", () => {
   it("re-lists the tree for that department once, not on every callback about the member", async () => {
     const org = await emulatorOrg(deps);
-    const center = org.departments.find((d) => d.parentid === 1 && !([50, 51] as number[]).includes(d.id) && org.departments.some((c) => c.parentid === d.id))!;
+    const center = org.departments.find(
+      (d) => d.parentid === 1 && !([50, 51] as number[]).includes(d.id) && org.departments.some((c) => c.parentid === d.id),
+    )!;
     const inside = subtree(org, center.id);
     const outsideDept = org.departments.find((d) => d.parentid === 1 && !inside.has(d.id) && d.id !== 50 && d.id !== 51)!;
     await boundTeam(deps, "acme");
@@ -381,7 +410,9 @@ describe("protected roles and the policy through callbacks", () => {
     expect(await memberByKey(deps, teamId, admin!)).toMatchObject({ status: "active", role: "admin", deprovisionedAt: null });
     expect(await memberByKey(deps, teamId, plain!)).toMatchObject({ status: "locked", statusBefore: "active" });
     const held = await auditRows(deps, teamId, "member.deprovision_held");
-    expect(held.map((h) => h.subjectId).sort()).toEqual([String((await memberByKey(deps, teamId, owner!)).id), String((await memberByKey(deps, teamId, admin!)).id)].sort());
+    expect(held.map((h) => h.subjectId).sort()).toEqual(
+      [String((await memberByKey(deps, teamId, owner!)).id), String((await memberByKey(deps, teamId, admin!)).id)].sort(),
+    );
     for (const h of held) expect(h).toMatchObject({ initiator: "callback", after: { reason: "protected_role" } });
     expect(await auditRows(deps, teamId, "member.deprovisioned")).toHaveLength(1);
   });

@@ -3,7 +3,12 @@ import type { Emulator } from "../../src/emulator";
 import { call, control, setup, token } from "./helpers";
 
 const form = (emu: Emulator, path: string, fields: Record<string, string>) =>
-  emu.fetch(path, { method: "POST", body: new URLSearchParams(fields).toString(), headers: { "content-type": "application/x-www-form-urlencoded" }, redirect: "manual" });
+  emu.fetch(path, {
+    method: "POST",
+    body: new URLSearchParams(fields).toString(),
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    redirect: "manual",
+  });
 const page = async (emu: Emulator, path: string) => {
   const res = await emu.fetch(path);
   return { status: res.status, html: await res.text() };
@@ -12,7 +17,8 @@ const firstUser = async (emu: Emulator) => {
   const org = await control<{ users: { userid: string; name: string }[] }>(emu, "GET", "/_emulator/org");
   return org.users[0]!;
 };
-const callbacks = async (emu: Emulator) => (await control<{ callbacks: { kind: string; xml: string }[] }>(emu, "GET", "/_emulator/callbacks")).callbacks;
+const callbacks = async (emu: Emulator) =>
+  (await control<{ callbacks: { kind: string; xml: string }[] }>(emu, "GET", "/_emulator/callbacks")).callbacks;
 
 describe("the emulator's chat page", () => {
   it("lists members, and writing as one pushes a text callback and shows the line in the feed", async () => {
@@ -37,10 +43,22 @@ describe("the emulator's chat page", () => {
     const t = await token(emu);
     const link = "https://roster.example.com/join/abc";
     expect(
-      (await call(emu, "/cgi-bin/message/send", { token: t, body: { touser: u.userid, msgtype: "text", agentid: 1000002, text: { content: "<script>x</script> 你好" } } })).errcode,
+      (
+        await call(emu, "/cgi-bin/message/send", {
+          token: t,
+          body: { touser: u.userid, msgtype: "text", agentid: 1000002, text: { content: "<script>x</script> 你好" } },
+        })
+      ).errcode,
     ).toBe(0);
     const card = { card_type: "text_notice", main_title: { title: "邀请 Invitation" }, card_action: { type: 1, url: link } };
-    expect((await call(emu, "/cgi-bin/message/send", { token: t, body: { touser: u.userid, msgtype: "template_card", agentid: 1000002, template_card: card } })).errcode).toBe(0);
+    expect(
+      (
+        await call(emu, "/cgi-bin/message/send", {
+          token: t,
+          body: { touser: u.userid, msgtype: "template_card", agentid: 1000002, template_card: card },
+        })
+      ).errcode,
+    ).toBe(0);
     const feed = (await page(emu, `/_emulator/chat/feed?as=${encodeURIComponent(u.userid)}`)).html;
     expect(feed).toContain("&#60;script&#62;x&#60;/script&#62; 你好");
     expect(feed).not.toContain("<script>");
@@ -48,13 +66,17 @@ describe("the emulator's chat page", () => {
     const open = `/_emulator/chat/open?as=${encodeURIComponent(u.userid)}&url=${encodeURIComponent(link)}`;
     expect(feed).toContain(open.replaceAll("&", "&amp;"));
     const other = await control<{ users: { userid: string }[] }>(emu, "GET", "/_emulator/org");
-    expect((await page(emu, `/_emulator/chat/feed?as=${encodeURIComponent(other.users[1]!.userid)}`)).html).not.toContain("邀请 Invitation");
+    expect((await page(emu, `/_emulator/chat/feed?as=${encodeURIComponent(other.users[1]!.userid)}`)).html).not.toContain(
+      "邀请 Invitation",
+    );
 
     const res = await emu.fetch(open, { redirect: "manual" });
     expect(res.status).toBe(302);
     expect(res.headers.get("location")).toBe(link);
     expect((await control<{ signedIn: unknown }>(emu, "GET", "/_emulator/state")).signedIn).toEqual({ userid: u.userid });
-    expect((await emu.fetch(`/_emulator/chat/open?as=${encodeURIComponent(u.userid)}&url=${encodeURIComponent("javascript:alert(1)")}`)).status).toBe(400);
+    expect(
+      (await emu.fetch(`/_emulator/chat/open?as=${encodeURIComponent(u.userid)}&url=${encodeURIComponent("javascript:alert(1)")}`)).status,
+    ).toBe(400);
   });
 
   it("URLs inside the service's text messages are links opened as that member, without trailing punctuation or anything unsafe", async () => {
@@ -63,7 +85,14 @@ describe("the emulator's chat page", () => {
     const t = await token(emu);
     const progress = "https://roster.example.com/teams/demo/jobs/3?t=abc&x=1";
     const content = `同步完成（#3）：新建成员 12。\n详情：${progress}。See ${progress}). javascript:alert(1) <b>bold</b>`;
-    expect((await call(emu, "/cgi-bin/message/send", { token: t, body: { touser: u.userid, msgtype: "text", agentid: 1000002, text: { content } } })).errcode).toBe(0);
+    expect(
+      (
+        await call(emu, "/cgi-bin/message/send", {
+          token: t,
+          body: { touser: u.userid, msgtype: "text", agentid: 1000002, text: { content } },
+        })
+      ).errcode,
+    ).toBe(0);
     const feed = (await page(emu, `/_emulator/chat/feed?as=${encodeURIComponent(u.userid)}`)).html;
     const href = `/_emulator/chat/open?as=${encodeURIComponent(u.userid)}&amp;url=${encodeURIComponent(progress)}`;
     expect(feed.split(`<a href="${href}">`)).toHaveLength(3);
@@ -88,7 +117,14 @@ describe("the emulator's chat page", () => {
         { text: "拒绝 Reject", key: "reject", style: 2 },
       ],
     };
-    expect((await call(emu, "/cgi-bin/message/send", { token: t, body: { touser: u, msgtype: "template_card", agentid: 1000002, template_card: card } })).errcode).toBe(0);
+    expect(
+      (
+        await call(emu, "/cgi-bin/message/send", {
+          token: t,
+          body: { touser: u, msgtype: "template_card", agentid: 1000002, template_card: card },
+        })
+      ).errcode,
+    ).toBe(0);
     const feed = (await page(emu, `/_emulator/chat/feed?as=${encodeURIComponent(u)}`)).html;
     expect(feed).toContain('name="eventKey" value="allow"');
     expect((await form(emu, "/_emulator/chat/click", { as: u, taskId: "task-1", eventKey: "allow" })).status).toBe(303);

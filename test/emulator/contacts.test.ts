@@ -10,7 +10,18 @@ const SMALL = {
     { id: 4, name: "市场部", parentid: 1, order: 5 },
   ],
   users: [
-    { userid: "ZhangSan", name: "张三", department: [2, 3], main_department: 2, position: "后台工程师", mobile: "13800000000", gender: "1", email: "zhangsan@example.com", is_leader_in_dept: [1, 0], status: 1 },
+    {
+      userid: "ZhangSan",
+      name: "张三",
+      department: [2, 3],
+      main_department: 2,
+      position: "后台工程师",
+      mobile: "13800000000",
+      gender: "1",
+      email: "zhangsan@example.com",
+      is_leader_in_dept: [1, 0],
+      status: 1,
+    },
     { userid: "lisi", name: "李四", department: [3], direct_leader: ["ZhangSan"], status: 4 },
     { userid: "wangwu", name: "王五", department: [4], status: 2 },
   ],
@@ -86,11 +97,20 @@ describe("user APIs (docs/wecom.md#contacts-apis)", () => {
       main_department: 2,
       status: 1,
     });
-    for (const k of ["avatar", "thumb_avatar", "gender", "mobile", "email", "biz_mail", "qr_code", "address"]) expect(u).not.toHaveProperty(k);
+    for (const k of ["avatar", "thumb_avatar", "gender", "mobile", "email", "biz_mail", "qr_code", "address"])
+      expect(u).not.toHaveProperty(k);
 
     await control(emu, "PUT", `/_emulator/apps/${DEFAULT_AGENT_ID}`, { restricted: false });
     const full = await call(emu, "/cgi-bin/user/get?userid=ZHANGSAN", { token: t });
-    expect(full).toMatchObject({ userid: "ZhangSan", mobile: "13800000000", gender: "1", email: "zhangsan@example.com", avatar: expect.stringMatching(/^https:/) as unknown, thumb_avatar: expect.any(String) as unknown, qr_code: expect.any(String) as unknown });
+    expect(full).toMatchObject({
+      userid: "ZhangSan",
+      mobile: "13800000000",
+      gender: "1",
+      email: "zhangsan@example.com",
+      avatar: expect.stringMatching(/^https:/) as unknown,
+      thumb_avatar: expect.any(String) as unknown,
+      qr_code: expect.any(String) as unknown,
+    });
   });
 
   it("60111 for unknown or out-of-range members; allowUsers adds individuals", async () => {
@@ -144,14 +164,27 @@ describe("user APIs (docs/wecom.md#contacts-apis)", () => {
   it("contact-sync secret from a new IP: 48009 on details, IDs still work; app secret → 48002 on list_id", async () => {
     const { emu } = await small();
     const sync = await token(emu, DEFAULT_SYNC_SECRET);
-    for (const path of ["/cgi-bin/user/get?userid=lisi", "/cgi-bin/user/list?department_id=3", "/cgi-bin/user/simplelist?department_id=3", "/cgi-bin/department/list", "/cgi-bin/department/get?id=2"]) {
+    for (const path of [
+      "/cgi-bin/user/get?userid=lisi",
+      "/cgi-bin/user/list?department_id=3",
+      "/cgi-bin/user/simplelist?department_id=3",
+      "/cgi-bin/department/list",
+      "/cgi-bin/department/get?id=2",
+    ]) {
       expect((await call(emu, path, { token: sync })).errcode).toBe(48009);
     }
     expect((await call(emu, "/cgi-bin/department/simplelist", { token: sync })).errcode).toBe(0);
     expect((await call(emu, "/cgi-bin/user/list_id", { token: sync, body: {} })).dept_user).toHaveLength(4);
     expect((await call(emu, "/cgi-bin/user/list_id", { token: await token(emu), body: {} })).errcode).toBe(48002);
     // The sync secret can neither send nor exchange OAuth codes.
-    expect((await call(emu, "/cgi-bin/message/send", { token: sync, body: { touser: "lisi", msgtype: "text", agentid: DEFAULT_AGENT_ID, text: { content: "x" } } })).errcode).toBe(48002);
+    expect(
+      (
+        await call(emu, "/cgi-bin/message/send", {
+          token: sync,
+          body: { touser: "lisi", msgtype: "text", agentid: DEFAULT_AGENT_ID, text: { content: "x" } },
+        })
+      ).errcode,
+    ).toBe(48002);
     expect((await call(emu, "/cgi-bin/auth/getuserinfo?code=abc", { token: sync })).errcode).toBe(48002);
 
     await control(emu, "POST", "/_emulator/reset", { org: SMALL, contactSync: { secret: "old-ip-sync", newIp: false } });
@@ -192,7 +225,13 @@ describe("leader references follow the member they name", () => {
   it("a userid change renames the leader in every report's direct_leader, and a delete removes it, however many changes follow", async () => {
     const { emu } = await small();
     const t = await token(emu);
-    await control(emu, "POST", "/_emulator/users", { userid: "zhaoliu", name: "赵六", department: [4], direct_leader: ["ZhangSan", "wangwu"] }, 201);
+    await control(
+      emu,
+      "POST",
+      "/_emulator/users",
+      { userid: "zhaoliu", name: "赵六", department: [4], direct_leader: ["ZhangSan", "wangwu"] },
+      201,
+    );
     await control(emu, "PATCH", "/_emulator/users/ZhangSan", { newUserId: "ZhangSan2" });
     expect(await leadersOf(emu, t, "lisi")).toEqual(["ZhangSan2"]);
     expect(await leadersOf(emu, t, "zhaoliu")).toEqual(["ZhangSan2", "wangwu"]);

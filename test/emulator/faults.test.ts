@@ -63,7 +63,8 @@ describe("fault queue", () => {
 
   it('api "*" matches every API, e.g. 60020 from an untrusted IP, gettoken included', async () => {
     const { emu } = setup();
-    const errmsg = "not allow to access from your ip, hint: [..], from ip: 203.0.113.7, more info at https://open.work.weixin.qq.com/devtool/query?e=60020";
+    const errmsg =
+      "not allow to access from your ip, hint: [..], from ip: 203.0.113.7, more info at https://open.work.weixin.qq.com/devtool/query?e=60020";
     await control(emu, "POST", "/_emulator/faults", { api: "*", errcode: 60020, errmsg, times: 2 });
     expect(await call(emu, "/cgi-bin/gettoken?corpid=x&corpsecret=y")).toEqual({ errcode: 60020, errmsg });
     expect((await call(emu, "/cgi-bin/user/get?userid=x", { token: "t" })).errcode).toBe(60020);
@@ -93,7 +94,10 @@ describe("call log", () => {
   it("counts every call per API with its query and body; DELETE resets", async () => {
     const { emu, t } = await ready();
     await call(emu, "/cgi-bin/user/get?userid=nobody", { token: t });
-    await call(emu, "/cgi-bin/message/send", { token: t, body: { touser: "nobody", msgtype: "text", agentid: 1000002, text: { content: "hi" } } });
+    await call(emu, "/cgi-bin/message/send", {
+      token: t,
+      body: { touser: "nobody", msgtype: "text", agentid: 1000002, text: { content: "hi" } },
+    });
     const calls = await control<{ counts: Record<string, number>; log: CallRecord[] }>(emu, "GET", "/_emulator/calls");
     expect(calls.counts).toEqual({ gettoken: 1, "user/get": 1, "message/send": 1 });
     expect(calls.log[1]).toMatchObject({ api: "user/get", method: "GET", query: { userid: "nobody", access_token: t }, errcode: 60111 });

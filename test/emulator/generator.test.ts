@@ -40,12 +40,28 @@ describe("generateOrg", () => {
 
   it("loads an org from {departments, users} and refuses userids equal ignoring case", () => {
     const org = loadOrg({
-      departments: [{ id: 1, name: "公司" }, { id: 2, name: "研发", parentid: 1 }],
+      departments: [
+        { id: 1, name: "公司" },
+        { id: 2, name: "研发", parentid: 1 },
+      ],
       users: [{ userid: "Alice", name: "爱丽丝", department: [2] }],
     });
-    expect(org.getUser("ALICE")).toMatchObject({ userid: "Alice", main_department: 2, status: 1, order: [0], is_leader_in_dept: [0], position: "" });
+    expect(org.getUser("ALICE")).toMatchObject({
+      userid: "Alice",
+      main_department: 2,
+      status: 1,
+      order: [0],
+      is_leader_in_dept: [0],
+      position: "",
+    });
     expect(() =>
-      loadOrg({ departments: [{ id: 1, name: "公司" }], users: [{ userid: "a", name: "A", department: [1] }, { userid: "A", name: "B", department: [1] }] }),
+      loadOrg({
+        departments: [{ id: 1, name: "公司" }],
+        users: [
+          { userid: "a", name: "A", department: [1] },
+          { userid: "A", name: "B", department: [1] },
+        ],
+      }),
     ).toThrow(/unique ignoring case/);
   });
 

@@ -19,7 +19,9 @@ describe("over real HTTP", () => {
 
   it("a reset fault drops the connection: fetch fails with a TypeError, the next call works", async () => {
     await fetch(`${server.url}/_emulator/faults`, { method: "POST", body: JSON.stringify({ api: "gettoken", reset: true }) });
-    const err = await fetch(`${server.url}/cgi-bin/gettoken?corpid=${DEFAULT_CORP_ID}&corpsecret=${DEFAULT_APP_SECRET}`).catch((e: unknown) => e);
+    const err = await fetch(`${server.url}/cgi-bin/gettoken?corpid=${DEFAULT_CORP_ID}&corpsecret=${DEFAULT_APP_SECRET}`).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(TypeError);
     const ok = await fetch(`${server.url}/cgi-bin/gettoken?corpid=${DEFAULT_CORP_ID}&corpsecret=${DEFAULT_APP_SECRET}`);
     expect(await ok.json()).toMatchObject({ errcode: 0 });

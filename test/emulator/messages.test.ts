@@ -17,11 +17,23 @@ const ORG = {
 
 async function ready() {
   const s = setup();
-  await control(s.emu, "POST", "/_emulator/reset", { org: ORG, apps: [{ agentId: DEFAULT_AGENT_ID, secret: "s1", allowPartys: [2] }, { agentId: 1000003, secret: "s2" }] });
+  await control(s.emu, "POST", "/_emulator/reset", {
+    org: ORG,
+    apps: [
+      { agentId: DEFAULT_AGENT_ID, secret: "s1", allowPartys: [2] },
+      { agentId: 1000003, secret: "s2" },
+    ],
+  });
   return { ...s, t: await token(s.emu, "s1") };
 }
 
-const text = (touser: string, extra: Record<string, unknown> = {}) => ({ touser, msgtype: "text", agentid: DEFAULT_AGENT_ID, text: { content: "你好" }, ...extra });
+const text = (touser: string, extra: Record<string, unknown> = {}) => ({
+  touser,
+  msgtype: "text",
+  agentid: DEFAULT_AGENT_ID,
+  text: { content: "你好" },
+  ...extra,
+});
 
 describe("message/send (docs/wecom.md#messages-and-cards)", () => {
   it("delivers, lists invalid users lower-cased, and records the message", async () => {
@@ -69,7 +81,10 @@ describe("message/send (docs/wecom.md#messages-and-cards)", () => {
     const card = { card_type: "text_notice", main_title: { title: "加入 Acme 团队" }, task_id: "inv_1" };
     const body = { touser: "lisi", msgtype: "template_card", agentid: DEFAULT_AGENT_ID, template_card: card };
     expect((await call(emu, "/cgi-bin/message/send", { token: t, body })).errcode).toBe(42045);
-    const ok = await call(emu, "/cgi-bin/message/send", { token: t, body: { ...body, template_card: { ...card, card_action: { type: 1, url: "https://roster.example.com/join/x" } } } });
+    const ok = await call(emu, "/cgi-bin/message/send", {
+      token: t,
+      body: { ...body, template_card: { ...card, card_action: { type: 1, url: "https://roster.example.com/join/x" } } },
+    });
     expect(ok.errcode).toBe(0);
     expect(ok.response_code).toBeUndefined();
   });

@@ -5,7 +5,15 @@ import { call, control, setup, token } from "./helpers";
 const REDIRECT = "https://roster.example.com/join/abc";
 
 function authorizeUrl(extra: Record<string, string> = {}): string {
-  const q = new URLSearchParams({ appid: DEFAULT_CORP_ID, redirect_uri: REDIRECT, response_type: "code", scope: "snsapi_base", state: "s1", agentid: String(DEFAULT_AGENT_ID), ...extra });
+  const q = new URLSearchParams({
+    appid: DEFAULT_CORP_ID,
+    redirect_uri: REDIRECT,
+    response_type: "code",
+    scope: "snsapi_base",
+    state: "s1",
+    agentid: String(DEFAULT_AGENT_ID),
+    ...extra,
+  });
   // The #wechat_redirect fragment never reaches a server.
   return `https://open.emulator.test/connect/oauth2/authorize?${q.toString()}`;
 }
@@ -26,7 +34,11 @@ describe("OAuth (docs/wecom.md#oauth-and-web-login)", () => {
     const { code, state, location } = await codeFrom(emu, authorizeUrl());
     expect(`${location.origin}${location.pathname}`).toBe(REDIRECT);
     expect(state).toBe("s1");
-    expect(await call(emu, `/cgi-bin/auth/getuserinfo?code=${code}`, { token: t })).toEqual({ errcode: 0, errmsg: "ok", userid: member.userid });
+    expect(await call(emu, `/cgi-bin/auth/getuserinfo?code=${code}`, { token: t })).toEqual({
+      errcode: 0,
+      errmsg: "ok",
+      userid: member.userid,
+    });
     expect((await call(emu, `/cgi-bin/auth/getuserinfo?code=${code}`, { token: t })).errcode).toBe(40029);
     expect((await call(emu, "/cgi-bin/auth/getuserinfo?code=made-up", { token: t })).errcode).toBe(40029);
   });
@@ -45,7 +57,11 @@ describe("OAuth (docs/wecom.md#oauth-and-web-login)", () => {
     const t = await token(emu);
     await control(emu, "POST", "/_emulator/oauth/sign-in", { openid: "oVisitor1" });
     const { code } = await codeFrom(emu, authorizeUrl());
-    expect(await call(emu, `/cgi-bin/auth/getuserinfo?code=${code}`, { token: t })).toEqual({ errcode: 0, errmsg: "ok", openid: "oVisitor1" });
+    expect(await call(emu, `/cgi-bin/auth/getuserinfo?code=${code}`, { token: t })).toEqual({
+      errcode: 0,
+      errmsg: "ok",
+      openid: "oVisitor1",
+    });
   });
 
   it("snsapi_privateinfo yields a user_ticket; getuserdetail reveals the sensitive fields", async () => {
@@ -57,7 +73,15 @@ describe("OAuth (docs/wecom.md#oauth-and-web-login)", () => {
     const info = await call(emu, `/cgi-bin/auth/getuserinfo?code=${code}`, { token: t });
     expect(info).toMatchObject({ errcode: 0, userid: member.userid, user_ticket: expect.any(String) as unknown });
     const detail = await call(emu, "/cgi-bin/auth/getuserdetail", { token: t, body: { user_ticket: info.user_ticket } });
-    expect(detail).toMatchObject({ errcode: 0, userid: member.userid, mobile: member.mobile, email: member.email, gender: member.gender, avatar: expect.any(String) as unknown, qr_code: expect.any(String) as unknown });
+    expect(detail).toMatchObject({
+      errcode: 0,
+      userid: member.userid,
+      mobile: member.mobile,
+      email: member.email,
+      gender: member.gender,
+      avatar: expect.any(String) as unknown,
+      qr_code: expect.any(String) as unknown,
+    });
   });
 
   it("web login (wwlogin/sso/login) behaves the same, without user_ticket", async () => {
@@ -65,10 +89,20 @@ describe("OAuth (docs/wecom.md#oauth-and-web-login)", () => {
     const t = await token(emu);
     const member = [...emu.state.org.users.values()][1]!;
     await control(emu, "POST", "/_emulator/oauth/sign-in", { userid: member.userid });
-    const q = new URLSearchParams({ login_type: "CorpApp", appid: DEFAULT_CORP_ID, agentid: String(DEFAULT_AGENT_ID), redirect_uri: REDIRECT, state: "w1" });
+    const q = new URLSearchParams({
+      login_type: "CorpApp",
+      appid: DEFAULT_CORP_ID,
+      agentid: String(DEFAULT_AGENT_ID),
+      redirect_uri: REDIRECT,
+      state: "w1",
+    });
     const { code, state } = await codeFrom(emu, `https://login.emulator.test/wwlogin/sso/login?${q.toString()}`);
     expect(state).toBe("w1");
-    expect(await call(emu, `/cgi-bin/auth/getuserinfo?code=${code}`, { token: t })).toEqual({ errcode: 0, errmsg: "ok", userid: member.userid });
+    expect(await call(emu, `/cgi-bin/auth/getuserinfo?code=${code}`, { token: t })).toEqual({
+      errcode: 0,
+      errmsg: "ok",
+      userid: member.userid,
+    });
   });
 
   it("with nobody signed in, shows a picker whose links sign in and continue", async () => {

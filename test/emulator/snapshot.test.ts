@@ -10,8 +10,28 @@ describe("emulator snapshots (what the demo keeps across restarts)", () => {
     await control(before, "POST", "/_emulator/users", { userid: "newcomer", name: "新同事", department: [1] });
     await control(before, "DELETE", `/_emulator/users/${before.state.org.toJSON().users[1]!.userid}`);
     await control(before, "POST", "/_emulator/chat", { from: admin, content: "同步" });
-    before.state.messages.push({ id: 41, at: "2026-01-01T00:00:00.000Z", api: "message/send", agentId: 1000002, touser: [admin], toparty: [], totag: [], msgtype: "text", body: { text: { content: "hi" } }, invaliduser: [], invalidparty: [], invalidtag: [], recipients: [admin] });
-    before.state.cards.set("1000002:task-1", { agentId: 1000002, taskId: "task-1", cardType: "button_interaction", recipients: new Set([admin.toLowerCase()]), keys: ["allow"] });
+    before.state.messages.push({
+      id: 41,
+      at: "2026-01-01T00:00:00.000Z",
+      api: "message/send",
+      agentId: 1000002,
+      touser: [admin],
+      toparty: [],
+      totag: [],
+      msgtype: "text",
+      body: { text: { content: "hi" } },
+      invaliduser: [],
+      invalidparty: [],
+      invalidtag: [],
+      recipients: [admin],
+    });
+    before.state.cards.set("1000002:task-1", {
+      agentId: 1000002,
+      taskId: "task-1",
+      cardType: "button_interaction",
+      recipients: new Set([admin.toLowerCase()]),
+      keys: ["allow"],
+    });
 
     const saved = JSON.parse(JSON.stringify(takeSnapshot(before.state))) as EmulatorSnapshot;
     const after = createEmulator({ org: snapshotOrg(saved), corpId: saved.corpId });

@@ -10,7 +10,11 @@ describe("gettoken (docs/wecom.md#access-token)", () => {
     expect(r).toEqual({ errcode: 0, errmsg: "ok", access_token: expect.any(String) as unknown, expires_in: 7200 });
     expect((r.access_token as string).length).toBeLessThanOrEqual(512);
     const state = await control(emu, "GET", "/_emulator/state");
-    expect(state).toMatchObject({ corpId: DEFAULT_CORP_ID, apps: [{ agentId: DEFAULT_AGENT_ID, secret: DEFAULT_APP_SECRET, allowPartys: [1], restricted: true }], counts: { departments: 20, users: 200 } });
+    expect(state).toMatchObject({
+      corpId: DEFAULT_CORP_ID,
+      apps: [{ agentId: DEFAULT_AGENT_ID, secret: DEFAULT_APP_SECRET, allowPartys: [1], restricted: true }],
+      counts: { departments: 20, users: 200 },
+    });
   });
 
   it("40013 for a bad corpid, 40001 for a bad secret, 41002/41004 when missing", async () => {

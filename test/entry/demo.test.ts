@@ -32,7 +32,13 @@ async function portIsFree(port: number): Promise<boolean> {
 
 function startDemo(ports: { service: number; emulator: number }) {
   const child = spawn("npm", ["run", "--silent", "demo"], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(ports.service), EMULATOR_PORT: String(ports.emulator), DATA_DIR: dataDir },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      PORT: String(ports.service),
+      EMULATOR_PORT: String(ports.emulator),
+      DATA_DIR: dataDir,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   running.add(child);
@@ -57,7 +63,10 @@ describe("npm run demo", () => {
   it("stops everything it started on SIGTERM and on Ctrl-C, a restart finds the same company, chat and no ghost, and an old data directory is set aside", async () => {
     const ports = { service: await freePort(), emulator: await freePort() };
     const api = (path: string, init: RequestInit = {}) =>
-      fetch(`http://127.0.0.1:${ports.service}${path}`, { ...init, headers: { authorization: "Bearer demo-admin-token", "content-type": "application/json" } });
+      fetch(`http://127.0.0.1:${ports.service}${path}`, {
+        ...init,
+        headers: { authorization: "Bearer demo-admin-token", "content-type": "application/json" },
+      });
 
     const first = startDemo(ports);
     const printout = await first.ready;
@@ -65,8 +74,11 @@ describe("npm run demo", () => {
     const colleague = suggested(printout)!;
     expect(colleague).toBeDefined();
     // The colleague is invited before the restart: the next printout must name someone else.
-    expect((await api("/api/teams/demo/authorize", { method: "POST", body: JSON.stringify({ wecomUserIds: [colleague] }) })).status).toBe(200);
-    const chat = ((await (await fetch(`http://127.0.0.1:${ports.emulator}/_emulator/messages`)).json()) as { messages: unknown[] }).messages.length;
+    expect((await api("/api/teams/demo/authorize", { method: "POST", body: JSON.stringify({ wecomUserIds: [colleague] }) })).status).toBe(
+      200,
+    );
+    const chat = ((await (await fetch(`http://127.0.0.1:${ports.emulator}/_emulator/messages`)).json()) as { messages: unknown[] }).messages
+      .length;
     expect(chat).toBeGreaterThan(0);
     first.child.kill("SIGTERM");
     expect(await first.exited).toBe(0);
@@ -81,7 +93,8 @@ describe("npm run demo", () => {
     const locked = (await (await api("/api/teams/demo/members?status=locked&limit=1")).json()) as { total: number };
     expect(locked.total).toBe(0);
     expect(suggested(again)).not.toBe(colleague);
-    const kept = ((await (await fetch(`http://127.0.0.1:${ports.emulator}/_emulator/messages`)).json()) as { messages: unknown[] }).messages.length;
+    const kept = ((await (await fetch(`http://127.0.0.1:${ports.emulator}/_emulator/messages`)).json()) as { messages: unknown[] }).messages
+      .length;
     expect(kept).toBeGreaterThanOrEqual(chat);
     // Ctrl-C: the same stop through SIGINT, which arrives twice (the terminal's, and npm's forwarding).
     second.child.kill("SIGINT");
@@ -95,7 +108,11 @@ describe("npm run demo", () => {
     const third = startDemo(ports);
     const clean = await third.ready;
     const aside = /was moved to: (\S+)/.exec(clean)?.[1];
-    expect(aside).toBe(readdirSync(tmpdir()).map((d) => join(tmpdir(), d)).find((d) => d.startsWith(`${dataDir}.old-`)));
+    expect(aside).toBe(
+      readdirSync(tmpdir())
+        .map((d) => join(tmpdir(), d))
+        .find((d) => d.startsWith(`${dataDir}.old-`)),
+    );
     expect(existsSync(join(aside!, "PG_VERSION"))).toBe(true);
     expect(clean).toContain("新的演示企业 A new demo company");
     expect((await (await api("/api/teams/demo/members?status=locked&limit=1")).json()) as { total: number }).toMatchObject({ total: 0 });

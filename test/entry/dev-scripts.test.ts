@@ -40,7 +40,11 @@ async function portIsFree(port: number): Promise<boolean> {
 }
 
 function runScript(script: string, env: Record<string, string>, ready: string) {
-  const child = spawn("npm", ["run", "--silent", script], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const child = spawn("npm", ["run", "--silent", script], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
   groups.add(child.pid!);
   let out = "";
   let err = "";

@@ -40,9 +40,20 @@ const LOGGERS: [string, (write: (line: string) => void) => Logger][] = [
 describe.each(LOGGERS)("%s", (_name, make) => {
   it("writes one JSON object per line with level, time and msg, and redacts secret-named fields at any depth", () => {
     const log = captured(make);
-    log.logger.warn("something happened", { teamId: 7, secret: BINDING.secret, nested: { encodingAesKey: BINDING.encodingAesKey, list: [{ token: BINDING.token }] }, error: new Error("boom") });
+    log.logger.warn("something happened", {
+      teamId: 7,
+      secret: BINDING.secret,
+      nested: { encodingAesKey: BINDING.encodingAesKey, list: [{ token: BINDING.token }] },
+      error: new Error("boom"),
+    });
     const [line] = log.lines();
-    expect(line).toMatchObject({ level: "warn", msg: "something happened", teamId: 7, secret: "[redacted]", error: { name: "Error", message: "boom" } });
+    expect(line).toMatchObject({
+      level: "warn",
+      msg: "something happened",
+      teamId: 7,
+      secret: "[redacted]",
+      error: { name: "Error", message: "boom" },
+    });
     expect(new Date(line!.time).toISOString()).toBe(line!.time);
     for (const s of SECRETS) expect(log.text()).not.toContain(s);
   });

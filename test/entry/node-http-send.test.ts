@@ -16,7 +16,16 @@ import { openTestDb } from "../helpers/test-db";
 let opened: Awaited<ReturnType<typeof openTestDb>>;
 let deps: TestDeps;
 const creds = { corpId: BINDING.corpId, agentId: String(BINDING.agentId), secret: BINDING.secret };
-const APP = { agentId: BINDING.agentId, secret: BINDING.secret, name: "Roster", allowPartys: [1], allowUsers: [], allowTags: [], close: 0, restricted: true };
+const APP = {
+  agentId: BINDING.agentId,
+  secret: BINDING.secret,
+  name: "Roster",
+  allowPartys: [1],
+  allowUsers: [],
+  allowTags: [],
+  close: 0,
+  restricted: true,
+};
 const cleanups: (() => unknown)[] = [];
 
 beforeAll(async () => {
@@ -27,7 +36,11 @@ beforeEach(async () => {
   await opened.db.delete(wecomTokens);
   await opened.db.delete(wecomRateWindows);
   deps = testDeps(opened.db);
-  await control(deps, "POST", "/_emulator/reset", { corpId: BINDING.corpId, org: { generate: { departments: 20, users: 200, seed: 7 } }, apps: [APP] });
+  await control(deps, "POST", "/_emulator/reset", {
+    corpId: BINDING.corpId,
+    org: { generate: { departments: 20, users: 200, seed: 7 } },
+    apps: [APP],
+  });
 });
 afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()!();
@@ -63,7 +76,11 @@ function closedAfterTest(server: Server): ReturnType<Server["address"]> {
 async function countingServer() {
   const open = new Set<Socket>();
   let accepted = 0;
-  const server = serve({ fetch: (req: Request, env: HttpBindings | Http2Bindings) => deps.emulator.app.fetch(req, env), port: 0, hostname: "127.0.0.1" }) as Server;
+  const server = serve({
+    fetch: (req: Request, env: HttpBindings | Http2Bindings) => deps.emulator.app.fetch(req, env),
+    port: 0,
+    hostname: "127.0.0.1",
+  }) as Server;
   server.on("connection", (socket: Socket) => {
     accepted++;
     open.add(socket);
@@ -71,7 +88,11 @@ async function countingServer() {
   });
   await new Promise<void>((resolve) => (server.listening ? resolve() : server.once("listening", () => resolve())));
   const address = closedAfterTest(server);
-  return { url: `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`, accepted: () => accepted, open: () => open.size };
+  return {
+    url: `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`,
+    accepted: () => accepted,
+    open: () => open.size,
+  };
 }
 
 /** A bare node:http server answering every request with `answer`, for what the emulator cannot do. */
@@ -116,7 +137,11 @@ const retryReasons = () => deps.logger.lines.filter((l) => l.msg === "wecom call
 describe("nodeHttpSend against the emulator over HTTP", () => {
   it("lists departments and users with their Chinese names intact, as the in-process fetch does", async () => {
     // Big departments, so a user/list answer spans many socket reads and characters straddle them.
-    await control(deps, "POST", "/_emulator/reset", { corpId: BINDING.corpId, org: { generate: { departments: 3, users: 3000, seed: 11 } }, apps: [APP] });
+    await control(deps, "POST", "/_emulator/reset", {
+      corpId: BINDING.corpId,
+      org: { generate: { departments: 3, users: 3000, seed: 11 } },
+      apps: [APP],
+    });
     const server = await listening();
     const overHttp = client(server.url, transport().send).for(creds);
     const inProcess = client("https://wecom.test", undefined).for(creds);
@@ -139,7 +164,9 @@ describe("nodeHttpSend against the emulator over HTTP", () => {
     const api = client(server.url, transport().send).for(creds);
     const to = await anyUserId(api);
     const content = "你好，欢迎加入团队 🎉";
-    expect(await api.sendMessage({ touser: [to, "NoSuchUser"], msgtype: "text", text: { content } })).toMatchObject({ invalidUsers: ["nosuchuser"] });
+    expect(await api.sendMessage({ touser: [to, "NoSuchUser"], msgtype: "text", text: { content } })).toMatchObject({
+      invalidUsers: ["nosuchuser"],
+    });
     const { log } = (await control(deps, "GET", "/_emulator/calls")) as { log: CallRecord[] };
     const sent = log.filter((c) => c.api === "message/send");
     expect(sent).toHaveLength(1);
@@ -167,7 +194,10 @@ describe("nodeHttpSend against the emulator over HTTP", () => {
     expect(retryReasons()).toEqual(["timeout"]);
 
     await control(deps, "POST", "/_emulator/faults", { api: "department/get", delayMs: 500, times: 1 });
-    const err = await client(server.url, send, { timeoutMs: 100, maxAttempts: 1 }).for(creds).getDepartment(1).catch((e: unknown) => e);
+    const err = await client(server.url, send, { timeoutMs: 100, maxAttempts: 1 })
+      .for(creds)
+      .getDepartment(1)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WecomRetryableError);
     expect(err).toMatchObject({ api: "department/get", reason: "timeout" });
   });
@@ -198,7 +228,10 @@ describe("nodeHttpSend against the emulator over HTTP", () => {
       halfAnswer(res);
       setTimeout(() => res.end(BODY.subarray(BODY.indexOf("研") + 1)), 50);
     });
-    expect(await transport().send({ method: "GET", url, headers: {}, timeoutMs: 5_000 })).toEqual({ status: 200, text: BODY.toString("utf8") });
+    expect(await transport().send({ method: "GET", url, headers: {}, timeoutMs: 5_000 })).toEqual({
+      status: 200,
+      text: BODY.toString("utf8"),
+    });
   });
 
   it("reports a connection dropped in the middle of the body as a reset while reading", async () => {
@@ -218,12 +251,20 @@ describe("nodeHttpSend against the emulator over HTTP", () => {
   it("reports a refused connection as a network error", async () => {
     const server = await deps.emulator.listen(0);
     await server.close();
-    expect(await troubleOf(transport().send({ method: "GET", url: `${server.url}/cgi-bin/gettoken`, headers: {}, timeoutMs: 1_000 }))).toBe("network error");
+    expect(await troubleOf(transport().send({ method: "GET", url: `${server.url}/cgi-bin/gettoken`, headers: {}, timeoutMs: 1_000 }))).toBe(
+      "network error",
+    );
   });
 });
 
 describe("fetchSend", () => {
-  const exchange = { method: "POST" as const, url: "https://wecom.test/cgi-bin/message/send", headers: { "content-type": "application/json" }, body: "{}", timeoutMs: 20 };
+  const exchange = {
+    method: "POST" as const,
+    url: "https://wecom.test/cgi-bin/message/send",
+    headers: { "content-type": "application/json" },
+    body: "{}",
+    timeoutMs: 20,
+  };
 
   it("passes the exchange to fetch and answers status and text", async () => {
     const calls: [string, RequestInit][] = [];
@@ -232,7 +273,9 @@ describe("fetchSend", () => {
       return Promise.resolve(new Response("<html>502</html>", { status: 502 }));
     };
     expect(await fetchSend(f as typeof fetch)(exchange)).toEqual({ status: 502, text: "<html>502</html>" });
-    expect(calls).toEqual([[exchange.url, { method: "POST", headers: exchange.headers, body: "{}", signal: expect.any(AbortSignal) as unknown }]]);
+    expect(calls).toEqual([
+      [exchange.url, { method: "POST", headers: exchange.headers, body: "{}", signal: expect.any(AbortSignal) as unknown }],
+    ]);
   });
 
   it("reports fetch's own timeout as a timeout", async () => {

@@ -64,9 +64,20 @@ describe("src/entry/node.ts", () => {
     // No account yet: the start-up printed the code that opens the setup page, and it works.
     const code = await server.setupCode;
     const form = await fetch(`http://127.0.0.1:${port}/setup`);
-    const cookie = form.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const cookie = form.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
     const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]!;
-    const fields = { _csrf: csrf, code, name: "Owner", username: "owner", password: "correct horse battery", teamName: "Acme", teamSlug: "acme" };
+    const fields = {
+      _csrf: csrf,
+      code,
+      name: "Owner",
+      username: "owner",
+      password: "correct horse battery",
+      teamName: "Acme",
+      teamSlug: "acme",
+    };
     const setUp = await fetch(`http://127.0.0.1:${port}/setup`, {
       method: "POST",
       headers: { cookie, "content-type": "application/x-www-form-urlencoded" },

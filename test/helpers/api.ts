@@ -43,7 +43,11 @@ export async function boundTeam(deps: Deps, slug = "acme", binding: Partial<type
  * A team bound to credentials of a corp the emulator does not host (e.g. an official sample's),
  * written as a fixture straight through the queries: for tests of the callback path only.
  */
-export async function fixtureBinding(deps: Deps, slug: string, b: { corpId: string; token: string; encodingAesKey: string }): Promise<void> {
+export async function fixtureBinding(
+  deps: Deps,
+  slug: string,
+  b: { corpId: string; token: string; encodingAesKey: string },
+): Promise<void> {
   const team = await insertTeam(deps.db, { slug, name: slug });
   if (!team) throw new Error(`team ${slug} exists`);
   const seal = (v: string, f: "secret" | "token" | "aes_key") => deps.secrets.seal(v, sealContext(team.id, f));

@@ -24,7 +24,13 @@ export async function postCallback(
   deps: TestDeps,
   slug: string,
   plaintext: string,
-  opts: { receiveId?: string; timestamp?: string; nonce?: string; binding?: { token: string; encodingAesKey: string }; contentLength?: boolean } = {},
+  opts: {
+    receiveId?: string;
+    timestamp?: string;
+    nonce?: string;
+    binding?: { token: string; encodingAesKey: string };
+    contentLength?: boolean;
+  } = {},
 ): Promise<Response> {
   const sealed = await sealMessage({
     token: opts.binding?.token ?? BINDING.token,

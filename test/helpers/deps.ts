@@ -109,7 +109,9 @@ export type TestDeps = Deps & {
  * DNS as a table: each name answers its addresses, any other name fails as an unknown host would.
  * `set` repoints a name (DNS rebinding); `asked` lists the names looked up.
  */
-export function fakeDns(records: Record<string, string[]> = {}): ResolveHost & { set: (name: string, addresses: string[]) => void; asked: string[] } {
+export function fakeDns(
+  records: Record<string, string[]> = {},
+): ResolveHost & { set: (name: string, addresses: string[]) => void; asked: string[] } {
   const table = new Map(Object.entries(records));
   const asked: string[] = [];
   const resolve = (name: string) => {
@@ -145,16 +147,44 @@ export function testDeps(
   const secrets = createSecretBox(config.appSecret);
   // Callbacks the emulator pushes go straight into this deps' app, as WeCom's would over HTTP.
   const app = createApp();
-  const pushToApp = (input: string | URL | Request, init?: RequestInit) => Promise.resolve(app.fetch(new Request(input, init), { deps: self }));
-  const emulator = opts.emulator ?? createEmulator({ clock, corpId: TEST_CORP_ID, org: { generate: { departments: 8, users: 40, seed: 1 } }, fetchCallback: pushToApp });
+  const pushToApp = (input: string | URL | Request, init?: RequestInit) =>
+    Promise.resolve(app.fetch(new Request(input, init), { deps: self }));
+  const emulator =
+    opts.emulator ??
+    createEmulator({ clock, corpId: TEST_CORP_ID, org: { generate: { departments: 8, users: 40, seed: 1 } }, fetchCallback: pushToApp });
   const sleeps: number[] = [];
   const sleep = (ms: number) => {
     sleeps.push(ms);
     clock.advance(ms);
     return Promise.resolve();
   };
-  const wecom = createWecomClient({ db, secrets, clock, logger, apiBase: config.wecomApiBase, fetch: emulator.fetch, sleep, budget: config.wecomBudget, ...(opts.metrics ? { observer: opts.metrics } : {}) });
+  const wecom = createWecomClient({
+    db,
+    secrets,
+    clock,
+    logger,
+    apiBase: config.wecomApiBase,
+    fetch: emulator.fetch,
+    sleep,
+    budget: config.wecomBudget,
+    ...(opts.metrics ? { observer: opts.metrics } : {}),
+  });
   const ticker = opts.ticker ?? new FakeTicker(clock);
-  const self: TestDeps = { config, db, secrets, clock, logger, defer: deferred.defer, deferred, wecom, emulator, sleeps, ticker, callbackHandlers: opts.handlers ?? defaultCallbackHandlers, resolveHost: opts.resolveHost ?? fakeDns(), ...(opts.metrics ? { metrics: opts.metrics } : {}) };
+  const self: TestDeps = {
+    config,
+    db,
+    secrets,
+    clock,
+    logger,
+    defer: deferred.defer,
+    deferred,
+    wecom,
+    emulator,
+    sleeps,
+    ticker,
+    callbackHandlers: opts.handlers ?? defaultCallbackHandlers,
+    resolveHost: opts.resolveHost ?? fakeDns(),
+    ...(opts.metrics ? { metrics: opts.metrics } : {}),
+  };
   return self;
 }

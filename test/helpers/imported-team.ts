@@ -40,7 +40,10 @@ export async function importedTeam(deps: TestDeps, slug: string): Promise<Import
       free = free.filter((u) => !gone.has(u.toLowerCase()));
     },
     async memberOf(userId) {
-      const [m] = await deps.db.select().from(members).where(and(eq(members.teamId, teamId), eq(members.wecomUserKey, userId.toLowerCase())));
+      const [m] = await deps.db
+        .select()
+        .from(members)
+        .where(and(eq(members.teamId, teamId), eq(members.wecomUserKey, userId.toLowerCase())));
       if (!m) throw new Error(`no member ${userId}`);
       return m;
     },

@@ -7,7 +7,13 @@ export interface Sample {
 
 const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)(?:\s+-?\d+)?$/;
 const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"\s*,?\s*/gy;
-const SUFFIXES: Record<string, string[]> = { counter: ["", "_total"], gauge: [""], histogram: ["_bucket", "_sum", "_count"], summary: ["", "_sum", "_count"], untyped: [""] };
+const SUFFIXES: Record<string, string[]> = {
+  counter: ["", "_total"],
+  gauge: [""],
+  histogram: ["_bucket", "_sum", "_count"],
+  summary: ["", "_sum", "_count"],
+  untyped: [""],
+};
 
 /**
  * A strict reader of the text format: every line is a comment, a HELP/TYPE line or a sample;
@@ -48,5 +54,7 @@ export function parsePrometheus(text: string): Sample[] {
 
 /** The sum of the samples of `name` whose labels include `labels`. */
 export function valueOf(samples: Sample[], name: string, labels: Record<string, string> = {}): number {
-  return samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v)).reduce((n, s) => n + s.value, 0);
+  return samples
+    .filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
+    .reduce((n, s) => n + s.value, 0);
 }

@@ -32,14 +32,20 @@ export async function resetDatabase(db: Db): Promise<void> {
  * bound to it and — unless `sync: false` — imported. Tests that start so for every case use the
  * fixture `syncTest` (sync-fixture.ts) instead.
  */
-export async function freshAcme(db: Db, opts: { sync?: boolean; prepare?: (deps: TestDeps) => Promise<unknown> } = {}): Promise<{ deps: TestDeps; teamId: number }> {
+export async function freshAcme(
+  db: Db,
+  opts: { sync?: boolean; prepare?: (deps: TestDeps) => Promise<unknown> } = {},
+): Promise<{ deps: TestDeps; teamId: number }> {
   await resetDatabase(db);
   const deps = testDeps(db);
   return { deps, teamId: await bindAcme(deps, opts) };
 }
 
 /** Team "acme" bound to the deps' emulator (shaped by `prepare` first) and, unless `sync: false`, imported. */
-export async function bindAcme(deps: TestDeps, opts: { sync?: boolean; prepare?: (deps: TestDeps) => Promise<unknown> } = {}): Promise<number> {
+export async function bindAcme(
+  deps: TestDeps,
+  opts: { sync?: boolean; prepare?: (deps: TestDeps) => Promise<unknown> } = {},
+): Promise<number> {
   await opts.prepare?.(deps);
   await boundTeam(deps, "acme");
   const teamId = await teamIdOf(deps, "acme");
@@ -100,7 +106,7 @@ export function expectedMirror(org: OrgSnapshot, opts: { scopeRoots?: number[]; 
 /** A department and everything below it, in the emulator's org. */
 export function subtree(org: OrgSnapshot, root: number): Set<number> {
   const out = new Set([root]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const d of org.departments) {
       if (!out.has(d.id) && out.has(d.parentid)) {
@@ -113,7 +119,10 @@ export function subtree(org: OrgSnapshot, root: number): Set<number> {
 }
 
 /** Row versions of a team's mirror: PostgreSQL (and PGlite) give every updated row a new xmin. */
-export async function rowVersions(deps: TestDeps, teamId: number): Promise<{ members: Record<string, string>; departments: Record<string, string> }> {
+export async function rowVersions(
+  deps: TestDeps,
+  teamId: number,
+): Promise<{ members: Record<string, string>; departments: Record<string, string> }> {
   const m = await deps.db
     .select({ id: members.id, x: sql<string>`xmin::text` })
     .from(members)
@@ -122,7 +131,10 @@ export async function rowVersions(deps: TestDeps, teamId: number): Promise<{ mem
     .select({ id: departments.id, x: sql<string>`xmin::text` })
     .from(departments)
     .where(eq(departments.teamId, teamId));
-  return { members: Object.fromEntries(m.map((r) => [String(r.id), r.x])), departments: Object.fromEntries(d.map((r) => [String(r.id), r.x])) };
+  return {
+    members: Object.fromEntries(m.map((r) => [String(r.id), r.x])),
+    departments: Object.fromEntries(d.map((r) => [String(r.id), r.x])),
+  };
 }
 
 export async function auditCount(deps: TestDeps, teamId: number): Promise<number> {
@@ -156,7 +168,17 @@ export async function setStatus(deps: TestDeps, teamId: number, status: MemberSt
   await deps.db
     .update(members)
     .set({ status })
-    .where(and(eq(members.teamId, teamId), userIds ? inArray(members.wecomUserKey, userIds.map((u) => u.toLowerCase())) : undefined));
+    .where(
+      and(
+        eq(members.teamId, teamId),
+        userIds
+          ? inArray(
+              members.wecomUserKey,
+              userIds.map((u) => u.toLowerCase()),
+            )
+          : undefined,
+      ),
+    );
 }
 
 export async function setRole(deps: TestDeps, teamId: number, userId: string, role: MemberRole): Promise<void> {
@@ -200,7 +222,10 @@ export async function pendingFaults(deps: TestDeps): Promise<unknown[]> {
  * The same deps with a WeCom client of other timeouts/attempts (testDeps builds one with the
  * production defaults: 10 s timeout, 5 attempts). Back-off sleeps still only advance the fake clock.
  */
-export function withClient(deps: TestDeps, opts: { timeoutMs?: number; maxAttempts?: number; db?: Db; onSleep?: (ms: number) => Promise<void> }): TestDeps {
+export function withClient(
+  deps: TestDeps,
+  opts: { timeoutMs?: number; maxAttempts?: number; db?: Db; onSleep?: (ms: number) => Promise<void> },
+): TestDeps {
   const sleep = async (ms: number) => {
     deps.sleeps.push(ms);
     deps.clock.advance(ms);
@@ -282,7 +307,9 @@ export async function mirrorFingerprint(db: Db, teamId: number): Promise<string>
     .from(members)
     .where(eq(members.teamId, teamId));
   const [d] = await db
-    .select({ h: sql<string>`md5(coalesce(string_agg(concat_ws('|', ${departments.id}, ${departments.name}, ${departments.parentId}, ${departments.order}), E'\n' order by ${departments.id}), ''))` })
+    .select({
+      h: sql<string>`md5(coalesce(string_agg(concat_ws('|', ${departments.id}, ${departments.name}, ${departments.parentId}, ${departments.order}), E'\n' order by ${departments.id}), ''))`,
+    })
     .from(departments)
     .where(eq(departments.teamId, teamId));
   return `${d?.h}:${m?.h}`;

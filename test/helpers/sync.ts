@@ -60,7 +60,15 @@ export async function mirrorOf(deps: TestDeps, teamId: number) {
   const m = await deps.db.select().from(members).where(eq(members.teamId, teamId)).orderBy(members.wecomUserKey);
   return {
     departments: d.map((x) => ({ id: x.id, name: x.name, parentId: x.parentId, order: x.order })),
-    members: m.map((x) => ({ key: x.wecomUserKey, userId: x.wecomUserId, name: x.name, departmentIds: x.departmentIds, main: x.mainDepartmentId, position: x.position, status: x.status })),
+    members: m.map((x) => ({
+      key: x.wecomUserKey,
+      userId: x.wecomUserId,
+      name: x.name,
+      departmentIds: x.departmentIds,
+      main: x.mainDepartmentId,
+      position: x.position,
+      status: x.status,
+    })),
   };
 }
 

@@ -71,7 +71,10 @@ export async function sealPlaintext(encodingAesKey: string, plaintext: string, r
   return encryptRawBlocks(encodingAesKey, framePlaintext(plaintext, receiveId, random ?? crypto.getRandomValues(new Uint8Array(16))));
 }
 
-export async function openEnvelopeIndependently(encodingAesKey: string, encrypt: string): Promise<{ msg: string; receiveId: string; pad: number }> {
+export async function openEnvelopeIndependently(
+  encodingAesKey: string,
+  encrypt: string,
+): Promise<{ msg: string; receiveId: string; pad: number }> {
   const plain = await decryptRawBlocks(encodingAesKey, encrypt);
   const pad = plain[plain.length - 1] ?? 0;
   if (plain.length % WECOM_BLOCK !== 0 || pad < 1 || pad > WECOM_BLOCK) throw new Error(`bad pad ${pad}`);
@@ -139,14 +142,27 @@ function elements(fields: Record<string, string | undefined>): string {
 }
 
 // Plaintext payloads shaped like docs/wecom.md#events-handled.
-export function textMessageXml(m: { toUserName: string; fromUserName: string; content: string; msgId: string; createTime: number | string; agentId?: string }): string {
+export function textMessageXml(m: {
+  toUserName: string;
+  fromUserName: string;
+  content: string;
+  msgId: string;
+  createTime: number | string;
+  agentId?: string;
+}): string {
   return `<xml>${elements({ ToUserName: m.toUserName, FromUserName: m.fromUserName })}<CreateTime>${m.createTime}</CreateTime>${elements({
     MsgType: "text",
     Content: m.content,
   })}<MsgId>${m.msgId}</MsgId>${elements({ AgentID: m.agentId })}</xml>`;
 }
 
-export function changeContactXml(m: { toUserName: string; changeType: string; userId?: string; createTime: number | string; extra?: Record<string, string> }): string {
+export function changeContactXml(m: {
+  toUserName: string;
+  changeType: string;
+  userId?: string;
+  createTime: number | string;
+  extra?: Record<string, string>;
+}): string {
   return `<xml>${elements({ ToUserName: m.toUserName, FromUserName: "sys" })}<CreateTime>${m.createTime}</CreateTime>${elements({
     MsgType: "event",
     Event: "change_contact",
@@ -156,7 +172,13 @@ export function changeContactXml(m: { toUserName: string; changeType: string; us
   })}</xml>`;
 }
 
-export function eventXml(m: { toUserName: string; fromUserName: string; event: string; createTime: number | string; agentId?: string }): string {
+export function eventXml(m: {
+  toUserName: string;
+  fromUserName: string;
+  event: string;
+  createTime: number | string;
+  agentId?: string;
+}): string {
   return `<xml>${elements({ ToUserName: m.toUserName, FromUserName: m.fromUserName })}<CreateTime>${m.createTime}</CreateTime>${elements({
     MsgType: "event",
     Event: m.event,

@@ -54,7 +54,11 @@ describe("schedule", () => {
 describe("housekeeping", () => {
   it("drops expired sessions and passed throttle windows, and keeps live ones", async () => {
     const clock = deps.clock;
-    const res = await apiClient(deps).json("POST", "/api/accounts", { username: "keeper", password: "correct horse battery", name: "Keeper" });
+    const res = await apiClient(deps).json("POST", "/api/accounts", {
+      username: "keeper",
+      password: "correct horse battery",
+      name: "Keeper",
+    });
     const { id } = ((await res.json()) as { account: { id: number } }).account;
     const now = clock.now();
     await opened.db.insert(sessions).values([

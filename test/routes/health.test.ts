@@ -49,7 +49,9 @@ describe("GET /readyz (readiness)", () => {
   });
 
   it("answers 503 migrations_pending naming the migration not applied yet", async () => {
-    const found = await opened.db.execute(sql`select id, hash, created_at from drizzle.__drizzle_migrations order by created_at desc limit 1`);
+    const found = await opened.db.execute(
+      sql`select id, hash, created_at from drizzle.__drizzle_migrations order by created_at desc limit 1`,
+    );
     const [row] = rowsOf<{ id: number; hash: string; created_at: string }>(found);
     if (!row) throw new Error("no migration recorded");
     await opened.db.execute(sql`delete from drizzle.__drizzle_migrations where id = ${row.id}`);
@@ -60,7 +62,9 @@ describe("GET /readyz (readiness)", () => {
       expect(body.error.code).toBe("migrations_pending");
       expect(body.error.pending).toHaveLength(1);
     } finally {
-      await opened.db.execute(sql`insert into drizzle.__drizzle_migrations (id, hash, created_at) values (${row.id}, ${row.hash}, ${row.created_at})`);
+      await opened.db.execute(
+        sql`insert into drizzle.__drizzle_migrations (id, hash, created_at) values (${row.id}, ${row.hash}, ${row.created_at})`,
+      );
     }
     expect((await api.request("/readyz")).status).toBe(200);
   });

@@ -56,14 +56,26 @@ describe("GET /metrics", () => {
     expect((await syncNow(deps, "metrics")).state).toBe("succeeded");
     const synced = await scrape();
     expect(valueOf(synced, "wecom_roster_members", { team: "metrics" })).toBeGreaterThan(0);
-    expect(valueOf(synced, "wecom_roster_members", { team: "metrics", status: "imported" })).toBe(valueOf(synced, "wecom_roster_members", { team: "metrics" }));
-    expect(valueOf(synced, "wecom_roster_sync_jobs_finished_total", { outcome: "succeeded" })).toBe(valueOf(before, "wecom_roster_sync_jobs_finished_total", { outcome: "succeeded" }) + 1);
+    expect(valueOf(synced, "wecom_roster_members", { team: "metrics", status: "imported" })).toBe(
+      valueOf(synced, "wecom_roster_members", { team: "metrics" }),
+    );
+    expect(valueOf(synced, "wecom_roster_sync_jobs_finished_total", { outcome: "succeeded" })).toBe(
+      valueOf(before, "wecom_roster_sync_jobs_finished_total", { outcome: "succeeded" }) + 1,
+    );
     expect(valueOf(synced, "wecom_roster_sync_job_duration_seconds_count", { outcome: "succeeded" })).toBe(1);
     expect(valueOf(synced, "wecom_roster_sync_jobs", { team: "metrics", state: "succeeded" })).toBe(1);
-    expect(valueOf(synced, "wecom_roster_wecom_calls_total", { errcode: "0" })).toBeGreaterThan(valueOf(before, "wecom_roster_wecom_calls_total", { errcode: "0" }));
+    expect(valueOf(synced, "wecom_roster_wecom_calls_total", { errcode: "0" })).toBeGreaterThan(
+      valueOf(before, "wecom_roster_wecom_calls_total", { errcode: "0" }),
+    );
     expect(valueOf(synced, "wecom_roster_wecom_token_refreshes_total", { outcome: "ok" })).toBeGreaterThanOrEqual(1);
     expect(valueOf(synced, "wecom_roster_wecom_budget_used_ratio", { window: "minute" })).toBeGreaterThan(0);
-    expect(valueOf(synced, "wecom_roster_http_request_duration_seconds_count", { route: "/api/teams/:slug/sync", method: "POST", status: "202" })).toBe(1);
+    expect(
+      valueOf(synced, "wecom_roster_http_request_duration_seconds_count", {
+        route: "/api/teams/:slug/sync",
+        method: "POST",
+        status: "202",
+      }),
+    ).toBe(1);
 
     const message = textXml(deps, "帮助");
     expect((await postCallback(deps, "metrics", message)).status).toBe(200);

@@ -48,7 +48,11 @@ describe("GET /wecom/:slug/callback (URL verification)", () => {
   });
 
   it("answers the PHP sample's percent-encoded echostr for a team bound with its keys", async () => {
-    await fixtureBinding(deps, "php-sample", { corpId: "wx5823bf96d3bd56c7", token: "QDG6eK", encodingAesKey: "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C" });
+    await fixtureBinding(deps, "php-sample", {
+      corpId: "wx5823bf96d3bd56c7",
+      token: "QDG6eK",
+      encodingAesKey: "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C",
+    });
     deps.clock.set(1409659589_000);
     const res = await api.request(
       "/wecom/php-sample/callback?msg_signature=5c45ff5e21c57e6ad56bac8758b79b1d9ac89fd3&timestamp=1409659589&nonce=263014780" +
@@ -130,7 +134,11 @@ describe("POST /wecom/:slug/callback", () => {
   });
 
   it("marks messages without a handler ignored, and counts them in the stats", async () => {
-    await postCallback(deps, "acme", `<xml><ToUserName>${BINDING.corpId}</ToUserName><FromUserName>ZhangSan</FromUserName><CreateTime>${deps.clock.unixSeconds()}</CreateTime><MsgType>event</MsgType><Event>enter_agent</Event><EventKey></EventKey><AgentID>1000002</AgentID></xml>`);
+    await postCallback(
+      deps,
+      "acme",
+      `<xml><ToUserName>${BINDING.corpId}</ToUserName><FromUserName>ZhangSan</FromUserName><CreateTime>${deps.clock.unixSeconds()}</CreateTime><MsgType>event</MsgType><Event>enter_agent</Event><EventKey></EventKey><AgentID>1000002</AgentID></xml>`,
+    );
     await postCallback(deps, "acme", textXml(deps));
     await deps.deferred.flush();
     const stats = await api.json("GET", "/api/teams/acme/callbacks/stats");
@@ -168,11 +176,17 @@ describe("POST /wecom/:slug/callback refuses bad input with a 4xx and writes not
     ["an unknown team", async () => postCallback(deps, "nobody", textXml(deps)), 401, "bad_signature"],
     [
       "a missing signature",
-      async () => api.request(`/wecom/acme/callback?timestamp=${now()}&nonce=1`, { method: "POST", body: "<xml><Encrypt>AAAA</Encrypt></xml>" }),
+      async () =>
+        api.request(`/wecom/acme/callback?timestamp=${now()}&nonce=1`, { method: "POST", body: "<xml><Encrypt>AAAA</Encrypt></xml>" }),
       401,
       "bad_signature",
     ],
-    ["a wrong signature", async () => postCallback(deps, "acme", textXml(deps), { binding: { token: "WrongToken", encodingAesKey: BINDING.encodingAesKey } }), 401, "bad_signature"],
+    [
+      "a wrong signature",
+      async () => postCallback(deps, "acme", textXml(deps), { binding: { token: "WrongToken", encodingAesKey: BINDING.encodingAesKey } }),
+      401,
+      "bad_signature",
+    ],
     [
       "a tampered Encrypt",
       async () => {
@@ -191,14 +205,30 @@ describe("POST /wecom/:slug/callback refuses bad input with a 4xx and writes not
     ["a foreign receive id", async () => postCallback(deps, "acme", textXml(deps), { receiveId: "wwOTHER" }), 400, "bad_receive_id"],
     [
       "a message signed and encrypted with another team's token and key",
-      async () => postCallback(deps, "acme", textXml(deps), { binding: { token: "OtherTeamToken0123", encodingAesKey: "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C" } }),
+      async () =>
+        postCallback(deps, "acme", textXml(deps), {
+          binding: { token: "OtherTeamToken0123", encodingAesKey: "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C" },
+        }),
       401,
       "bad_signature",
     ],
-    ["a key of another team", async () => postCallback(deps, "acme", textXml(deps), { binding: { token: BINDING.token, encodingAesKey: "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C" } }), 400, "bad_ciphertext"],
+    [
+      "a key of another team",
+      async () =>
+        postCallback(deps, "acme", textXml(deps), {
+          binding: { token: BINDING.token, encodingAesKey: "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C" },
+        }),
+      400,
+      "bad_ciphertext",
+    ],
     ["bad base64", async () => postEncrypt("not*base64!"), 400, "bad_ciphertext"],
     ["a length that is not whole blocks", async () => postEncrypt(Buffer.alloc(48).toString("base64")), 400, "bad_ciphertext"],
-    ["inconsistent pad bytes", async () => postRaw(pad32(framePlaintext(textXml(deps), BINDING.corpId, random), 33)), 400, "bad_ciphertext"],
+    [
+      "inconsistent pad bytes",
+      async () => postRaw(pad32(framePlaintext(textXml(deps), BINDING.corpId, random), 33)),
+      400,
+      "bad_ciphertext",
+    ],
     [
       "a length field longer than the message",
       async () => {
@@ -209,7 +239,12 @@ describe("POST /wecom/:slug/callback refuses bad input with a 4xx and writes not
       400,
       "bad_ciphertext",
     ],
-    ["a body that is not XML", async () => api.request(`/wecom/acme/callback?msg_signature=a&timestamp=${now()}&nonce=1`, { method: "POST", body: "hello" }), 400, "bad_xml"],
+    [
+      "a body that is not XML",
+      async () => api.request(`/wecom/acme/callback?msg_signature=a&timestamp=${now()}&nonce=1`, { method: "POST", body: "hello" }),
+      400,
+      "bad_xml",
+    ],
     [
       "a signed envelope with a DTD (XXE): refused by the full parse after the signature, never expanded",
       async () => {
@@ -228,7 +263,10 @@ describe("POST /wecom/:slug/callback refuses bad input with a 4xx and writes not
     [
       "an oversized body",
       async () =>
-        api.request(`/wecom/acme/callback?msg_signature=a&timestamp=${now()}&nonce=1`, { method: "POST", body: `<xml><Encrypt>${"A".repeat(70_000)}</Encrypt></xml>` }),
+        api.request(`/wecom/acme/callback?msg_signature=a&timestamp=${now()}&nonce=1`, {
+          method: "POST",
+          body: `<xml><Encrypt>${"A".repeat(70_000)}</Encrypt></xml>`,
+        }),
       413,
       "payload_too_large",
     ],
@@ -243,8 +281,18 @@ describe("POST /wecom/:slug/callback refuses bad input with a 4xx and writes not
       413,
       "payload_too_large",
     ],
-    ["a stale timestamp", async () => postCallback(deps, "acme", textXml(deps), { timestamp: String(Number(now()) - 301) }), 401, "stale_timestamp"],
-    ["a future timestamp", async () => postCallback(deps, "acme", textXml(deps), { timestamp: String(Number(now()) + 301) }), 401, "stale_timestamp"],
+    [
+      "a stale timestamp",
+      async () => postCallback(deps, "acme", textXml(deps), { timestamp: String(Number(now()) - 301) }),
+      401,
+      "stale_timestamp",
+    ],
+    [
+      "a future timestamp",
+      async () => postCallback(deps, "acme", textXml(deps), { timestamp: String(Number(now()) + 301) }),
+      401,
+      "stale_timestamp",
+    ],
   ];
 
   it.each(cases)("%s", async (_name, send, status, code) => {
@@ -280,7 +328,9 @@ describe("what an unauthenticated request learns and costs", () => {
     expect(answers[1]).toEqual(answers[2]);
     expect(answers[0]).toMatchObject({ status: 401 });
     expect(JSON.parse(answers[0]!.body)).toMatchObject({ error: { code: "bad_signature" } });
-    const reasons = deps.logger.lines.filter((l) => l.msg === "callback for a team without keys").map((l) => [l.fields?.slug, l.fields?.reason]);
+    const reasons = deps.logger.lines
+      .filter((l) => l.msg === "callback for a team without keys")
+      .map((l) => [l.fields?.slug, l.fields?.reason]);
     expect(reasons).toEqual([
       ["nobody-at-all", "team_not_found"],
       ["unbound", "not_bound"],
@@ -292,8 +342,12 @@ describe("what an unauthenticated request learns and costs", () => {
     // Another instance re-binds acme with a new token: this process still holds the old keys.
     const [row] = await opened.db.select().from(teams).where(eq(teams.slug, "acme"));
     const token = "RotatedToken0123456789";
-    await opened.db.update(wecomBindings).set({ tokenSealed: deps.secrets.seal(token, sealContext(row!.id, "token")) }).where(eq(wecomBindings.teamId, row!.id));
-    const signedWithNew = () => postCallback(deps, "acme", textXml(deps, `m-${Math.random()}`), { binding: { token, encodingAesKey: BINDING.encodingAesKey } });
+    await opened.db
+      .update(wecomBindings)
+      .set({ tokenSealed: deps.secrets.seal(token, sealContext(row!.id, "token")) })
+      .where(eq(wecomBindings.teamId, row!.id));
+    const signedWithNew = () =>
+      postCallback(deps, "acme", textXml(deps, `m-${Math.random()}`), { binding: { token, encodingAesKey: BINDING.encodingAesKey } });
 
     // The cached keys were read just now: a failed check refreshes nothing yet.
     deps.clock.advance(KEY_REFRESH_COOLDOWN_MS - 1);
@@ -304,11 +358,18 @@ describe("what an unauthenticated request learns and costs", () => {
     // Unsigned floods right after that refresh find the fresh keys and read nothing more.
     const unknown = () => postCallback(deps, "nobody-flood", textXml(deps));
     for (let i = 0; i < 3; i++) expect((await unknown()).status).toBe(401);
-    expect(deps.logger.lines.filter((l) => l.msg === "callback for a team without keys" && l.fields?.slug === "nobody-flood")).toHaveLength(1);
+    expect(deps.logger.lines.filter((l) => l.msg === "callback for a team without keys" && l.fields?.slug === "nobody-flood")).toHaveLength(
+      1,
+    );
     deps.clock.advance(KEY_REFRESH_COOLDOWN_MS);
     expect((await unknown()).status).toBe(401);
-    expect(deps.logger.lines.filter((l) => l.msg === "callback for a team without keys" && l.fields?.slug === "nobody-flood")).toHaveLength(2);
-    await opened.db.update(wecomBindings).set({ tokenSealed: deps.secrets.seal(BINDING.token, sealContext(row!.id, "token")) }).where(eq(wecomBindings.teamId, row!.id));
+    expect(deps.logger.lines.filter((l) => l.msg === "callback for a team without keys" && l.fields?.slug === "nobody-flood")).toHaveLength(
+      2,
+    );
+    await opened.db
+      .update(wecomBindings)
+      .set({ tokenSealed: deps.secrets.seal(BINDING.token, sealContext(row!.id, "token")) })
+      .where(eq(wecomBindings.teamId, row!.id));
     deps.clock.advance(KEY_REFRESH_COOLDOWN_MS);
   });
 });

@@ -115,7 +115,10 @@ describe("startHeartbeat", () => {
   });
 
   it("without a ticker renews nothing", async () => {
-    const beat = startHeartbeat({ logger: memoryLogger() }, { everyMs: 5_000, what: "test", renew: () => Promise.reject(new Error("never called")) });
+    const beat = startHeartbeat(
+      { logger: memoryLogger() },
+      { everyMs: 5_000, what: "test", renew: () => Promise.reject(new Error("never called")) },
+    );
     await beat.stop();
     expect(beat.lost).toBe(false);
   });

@@ -27,5 +27,7 @@ export default function setup(): void {
       console.error("安装 chromium 失败 / Installing chromium failed:", err instanceof Error ? err.message : err);
     }
   }
-  console.error(`浏览器测试需要 ${CHROMIUM}：请运行 apt-get install -y chromium / The browser tests need ${CHROMIUM}: run apt-get install -y chromium`);
+  console.error(
+    `浏览器测试需要 ${CHROMIUM}：请运行 apt-get install -y chromium / The browser tests need ${CHROMIUM}: run apt-get install -y chromium`,
+  );
 }

@@ -21,7 +21,16 @@ describe("the audit filter's actions", () => {
       for (const m of source.matchAll(/"((?:member|department|job|policy)\.[a-z_]+)"/g)) written.add(m[1]!);
     }
     // Built from a verb: member.${change} (created/updated/moved), job.${decision}ed, member.${restore|unlock}.
-    for (const built of ["member.created", "member.updated", "member.moved", "job.confirmed", "job.rejected", "member.restored", "member.unlocked"]) written.add(built);
+    for (const built of [
+      "member.created",
+      "member.updated",
+      "member.moved",
+      "job.confirmed",
+      "job.rejected",
+      "member.restored",
+      "member.unlocked",
+    ])
+      written.add(built);
     // The access policy's permissions look like actions ("job.cancel") but are none.
     for (const permission of PERMISSIONS) written.delete(permission);
     expect(written.size).toBeGreaterThan(15);

@@ -2,7 +2,10 @@ import { describe, expect, it } from "vitest";
 import type { JobView } from "../../src/services/directory/job-view";
 import { duration, HISTORY_SIZE, syncHistory } from "../../src/views/console/overview-charts";
 
-const counts = (n: number): JobView["counts"] => ({ departments: { created: n, updated: 0, moved: 0, deleted: 0 }, members: { created: 0, updated: n, moved: 1, deprovisioned: 0 } });
+const counts = (n: number): JobView["counts"] => ({
+  departments: { created: n, updated: 0, moved: 0, deleted: 0 },
+  members: { created: 0, updated: n, moved: 1, deprovisioned: 0 },
+});
 
 function job(id: number, state: JobView["state"], seconds: number | null): JobView {
   const created = Date.UTC(2026, 11, 1, 0, 0, id);
@@ -21,7 +24,9 @@ function job(id: number, state: JobView["state"], seconds: number | null): JobVi
 describe("the sync history figure's data", () => {
   it("takes the newest finished jobs up to its size, oldest first, skipping unfinished ones", () => {
     // listJobs answers newest first: ids 30 down to 1, the newest still running.
-    const jobs = Array.from({ length: 30 }, (_, i) => job(30 - i, i === 0 ? "running" : i % 7 === 0 ? "failed" : "succeeded", i === 0 ? null : i));
+    const jobs = Array.from({ length: 30 }, (_, i) =>
+      job(30 - i, i === 0 ? "running" : i % 7 === 0 ? "failed" : "succeeded", i === 0 ? null : i),
+    );
     const points = syncHistory(jobs);
     expect(points).toHaveLength(HISTORY_SIZE);
     expect(points.map((p) => p.id)).toEqual(Array.from({ length: HISTORY_SIZE }, (_, i) => 10 + i));

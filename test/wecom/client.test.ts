@@ -25,7 +25,18 @@ beforeEach(async () => {
   await control(deps, "POST", "/_emulator/reset", {
     corpId: BINDING.corpId,
     org: { generate: { departments: 20, users: 200, seed: 7 } },
-    apps: [{ agentId: BINDING.agentId, secret: BINDING.secret, name: "Roster", allowPartys: [1], allowUsers: [], allowTags: [], close: 0, restricted: true }],
+    apps: [
+      {
+        agentId: BINDING.agentId,
+        secret: BINDING.secret,
+        name: "Roster",
+        allowPartys: [1],
+        allowUsers: [],
+        allowTags: [],
+        close: 0,
+        restricted: true,
+      },
+    ],
     contactSync: { secret: "contact-sync-secret-000000000000000000000000", newIp: true },
   });
 });
@@ -38,7 +49,14 @@ describe("token", () => {
     expect((await wecomCalls(deps)).gettoken).toBe(1);
 
     // Another instance (its own client, same database) uses the stored token.
-    const other = createWecomClient({ db: opened.db, secrets: deps.secrets, clock: deps.clock, logger: deps.logger, apiBase: "https://wecom.test", fetch: deps.emulator.fetch });
+    const other = createWecomClient({
+      db: opened.db,
+      secrets: deps.secrets,
+      clock: deps.clock,
+      logger: deps.logger,
+      apiBase: "https://wecom.test",
+      fetch: deps.emulator.fetch,
+    });
     await other.for(creds).listDepartments();
     expect((await wecomCalls(deps)).gettoken).toBe(1);
     const [row] = await opened.db.select().from(wecomTokens);
@@ -85,10 +103,14 @@ describe("token", () => {
     await control(deps, "POST", "/_emulator/faults", {
       api: "*",
       errcode: 60020,
-      errmsg: "not allow to access from your ip, hint: [1700000000_1_abc], from ip: 203.0.113.7, more info at https://open.work.weixin.qq.com/devtool/query?e=60020",
+      errmsg:
+        "not allow to access from your ip, hint: [1700000000_1_abc], from ip: 203.0.113.7, more info at https://open.work.weixin.qq.com/devtool/query?e=60020",
       times: 1,
     });
-    const err = (await deps.wecom.for(creds).listDepartments().catch((e: unknown) => e)) as WecomApiError;
+    const err = (await deps.wecom
+      .for(creds)
+      .listDepartments()
+      .catch((e: unknown) => e)) as WecomApiError;
     expect(err).toMatchObject({ errcode: 60020, ip: "203.0.113.7" });
     expect(err.hint.en).toContain("203.0.113.7");
     expect(err.hint.zh).toContain("企业可信IP");
@@ -120,7 +142,10 @@ describe("transient trouble", () => {
 
   it("gives up after bounded attempts with a typed retryable error", async () => {
     await control(deps, "POST", "/_emulator/faults", { api: "department/list", http: 503, times: 50 });
-    const err = await deps.wecom.for(creds).listDepartments().catch((e: unknown) => e);
+    const err = await deps.wecom
+      .for(creds)
+      .listDepartments()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WecomRetryableError);
     expect(err).toMatchObject({ api: "department/list", reason: "HTTP 503" });
     expect((await wecomCalls(deps))["department/list"]).toBe(5);
@@ -129,7 +154,16 @@ describe("transient trouble", () => {
 
 describe("timeouts and real sockets", () => {
   const client = (extra: Partial<Parameters<typeof createWecomClient>[0]>) =>
-    createWecomClient({ db: opened.db, secrets: deps.secrets, clock: deps.clock, logger: deps.logger, apiBase: "https://wecom.test", fetch: deps.emulator.fetch, sleep: () => Promise.resolve(), ...extra });
+    createWecomClient({
+      db: opened.db,
+      secrets: deps.secrets,
+      clock: deps.clock,
+      logger: deps.logger,
+      apiBase: "https://wecom.test",
+      fetch: deps.emulator.fetch,
+      sleep: () => Promise.resolve(),
+      ...extra,
+    });
 
   it("retries a call that times out", async () => {
     await control(deps, "POST", "/_emulator/faults", { api: "department/get", delayMs: 500, times: 1 });
@@ -190,7 +224,12 @@ describe("budget accounting", () => {
     const [row] = await opened.db
       .select()
       .from(wecomRateWindows)
-      .where(and(eq(wecomRateWindows.api, "department/simplelist/min"), eq(wecomRateWindows.windowStart, new Date(Date.UTC(2026, 10, 25, 13, 0, 0)))));
+      .where(
+        and(
+          eq(wecomRateWindows.api, "department/simplelist/min"),
+          eq(wecomRateWindows.windowStart, new Date(Date.UTC(2026, 10, 25, 13, 0, 0))),
+        ),
+      );
     expect(row?.calls).toBe(60);
   });
 });
@@ -254,14 +293,22 @@ describe("agent, messages and OAuth", () => {
     const api = deps.wecom.for(creds);
     const result = await api.sendMessage({ touser: [await anyUserId(api), "NoSuchUser"], msgtype: "text", text: { content: "你好" } });
     expect(result.invalidUsers).toEqual(["nosuchuser"]);
-    await expect(api.sendMessage({ touser: ["NoSuchUser"], msgtype: "text", text: { content: "x" } })).rejects.toMatchObject({ errcode: 81013 });
+    await expect(api.sendMessage({ touser: ["NoSuchUser"], msgtype: "text", text: { content: "x" } })).rejects.toMatchObject({
+      errcode: 81013,
+    });
   });
 
   it("exchanges an OAuth code once for the signed-in member", async () => {
     const api = deps.wecom.for(creds);
     const userId = await anyUserId(api);
     await control(deps, "POST", "/_emulator/oauth/sign-in", { userid: userId });
-    const url = authorizeUrl({ oauthBase: "https://open.wecom.test", corpId: creds.corpId, agentId: creds.agentId, redirectUri: "https://roster.example.com/join/abc", state: "s1" });
+    const url = authorizeUrl({
+      oauthBase: "https://open.wecom.test",
+      corpId: creds.corpId,
+      agentId: creds.agentId,
+      redirectUri: "https://roster.example.com/join/abc",
+      state: "s1",
+    });
     expect(url.endsWith("#wechat_redirect")).toBe(true);
     const res = await deps.emulator.fetch(url.replace("#wechat_redirect", ""), { redirect: "manual" });
     expect(res.status).toBe(302);

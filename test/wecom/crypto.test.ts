@@ -98,11 +98,22 @@ describe("official vectors (docs/wecom.md#test-vectors)", () => {
     const signature = computeSignature(token, e.timestamp, e.nonce, encrypt);
     expect(signature).toBe(e.signature);
     expect(buildEncryptedReply({ encrypt, signature, timestamp: e.timestamp, nonce: e.nonce })).toBe(
-      `<xml>\n<Encrypt><![CDATA[${e.expected}]]></Encrypt>\n<MsgSignature><![CDATA[${e.signature}]]></MsgSignature>\n<TimeStamp>1411525903</TimeStamp>\n<Nonce><![CDATA[461056294]]></Nonce>\n</xml>`.replaceAll("\n", ""),
+      `<xml>\n<Encrypt><![CDATA[${e.expected}]]></Encrypt>\n<MsgSignature><![CDATA[${e.signature}]]></MsgSignature>\n<TimeStamp>1411525903</TimeStamp>\n<Nonce><![CDATA[461056294]]></Nonce>\n</xml>`.replaceAll(
+        "\n",
+        "",
+      ),
     );
 
     // The independent helper reproduces the same bytes.
-    const sealed = await sealMessage({ token, encodingAesKey: key, receiveId: corpId, plaintext: e.plaintext, timestamp: e.timestamp, nonce: e.nonce, random: new Uint8Array(random) });
+    const sealed = await sealMessage({
+      token,
+      encodingAesKey: key,
+      receiveId: corpId,
+      plaintext: e.plaintext,
+      timestamp: e.timestamp,
+      nonce: e.nonce,
+      random: new Uint8Array(random),
+    });
     expect(sealed.encrypt).toBe(e.expected);
     expect(sealed.signature).toBe(e.signature);
   });
@@ -182,8 +193,7 @@ describe("decryptMessage rejects", () => {
   const random = new Uint8Array(16).fill(7);
 
   // 32-aligned plaintext encrypted as is, to build broken frames.
-  const rawFrame = async (edit: (frame: Uint8Array) => Uint8Array) =>
-    encryptRawBlocks(key, edit(framePlaintext("hello", corpId, random)));
+  const rawFrame = async (edit: (frame: Uint8Array) => Uint8Array) => encryptRawBlocks(key, edit(framePlaintext("hello", corpId, random)));
 
   it("-40005 on a receiveid mismatch", async () => {
     expectCode(() => decryptMessage(key, encryptMessage(key, "hi", "wwOTHER"), corpId), -40005);
@@ -196,7 +206,18 @@ describe("decryptMessage rejects", () => {
 
   it("-40010 on invalid or non-canonical Base64", () => {
     const good = encryptMessage(key, "hi", corpId);
-    for (const s of [good.slice(1), `${good.slice(0, 10)}!${good.slice(11)}`, `${good.slice(0, 10)} ${good.slice(11)}`, `${good}\n`, good.replaceAll("=", ""), "QR==", "Q===", "=AAA", "AA=A", "-_AA"]) {
+    for (const s of [
+      good.slice(1),
+      `${good.slice(0, 10)}!${good.slice(11)}`,
+      `${good.slice(0, 10)} ${good.slice(11)}`,
+      `${good}\n`,
+      good.replaceAll("=", ""),
+      "QR==",
+      "Q===",
+      "=AAA",
+      "AA=A",
+      "-_AA",
+    ]) {
       expectCode(() => decryptMessage(key, s, corpId), -40010);
     }
   });
@@ -286,7 +307,15 @@ describe("EncodingAESKey", () => {
   });
 
   it("-40004 on a malformed key, from aesKey, decrypt and encrypt", () => {
-    for (const k of ["", php.key.slice(1), `${php.key}A`, `${php.key.slice(0, 42)}+`, `${php.key.slice(0, 42)}/`, `${php.key.slice(0, 42)}=`, `${php.key.slice(0, 42)} `]) {
+    for (const k of [
+      "",
+      php.key.slice(1),
+      `${php.key}A`,
+      `${php.key.slice(0, 42)}+`,
+      `${php.key.slice(0, 42)}/`,
+      `${php.key.slice(0, 42)}=`,
+      `${php.key.slice(0, 42)} `,
+    ]) {
       expect(isValidEncodingAesKey(k)).toBe(false);
       expectCode(() => aesKey(k), -40004);
       expectCode(() => decryptMessage(k, php.get.echostr, php.corpId), -40004);
@@ -298,7 +327,14 @@ describe("EncodingAESKey", () => {
 describe("test helper: GET query", () => {
   it("percent-encodes + / = like WeCom and verifies end to end", async () => {
     const { token, key, corpId, get } = php;
-    const { query } = await sealEchostr({ token, encodingAesKey: key, receiveId: corpId, plaintext: "echo 回声", timestamp: get.timestamp, nonce: get.nonce });
+    const { query } = await sealEchostr({
+      token,
+      encodingAesKey: key,
+      receiveId: corpId,
+      plaintext: "echo 回声",
+      timestamp: get.timestamp,
+      nonce: get.nonce,
+    });
     const qs = toQueryString(query);
     expect(qs).not.toMatch(/[+/]|=[^&]*=/);
     const parsed = new URLSearchParams(qs);

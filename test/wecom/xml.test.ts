@@ -58,14 +58,20 @@ describe("parseEnvelope", () => {
     const laughs =
       '<?xml version="1.0"?><!DOCTYPE xml [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><xml><Encrypt>&c;</Encrypt></xml>';
     expectCode(() => parseEnvelope(laughs), -40002);
-    expectCode(() => parseEnvelope('<!doctype xml><xml><Encrypt>abc</Encrypt></xml>'), -40002);
+    expectCode(() => parseEnvelope("<!doctype xml><xml><Encrypt>abc</Encrypt></xml>"), -40002);
     expectCode(() => parseEnvelope('<xml><Encrypt>abc</Encrypt><!ENTITY x "y"></xml>'), -40002);
     expectCode(() => parseEnvelope('<!-- <![CDATA[ --><!DOCTYPE xml [<!ENTITY a "b">]><xml><Encrypt>&a;</Encrypt></xml>]]>'), -40002);
-    expectCode(() => parseEnvelope('<![CDATA[x]]><!DOCTYPE xml><xml><Encrypt>abc</Encrypt></xml>'), -40002);
+    expectCode(() => parseEnvelope("<![CDATA[x]]><!DOCTYPE xml><xml><Encrypt>abc</Encrypt></xml>"), -40002);
   });
 
   it("accepts DOCTYPE-like text inside CDATA or a comment (a member may paste HTML)", () => {
-    const xml = textMessageXml({ toUserName: "c", fromUserName: "u", content: '<!DOCTYPE html><!ENTITY x "y">', msgId: "1", createTime: 1 });
+    const xml = textMessageXml({
+      toUserName: "c",
+      fromUserName: "u",
+      content: '<!DOCTYPE html><!ENTITY x "y">',
+      msgId: "1",
+      createTime: 1,
+    });
     expect(parseMessage(xml)).toMatchObject({ content: '<!DOCTYPE html><!ENTITY x "y">' });
     expect(parseEnvelope("<!-- <!DOCTYPE --><xml><Encrypt>abc</Encrypt></xml>")).toEqual({ encrypt: "abc" });
   });
@@ -101,14 +107,25 @@ const samples = {
 <MsgType><![CDATA[image]]></MsgType><PicUrl><![CDATA[http://example.com/p.jpg]]></PicUrl><MediaId><![CDATA[media_id]]></MediaId><MsgId>4561255354251345929</MsgId><AgentID>1</AgentID></xml>`,
 };
 
-const common = (toUserName: string, fromUserName: string, createTime: number, msgType: string) => ({ toUserName, fromUserName, createTime, msgType });
+const common = (toUserName: string, fromUserName: string, createTime: number, msgType: string) => ({
+  toUserName,
+  fromUserName,
+  createTime,
+  msgType,
+});
 
 describe("parseMessage", () => {
   it("text (docs/wecom.md#php-sample vector): MsgId beyond 2^53 stays an exact string", () => {
     const xml =
       "<xml><ToUserName><![CDATA[wx5823bf96d3bd56c7]]></ToUserName>\n<FromUserName><![CDATA[mycreate]]></FromUserName>\n<CreateTime>1409659813</CreateTime>\n<MsgType><![CDATA[text]]></MsgType>\n<Content><![CDATA[hello]]></Content>\n<MsgId>4561255354251345929</MsgId>\n<AgentID>218</AgentID>\n</xml>";
     const m = parseMessage(xml);
-    expect(m).toStrictEqual({ kind: "text", ...common("wx5823bf96d3bd56c7", "mycreate", 1409659813, "text"), msgId: "4561255354251345929", content: "hello", agentId: "218" });
+    expect(m).toStrictEqual({
+      kind: "text",
+      ...common("wx5823bf96d3bd56c7", "mycreate", 1409659813, "text"),
+      msgId: "4561255354251345929",
+      content: "hello",
+      agentId: "218",
+    });
     expect(String(Number("4561255354251345929"))).not.toBe("4561255354251345929");
     expect(handlerKey(m)).toBe("text");
     expect(dedupeKey(m, xml)).toBe("msg:4561255354251345929");
@@ -117,11 +134,18 @@ describe("parseMessage", () => {
   it("text with bare values and multi-byte content (docs/wecom.md#python-sample vector)", () => {
     const xml =
       "<xml><ToUserName>ww1436e0e65a779aee</ToUserName><FromUserName>ChenJiaShun</FromUserName><CreateTime>1476422779</CreateTime><MsgType>text</MsgType><Content>你好</Content><MsgId>1456453720</MsgId><AgentID>1000002</AgentID></xml>";
-    expect(parseMessage(xml)).toMatchObject({ kind: "text", content: "你好", msgId: "1456453720", agentId: "1000002", createTime: 1476422779 });
+    expect(parseMessage(xml)).toMatchObject({
+      kind: "text",
+      content: "你好",
+      msgId: "1456453720",
+      agentId: "1000002",
+      createTime: 1476422779,
+    });
   });
 
   it("CDATA and bare values read the same, in any element order", () => {
-    const bare = "<xml><MsgId>42</MsgId><Content>hi</Content><MsgType>text</MsgType><CreateTime>1</CreateTime><FromUserName>u</FromUserName><ToUserName>c</ToUserName></xml>";
+    const bare =
+      "<xml><MsgId>42</MsgId><Content>hi</Content><MsgType>text</MsgType><CreateTime>1</CreateTime><FromUserName>u</FromUserName><ToUserName>c</ToUserName></xml>";
     const cdata = textMessageXml({ toUserName: "c", fromUserName: "u", content: "hi", msgId: "42", createTime: 1 });
     expect(parseMessage(bare)).toStrictEqual(parseMessage(cdata));
   });
@@ -153,13 +177,25 @@ describe("parseMessage", () => {
       status: "1",
     });
     if (m.kind !== "change_contact") throw new Error("wrong kind");
-    expect(m.raw).toMatchObject({ Mobile: "13800000000", MainDepartment: "1", IsLeaderInDept: "1,0,0", DirectLeader: "lisi,wangwu", Position: "产品经理" });
+    expect(m.raw).toMatchObject({
+      Mobile: "13800000000",
+      MainDepartment: "1",
+      IsLeaderInDept: "1,0,0",
+      DirectLeader: "lisi,wangwu",
+      Position: "产品经理",
+    });
     expect(m.newUserId).toBeUndefined();
     expect(handlerKey(m)).toBe("event:change_contact");
   });
 
   it("change_contact update_user with NewUserID (docs/wecom.md#events-handled)", () => {
-    expect(parseMessage(samples.updateUser)).toMatchObject({ kind: "change_contact", changeType: "update_user", userId: "zhangsan", newUserId: "zhangsan01", status: "2" });
+    expect(parseMessage(samples.updateUser)).toMatchObject({
+      kind: "change_contact",
+      changeType: "update_user",
+      userId: "zhangsan",
+      newUserId: "zhangsan01",
+      status: "2",
+    });
   });
 
   it("change_contact create_party (docs/wecom.md#events-handled): Id becomes departmentId", () => {
@@ -170,11 +206,21 @@ describe("parseMessage", () => {
 
   it("change_contact update_tag in CDATA (docs/wecom.md#events-handled)", () => {
     const m = parseMessage(samples.updateTag);
-    expect(m).toMatchObject({ kind: "change_contact", changeType: "update_tag", raw: { TagId: "1", AddUserItems: "zhangsan,lisi", DelPartyItems: "3,4" } });
+    expect(m).toMatchObject({
+      kind: "change_contact",
+      changeType: "update_tag",
+      raw: { TagId: "1", AddUserItems: "zhangsan,lisi", DelPartyItems: "3,4" },
+    });
   });
 
   it("change_contact from the test builder", () => {
-    const xml = changeContactXml({ toUserName: "ww1", changeType: "update_user", userId: "li", createTime: 5, extra: { Department: "", MainDepartment: "7" } });
+    const xml = changeContactXml({
+      toUserName: "ww1",
+      changeType: "update_user",
+      userId: "li",
+      createTime: 5,
+      extra: { Department: "", MainDepartment: "7" },
+    });
     expect(parseMessage(xml)).toMatchObject({ kind: "change_contact", userId: "li", department: [], raw: { MainDepartment: "7" } });
   });
 
@@ -187,7 +233,9 @@ describe("parseMessage", () => {
       expect(e).toMatchObject({ kind: "app_event", event, agentId: "1000002" });
       expect(handlerKey(e)).toBe(`event:${event}`);
     }
-    const enter = parseMessage(samples.subscribe.replace("subscribe", "enter_agent").replace("</xml>", "<EventKey><![CDATA[]]></EventKey></xml>"));
+    const enter = parseMessage(
+      samples.subscribe.replace("subscribe", "enter_agent").replace("</xml>", "<EventKey><![CDATA[]]></EventKey></xml>"),
+    );
     expect(enter).toMatchObject({ kind: "app_event", event: "enter_agent", eventKey: "" });
   });
 
@@ -211,7 +259,12 @@ describe("parseMessage", () => {
     expect(handlerKey(job)).toBe("event:batch_job_result");
 
     const image = parseMessage(samples.image);
-    expect(image).toStrictEqual({ kind: "other", ...common("toUser", "fromUser", 1348831860, "image"), msgId: "4561255354251345929", agentId: "1" });
+    expect(image).toStrictEqual({
+      kind: "other",
+      ...common("toUser", "fromUser", 1348831860, "image"),
+      msgId: "4561255354251345929",
+      agentId: "1",
+    });
     expect(handlerKey(image)).toBe("image");
     expect(dedupeKey(image, samples.image)).toBe("msg:4561255354251345929");
 
@@ -293,7 +346,8 @@ describe("scanEncrypt (before the signature: a bounded scan, no parse)", () => {
       "<xml><Encrypt><![CDATA[a]]>b</Encrypt></xml>",
       "<xml><Encrypt>a<b/></Encrypt></xml>",
       "<xml><Encrypt>a</Encrypt><!-- <Encrypt>b</Encrypt> --></xml>",
-    ]) expectCode(() => scanEncrypt(xml), -40002);
+    ])
+      expectCode(() => scanEncrypt(xml), -40002);
   });
 
   it("never expands entities: a DTD is only text to it, refused by the full parse after the signature", () => {

@@ -36,7 +36,9 @@ describe("WeCom callback crypto in workerd (nodejs_compat node:crypto), official
     expect(encrypt).toBe(e.expected);
     const signature = computeSignature(token, e.timestamp, e.nonce, encrypt);
     expect(signature).toBe(e.signature);
-    expect(buildEncryptedReply({ encrypt, signature, timestamp: e.timestamp, nonce: e.nonce })).toContain(`<MsgSignature><![CDATA[${e.signature}]]></MsgSignature>`);
+    expect(buildEncryptedReply({ encrypt, signature, timestamp: e.timestamp, nonce: e.nonce })).toContain(
+      `<MsgSignature><![CDATA[${e.signature}]]></MsgSignature>`,
+    );
   });
 
   it("rejects the neighbouring nonce and a message for another corp", () => {

@@ -21,7 +21,9 @@ describe("src/entry/worker.ts fetch", () => {
   it("refuses minute 99 in RECONCILE_CRON with node-cron's own check, as on Node", async () => {
     const res = await call("/healthz", {}, { RECONCILE_CRON: "99 * * * *" });
     expect(res.status).toBe(500);
-    expect(res.json<{ error: { problems: string[] } }>().error.problems).toEqual([expect.stringContaining('RECONCILE_CRON 不是有效的 cron 表达式 / is not a cron expression (got "99 * * * *")')]);
+    expect(res.json<{ error: { problems: string[] } }>().error.problems).toEqual([
+      expect.stringContaining('RECONCILE_CRON 不是有效的 cron 表达式 / is not a cron expression (got "99 * * * *")'),
+    ]);
   });
 
   it("serves the OpenAPI description and validates request bodies with the same schemas in workerd", async () => {

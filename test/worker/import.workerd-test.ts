@@ -41,12 +41,16 @@ describe("import through the Worker, WeCom played by the emulator over HTTP", ()
     const started = (await api("POST", "/api/teams/imp/sync")).json<{ job: Job }>();
     const done = (await api("GET", `/api/teams/imp/jobs/${started.job.id}`)).json<Job>();
     expect(done.state).toBe("succeeded");
-    expect(done.counts).toEqual({ departments: { created: 0, updated: 0, moved: 0, deleted: 0 }, members: { created: 0, updated: 0, moved: 0, deprovisioned: 0 } });
+    expect(done.counts).toEqual({
+      departments: { created: 0, updated: 0, moved: 0, deleted: 0 },
+      members: { created: 0, updated: 0, moved: 0, deprovisioned: 0 },
+    });
   });
 
   it("60020 names the relay remedy: WECOM_API_BASE already points at a relay, so its egress IP is the one to trust", async () => {
     await api("POST", "/api/teams", { slug: "imp-ip", name: "ip" });
-    const errmsg = "not allow to access from your ip, hint: [w], from ip: 203.0.113.7, more info at https://open.work.weixin.qq.com/devtool/query?e=60020";
+    const errmsg =
+      "not allow to access from your ip, hint: [w], from ip: 203.0.113.7, more info at https://open.work.weixin.qq.com/devtool/query?e=60020";
     await emulator("POST", "/faults", { api: "*", errcode: 60020, errmsg, times: 1 });
     const res = await api("PUT", "/api/teams/imp-ip/wecom", WORKER_BINDING);
     expect(res.status).toBe(422);

@@ -15,7 +15,13 @@ function doh(answers: Record<string, { Status: number; Answer?: { type: number; 
 describe("the Workers resolver (DNS over HTTPS)", () => {
   it("answers the A and AAAA addresses, skipping CNAME records", async () => {
     const { send, asked } = doh({
-      A: { Status: 0, Answer: [{ type: 5, data: "edge.example.net." }, { type: 1, data: "10.0.0.7" }] },
+      A: {
+        Status: 0,
+        Answer: [
+          { type: 5, data: "edge.example.net." },
+          { type: 1, data: "10.0.0.7" },
+        ],
+      },
       AAAA: { Status: 0, Answer: [{ type: 28, data: "2001:db8::7" }] },
     });
     expect(await workerResolveHost(send)("hooks.example.com")).toEqual(["10.0.0.7", "2001:db8::7"]);

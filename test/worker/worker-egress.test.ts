@@ -16,13 +16,17 @@ beforeAll(async () => {
 afterAll(async () => opened.close());
 
 const creds = { corpId: BINDING.corpId, agentId: String(BINDING.agentId), secret: BINDING.secret };
-const errmsg = "not allow to access from your ip, hint: [x], from ip: 198.51.100.4, more info at https://open.work.weixin.qq.com/devtool/query?e=60020";
+const errmsg =
+  "not allow to access from your ip, hint: [x], from ip: 198.51.100.4, more info at https://open.work.weixin.qq.com/devtool/query?e=60020";
 
 async function refusal(apiBase: string, errcode: number): Promise<WecomApiError> {
   // The token manager remembers a refused gettoken (60020 a minute, a bad secret ten); start past it.
   deps.clock.advance(11 * 60_000);
   await control(deps, "POST", "/_emulator/faults", { api: "*", errcode, errmsg, times: 1 });
-  const err: unknown = await workersEgress(deps.wecom, apiBase).for(creds).getAgent().catch((e: unknown) => e);
+  const err: unknown = await workersEgress(deps.wecom, apiBase)
+    .for(creds)
+    .getAgent()
+    .catch((e: unknown) => e);
   if (!(err instanceof WecomApiError)) throw new Error(`expected a WecomApiError, got ${String(err)}`);
   return err;
 }
@@ -39,7 +43,9 @@ describe("workersEgress (60020 on Workers)", () => {
 
   it("through a relay: the IP WeCom saw is the relay's, the one to trust", async () => {
     const err = await refusal("https://wecom-relay.example.com", 60020);
-    expect(err.hint.en).toBe("WeCom refused calls from IP 198.51.100.4 (60020): add the relay's (WECOM_API_BASE) egress IP 198.51.100.4 to the app's trusted IPs (takes about a minute)");
+    expect(err.hint.en).toBe(
+      "WeCom refused calls from IP 198.51.100.4 (60020): add the relay's (WECOM_API_BASE) egress IP 198.51.100.4 to the app's trusted IPs (takes about a minute)",
+    );
   });
 
   it("leaves every other refusal, and the API's other members, as they are", async () => {
@@ -47,6 +53,8 @@ describe("workersEgress (60020 on Workers)", () => {
     expect(err.hint).toEqual(hintFor(40001, errmsg));
     expect(workersEgress(deps.wecom, "https://qyapi.weixin.qq.com").for(creds).corpId).toBe(BINDING.corpId);
     deps.clock.advance(11 * 60_000);
-    await expect(workersEgress(deps.wecom, "https://qyapi.weixin.qq.com").for(creds).getAgent()).resolves.toMatchObject({ agentId: String(BINDING.agentId) });
+    await expect(workersEgress(deps.wecom, "https://qyapi.weixin.qq.com").for(creds).getAgent()).resolves.toMatchObject({
+      agentId: String(BINDING.agentId),
+    });
   });
 });

@@ -29,7 +29,12 @@ describe("readWorkerEnv", () => {
   });
 
   it("names every problem at once, Chinese first, and no secret value", () => {
-    const problems = problemsOf({ APP_SECRET: "too-short-secret", HYPERDRIVE: { connectionString: "mysql://x" }, EXTRA: { nested: true }, JOB_BUDGET_MS: "soon" });
+    const problems = problemsOf({
+      APP_SECRET: "too-short-secret",
+      HYPERDRIVE: { connectionString: "mysql://x" },
+      EXTRA: { nested: true },
+      JOB_BUDGET_MS: "soon",
+    });
     expect(problems).toHaveLength(5);
     expect(problems.join("\n")).toMatch(/HYPERDRIVE[^\n]*connectionString/);
     for (const name of ["APP_SECRET", "ADMIN_TOKEN", "EXTRA", "JOB_BUDGET_MS"]) expect(problems.some((p) => p.startsWith(name))).toBe(true);
@@ -43,7 +48,10 @@ describe("readWorkerEnv", () => {
       [{ HYPERDRIVE: { connectionString: "mysql://x" } }, /^HYPERDRIVE 不是 Hyperdrive 绑定.* is not a Hyperdrive binding/],
       [{ HYPERDRIVE: "postgres://x/db" }, /^HYPERDRIVE 不是 Hyperdrive 绑定/],
       [{ DATABASE_URL: "postgres://elsewhere/db" }, /^DATABASE_URL 在 Workers 上不使用.* is not used on Workers/],
-      [{ JOB_BUDGET_MS: "-1" }, /^JOB_BUDGET_MS 必须是 0–900000 的整数（毫秒）\/ must be an integer 0–900000 \(milliseconds\) \(got "-1"\)$/],
+      [
+        { JOB_BUDGET_MS: "-1" },
+        /^JOB_BUDGET_MS 必须是 0–900000 的整数（毫秒）\/ must be an integer 0–900000 \(milliseconds\) \(got "-1"\)$/,
+      ],
       [{ JOB_BUDGET_MS: 900_001 }, /^JOB_BUDGET_MS .*\(got "900001"\)$/],
       [{ JOB_BUDGET_MS: "1.5" }, /^JOB_BUDGET_MS .*\(got "1.5"\)$/],
       [{ WECOM_CALL_BUDGET: 0 }, /^WECOM_CALL_BUDGET 必须是正整数 \/ must be a positive integer \(got "0"\)$/],

@@ -18,7 +18,11 @@ const wrangler = unstable_readConfig({ config: "wrangler.toml" }, { hideWarnings
 
 describe("wrangler.toml", () => {
   it("has a cron trigger for every schedule entry and none besides (RECONCILE_CRON from its vars)", () => {
-    const { config } = readWorkerEnv({ ...wrangler.vars, ...WORKER_TEST_ENV, HYPERDRIVE: { connectionString: "postgres://u:p@h.hyperdrive.local:5432/db" } });
+    const { config } = readWorkerEnv({
+      ...wrangler.vars,
+      ...WORKER_TEST_ENV,
+      HYPERDRIVE: { connectionString: "postgres://u:p@h.hyperdrive.local:5432/db" },
+    });
     // A schedule entry's cron reads only the config.
     const deps = { config } as Deps;
     const wanted = new Set(schedule.map((w) => w.cron(deps)));
@@ -29,7 +33,12 @@ describe("wrangler.toml", () => {
   it("runs src/entry/worker.ts with nodejs_compat and a Hyperdrive binding for local PostgreSQL", () => {
     expect(wrangler.main).toMatch(/src\/entry\/worker\.ts$/);
     expect(wrangler.compatibility_flags).toContain("nodejs_compat");
-    expect(wrangler.hyperdrive).toEqual([expect.objectContaining({ binding: "HYPERDRIVE", localConnectionString: expect.stringMatching(/^postgres:\/\/postgres(:[^@]*)?@127\.0\.0\.1:5432\//) as unknown })]);
+    expect(wrangler.hyperdrive).toEqual([
+      expect.objectContaining({
+        binding: "HYPERDRIVE",
+        localConnectionString: expect.stringMatching(/^postgres:\/\/postgres(:[^@]*)?@127\.0\.0\.1:5432\//) as unknown,
+      }),
+    ]);
   });
 
   it("keeps secrets out of its vars", () => {

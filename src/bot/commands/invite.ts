@@ -5,7 +5,11 @@ import { defineCommand, type BotContext, type Parsed } from "../command";
 import type { Lang } from "../lang";
 import { splitUserIds } from "./user-ids";
 
-type Sent = { userId: string; outcome: "sent" | "invalid_user" | "failed" | "not_found" | "rate_limited" | "not_invitable"; detail?: string };
+type Sent = {
+  userId: string;
+  outcome: "sent" | "invalid_user" | "failed" | "not_found" | "rate_limited" | "not_invitable";
+  detail?: string;
+};
 
 /** Re-sending pages through the members one by one; a chat command keeps it small. */
 const MAX_IDS = 20;
@@ -13,7 +17,8 @@ const MAX_IDS = 20;
 function parse(args: string[]): Parsed<string[]> {
   const ids = splitUserIds(args);
   if (ids.length === 0) return { ok: false };
-  if (ids.length > MAX_IDS) return { ok: false, problem: { zh: `一次最多 ${MAX_IDS} 个账号。`, en: `At most ${MAX_IDS} userids at a time.` } };
+  if (ids.length > MAX_IDS)
+    return { ok: false, problem: { zh: `一次最多 ${MAX_IDS} 个账号。`, en: `At most ${MAX_IDS} userids at a time.` } };
   return { ok: true, args: ids };
 }
 
@@ -27,7 +32,8 @@ async function resendOne(ctx: BotContext, userId: string): Promise<Sent> {
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
     if (err.code === "too_many_attempts") return { userId, outcome: "rate_limited" };
-    if (err.code === "conflict") return { userId, outcome: "not_invitable", detail: typeof err.details?.reason === "string" ? err.details.reason : "" };
+    if (err.code === "conflict")
+      return { userId, outcome: "not_invitable", detail: typeof err.details?.reason === "string" ? err.details.reason : "" };
     if (err.code === "not_found") return { userId, outcome: "not_found" };
     throw err;
   }

@@ -41,9 +41,23 @@ export const matchCommand = defineCommand<null, Matched>({
   },
   render: (r, { lang }) => {
     const zh = lang === "zh";
-    const lines = [zh ? `匹配完成：已关联 ${r.linked} 人，待确认建议 ${r.suggestedCount} 条，冲突 ${r.conflictCount} 条。` : `Match done: ${r.linked} linked, ${r.suggestedCount} suggestions to confirm, ${r.conflictCount} conflicts.`];
-    for (const s of r.suggested) lines.push(zh ? `建议：${s.name}（${s.wecomUserId ?? "-"}）↔ 账号 ${s.username}` : `Suggestion: ${s.name} (${s.wecomUserId ?? "-"}) ↔ account ${s.username}`);
-    for (const c of r.conflicts) lines.push(zh ? `冲突：${c.name}（${c.wecomUserId ?? "-"}）有 ${c.candidates} 个候选账号` : `Conflict: ${c.name} (${c.wecomUserId ?? "-"}) has ${c.candidates} candidate accounts`);
+    const lines = [
+      zh
+        ? `匹配完成：已关联 ${r.linked} 人，待确认建议 ${r.suggestedCount} 条，冲突 ${r.conflictCount} 条。`
+        : `Match done: ${r.linked} linked, ${r.suggestedCount} suggestions to confirm, ${r.conflictCount} conflicts.`,
+    ];
+    for (const s of r.suggested)
+      lines.push(
+        zh
+          ? `建议：${s.name}（${s.wecomUserId ?? "-"}）↔ 账号 ${s.username}`
+          : `Suggestion: ${s.name} (${s.wecomUserId ?? "-"}) ↔ account ${s.username}`,
+      );
+    for (const c of r.conflicts)
+      lines.push(
+        zh
+          ? `冲突：${c.name}（${c.wecomUserId ?? "-"}）有 ${c.candidates} 个候选账号`
+          : `Conflict: ${c.name} (${c.wecomUserId ?? "-"}) has ${c.candidates} candidate accounts`,
+      );
     if (r.suggestedCount + r.conflictCount > 0) lines.push(zh ? `查看并确认：${r.reviewUrl}` : `Review and confirm: ${r.reviewUrl}`);
     return lines.join("\n");
   },

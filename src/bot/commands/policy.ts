@@ -15,13 +15,18 @@ const WORDS: Record<string, DeletionPolicy> = {
 const MEANING: Record<DeletionPolicy, { zh: string; en: string }> = {
   remove: { zh: "移除（移出团队，30 天内可恢复）", en: "remove (membership removed; restorable for 30 days)" },
   lock: { zh: "锁定（保留在名单中，不能使用团队，管理员可解锁）", en: "lock (stays listed, no team access; an admin unlocks)" },
-  deauthorize: { zh: "取消授权（保留在名单中，重新授权即可恢复）", en: "deauthorize (stays listed, no team access; re-authorizing restores it)" },
+  deauthorize: {
+    zh: "取消授权（保留在名单中，重新授权即可恢复）",
+    en: "deauthorize (stays listed, no team access; re-authorizing restores it)",
+  },
 };
 
 function parse(args: string[]): Parsed<DeletionPolicy | null> {
   if (args.length === 0) return { ok: true, args: null };
   const value = args.length === 1 ? WORDS[args[0]!.toLowerCase()] : undefined;
-  return value ? { ok: true, args: value } : { ok: false, problem: { zh: "策略只能是 移除、锁定 或 取消授权。", en: "The policy is remove, lock or deauthorize." } };
+  return value
+    ? { ok: true, args: value }
+    : { ok: false, problem: { zh: "策略只能是 移除、锁定 或 取消授权。", en: "The policy is remove, lock or deauthorize." } };
 }
 
 export const policyCommand = defineCommand<DeletionPolicy | null, { before: DeletionPolicy; after: DeletionPolicy | null }>({

@@ -8,7 +8,14 @@ import { countsLine, stateLine } from "../job-text";
 import { pickMessage } from "../lang";
 
 type Status = {
-  job: { id: number; state: JobState; line: { zh: string; en: string }; counts: JobCounts; error: string | null; progressUrl: string } | null;
+  job: {
+    id: number;
+    state: JobState;
+    line: { zh: string; en: string };
+    counts: JobCounts;
+    error: string | null;
+    progressUrl: string;
+  } | null;
 };
 
 /** `进度` (latest job) or `进度 12` / `进度 #12`. */
@@ -20,7 +27,14 @@ function parse(args: string[]): Parsed<number | null> {
 
 function view(job: JobView, progressUrl: string): NonNullable<Status["job"]> {
   const row = { id: job.id, state: job.state, phase: job.progress.phase, done: job.progress.done, total: job.progress.total };
-  return { id: job.id, state: job.state, line: { zh: stateLine(row, "zh"), en: stateLine(row, "en") }, counts: job.counts, error: job.error?.message ?? null, progressUrl };
+  return {
+    id: job.id,
+    state: job.state,
+    line: { zh: stateLine(row, "zh"), en: stateLine(row, "en") },
+    counts: job.counts,
+    error: job.error?.message ?? null,
+    progressUrl,
+  };
 }
 
 export const statusCommand = defineCommand<number | null, Status>({
@@ -38,7 +52,12 @@ export const statusCommand = defineCommand<number | null, Status>({
   render: ({ job }, { lang }) => {
     if (!job) return lang === "zh" ? "还没有同步任务。发送「同步」开始。" : "No sync job yet. Send “sync” to start one.";
     const error = job.error ? `\n${lang === "zh" ? "错误" : "Error"}: ${pickMessage(job.error, lang)}` : "";
-    const waiting = job.state === "needs_confirmation" ? (lang === "zh" ? "\n请在确认卡片或进度页上允许或拒绝。" : "\nAllow or reject it on the confirmation card or the progress page.") : "";
+    const waiting =
+      job.state === "needs_confirmation"
+        ? lang === "zh"
+          ? "\n请在确认卡片或进度页上允许或拒绝。"
+          : "\nAllow or reject it on the confirmation card or the progress page."
+        : "";
     const counts = countsLine(job.counts, lang);
     return lang === "zh"
       ? `${job.line.zh}\n变更：${counts}${error}${waiting}\n进度页：${job.progressUrl}`

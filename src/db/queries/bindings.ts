@@ -36,7 +36,11 @@ export async function upsertBinding(db: Db, p: BindingValues & { now: Date }): P
  * version, and the list is read fresh for every command). Null when the team is not bound.
  */
 export async function setBindingAdmins(db: Db, p: { teamId: number; adminUserIds: string[]; now: Date }): Promise<BindingRow | null> {
-  const rows = await db.update(wecomBindings).set({ adminUserIds: p.adminUserIds, updatedAt: p.now }).where(eq(wecomBindings.teamId, p.teamId)).returning();
+  const rows = await db
+    .update(wecomBindings)
+    .set({ adminUserIds: p.adminUserIds, updatedAt: p.now })
+    .where(eq(wecomBindings.teamId, p.teamId))
+    .returning();
   return rows[0] ?? null;
 }
 

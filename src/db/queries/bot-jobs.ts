@@ -12,7 +12,16 @@ export async function addWatcher(
 ): Promise<void> {
   await db
     .insert(botJobWatchers)
-    .values({ jobId: p.jobId, teamId: p.teamId, userKey: p.userId.toLowerCase(), userId: p.userId, lang: p.lang, verb: p.verb, lastPercent: p.percent, lastReportedAt: p.now })
+    .values({
+      jobId: p.jobId,
+      teamId: p.teamId,
+      userKey: p.userId.toLowerCase(),
+      userId: p.userId,
+      lang: p.lang,
+      verb: p.verb,
+      lastPercent: p.percent,
+      lastReportedAt: p.now,
+    })
     .onConflictDoNothing();
 }
 
@@ -21,7 +30,10 @@ export async function addWatcher(
  * since their last report, or moved at all after ≥ `minGapMs` (docs/architecture.md#admin-bot: at
  * most every 25 % or 30 s).
  */
-export async function claimProgressReports(db: Db, p: { jobId: number; percent: number; now: Date; step: number; minGapMs: number }): Promise<WatcherRow[]> {
+export async function claimProgressReports(
+  db: Db,
+  p: { jobId: number; percent: number; now: Date; step: number; minGapMs: number },
+): Promise<WatcherRow[]> {
   const gapPassed = new Date(p.now.getTime() - p.minGapMs);
   return db
     .update(botJobWatchers)
@@ -68,7 +80,10 @@ export async function jobStartedSince(db: Db, p: { teamId: number; since: Date }
 }
 
 /** The job's decision card, created by exactly one caller (who then sends it). */
-export async function createDecisionCard(db: Db, p: { jobId: number; teamId: number; taskId: string; recipients: string[]; now: Date }): Promise<DecisionCardRow | null> {
+export async function createDecisionCard(
+  db: Db,
+  p: { jobId: number; teamId: number; taskId: string; recipients: string[]; now: Date },
+): Promise<DecisionCardRow | null> {
   const rows = await db
     .insert(botDecisionCards)
     .values({ jobId: p.jobId, teamId: p.teamId, taskId: p.taskId, recipients: p.recipients, createdAt: p.now })

@@ -59,17 +59,28 @@ export async function updateMember(db: Db, p: { id: number; set: MemberChange })
 }
 
 export async function findMember(db: Db, p: { teamId: number; id: number }): Promise<MemberRow | null> {
-  const rows = await db.select().from(members).where(and(eq(members.teamId, p.teamId), eq(members.id, p.id))).limit(1);
+  const rows = await db
+    .select()
+    .from(members)
+    .where(and(eq(members.teamId, p.teamId), eq(members.id, p.id)))
+    .limit(1);
   return rows[0] ?? null;
 }
 
 export async function findMemberByKey(db: Db, p: { teamId: number; key: string }): Promise<MemberRow | null> {
-  const rows = await db.select().from(members).where(and(eq(members.teamId, p.teamId), eq(members.wecomUserKey, p.key))).limit(1);
+  const rows = await db
+    .select()
+    .from(members)
+    .where(and(eq(members.teamId, p.teamId), eq(members.wecomUserKey, p.key)))
+    .limit(1);
   return rows[0] ?? null;
 }
 
 /** A member by key, and whether the mirror holds an observation of it from `at` or later (docs/observations.md). */
-export async function memberAsOf(db: Db, p: { teamId: number; key: string; at: Observed }): Promise<{ member: MemberRow; newer: boolean } | null> {
+export async function memberAsOf(
+  db: Db,
+  p: { teamId: number; key: string; at: Observed },
+): Promise<{ member: MemberRow; newer: boolean } | null> {
   const rows = await db
     .select({ member: members, newer: sql<boolean>`coalesce(${members.observedAt}, ${NEVER}) >= ${p.at}::timestamptz` })
     .from(members)
@@ -210,12 +221,21 @@ export async function memberIdsInDepartments(db: Db, p: { teamId: number; depart
   const rows = await db
     .select({ userId: members.wecomUserId })
     .from(members)
-    .where(and(eq(members.teamId, p.teamId), isNotNull(members.wecomUserId), sql`${members.departmentIds} @> any(${sql.raw(`array[${p.departmentIds.map((d) => `'[${Math.trunc(d)}]'`).join(",")}]::jsonb[]`)})`));
+    .where(
+      and(
+        eq(members.teamId, p.teamId),
+        isNotNull(members.wecomUserId),
+        sql`${members.departmentIds} @> any(${sql.raw(`array[${p.departmentIds.map((d) => `'[${Math.trunc(d)}]'`).join(",")}]::jsonb[]`)})`,
+      ),
+    );
   return rows.map((r) => r.userId!);
 }
 
 /** A userid renamed in WeCom (update_user with NewUserID): the member keeps its row and history. Answers the moved row's id. */
-export async function rekeyMember(db: Db, p: { teamId: number; fromKey: string; toKey: string; toUserId: string; at: Observed }): Promise<number | null> {
+export async function rekeyMember(
+  db: Db,
+  p: { teamId: number; fromKey: string; toKey: string; toUserId: string; at: Observed },
+): Promise<number | null> {
   const moved = await db
     .update(members)
     .set({ wecomUserKey: p.toKey, wecomUserId: p.toUserId, observedAt: p.at })
@@ -223,7 +243,12 @@ export async function rekeyMember(db: Db, p: { teamId: number; fromKey: string; 
       and(
         eq(members.teamId, p.teamId),
         eq(members.wecomUserKey, p.fromKey),
-        notExists(db.select({ one: sql`1` }).from(members).where(and(eq(members.teamId, p.teamId), eq(members.wecomUserKey, p.toKey)))),
+        notExists(
+          db
+            .select({ one: sql`1` })
+            .from(members)
+            .where(and(eq(members.teamId, p.teamId), eq(members.wecomUserKey, p.toKey))),
+        ),
       ),
     )
     .returning({ id: members.id });

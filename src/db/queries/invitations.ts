@@ -28,7 +28,12 @@ export async function openInvitationOf(db: Db, p: { memberId: number }): Promise
 }
 
 export async function lastInvitationOf(db: Db, p: { memberId: number }): Promise<InvitationRow | null> {
-  const rows = await db.select().from(invitations).where(eq(invitations.memberId, p.memberId)).orderBy(desc(invitations.createdAt), desc(invitations.id)).limit(1);
+  const rows = await db
+    .select()
+    .from(invitations)
+    .where(eq(invitations.memberId, p.memberId))
+    .orderBy(desc(invitations.createdAt), desc(invitations.id))
+    .limit(1);
   return rows[0] ?? null;
 }
 
@@ -45,7 +50,10 @@ export async function insertInvitation(db: Db, row: NewInvitation): Promise<Invi
   return created;
 }
 
-export async function recordDelivery(db: Db, p: { id: number; delivery: InvitationDelivery; error: string | null; msgId: string | null }): Promise<void> {
+export async function recordDelivery(
+  db: Db,
+  p: { id: number; delivery: InvitationDelivery; error: string | null; msgId: string | null },
+): Promise<void> {
   await db.update(invitations).set({ delivery: p.delivery, deliveryError: p.error, msgId: p.msgId }).where(eq(invitations.id, p.id));
 }
 
@@ -54,7 +62,14 @@ export async function findOpenByHash(db: Db, p: { tokenHash: string; now: Date }
   const rows = await db
     .select()
     .from(invitations)
-    .where(and(eq(invitations.tokenHash, p.tokenHash), isNull(invitations.consumedAt), isNull(invitations.revokedAt), gt(invitations.expiresAt, p.now)))
+    .where(
+      and(
+        eq(invitations.tokenHash, p.tokenHash),
+        isNull(invitations.consumedAt),
+        isNull(invitations.revokedAt),
+        gt(invitations.expiresAt, p.now),
+      ),
+    )
     .limit(1);
   return rows[0] ?? null;
 }

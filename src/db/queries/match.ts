@@ -40,7 +40,10 @@ export async function accountsByUsernameKeys(db: Db, p: { keys: string[] }): Pro
  * Accounts WeCom vouched for as one of these userids of this corp: linked by OAuth (join or
  * self-binding) to that userid's member row in another team bound to the same CorpID.
  */
-export async function verifiedAccountsByKeys(db: Db, p: { teamId: number; corpId: string; keys: string[] }): Promise<{ userKey: string; account: AccountRow }[]> {
+export async function verifiedAccountsByKeys(
+  db: Db,
+  p: { teamId: number; corpId: string; keys: string[] },
+): Promise<{ userKey: string; account: AccountRow }[]> {
   return inChunks(p.keys, async (chunk) => {
     const rows = await db
       .selectDistinct({ userKey: members.wecomUserKey, account: accounts })
@@ -74,7 +77,13 @@ export async function accountsByEmails(db: Db, p: { emails: string[] }): Promise
 export async function accountsByIds(db: Db, p: { ids: number[] }): Promise<AccountRow[]> {
   const ids = [...new Set(p.ids)];
   const out: AccountRow[] = [];
-  for (let i = 0; i < ids.length; i += CHUNK) out.push(...(await db.select().from(accounts).where(inArray(accounts.id, ids.slice(i, i + CHUNK)))));
+  for (let i = 0; i < ids.length; i += CHUNK)
+    out.push(
+      ...(await db
+        .select()
+        .from(accounts)
+        .where(inArray(accounts.id, ids.slice(i, i + CHUNK)))),
+    );
   return out;
 }
 
@@ -82,7 +91,12 @@ export async function membersByIds(db: Db, p: { teamId: number; ids: number[] })
   const ids = [...new Set(p.ids)];
   const out: MemberRow[] = [];
   for (let i = 0; i < ids.length; i += CHUNK) {
-    out.push(...(await db.select().from(members).where(and(eq(members.teamId, p.teamId), inArray(members.id, ids.slice(i, i + CHUNK))))));
+    out.push(
+      ...(await db
+        .select()
+        .from(members)
+        .where(and(eq(members.teamId, p.teamId), inArray(members.id, ids.slice(i, i + CHUNK))))),
+    );
   }
   return out;
 }
@@ -100,7 +114,13 @@ export async function linkMemberRow(
     .update(members)
     .set(p.set)
     .where(
-      and(eq(members.teamId, p.teamId), eq(members.id, p.id), isNull(members.accountId), isNotNull(members.wecomUserKey), eq(members.status, p.expectStatus)),
+      and(
+        eq(members.teamId, p.teamId),
+        eq(members.id, p.id),
+        isNull(members.accountId),
+        isNotNull(members.wecomUserKey),
+        eq(members.status, p.expectStatus),
+      ),
     )
     .returning({ id: members.id });
   return rows.length > 0;

@@ -11,7 +11,10 @@ export interface Standing {
 }
 
 /** The team (null if no such slug) and every member row of the account in it (usually 0 or 1). */
-export async function accountStanding(db: Db, p: { slug: string; accountId: number }): Promise<{ teamId: number; rows: Standing[] } | null> {
+export async function accountStanding(
+  db: Db,
+  p: { slug: string; accountId: number },
+): Promise<{ teamId: number; rows: Standing[] } | null> {
   const rows = await db
     .select({ teamId: teams.id, memberId: members.id, status: members.status, role: members.role })
     .from(teams)
@@ -20,7 +23,8 @@ export async function accountStanding(db: Db, p: { slug: string; accountId: numb
   const first = rows[0];
   if (!first) return null;
   const standing: Standing[] = [];
-  for (const r of rows) if (r.memberId !== null && r.status !== null) standing.push({ memberId: r.memberId, status: r.status, role: r.role });
+  for (const r of rows)
+    if (r.memberId !== null && r.status !== null) standing.push({ memberId: r.memberId, status: r.status, role: r.role });
   return { teamId: first.teamId, rows: standing };
 }
 
@@ -35,7 +39,10 @@ export async function lockTeamForMembership(db: Db, p: { slug: string }): Promis
 }
 
 export async function membersOfAccount(db: Db, p: { teamId: number; accountId: number }): Promise<MemberRow[]> {
-  return db.select().from(members).where(and(eq(members.teamId, p.teamId), eq(members.accountId, p.accountId)));
+  return db
+    .select()
+    .from(members)
+    .where(and(eq(members.teamId, p.teamId), eq(members.accountId, p.accountId)));
 }
 
 /** An owner that still counts (anything but removed). */
@@ -73,7 +80,14 @@ export interface AccountTeam {
 /** Every team the account has a (not removed) member row in, with the WeCom identity of that row. */
 export async function teamsOfAccount(db: Db, p: { accountId: number }): Promise<AccountTeam[]> {
   return db
-    .select({ slug: teams.slug, teamName: teams.name, corpId: wecomBindings.corpId, status: members.status, role: members.role, wecomUserId: members.wecomUserId })
+    .select({
+      slug: teams.slug,
+      teamName: teams.name,
+      corpId: wecomBindings.corpId,
+      status: members.status,
+      role: members.role,
+      wecomUserId: members.wecomUserId,
+    })
     .from(members)
     .innerJoin(teams, eq(teams.id, members.teamId))
     .leftJoin(wecomBindings, eq(wecomBindings.teamId, teams.id))
@@ -83,7 +97,12 @@ export async function teamsOfAccount(db: Db, p: { accountId: number }): Promise<
 
 /** The WeCom member row with this lower-cased userid, locked for the rest of the transaction. */
 export async function lockMemberByKey(db: Db, p: { teamId: number; key: string }): Promise<MemberRow | null> {
-  const rows = await db.select().from(members).where(and(eq(members.teamId, p.teamId), eq(members.wecomUserKey, p.key))).limit(1).for("update");
+  const rows = await db
+    .select()
+    .from(members)
+    .where(and(eq(members.teamId, p.teamId), eq(members.wecomUserKey, p.key)))
+    .limit(1)
+    .for("update");
   return rows[0] ?? null;
 }
 

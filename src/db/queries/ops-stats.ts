@@ -6,7 +6,10 @@ import { rowsOf } from "./sql-arrays";
  * The operator's counts, read at scrape time: one grouped query per table, no per-team loop, so a
  * scrape costs the same few queries however many teams there are.
  */
-export async function inboxCountsByTeam(db: Db, p: { now: Date }): Promise<{ slug: string; status: string; n: number; oldestSeconds: number | null }[]> {
+export async function inboxCountsByTeam(
+  db: Db,
+  p: { now: Date },
+): Promise<{ slug: string; status: string; n: number; oldestSeconds: number | null }[]> {
   const rows = rowsOf<{ slug: string; status: string; n: string | number; oldest: string | number | null }>(
     await db.execute(sql`
       select t.slug, i.status, count(*) as n,
@@ -14,7 +17,12 @@ export async function inboxCountsByTeam(db: Db, p: { now: Date }): Promise<{ slu
       from callback_inbox i join teams t on t.id = i.team_id
       group by t.slug, i.status`),
   );
-  return rows.map((r) => ({ slug: r.slug, status: r.status, n: Number(r.n), oldestSeconds: r.oldest === null ? null : Math.max(0, Number(r.oldest)) }));
+  return rows.map((r) => ({
+    slug: r.slug,
+    status: r.status,
+    n: Number(r.n),
+    oldestSeconds: r.oldest === null ? null : Math.max(0, Number(r.oldest)),
+  }));
 }
 
 export async function memberCountsByTeam(db: Db): Promise<{ slug: string; status: string; n: number }[]> {
@@ -39,7 +47,10 @@ export async function allTeamSlugs(db: Db): Promise<string[]> {
  * Calls counted in the given minute and hour windows (the limiter's `<api>/min` and `<api>/hour`
  * buckets). The limiter draws calls in chunks, so this is what instances reserved, a little ahead of what they sent.
  */
-export async function currentRateWindows(db: Db, p: { minute: Date; hour: Date }): Promise<{ corpId: string; bucket: string; calls: number }[]> {
+export async function currentRateWindows(
+  db: Db,
+  p: { minute: Date; hour: Date },
+): Promise<{ corpId: string; bucket: string; calls: number }[]> {
   const rows = rowsOf<{ corp_id: string; api: string; calls: number }>(
     await db.execute(sql`
       select corp_id, api, calls from wecom_rate_windows

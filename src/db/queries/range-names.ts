@@ -5,7 +5,10 @@ import type { Db } from "../types";
 /** The mirror's names for these department ids (those it has). */
 export async function departmentNamesByIds(db: Db, p: { teamId: number; ids: number[] }): Promise<{ id: number; name: string }[]> {
   if (p.ids.length === 0) return [];
-  return db.select({ id: departments.id, name: departments.name }).from(departments).where(and(eq(departments.teamId, p.teamId), inArray(departments.id, p.ids)));
+  return db
+    .select({ id: departments.id, name: departments.name })
+    .from(departments)
+    .where(and(eq(departments.teamId, p.teamId), inArray(departments.id, p.ids)));
 }
 
 /** The mirror's members for these lower-cased userids (those it has). */

@@ -6,7 +6,9 @@ import type { AccountRow } from "./accounts";
 export type SessionRow = typeof sessions.$inferSelect;
 
 export async function insertSession(db: Db, p: { tokenHash: string; accountId: number; now: Date; expiresAt: Date }): Promise<void> {
-  await db.insert(sessions).values({ tokenHash: p.tokenHash, accountId: p.accountId, createdAt: p.now, expiresAt: p.expiresAt, lastSeenAt: p.now });
+  await db
+    .insert(sessions)
+    .values({ tokenHash: p.tokenHash, accountId: p.accountId, createdAt: p.now, expiresAt: p.expiresAt, lastSeenAt: p.now });
 }
 
 /** The session with this token hash and its account, expired or not (the caller decides). */

@@ -19,7 +19,10 @@ export async function insertSetupCode(db: Db, p: { codeHash: string; now: Date; 
 }
 
 /** Codes neither spent nor expired, newest first. */
-export async function openSetupCodes(db: Db, p: { now: Date; limit: number }): Promise<{ id: number; codeHash: string; createdAt: Date }[]> {
+export async function openSetupCodes(
+  db: Db,
+  p: { now: Date; limit: number },
+): Promise<{ id: number; codeHash: string; createdAt: Date }[]> {
   return db
     .select({ id: setupCodes.id, codeHash: setupCodes.codeHash, createdAt: setupCodes.createdAt })
     .from(setupCodes)

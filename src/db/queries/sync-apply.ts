@@ -73,7 +73,10 @@ const num = (v: number | string | null): number | null => (v === null ? null : N
  * Where the next page of seen members ends: its size and last key (null when none is left),
  * from the primary key alone, so the apply step can mark out pages before it reads any.
  */
-export async function seenPageEnd(db: Db, p: { jobId: number; afterKey: string; limit: number }): Promise<{ n: number; lastKey: string | null }> {
+export async function seenPageEnd(
+  db: Db,
+  p: { jobId: number; afterKey: string; limit: number },
+): Promise<{ n: number; lastKey: string | null }> {
   const [row] = rowsOf<{ n: number | string; last_key: string | null }>(
     await db.execute(sql`
       select count(*) as n, max(user_key) as last_key
@@ -101,7 +104,10 @@ export async function seenChangesPage(db: Db, p: { teamId: number; jobId: number
         left join lateral (select * from members where team_id = ${p.teamId} and wecom_user_key = p.user_key limit 1) m on true
       ), changed as (
         select * from page
-        where member_id is not null and m_older and (m_deprovisioned or not ${sameMirroredFields((c) => `m_${c}`, (c) => c)})
+        where member_id is not null and m_older and (m_deprovisioned or not ${sameMirroredFields(
+          (c) => `m_${c}`,
+          (c) => c,
+        )})
       )
       select t.creates, c.user_key, c.user_id, c.name, c.department_ids, c.main_department_id, c.position, c.wecom_status, c.email,
              ${observedText("c.observed_at")} as observed_text,
@@ -209,7 +215,10 @@ export interface MirroredMember extends MirrorColumns {
  * keeps it (docs/observations.md). One statement for the whole page, a parameter per column (see
  * sql-arrays.ts).
  */
-export async function updateMembers(db: Db, p: { now: Date; rows: (MirroredMember & { id: number; reappeared: boolean })[] }): Promise<void> {
+export async function updateMembers(
+  db: Db,
+  p: { now: Date; rows: (MirroredMember & { id: number; reappeared: boolean })[] },
+): Promise<void> {
   if (p.rows.length === 0) return;
   const r = p.rows;
   await db.execute(sql`

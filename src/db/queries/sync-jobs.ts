@@ -12,10 +12,21 @@ export const emptyCounts = (): JobCounts => ({
 const OPEN: JobState[] = ["queued", "running", "needs_confirmation"];
 
 /** Starts a job, or returns the team's open one: the partial unique index admits one (docs/architecture.md#coordination-lives-in-postgresql). */
-export async function createOrGetOpenJob(db: Db, p: { teamId: number; initiator: Initiator; now: Date }): Promise<{ job: JobRow; created: boolean }> {
+export async function createOrGetOpenJob(
+  db: Db,
+  p: { teamId: number; initiator: Initiator; now: Date },
+): Promise<{ job: JobRow; created: boolean }> {
   const inserted = await db
     .insert(syncJobs)
-    .values({ teamId: p.teamId, state: "queued", phase: "queued", counts: emptyCounts(), initiator: p.initiator, createdAt: p.now, updatedAt: p.now })
+    .values({
+      teamId: p.teamId,
+      state: "queued",
+      phase: "queued",
+      counts: emptyCounts(),
+      initiator: p.initiator,
+      createdAt: p.now,
+      updatedAt: p.now,
+    })
     .onConflictDoNothing()
     .returning();
   if (inserted[0]) return { job: inserted[0], created: true };
@@ -29,7 +40,11 @@ export async function createOrGetOpenJob(db: Db, p: { teamId: number; initiator:
 }
 
 export async function findJob(db: Db, p: { teamId: number; jobId: number }): Promise<JobRow | null> {
-  const rows = await db.select().from(syncJobs).where(and(eq(syncJobs.id, p.jobId), eq(syncJobs.teamId, p.teamId))).limit(1);
+  const rows = await db
+    .select()
+    .from(syncJobs)
+    .where(and(eq(syncJobs.id, p.jobId), eq(syncJobs.teamId, p.teamId)))
+    .limit(1);
   return rows[0] ?? null;
 }
 
@@ -41,8 +56,18 @@ export async function latestJobs(db: Db, p: { teamId: number; limit: number }): 
 export async function claimJob(db: Db, p: { jobId: number; now: Date; leaseUntil: Date; runnerId: string }): Promise<JobRow | null> {
   const rows = await db
     .update(syncJobs)
-    .set({ leaseUntil: p.leaseUntil, runnerId: p.runnerId, state: sql`case when ${syncJobs.state} = 'queued' then 'running' else ${syncJobs.state} end` })
-    .where(and(eq(syncJobs.id, p.jobId), inArray(syncJobs.state, ["queued", "running"]), or(isNull(syncJobs.leaseUntil), lt(syncJobs.leaseUntil, p.now))))
+    .set({
+      leaseUntil: p.leaseUntil,
+      runnerId: p.runnerId,
+      state: sql`case when ${syncJobs.state} = 'queued' then 'running' else ${syncJobs.state} end`,
+    })
+    .where(
+      and(
+        eq(syncJobs.id, p.jobId),
+        inArray(syncJobs.state, ["queued", "running"]),
+        or(isNull(syncJobs.leaseUntil), lt(syncJobs.leaseUntil, p.now)),
+      ),
+    )
     .returning();
   return rows[0] ?? null;
 }
@@ -67,7 +92,9 @@ export async function releaseJob(db: Db, p: { jobId: number; runnerId: string })
     .where(and(eq(syncJobs.id, p.jobId), eq(syncJobs.runnerId, p.runnerId)));
 }
 
-export type JobUpdate = Partial<Pick<JobRow, "state" | "phase" | "done" | "total" | "cursor" | "counts" | "error" | "partial" | "leaseUntil" | "finishedAt">>;
+export type JobUpdate = Partial<
+  Pick<JobRow, "state" | "phase" | "done" | "total" | "cursor" | "counts" | "error" | "partial" | "leaseUntil" | "finishedAt">
+>;
 
 export class LeaseLost extends Error {
   constructor(jobId: number) {

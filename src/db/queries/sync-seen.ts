@@ -37,7 +37,9 @@ const seenRows = (r: SeenMember[]) => sql`
          ${arr(r.map((m) => m.email ?? null))}::text[], ${arr(r.map((m) => m.contentHash ?? null))}::text[],
          ${arr(r.map((m) => m.observedAt ?? NEVER))}::text[])
   as u(user_key, user_id, name, department_ids, main_department_id, position, wecom_status, email, content_hash, observed_at)`;
-const SEEN_COLUMNS = sql.raw("job_id, user_key, user_id, name, department_ids, main_department_id, position, wecom_status, email, content_hash, observed_at");
+const SEEN_COLUMNS = sql.raw(
+  "job_id, user_key, user_id, name, department_ids, main_department_id, position, wecom_status, email, content_hash, observed_at",
+);
 const SEEN_VALUES = sql.raw(
   "u.user_key, u.user_id, u.name, u.department_ids, u.main_department_id, u.position, u.wecom_status, u.email, u.content_hash, u.observed_at::timestamptz",
 );
@@ -59,10 +61,14 @@ const mergeStatement = (p: SeenMerge, lease?: SQL) => {
   const gate = lease ? sql`where exists (select 1 from lease)` : sql``;
   const parts: SQL[] = lease ? [sql`lease as (${lease})`] : [];
   if (p.unchangedKeys.length > 0) {
-    parts.push(sql`kept as (insert into sync_seen_unchanged (job_id, user_keys) select ${p.jobId}, ${arr(p.unchangedKeys)}::text[] ${gate})`);
+    parts.push(
+      sql`kept as (insert into sync_seen_unchanged (job_id, user_keys) select ${p.jobId}, ${arr(p.unchangedKeys)}::text[] ${gate})`,
+    );
   }
   if (p.fresh.length > 0) {
-    parts.push(sql`fresh as (insert into sync_seen_members (${SEEN_COLUMNS}) select ${p.jobId}, ${SEEN_VALUES} from ${seenRows(p.fresh)} ${gate})`);
+    parts.push(
+      sql`fresh as (insert into sync_seen_members (${SEEN_COLUMNS}) select ${p.jobId}, ${SEEN_VALUES} from ${seenRows(p.fresh)} ${gate})`,
+    );
   }
   if (p.again.length > 0) {
     parts.push(sql`again as (
@@ -110,13 +116,17 @@ export async function listingKeys(db: Db, p: { teamId: number; jobId: number }):
       where team_id = ${p.teamId} and wecom_user_key is not null and deprovisioned_at is null and content_hash is not null`),
   );
   for (const r of mirror) if (r.h !== null) out.set(r.k, r.h);
-  const kept = rowsOf<{ k: string }>(await db.execute(sql`select unnest(user_keys) as k from sync_seen_unchanged where job_id = ${p.jobId}`));
+  const kept = rowsOf<{ k: string }>(
+    await db.execute(sql`select unnest(user_keys) as k from sync_seen_unchanged where job_id = ${p.jobId}`),
+  );
   for (const r of kept) {
     const hash = out.get(r.k);
     out.set(r.k, { hash: typeof hash === "string" ? hash : null, at: NEVER });
   }
   const staged = rowsOf<{ k: string; h: string | null; at: string | null }>(
-    await db.execute(sql`select user_key as k, content_hash as h, ${observedText("observed_at")} as at from sync_seen_members where job_id = ${p.jobId}`),
+    await db.execute(
+      sql`select user_key as k, content_hash as h, ${observedText("observed_at")} as at from sync_seen_members where job_id = ${p.jobId}`,
+    ),
   );
   for (const r of staged) out.set(r.k, { hash: r.h, at: r.at ?? NEVER });
   return out;

@@ -16,10 +16,7 @@ export async function findTeamBySlug(db: Db, p: { slug: string }): Promise<TeamR
   return rows[0] ?? null;
 }
 
-export async function findTeamWithBinding(
-  db: Db,
-  p: { slug: string },
-): Promise<{ team: TeamRow; binding: BindingRow | null } | null> {
+export async function findTeamWithBinding(db: Db, p: { slug: string }): Promise<{ team: TeamRow; binding: BindingRow | null } | null> {
   const rows = await db
     .select({ team: teams, binding: wecomBindings })
     .from(teams)
@@ -30,6 +27,11 @@ export async function findTeamWithBinding(
 }
 
 export async function findTeamWithBindingById(db: Db, p: { id: number }): Promise<{ team: TeamRow; binding: BindingRow | null } | null> {
-  const rows = await db.select({ team: teams, binding: wecomBindings }).from(teams).leftJoin(wecomBindings, eq(wecomBindings.teamId, teams.id)).where(eq(teams.id, p.id)).limit(1);
+  const rows = await db
+    .select({ team: teams, binding: wecomBindings })
+    .from(teams)
+    .leftJoin(wecomBindings, eq(wecomBindings.teamId, teams.id))
+    .where(eq(teams.id, p.id))
+    .limit(1);
   return rows[0] ?? null;
 }

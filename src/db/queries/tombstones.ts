@@ -50,5 +50,7 @@ export async function unburyKeys(db: Db, p: { teamId: number; kind: TombstoneKin
  */
 export async function pruneTombstones(db: Db, p: { before: Date }): Promise<void> {
   const openSince = sql`(select min(${syncJobs.createdAt}) from ${syncJobs} where ${syncJobs.state} in ('queued', 'running', 'needs_confirmation'))`;
-  await db.delete(mirrorTombstones).where(lt(mirrorTombstones.observedAt, sql`least(${p.before.toISOString()}::timestamptz, ${openSince})`));
+  await db
+    .delete(mirrorTombstones)
+    .where(lt(mirrorTombstones.observedAt, sql`least(${p.before.toISOString()}::timestamptz, ${openSince})`));
 }

@@ -11,16 +11,26 @@ export async function insertEndpoint(db: Db, row: typeof webhookEndpoints.$infer
 }
 
 export async function listEndpoints(db: Db, p: { teamId: number }): Promise<EndpointRow[]> {
-  return db.select().from(webhookEndpoints).where(eq(webhookEndpoints.teamId, p.teamId)).orderBy(webhookEndpoints.createdAt, webhookEndpoints.id);
+  return db
+    .select()
+    .from(webhookEndpoints)
+    .where(eq(webhookEndpoints.teamId, p.teamId))
+    .orderBy(webhookEndpoints.createdAt, webhookEndpoints.id);
 }
 
 export async function findEndpoint(db: Db, p: { teamId: number; id: string }): Promise<EndpointRow | null> {
-  const [row] = await db.select().from(webhookEndpoints).where(and(eq(webhookEndpoints.teamId, p.teamId), eq(webhookEndpoints.id, p.id)));
+  const [row] = await db
+    .select()
+    .from(webhookEndpoints)
+    .where(and(eq(webhookEndpoints.teamId, p.teamId), eq(webhookEndpoints.id, p.id)));
   return row ?? null;
 }
 
 export async function deleteEndpoint(db: Db, p: { teamId: number; id: string }): Promise<boolean> {
-  const gone = await db.delete(webhookEndpoints).where(and(eq(webhookEndpoints.teamId, p.teamId), eq(webhookEndpoints.id, p.id))).returning({ id: webhookEndpoints.id });
+  const gone = await db
+    .delete(webhookEndpoints)
+    .where(and(eq(webhookEndpoints.teamId, p.teamId), eq(webhookEndpoints.id, p.id)))
+    .returning({ id: webhookEndpoints.id });
   return gone.length > 0;
 }
 
@@ -185,7 +195,10 @@ export async function markDelivered(db: Db, rs: readonly AttemptResult[]): Promi
  * A failed attempt: retried at `nextAttemptAt`, or `failed` when there is none. The endpoint
  * remembers since when it fails; failing for `disableAfterMs` disables it. Answers whether it did.
  */
-export async function markAttemptFailed(db: Db, r: AttemptResult & { nextAttemptAt: Date | null; disableAfterMs: number }): Promise<boolean> {
+export async function markAttemptFailed(
+  db: Db,
+  r: AttemptResult & { nextAttemptAt: Date | null; disableAfterMs: number },
+): Promise<boolean> {
   await db
     .update(webhookDeliveries)
     .set({
@@ -218,7 +231,10 @@ export async function markAttemptFailed(db: Db, r: AttemptResult & { nextAttempt
  * It keeps the event's `webhook-id`, and waits behind earlier pending events about the same subject.
  * Null when the delivery is not the endpoint's, or one of that event is still pending there.
  */
-export async function requeueDelivery(db: Db, p: { endpointId: string; deliveryId: number; now: Date }): Promise<{ id: number; eventId: string } | null> {
+export async function requeueDelivery(
+  db: Db,
+  p: { endpointId: string; deliveryId: number; now: Date },
+): Promise<{ id: number; eventId: string } | null> {
   const now = p.now.toISOString();
   const [row] = rowsOf<{ id: string | number; event_id: string }>(
     await db.execute(sql`

@@ -3,7 +3,10 @@ import { wecomRateWindows } from "../schema";
 import type { Db } from "../types";
 
 /** Counts `calls` in each (bucket, window start) and returns the calls so far, in the given order. */
-export async function countCall(db: Db, p: { corpId: string; calls: number; windows: { bucket: string; start: Date }[] }): Promise<number[]> {
+export async function countCall(
+  db: Db,
+  p: { corpId: string; calls: number; windows: { bucket: string; start: Date }[] },
+): Promise<number[]> {
   const rows = await db
     .insert(wecomRateWindows)
     .values(p.windows.map((w) => ({ corpId: p.corpId, api: w.bucket, windowStart: w.start, calls: p.calls })))

@@ -21,7 +21,15 @@ export async function lockToken(tx: Db, p: Key): Promise<void> {
 
 export async function saveToken(
   db: Db,
-  p: Key & { secretFingerprint: string; accessToken: string | null; expiresAt: Date | null; fetchedAt: Date | null; failedErrcode: number | null; failedErrmsg: string | null; failedUntil: Date | null },
+  p: Key & {
+    secretFingerprint: string;
+    accessToken: string | null;
+    expiresAt: Date | null;
+    fetchedAt: Date | null;
+    failedErrcode: number | null;
+    failedErrmsg: string | null;
+    failedUntil: Date | null;
+  },
 ): Promise<void> {
   const { corpId: _corpId, agentId: _agentId, ...rest } = p;
   await db

@@ -58,7 +58,10 @@ export const members = pgTable(
     wecomUserId: text("wecom_user_id"),
     wecomUserKey: text("wecom_user_key"),
     name: text("name").notNull(),
-    departmentIds: jsonb("department_ids").$type<number[]>().notNull().default(sql`'[]'::jsonb`),
+    departmentIds: jsonb("department_ids")
+      .$type<number[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     mainDepartmentId: bigint("main_department_id", { mode: "number" }),
     position: text("position"),
     /**

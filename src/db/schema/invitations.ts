@@ -35,7 +35,9 @@ export const invitations = pgTable(
   },
   (t) => [
     uniqueIndex("invitations_token_hash").on(t.tokenHash),
-    uniqueIndex("invitations_open_member").on(t.memberId).where(sql`${t.consumedAt} is null and ${t.revokedAt} is null`),
+    uniqueIndex("invitations_open_member")
+      .on(t.memberId)
+      .where(sql`${t.consumedAt} is null and ${t.revokedAt} is null`),
     index("invitations_member_created").on(t.memberId, t.createdAt),
     index("invitations_team").on(t.teamId),
   ],

@@ -16,5 +16,9 @@ export const setupCodes = pgTable(
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
     usedAt: timestamp("used_at", { withTimezone: true }),
   },
-  (t) => [index("setup_codes_open").on(t.expiresAt).where(sql`${t.usedAt} is null`)],
+  (t) => [
+    index("setup_codes_open")
+      .on(t.expiresAt)
+      .where(sql`${t.usedAt} is null`),
+  ],
 );

@@ -29,7 +29,10 @@ export const syncJobs = pgTable(
     phase: text("phase").$type<JobPhase>().notNull(),
     done: integer("done").notNull().default(0),
     total: integer("total").notNull().default(0),
-    cursor: jsonb("cursor").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    cursor: jsonb("cursor")
+      .$type<Record<string, unknown>>()
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     counts: jsonb("counts").$type<JobCounts>().notNull(),
     error: jsonb("error").$type<{ code: string; message: string; errcode?: number; api?: string }>(),
     /** Any failed page, auth or rate-limit error: this run deprovisions nobody (docs/sync.md#brakes). */
@@ -92,7 +95,9 @@ export const syncSeenMembers = pgTable(
      */
     contentHash: text("content_hash"),
     /** When the page these fields come from was read (docs/observations.md). */
-    observedAt: timestamp("observed_at", { withTimezone: true, mode: "string" }).notNull().default(sql`'-infinity'`),
+    observedAt: timestamp("observed_at", { withTimezone: true, mode: "string" })
+      .notNull()
+      .default(sql`'-infinity'`),
   },
   (t) => [primaryKey({ columns: [t.jobId, t.userKey] })],
 );

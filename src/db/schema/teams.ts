@@ -18,7 +18,10 @@ export const wecomBindings = pgTable("wecom_bindings", {
   secretSealed: text("secret_sealed").notNull(),
   tokenSealed: text("token_sealed").notNull(),
   aesKeySealed: text("aes_key_sealed").notNull(),
-  adminUserIds: jsonb("admin_user_ids").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+  adminUserIds: jsonb("admin_user_ids")
+    .$type<string[]>()
+    .notNull()
+    .default(sql`'[]'::jsonb`),
   scopeDepartmentIds: jsonb("scope_department_ids").$type<number[]>(),
   version: integer("version").notNull().default(1),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

@@ -88,11 +88,15 @@ export const webhookDeliveries = pgTable(
   (t) => [
     // The sender's claim walks the pending deliveries in id order: without the delivered ones, so a
     // claim stays as cheap after 100,000 deliveries as after the first (BENCHMARKS.md, webhooks).
-    index("webhook_deliveries_pending").on(t.id).where(sql`${t.status} = 'pending'`),
+    index("webhook_deliveries_pending")
+      .on(t.id)
+      .where(sql`${t.status} = 'pending'`),
     // The claim's per-subject order check (an earlier pending delivery of the same subject to the
     // same endpoint), over pending rows only. Subject first: an endpoint's backlog is walked by
     // webhook_deliveries_pending in id order, never through this index (which a planner with stale
     // statistics chose, then sorted every pending row on each claim).
-    index("webhook_deliveries_order").on(t.subject, t.endpointId, t.id).where(sql`${t.status} = 'pending'`),
+    index("webhook_deliveries_order")
+      .on(t.subject, t.endpointId, t.id)
+      .where(sql`${t.status} = 'pending'`),
   ],
 );

@@ -44,7 +44,8 @@ export function authRoutes(app: Hono<EmuEnv>, state: EmulatorState): void {
     const ticket = (body as { user_ticket?: unknown }).user_ticket;
     if (typeof ticket !== "string" || ticket === "") return fail(c, 40058, "missing user_ticket, hint: [emu]");
     const rec = state.userTickets.get(ticket);
-    if (!rec || rec.expiresAtMs <= state.nowMs() || rec.agentId !== caller.app.agentId) return fail(c, 40058, "invalid user_ticket, hint: [emu]");
+    if (!rec || rec.expiresAtMs <= state.nowMs() || rec.agentId !== caller.app.agentId)
+      return fail(c, 40058, "invalid user_ticket, hint: [emu]");
     const user = state.org.getUser(rec.userid);
     if (!user) return fail(c, 60111);
     // The member consented, so even restricted apps see these fields (docs/wecom.md#restricted-fields).

@@ -23,10 +23,12 @@ export function departmentRoutes(app: Hono<EmuEnv>, state: EmulatorState): void 
     const id = resolve(c, c.req.query("id"), false);
     if (id instanceof Response) return id;
     const ids = visibleDepartments(state.org, scopeOf(state.org, caller), id);
-    return ok(c, { department: ids.flatMap((d) => {
-      const dept = state.org.departments.get(d);
-      return dept ? [renderDepartment(dept)] : [];
-    }) });
+    return ok(c, {
+      department: ids.flatMap((d) => {
+        const dept = state.org.departments.get(d);
+        return dept ? [renderDepartment(dept)] : [];
+      }),
+    });
   });
 
   // Works for the contact-sync secret from new IPs too (docs/wecom.md#which-secret).
@@ -34,10 +36,12 @@ export function departmentRoutes(app: Hono<EmuEnv>, state: EmulatorState): void 
     const id = resolve(c, c.req.query("id"), false);
     if (id instanceof Response) return id;
     const ids = visibleDepartments(state.org, scopeOf(state.org, c.get("caller")), id);
-    return ok(c, { department_id: ids.flatMap((d) => {
-      const dept = state.org.departments.get(d);
-      return dept ? [{ id: dept.id, parentid: dept.parentid, order: dept.order }] : [];
-    }) });
+    return ok(c, {
+      department_id: ids.flatMap((d) => {
+        const dept = state.org.departments.get(d);
+        return dept ? [{ id: dept.id, parentid: dept.parentid, order: dept.order }] : [];
+      }),
+    });
   });
 
   app.on(["GET", "POST"], "/cgi-bin/department/get", (c) => {

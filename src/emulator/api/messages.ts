@@ -30,7 +30,13 @@ export function messageRoutes(app: Hono<EmuEnv>, state: EmulatorState): void {
     const contentError = checkContent(msgtype, body);
     if (contentError !== undefined) return fail(c, contentError);
 
-    const split = (v: unknown) => (typeof v === "string" ? v.split("|").map((s) => s.trim()).filter((s) => s !== "") : []);
+    const split = (v: unknown) =>
+      typeof v === "string"
+        ? v
+            .split("|")
+            .map((s) => s.trim())
+            .filter((s) => s !== "")
+        : [];
     const touser = split(body.touser);
     const toparty = split(body.toparty);
     const totag = split(body.totag);
@@ -161,7 +167,8 @@ function checkContent(msgtype: string, body: Json): number | undefined {
     if (typeof type !== "string" || ![...NOTICES, ...INTERACTIVE].includes(type)) return 42031;
     if (NOTICES.includes(type) && !isRecord(part.card_action)) return 42045;
     if (INTERACTIVE.includes(type) && (typeof part.task_id !== "string" || !/^[0-9A-Za-z_\-@]{1,128}$/.test(part.task_id))) return 42014;
-    if (type === "button_interaction" && (!Array.isArray(part.button_list) || part.button_list.length === 0 || part.button_list.length > 6)) return 42038;
+    if (type === "button_interaction" && (!Array.isArray(part.button_list) || part.button_list.length === 0 || part.button_list.length > 6))
+      return 42038;
   }
   return undefined;
 }

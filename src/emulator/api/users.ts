@@ -56,7 +56,8 @@ export function userRoutes(app: Hono<EmuEnv>, state: EmulatorState): void {
     if (body === BAD_JSON || typeof body !== "object" || body === null) return fail(c, 47001);
     const { cursor, limit } = body as { cursor?: unknown; limit?: unknown };
     const size = limit === undefined ? 10000 : limit;
-    if (!Number.isInteger(size) || (size as number) < 1 || (size as number) > 10000) return fail(c, 40058, "limit must be 1-10000, hint: [emu]");
+    if (!Number.isInteger(size) || (size as number) < 1 || (size as number) > 10000)
+      return fail(c, 40058, "limit must be 1-10000, hint: [emu]");
     let offset = 0;
     if (cursor !== undefined && cursor !== "") {
       const m = typeof cursor === "string" ? /^emu:(\d+)$/.exec(Buffer.from(cursor, "base64url").toString()) : null;

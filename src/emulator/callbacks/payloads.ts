@@ -31,7 +31,14 @@ export function changeContactXml(corpId: string, createTime: number, changeType:
 }
 
 /** docs/wecom.md#events-handled. MsgId is a 64-bit integer written bare (docs/wecom.md#conventions). */
-export function textMessageXml(m: { corpId: string; from: string; createTime: number; content: string; msgId: string; agentId: number }): string {
+export function textMessageXml(m: {
+  corpId: string;
+  from: string;
+  createTime: number;
+  content: string;
+  msgId: string;
+  agentId: number;
+}): string {
   return xmlDocument([
     ["ToUserName", m.corpId],
     ["FromUserName", m.from],
@@ -44,7 +51,16 @@ export function textMessageXml(m: { corpId: string; from: string; createTime: nu
 }
 
 /** docs/wecom.md#events-handled (no SelectedItems: the emulator clicks buttons only). */
-export function cardEventXml(m: { corpId: string; from: string; createTime: number; eventKey: string; taskId: string; cardType: string; responseCode: string; agentId: number }): string {
+export function cardEventXml(m: {
+  corpId: string;
+  from: string;
+  createTime: number;
+  eventKey: string;
+  taskId: string;
+  cardType: string;
+  responseCode: string;
+  agentId: number;
+}): string {
   return xmlDocument([
     ["ToUserName", m.corpId],
     ["FromUserName", m.from],

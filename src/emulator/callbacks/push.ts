@@ -66,7 +66,9 @@ async function deliver(state: EmulatorState, target: CallbackTarget, xml: string
  * What WeCom does when an admin saves the callback settings (docs/wecom.md#callback-delivery): a signed GET
  * with an encrypted echostr; the target must answer the decrypted plaintext verbatim.
  */
-export async function verifyCallbackUrl(state: EmulatorState): Promise<{ ok: boolean; status?: number; body?: string; expected: string; error?: string }> {
+export async function verifyCallbackUrl(
+  state: EmulatorState,
+): Promise<{ ok: boolean; status?: number; body?: string; expected: string; error?: string }> {
   const target = state.callbackTarget;
   const expected = String(randomInt(100_000_000, 1_000_000_000)) + String(randomInt(100_000_000, 1_000_000_000));
   if (!target) return { ok: false, expected, error: "no callback target" };

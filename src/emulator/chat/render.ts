@@ -62,10 +62,17 @@ function cardButtons(as: string, taskId: string, buttons: unknown): string {
 function templateCard(as: string, card: Json): string {
   const main = rec(card.main_title);
   const rows = Array.isArray(card.horizontal_content_list)
-    ? card.horizontal_content_list.map((r) => `<dt>${esc(str(rec(r).keyname))}</dt><dd>${rec(r).url ? openLink(as, str(rec(r).url), str(rec(r).value)) : esc(str(rec(r).value))}</dd>`).join("")
+    ? card.horizontal_content_list
+        .map(
+          (r) =>
+            `<dt>${esc(str(rec(r).keyname))}</dt><dd>${rec(r).url ? openLink(as, str(rec(r).url), str(rec(r).value)) : esc(str(rec(r).value))}</dd>`,
+        )
+        .join("")
     : "";
   const action = rec(card.card_action);
-  const jump = Array.isArray(card.jump_list) ? card.jump_list.map((j) => `<p>${openLink(as, str(rec(j).url), str(rec(j).title))}</p>`).join("") : "";
+  const jump = Array.isArray(card.jump_list)
+    ? card.jump_list.map((j) => `<p>${openLink(as, str(rec(j).url), str(rec(j).title))}</p>`).join("")
+    : "";
   return `<div class="card"><h3>${esc(str(main.title))}</h3>${main.desc ? `<p>${esc(str(main.desc))}</p>` : ""}${card.sub_title_text ? `<p>${esc(str(card.sub_title_text))}</p>` : ""}${rows ? `<dl>${rows}</dl>` : ""}${jump}${action.url ? `<p>${openLink(as, str(action.url), "打开 Open ›")}</p>` : ""}${cardButtons(as, str(card.task_id), card.button_list)}</div>`;
 }
 
@@ -87,7 +94,9 @@ function sent(as: string, m: InboxMessage): string {
       break;
     case "textcard": {
       const tc = rec(body.textcard);
-      const desc = str(tc.description).replace(/<br\s*\/?>/gi, "\n").replace(/<[^>]*>/g, "");
+      const desc = str(tc.description)
+        .replace(/<br\s*\/?>/gi, "\n")
+        .replace(/<[^>]*>/g, "");
       inner = `<div class="card"><h3>${esc(str(tc.title))}</h3><p>${esc(desc)}</p><p>${openLink(as, str(tc.url), str(tc.btntxt) || "详情")}</p></div>`;
       break;
     }
@@ -95,7 +104,9 @@ function sent(as: string, m: InboxMessage): string {
       inner = templateCard(as, rec(body.template_card));
       break;
     case "news":
-      inner = (Array.isArray(rec(body.news).articles) ? (rec(body.news).articles as unknown[]) : []).map((a) => `<p>${openLink(as, str(rec(a).url), str(rec(a).title))}</p>`).join("");
+      inner = (Array.isArray(rec(body.news).articles) ? (rec(body.news).articles as unknown[]) : [])
+        .map((a) => `<p>${openLink(as, str(rec(a).url), str(rec(a).title))}</p>`)
+        .join("");
       break;
     default:
       inner = `[${esc(m.msgtype)}]`;
@@ -119,5 +130,7 @@ export function renderFeed(state: EmulatorState, as: string): string {
   });
   items.sort((a, b) => (a.at === b.at ? a.seq - b.seq : a.at < b.at ? -1 : 1));
   const shown = items.slice(-200);
-  return shown.length === 0 ? `<p class="update">还没有消息。试试发送“帮助”。 No messages yet — try sending "help".</p>` : shown.map((i) => i.html).join("");
+  return shown.length === 0
+    ? `<p class="update">还没有消息。试试发送“帮助”。 No messages yet — try sending "help".</p>`
+    : shown.map((i) => i.html).join("");
 }

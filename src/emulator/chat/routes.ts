@@ -35,7 +35,9 @@ function userList(state: EmulatorState, as: string, q: string): string {
   for (const u of state.org.users.values()) {
     if (needle && !u.userid.toLowerCase().includes(needle) && !u.name.toLowerCase().includes(needle)) continue;
     const current = u.userid.toLowerCase() === as.toLowerCase();
-    items.push(`<li><a href="${esc(chatUrl(u.userid))}"${current ? ' aria-current="true"' : ""}>${esc(u.name)} <code>${esc(u.userid)}</code></a></li>`);
+    items.push(
+      `<li><a href="${esc(chatUrl(u.userid))}"${current ? ' aria-current="true"' : ""}>${esc(u.name)} <code>${esc(u.userid)}</code></a></li>`,
+    );
     if (items.length >= 100) break;
   }
   return `<form method="get" action="/_emulator/chat"><input type="hidden" name="as" value="${esc(as)}"><label for="q">成员 Members</label><input id="q" type="search" name="q" value="${esc(q)}" placeholder="userid / 姓名 name"></form><ul class="users">${items.join("")}</ul>`;
@@ -47,8 +49,12 @@ function orgEditor(state: EmulatorState, as: string): string {
   return `<div class="box"><h2>通讯录 Address book</h2>
 <form method="post" action="/_emulator/chat/org/add">${hidden}<label for="nu">新成员 userid New member's userid</label><input id="nu" type="text" name="userid" required>
 <label for="nn">姓名 Name</label><input id="nn" type="text" name="name" required><label for="nd">部门 Department</label><select id="nd" name="department">${departments}</select><p><button>添加 Add</button></p></form>
-${as ? `<form method="post" action="/_emulator/chat/org/rename">${hidden}<label for="rn">把 ${esc(as)} 改名为 Rename ${esc(as)} to</label><input id="rn" type="text" name="name" required><p><button>改名 Rename</button></p></form>
-<form method="post" action="/_emulator/chat/org/delete">${hidden}<p><button class="ghost">从通讯录删除 ${esc(as)} Delete ${esc(as)}</button></p></form>` : ""}</div>`;
+${
+  as
+    ? `<form method="post" action="/_emulator/chat/org/rename">${hidden}<label for="rn">把 ${esc(as)} 改名为 Rename ${esc(as)} to</label><input id="rn" type="text" name="name" required><p><button>改名 Rename</button></p></form>
+<form method="post" action="/_emulator/chat/org/delete">${hidden}<p><button class="ghost">从通讯录删除 ${esc(as)} Delete ${esc(as)}</button></p></form>`
+    : ""
+}</div>`;
 }
 
 /** Polls the feed fragment and swaps it in when it changed; without JavaScript, reload the page. */
@@ -71,7 +77,12 @@ ${error ? `<p class="err" role="alert">${esc(error)}</p>` : ""}
 
 export function chatRoutes(app: Hono<EmuEnv>, state: EmulatorState): void {
   const pushContact = async (event: ContactEvent | undefined) => {
-    if (event) await pushCallback(state, event.changeType, changeContactXml(state.corpId, Math.floor(state.nowMs() / 1000), event.changeType, event.fields));
+    if (event)
+      await pushCallback(
+        state,
+        event.changeType,
+        changeContactXml(state.corpId, Math.floor(state.nowMs() / 1000), event.changeType, event.fields),
+      );
   };
   /** Runs a form's action; a refused one shows the chat page again with the reason (never a stack). */
   const act = async (c: Context<EmuEnv>, as: string, run: () => Promise<string | void>): Promise<Response> => {

@@ -68,7 +68,8 @@ export function adminRoutes(app: Hono<EmuEnv>, state: EmulatorState): void {
     const agentId = Number(c.req.param("agentId"));
     const body = asRecord(await readJson(c));
     const existing = state.apps.get(agentId);
-    if (!existing && typeof body.secret !== "string") throw new MutationError(400, "invalid_field", `app ${agentId} does not exist; a secret is needed to create it`);
+    if (!existing && typeof body.secret !== "string")
+      throw new MutationError(400, "invalid_field", `app ${agentId} does not exist; a secret is needed to create it`);
     const next = normalizeApp({ ...body, agentId } as AppInput, existing);
     state.putApp(next);
     return c.json(next);
@@ -88,7 +89,8 @@ export function adminRoutes(app: Hono<EmuEnv>, state: EmulatorState): void {
     const body = asRecord(await readJson(c));
     const count = (v: unknown, what: string) => {
       if (v === undefined) return 0;
-      if (!Number.isInteger(v) || (v as number) < 0) throw new MutationError(400, "invalid_field", `${what} must be a non-negative integer`);
+      if (!Number.isInteger(v) || (v as number) < 0)
+        throw new MutationError(400, "invalid_field", `${what} must be a non-negative integer`);
       return v as number;
     };
     state.callbackFaults = { drop: count(body.drop, "drop"), duplicate: count(body.duplicate, "duplicate") };
@@ -105,8 +107,10 @@ export function adminRoutes(app: Hono<EmuEnv>, state: EmulatorState): void {
 /** docs/wecom.md#callback-delivery: Token letters/digits ≤ 32, EncodingAESKey exactly 43 of [A-Za-z0-9]. */
 function callbackTarget(v: unknown): CallbackTarget {
   const b = asRecord(v, "callback");
-  if (typeof b.url !== "string" || !/^https?:\/\//.test(b.url)) throw new MutationError(400, "invalid_field", "callback.url must be an http(s) URL");
-  if (typeof b.token !== "string" || !/^[A-Za-z0-9]{1,32}$/.test(b.token)) throw new MutationError(400, "invalid_field", "callback.token must be 1–32 letters or digits");
+  if (typeof b.url !== "string" || !/^https?:\/\//.test(b.url))
+    throw new MutationError(400, "invalid_field", "callback.url must be an http(s) URL");
+  if (typeof b.token !== "string" || !/^[A-Za-z0-9]{1,32}$/.test(b.token))
+    throw new MutationError(400, "invalid_field", "callback.token must be 1–32 letters or digits");
   if (typeof b.encodingAesKey !== "string" || !isValidEncodingAesKey(b.encodingAesKey)) {
     throw new MutationError(400, "invalid_field", "callback.encodingAesKey must be 43 letters or digits");
   }

@@ -5,7 +5,16 @@ import type { Hono } from "hono";
 import { changeContactXml } from "../callbacks/payloads";
 import { pushCallback } from "../callbacks/push";
 import type { EmuEnv } from "../hono-env";
-import { createDepartment, createUser, deleteDepartment, deleteUser, MutationError, updateDepartment, updateUser, type ContactEvent } from "../org/mutations";
+import {
+  createDepartment,
+  createUser,
+  deleteDepartment,
+  deleteUser,
+  MutationError,
+  updateDepartment,
+  updateUser,
+  type ContactEvent,
+} from "../org/mutations";
 import type { CallbackRecord, EmulatorState } from "../state";
 import { readJson } from "./read-json";
 

@@ -13,6 +13,7 @@ export async function readJson(c: Context): Promise<unknown> {
 }
 
 export function asRecord(v: unknown, what = "body"): Record<string, unknown> {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new MutationError(400, "invalid_body", `${what} must be a JSON object`);
+  if (typeof v !== "object" || v === null || Array.isArray(v))
+    throw new MutationError(400, "invalid_body", `${what} must be a JSON object`);
   return v as Record<string, unknown>;
 }

@@ -39,7 +39,13 @@ function generateDepartments(org: Org, nd: number, rng: Rng): void {
     const nth = (siblings.get(parent) ?? 0) + 1;
     siblings.set(parent, nth);
     const [base, en] = baseName(level, id, rng);
-    const d: Department = { id, name: uniqueName(usedNames, parent, base, rng), parentid: parent, order: 100000000 - nth * 1000, department_leader: [] };
+    const d: Department = {
+      id,
+      name: uniqueName(usedNames, parent, base, rng),
+      parentid: parent,
+      order: 100000000 - nth * 1000,
+      department_leader: [],
+    };
     if (en !== undefined && d.name === base) d.name_en = en;
     org.putDepartment(d);
   }

@@ -26,11 +26,13 @@ export function loadOrg(input: { departments: DepartmentInput[]; users: UserInpu
   }
   if (!org.departments.has(ROOT_DEPARTMENT)) throw new OrgInputError("the root department (id 1) is missing");
   for (const d of org.departments.values()) {
-    if (d.id !== ROOT_DEPARTMENT && !org.departments.has(d.parentid)) throw new OrgInputError(`department ${d.id}: parent ${d.parentid} does not exist`);
+    if (d.id !== ROOT_DEPARTMENT && !org.departments.has(d.parentid))
+      throw new OrgInputError(`department ${d.id}: parent ${d.parentid} does not exist`);
   }
   for (const u of input.users) {
     const user = normalizeUser(u, (id) => org.departments.has(id));
-    if (org.users.has(user.userid.toLowerCase())) throw new OrgInputError(`duplicate userid ${user.userid} (userids are unique ignoring case)`);
+    if (org.users.has(user.userid.toLowerCase()))
+      throw new OrgInputError(`duplicate userid ${user.userid} (userids are unique ignoring case)`);
     org.putUser(user);
   }
   return org;
@@ -74,7 +76,8 @@ export function normalizeUser(input: UserInput, departmentExists: (id: number) =
   if (typeof main !== "number" || !department.includes(main)) throw new OrgInputError(`${who}: main_department must be one of department`);
   const status = u.status ?? 1;
   if (typeof status !== "number" || !STATUSES.includes(status)) throw new OrgInputError(`${who}: status must be 1, 2, 4 or 5`);
-  if (u.gender !== undefined && (typeof u.gender !== "string" || !["0", "1", "2"].includes(u.gender))) throw new OrgInputError(`${who}: gender must be "0", "1" or "2"`);
+  if (u.gender !== undefined && (typeof u.gender !== "string" || !["0", "1", "2"].includes(u.gender)))
+    throw new OrgInputError(`${who}: gender must be "0", "1" or "2"`);
   if (u.position !== undefined && typeof u.position !== "string") throw new OrgInputError(`${who}: position must be a string`);
   const user: User = {
     userid: u.userid,
@@ -104,7 +107,8 @@ function int(v: unknown, fallback: number, what: string): number {
 
 function strings(v: unknown, what: string): string[] {
   if (v === undefined) return [];
-  if (!Array.isArray(v) || !v.every((x): x is string => typeof x === "string")) throw new OrgInputError(`${what} must be a list of strings`);
+  if (!Array.isArray(v) || !v.every((x): x is string => typeof x === "string"))
+    throw new OrgInputError(`${what} must be a list of strings`);
   return [...v];
 }
 

@@ -27,13 +27,30 @@ export interface ContactEvent {
 type Json = Record<string, unknown>;
 
 const USER_KEYS = [
-  "name", "department", "order", "main_department", "position", "status", "mobile", "email", "biz_mail",
-  "gender", "avatar", "telephone", "address", "alias", "is_leader_in_dept", "direct_leader", "newUserId", "new_userid",
+  "name",
+  "department",
+  "order",
+  "main_department",
+  "position",
+  "status",
+  "mobile",
+  "email",
+  "biz_mail",
+  "gender",
+  "avatar",
+  "telephone",
+  "address",
+  "alias",
+  "is_leader_in_dept",
+  "direct_leader",
+  "newUserId",
+  "new_userid",
 ];
 const DEPARTMENT_KEYS = ["name", "name_en", "parentid", "order", "department_leader"];
 
 function record(v: unknown, what: string): Json {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new MutationError(400, "invalid_body", `${what} must be a JSON object`);
+  if (typeof v !== "object" || v === null || Array.isArray(v))
+    throw new MutationError(400, "invalid_body", `${what} must be a JSON object`);
   return v as Json;
 }
 
@@ -77,7 +94,8 @@ export function createUser(state: EmulatorState, input: unknown): { user: User; 
   onlyKeys(body, ["userid", ...USER_KEYS.filter((k) => k !== "newUserId" && k !== "new_userid")]);
   const org = state.org;
   const user = validated(() => normalizeUser(body as UserInput, (id) => org.departments.has(id)));
-  if (org.getUser(user.userid)) throw new MutationError(409, "userid_taken", `userid ${user.userid} exists (userids are unique ignoring case)`);
+  if (org.getUser(user.userid))
+    throw new MutationError(409, "userid_taken", `userid ${user.userid} exists (userids are unique ignoring case)`);
   org.putUser(user);
   syncLeaders(state, undefined, user);
   return { user, event: { changeType: "create_user", fields: [["UserID", user.userid], ...userFields(user)] } };
@@ -91,7 +109,8 @@ export function updateUser(state: EmulatorState, userid: string, input: unknown)
   if (!old) throw new MutationError(404, "user_not_found", `no user ${userid}`);
   const newId = body.newUserId ?? body.new_userid;
   if (newId !== undefined) {
-    if (typeof newId !== "string" || !USERID_PATTERN.test(newId)) throw new MutationError(400, "invalid_field", "newUserId is not a valid userid");
+    if (typeof newId !== "string" || !USERID_PATTERN.test(newId))
+      throw new MutationError(400, "invalid_field", "newUserId is not a valid userid");
     const clash = org.getUser(newId);
     if (clash && clash !== old) throw new MutationError(409, "userid_taken", `userid ${newId} exists (userids are unique ignoring case)`);
   }
@@ -113,12 +132,17 @@ export function updateUser(state: EmulatorState, userid: string, input: unknown)
 
   const before = new Map(userFields(old));
   const text = (v: XmlValue | undefined) => (v === undefined ? "" : typeof v === "object" ? v.bare : String(v));
-  const changed = userFields(user).filter(([k, v]) => text(v) !== text(before.get(k))).map(([k, v]): XmlField => [k, v ?? ""]);
+  const changed = userFields(user)
+    .filter(([k, v]) => text(v) !== text(before.get(k)))
+    .map(([k, v]): XmlField => [k, v ?? ""]);
   const renamed = user.userid !== old.userid;
   if (!renamed && changed.length === 0) return { user, event: undefined };
   return {
     user,
-    event: { changeType: "update_user", fields: [["UserID", old.userid], ...(renamed ? ([["NewUserID", user.userid]] as XmlField[]) : []), ...changed] },
+    event: {
+      changeType: "update_user",
+      fields: [["UserID", old.userid], ...(renamed ? ([["NewUserID", user.userid]] as XmlField[]) : []), ...changed],
+    },
   };
 }
 
@@ -138,26 +162,42 @@ export function createDepartment(state: EmulatorState, input: unknown): { depart
   if (typeof id !== "number") throw new MutationError(400, "invalid_field", "id must be an integer");
   if (org.departments.has(id)) throw new MutationError(409, "department_exists", `department ${id} exists`);
   const department = validated(() => normalizeDepartment({ ...body, id, parentid: body.parentid ?? ROOT_DEPARTMENT } as DepartmentInput));
-  if (!org.departments.has(department.parentid)) throw new MutationError(400, "invalid_field", `parent ${department.parentid} does not exist`);
+  if (!org.departments.has(department.parentid))
+    throw new MutationError(400, "invalid_field", `parent ${department.parentid} does not exist`);
   uniqueSiblingName(state, department);
   org.putDepartment(department);
   return {
     department,
-    event: { changeType: "create_party", fields: [["Id", department.id], ["Name", department.name], ["ParentId", String(department.parentid)], ["Order", department.order]] },
+    event: {
+      changeType: "create_party",
+      fields: [
+        ["Id", department.id],
+        ["Name", department.name],
+        ["ParentId", String(department.parentid)],
+        ["Order", department.order],
+      ],
+    },
   };
 }
 
-export function updateDepartment(state: EmulatorState, id: number, input: unknown): { department: Department; event: ContactEvent | undefined } {
+export function updateDepartment(
+  state: EmulatorState,
+  id: number,
+  input: unknown,
+): { department: Department; event: ContactEvent | undefined } {
   const body = record(input, "patch");
   onlyKeys(body, DEPARTMENT_KEYS);
   const org = state.org;
   const old = org.departments.get(id);
   if (!old) throw new MutationError(404, "department_not_found", `no department ${id}`);
   const department = validated(() => normalizeDepartment({ ...old, ...body, id }));
-  if (id === ROOT_DEPARTMENT && body.parentid !== undefined && body.parentid !== 0) throw new MutationError(400, "invalid_field", "the root department cannot move");
+  if (id === ROOT_DEPARTMENT && body.parentid !== undefined && body.parentid !== 0)
+    throw new MutationError(400, "invalid_field", "the root department cannot move");
   if (department.parentid !== old.parentid) {
-    if (!org.departments.has(department.parentid)) throw new MutationError(400, "invalid_field", `parent ${department.parentid} does not exist`);
-    if (org.isAncestorOrSelf(id, department.parentid)) throw new MutationError(400, "invalid_field", "a department cannot move below itself");
+    if (!org.departments.has(department.parentid))
+      throw new MutationError(400, "invalid_field", `parent ${department.parentid} does not exist`);
+    if (org.isAncestorOrSelf(id, department.parentid))
+      throw new MutationError(400, "invalid_field", "a department cannot move below itself");
   }
   if (department.name !== old.name || department.parentid !== old.parentid) uniqueSiblingName(state, department);
   org.putDepartment(department);
@@ -175,7 +215,8 @@ export function deleteDepartment(state: EmulatorState, id: number): { department
   const department = org.departments.get(id);
   if (!department) throw new MutationError(404, "department_not_found", `no department ${id}`);
   if (id === ROOT_DEPARTMENT) throw new MutationError(400, "invalid_field", "the root department cannot be deleted");
-  if (org.children(id).length > 0) throw new MutationError(409, "department_has_children", `department ${id} has sub-departments (WeCom 60006)`);
+  if (org.children(id).length > 0)
+    throw new MutationError(409, "department_has_children", `department ${id} has sub-departments (WeCom 60006)`);
   if (org.memberCount(id) > 0) throw new MutationError(409, "department_has_members", `department ${id} has members (WeCom 60005)`);
   org.removeDepartment(id);
   return { department, event: { changeType: "delete_party", fields: [["Id", id]] } };
@@ -185,7 +226,11 @@ export function deleteDepartment(state: EmulatorState, id: number): { department
 function uniqueSiblingName(state: EmulatorState, d: Department): void {
   for (const sib of state.org.children(d.parentid)) {
     if (sib !== d.id && state.org.departments.get(sib)?.name === d.name) {
-      throw new MutationError(409, "department_name_taken", `a department named ${d.name} already exists under ${d.parentid} (WeCom 60008)`);
+      throw new MutationError(
+        409,
+        "department_name_taken",
+        `a department named ${d.name} already exists under ${d.parentid} (WeCom 60008)`,
+      );
     }
   }
 }

@@ -132,7 +132,7 @@ export class Org {
 
   isAncestorOrSelf(ancestor: number, id: number): boolean {
     const seen = new Set<number>();
-    for (let cur: number | undefined = id; cur !== undefined && !seen.has(cur); ) {
+    for (let cur: number | undefined = id; cur !== undefined && !seen.has(cur);) {
       if (cur === ancestor) return true;
       seen.add(cur);
       const d = this.departments.get(cur);

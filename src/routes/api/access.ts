@@ -10,7 +10,13 @@ import { operation } from "../operation";
 export const accessRoutes = new Hono<AppEnv>()
   .get(
     "/api/teams/:slug/access",
-    operation({ summary: "The session's role in the team", tags: ["Members and access"], access: "session", ok: { status: 200, description: "{role}" }, errors: ["forbidden", "not_a_member", "member_locked", "not_authorized", "team_not_found"] }),
+    operation({
+      summary: "The session's role in the team",
+      tags: ["Members and access"],
+      access: "session",
+      ok: { status: 200, description: "{role}" },
+      errors: ["forbidden", "not_a_member", "member_locked", "not_authorized", "team_not_found"],
+    }),
     requireSession,
     async (c) => {
       const { role } = await teamAccess(c.env.deps, callerOf(c), c.req.param("slug"));
@@ -19,6 +25,13 @@ export const accessRoutes = new Hono<AppEnv>()
   )
   .post(
     "/api/teams/:slug/members",
-    operation({ summary: "Add an existing account to the team", tags: ["Members and access"], access: "team_admin", body: AddMemberInput, ok: { status: 201, description: "{member}" }, errors: ["already_member", "conflict"] }),
+    operation({
+      summary: "Add an existing account to the team",
+      tags: ["Members and access"],
+      access: "team_admin",
+      body: AddMemberInput,
+      ok: { status: 201, description: "{member}" },
+      errors: ["already_member", "conflict"],
+    }),
     async (c) => c.json({ member: await addMember(c.env.deps, callerOf(c), c.req.param("slug"), await readJson(c)) }, 201),
   );

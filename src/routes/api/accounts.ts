@@ -27,26 +27,60 @@ const smallBody = bodyLimit({
 export const accountRoutes = new Hono<AppEnv>()
   .post(
     "/api/accounts",
-    operation({ summary: "Register an account", tags: ["Accounts"], access: "public", body: NewAccountInput, ok: { status: 201, description: "{account}" }, errors: ["csrf_failed", "payload_too_large", "username_taken", "too_many_attempts"] }),
+    operation({
+      summary: "Register an account",
+      tags: ["Accounts"],
+      access: "public",
+      body: NewAccountInput,
+      ok: { status: 201, description: "{account}" },
+      errors: ["csrf_failed", "payload_too_large", "username_taken", "too_many_attempts"],
+    }),
     sameSiteOnly,
     smallBody,
     async (c) => c.json({ account: await registerAccount(c.env.deps, visitor, await readJson(c), clientIp(c)) }, 201),
   )
   .post(
     "/api/session",
-    operation({ summary: "Log in: sets the session cookie", tags: ["Accounts"], access: "public", body: LogInInput, ok: { status: 200, description: "{account}" }, errors: ["csrf_failed", "payload_too_large", "invalid_credentials", "too_many_attempts"] }),
+    operation({
+      summary: "Log in: sets the session cookie",
+      tags: ["Accounts"],
+      access: "public",
+      body: LogInInput,
+      ok: { status: 200, description: "{account}" },
+      errors: ["csrf_failed", "payload_too_large", "invalid_credentials", "too_many_attempts"],
+    }),
     sameSiteOnly,
     smallBody,
     async (c) => {
       const input = await readJson(c);
-      const { account, token, expiresAt } = await logIn(c.env.deps, visitor, { input, ip: clientIp(c), replacesToken: readCookie(c, SESSION_COOKIE) });
+      const { account, token, expiresAt } = await logIn(c.env.deps, visitor, {
+        input,
+        ip: clientIp(c),
+        replacesToken: readCookie(c, SESSION_COOKIE),
+      });
       setSessionCookie(c, token, expiresAt);
       return c.json({ account });
     },
   )
-  .delete("/api/session", operation({ summary: "Log out", tags: ["Accounts"], access: "public", ok: { status: 204, description: "the cookie is cleared" }, errors: ["csrf_failed"] }), sameSiteOnly, async (c) => {
-    await logOut(c.env.deps, visitor, readCookie(c, SESSION_COOKIE));
-    clearSessionCookie(c);
-    return c.body(null, 204);
-  })
-  .get("/api/me", operation({ summary: "The session's account", tags: ["Accounts"], access: "session", ok: { status: 200, description: "{account}" } }), requireSession, async (c) => c.json({ account: await sessionAccount(c) }));
+  .delete(
+    "/api/session",
+    operation({
+      summary: "Log out",
+      tags: ["Accounts"],
+      access: "public",
+      ok: { status: 204, description: "the cookie is cleared" },
+      errors: ["csrf_failed"],
+    }),
+    sameSiteOnly,
+    async (c) => {
+      await logOut(c.env.deps, visitor, readCookie(c, SESSION_COOKIE));
+      clearSessionCookie(c);
+      return c.body(null, 204);
+    },
+  )
+  .get(
+    "/api/me",
+    operation({ summary: "The session's account", tags: ["Accounts"], access: "session", ok: { status: 200, description: "{account}" } }),
+    requireSession,
+    async (c) => c.json({ account: await sessionAccount(c) }),
+  );

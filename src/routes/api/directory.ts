@@ -19,10 +19,8 @@ import { operation, type Operation } from "../operation";
 const id = (v: string) => (/^\d{1,15}$/.test(v) ? Number(v) : NaN);
 
 /** Answers `verb(deps, caller, slug, id)` for a `…/:id…` path. */
-const byId =
-  (verb: (deps: Deps, caller: Caller, slug: string, id: number) => Promise<object>) =>
-  async (c: Context<AppEnv>) =>
-    c.json(await verb(c.env.deps, callerOf(c), c.req.param("slug") ?? "", id(c.req.param("id") ?? "")));
+const byId = (verb: (deps: Deps, caller: Caller, slug: string, id: number) => Promise<object>) => async (c: Context<AppEnv>) =>
+  c.json(await verb(c.env.deps, callerOf(c), c.req.param("slug") ?? "", id(c.req.param("id") ?? "")));
 
 const JOB = { id: "the job's id" };
 const MEMBER = { id: "the member's id" };
@@ -34,7 +32,11 @@ const directory = (op: Omit<Operation, "access" | "tags">) => teamOp(["Directory
 export const directoryRoutes = new Hono<AppEnv>()
   .post(
     "/api/teams/:slug/sync",
-    jobs({ summary: "Start an import or sync", ok: { status: 202, description: "{job, progressUrl}; the open job if one runs" }, errors: ["not_bound"] }),
+    jobs({
+      summary: "Start an import or sync",
+      ok: { status: 202, description: "{job, progressUrl}; the open job if one runs" },
+      errors: ["not_bound"],
+    }),
     async (c) => {
       const { job, progressUrl } = await startSync(c.env.deps, callerOf(c), c.req.param("slug"));
       return c.json({ job, progressUrl }, 202);
@@ -43,20 +45,40 @@ export const directoryRoutes = new Hono<AppEnv>()
   .get("/api/teams/:slug/jobs", jobs({ summary: "Job history, newest first", ok: { status: 200, description: "{items}" } }), async (c) =>
     c.json({ items: await listJobs(c.env.deps, callerOf(c), c.req.param("slug")) }),
   )
-  .get("/api/teams/:slug/jobs/:id", jobs({ summary: "One job", params: JOB, ok: { status: 200, description: "the job" }, errors: ["not_found"] }), byId(getJob))
+  .get(
+    "/api/teams/:slug/jobs/:id",
+    jobs({ summary: "One job", params: JOB, ok: { status: 200, description: "the job" }, errors: ["not_found"] }),
+    byId(getJob),
+  )
   .get(
     "/api/teams/:slug/jobs/:id/staged",
-    jobs({ summary: "The deprovisions a tripped breaker holds", params: JOB, query: StagedQuery, ok: { status: 200, description: "{items, nextCursor}" }, errors: ["not_found"] }),
+    jobs({
+      summary: "The deprovisions a tripped breaker holds",
+      params: JOB,
+      query: StagedQuery,
+      ok: { status: 200, description: "{items, nextCursor}" },
+      errors: ["not_found"],
+    }),
     async (c) => c.json(await listStaged(c.env.deps, callerOf(c), c.req.param("slug"), id(c.req.param("id")), c.req.query())),
   )
   .post(
     "/api/teams/:slug/jobs/:id/confirm",
-    jobs({ summary: "Confirm a tripped breaker: apply what it held", params: JOB, ok: { status: 200, description: "the job" }, errors: ["not_found", "conflict"] }),
+    jobs({
+      summary: "Confirm a tripped breaker: apply what it held",
+      params: JOB,
+      ok: { status: 200, description: "the job" },
+      errors: ["not_found", "conflict"],
+    }),
     byId((deps, caller, slug, job) => decideJob(deps, caller, slug, job, "confirm")),
   )
   .post(
     "/api/teams/:slug/jobs/:id/reject",
-    jobs({ summary: "Reject a tripped breaker: apply nothing it held", params: JOB, ok: { status: 200, description: "the job" }, errors: ["not_found", "conflict"] }),
+    jobs({
+      summary: "Reject a tripped breaker: apply nothing it held",
+      params: JOB,
+      ok: { status: 200, description: "the job" },
+      errors: ["not_found", "conflict"],
+    }),
     byId((deps, caller, slug, job) => decideJob(deps, caller, slug, job, "reject")),
   )
   .post(
@@ -64,47 +86,85 @@ export const directoryRoutes = new Hono<AppEnv>()
     jobs({ summary: "Cancel an open job", params: JOB, ok: { status: 200, description: "the job" }, errors: ["not_found", "conflict"] }),
     byId(cancelJob),
   )
-  .get("/api/teams/:slug/policy", directory({ summary: "The deletion policy", ok: { status: 200, description: "{onMemberDeleted}" } }), async (c) =>
-    c.json(await getPolicy(c.env.deps, callerOf(c), c.req.param("slug"))),
+  .get(
+    "/api/teams/:slug/policy",
+    directory({ summary: "The deletion policy", ok: { status: 200, description: "{onMemberDeleted}" } }),
+    async (c) => c.json(await getPolicy(c.env.deps, callerOf(c), c.req.param("slug"))),
   )
-  .put("/api/teams/:slug/policy", directory({ summary: "Set the deletion policy", body: PolicyInput, ok: { status: 200, description: "{onMemberDeleted}" } }), async (c) =>
-    c.json(await setPolicy(c.env.deps, callerOf(c), c.req.param("slug"), await readJson(c))),
+  .put(
+    "/api/teams/:slug/policy",
+    directory({ summary: "Set the deletion policy", body: PolicyInput, ok: { status: 200, description: "{onMemberDeleted}" } }),
+    async (c) => c.json(await setPolicy(c.env.deps, callerOf(c), c.req.param("slug"), await readJson(c))),
   )
-  .get("/api/teams/:slug/departments", directory({ summary: "The mirrored departments", ok: { status: 200, description: "{items: [{id, name, parentId, order}]}" } }), async (c) =>
-    c.json(await listDepartments(c.env.deps, callerOf(c), c.req.param("slug"))),
+  .get(
+    "/api/teams/:slug/departments",
+    directory({ summary: "The mirrored departments", ok: { status: 200, description: "{items: [{id, name, parentId, order}]}" } }),
+    async (c) => c.json(await listDepartments(c.env.deps, callerOf(c), c.req.param("slug"))),
   )
   .get(
     "/api/teams/:slug/members",
-    directory({ summary: "Members: filters, search and keyset paging", query: MemberQuery, ok: { status: 200, description: "{items, nextCursor, total}" } }),
+    directory({
+      summary: "Members: filters, search and keyset paging",
+      query: MemberQuery,
+      ok: { status: 200, description: "{items, nextCursor, total}" },
+    }),
     async (c) => c.json(await listTeamMembers(c.env.deps, callerOf(c), c.req.param("slug"), c.req.query())),
   )
   .post(
     "/api/teams/:slug/members/:id/restore",
-    directory({ summary: "Undo a removal (within 30 days)", params: MEMBER, ok: { status: 200, description: "the member" }, errors: ["not_found", "conflict"] }),
+    directory({
+      summary: "Undo a removal (within 30 days)",
+      params: MEMBER,
+      ok: { status: 200, description: "the member" },
+      errors: ["not_found", "conflict"],
+    }),
     byId((deps, caller, slug, member) => changeStanding(deps, caller, slug, member, "restore")),
   )
   .post(
     "/api/teams/:slug/members/:id/unlock",
-    directory({ summary: "Undo a lock", params: MEMBER, ok: { status: 200, description: "the member" }, errors: ["not_found", "conflict"] }),
+    directory({
+      summary: "Undo a lock",
+      params: MEMBER,
+      ok: { status: 200, description: "the member" },
+      errors: ["not_found", "conflict"],
+    }),
     byId((deps, caller, slug, member) => changeStanding(deps, caller, slug, member, "unlock")),
   )
   .post(
     "/api/teams/:slug/members/:id/lock",
-    directory({ summary: "Lock a member (an owner or admin: the owner only)", params: MEMBER, ok: { status: 200, description: "the member" }, errors: ["not_found", "conflict"] }),
+    directory({
+      summary: "Lock a member (an owner or admin: the owner only)",
+      params: MEMBER,
+      ok: { status: 200, description: "the member" },
+      errors: ["not_found", "conflict"],
+    }),
     byId((deps, caller, slug, member) => lockMember(deps, caller, slug, member)),
   )
   .put(
     "/api/teams/:slug/members/:id/role",
-    directory({ summary: "Make a member an admin or a plain member (the owner only)", params: MEMBER, body: SetRoleInput, ok: { status: 200, description: "{id, name, accountId, before, role, changed}" }, errors: ["not_found", "conflict"] }),
+    directory({
+      summary: "Make a member an admin or a plain member (the owner only)",
+      params: MEMBER,
+      body: SetRoleInput,
+      ok: { status: 200, description: "{id, name, accountId, before, role, changed}" },
+      errors: ["not_found", "conflict"],
+    }),
     async (c) => c.json(await setMemberRole(c.env.deps, callerOf(c), c.req.param("slug"), id(c.req.param("id")), await readJson(c))),
   )
-  .get("/api/teams/:slug/audit", directory({ summary: "The audit log, newest first", query: AuditQuery, ok: { status: 200, description: "{items, nextCursor}" } }), async (c) =>
-    c.json(await readAudit(c.env.deps, callerOf(c), c.req.param("slug"), c.req.query())),
+  .get(
+    "/api/teams/:slug/audit",
+    directory({ summary: "The audit log, newest first", query: AuditQuery, ok: { status: 200, description: "{items, nextCursor}" } }),
+    async (c) => c.json(await readAudit(c.env.deps, callerOf(c), c.req.param("slug"), c.req.query())),
   );
 
 const managedByWecom = (c: Context<AppEnv>) => refuseStructureChange(c.env.deps, callerOf(c), c.req.param("slug") ?? "");
 const refused = (summary: string, params?: Record<string, string>) =>
-  directory({ summary: `${summary}: refused, WeCom owns the structure`, ...(params ? { params } : {}), ok: { status: 409, description: "never succeeds" }, errors: ["managed_by_wecom"] });
+  directory({
+    summary: `${summary}: refused, WeCom owns the structure`,
+    ...(params ? { params } : {}),
+    ok: { status: 409, description: "never succeeds" },
+    errors: ["managed_by_wecom"],
+  });
 
 export const managedRoutes = new Hono<AppEnv>()
   .post("/api/teams/:slug/departments", refused("Create a department"), managedByWecom)

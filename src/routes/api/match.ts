@@ -29,6 +29,12 @@ export const matchRoutes = new Hono<AppEnv>()
   )
   .post(
     "/api/teams/:slug/match/confirm",
-    operation({ summary: "Link pairs an admin confirmed", tags: ["Members and access"], access: "team_admin", body: ConfirmMatchInput, ok: { status: 200, description: "{linked, rejected}" } }),
+    operation({
+      summary: "Link pairs an admin confirmed",
+      tags: ["Members and access"],
+      access: "team_admin",
+      body: ConfirmMatchInput,
+      ok: { status: 200, description: "{linked, rejected}" },
+    }),
     async (c) => c.json(await confirmMatch(c.env.deps, callerOf(c), c.req.param("slug"), await readJson(c))),
   );

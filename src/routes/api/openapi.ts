@@ -17,7 +17,8 @@ export function openApiRoutes(app: Hono<AppEnv>): Hono<AppEnv> {
         info: {
           title: "wecom-roster",
           version: "1",
-          description: "Keeps a team workspace's members and departments in step with a company's WeCom address book. Errors: `{error: {code, message, fields?}}`, the status following the code.",
+          description:
+            "Keeps a team workspace's members and departments in step with a company's WeCom address book. Errors: `{error: {code, message, fields?}}`, the status following the code.",
         },
         components: components(),
       },

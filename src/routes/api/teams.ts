@@ -14,7 +14,14 @@ import { operation } from "../operation";
 export const teamRoutes = new Hono<AppEnv>()
   .post(
     "/api/teams",
-    operation({ summary: "Create a team", tags: ["Teams"], access: "operator", body: CreateTeamInput, ok: { status: 201, description: "{team}" }, errors: ["team_exists"] }),
+    operation({
+      summary: "Create a team",
+      tags: ["Teams"],
+      access: "operator",
+      body: CreateTeamInput,
+      ok: { status: 201, description: "{team}" },
+      errors: ["team_exists"],
+    }),
     operatorOnly,
     async (c) => c.json({ team: await createTeam(c.env.deps, callerOf(c), await readJson(c)) }, 201),
   )
@@ -44,11 +51,21 @@ export const teamRoutes = new Hono<AppEnv>()
   )
   .get(
     "/api/teams/:slug/wecom",
-    operation({ summary: "The binding, secrets masked", tags: ["Binding"], access: "team_admin", ok: { status: 200, description: "the binding, or {bound: false, callbackUrl}" } }),
+    operation({
+      summary: "The binding, secrets masked",
+      tags: ["Binding"],
+      access: "team_admin",
+      ok: { status: 200, description: "the binding, or {bound: false, callbackUrl}" },
+    }),
     async (c) => c.json(await getBinding(c.env.deps, callerOf(c), c.req.param("slug"))),
   )
   .get(
     "/api/teams/:slug/callbacks/stats",
-    operation({ summary: "Callback inbox counts", tags: ["Binding"], access: "team_admin", ok: { status: 200, description: "{received, processed, ignored, pending, dead}" } }),
+    operation({
+      summary: "Callback inbox counts",
+      tags: ["Binding"],
+      access: "team_admin",
+      ok: { status: 200, description: "{received, processed, ignored, pending, dead}" },
+    }),
     async (c) => c.json(await callbackStats(c.env.deps, callerOf(c), c.req.param("slug"))),
   );

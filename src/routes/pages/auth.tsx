@@ -52,7 +52,11 @@ export const authPageRoutes = new Hono<AppEnv>()
     if (!csrfOk(c, form)) return authPage(c, nonce, { ...shown, error: { message: CSRF_MESSAGE } }, 403);
     try {
       const input = { username: form.get("username"), password: form.get("password") };
-      const { token, expiresAt } = await logIn(c.env.deps, visitor, { input, ip: clientIp(c), replacesToken: readCookie(c, SESSION_COOKIE) });
+      const { token, expiresAt } = await logIn(c.env.deps, visitor, {
+        input,
+        ip: clientIp(c),
+        replacesToken: readCookie(c, SESSION_COOKIE),
+      });
       setSessionCookie(c, token, expiresAt);
       return c.redirect(shown.next ?? AFTER_LOGIN, 303);
     } catch (err) {
@@ -74,8 +78,17 @@ export const authPageRoutes = new Hono<AppEnv>()
     try {
       // An empty optional field is a browser's way of saying "not given".
       const email = form.get("email")?.trim();
-      const input = { username: form.get("username"), password: form.get("password"), name: form.get("name"), email: email ? email : undefined };
-      const { token, expiresAt } = await registerAndLogIn(c.env.deps, visitor, { input, ip: clientIp(c), replacesToken: readCookie(c, SESSION_COOKIE) });
+      const input = {
+        username: form.get("username"),
+        password: form.get("password"),
+        name: form.get("name"),
+        email: email ? email : undefined,
+      };
+      const { token, expiresAt } = await registerAndLogIn(c.env.deps, visitor, {
+        input,
+        ip: clientIp(c),
+        replacesToken: readCookie(c, SESSION_COOKIE),
+      });
       setSessionCookie(c, token, expiresAt);
       return c.redirect(shown.next ?? "account", 303);
     } catch (err) {

@@ -14,7 +14,8 @@ import { LANG_COOKIE, LangContext, pageLang, type Lang, type PageLang } from "..
 
 /** The pieces every server-rendered page shares: headers, CSRF, form parsing, rendering. */
 
-export const CSRF_MESSAGE = "表单已过期或来源不明，请重新提交 / The form has expired or did not come from this site; please submit it again";
+export const CSRF_MESSAGE =
+  "表单已过期或来源不明，请重新提交 / The form has expired or did not come from this site; please submit it again";
 export const FAILED_MESSAGE = "服务暂时出错，请稍后再试 / Something went wrong; please try again in a moment";
 
 /**
@@ -80,7 +81,11 @@ function pageLangOf(c: Context<AppEnv>, status: number): PageLang {
   const base = basePath(c);
   const url = new URL(c.req.url);
   const back: Record<string, string> = c.req.method === "GET" && status < 400 ? { next: `${base}${url.pathname}${url.search}` } : {};
-  return { lang, timeZone: c.env.deps.config.timeZone, switchHref: (to) => `${base}/lang?${new URLSearchParams({ to, ...back }).toString()}` };
+  return {
+    lang,
+    timeZone: c.env.deps.config.timeZone,
+    switchHref: (to) => `${base}/lang?${new URLSearchParams({ to, ...back }).toString()}`,
+  };
 }
 
 /** Renders a page in the person's language (views read it through views/lang.ts useLang). */

@@ -37,10 +37,16 @@ export const frontPageRoutes = new Hono<AppEnv>()
   .get("/favicon.svg", (c) => c.body(FAVICON, 200, { "content-type": "image/svg+xml", "cache-control": "public, max-age=86400" }))
   /** The language switch: remembers the choice and returns to the page it was clicked on. */
   .get("/lang", (c) => {
-  const base = basePath(c);
-  const to = c.req.query("to");
-  // A UI preference, read by no script and worth nothing to steal: not HttpOnly, but never sent cross-site.
-  if (isLang(to)) setCookie(c, LANG_COOKIE, to, { path: "/", sameSite: "Lax", secure: c.env.deps.config.publicUrl.startsWith("https:"), maxAge: YEAR_SECONDS });
-  c.header("Cache-Control", "no-store");
-  return c.redirect(safeNext(c.req.query("next")) ?? `${base}/`, 303);
-});
+    const base = basePath(c);
+    const to = c.req.query("to");
+    // A UI preference, read by no script and worth nothing to steal: not HttpOnly, but never sent cross-site.
+    if (isLang(to))
+      setCookie(c, LANG_COOKIE, to, {
+        path: "/",
+        sameSite: "Lax",
+        secure: c.env.deps.config.publicUrl.startsWith("https:"),
+        maxAge: YEAR_SECONDS,
+      });
+    c.header("Cache-Control", "no-store");
+    return c.redirect(safeNext(c.req.query("next")) ?? `${base}/`, 303);
+  });

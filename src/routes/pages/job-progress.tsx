@@ -88,7 +88,12 @@ export const jobPageRoutes = new Hono<AppEnv>()
       const token =
         access.via === "link"
           ? access.token
-          : signLink(deps.config.appSecret, JOB_PROGRESS_PURPOSE, jobProgressSubject(data.team.slug, data.job.id), new Date(deps.clock.now().getTime() + JOB_PROGRESS_TTL_MS));
+          : signLink(
+              deps.config.appSecret,
+              JOB_PROGRESS_PURPOSE,
+              jobProgressSubject(data.team.slug, data.job.id),
+              new Date(deps.clock.now().getTime() + JOB_PROGRESS_TTL_MS),
+            );
       // Relative to /teams/:slug/jobs/:id, so it also works when PUBLIC_URL has a path prefix.
       const eventsUrl = `${data.job.id}/events?t=${encodeURIComponent(token)}`;
       return await html(c, <JobPage {...data} nonce={nonce} eventsUrl={eventsUrl} />, 200);

@@ -13,7 +13,20 @@ import { authorizeUrl } from "../../wecom/oauth-url";
 import { JoinForm, JoinNotice, type JoinFormProps, type JoinNoticeProps } from "../../views/join";
 import type { Bilingual } from "../../views/labels";
 import { clearSessionCookie, clientIp, sessionAccount, setSessionCookie } from "../session-auth";
-import { CSRF_MESSAGE, csrfOk, FAILED_MESSAGE, html, issueCsrf, langOf, newNonce, readForm, withRetryAfter, smallForm, wecomHandoverPolicy, type Form } from "./form-kit";
+import {
+  CSRF_MESSAGE,
+  csrfOk,
+  FAILED_MESSAGE,
+  html,
+  issueCsrf,
+  langOf,
+  newNonce,
+  readForm,
+  withRetryAfter,
+  smallForm,
+  wecomHandoverPolicy,
+  type Form,
+} from "./form-kit";
 import { beginOAuth, finishOAuth } from "./oauth-state";
 import { readCookie, writeCookie, clearCookie } from "../cookies";
 
@@ -21,7 +34,14 @@ const visitor: Actor = { kind: "system", reason: "join" };
 const JOIN_STATE_COOKIE = "wr_join_state";
 
 /** Errors the person fixes on the form itself; every other refusal ends on a notice. */
-const FORM_ERRORS = new Set(["validation_failed", "invalid_credentials", "too_many_attempts", "username_taken", "bad_request", "csrf_failed"]);
+const FORM_ERRORS = new Set([
+  "validation_failed",
+  "invalid_credentials",
+  "too_many_attempts",
+  "username_taken",
+  "bad_request",
+  "csrf_failed",
+]);
 
 const TITLES: Partial<Record<string, Bilingual>> = {
   invitation_used: { zh: "邀请已使用", en: "Invitation already used" },
@@ -35,7 +55,12 @@ const TITLES: Partial<Record<string, Bilingual>> = {
 const DEFAULT_TITLE: Bilingual = { zh: "邀请无效", en: "Invitation not valid" };
 const JOINED: Bilingual = { zh: "你已加入", en: "You have joined" };
 
-function notice(c: Context<AppEnv>, nonce: string, props: Omit<JoinNoticeProps, "nonce" | "lang">, status: ContentfulStatusCode): Promise<Response> {
+function notice(
+  c: Context<AppEnv>,
+  nonce: string,
+  props: Omit<JoinNoticeProps, "nonce" | "lang">,
+  status: ContentfulStatusCode,
+): Promise<Response> {
   return html(c, <JoinNotice {...props} nonce={nonce} lang={langOf(c)} />, status);
 }
 
@@ -50,7 +75,13 @@ async function refusal(c: Context<AppEnv>, nonce: string, err: unknown): Promise
     const account = await sessionAccount(c);
     const joinedHere = account !== null && account.id === err.details?.accountId;
     const team = typeof err.details?.team === "string" ? err.details.team : "";
-    if (joinedHere) return notice(c, nonce, { title: JOINED, message: `你已是团队「${team}」的成员 / You are a member of ${team}`, tone: "ok", showAccountLink: true }, 200);
+    if (joinedHere)
+      return notice(
+        c,
+        nonce,
+        { title: JOINED, message: `你已是团队「${team}」的成员 / You are a member of ${team}`, tone: "ok", showAccountLink: true },
+        200,
+      );
   }
   const tone = err.code === "invitation_used" ? "warn" : "alert";
   return notice(c, nonce, { title: TITLES[err.code] ?? DEFAULT_TITLE, message: err.message, tone }, err.status);
@@ -67,12 +98,24 @@ function toWecom(c: Context<AppEnv>, token: string, open: OpenInvitation): Respo
   const { config } = c.env.deps;
   const state = beginOAuth(c, JOIN_STATE_COOKIE, token);
   return c.redirect(
-    authorizeUrl({ oauthBase: config.wecomOauthBase, corpId: open.binding.corpId, agentId: open.binding.agentId, redirectUri: `${config.publicUrl}/join/oauth`, state }),
+    authorizeUrl({
+      oauthBase: config.wecomOauthBase,
+      corpId: open.binding.corpId,
+      agentId: open.binding.agentId,
+      redirectUri: `${config.publicUrl}/join/oauth`,
+      state,
+    }),
     302,
   );
 }
 
-async function formPage(c: Context<AppEnv>, nonce: string, open: OpenInvitation, extra: Partial<JoinFormProps> = {}, status: ContentfulStatusCode = 200): Promise<Response> {
+async function formPage(
+  c: Context<AppEnv>,
+  nonce: string,
+  open: OpenInvitation,
+  extra: Partial<JoinFormProps> = {},
+  status: ContentfulStatusCode = 200,
+): Promise<Response> {
   const account = await sessionAccount(c);
   const props: JoinFormProps = {
     lang: langOf(c),
@@ -95,7 +138,12 @@ function joinAs(c: Context<AppEnv>, form: Form, accountId: number | undefined): 
     case "login":
       return { kind: "login", input: { username: form.get("username"), password: form.get("password") }, ip: clientIp(c), replacesToken };
     case "register":
-      return { kind: "register", input: { username: form.get("username"), password: form.get("password"), name: form.get("name") }, ip: clientIp(c), replacesToken };
+      return {
+        kind: "register",
+        input: { username: form.get("username"), password: form.get("password"), name: form.get("name") },
+        ip: clientIp(c),
+        replacesToken,
+      };
     default:
       return null;
   }
@@ -109,7 +157,8 @@ export const joinPageRoutes = new Hono<AppEnv>()
     const { deps } = c.env;
     const token = finishOAuth(c, JOIN_STATE_COOKIE);
     if (token === null) {
-      const message = "登录未完成或已过期，请回到企业微信重新打开邀请 / The sign-in did not start here or has expired; open the invitation again in WeCom";
+      const message =
+        "登录未完成或已过期，请回到企业微信重新打开邀请 / The sign-in did not start here or has expired; open the invitation again in WeCom";
       return notice(c, nonce, { title: TITLES.oauth_failed!, message, tone: "warn" }, 400);
     }
     try {
@@ -165,7 +214,13 @@ export const joinPageRoutes = new Hono<AppEnv>()
     } catch (err) {
       if (err instanceof AppError && FORM_ERRORS.has(err.code)) {
         withRetryAfter(c, err);
-        return formPage(c, nonce, open, { values, error: { message: err.message, ...(err.fields ? { fields: err.fields } : {}) } }, err.status);
+        return formPage(
+          c,
+          nonce,
+          open,
+          { values, error: { message: err.message, ...(err.fields ? { fields: err.fields } : {}) } },
+          err.status,
+        );
       }
       return refusal(c, nonce, err);
     }

@@ -23,7 +23,13 @@ const NOTICES = {
 
 type Extra = Pick<SettingsPageProps, "notice" | "error">;
 
-async function settingsPage(c: Context<AppEnv>, nonce: string, account: AccountView, extra: Extra = {}, status: ContentfulStatusCode = 200): Promise<Response> {
+async function settingsPage(
+  c: Context<AppEnv>,
+  nonce: string,
+  account: AccountView,
+  extra: Extra = {},
+  status: ContentfulStatusCode = 200,
+): Promise<Response> {
   const teams = await ownBindings(c.env.deps, { kind: "account", accountId: account.id });
   return html(c, <SettingsPage nonce={nonce} csrf={issueCsrf(c)} account={account} teams={teams} {...extra} />, status);
 }
@@ -60,7 +66,12 @@ export const settingsPageRoutes = new Hono<AppEnv>()
       const app = await startOwnBinding(c.env.deps, actor, { slug });
       const state = beginOAuth(c, BIND_STATE_COOKIE, slug);
       const link = { corpId: app.corpId, agentId: app.agentId, redirectUri: `${config.publicUrl}/settings/wecom/callback`, state };
-      return c.redirect(insideWecom(c) ? authorizeUrl({ ...link, oauthBase: config.wecomOauthBase }) : webLoginUrl({ ...link, loginBase: config.wecomLoginBase }), 303);
+      return c.redirect(
+        insideWecom(c)
+          ? authorizeUrl({ ...link, oauthBase: config.wecomOauthBase })
+          : webLoginUrl({ ...link, loginBase: config.wecomLoginBase }),
+        303,
+      );
     } catch (err) {
       return failed(c, nonce, account, err);
     }

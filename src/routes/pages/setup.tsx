@@ -41,7 +41,13 @@ export const setupPageRoutes = new Hono<AppEnv>()
     if (!(await setupOpen(c.env.deps))) return closed(c, nonce);
     const form = await readForm(c);
     const email = form.get("email")?.trim();
-    const values = { username: form.get("username"), name: form.get("name"), email: form.get("email"), teamSlug: form.get("teamSlug"), teamName: form.get("teamName") };
+    const values = {
+      username: form.get("username"),
+      name: form.get("name"),
+      email: form.get("email"),
+      teamSlug: form.get("teamSlug"),
+      teamName: form.get("teamName"),
+    };
     if (!csrfOk(c, form)) return setupPage(c, nonce, { values, error: { message: CSRF_MESSAGE } }, 403);
     try {
       // An empty optional field is a browser's way of saying "not given".

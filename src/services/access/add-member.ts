@@ -39,14 +39,30 @@ export async function addMember(deps: Deps, caller: Caller, slug: string, input:
     if (!team) throw teamNotFound(slug);
     await requirePermission(tx, caller, team, "members.manage");
     const account = await findAccountById(tx, { id });
-    if (!account) throw new AppError("validation_failed", "输入有误 / Some fields are invalid", [{ field: "accountId", message: "账号不存在 / no such account" }]);
+    if (!account)
+      throw new AppError("validation_failed", "输入有误 / Some fields are invalid", [
+        { field: "accountId", message: "账号不存在 / no such account" },
+      ]);
     if ((await membersOfAccount(tx, { teamId: team.id, accountId: id })).length > 0) {
-      throw new AppError("already_member", `账号 ${account.username} 已是团队成员 / Account ${account.username} is already a member of this team`);
+      throw new AppError(
+        "already_member",
+        `账号 ${account.username} 已是团队成员 / Account ${account.username} is already a member of this team`,
+      );
     }
     if (wanted === "owner" && (await teamHasOwner(tx, { teamId: team.id }))) {
-      throw new AppError("conflict", "团队已有所有者，只能添加为管理员或成员 / The team already has an owner; add the account as admin or member");
+      throw new AppError(
+        "conflict",
+        "团队已有所有者，只能添加为管理员或成员 / The team already has an owner; add the account as admin or member",
+      );
     }
-    const member = await insertAccountMember(tx, { teamId: team.id, accountId: id, name: account.name, role: wanted, status: "active", now });
+    const member = await insertAccountMember(tx, {
+      teamId: team.id,
+      accountId: id,
+      name: account.name,
+      role: wanted,
+      status: "active",
+      now,
+    });
     await appendAudit(tx, [
       auditEntry({
         teamId: team.id,
@@ -60,6 +76,14 @@ export async function addMember(deps: Deps, caller: Caller, slug: string, input:
       }),
     ]);
     deps.logger.info("member added", { slug, memberId: member.id, accountId: id, role: wanted });
-    return { id: member.id, wecomUserId: null, name: member.name, departmentIds: member.departmentIds, status: member.status, accountId: id, role: wanted };
+    return {
+      id: member.id,
+      wecomUserId: null,
+      name: member.name,
+      departmentIds: member.departmentIds,
+      status: member.status,
+      accountId: id,
+      role: wanted,
+    };
   });
 }

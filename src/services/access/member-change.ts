@@ -21,13 +21,20 @@ export function memberNotFound(id: number): AppError {
  * is never changed this way: the team would be left without one, and no one else may act on them.
  * A row of another team is not found, like a missing one.
  */
-export async function memberForChange(tx: Db, actor: Actor, slug: string, memberId: number, permission: Permission): Promise<{ team: TeamRow; member: MemberRow }> {
+export async function memberForChange(
+  tx: Db,
+  actor: Actor,
+  slug: string,
+  memberId: number,
+  permission: Permission,
+): Promise<{ team: TeamRow; member: MemberRow }> {
   const team = await lockTeamForMembership(tx, { slug });
   if (!team) throw teamNotFound(slug);
   await requirePermission(tx, actor, team, permission);
   const member = Number.isSafeInteger(memberId) && memberId >= 1 ? await findMember(tx, { teamId: team.id, id: memberId }) : null;
   if (!member) throw memberNotFound(memberId);
   if (isProtectedRole(member.role)) await requirePermission(tx, actor, team, "members.roles");
-  if (member.role === "owner") throw new AppError("conflict", "团队所有者不能被锁定或更改角色 / The team's owner cannot be locked or given another role");
+  if (member.role === "owner")
+    throw new AppError("conflict", "团队所有者不能被锁定或更改角色 / The team's owner cannot be locked or given another role");
   return { team, member };
 }

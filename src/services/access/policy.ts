@@ -48,13 +48,25 @@ const TEAM_WIDE = PERMISSIONS.filter((p) => p !== "teams.create");
  * What an account may do in a team, by the role of its active member row. Admins may do all but
  * decide who else is an admin: otherwise any admin could demote or lock out the others.
  */
-const BY_ROLE: Record<MemberRole, readonly Permission[]> = { owner: TEAM_WIDE, admin: TEAM_WIDE.filter((p) => p !== "members.roles"), member: [] };
+const BY_ROLE: Record<MemberRole, readonly Permission[]> = {
+  owner: TEAM_WIDE,
+  admin: TEAM_WIDE.filter((p) => p !== "members.roles"),
+  member: [],
+};
 
 /**
  * What a WeCom admin of the team may do from chat: what the bot and the decision cards offer.
  * Binding secrets and webhook endpoints are for the console and the API only.
  */
-const WECOM_ADMIN: readonly Permission[] = ["team.read", "sync.start", "job.cancel", "job.decide", "policy.set", "members.manage", "members.authorize"];
+const WECOM_ADMIN: readonly Permission[] = [
+  "team.read",
+  "sync.start",
+  "job.cancel",
+  "job.decide",
+  "policy.set",
+  "members.manage",
+  "members.authorize",
+];
 
 /** Schedules start syncs (reconcile); nothing else acts on a team as the system. */
 const SYSTEM: readonly Permission[] = ["sync.start"];

@@ -30,17 +30,41 @@ export interface RoleChange {
 }
 
 /** `preview`: every check, nothing written (a confirmation page). */
-export async function setMemberRole(deps: Deps, actor: Actor, slug: string, memberId: number, input: unknown, opts: { preview?: boolean } = {}): Promise<RoleChange> {
+export async function setMemberRole(
+  deps: Deps,
+  actor: Actor,
+  slug: string,
+  memberId: number,
+  input: unknown,
+  opts: { preview?: boolean } = {},
+): Promise<RoleChange> {
   const { role } = parseInput(SetRoleInput, input);
   const now = deps.clock.now();
   return deps.db.transaction(async (tx) => {
     const { team, member } = await memberForChange(tx, actor, slug, memberId, "members.roles");
     if (member.status === "removed") throw new AppError("conflict", "成员已被移除，请先恢复 / The member is removed: restore them first");
-    const change = { id: member.id, name: member.name, accountId: member.accountId, before: member.role, role, changed: member.role !== role };
+    const change = {
+      id: member.id,
+      name: member.name,
+      accountId: member.accountId,
+      before: member.role,
+      role,
+      changed: member.role !== role,
+    };
     if (!change.changed || opts.preview) return change;
     await updateMember(tx, { id: member.id, set: { role, updatedAt: now } });
     await appendAudit(tx, [
-      auditEntry({ teamId: team.id, at: now, initiator: initiatorOf(actor), actor: actorLabel(actor), action: "member.role_changed", subjectType: "member", subjectId: member.id, before: { role: member.role }, after: { role } }),
+      auditEntry({
+        teamId: team.id,
+        at: now,
+        initiator: initiatorOf(actor),
+        actor: actorLabel(actor),
+        action: "member.role_changed",
+        subjectType: "member",
+        subjectId: member.id,
+        before: { role: member.role },
+        after: { role },
+      }),
     ]);
     deps.logger.info("member role changed", { slug, memberId: member.id, role });
     return change;

@@ -29,8 +29,16 @@ export function judgeStanding(rows: Standing[]): { memberId: number; role: Membe
   for (const status of PRECEDENCE) {
     const row = rows.find((r) => r.status === status);
     if (!row) continue;
-    if (status === "locked") throw new AppError("member_locked", "你在该团队的成员身份已被锁定，请联系团队管理员 / Your membership of this team is locked; ask a team admin");
-    if (status === "deauthorized") throw new AppError("not_authorized", "你在该团队的授权已被取消，请联系团队管理员 / Your access to this team was withdrawn; ask a team admin");
+    if (status === "locked")
+      throw new AppError(
+        "member_locked",
+        "你在该团队的成员身份已被锁定，请联系团队管理员 / Your membership of this team is locked; ask a team admin",
+      );
+    if (status === "deauthorized")
+      throw new AppError(
+        "not_authorized",
+        "你在该团队的授权已被取消，请联系团队管理员 / Your access to this team was withdrawn; ask a team admin",
+      );
     return { memberId: row.memberId, role: row.role ?? "member" };
   }
   throw new AppError("not_a_member", NOT_A_MEMBER);

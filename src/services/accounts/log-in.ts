@@ -1,6 +1,13 @@
 import { z } from "zod";
 import { findAccountByUsernameKey, updatePasswordHash } from "../../db/queries/accounts";
-import { countLoginAttempt, deleteExpiredSessions, deleteSession, insertSession, pruneLoginAttempts, refundLoginAttempt } from "../../db/queries/sessions";
+import {
+  countLoginAttempt,
+  deleteExpiredSessions,
+  deleteSession,
+  insertSession,
+  pruneLoginAttempts,
+  refundLoginAttempt,
+} from "../../db/queries/sessions";
 import type { Deps } from "../../deps";
 import { AppError } from "../../errors";
 import { hashPassword, needsRehash, verifyNothing, verifyPassword } from "../../security/password";
@@ -43,7 +50,11 @@ export const LogInInput = z.object({
  * `POST /api/session` and the login form. `ip` is the client address (null when unknown: then
  * there is no per-address count, so one shared "unknown" bucket cannot lock everybody out).
  */
-export async function logIn(deps: Deps, _caller: Caller, p: { input: unknown; ip: string | null; replacesToken?: string | undefined }): Promise<LoggedIn> {
+export async function logIn(
+  deps: Deps,
+  _caller: Caller,
+  p: { input: unknown; ip: string | null; replacesToken?: string | undefined },
+): Promise<LoggedIn> {
   const { username, password } = parseInput(LogInInput, p.input);
 
   const key = usernameKey(username);
@@ -74,7 +85,9 @@ export async function logIn(deps: Deps, _caller: Caller, p: { input: unknown; ip
   const ok = account ? await verifyPassword(password, account.passwordHash) : await verifyNothing(password, deps.config.passwordScryptN);
   if (!account || !ok) throw new AppError("invalid_credentials", INVALID);
 
-  const rehash = needsRehash(account.passwordHash, deps.config.passwordScryptN) ? await hashPassword(password, deps.config.passwordScryptN) : null;
+  const rehash = needsRehash(account.passwordHash, deps.config.passwordScryptN)
+    ? await hashPassword(password, deps.config.passwordScryptN)
+    : null;
   const token = newSessionToken();
   const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
   await deps.db.transaction(async (tx) => {

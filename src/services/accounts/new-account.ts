@@ -39,4 +39,3 @@ export async function insertOrRefuse(db: Db, row: NewAccount): Promise<AccountRo
   }
   return inserted;
 }
-

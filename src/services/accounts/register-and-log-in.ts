@@ -8,7 +8,11 @@ import { insertOrRefuse, newAccount } from "./new-account";
 import { throttleRegistration } from "./registration-throttle";
 
 /** The register form: the new account and its first session, together or not at all. */
-export async function registerAndLogIn(deps: Deps, _caller: Caller, p: { input: unknown; ip?: string | null; replacesToken?: string | undefined }): Promise<LoggedIn> {
+export async function registerAndLogIn(
+  deps: Deps,
+  _caller: Caller,
+  p: { input: unknown; ip?: string | null; replacesToken?: string | undefined },
+): Promise<LoggedIn> {
   await throttleRegistration(deps, p.ip);
   const fresh = await newAccount(deps, p.input);
   const token = newSessionToken();

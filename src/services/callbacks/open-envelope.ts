@@ -22,7 +22,10 @@ const CRYPTO_ERRORS: Record<WecomCryptoCode, ErrorCode> = {
 
 export function cryptoToAppError(err: unknown): unknown {
   if (!(err instanceof WecomCryptoError)) return err;
-  return new AppError(CRYPTO_ERRORS[err.code], `回调校验失败（${err.code}），请核对 Token/EncodingAESKey / Callback check failed (${err.code}): verify Token and EncodingAESKey`);
+  return new AppError(
+    CRYPTO_ERRORS[err.code],
+    `回调校验失败（${err.code}），请核对 Token/EncodingAESKey / Callback check failed (${err.code}): verify Token and EncodingAESKey`,
+  );
 }
 
 /**

@@ -45,7 +45,11 @@ export async function processInbox(deps: Deps, opts: { maxRows?: number } = {}):
   // the rows already claimed are finished, the rest wait for the next sweep or start-up.
   while (seen < maxRows && !deps.budget?.exhausted()) {
     const now = deps.clock.now();
-    const rows = await claimDueInbox(deps.db, { now, leaseUntil: new Date(now.getTime() + INBOX_LEASE_MS), limit: Math.min(BATCH, maxRows - seen) });
+    const rows = await claimDueInbox(deps.db, {
+      now,
+      leaseUntil: new Date(now.getTime() + INBOX_LEASE_MS),
+      limit: Math.min(BATCH, maxRows - seen),
+    });
     if (rows.length === 0) break;
     seen += rows.length;
     const lease = batchLease(deps, rows);
@@ -74,7 +78,10 @@ function batchLease(deps: Deps, rows: InboxRow[]): BatchLease {
     what: "callback inbox",
     renew: async () => {
       const mine = rows.filter((r) => held.has(r.id));
-      const renewed = await renewInboxLease(deps.db, { rows: mine.map((r) => ({ id: r.id, attempts: r.attempts })), leaseUntil: new Date(deps.clock.now().getTime() + INBOX_LEASE_MS) });
+      const renewed = await renewInboxLease(deps.db, {
+        rows: mine.map((r) => ({ id: r.id, attempts: r.attempts })),
+        leaseUntil: new Date(deps.clock.now().getTime() + INBOX_LEASE_MS),
+      });
       for (const r of mine) {
         // Finished while the renewal ran, or re-claimed by someone else: either way not ours.
         if (renewed.has(r.id) || !held.has(r.id)) continue;

@@ -36,7 +36,15 @@ export async function receiveCallback(deps: Deps, _actor: Actor, slug: string, q
   const key = dedupeKey(message, xml);
   const subject = subjectOf(message);
   // Contact hints (those with a subject) wait for the team's first import (docs/observations.md).
-  const outcome = await storeInboxRow(deps.db, { teamId, dedupeKey: key, handlerKey: handlerKey(message), subject, payload: xml, receivedAt: deps.clock.now(), waitsForImport: subject !== null });
+  const outcome = await storeInboxRow(deps.db, {
+    teamId,
+    dedupeKey: key,
+    handlerKey: handlerKey(message),
+    subject,
+    payload: xml,
+    receivedAt: deps.clock.now(),
+    waitsForImport: subject !== null,
+  });
   if (outcome === "pending") deps.defer(() => drainInbox(deps));
   return { stored: outcome !== "repeat", dedupeKey: key };
 }

@@ -15,7 +15,15 @@ import type { DepartmentFields } from "./mirror-shape";
  */
 export async function applyDepartmentTree(
   tx: Db,
-  p: { teamId: number; seen: (DepartmentFields & { id: number })[]; observedAt: Observed; keepMissing?: boolean; now: Date; initiator: Initiator; jobId?: number },
+  p: {
+    teamId: number;
+    seen: (DepartmentFields & { id: number })[];
+    observedAt: Observed;
+    keepMissing?: boolean;
+    now: Date;
+    initiator: Initiator;
+    jobId?: number;
+  },
 ): Promise<DepartmentDiff> {
   await lockMirror(tx, { teamId: p.teamId });
   const diff = diffDepartments({
@@ -28,7 +36,12 @@ export async function applyDepartmentTree(
   await deleteDepartments(tx, { teamId: p.teamId, ids: gone });
   // A complete tree also says which departments did not exist at its time: none of them comes back from an older one.
   const complete = p.seen.length > 0 && !p.keepMissing;
-  await buryKeys(tx, { teamId: p.teamId, kind: "department", keys: [...gone.map(String), ...(complete ? [WHOLE_TREE] : [])], at: p.observedAt });
+  await buryKeys(tx, {
+    teamId: p.teamId,
+    kind: "department",
+    keys: [...gone.map(String), ...(complete ? [WHOLE_TREE] : [])],
+    at: p.observedAt,
+  });
   await unburyKeys(tx, { teamId: p.teamId, kind: "department", keys: diff.upserts.map((d) => String(d.id)) });
   await appendAudit(tx, diff.audit);
   return diff;

@@ -21,7 +21,10 @@ export async function nameActors(db: Db, teamId: number, labels: (string | null)
     if (who?.kind === "account") accountIds.add(who.accountId);
     else if (who?.kind === "wecom_user") userIds.set(who.userId.toLowerCase(), who.userId);
   }
-  const [accounts, members] = await Promise.all([actorAccounts(db, { teamId, ids: [...accountIds] }), actorMembers(db, { teamId, keys: [...userIds.keys()] })]);
+  const [accounts, members] = await Promise.all([
+    actorAccounts(db, { teamId, ids: [...accountIds] }),
+    actorMembers(db, { teamId, keys: [...userIds.keys()] }),
+  ]);
   const out = new Map<string, ActorName>();
   for (const a of accounts) out.set(`account:${a.id}`, { kind: "account", handle: a.username, name: a.name, memberId: a.memberId });
   const byKey = new Map(members.map((m) => [m.key, m]));

@@ -37,7 +37,17 @@ export async function decideJob(deps: Deps, actor: Actor, slug: string, jobId: n
     if (!moved) return null;
     if (decision === "reject") await dropStaged(tx, { jobId, exceptProtected: true });
     await appendAudit(tx, [
-      auditEntry({ teamId: team.id, at: now, initiator: initiatorOf(actor), actor: actorLabel(actor), jobId, action: `job.${decision}ed`, subjectType: "job", subjectId: jobId, after: { breaker: cursor.breaker } }),
+      auditEntry({
+        teamId: team.id,
+        at: now,
+        initiator: initiatorOf(actor),
+        actor: actorLabel(actor),
+        jobId,
+        action: `job.${decision}ed`,
+        subjectType: "job",
+        subjectId: jobId,
+        after: { breaker: cursor.breaker },
+      }),
     ]);
     return moved;
   });

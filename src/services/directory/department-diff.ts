@@ -38,10 +38,27 @@ export function diffDepartments(p: {
   jobId?: number;
 }): DepartmentDiff {
   const mirror = new Map(p.mirror.map((d) => [d.id, d]));
-  const out: DepartmentDiff = { upserts: [], gone: [], audit: [], createdOrMoved: [], counts: { created: 0, updated: 0, moved: 0, deleted: 0 } };
+  const out: DepartmentDiff = {
+    upserts: [],
+    gone: [],
+    audit: [],
+    createdOrMoved: [],
+    counts: { created: 0, updated: 0, moved: 0, deleted: 0 },
+  };
   const entry = (action: string, id: number, before: unknown, after: unknown) =>
     out.audit.push(
-      auditEntry({ teamId: p.teamId, at: p.now, initiator: p.initiator, jobId: p.jobId ?? null, action, subjectType: "department", subjectId: id, before, after, observedAt: p.observedAt }),
+      auditEntry({
+        teamId: p.teamId,
+        at: p.now,
+        initiator: p.initiator,
+        jobId: p.jobId ?? null,
+        action,
+        subjectType: "department",
+        subjectId: id,
+        before,
+        after,
+        observedAt: p.observedAt,
+      }),
     );
   for (const d of p.seen) {
     const after = departmentFields(d);

@@ -41,7 +41,10 @@ export interface RefreshInput {
  * Re-reads the department tree for a member that names departments the mirror lacks (`named`);
  * those still absent after it are remembered as tried (refreshDepartments).
  */
-export type Relist = (deps: Deps, p: Pick<RefreshInput, "teamId" | "api" | "scopeDepartmentIds" | "initiator"> & { named: number[] }) => Promise<void>;
+export type Relist = (
+  deps: Deps,
+  p: Pick<RefreshInput, "teamId" | "api" | "scopeDepartmentIds" | "initiator"> & { named: number[] },
+) => Promise<void>;
 
 /**
  * Re-reads one member from WeCom and applies what a full sync would
@@ -72,17 +75,34 @@ export async function readMember(deps: Deps, p: RefreshInput, relist?: Relist): 
  * per member of a department that appeared or moved. The listing came with a fresh tree, so the
  * mirror's is current.
  */
-export async function applyListedMember(deps: Deps, p: Omit<RefreshInput, "userId"> & { user: WecomUser; at: Observed }): Promise<RefreshOutcome> {
+export async function applyListedMember(
+  deps: Deps,
+  p: Omit<RefreshInput, "userId"> & { user: WecomUser; at: Observed },
+): Promise<RefreshOutcome> {
   const input = { ...p, userId: p.user.userid };
   const seen = await seenInMirror(deps, input, p.user, undefined);
   return applyMemberObservation(deps, { ...input, key: userKey(p.user.userid), seen, at: p.at });
 }
 
-async function applyMemberObservation(deps: Deps, p: RefreshInput & { key: string; seen: SeenMember | null; at: Observed }): Promise<RefreshOutcome> {
+async function applyMemberObservation(
+  deps: Deps,
+  p: RefreshInput & { key: string; seen: SeenMember | null; at: Observed },
+): Promise<RefreshOutcome> {
   const now = deps.clock.now();
   const jobId = p.stageForJob ?? null;
   const audit = (m: Pick<MemberRow, "id">, action: string, before: unknown, after: unknown) =>
-    auditEntry({ teamId: p.teamId, at: now, initiator: p.initiator, jobId, action, subjectType: "member", subjectId: m.id, before, after, observedAt: p.at });
+    auditEntry({
+      teamId: p.teamId,
+      at: now,
+      initiator: p.initiator,
+      jobId,
+      action,
+      subjectType: "member",
+      subjectId: m.id,
+      before,
+      after,
+      observedAt: p.at,
+    });
 
   return deps.db.transaction(async (tx) => {
     await lockMirror(tx, { teamId: p.teamId });
@@ -120,7 +140,16 @@ async function applyMemberObservation(deps: Deps, p: RefreshInput & { key: strin
       // A userid renamed away after this read must not come back (docs/observations.md).
       if ((await buriedSince(tx, { teamId: p.teamId, kind: "member", at: p.at })).has(p.key)) return "stale";
       const [created] = await insertMembers(tx, [
-        { teamId: p.teamId, wecomUserKey: p.seen.userKey, ...fields, contentHash: memberHash(fields), observedAt: p.at, status: "imported", createdAt: now, updatedAt: now },
+        {
+          teamId: p.teamId,
+          wecomUserKey: p.seen.userKey,
+          ...fields,
+          contentHash: memberHash(fields),
+          observedAt: p.at,
+          status: "imported",
+          createdAt: now,
+          updatedAt: now,
+        },
       ]);
       if (!created) return "unchanged";
       await unburyKeys(tx, { teamId: p.teamId, kind: "member", keys: [p.key] });
@@ -143,7 +172,10 @@ async function applyMemberObservation(deps: Deps, p: RefreshInput & { key: strin
       },
     });
     if (change) await appendAudit(tx, [audit(member, `member.${change}`, memberFields(member), fields)]);
-    if (restored) await appendAudit(tx, [audit(member, "member.restored", { status: member.status }, { status: member.statusBefore, reason: "renamed_userid" })]);
+    if (restored)
+      await appendAudit(tx, [
+        audit(member, "member.restored", { status: member.status }, { status: member.statusBefore, reason: "renamed_userid" }),
+      ]);
     return change ?? "unchanged";
   });
 }

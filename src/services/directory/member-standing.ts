@@ -26,7 +26,10 @@ export async function changeStanding(deps: Deps, actor: Actor, slug: string, mem
   if (!member) throw new AppError("not_found", `成员 ${memberId} 不存在 / Member ${memberId} not found`);
   if (isProtectedRole(member.role)) await requirePermission(deps.db, actor, team, "members.roles");
   if (member.status !== FROM[verb]) {
-    throw new AppError("conflict", `成员当前状态为 ${member.status}，无法${verb === "restore" ? "恢复" : "解锁"} / The member is ${member.status}: nothing to ${verb}`);
+    throw new AppError(
+      "conflict",
+      `成员当前状态为 ${member.status}，无法${verb === "restore" ? "恢复" : "解锁"} / The member is ${member.status}: nothing to ${verb}`,
+    );
   }
   const now = deps.clock.now();
   if (verb === "restore" && member.deprovisionedAt && now.getTime() - member.deprovisionedAt.getTime() > RESTORE_WINDOW_MS) {
@@ -36,8 +39,25 @@ export async function changeStanding(deps: Deps, actor: Actor, slug: string, mem
   await deps.db.transaction(async (tx) => {
     await updateMember(tx, { id: member.id, set: { status, statusBefore: null, updatedAt: now } });
     await appendAudit(tx, [
-      auditEntry({ teamId: team.id, at: now, initiator: initiatorOf(actor), actor: actorLabel(actor), action: `member.${verb === "restore" ? "restored" : "unlocked"}`, subjectType: "member", subjectId: member.id, before: { status: member.status }, after: { status } }),
+      auditEntry({
+        teamId: team.id,
+        at: now,
+        initiator: initiatorOf(actor),
+        actor: actorLabel(actor),
+        action: `member.${verb === "restore" ? "restored" : "unlocked"}`,
+        subjectType: "member",
+        subjectId: member.id,
+        before: { status: member.status },
+        after: { status },
+      }),
     ]);
   });
-  return { id: member.id, wecomUserId: member.wecomUserId, name: member.name, departmentIds: member.departmentIds, status, accountId: member.accountId };
+  return {
+    id: member.id,
+    wecomUserId: member.wecomUserId,
+    name: member.name,
+    departmentIds: member.departmentIds,
+    status,
+    accountId: member.accountId,
+  };
 }

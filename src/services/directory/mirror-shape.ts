@@ -41,7 +41,11 @@ export const departmentHash = (d: DepartmentFields) => sha([d.name, d.parentId, 
 export const userKey = (userId: string) => userId.toLowerCase();
 
 /** A WeCom user as a seen row, keeping only departments in the mirror's scope. */
-export function toSeen(u: WecomUser | WecomSimpleUser, inScope: (departmentId: number) => boolean, allowNoDepartment = false): SeenMember | null {
+export function toSeen(
+  u: WecomUser | WecomSimpleUser,
+  inScope: (departmentId: number) => boolean,
+  allowNoDepartment = false,
+): SeenMember | null {
   const full = u as WecomUser;
   // Status 5 = left the corp (docs/wecom.md, user/get): treated as absent, so the brakes decide what happens.
   if (full.status === 5) return null;
@@ -52,7 +56,8 @@ export function toSeen(u: WecomUser | WecomSimpleUser, inScope: (departmentId: n
     userId: u.userid,
     name: u.name,
     departmentIds,
-    mainDepartmentId: full.main_department !== undefined && inScope(full.main_department) ? full.main_department : (departmentIds[0] ?? null),
+    mainDepartmentId:
+      full.main_department !== undefined && inScope(full.main_department) ? full.main_department : (departmentIds[0] ?? null),
     position: full.position || null,
     wecomStatus: full.status ?? null,
     email: normalEmail(full.email),
@@ -79,7 +84,9 @@ export const seenFields = (s: {
   email: s.email ?? null,
 });
 
-export const memberFields = (m: Pick<MemberRow, "wecomUserId" | "name" | "departmentIds" | "mainDepartmentId" | "position" | "wecomStatus" | "email">): MemberFields => ({
+export const memberFields = (
+  m: Pick<MemberRow, "wecomUserId" | "name" | "departmentIds" | "mainDepartmentId" | "position" | "wecomStatus" | "email">,
+): MemberFields => ({
   wecomUserId: m.wecomUserId ?? "",
   name: m.name,
   departmentIds: m.departmentIds,

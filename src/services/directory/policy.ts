@@ -20,14 +20,27 @@ export async function getPolicy(deps: Deps, actor: Actor, slug: string): Promise
 
 /** What happens to a member deleted in WeCom (docs/sync.md#deletion-policies). */
 export async function setPolicy(deps: Deps, actor: Actor, slug: string, input: unknown): Promise<{ onMemberDeleted: DeletionPolicy }> {
-  const { onMemberDeleted: value } = parseInput(PolicyInput, input, { lenient: true, message: "策略必须是 remove、lock 或 deauthorize / The policy must be remove, lock or deauthorize" });
+  const { onMemberDeleted: value } = parseInput(PolicyInput, input, {
+    lenient: true,
+    message: "策略必须是 remove、lock 或 deauthorize / The policy must be remove, lock or deauthorize",
+  });
   const { team } = await teamFor(deps.db, actor, slug, "policy.set");
   const now = deps.clock.now();
   await deps.db.transaction(async (tx) => {
     const before = await readPolicy(tx, { teamId: team.id });
     await writePolicy(tx, { teamId: team.id, onMemberDeleted: value, now });
     await appendAudit(tx, [
-      auditEntry({ teamId: team.id, at: now, initiator: initiatorOf(actor), actor: actorLabel(actor), action: "policy.changed", subjectType: "policy", subjectId: team.id, before: { onMemberDeleted: before.onMemberDeleted }, after: { onMemberDeleted: value } }),
+      auditEntry({
+        teamId: team.id,
+        at: now,
+        initiator: initiatorOf(actor),
+        actor: actorLabel(actor),
+        action: "policy.changed",
+        subjectType: "policy",
+        subjectId: team.id,
+        before: { onMemberDeleted: before.onMemberDeleted },
+        after: { onMemberDeleted: value },
+      }),
     ]);
   });
   return { onMemberDeleted: value };

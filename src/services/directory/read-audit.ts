@@ -22,10 +22,34 @@ export async function readAudit(deps: Deps, actor: Actor, slug: string, query: R
   const q = parseInput(AuditQuery, query, { message: QUERY_PROBLEM });
   const limit = pageNumber(q.limit, 100);
   const beforeId = pageNumber(q.before);
-  const rows = await listAudit(deps.db, { teamId: team.id, limit, beforeId, subjectType: q.subjectType, subjectId: q.subjectId, action: q.action });
-  const names = await nameActors(deps.db, team.id, rows.map((r) => r.actor));
+  const rows = await listAudit(deps.db, {
+    teamId: team.id,
+    limit,
+    beforeId,
+    subjectType: q.subjectType,
+    subjectId: q.subjectId,
+    action: q.action,
+  });
+  const names = await nameActors(
+    deps.db,
+    team.id,
+    rows.map((r) => r.actor),
+  );
   return {
-    items: rows.map((r) => ({ id: r.id, at: r.at.toISOString(), initiator: r.initiator, actor: r.actor, actorName: (r.actor && names.get(r.actor)) ?? null, action: r.action, subjectType: r.subjectType, subjectId: r.subjectId, jobId: r.jobId, before: r.before, after: r.after, observedAt: r.observedAt })),
+    items: rows.map((r) => ({
+      id: r.id,
+      at: r.at.toISOString(),
+      initiator: r.initiator,
+      actor: r.actor,
+      actorName: (r.actor && names.get(r.actor)) ?? null,
+      action: r.action,
+      subjectType: r.subjectType,
+      subjectId: r.subjectId,
+      jobId: r.jobId,
+      before: r.before,
+      after: r.after,
+      observedAt: r.observedAt,
+    })),
     nextCursor: rows.length === limit ? String(rows[rows.length - 1]!.id) : null,
   };
 }

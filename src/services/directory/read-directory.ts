@@ -47,10 +47,22 @@ export async function listTeamMembers(
   const q = parseInput(MemberQuery, query, { message: QUERY_PROBLEM });
   const limit = pageNumber(q.limit, 50);
   const afterId = pageNumber(q.cursor, 0);
-  const filter = { teamId: (await teamFor(deps.db, actor, slug, "team.read")).team.id, status: q.status || undefined, q: q.q?.trim() || undefined, departmentId: pageNumber(q.department) };
+  const filter = {
+    teamId: (await teamFor(deps.db, actor, slug, "team.read")).team.id,
+    status: q.status || undefined,
+    q: q.q?.trim() || undefined,
+    departmentId: pageNumber(q.department),
+  };
   const [rows, total] = await Promise.all([listMembers(deps.db, { ...filter, afterId, limit }), countMembersMatching(deps.db, filter)]);
   return {
-    items: rows.map((m) => ({ id: m.id, wecomUserId: m.wecomUserId, name: m.name, departmentIds: m.departmentIds, status: m.status, accountId: m.accountId })),
+    items: rows.map((m) => ({
+      id: m.id,
+      wecomUserId: m.wecomUserId,
+      name: m.name,
+      departmentIds: m.departmentIds,
+      status: m.status,
+      accountId: m.accountId,
+    })),
     nextCursor: rows.length === limit ? String(rows[rows.length - 1]!.id) : null,
     total,
   };

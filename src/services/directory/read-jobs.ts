@@ -46,7 +46,14 @@ export async function listStaged(
   const { job } = await teamJob(deps.db, actor, slug, jobId, "team.read");
   const rows = await stagedPage(deps.db, { jobId: job.id, afterMemberId: after, limit, includeProtected: true });
   return {
-    items: rows.map(({ staged, member }) => ({ memberId: member.id, wecomUserId: member.wecomUserId, name: member.name, status: member.status, role: member.role, reason: staged.reason })),
+    items: rows.map(({ staged, member }) => ({
+      memberId: member.id,
+      wecomUserId: member.wecomUserId,
+      name: member.name,
+      status: member.status,
+      role: member.role,
+      reason: staged.reason,
+    })),
     nextCursor: rows.length === limit ? rows[rows.length - 1]!.member.id : null,
   };
 }

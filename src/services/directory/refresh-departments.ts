@@ -37,7 +37,12 @@ export async function refreshDepartments(
     });
     if (p.named && p.named.length > 0) {
       const mirrored = new Set((await teamDepartments(tx, { teamId: p.teamId })).map((d) => d.id));
-      await buryKeys(tx, { teamId: p.teamId, kind: "department", keys: p.named.filter((d) => !mirrored.has(d)).map(String), at: observedAt });
+      await buryKeys(tx, {
+        teamId: p.teamId,
+        kind: "department",
+        keys: p.named.filter((d) => !mirrored.has(d)).map(String),
+        at: observedAt,
+      });
     }
     return applied;
   });

@@ -143,7 +143,12 @@ export async function runStep(deps: Deps, job: JobRow, runnerId: string, memo: R
   }
 }
 
-async function finish(deps: Deps, job: JobRow, runnerId: string, set: { state: "cancelled" | "failed"; error?: JobRow["error"] }): Promise<JobRow> {
+async function finish(
+  deps: Deps,
+  job: JobRow,
+  runnerId: string,
+  set: { state: "cancelled" | "failed"; error?: JobRow["error"] },
+): Promise<JobRow> {
   const now = deps.clock.now();
   return deps.db.transaction(async (tx) => {
     const updated = await updateJob(tx, { jobId: job.id, runnerId, now, set: { ...set, finishedAt: now } });
@@ -156,14 +161,26 @@ async function finish(deps: Deps, job: JobRow, runnerId: string, set: { state: "
 /** The job's outcome for webhook endpoints, in the transaction that records it. */
 async function syncEvent(tx: Db, job: JobRow, at: Date): Promise<void> {
   const type = `sync.${job.state}` as "sync.succeeded" | "sync.failed" | "sync.needs_confirmation";
-  await appendWebhookEvent(tx, { teamId: job.teamId, type, subject: `job:${job.id}`, data: { jobId: job.id, state: job.state, counts: job.counts, error: job.error ?? null }, at });
+  await appendWebhookEvent(tx, {
+    teamId: job.teamId,
+    type,
+    subject: `job:${job.id}`,
+    data: { jobId: job.id, state: job.state, counts: job.counts, error: job.error ?? null },
+    at,
+  });
 }
 
 /** A failure as the job shows it: WeCom's errcode and API when WeCom said no (docs/architecture.md#errors). */
 function describe(err: unknown): NonNullable<JobRow["error"]> {
-  if (err instanceof WecomApiError) return { code: "wecom_rejected", message: `${err.hint.zh} / ${err.hint.en}`, errcode: err.errcode, api: err.api };
+  if (err instanceof WecomApiError)
+    return { code: "wecom_rejected", message: `${err.hint.zh} / ${err.hint.en}`, errcode: err.errcode, api: err.api };
   if (err instanceof WecomRetryableError) {
-    return { code: "wecom_unavailable", message: `企业微信暂时不可用 / WeCom unavailable: ${err.reason}`, api: err.api, ...(err.errcode === undefined ? {} : { errcode: err.errcode }) };
+    return {
+      code: "wecom_unavailable",
+      message: `企业微信暂时不可用 / WeCom unavailable: ${err.reason}`,
+      api: err.api,
+      ...(err.errcode === undefined ? {} : { errcode: err.errcode }),
+    };
   }
   return { code: "internal", message: err instanceof Error ? err.message : String(err) };
 }

@@ -99,18 +99,44 @@ async function applyPage(ctx: JobContext, tx: Db, { afterKey, lastKey }: PageRan
     // Seen again after being deprovisioned: the mark goes, the standing stays for an admin (docs/sync.md#deletion-policies).
     if (!change && !member.deprovisioned) continue;
     const { wecomUserId: userId, ...rest } = fields;
-    updates.push({ userKey: seen.userKey, userId, ...rest, contentHash: memberHash(fields), observedAt: seen.observedAt, id: member.id, reappeared: member.deprovisioned });
+    updates.push({
+      userKey: seen.userKey,
+      userId,
+      ...rest,
+      contentHash: memberHash(fields),
+      observedAt: seen.observedAt,
+      id: member.id,
+      reappeared: member.deprovisioned,
+    });
     if (change) {
       counts[change]++;
       audit.push(
-        auditEntry({ teamId: ctx.teamId, at: now, initiator: ctx.job.initiator, jobId: ctx.job.id, action: `member.${change}`, subjectType: "member", subjectId: member.id, before, after: fields, observedAt: seen.observedAt }),
+        auditEntry({
+          teamId: ctx.teamId,
+          at: now,
+          initiator: ctx.job.initiator,
+          jobId: ctx.job.id,
+          action: `member.${change}`,
+          subjectType: "member",
+          subjectId: member.id,
+          before,
+          after: fields,
+          observedAt: seen.observedAt,
+        }),
       );
     }
   }
   await updateMembers(tx, { now, rows: updates });
   await appendAudit(tx, audit);
   if (page.creates > 0) {
-    counts.created = await createMembersInRange(tx, { teamId: ctx.teamId, jobId: ctx.job.id, now, initiator: ctx.job.initiator, afterKey, lastKey });
+    counts.created = await createMembersInRange(tx, {
+      teamId: ctx.teamId,
+      jobId: ctx.job.id,
+      now,
+      initiator: ctx.job.initiator,
+      afterKey,
+      lastKey,
+    });
   }
   await addJobCounts(tx, { jobId: ctx.job.id, runnerId: ctx.job.runnerId ?? "", now, members: counts });
 }

@@ -26,7 +26,10 @@ export const deprovisionStep: Step = async (ctx) => {
     write: async (tx) => {
       await lockMirror(tx, { teamId: ctx.teamId });
       const page = await stagedPage(tx, { jobId: ctx.job.id, afterMemberId, limit: PER_STEP, includeProtected: false });
-      const changes = page.map(({ member, staged }) => ({ member, set: { ...deprovisionChange(member, policy, now), ...(staged.observedAt ? { observedAt: staged.observedAt } : {}) } }));
+      const changes = page.map(({ member, staged }) => ({
+        member,
+        set: { ...deprovisionChange(member, policy, now), ...(staged.observedAt ? { observedAt: staged.observedAt } : {}) },
+      }));
       for (const c of changes) await updateMember(tx, { id: c.member.id, set: c.set });
       // Lock and deauthorize end the member's sessions (docs/sync.md#deletion-policies); remove takes the membership.
       await deleteSessionsOfAccounts(tx, { accountIds: changes.flatMap((c) => (c.member.accountId === null ? [] : [c.member.accountId])) });

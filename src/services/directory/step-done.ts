@@ -24,8 +24,21 @@ export const doneStep: Step = (ctx) => {
       // Hints parked until an import finished go now; the mirror lock orders this against parking.
       await lockMirror(tx, { teamId: ctx.teamId });
       await releaseWaitingHints(tx, { teamId: ctx.teamId, now });
-      if (!ctx.job.partial && ctx.cursor.listingSize) await recordGoodRun(tx, { teamId: ctx.teamId, listingSize: ctx.cursor.listingSize, now });
+      if (!ctx.job.partial && ctx.cursor.listingSize)
+        await recordGoodRun(tx, { teamId: ctx.teamId, listingSize: ctx.cursor.listingSize, now });
     },
-    set: { state: "succeeded", finishedAt: now, leaseUntil: null, ...(ctx.job.partial ? { error: { code: "partial_listing", message: "部分页面读取失败，本次未移除任何成员 / Some pages failed: nobody was deprovisioned this run" } } : {}) },
+    set: {
+      state: "succeeded",
+      finishedAt: now,
+      leaseUntil: null,
+      ...(ctx.job.partial
+        ? {
+            error: {
+              code: "partial_listing",
+              message: "部分页面读取失败，本次未移除任何成员 / Some pages failed: nobody was deprovisioned this run",
+            },
+          }
+        : {}),
+    },
   });
 };

@@ -1,5 +1,12 @@
 import { NEVER, observeSeries, type Observed } from "../../db/queries/observations";
-import { listingKeys, mergeSeenMembers, mergeSeenMembersWhileHolding, type ListingKeys, type SeenMember, type SeenMerge } from "../../db/queries/sync-seen";
+import {
+  listingKeys,
+  mergeSeenMembers,
+  mergeSeenMembersWhileHolding,
+  type ListingKeys,
+  type SeenMember,
+  type SeenMerge,
+} from "../../db/queries/sync-seen";
 import { WecomApiError, WecomRetryableError } from "../../wecom/api-error";
 import type { WecomSimpleUser, WecomUser } from "../../wecom/types";
 import { toSeen } from "./mirror-shape";

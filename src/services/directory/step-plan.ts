@@ -14,6 +14,10 @@ export const planStep: Step = async (ctx) => {
   const skip = untrustedListing({ partial: ctx.job.partial, seenMembers: seen.members, lastGoodListingSize: policy.lastGoodListingSize });
   return {
     write: (tx) => analyzeSeen(tx),
-    set: { phase: "verify", done: 0, cursor: { ...ctx.cursor, listingSize: seen.members, verifyAfterKey: "", ...(skip ? { skipDeprovisions: skip } : {}) } },
+    set: {
+      phase: "verify",
+      done: 0,
+      cursor: { ...ctx.cursor, listingSize: seen.members, verifyAfterKey: "", ...(skip ? { skipDeprovisions: skip } : {}) },
+    },
   };
 };

@@ -20,7 +20,8 @@ export const scopeStep: Step = async (ctx) => {
   let strategy: "user/list" | "user/simplelist" = "user/list";
   if (ids[0] !== undefined) {
     const choice = await chooseListingStrategy(api, ids[0]);
-    if (choice.strategy === "user/list_id+user/get") throw new WecomApiError("user/list", choice.refused[0]?.errcode ?? 48009, "listing not allowed for this secret");
+    if (choice.strategy === "user/list_id+user/get")
+      throw new WecomApiError("user/list", choice.refused[0]?.errcode ?? 48009, "listing not allowed for this secret");
     strategy = choice.strategy === "user/list" ? "user/list" : "user/simplelist";
   }
   return {

@@ -10,7 +10,12 @@ import type { Actor } from "../actor";
  * (access/policy.ts). An unknown slug is 404 (a session never gets this far: the team API's gate
  * answers it not_a_member).
  */
-export async function teamFor(db: Db, actor: Actor, slug: string, permission: Permission): Promise<{ team: TeamRow; binding: BindingRow | null }> {
+export async function teamFor(
+  db: Db,
+  actor: Actor,
+  slug: string,
+  permission: Permission,
+): Promise<{ team: TeamRow; binding: BindingRow | null }> {
   const found = await findTeamWithBinding(db, { slug });
   if (!found) throw teamNotFound(slug);
   await requirePermission(db, actor, found.team, permission);
@@ -18,7 +23,8 @@ export async function teamFor(db: Db, actor: Actor, slug: string, permission: Pe
 }
 
 function bound(found: { team: TeamRow; binding: BindingRow | null }): { team: TeamRow; binding: BindingRow } {
-  if (!found.binding) throw new AppError("not_bound", `团队 ${found.team.slug} 尚未绑定企业微信 / Team ${found.team.slug} is not bound to WeCom`);
+  if (!found.binding)
+    throw new AppError("not_bound", `团队 ${found.team.slug} 尚未绑定企业微信 / Team ${found.team.slug} is not bound to WeCom`);
   return { team: found.team, binding: found.binding };
 }
 
@@ -30,12 +36,23 @@ export async function boundTeam(db: Db, slug: string): Promise<{ team: TeamRow; 
 }
 
 /** teamFor, and the team must be bound to WeCom. */
-export async function boundTeamFor(db: Db, actor: Actor, slug: string, permission: Permission): Promise<{ team: TeamRow; binding: BindingRow }> {
+export async function boundTeamFor(
+  db: Db,
+  actor: Actor,
+  slug: string,
+  permission: Permission,
+): Promise<{ team: TeamRow; binding: BindingRow }> {
   return bound(await teamFor(db, actor, slug, permission));
 }
 
 /** teamFor, and one of the team's jobs (404 for another team's). */
-export async function teamJob(db: Db, actor: Actor, slug: string, jobId: number, permission: Permission): Promise<{ team: TeamRow; job: JobRow }> {
+export async function teamJob(
+  db: Db,
+  actor: Actor,
+  slug: string,
+  jobId: number,
+  permission: Permission,
+): Promise<{ team: TeamRow; job: JobRow }> {
   const { team } = await teamFor(db, actor, slug, permission);
   const job = Number.isSafeInteger(jobId) ? await findJob(db, { teamId: team.id, jobId }) : null;
   if (!job) throw new AppError("not_found", `任务 ${jobId} 不存在 / Job ${jobId} not found`);

@@ -65,10 +65,19 @@ export async function authorizeMembers(deps: Deps, caller: Caller, slug: string,
   const selector = parseSelector(input);
   const { team, binding } = await boundTeamFor(deps.db, caller, slug, "members.authorize");
   const targets = await selectMembers(deps, team.id, selector);
-  const result: AuthorizeResult = { authorized: 0, invited: 0, alreadyActive: 0, alreadyInvited: 0, skipped: [], invalidUsers: [], reached: [] };
+  const result: AuthorizeResult = {
+    authorized: 0,
+    invited: 0,
+    alreadyActive: 0,
+    alreadyInvited: 0,
+    skipped: [],
+    invalidUsers: [],
+    reached: [],
+  };
   if (selector.kind === "users") {
     const found = new Set(targets.map((m) => m.wecomUserKey));
-    for (const key of selector.keys) if (!found.has(key)) result.skipped.push({ wecomUserId: selector.given.get(key) ?? key, reason: "not_found" });
+    for (const key of selector.keys)
+      if (!found.has(key)) result.skipped.push({ wecomUserId: selector.given.get(key) ?? key, reason: "not_found" });
   }
 
   const toActivate: MemberRow[] = [];
@@ -90,7 +99,10 @@ export async function authorizeMembers(deps: Deps, caller: Caller, slug: string,
   result.authorized = activated.length;
   for (const m of activated) result.reached.push({ wecomUserId: m.wecomUserId ?? m.wecomUserKey ?? "", name: m.name });
   for (let i = 0; i < activated.length; i += BATCH) {
-    const batch = activated.slice(i, i + BATCH).map((m) => m.wecomUserId ?? "").filter((u) => u !== "");
+    const batch = activated
+      .slice(i, i + BATCH)
+      .map((m) => m.wecomUserId ?? "")
+      .filter((u) => u !== "");
     if (batch.length === 0) continue;
     try {
       const sent = await wecom().sendMessage(authorizedNotice({ touser: batch, teamName: team.name }));
@@ -120,7 +132,13 @@ export async function authorizeMembers(deps: Deps, caller: Caller, slug: string,
       case "created": {
         result.invited++;
         result.reached.push({ wecomUserId: userId, name: m.name });
-        const outcome = await deliverInvitation(deps, { api: wecom(), invitation: decision.invitation, token: decision.token, userId, teamName: team.name });
+        const outcome = await deliverInvitation(deps, {
+          api: wecom(),
+          invitation: decision.invitation,
+          token: decision.token,
+          userId,
+          teamName: team.name,
+        });
         if (outcome.delivery === "invalid_user") invalid.add(userKey(userId));
         if (outcome.delivery === "failed") result.skipped.push({ wecomUserId: userId, reason: "send_failed" });
         break;
@@ -128,7 +146,13 @@ export async function authorizeMembers(deps: Deps, caller: Caller, slug: string,
     }
   }
   result.invalidUsers = [...invalid].sort();
-  deps.logger.info("members authorized", { slug, authorized: result.authorized, invited: result.invited, alreadyActive: result.alreadyActive, skipped: result.skipped.length });
+  deps.logger.info("members authorized", {
+    slug,
+    authorized: result.authorized,
+    invited: result.invited,
+    alreadyActive: result.alreadyActive,
+    skipped: result.skipped.length,
+  });
   return result;
 }
 
@@ -179,7 +203,14 @@ async function activate(deps: Deps, caller: Caller, teamId: number, list: Member
       const rows = await tx
         .update(members)
         .set({ status: "active", updatedAt: now })
-        .where(and(eq(members.teamId, teamId), inArray(members.id, ids), inArray(members.status, [...ACTIVATABLE]), isNotNull(members.accountId)))
+        .where(
+          and(
+            eq(members.teamId, teamId),
+            inArray(members.id, ids),
+            inArray(members.status, [...ACTIVATABLE]),
+            isNotNull(members.accountId),
+          ),
+        )
         .returning();
       changed.push(...rows);
       // An account already links them: any pending invitation link is moot.
@@ -210,7 +241,13 @@ async function selectMembers(deps: Deps, teamId: number, selector: Selector): Pr
   if (selector.kind === "users") {
     const out: MemberRow[] = [];
     for (let i = 0; i < selector.keys.length; i += BATCH) {
-      out.push(...(await deps.db.select().from(members).where(and(base, inArray(members.wecomUserKey, selector.keys.slice(i, i + BATCH)))).orderBy(members.id)));
+      out.push(
+        ...(await deps.db
+          .select()
+          .from(members)
+          .where(and(base, inArray(members.wecomUserKey, selector.keys.slice(i, i + BATCH))))
+          .orderBy(members.id)),
+      );
     }
     return out;
   }
@@ -218,7 +255,9 @@ async function selectMembers(deps: Deps, teamId: number, selector: Selector): Pr
   if (selector.kind === "all") return all;
   const tree = await teamDepartments(deps.db, { teamId });
   if (!tree.some((d) => d.id === selector.id)) {
-    throw new AppError("validation_failed", "输入有误 / Some fields are invalid", [{ field: "departmentId", message: "部门不存在 / no such department" }]);
+    throw new AppError("validation_failed", "输入有误 / Some fields are invalid", [
+      { field: "departmentId", message: "部门不存在 / no such department" },
+    ]);
   }
   const children = new Map<number, number[]>();
   for (const d of tree) if (d.id !== d.parentId) children.set(d.parentId, [...(children.get(d.parentId) ?? []), d.id]);

@@ -33,13 +33,19 @@ export async function deliverInvitation(
   return outcome;
 }
 
-async function send(deps: Deps, p: { api: WecomApi; invitation: InvitationRow; userId: string; teamName: string }, url: string): Promise<DeliveryOutcome> {
+async function send(
+  deps: Deps,
+  p: { api: WecomApi; invitation: InvitationRow; userId: string; teamName: string },
+  url: string,
+): Promise<DeliveryOutcome> {
   const judge = (r: SendResult): DeliveryOutcome =>
     r.invalidUsers.some((u) => u === userKey(p.userId))
       ? { delivery: "invalid_user", error: "invaliduser", msgId: r.msgId ?? null }
       : { delivery: "sent", error: null, msgId: r.msgId ?? null };
   try {
-    return judge(await p.api.sendMessage(invitationCard({ touser: p.userId, teamName: p.teamName, url, taskId: `inv_${p.invitation.id}` })));
+    return judge(
+      await p.api.sendMessage(invitationCard({ touser: p.userId, teamName: p.teamName, url, taskId: `inv_${p.invitation.id}` })),
+    );
   } catch (err) {
     if (err instanceof WecomApiError && RECIPIENT_ERRCODES.has(err.errcode)) return invalid(err);
     if (!(err instanceof WecomApiError)) return failed(deps, p, err);

@@ -1,6 +1,13 @@
 import { appendAudit } from "../../db/queries/audit";
 import { updateMember, type MemberRow } from "../../db/queries/directory";
-import { insertInvitation, lastInvitationOf, lockMember, openInvitationOf, revokeInvitation, type InvitationRow } from "../../db/queries/invitations";
+import {
+  insertInvitation,
+  lastInvitationOf,
+  lockMember,
+  openInvitationOf,
+  revokeInvitation,
+  type InvitationRow,
+} from "../../db/queries/invitations";
 import type { MemberStatus } from "../../db/schema";
 import type { Deps } from "../../deps";
 import { callerLabel, type Caller } from "../accounts/caller";

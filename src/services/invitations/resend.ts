@@ -23,17 +23,39 @@ export async function resendInvitation(deps: Deps, caller: Caller, slug: string,
   const decision = await decideInvitation(deps, { teamId: team.id, memberId: member.id, caller, reuseOpen: false });
   switch (decision.kind) {
     case "not_invitable":
-      throw new AppError("conflict", `该成员无法邀请（${decision.reason}）/ This member cannot be invited (${decision.reason})`, undefined, { reason: decision.reason });
+      throw new AppError(
+        "conflict",
+        `该成员无法邀请（${decision.reason}）/ This member cannot be invited (${decision.reason})`,
+        undefined,
+        { reason: decision.reason },
+      );
     case "rate_limited":
-      throw new AppError("too_many_attempts", "一分钟内只能向同一成员发送一次邀请 / At most one invitation per member per minute", undefined, {
-        retryAfterSeconds: Math.ceil(decision.retryAfterMs / 1000),
-      });
+      throw new AppError(
+        "too_many_attempts",
+        "一分钟内只能向同一成员发送一次邀请 / At most one invitation per member per minute",
+        undefined,
+        {
+          retryAfterSeconds: Math.ceil(decision.retryAfterMs / 1000),
+        },
+      );
     case "already_invited":
       throw new Error("unreachable: a re-send never reuses the open invitation");
     case "created": {
-      const outcome = await deliverInvitation(deps, { api: teamApi(deps, binding), invitation: decision.invitation, token: decision.token, userId: member.wecomUserId, teamName: team.name });
+      const outcome = await deliverInvitation(deps, {
+        api: teamApi(deps, binding),
+        invitation: decision.invitation,
+        token: decision.token,
+        userId: member.wecomUserId,
+        teamName: team.name,
+      });
       return {
-        invitation: { id: decision.invitation.id, memberId: member.id, expiresAt: decision.invitation.expiresAt.toISOString(), delivery: outcome.delivery, deliveryError: outcome.error },
+        invitation: {
+          id: decision.invitation.id,
+          memberId: member.id,
+          expiresAt: decision.invitation.expiresAt.toISOString(),
+          delivery: outcome.delivery,
+          deliveryError: outcome.error,
+        },
         invalidUsers: outcome.delivery === "invalid_user" ? [member.wecomUserId.toLowerCase()] : [],
       };
     }

@@ -16,11 +16,17 @@ export interface Joined {
 }
 
 export function lockedMember(): AppError {
-  return new AppError("member_locked", "你在该团队的成员身份已被锁定，请联系管理员 / Your membership of this team is locked; contact an admin");
+  return new AppError(
+    "member_locked",
+    "你在该团队的成员身份已被锁定，请联系管理员 / Your membership of this team is locked; contact an admin",
+  );
 }
 
 export function notAuthorized(): AppError {
-  return new AppError("not_authorized", "你已不再被授权加入该团队，请联系管理员 / You are no longer authorized for this team; contact an admin");
+  return new AppError(
+    "not_authorized",
+    "你已不再被授权加入该团队，请联系管理员 / You are no longer authorized for this team; contact an admin",
+  );
 }
 
 /**
@@ -35,7 +41,8 @@ export async function acceptInvitation(deps: Deps, actor: Actor, p: { pass: Join
   return deps.db.transaction(async (tx) => {
     const invitation = await lockInvitation(tx, { id: p.pass.invitationId });
     if (!invitation) throw invalidInvitation();
-    if (invitation.wecomUserKey !== p.pass.userKey) throw new AppError("invitation_wrong_user", "此邀请是发给其他人的 / This invitation is for someone else");
+    if (invitation.wecomUserKey !== p.pass.userKey)
+      throw new AppError("invitation_wrong_user", "此邀请是发给其他人的 / This invitation is for someone else");
     const closed = closedInvitation(invitation, now);
     if (closed) throw closed;
     const member = await lockMember(tx, { teamId: invitation.teamId, id: invitation.memberId });
@@ -48,7 +55,10 @@ export async function acceptInvitation(deps: Deps, actor: Actor, p: { pass: Join
     }
     const rows = await membersOfAccount(tx, { teamId: invitation.teamId, accountId: account.id });
     if (rows.some((r) => r.wecomUserKey !== null && r.id !== member.id)) {
-      throw new AppError("wecom_already_bound", "你的账号已绑定该团队的另一个企业微信成员 / Your account is already bound to another WeCom member of this team");
+      throw new AppError(
+        "wecom_already_bound",
+        "你的账号已绑定该团队的另一个企业微信成员 / Your account is already bound to another WeCom member of this team",
+      );
     }
     const nonWecomRow = rows.find((r) => r.wecomUserKey === null && r.status !== "removed");
     // Joining must not lift a lock or deauthorization the account already has in this team.

@@ -38,7 +38,10 @@ const ID = positiveId("正整数 / a positive integer");
 
 /** `POST /api/teams/:slug/match/confirm`: 1…MAX_PAIRS positive integer pairs, else 422 naming each bad field. */
 export const ConfirmMatchInput = z.object({
-  pairs: z.array(z.object({ memberId: ID, accountId: ID }, { error: "{memberId, accountId}" }), { error: PAIRS }).min(1, { error: PAIRS }).max(MAX_PAIRS, { error: PAIRS }),
+  pairs: z
+    .array(z.object({ memberId: ID, accountId: ID }, { error: "{memberId, accountId}" }), { error: PAIRS })
+    .min(1, { error: PAIRS })
+    .max(MAX_PAIRS, { error: PAIRS }),
 });
 
 export function parsePairs(input: unknown): Pair[] {
@@ -88,7 +91,11 @@ export async function confirmMatch(deps: Deps, caller: Caller, slug: string, inp
         rejected.push({ ...pair, reason: isMatch(verdict) ? "member_not_found" : verdict });
         continue;
       }
-      const done = await linkMember(tx, { teamId: team.id, now, caller }, { member, account, by: verdict, nonWecomRow: nonWecom.get(pair.accountId) });
+      const done = await linkMember(
+        tx,
+        { teamId: team.id, now, caller },
+        { member, account, by: verdict, nonWecomRow: nonWecom.get(pair.accountId) },
+      );
       if (!done) {
         rejected.push({ ...pair, reason: "member_changed" });
         continue;

@@ -53,7 +53,6 @@ export function mergeStanding(wecom: MemberRow, other: MemberRow): Standing {
   return { ...own, role };
 }
 
-
 /**
  * Links one WeCom member row to an account, keeping the member's status (an imported member stays
  * imported: authorizing is a separate step). When the account is already a non-WeCom member of the
@@ -78,22 +77,38 @@ export async function linkMember(
   },
 ): Promise<boolean> {
   const { member, account, nonWecomRow } = p;
-  const merged = nonWecomRow ? mergeStanding(member, nonWecomRow) : { status: member.status, statusBefore: member.statusBefore, role: member.role };
+  const merged = nonWecomRow
+    ? mergeStanding(member, nonWecomRow)
+    : { status: member.status, statusBefore: member.statusBefore, role: member.role };
   // Joining by invitation makes the member active (the caller has refused locked and deauthorized standings).
   const standing: Standing = p.activate ? { status: "active", statusBefore: null, role: merged.role ?? "member" } : merged;
   // Otherwise, without a merge only the account changes; the standing columns are written only when merging.
   const link = { accountId: account.id, wecomVerifiedAt: p.verified ? ctx.now : null, updatedAt: ctx.now };
-  const set = nonWecomRow || p.activate ? { ...link, status: standing.status, statusBefore: standing.statusBefore, role: standing.role } : link;
+  const set =
+    nonWecomRow || p.activate ? { ...link, status: standing.status, statusBefore: standing.statusBefore, role: standing.role } : link;
   const linked = await linkMemberRow(tx, { teamId: ctx.teamId, id: member.id, expectStatus: member.status, set });
   if (!linked) return false;
-  const base = { teamId: ctx.teamId, at: ctx.now, initiator: ctx.initiator ?? initiatorOf(ctx.caller), actor: callerLabel(ctx.caller), subjectType: "member" as const };
+  const base = {
+    teamId: ctx.teamId,
+    at: ctx.now,
+    initiator: ctx.initiator ?? initiatorOf(ctx.caller),
+    actor: callerLabel(ctx.caller),
+    subjectType: "member" as const,
+  };
   const entries = [
     auditEntry({
       ...base,
       action: "member.linked",
       subjectId: member.id,
       before: { accountId: null, status: member.status, role: member.role },
-      after: { accountId: account.id, by: p.by, verified: p.verified === true, status: standing.status, role: standing.role, ...(nonWecomRow ? { mergedFrom: nonWecomRow.id } : {}) },
+      after: {
+        accountId: account.id,
+        by: p.by,
+        verified: p.verified === true,
+        status: standing.status,
+        role: standing.role,
+        ...(nonWecomRow ? { mergedFrom: nonWecomRow.id } : {}),
+      },
     }),
   ];
   if (nonWecomRow && (await deleteNonWecomRow(tx, { teamId: ctx.teamId, id: nonWecomRow.id }))) {
@@ -102,7 +117,13 @@ export async function linkMember(
         ...base,
         action: "member.merged",
         subjectId: nonWecomRow.id,
-        before: { accountId: nonWecomRow.accountId, status: nonWecomRow.status, statusBefore: nonWecomRow.statusBefore, role: nonWecomRow.role, name: nonWecomRow.name },
+        before: {
+          accountId: nonWecomRow.accountId,
+          status: nonWecomRow.status,
+          statusBefore: nonWecomRow.statusBefore,
+          role: nonWecomRow.role,
+          name: nonWecomRow.name,
+        },
         after: { mergedInto: member.id },
       }),
     );

@@ -2,7 +2,14 @@ import { z } from "zod";
 import type { AccountRow } from "../../db/queries/accounts";
 import type { MemberRow } from "../../db/queries/directory";
 import { teamAndBinding } from "../../db/queries/bot-admins";
-import { accountRowsOfTeam, accountsByEmails, accountsByNames, accountsByUsernameKeys, unlinkedWecomMembers, verifiedAccountsByKeys } from "../../db/queries/match";
+import {
+  accountRowsOfTeam,
+  accountsByEmails,
+  accountsByNames,
+  accountsByUsernameKeys,
+  unlinkedWecomMembers,
+  verifiedAccountsByKeys,
+} from "../../db/queries/match";
 import type { Deps } from "../../deps";
 import type { Caller } from "../accounts/caller";
 import { linkMember } from "./link-member";
@@ -71,9 +78,11 @@ export async function matchMembers(deps: Deps, caller: Caller, slug: string, inp
     const pending = await unlinkedWecomMembers(tx, { teamId: team.id });
     const { taken, nonWecom } = accountIndex(await accountRowsOfTeam(tx, { teamId: team.id }));
     const byUsernameKey = new Map<string, AccountRow>();
-    for (const a of await accountsByUsernameKeys(tx, { keys: pending.flatMap((m) => (m.wecomUserKey ? [m.wecomUserKey] : [])) })) byUsernameKey.set(a.usernameKey, a);
+    for (const a of await accountsByUsernameKeys(tx, { keys: pending.flatMap((m) => (m.wecomUserKey ? [m.wecomUserKey] : [])) }))
+      byUsernameKey.set(a.usernameKey, a);
     const byName = new Map<string, AccountRow[]>();
-    for (const a of await accountsByNames(tx, { names: pending.map((m) => m.name) })) byName.set(a.name, [...(byName.get(a.name) ?? []), a]);
+    for (const a of await accountsByNames(tx, { names: pending.map((m) => m.name) }))
+      byName.set(a.name, [...(byName.get(a.name) ?? []), a]);
 
     const byEmail = new Map<string, AccountRow[]>();
     const emails = pending.flatMap((m) => (m.email ? [m.email.trim().toLowerCase()] : []));
@@ -83,21 +92,45 @@ export async function matchMembers(deps: Deps, caller: Caller, slug: string, inp
     const verified = new Map<string, AccountRow[]>();
     if (corpId) {
       const keys = pending.flatMap((m) => (m.wecomUserKey ? [m.wecomUserKey] : []));
-      for (const v of await verifiedAccountsByKeys(tx, { teamId: team.id, corpId, keys })) verified.set(v.userKey, [...(verified.get(v.userKey) ?? []), v.account]);
+      for (const v of await verifiedAccountsByKeys(tx, { teamId: team.id, corpId, keys }))
+        verified.set(v.userKey, [...(verified.get(v.userKey) ?? []), v.account]);
     }
     const inTeam = new Set([...nonWecom.values()].filter((r) => r.status !== "removed").map((r) => r.accountId ?? 0));
 
     const plan = planMatch({ members: pending, byUsernameKey, byName, byEmail, verified, inTeam, taken });
     const linked: LinkedView[] = [];
     for (const l of plan.links) {
-      const done = dryRun || (await linkMember(tx, { teamId: team.id, now, caller }, { member: l.member, account: l.account, by: l.by, nonWecomRow: nonWecom.get(l.account.id), verified: l.by === "wecom" }));
+      const done =
+        dryRun ||
+        (await linkMember(
+          tx,
+          { teamId: team.id, now, caller },
+          { member: l.member, account: l.account, by: l.by, nonWecomRow: nonWecom.get(l.account.id), verified: l.by === "wecom" },
+        ));
       if (done) linked.push({ memberId: l.member.id, accountId: l.account.id, by: l.by });
     }
-    if (!dryRun) deps.logger.info("members matched", { slug, linked: linked.length, suggested: plan.suggested.length, conflicts: plan.conflicts.length });
+    if (!dryRun)
+      deps.logger.info("members matched", {
+        slug,
+        linked: linked.length,
+        suggested: plan.suggested.length,
+        conflicts: plan.conflicts.length,
+      });
     return {
       linked,
-      suggested: plan.suggested.map((s) => ({ memberId: s.member.id, wecomUserId: s.member.wecomUserId, name: s.member.name, by: s.by, ...candidate(s.account) })),
-      conflicts: plan.conflicts.map((c) => ({ memberId: c.member.id, wecomUserId: c.member.wecomUserId, name: c.member.name, candidates: c.candidates.map(candidate) })),
+      suggested: plan.suggested.map((s) => ({
+        memberId: s.member.id,
+        wecomUserId: s.member.wecomUserId,
+        name: s.member.name,
+        by: s.by,
+        ...candidate(s.account),
+      })),
+      conflicts: plan.conflicts.map((c) => ({
+        memberId: c.member.id,
+        wecomUserId: c.member.wecomUserId,
+        name: c.member.name,
+        candidates: c.candidates.map(candidate),
+      })),
     };
   });
 }

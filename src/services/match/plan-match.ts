@@ -61,12 +61,17 @@ function exactKeys(member: MemberRow, input: PlanInput): { account: AccountRow; 
   if (!member.wecomUserKey) return [];
   for (const a of input.verified.get(member.wecomUserKey) ?? []) if (!input.taken.has(a.id)) out.set(a.id, { account: a, by: "wecom" });
   const byUserid = input.byUsernameKey.get(member.wecomUserKey);
-  if (byUserid && !input.taken.has(byUserid.id) && input.inTeam.has(byUserid.id) && !out.has(byUserid.id)) out.set(byUserid.id, { account: byUserid, by: "userid" });
+  if (byUserid && !input.taken.has(byUserid.id) && input.inTeam.has(byUserid.id) && !out.has(byUserid.id))
+    out.set(byUserid.id, { account: byUserid, by: "userid" });
   return [...out.values()];
 }
 
 /** Free accounts whose username (outside the team), name or email matches the member's: what a suggestion is made of. */
-function looseCandidates(member: MemberRow, input: PlanInput, exclude: (a: AccountRow) => boolean): { account: AccountRow; by: SuggestKey }[] {
+function looseCandidates(
+  member: MemberRow,
+  input: PlanInput,
+  exclude: (a: AccountRow) => boolean,
+): { account: AccountRow; by: SuggestKey }[] {
   const out = new Map<number, { account: AccountRow; by: SuggestKey }>();
   const byUserid = member.wecomUserKey ? input.byUsernameKey.get(member.wecomUserKey) : undefined;
   if (byUserid && !exclude(byUserid)) out.set(byUserid.id, { account: byUserid, by: "userid" });

@@ -20,7 +20,10 @@ export async function collectStats(deps: Deps): Promise<OpsStats> {
     currentRateWindows(deps.db, { minute: new Date(ms - (ms % 60_000)), hour: new Date(ms - (ms % 3_600_000)) }),
   ]);
   const teams = new Map<string, TeamStats>(
-    slugs.map((slug) => [slug, { slug, callbacks: zeros(INBOX_STATUSES), inboxOldestPendingSeconds: null, members: zeros(MEMBER_STATUSES), jobs: zeros(JOB_STATES) }]),
+    slugs.map((slug) => [
+      slug,
+      { slug, callbacks: zeros(INBOX_STATUSES), inboxOldestPendingSeconds: null, members: zeros(MEMBER_STATUSES), jobs: zeros(JOB_STATES) },
+    ]),
   );
   for (const r of inbox) {
     const t = teams.get(r.slug);

@@ -32,17 +32,29 @@ export async function bindOwnWecom(deps: Deps, actor: Actor, p: { slug: string; 
       await markWecomVerified(tx, { teamId: team.id, id: own.id, accountId, at: now });
       return { wecomUserId: own.wecomUserId ?? who.userId };
     }
-    if (own) throw new AppError("wecom_already_bound", "你的账号已绑定该团队的另一个企业微信成员，请先解除绑定 / Your account is bound to another WeCom member of this team; unbind it first");
+    if (own)
+      throw new AppError(
+        "wecom_already_bound",
+        "你的账号已绑定该团队的另一个企业微信成员，请先解除绑定 / Your account is bound to another WeCom member of this team; unbind it first",
+      );
     const nonWecomRow = rows.find((r) => r.wecomUserKey === null && r.status !== "removed");
     if (!nonWecomRow) throw new AppError("not_a_member", "你不是该团队的成员 / You are not a member of this team");
     const member = await lockMemberByKey(tx, { teamId: team.id, key: who.userKey });
     if (!member || member.status === "removed" || member.deprovisionedAt) {
-      throw new AppError("not_found", "该团队的通讯录里没有你的企业微信身份（可能不在应用可见范围内，或尚未同步）/ Your WeCom identity is not in this team's directory (outside the app's visibility, or not synced yet)");
+      throw new AppError(
+        "not_found",
+        "该团队的通讯录里没有你的企业微信身份（可能不在应用可见范围内，或尚未同步）/ Your WeCom identity is not in this team's directory (outside the app's visibility, or not synced yet)",
+      );
     }
-    if (member.accountId !== null) throw new AppError("wecom_already_bound", "该企业微信成员已绑定另一个账号 / This WeCom member is already bound to another account");
+    if (member.accountId !== null)
+      throw new AppError("wecom_already_bound", "该企业微信成员已绑定另一个账号 / This WeCom member is already bound to another account");
     const account = await findAccountById(tx, { id: accountId });
     if (!account) throw new AppError("unauthorized", "需要登录 / Sign in first");
-    const linked = await linkMember(tx, { teamId: team.id, now, caller: actor, initiator: "member" }, { member, account, by: "self", nonWecomRow, verified: true });
+    const linked = await linkMember(
+      tx,
+      { teamId: team.id, now, caller: actor, initiator: "member" },
+      { member, account, by: "self", nonWecomRow, verified: true },
+    );
     if (!linked) throw new AppError("conflict", "成员状态刚刚发生变化，请重试 / The member changed just now; try again");
     // The account reached the member another way: a pending invitation link must not work any more.
     await revokeOpenOf(tx, { memberIds: [member.id], at: now });

@@ -26,11 +26,29 @@ export async function unbindOwnWecom(deps: Deps, actor: Actor, p: { slug: string
     if (!(await unlinkWecomRow(tx, { teamId: team.id, id: row.id, accountId, now }))) {
       throw new AppError("conflict", "成员状态刚刚发生变化，请重试 / The member changed just now; try again");
     }
-    const kept = await insertAccountMember(tx, { teamId: team.id, accountId, name: row.name, role: row.role ?? "member", status: "active", now });
+    const kept = await insertAccountMember(tx, {
+      teamId: team.id,
+      accountId,
+      name: row.name,
+      role: row.role ?? "member",
+      status: "active",
+      now,
+    });
     const base = { teamId: team.id, at: now, initiator: "member" as const, actor: actorLabel(actor), subjectType: "member" as const };
     await appendAudit(tx, [
-      auditEntry({ ...base, action: "member.unlinked", subjectId: row.id, before: { accountId, status: row.status, role: row.role }, after: { accountId: null, status: "imported", movedTo: kept.id } }),
-      auditEntry({ ...base, action: "member.added", subjectId: kept.id, after: { accountId, role: kept.role, status: "active", from: row.id } }),
+      auditEntry({
+        ...base,
+        action: "member.unlinked",
+        subjectId: row.id,
+        before: { accountId, status: row.status, role: row.role },
+        after: { accountId: null, status: "imported", movedTo: kept.id },
+      }),
+      auditEntry({
+        ...base,
+        action: "member.added",
+        subjectId: kept.id,
+        after: { accountId, role: kept.role, status: "active", from: row.id },
+      }),
     ]);
   });
 }

@@ -76,9 +76,18 @@ export async function completeSetup(deps: Deps, caller: Actor, p: { input: unkno
     const row = await insertOrRefuse(tx, fresh);
     const team = await insertTeam(tx, { slug: teamSlug, name: teamName.trim() });
     if (!team) {
-      throw new AppError("team_exists", `团队 ${teamSlug} 已存在 / Team ${teamSlug} already exists`, [{ field: "teamSlug", message: "已被使用 / taken" }]);
+      throw new AppError("team_exists", `团队 ${teamSlug} 已存在 / Team ${teamSlug} already exists`, [
+        { field: "teamSlug", message: "已被使用 / taken" },
+      ]);
     }
-    const member = await insertAccountMember(tx, { teamId: team.id, accountId: row.id, name: row.name, role: "owner", status: "active", now });
+    const member = await insertAccountMember(tx, {
+      teamId: team.id,
+      accountId: row.id,
+      name: row.name,
+      role: "owner",
+      status: "active",
+      now,
+    });
     await appendAudit(tx, [
       auditEntry({
         teamId: team.id,

@@ -18,13 +18,28 @@ const AGENT_ID = "AgentId 必须是数字 / AgentId must be numeric";
 export const BindWecomInput = z.object({
   corpId: text(/^[A-Za-z0-9]{1,64}$/, "CorpID 为字母和数字，见“我的企业” / letters and digits, see My Company"),
   agentId: z.union([z.int().min(1).max(9_999_999_999), z.string().regex(/^[1-9]\d{0,9}$/)], { error: AGENT_ID }),
-  secret: text(/^[A-Za-z0-9_-]{16,128}$/, "应为自建应用的 Secret（16–128 个字母、数字、_ 或 -）/ the self-built app's Secret (16–128 letters, digits, _ or -)"),
+  secret: text(
+    /^[A-Za-z0-9_-]{16,128}$/,
+    "应为自建应用的 Secret（16–128 个字母、数字、_ 或 -）/ the self-built app's Secret (16–128 letters, digits, _ or -)",
+  ),
   token: text(/^[A-Za-z0-9]{1,32}$/, "Token 为 1–32 个字母或数字 / Token is 1–32 letters or digits"),
-  encodingAesKey: text(/^[A-Za-z0-9]{43}$/, "EncodingAESKey 为 43 个字母或数字 / EncodingAESKey is 43 letters or digits").refine(isValidEncodingAesKey, {
-    error: "EncodingAESKey 无法解码为 32 字节 / does not decode to 32 bytes",
-  }),
+  encodingAesKey: text(/^[A-Za-z0-9]{43}$/, "EncodingAESKey 为 43 个字母或数字 / EncodingAESKey is 43 letters or digits").refine(
+    isValidEncodingAesKey,
+    {
+      error: "EncodingAESKey 无法解码为 32 字节 / does not decode to 32 bytes",
+    },
+  ),
   adminUserIds: AdminUserIds.nullish(),
-  scopeDepartmentIds: z.array(z.int({ error: DEPARTMENT_IDS }).min(1, { error: DEPARTMENT_IDS }).max(2 ** 32 - 1, { error: DEPARTMENT_IDS }), { error: DEPARTMENT_IDS }).max(1000, { error: DEPARTMENT_IDS }).nullish(),
+  scopeDepartmentIds: z
+    .array(
+      z
+        .int({ error: DEPARTMENT_IDS })
+        .min(1, { error: DEPARTMENT_IDS })
+        .max(2 ** 32 - 1, { error: DEPARTMENT_IDS }),
+      { error: DEPARTMENT_IDS },
+    )
+    .max(1000, { error: DEPARTMENT_IDS })
+    .nullish(),
 });
 
 export interface Visibility {
@@ -43,7 +58,15 @@ export type BindResult = BindingView & { visibility: Visibility; warnings: { cod
  * with WeCom's errcode and what to do.
  */
 export async function bindWecom(deps: Deps, actor: Actor, slug: string, input: unknown): Promise<BindResult> {
-  const { corpId, agentId: rawAgentId, secret, token, encodingAesKey, adminUserIds, scopeDepartmentIds } = parseInput(BindWecomInput, input);
+  const {
+    corpId,
+    agentId: rawAgentId,
+    secret,
+    token,
+    encodingAesKey,
+    adminUserIds,
+    scopeDepartmentIds,
+  } = parseInput(BindWecomInput, input);
   const agentId = String(rawAgentId);
 
   const { team } = await teamFor(deps.db, actor, slug, "team.bind");
@@ -81,12 +104,16 @@ export function describeRange(deps: Deps, agent: WecomAgent): Pick<BindResult, "
   const warnings: BindResult["warnings"] = [];
   const wholeCorp = agent.allowPartyIds.includes(1);
   if (agent.closed) {
-    warnings.push({ code: "app_disabled", message: "应用已被禁用，请在管理后台启用 / The app is disabled — enable it in the admin console" });
+    warnings.push({
+      code: "app_disabled",
+      message: "应用已被禁用，请在管理后台启用 / The app is disabled — enable it in the admin console",
+    });
   }
   if (!wholeCorp) {
     warnings.push({
       code: "partial_visibility",
-      message: "应用可见范围不含根部门，只能导入范围内的成员 / The app's visibility range lacks the root department: only members in range can be imported",
+      message:
+        "应用可见范围不含根部门，只能导入范围内的成员 / The app's visibility range lacks the root department: only members in range can be imported",
     });
   }
   if (agent.allowTagIds.length > 0) {

@@ -53,10 +53,23 @@ async function attempt(deps: Deps, d: DueDelivery, lookups: Map<string, Promise<
   let error: string | null = null;
   try {
     const verdict = await judgeHost(deps, new URL(d.url).hostname, lookups);
-    if (!verdict.ok) throw new RefusedHost(verdict.reason === "private" ? `resolves to a private address: ${verdict.detail}` : `does not resolve: ${verdict.detail}`);
+    if (!verdict.ok)
+      throw new RefusedHost(
+        verdict.reason === "private" ? `resolves to a private address: ${verdict.detail}` : `does not resolve: ${verdict.detail}`,
+      );
     const secret = deps.secrets.open(d.secretSealed, endpointSealContext(d.endpointId));
-    const headers = { "content-type": "application/json", "user-agent": "wecom-roster-webhooks", ...signWebhook(secret, d.eventId, Math.floor(at.getTime() / 1000), body) };
-    const res = await send(d.url, { method: "POST", headers, body, redirect: "manual", signal: AbortSignal.timeout(deps.config.webhookTimeoutMs) });
+    const headers = {
+      "content-type": "application/json",
+      "user-agent": "wecom-roster-webhooks",
+      ...signWebhook(secret, d.eventId, Math.floor(at.getTime() / 1000), body),
+    };
+    const res = await send(d.url, {
+      method: "POST",
+      headers,
+      body,
+      redirect: "manual",
+      signal: AbortSignal.timeout(deps.config.webhookTimeoutMs),
+    });
     status = res.status;
     response = (await res.text()).slice(0, EXCERPT);
   } catch (err) {
@@ -68,10 +81,19 @@ async function attempt(deps: Deps, d: DueDelivery, lookups: Map<string, Promise<
   const nextAttemptAt = delay === undefined ? null : new Date(at.getTime() + delay);
   const disabled = await markAttemptFailed(deps.db, { ...result, nextAttemptAt, disableAfterMs: DISABLE_AFTER_MS });
   deps.metrics?.webhookDelivery?.({ outcome: nextAttemptAt ? "retry" : "failed" });
-  deps.logger.warn("webhook attempt failed", { endpointId: d.endpointId, eventId: d.eventId, attempt: d.attempts, status, error, retryAt: nextAttemptAt?.toISOString() ?? null });
+  deps.logger.warn("webhook attempt failed", {
+    endpointId: d.endpointId,
+    eventId: d.eventId,
+    attempt: d.attempts,
+    status,
+    error,
+    retryAt: nextAttemptAt?.toISOString() ?? null,
+  });
   if (disabled) {
     deps.logger.error("webhook endpoint disabled after failing for a day", { endpointId: d.endpointId });
-    await tellEndpointDisabled(deps, d.endpointId).catch((err: unknown) => deps.logger.warn("webhook disable notice not sent", { endpointId: d.endpointId, error: err }));
+    await tellEndpointDisabled(deps, d.endpointId).catch((err: unknown) =>
+      deps.logger.warn("webhook disable notice not sent", { endpointId: d.endpointId, error: err }),
+    );
   }
   return null;
 }

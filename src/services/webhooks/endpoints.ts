@@ -1,6 +1,17 @@
 import { randomBytes } from "node:crypto";
 import { appendAudit } from "../../db/queries/audit";
-import { deleteEndpoint, enableEndpoint, findDelivery, findEndpoint, insertEndpoint, listDeliveries, listEndpoints, requeueDelivery, type DeliveryLogRow, type EndpointRow } from "../../db/queries/webhooks";
+import {
+  deleteEndpoint,
+  enableEndpoint,
+  findDelivery,
+  findEndpoint,
+  insertEndpoint,
+  listDeliveries,
+  listEndpoints,
+  requeueDelivery,
+  type DeliveryLogRow,
+  type EndpointRow,
+} from "../../db/queries/webhooks";
 import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from "../../db/schema";
 import type { Db } from "../../db/types";
 import type { Deps } from "../../deps";
@@ -64,23 +75,43 @@ export const EndpointInput = z.object({
       const message = urlProblem(ctx.value);
       if (message) ctx.issues.push({ code: "custom", message, input: ctx.value });
     }),
-  events: z.array(z.enum(WEBHOOK_EVENT_TYPES, { error: EVENTS }), { error: EVENTS }).min(1, { error: EVENTS }).nullish(),
+  events: z
+    .array(z.enum(WEBHOOK_EVENT_TYPES, { error: EVENTS }), { error: EVENTS })
+    .min(1, { error: EVENTS })
+    .nullish(),
 });
 
 async function validate(deps: Deps, input: unknown): Promise<{ url: string; events: WebhookEventType[] | null }> {
   const body = parseInput(EndpointInput, input, { lenient: true, message: INVALID });
   const u = new URL(body.url);
   const verdict = await judgeHost(deps, u.hostname);
-  if (!verdict.ok) throw new AppError("validation_failed", INVALID, [{ field: "url", message: verdict.reason === "private" ? PRIVATE_URL : UNRESOLVED_URL }]);
+  if (!verdict.ok)
+    throw new AppError("validation_failed", INVALID, [
+      { field: "url", message: verdict.reason === "private" ? PRIVATE_URL : UNRESOLVED_URL },
+    ]);
   return { url: u.toString(), events: body.events ? [...new Set(body.events)] : null };
 }
 
 /** A change and its audit entry in one transaction; `change` answering null (nothing there) writes no entry. */
-async function audited<T>(deps: Deps, actor: Actor, p: { teamId: number; action: string; subjectId: string; after?: (result: NoInfer<T>) => unknown }, change: (tx: Db) => Promise<T | null>): Promise<T | null> {
+async function audited<T>(
+  deps: Deps,
+  actor: Actor,
+  p: { teamId: number; action: string; subjectId: string; after?: (result: NoInfer<T>) => unknown },
+  change: (tx: Db) => Promise<T | null>,
+): Promise<T | null> {
   return deps.db.transaction(async (tx: Db) => {
     const result = await change(tx);
     if (result === null) return null;
-    const entry = { teamId: p.teamId, at: deps.clock.now(), initiator: initiatorOf(actor), actor: actorLabel(actor), action: p.action, subjectType: "webhook", subjectId: p.subjectId, after: p.after?.(result) ?? null } as const;
+    const entry = {
+      teamId: p.teamId,
+      at: deps.clock.now(),
+      initiator: initiatorOf(actor),
+      actor: actorLabel(actor),
+      action: p.action,
+      subjectType: "webhook",
+      subjectId: p.subjectId,
+      after: p.after?.(result) ?? null,
+    } as const;
     await appendAudit(tx, [auditEntry(entry)]);
     return result;
   });
@@ -93,7 +124,14 @@ export async function createEndpoint(deps: Deps, actor: Actor, slug: string, inp
   const id = `ep_${randomBytes(12).toString("hex")}`;
   const secret = newWebhookSecret();
   const row = await audited(deps, actor, { teamId, action: "webhook.created", subjectId: id, after: () => ({ url, events }) }, (tx: Db) =>
-    insertEndpoint(tx, { id, teamId, url, events, secretSealed: deps.secrets.seal(secret, endpointSealContext(id)), createdAt: deps.clock.now() }),
+    insertEndpoint(tx, {
+      id,
+      teamId,
+      url,
+      events,
+      secretSealed: deps.secrets.seal(secret, endpointSealContext(id)),
+      createdAt: deps.clock.now(),
+    }),
   );
   return { ...view(row!), secret };
 }
@@ -112,14 +150,18 @@ export async function getEndpoint(deps: Deps, actor: Actor, slug: string, id: st
 
 export async function removeEndpoint(deps: Deps, actor: Actor, slug: string, id: string): Promise<void> {
   const teamId = await webhookTeam(deps, actor, slug);
-  const gone = await audited(deps, actor, { teamId, action: "webhook.deleted", subjectId: id }, async (tx: Db) => ((await deleteEndpoint(tx, { teamId, id })) ? true : null));
+  const gone = await audited(deps, actor, { teamId, action: "webhook.deleted", subjectId: id }, async (tx: Db) =>
+    (await deleteEndpoint(tx, { teamId, id })) ? true : null,
+  );
   if (!gone) throw endpointNotFound();
 }
 
 /** Lifts the disable of an endpoint that failed for a day: new events reach it again, pending ones resume. */
 export async function enableTeamEndpoint(deps: Deps, actor: Actor, slug: string, id: string): Promise<EndpointView> {
   const teamId = await webhookTeam(deps, actor, slug);
-  const row = await audited(deps, actor, { teamId, action: "webhook.enabled", subjectId: id }, (tx: Db) => enableEndpoint(tx, { teamId, id }));
+  const row = await audited(deps, actor, { teamId, action: "webhook.enabled", subjectId: id }, (tx: Db) =>
+    enableEndpoint(tx, { teamId, id }),
+  );
   if (!row) throw endpointNotFound();
   return view(row);
 }
@@ -135,7 +177,13 @@ export async function endpointDeliveries(deps: Deps, actor: Actor, slug: string,
  * `webhook-id` (docs/webhooks.md#send-again). Refused while that event is still pending there, or
  * while the endpoint is disabled (enable it first).
  */
-export async function resendDelivery(deps: Deps, actor: Actor, slug: string, id: string, deliveryId: number): Promise<{ deliveryId: number; eventId: string }> {
+export async function resendDelivery(
+  deps: Deps,
+  actor: Actor,
+  slug: string,
+  id: string,
+  deliveryId: number,
+): Promise<{ deliveryId: number; eventId: string }> {
   const teamId = await webhookTeam(deps, actor, slug);
   const endpoint = await findEndpoint(deps.db, { teamId, id });
   if (!endpoint) throw endpointNotFound();
@@ -143,8 +191,11 @@ export async function resendDelivery(deps: Deps, actor: Actor, slug: string, id:
     throw new AppError("not_found", "没有这次投递 / No such delivery");
   }
   if (endpoint.disabledAt) throw new AppError("conflict", "该 Webhook 已停用，请先启用 / The endpoint is disabled; enable it first");
-  const queued = await audited(deps, actor, { teamId, action: "webhook.resent", subjectId: id, after: (q) => ({ deliveryId: q.id, eventId: q.eventId, from: deliveryId }) }, (tx: Db) =>
-    requeueDelivery(tx, { endpointId: id, deliveryId, now: deps.clock.now() }),
+  const queued = await audited(
+    deps,
+    actor,
+    { teamId, action: "webhook.resent", subjectId: id, after: (q) => ({ deliveryId: q.id, eventId: q.eventId, from: deliveryId }) },
+    (tx: Db) => requeueDelivery(tx, { endpointId: id, deliveryId, now: deps.clock.now() }),
   );
   if (!queued) throw new AppError("conflict", "该事件仍在等待投递 / This event is still waiting to be delivered");
   deps.defer(() => deliverWebhooks(deps));

@@ -7,7 +7,10 @@ import type { Deps } from "../../deps";
  */
 export function isPrivateHost(hostname: string): boolean {
   // "localhost." is localhost: a name's trailing dot only says it is fully qualified.
-  const host = hostname.replace(/^\[|\]$/g, "").replace(/\.$/, "").toLowerCase();
+  const host = hostname
+    .replace(/^\[|\]$/g, "")
+    .replace(/\.$/, "")
+    .toLowerCase();
   if (host === "localhost" || host.endsWith(".localhost") || host.endsWith(".local") || host.endsWith(".internal")) return true;
   // URL has already normalised the host: IPv4 in dotted decimal, IPv6 (bracketed) in lower case.
   if (isIpv4(host)) return privateV4(host);
@@ -38,7 +41,16 @@ export function isPrivateAddress(address: string): boolean {
 
 function privateV4(ip: string): boolean {
   const [a = 0, b = 0] = ip.split(".").map(Number);
-  return a === 0 || a === 10 || a === 127 || a >= 224 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
+  return (
+    a === 0 ||
+    a === 10 ||
+    a === 127 ||
+    a >= 224 ||
+    (a === 169 && b === 254) ||
+    (a === 172 && b >= 16 && b <= 31) ||
+    (a === 192 && b === 168) ||
+    (a === 100 && b >= 64 && b <= 127)
+  );
 }
 
 export type HostVerdict = { ok: true } | { ok: false; reason: "private" | "unresolved"; detail: string };

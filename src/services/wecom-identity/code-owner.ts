@@ -28,12 +28,18 @@ export async function codeOwner(deps: Deps, binding: BindingRow, code: string): 
     identity = await teamApi(deps, binding).getUserInfo(code);
   } catch (err) {
     if (err instanceof WecomApiError && STALE_CODE.has(err.errcode)) {
-      throw new AppError("oauth_failed", "企业微信登录已过期，请重新打开链接 / The WeCom sign-in expired; open the link again", undefined, { errcode: err.errcode, api: err.api });
+      throw new AppError("oauth_failed", "企业微信登录已过期，请重新打开链接 / The WeCom sign-in expired; open the link again", undefined, {
+        errcode: err.errcode,
+        api: err.api,
+      });
     }
     throw wecomToAppError(err);
   }
   if (identity.kind !== "member") {
-    throw new AppError("not_in_corp", "你不是该企业的成员，无法使用此链接 / You are not a member of this company in WeCom, so this link is not for you");
+    throw new AppError(
+      "not_in_corp",
+      "你不是该企业的成员，无法使用此链接 / You are not a member of this company in WeCom, so this link is not for you",
+    );
   }
   return { userId: identity.userId, userKey: userKey(identity.userId) };
 }

@@ -27,14 +27,17 @@ const INITIATOR: Record<string, Bilingual> = {
 
 const brief = (v: unknown): string => (v === null || v === undefined ? "—" : typeof v === "string" ? v : JSON.stringify(v));
 
-const asRecord = (v: unknown): Record<string, unknown> => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const asRecord = (v: unknown): Record<string, unknown> =>
+  v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 
 /** The fields that differ between before and after, each as field: before → after. */
 export function fieldChanges(before: unknown, after: unknown): { field: string; before: string; after: string }[] {
   const b = asRecord(before);
   const a = asRecord(after);
   const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])];
-  return keys.filter((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k])).map((k) => ({ field: k, before: brief(b[k]), after: brief(a[k]) }));
+  return keys
+    .filter((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k]))
+    .map((k) => ({ field: k, before: brief(b[k]), after: brief(a[k]) }));
 }
 
 /** A subject by name where the entry carries one ("张三 (zhangsan)"), else by kind and id. */
@@ -73,11 +76,21 @@ export function AuditTable(props: { items: AuditItem[]; memberHref?: ((id: strin
       <table class="data stack" id="audit">
         <thead>
           <tr>
-            <th scope="col"><Bi zh="时间" en="When" /></th>
-            <th scope="col"><Bi zh="操作" en="Action" /></th>
-            <th scope="col"><Bi zh="对象" en="Subject" /></th>
-            <th scope="col"><Bi zh="发起" en="By" /></th>
-            <th scope="col"><Bi zh="变更" en="Change" /></th>
+            <th scope="col">
+              <Bi zh="时间" en="When" />
+            </th>
+            <th scope="col">
+              <Bi zh="操作" en="Action" />
+            </th>
+            <th scope="col">
+              <Bi zh="对象" en="Subject" />
+            </th>
+            <th scope="col">
+              <Bi zh="发起" en="By" />
+            </th>
+            <th scope="col">
+              <Bi zh="变更" en="Change" />
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -93,7 +106,7 @@ export function AuditTable(props: { items: AuditItem[]; memberHref?: ((id: strin
                 {r.subjectType === "member" && props.memberHref ? (
                   <a href={props.memberHref(r.subjectId)}>{subjectText(r) ?? `${tr(SUBJECTS.member!)} #${r.subjectId}`}</a>
                 ) : (
-                  subjectText(r) ?? `${tr(labelOf(SUBJECTS, r.subjectType))} #${r.subjectId}`
+                  (subjectText(r) ?? `${tr(labelOf(SUBJECTS, r.subjectType))} #${r.subjectId}`)
                 )}
               </td>
               <td data-label={tr({ zh: "发起", en: "By" })}>
@@ -108,8 +121,7 @@ export function AuditTable(props: { items: AuditItem[]; memberHref?: ((id: strin
                 {r.observedAt ? (
                   <>
                     {" · "}
-                    <Bi zh="读取企业微信于" en="read from WeCom at" />{" "}
-                    <Time iso={r.observedAt} />
+                    <Bi zh="读取企业微信于" en="read from WeCom at" /> <Time iso={r.observedAt} />
                   </>
                 ) : null}
               </td>
@@ -137,26 +149,52 @@ export interface AuditFilters {
   before: string;
 }
 
-export function AuditPage(props: Omit<ShellProps, "title" | "section" | "children"> & { filters: AuditFilters; items: AuditItem[]; nextCursor: string | null }) {
+export function AuditPage(
+  props: Omit<ShellProps, "title" | "section" | "children"> & { filters: AuditFilters; items: AuditItem[]; nextCursor: string | null },
+) {
   const slug = props.team?.slug ?? "";
   const at = (path: string) => teamHref(props.base, slug, path);
   const f = props.filters;
-  const page = (before?: string) => withQuery(at("/audit"), { action: f.action, subjectType: f.subjectType, subjectId: f.subjectId, before });
+  const page = (before?: string) =>
+    withQuery(at("/audit"), { action: f.action, subjectType: f.subjectType, subjectId: f.subjectId, before });
   return (
     <ConsoleShell {...props} title={{ zh: "审计日志", en: "Audit log" }} section="audit">
       <FilterForm action={at("/audit")}>
-        <FilterSelect name="action" label={{ zh: "操作", en: "Action" }} options={AUDIT_ACTIONS.map((a) => ({ value: a, text: tr(auditAction(a)) }))} selected={f.action} />
-        <FilterSelect name="subjectType" label={{ zh: "对象类型", en: "Subject type" }} options={["member", "department", "job", "policy"].map((t) => ({ value: t, text: tr(labelOf(SUBJECTS, t)) }))} selected={f.subjectType} />
+        <FilterSelect
+          name="action"
+          label={{ zh: "操作", en: "Action" }}
+          options={AUDIT_ACTIONS.map((a) => ({ value: a, text: tr(auditAction(a)) }))}
+          selected={f.action}
+        />
+        <FilterSelect
+          name="subjectType"
+          label={{ zh: "对象类型", en: "Subject type" }}
+          options={["member", "department", "job", "policy"].map((t) => ({ value: t, text: tr(labelOf(SUBJECTS, t)) }))}
+          selected={f.subjectType}
+        />
         <div>
           <label for="f-subjectId">
             <Bi zh="对象 ID" en="Subject id" />
           </label>
-          <input id="f-subjectId" name="subjectId" type="text" inputmode="numeric" pattern="[0-9]{1,15}" maxlength={15} value={f.subjectId} />
+          <input
+            id="f-subjectId"
+            name="subjectId"
+            type="text"
+            inputmode="numeric"
+            pattern="[0-9]{1,15}"
+            maxlength={15}
+            value={f.subjectId}
+          />
         </div>
       </FilterForm>
       <section class="card" aria-label={tr({ zh: "记录", en: "Entries" })}>
         <AuditTable items={props.items} memberHref={(id) => at(`/members/${id}`)} />
-        <Pager firstHref={f.before ? page() : undefined} nextHref={props.nextCursor ? page(props.nextCursor) : undefined} nextId="older" labels={{ first: { zh: "最新", en: "Newest" }, next: { zh: "更早", en: "Older" } }} />
+        <Pager
+          firstHref={f.before ? page() : undefined}
+          nextHref={props.nextCursor ? page(props.nextCursor) : undefined}
+          nextId="older"
+          labels={{ first: { zh: "最新", en: "Newest" }, next: { zh: "更早", en: "Older" } }}
+        />
       </section>
     </ConsoleShell>
   );

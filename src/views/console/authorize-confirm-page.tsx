@@ -32,20 +32,24 @@ export function AuthorizeConfirmPage(props: AuthorizeConfirmProps) {
           <InLang
             zh={
               <>
-                将对 <strong>{reached}</strong> 人授权：<strong>{p.willInvite}</strong> 人在企业微信中收到邀请卡片，<strong>{p.willActivate}</strong> 人已有账号、直接开通。
+                将对 <strong>{reached}</strong> 人授权：<strong>{p.willInvite}</strong> 人在企业微信中收到邀请卡片，
+                <strong>{p.willActivate}</strong> 人已有账号、直接开通。
               </>
             }
             en={
               <>
-                <strong>{reached}</strong> {reached === 1 ? "person" : "people"} will be authorized: <strong>{p.willInvite}</strong> get an invitation card in WeCom,{" "}
-                <strong>{p.willActivate}</strong> already have an account and get access at once.
+                <strong>{reached}</strong> {reached === 1 ? "person" : "people"} will be authorized: <strong>{p.willInvite}</strong> get an
+                invitation card in WeCom, <strong>{p.willActivate}</strong> already have an account and get access at once.
               </>
             }
           />
         </p>
         {p.sample.length > 0 ? (
           <p id="confirm-names">
-            <Bi zh={`包括：${names}${more > 0 ? ` 等 ${reached} 人` : ""}`} en={`Including: ${names}${more > 0 ? ` and ${more} more` : ""}`} />
+            <Bi
+              zh={`包括：${names}${more > 0 ? ` 等 ${reached} 人` : ""}`}
+              en={`Including: ${names}${more > 0 ? ` and ${more} more` : ""}`}
+            />
           </p>
         ) : null}
         <p class="muted">

@@ -27,7 +27,11 @@ export function departmentTree(items: DepartmentView[]): TreeNode[] {
 }
 
 /** Depth-first, with the depth, for an indented <select>. */
-export function flatten(nodes: TreeNode[], depth = 0, out: { dept: DepartmentView; depth: number }[] = []): { dept: DepartmentView; depth: number }[] {
+export function flatten(
+  nodes: TreeNode[],
+  depth = 0,
+  out: { dept: DepartmentView; depth: number }[] = [],
+): { dept: DepartmentView; depth: number }[] {
   for (const n of nodes) {
     out.push({ dept: n.dept, depth });
     flatten(n.children, depth + 1, out);
@@ -48,10 +52,20 @@ function Branch(props: { nodes: TreeNode[]; href: (id: number) => string }) {
   );
 }
 
-export function DepartmentSelect(props: { id: string; name: string; options: { dept: DepartmentView; depth: number }[]; selected?: number | undefined; any?: boolean }) {
+export function DepartmentSelect(props: {
+  id: string;
+  name: string;
+  options: { dept: DepartmentView; depth: number }[];
+  selected?: number | undefined;
+  any?: boolean;
+}) {
   return (
     <select id={props.id} name={props.name} class="wide" required={!props.any}>
-      {props.any ? <option value=""><Bi zh="全部" en="All" /></option> : null}
+      {props.any ? (
+        <option value="">
+          <Bi zh="全部" en="All" />
+        </option>
+      ) : null}
       {props.options.map((o) => (
         <option value={String(o.dept.id)} selected={o.dept.id === props.selected}>
           {`${"　".repeat(o.depth)}${o.dept.name} (#${o.dept.id})`}
@@ -69,7 +83,10 @@ export function DepartmentsPage(props: Omit<ShellProps, "title" | "section" | "c
     <ConsoleShell {...props} title={{ zh: "部门", en: "Departments" }} section="departments">
       <Card id="managed" title={{ zh: "在企业微信中管理", en: "Managed in WeCom" }}>
         <p>
-          <Bi zh="部门结构以企业微信为准，这里只读。要新建、改名或移动部门，请在企业微信管理后台操作，然后刷新。" en="WeCom owns the department structure; it is read-only here. Create, rename or move departments in the WeCom admin console, then refresh." />
+          <Bi
+            zh="部门结构以企业微信为准，这里只读。要新建、改名或移动部门，请在企业微信管理后台操作，然后刷新。"
+            en="WeCom owns the department structure; it is read-only here. Create, rename or move departments in the WeCom admin console, then refresh."
+          />
         </p>
         <form method="post" action={at("/sync")}>
           <Csrf token={props.csrf} />
@@ -98,7 +115,10 @@ export function DepartmentsPage(props: Omit<ShellProps, "title" | "section" | "c
             </button>
           </div>
           <p class="hint">
-            <Bi zh="下一步会显示将授权的人数和名单，确认后才发送。已有账号的成员直接加入；其他成员在企业微信中收到邀请卡片。" en="The next step shows how many people and who, and sends nothing until you confirm. Members with an account join at once; the others get an invitation card in WeCom." />
+            <Bi
+              zh="下一步会显示将授权的人数和名单，确认后才发送。已有账号的成员直接加入；其他成员在企业微信中收到邀请卡片。"
+              en="The next step shows how many people and who, and sends nothing until you confirm. Members with an account join at once; the others get an invitation card in WeCom."
+            />
           </p>
         </form>
       ) : null}

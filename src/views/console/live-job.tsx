@@ -16,7 +16,13 @@ export function LiveJob(props: { job: JobView; eventsUrl: string; pageUrl: strin
   const { max, value } = progressBar(job);
   const phase = phaseLabel(job.progress.phase);
   return (
-    <section class="card" id="live-job" data-state={job.state} data-events={live ? props.eventsUrl : undefined} aria-labelledby="live-heading">
+    <section
+      class="card"
+      id="live-job"
+      data-state={job.state}
+      data-events={live ? props.eventsUrl : undefined}
+      aria-labelledby="live-heading"
+    >
       <h2 id="live-heading">
         <Bi zh="同步任务" en="Sync job" /> #{job.id} <JobBadge state={job.state} />
       </h2>

@@ -38,7 +38,10 @@ export function MatchPage(props: Omit<ShellProps, "title" | "section" | "childre
             <form method="post" action={at("/match")}>
               <Csrf token={props.csrf} />
               <button type="submit" id="link-exact">
-                <Bi zh={`关联这 ${linked.length} 名成员`} en={linked.length === 1 ? "Link this member" : `Link these ${linked.length} members`} />
+                <Bi
+                  zh={`关联这 ${linked.length} 名成员`}
+                  en={linked.length === 1 ? "Link this member" : `Link these ${linked.length} members`}
+                />
               </button>
             </form>
           </>
@@ -47,7 +50,11 @@ export function MatchPage(props: Omit<ShellProps, "title" | "section" | "childre
       <form method="post" action={at("/match/confirm")} class="card" aria-labelledby="suggested">
         <Csrf token={props.csrf} />
         <h2 id="suggested">
-          <Bi zh="建议（用户名、姓名或邮箱相同，请确认是同一人）" en="Suggestions (same username, name or email: confirm it is the same person)" /> <span class="muted">({suggested.length})</span>
+          <Bi
+            zh="建议（用户名、姓名或邮箱相同，请确认是同一人）"
+            en="Suggestions (same username, name or email: confirm it is the same person)"
+          />{" "}
+          <span class="muted">({suggested.length})</span>
         </h2>
         {suggested.length === 0 ? (
           <p class="muted">
@@ -84,7 +91,12 @@ export function MatchPage(props: Omit<ShellProps, "title" | "section" | "childre
               </label>
               {k.candidates.map((a) => (
                 <div>
-                  <input type="radio" name={`conflict-${k.memberId}`} value={`${k.memberId}:${a.accountId}`} id={`conflict-${k.memberId}-${a.accountId}`} />{" "}
+                  <input
+                    type="radio"
+                    name={`conflict-${k.memberId}`}
+                    value={`${k.memberId}:${a.accountId}`}
+                    id={`conflict-${k.memberId}-${a.accountId}`}
+                  />{" "}
                   <label class="inline" for={`conflict-${k.memberId}-${a.accountId}`}>
                     <code>{a.username}</code>
                   </label>

@@ -9,8 +9,10 @@ import { ROLES } from "./text";
 /** Why a control is not offered, when it is not: the owner is fixed, admins are the owner's to change. */
 function Limits(props: { member: MemberDetail }) {
   const m = props.member;
-  if (m.role === "owner") return <Bi zh="团队所有者的角色和状态不能在此更改。" en="The team owner's role and standing cannot be changed here." />;
-  if (!m.controls.role && m.status !== "removed") return <Bi zh="只有团队所有者可以更改角色，或锁定管理员。" en="Only the team's owner changes roles or locks an admin." />;
+  if (m.role === "owner")
+    return <Bi zh="团队所有者的角色和状态不能在此更改。" en="The team owner's role and standing cannot be changed here." />;
+  if (!m.controls.role && m.status !== "removed")
+    return <Bi zh="只有团队所有者可以更改角色，或锁定管理员。" en="Only the team's owner changes roles or locks an admin." />;
   return null;
 }
 
@@ -50,14 +52,21 @@ export function AccessCard(props: { member: MemberDetail; at: (path: string) => 
         <form method="post" action={props.at(`/members/${m.id}/lock`)} id="lock-form">
           <Csrf token={props.csrf} />
           <p class="hint">
-            <Bi zh="锁定后该成员立即无法使用团队，记录和历史保留；可随时解锁。" en="A locked member cannot use the team from that moment; the record and history stay, and you can unlock at any time." />
+            <Bi
+              zh="锁定后该成员立即无法使用团队，记录和历史保留；可随时解锁。"
+              en="A locked member cannot use the team from that moment; the record and history stay, and you can unlock at any time."
+            />
           </p>
           <button type="submit" class="danger" id="lock-member" aria-label={tr({ zh: `锁定 ${m.name}…`, en: `Lock ${m.name}…` })}>
             <Bi zh="锁定…" en="Lock…" />
           </button>
         </form>
       ) : null}
-      {limits ? <p class="hint" id="access-limits">{limits}</p> : null}
+      {limits ? (
+        <p class="hint" id="access-limits">
+          {limits}
+        </p>
+      ) : null}
     </Card>
   );
 }

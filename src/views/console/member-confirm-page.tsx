@@ -41,10 +41,20 @@ function Consequence(props: { name: string; change: MemberChangeAsked; linked: b
 export function MemberConfirmPage(props: MemberConfirmProps) {
   const { member: m, change } = props;
   const role = change.kind === "role" ? labelOf(ROLES, change.role) : undefined;
-  const heading = change.kind === "lock" ? { zh: `锁定 ${m.name}？`, en: `Lock ${m.name}?` } : { zh: `将 ${m.name} 的角色改为「${role!.zh}」？`, en: `Make ${m.name} ${change.role === "admin" ? "an admin" : "a plain member"}?` };
+  const heading =
+    change.kind === "lock"
+      ? { zh: `锁定 ${m.name}？`, en: `Lock ${m.name}?` }
+      : {
+          zh: `将 ${m.name} 的角色改为「${role!.zh}」？`,
+          en: `Make ${m.name} ${change.role === "admin" ? "an admin" : "a plain member"}?`,
+        };
   const button = change.kind === "lock" ? { zh: "确认锁定", en: "Lock" } : { zh: `确认改为${role!.zh}`, en: `Make ${role!.en}` };
   return (
-    <ConsoleShell {...props} title={change.kind === "lock" ? { zh: "确认锁定", en: "Confirm the lock" } : { zh: "确认更改角色", en: "Confirm the role" }} section="members">
+    <ConsoleShell
+      {...props}
+      title={change.kind === "lock" ? { zh: "确认锁定", en: "Confirm the lock" } : { zh: "确认更改角色", en: "Confirm the role" }}
+      section="members"
+    >
       <section class="card warn" aria-labelledby="confirm-heading" id="member-confirm">
         <h2 id="confirm-heading">
           <Bi {...heading} />

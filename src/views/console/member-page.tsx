@@ -17,7 +17,6 @@ export interface MemberPageProps extends Omit<ShellProps, "title" | "section" | 
   olderCursor: string | null;
 }
 
-
 const canAuthorize = (m: MemberView) => m.wecomUserId !== null && (m.status === "imported" || m.status === "deauthorized");
 
 /** One member: who they are in WeCom, their standing, what can be done, and their history. */

@@ -28,7 +28,8 @@ export interface MembersPageProps extends Omit<ShellProps, "title" | "section" |
 }
 
 /** Members an authorize can still move: not already in, not locked or removed, from WeCom. */
-const selectable = (m: MemberView) => m.wecomUserId !== null && (m.status === "imported" || m.status === "invited" || m.status === "deauthorized");
+const selectable = (m: MemberView) =>
+  m.wecomUserId !== null && (m.status === "imported" || m.status === "invited" || m.status === "deauthorized");
 
 export function RowActions(props: { member: MemberView; at: (path: string) => string; csrf: string; from: string }) {
   const m = props.member;
@@ -52,7 +53,13 @@ export function MembersPage(props: MembersPageProps) {
   const at = (path: string) => teamHref(props.base, slug, path);
   const f = props.filters;
   const { items, nextCursor, total } = props.page;
-  const listUrl = (cursor?: string) => withQuery(at("/members"), { q: f.q, status: f.status, department: f.department === undefined ? undefined : String(f.department), cursor });
+  const listUrl = (cursor?: string) =>
+    withQuery(at("/members"), {
+      q: f.q,
+      status: f.status,
+      department: f.department === undefined ? undefined : String(f.department),
+      cursor,
+    });
   const from = `list:${props.returnQuery}`;
   const deptName = f.department !== undefined ? (props.departmentNames.get(f.department) ?? `#${f.department}`) : undefined;
   return (
@@ -64,7 +71,12 @@ export function MembersPage(props: MembersPageProps) {
           </label>
           <input id="f-q" name="q" type="search" value={f.q} maxlength={100} autocomplete="off" />
         </div>
-        <FilterSelect name="status" label={{ zh: "状态", en: "Status" }} options={MEMBER_STATUSES.map((s) => ({ value: s, text: tr(memberStatus(s)) }))} selected={f.status} />
+        <FilterSelect
+          name="status"
+          label={{ zh: "状态", en: "Status" }}
+          options={MEMBER_STATUSES.map((s) => ({ value: s, text: tr(memberStatus(s)) }))}
+          selected={f.status}
+        />
         <div>
           <label for="f-department">
             <Bi zh="部门（直属成员）" en="Department (direct members)" />
@@ -73,7 +85,16 @@ export function MembersPage(props: MembersPageProps) {
             <DepartmentSelect id="f-department" name="department" options={props.departmentOptions} selected={f.department} any />
           ) : (
             <>
-              <input id="f-department" name="department" type="text" inputmode="numeric" pattern="[0-9]{1,15}" maxlength={15} value={f.department === undefined ? "" : String(f.department)} aria-describedby="f-department-hint" />
+              <input
+                id="f-department"
+                name="department"
+                type="text"
+                inputmode="numeric"
+                pattern="[0-9]{1,15}"
+                maxlength={15}
+                value={f.department === undefined ? "" : String(f.department)}
+                aria-describedby="f-department-hint"
+              />
               <p class="hint" id="f-department-hint">
                 <Bi zh="部门 ID；也可以在“部门”页点击部门名称" en="A department id; or click a department's name on the Departments page" />
                 {deptName ? ` · ${deptName}` : ""}
@@ -102,7 +123,10 @@ export function MembersPage(props: MembersPageProps) {
           ) : null}
         </div>
         <p class="hint">
-          <Bi zh="已有账号的成员直接加入；其他成员在企业微信中收到邀请卡片。已加入、已锁定或已移除的成员不受影响。" en="Members with an account join at once; the others get an invitation card in WeCom. Active, locked and removed members are left alone." />
+          <Bi
+            zh="已有账号的成员直接加入；其他成员在企业微信中收到邀请卡片。已加入、已锁定或已移除的成员不受影响。"
+            en="Members with an account join at once; the others get an invitation card in WeCom. Active, locked and removed members are left alone."
+          />
         </p>
       </form>
       <Card id="list" title={{ zh: "成员列表", en: "Member list" }} headingClass="sr">
@@ -111,13 +135,23 @@ export function MembersPage(props: MembersPageProps) {
             <thead>
               <tr>
                 <th scope="col">
-                  <span class="muted"><Bi zh="选择" en="Select" /></span>
+                  <span class="muted">
+                    <Bi zh="选择" en="Select" />
+                  </span>
                 </th>
-                <th scope="col"><Bi zh="姓名" en="Name" /></th>
+                <th scope="col">
+                  <Bi zh="姓名" en="Name" />
+                </th>
                 <th scope="col">UserID</th>
-                <th scope="col"><Bi zh="部门" en="Departments" /></th>
-                <th scope="col"><Bi zh="状态" en="Status" /></th>
-                <th scope="col"><Bi zh="操作" en="Actions" /></th>
+                <th scope="col">
+                  <Bi zh="部门" en="Departments" />
+                </th>
+                <th scope="col">
+                  <Bi zh="状态" en="Status" />
+                </th>
+                <th scope="col">
+                  <Bi zh="操作" en="Actions" />
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -125,7 +159,14 @@ export function MembersPage(props: MembersPageProps) {
                 <tr id={`member-${m.id}`}>
                   <td data-label={tr({ zh: "选择", en: "Select" })}>
                     {selectable(m) ? (
-                      <input type="checkbox" form="bulk" name="user" value={m.wecomUserId ?? ""} id={`pick-${m.id}`} aria-label={tr({ zh: `选择 ${m.name}`, en: `Select ${m.name}` })} />
+                      <input
+                        type="checkbox"
+                        form="bulk"
+                        name="user"
+                        value={m.wecomUserId ?? ""}
+                        id={`pick-${m.id}`}
+                        aria-label={tr({ zh: `选择 ${m.name}`, en: `Select ${m.name}` })}
+                      />
                     ) : null}
                   </td>
                   <td data-label={tr({ zh: "姓名", en: "Name" })}>
@@ -134,7 +175,9 @@ export function MembersPage(props: MembersPageProps) {
                   <td data-label="UserID">
                     <code>{m.wecomUserId ?? "—"}</code>
                   </td>
-                  <td data-label={tr({ zh: "部门", en: "Departments" })}>{m.departmentIds.map((d) => props.departmentNames.get(d) ?? `#${d}`).join("、")}</td>
+                  <td data-label={tr({ zh: "部门", en: "Departments" })}>
+                    {m.departmentIds.map((d) => props.departmentNames.get(d) ?? `#${d}`).join("、")}
+                  </td>
                   <td data-label={tr({ zh: "状态", en: "Status" })}>
                     <MemberBadge status={m.status} />
                   </td>

@@ -91,7 +91,16 @@ export function MemberChart(props: { members: Record<string, number> }) {
               {`${tr(memberStatus(status))} · ${n}`}
             </text>
             <rect x="0" y={i * ROW + 20} width="100%" height="10" fill="#e5e7eb" />
-            {n > 0 ? <rect x="0" y={i * ROW + 20} width={`${Math.max(0.5, (n * 100) / Math.max(1, total)).toFixed(2)}%`} height="10" fill={fillOf(MEMBER_FILL, status)} data-status={status} /> : null}
+            {n > 0 ? (
+              <rect
+                x="0"
+                y={i * ROW + 20}
+                width={`${Math.max(0.5, (n * 100) / Math.max(1, total)).toFixed(2)}%`}
+                height="10"
+                fill={fillOf(MEMBER_FILL, status)}
+                data-status={status}
+              />
+            ) : null}
           </g>
         ))}
       </svg>
@@ -129,17 +138,29 @@ export function SyncChart(props: { points: SyncPoint[]; jobHref: (id: number) =>
       <svg role="img" aria-labelledby="sync-chart-title sync-chart-desc" width="100%" height={PLOT_TOP + PLOT_HEIGHT + 22}>
         <title id="sync-chart-title">{tr({ zh: "最近同步的用时与结果", en: "Recent syncs: time taken and outcome" })}</title>
         <desc id="sync-chart-desc">{tr(summary)}</desc>
-        <text x="0" y="14">{tr({ zh: `最长 ${duration(longest).zh}`, en: `longest ${duration(longest).en}` })}</text>
+        <text x="0" y="14">
+          {tr({ zh: `最长 ${duration(longest).zh}`, en: `longest ${duration(longest).en}` })}
+        </text>
         {pts.map((p, i) => {
           const h = Math.max(2, Math.round((p.seconds / longest) * PLOT_HEIGHT));
           return (
-            <rect x={`${(i * slot + slot * 0.15).toFixed(2)}%`} y={PLOT_TOP + PLOT_HEIGHT - h} width={`${(slot * 0.7).toFixed(2)}%`} height={h} fill={fillOf(JOB_FILL, p.state)} data-job={p.id} data-state={p.state}>
+            <rect
+              x={`${(i * slot + slot * 0.15).toFixed(2)}%`}
+              y={PLOT_TOP + PLOT_HEIGHT - h}
+              width={`${(slot * 0.7).toFixed(2)}%`}
+              height={h}
+              fill={fillOf(JOB_FILL, p.state)}
+              data-job={p.id}
+              data-state={p.state}
+            >
               <title>{`#${p.id} ${tr(stateLabel(p.state))} · ${tr(duration(p.seconds))} · ${tr(changesText(p.changes))}`}</title>
             </rect>
           );
         })}
         <rect x="0" y={PLOT_TOP + PLOT_HEIGHT} width="100%" height="1" fill="#4b5563" />
-        <text x="0" y={PLOT_TOP + PLOT_HEIGHT + 18}>{tr({ zh: "← 较早", en: "← older" })}</text>
+        <text x="0" y={PLOT_TOP + PLOT_HEIGHT + 18}>
+          {tr({ zh: "← 较早", en: "← older" })}
+        </text>
         <text x="100%" y={PLOT_TOP + PLOT_HEIGHT + 18} text-anchor="end">
           {tr({ zh: "最近 →", en: "newer →" })}
         </text>

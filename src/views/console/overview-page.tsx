@@ -33,7 +33,13 @@ function problemsOf(p: Props, slug: string): Problem[] {
   const out: Problem[] = [];
   const at = (path: string) => teamHref(p.base, slug, path);
   if (!p.binding.bound) {
-    out.push({ id: "not-bound", zh: "尚未绑定企业微信。", en: "WeCom is not bound yet.", href: at("/wecom"), action: { zh: "绑定企业微信", en: "Bind WeCom" } });
+    out.push({
+      id: "not-bound",
+      zh: "尚未绑定企业微信。",
+      en: "WeCom is not bound yet.",
+      href: at("/wecom"),
+      action: { zh: "绑定企业微信", en: "Bind WeCom" },
+    });
   }
   const latest = p.jobs[0];
   if (latest?.state === "failed" && latest.error) {
@@ -95,7 +101,9 @@ export function OverviewPage(props: Props) {
                   </>
                 ) : null}
                 <br />
-                <a href={p.href}><Bi {...p.action} /></a>
+                <a href={p.href}>
+                  <Bi {...p.action} />
+                </a>
               </li>
             ))}
           </ul>
@@ -112,7 +120,10 @@ export function OverviewPage(props: Props) {
           </h2>
           {b.bound ? (
             <p>
-              <span class="st st-active"><Bi zh="已绑定" en="bound" /></span> CorpID <code>{b.corpId}</code> · AgentId <code>{b.agentId}</code>
+              <span class="st st-active">
+                <Bi zh="已绑定" en="bound" />
+              </span>{" "}
+              CorpID <code>{b.corpId}</code> · AgentId <code>{b.agentId}</code>
               <br />
               <span class="muted">
                 <Bi zh="更新于" en="Updated" /> <Time iso={b.updatedAt} />
@@ -120,7 +131,9 @@ export function OverviewPage(props: Props) {
             </p>
           ) : (
             <p>
-              <span class="st st-locked"><Bi zh="未绑定" en="not bound" /></span>
+              <span class="st st-locked">
+                <Bi zh="未绑定" en="not bound" />
+              </span>
             </p>
           )}
         </section>

@@ -25,7 +25,14 @@ export function PolicyPage(props: PolicyPageProps) {
           </legend>
           {POLICIES.map((p) => (
             <div class="card">
-              <input type="radio" name="onMemberDeleted" value={p.value} id={`policy-${p.value}`} checked={p.value === props.policy} aria-describedby={`policy-${p.value}-hint`} />{" "}
+              <input
+                type="radio"
+                name="onMemberDeleted"
+                value={p.value}
+                id={`policy-${p.value}`}
+                checked={p.value === props.policy}
+                aria-describedby={`policy-${p.value}-hint`}
+              />{" "}
               <label class="inline" for={`policy-${p.value}`}>
                 <strong>
                   <Bi {...p.title} />
@@ -49,7 +56,10 @@ export function PolicyPage(props: PolicyPageProps) {
           />
         </p>
         <p id="threshold">
-          <Bi zh={`当前活跃成员 ${props.active} 名，上限为 ${props.threshold} 名。`} en={`${plural(props.active, "active member", "active members")} now: the limit is ${props.threshold}.`} />
+          <Bi
+            zh={`当前活跃成员 ${props.active} 名，上限为 ${props.threshold} 名。`}
+            en={`${plural(props.active, "active member", "active members")} now: the limit is ${props.threshold}.`}
+          />
         </p>
         <p>
           <Bi

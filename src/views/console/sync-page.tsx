@@ -47,7 +47,10 @@ export function SyncPage(props: SyncPageProps) {
       <form method="post" action={at("/sync")} class="card">
         <Csrf token={props.csrf} />
         <p>
-          <Bi zh="从企业微信读取全部部门和成员，写入本团队。已有数据只更新变化的部分；离职处理受安全上限保护。" en="Reads every department and member from WeCom into this team. Existing data changes only where WeCom changed; deprovisions are held back by the safety breaker." />
+          <Bi
+            zh="从企业微信读取全部部门和成员，写入本团队。已有数据只更新变化的部分；离职处理受安全上限保护。"
+            en="Reads every department and member from WeCom into this team. Existing data changes only where WeCom changed; deprovisions are held back by the safety breaker."
+          />
         </p>
         {props.bound ? (
           <button type="submit" id="start-sync">
@@ -61,7 +64,9 @@ export function SyncPage(props: SyncPageProps) {
           </p>
         )}
       </form>
-      {cur ? <LiveJob job={cur.job} eventsUrl={cur.links.eventsUrl} pageUrl={cur.links.pageUrl} detailUrl={at(`/sync/${cur.job.id}`)} /> : null}
+      {cur ? (
+        <LiveJob job={cur.job} eventsUrl={cur.links.eventsUrl} pageUrl={cur.links.pageUrl} detailUrl={at(`/sync/${cur.job.id}`)} />
+      ) : null}
       <Card id="history" title={{ zh: "同步记录", en: "Job history" }}>
         {props.jobs.length === 0 ? (
           <p class="muted">
@@ -73,11 +78,21 @@ export function SyncPage(props: SyncPageProps) {
               <thead>
                 <tr>
                   <th scope="col">#</th>
-                  <th scope="col"><Bi zh="状态" en="State" /></th>
-                  <th scope="col"><Bi zh="发起" en="By" /></th>
-                  <th scope="col"><Bi zh="开始" en="Started" /></th>
-                  <th scope="col"><Bi zh="成员 新建·更新·离职" en="Members new·upd·gone" /></th>
-                  <th scope="col"><Bi zh="部门 新建·更新·删除" en="Depts new·upd·del" /></th>
+                  <th scope="col">
+                    <Bi zh="状态" en="State" />
+                  </th>
+                  <th scope="col">
+                    <Bi zh="发起" en="By" />
+                  </th>
+                  <th scope="col">
+                    <Bi zh="开始" en="Started" />
+                  </th>
+                  <th scope="col">
+                    <Bi zh="成员 新建·更新·离职" en="Members new·upd·gone" />
+                  </th>
+                  <th scope="col">
+                    <Bi zh="部门 新建·更新·删除" en="Depts new·upd·del" />
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -95,8 +110,14 @@ export function SyncPage(props: SyncPageProps) {
                     <td data-label={tr({ zh: "开始", en: "Started" })}>
                       <Time iso={j.createdAt} />
                     </td>
-                    <td data-label={tr({ zh: "成员", en: "Members" })} class="num">{`${j.counts.members.created} · ${j.counts.members.updated} · ${j.counts.members.deprovisioned}`}</td>
-                    <td data-label={tr({ zh: "部门", en: "Depts" })} class="num">{`${j.counts.departments.created} · ${j.counts.departments.updated} · ${j.counts.departments.deleted}`}</td>
+                    <td
+                      data-label={tr({ zh: "成员", en: "Members" })}
+                      class="num"
+                    >{`${j.counts.members.created} · ${j.counts.members.updated} · ${j.counts.members.deprovisioned}`}</td>
+                    <td
+                      data-label={tr({ zh: "部门", en: "Depts" })}
+                      class="num"
+                    >{`${j.counts.departments.created} · ${j.counts.departments.updated} · ${j.counts.departments.deleted}`}</td>
                   </tr>
                 ))}
               </tbody>
@@ -146,7 +167,10 @@ export function JobDetailPage(props: JobDetailProps) {
             </p>
           ) : null}
           <p>
-            <Bi zh="允许：按离职策略处理下列成员，并写入其他变更。拒绝：只写入其他变更，不处理任何人离职。" en="Allow: the members below are deprovisioned under the policy, with the other changes. Reject: only the other changes are applied; nobody is deprovisioned." />
+            <Bi
+              zh="允许：按离职策略处理下列成员，并写入其他变更。拒绝：只写入其他变更，不处理任何人离职。"
+              en="Allow: the members below are deprovisioned under the policy, with the other changes. Reject: only the other changes are applied; nobody is deprovisioned."
+            />
           </p>
           <div class="row">
             <form method="post" action={at(`/sync/${job.id}/confirm`)}>
@@ -170,10 +194,16 @@ export function JobDetailPage(props: JobDetailProps) {
             <table class="data stack" id="staged-list">
               <thead>
                 <tr>
-                  <th scope="col"><Bi zh="姓名" en="Name" /></th>
+                  <th scope="col">
+                    <Bi zh="姓名" en="Name" />
+                  </th>
                   <th scope="col">UserID</th>
-                  <th scope="col"><Bi zh="状态" en="Status" /></th>
-                  <th scope="col"><Bi zh="原因" en="Reason" /></th>
+                  <th scope="col">
+                    <Bi zh="状态" en="Status" />
+                  </th>
+                  <th scope="col">
+                    <Bi zh="原因" en="Reason" />
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -196,7 +226,10 @@ export function JobDetailPage(props: JobDetailProps) {
               </tbody>
             </table>
           </div>
-          <Pager firstHref={props.staged.after > 0 ? at(`/sync/${job.id}`) : undefined} nextHref={props.staged.nextCursor !== null ? at(`/sync/${job.id}?after=${props.staged.nextCursor}`) : undefined} />
+          <Pager
+            firstHref={props.staged.after > 0 ? at(`/sync/${job.id}`) : undefined}
+            nextHref={props.staged.nextCursor !== null ? at(`/sync/${job.id}?after=${props.staged.nextCursor}`) : undefined}
+          />
         </Card>
       ) : null}
       <JobCounts job={job} headingId="counts">

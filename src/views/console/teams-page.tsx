@@ -22,8 +22,16 @@ const STANDING: Record<Exclude<MyStanding, "admin">, { label: Bilingual; badge: 
     note: { zh: "只有所有者和管理员可以打开控制台。", en: "Only owners and admins open the console." },
   },
   locked: { label: { zh: "已锁定", en: "locked" }, badge: "locked", note: { zh: "请联系团队管理员。", en: "Ask a team admin." } },
-  deauthorized: { label: { zh: "已取消授权", en: "access withdrawn" }, badge: "deauthorized", note: { zh: "请联系团队管理员。", en: "Ask a team admin." } },
-  pending: { label: { zh: "尚未加入", en: "not joined yet" }, badge: "invited", note: { zh: "接受邀请后即可使用。", en: "Accept the invitation to join." } },
+  deauthorized: {
+    label: { zh: "已取消授权", en: "access withdrawn" },
+    badge: "deauthorized",
+    note: { zh: "请联系团队管理员。", en: "Ask a team admin." },
+  },
+  pending: {
+    label: { zh: "尚未加入", en: "not joined yet" },
+    badge: "invited",
+    note: { zh: "接受邀请后即可使用。", en: "Accept the invitation to join." },
+  },
 };
 
 const ROLE: Record<string, Bilingual> = { owner: { zh: "所有者", en: "owner" }, admin: { zh: "管理员", en: "admin" } };
@@ -61,11 +69,21 @@ function TeamEntry(props: { base: string; team: MyTeam }) {
 export function TeamsPage(props: TeamsPageProps) {
   const { base } = props;
   return (
-    <ConsoleShell title={{ zh: "我的团队", en: "My teams" }} nonce={props.nonce} csrf={props.csrf} base={base} account={props.account} error={props.error}>
+    <ConsoleShell
+      title={{ zh: "我的团队", en: "My teams" }}
+      nonce={props.nonce}
+      csrf={props.csrf}
+      base={base}
+      account={props.account}
+      error={props.error}
+    >
       <Card id="teams-list" title={{ zh: "团队", en: "Teams" }}>
         {props.teams.length === 0 ? (
           <p class="muted" id="no-teams">
-            <Bi zh="你还不属于任何团队。请让团队管理员邀请你，或输入团队标识打开。" en="You are not in any team yet. Ask a team admin to invite you, or enter a team's slug to open it." />
+            <Bi
+              zh="你还不属于任何团队。请让团队管理员邀请你，或输入团队标识打开。"
+              en="You are not in any team yet. Ask a team admin to invite you, or enter a team's slug to open it."
+            />
           </p>
         ) : (
           <ul id="my-teams">
@@ -84,14 +102,27 @@ export function TeamsPage(props: TeamsPageProps) {
         </label>
         <div class="row">
           <div>
-            <input id="f-slug" name="slug" type="text" required pattern="[a-z0-9][a-z0-9\-]{0,39}" maxlength={40} autocapitalize="none" spellcheck={false} aria-describedby="f-slug-hint" />
+            <input
+              id="f-slug"
+              name="slug"
+              type="text"
+              required
+              pattern="[a-z0-9][a-z0-9\-]{0,39}"
+              maxlength={40}
+              autocapitalize="none"
+              spellcheck={false}
+              aria-describedby="f-slug-hint"
+            />
           </div>
           <button type="submit">
             <Bi zh="打开" en="Open" />
           </button>
         </div>
         <p class="hint" id="f-slug-hint">
-          <Bi zh="小写字母、数字或连字符，例如 acme。需要是该团队的所有者或管理员。" en="Lowercase letters, digits or hyphens, e.g. acme. You must be the team's owner or an admin." />
+          <Bi
+            zh="小写字母、数字或连字符，例如 acme。需要是该团队的所有者或管理员。"
+            en="Lowercase letters, digits or hyphens, e.g. acme. You must be the team's owner or an admin."
+          />
         </p>
       </form>
     </ConsoleShell>

@@ -26,7 +26,11 @@ export const MEMBER_STATUS: Record<string, Bilingual> = {
 
 export const memberStatus = (s: string): Bilingual => labelOf(MEMBER_STATUS, s);
 
-export const ROLES: Record<string, Bilingual> = { owner: { zh: "所有者", en: "owner" }, admin: { zh: "管理员", en: "admin" }, member: { zh: "成员", en: "member" } };
+export const ROLES: Record<string, Bilingual> = {
+  owner: { zh: "所有者", en: "owner" },
+  admin: { zh: "管理员", en: "admin" },
+  member: { zh: "成员", en: "member" },
+};
 
 /**
  * What a finished action says on the page it returns to (`?ok=<key>`). Counts come as further
@@ -41,7 +45,10 @@ export const FLASH: Record<string, Bilingual> = {
   authorized: { zh: "授权完成。", en: "Authorization done." },
   resent: { zh: "已重新发送邀请。", en: "The invitation was sent again." },
   unlocked: { zh: "已解锁。", en: "Unlocked." },
-  locked: { zh: "已锁定：该成员现在无法使用团队，解锁后恢复原状态。", en: "Locked: the member cannot use the team until unlocked, which returns them to where they were." },
+  locked: {
+    zh: "已锁定：该成员现在无法使用团队，解锁后恢复原状态。",
+    en: "Locked: the member cannot use the team until unlocked, which returns them to where they were.",
+  },
   role_saved: { zh: "角色已保存。", en: "The role is saved." },
   restored: { zh: "已恢复。", en: "Restored." },
   linked: { zh: "匹配已完成。", en: "Matching done." },
@@ -50,7 +57,10 @@ export const FLASH: Record<string, Bilingual> = {
   webhook_enabled: { zh: "Webhook 已重新启用，新事件会再发送给它。", en: "The webhook endpoint is enabled again; new events reach it." },
   webhook_resent: { zh: "已重新排队发送该事件。", en: "The event is queued to be sent again." },
   admins_saved: { zh: "机器人管理员已保存。", en: "The bot's admins are saved." },
-  none_selected: { zh: "没有选择成员：请先勾选要授权的成员，再点“授权所选成员”。", en: "No member was selected: tick the members to authorize, then choose “Authorize the selected”." },
+  none_selected: {
+    zh: "没有选择成员：请先勾选要授权的成员，再点“授权所选成员”。",
+    en: "No member was selected: tick the members to authorize, then choose “Authorize the selected”.",
+  },
 };
 
 /** The counts an authorize or match result shows, in order, by query key. */

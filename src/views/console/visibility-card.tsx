@@ -5,7 +5,8 @@ import { Bi } from "../layout";
 import { Card } from "./parts";
 
 /** What the WeCom page got when it asked WeCom for the range: the range, or why not. */
-export type VisibilityState = { range: LiveVisibility } | { error: { code: string; message: string; errcode?: number | undefined; ip?: string | undefined } };
+export type VisibilityState =
+  { range: LiveVisibility } | { error: { code: string; message: string; errcode?: number | undefined; ip?: string | undefined } };
 
 function Failure(props: { error: Extract<VisibilityState, { error: unknown }>["error"] }) {
   const e = props.error;
@@ -31,7 +32,10 @@ function Failure(props: { error: Extract<VisibilityState, { error: unknown }>["e
         ) : null}
       </p>
       <p>
-        <Bi zh="本页其余内容来自本服务保存的绑定，不受影响；稍后刷新本页会再问一次企业微信。" en="The rest of this page is the binding as the service keeps it; reload the page later to ask WeCom again." />
+        <Bi
+          zh="本页其余内容来自本服务保存的绑定，不受影响；稍后刷新本页会再问一次企业微信。"
+          en="The rest of this page is the binding as the service keeps it; reload the page later to ask WeCom again."
+        />
       </p>
     </section>
   );
@@ -41,7 +45,11 @@ function Failure(props: { error: Extract<VisibilityState, { error: unknown }>["e
  * The range as WeCom reports it when the page opens (services/teams/read-visibility.ts): who the app
  * can see is who can be imported (docs/wecom.md#visibility).
  */
-export function VisibilityCard(props: { state: VisibilityState; memberHref: (id: number) => string; departmentHref: (id: number) => string }) {
+export function VisibilityCard(props: {
+  state: VisibilityState;
+  memberHref: (id: number) => string;
+  departmentHref: (id: number) => string;
+}) {
   if ("error" in props.state) return <Failure error={props.state.error} />;
   const r = props.state.range;
   const more = (shown: number, total: number) =>
@@ -93,7 +101,12 @@ export function VisibilityCard(props: { state: VisibilityState; memberHref: (id:
           <ul id="visibility-users">
             {r.users.map((u) => (
               <li>
-                {u.memberId !== null ? <a href={props.memberHref(u.memberId)}>{u.name}</a> : <Bi zh="（尚未导入）" en="(not imported yet)" />} <code>{u.userId}</code>
+                {u.memberId !== null ? (
+                  <a href={props.memberHref(u.memberId)}>{u.name}</a>
+                ) : (
+                  <Bi zh="（尚未导入）" en="(not imported yet)" />
+                )}{" "}
+                <code>{u.userId}</code>
               </li>
             ))}
             {more(r.users.length, r.totals.users)}

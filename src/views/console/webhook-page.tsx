@@ -37,7 +37,10 @@ export function WebhookPage(props: WebhookPageProps) {
         {e.disabledAt ? (
           <form method="post" action={at("/enable")}>
             <p>
-              <Bi zh="连续失败 24 小时后已停用：停用期间的事件不会发送。修复接收方后重新启用。" en="Disabled after failing for 24 hours: events while disabled are not sent. Fix the receiver, then enable it again." />
+              <Bi
+                zh="连续失败 24 小时后已停用：停用期间的事件不会发送。修复接收方后重新启用。"
+                en="Disabled after failing for 24 hours: events while disabled are not sent. Fix the receiver, then enable it again."
+              />
             </p>
             <Csrf token={props.csrf} />
             <button type="submit" id="enable">

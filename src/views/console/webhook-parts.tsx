@@ -60,7 +60,13 @@ export function EventList(props: { events: string[] | null }) {
  * A card's table of rows, stacked into label: value blocks on a phone (table.stack), with a last
  * column for the row's buttons; a sentence instead when there are no rows.
  */
-export function RowsOrEmpty(props: { id: string; count: number; columns: Bilingual[]; empty: { id: string; text: Bilingual }; children: Child }) {
+export function RowsOrEmpty(props: {
+  id: string;
+  count: number;
+  columns: Bilingual[];
+  empty: { id: string; text: Bilingual };
+  children: Child;
+}) {
   if (props.count === 0) {
     return (
       <p class="muted" id={props.empty.id}>

@@ -30,13 +30,19 @@ export function WebhooksPage(props: WebhooksPageProps) {
             <Bi zh="Webhook 已添加" en="Webhook endpoint added" />
           </h2>
           <p>
-            <Bi zh="签名密钥只显示这一次，请现在复制到接收方的配置中：" en="The signing secret is shown only this once; copy it into the receiver's settings now:" />
+            <Bi
+              zh="签名密钥只显示这一次，请现在复制到接收方的配置中："
+              en="The signing secret is shown only this once; copy it into the receiver's settings now:"
+            />
           </p>
           <p class="copy">
             <code id="secret">{props.created.secret}</code>
           </p>
           <p class="hint">
-            <Bi zh="接收方用它按 Standard Webhooks 规范校验 webhook-signature。" en="The receiver verifies webhook-signature with it, as the Standard Webhooks specification says." />
+            <Bi
+              zh="接收方用它按 Standard Webhooks 规范校验 webhook-signature。"
+              en="The receiver verifies webhook-signature with it, as the Standard Webhooks specification says."
+            />
           </p>
         </section>
       ) : null}
@@ -50,7 +56,13 @@ export function WebhooksPage(props: WebhooksPageProps) {
             { zh: "状态", en: "State" },
             { zh: "添加于", en: "Added" },
           ]}
-          empty={{ id: "no-endpoints", text: { zh: "还没有 Webhook。添加一个，让其他应用收到成员和部门的变化。", en: "No endpoints yet. Add one so other applications learn of member and department changes." } }}
+          empty={{
+            id: "no-endpoints",
+            text: {
+              zh: "还没有 Webhook。添加一个，让其他应用收到成员和部门的变化。",
+              en: "No endpoints yet. Add one so other applications learn of member and department changes.",
+            },
+          }}
         >
           {props.endpoints.map((e) => (
             <tr id={`endpoint-${e.id}`}>
@@ -85,7 +97,18 @@ export function WebhooksPage(props: WebhooksPageProps) {
           <Bi zh="添加 Webhook" en="Add an endpoint" />
         </h2>
         <Csrf token={props.csrf} />
-        <Field name="url" type="url" label={{ zh: "接收地址（http 或 https）", en: "Receiver URL (http or https)" }} value={props.values?.url} maxlength={2000} error={err("url")} hint={{ zh: "不接受本机和内网地址，也不接受解析到这类地址的主机名。", en: "Loopback and private addresses are refused, and so are names that resolve to one." }} />
+        <Field
+          name="url"
+          type="url"
+          label={{ zh: "接收地址（http 或 https）", en: "Receiver URL (http or https)" }}
+          value={props.values?.url}
+          maxlength={2000}
+          error={err("url")}
+          hint={{
+            zh: "不接受本机和内网地址，也不接受解析到这类地址的主机名。",
+            en: "Loopback and private addresses are refused, and so are names that resolve to one.",
+          }}
+        />
         <fieldset aria-describedby="events-hint">
           <legend>
             <Bi zh="事件" en="Events" />

@@ -152,7 +152,13 @@ describe("team endpoints with a session", () => {
 
   it("refuse a state change sent by another site's page (403 csrf_failed)", async () => {
     const { jar } = await personWith("active", "admin");
-    const res = await api.asBrowser(jar, "PUT", "/api/teams/acme/policy", { onMemberDeleted: "remove" }, { origin: "https://evil.example" });
+    const res = await api.asBrowser(
+      jar,
+      "PUT",
+      "/api/teams/acme/policy",
+      { onMemberDeleted: "remove" },
+      { origin: "https://evil.example" },
+    );
     expect(res.status).toBe(403);
     expect((await errorOf(res)).code).toBe("csrf_failed");
     expect(await (await api.json("GET", "/api/teams/acme/policy")).json()).toEqual({ onMemberDeleted: "lock" });
@@ -166,10 +172,16 @@ describe("POST /api/teams/:slug/members", () => {
     expect(res.status).toBe(201);
     const { member } = (await res.json()) as { member: Record<string, unknown> };
     expect(member).toMatchObject({ accountId: id, wecomUserId: null, status: "active", role: "member", departmentIds: [] });
-    const [row] = await opened.db.select().from(members).where(eq(members.id, member.id as number));
+    const [row] = await opened.db
+      .select()
+      .from(members)
+      .where(eq(members.id, member.id as number));
     expect(row).toMatchObject({ wecomUserKey: null, wecomUserId: null, accountId: id, status: "active", role: "member" });
     expect(await (await api.asBrowser(jar, "GET", "/api/teams/acme/access")).json()).toEqual({ role: "member" });
-    const audit = await opened.db.select().from(auditLog).where(and(eq(auditLog.action, "member.added"), eq(auditLog.subjectId, String(member.id))));
+    const audit = await opened.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "member.added"), eq(auditLog.subjectId, String(member.id))));
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ initiator: "admin", actor: "operator", after: { accountId: id, role: "member", status: "active" } });
 
@@ -182,7 +194,12 @@ describe("POST /api/teams/:slug/members", () => {
     const { id } = await person("racer");
     const answers = await Promise.all([1, 2, 3].map(async () => api.json("POST", "/api/teams/acme/members", { accountId: id })));
     expect(answers.map((r) => r.status).sort()).toEqual([201, 409, 409]);
-    expect(await opened.db.select().from(members).where(and(eq(members.teamId, acme), eq(members.accountId, id)))).toHaveLength(1);
+    expect(
+      await opened.db
+        .select()
+        .from(members)
+        .where(and(eq(members.teamId, acme), eq(members.accountId, id))),
+    ).toHaveLength(1);
   });
 
   it("refuses an account already linked to a WeCom member of the team", async () => {

@@ -18,18 +18,27 @@ beforeAll(async () => {
 afterAll(async () => opened.close());
 
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
-const errorOf = async (res: Response) => ((await res.json()) as { error: { code: string; message: string; fields?: { field: string }[] } }).error;
+const errorOf = async (res: Response) =>
+  ((await res.json()) as { error: { code: string; message: string; fields?: { field: string }[] } }).error;
 
 describe("POST /api/accounts", () => {
   it("registers an account (201) and stores an scrypt hash, never the password", async () => {
-    const res = await api.json("POST", "/api/accounts", { username: "Zhang.San", password: PASSWORD, name: " 张三 ", email: "ZhangSan@Example.COM" }, {});
+    const res = await api.json(
+      "POST",
+      "/api/accounts",
+      { username: "Zhang.San", password: PASSWORD, name: " 张三 ", email: "ZhangSan@Example.COM" },
+      {},
+    );
     expect(res.status).toBe(201);
     const text = await res.text();
     expect(text).not.toContain(PASSWORD);
     expect(text).not.toContain("scrypt");
     const { account } = JSON.parse(text) as { account: Record<string, unknown> };
     expect(account).toEqual({ id: expect.any(Number) as number, username: "Zhang.San", name: "张三", email: "zhangsan@example.com" });
-    const [row] = await opened.db.select().from(accounts).where(eq(accounts.id, account.id as number));
+    const [row] = await opened.db
+      .select()
+      .from(accounts)
+      .where(eq(accounts.id, account.id as number));
     expect(row).toMatchObject({ usernameKey: "zhang.san", email: "zhangsan@example.com" });
     expect(row!.passwordHash).toMatch(new RegExp(`^scrypt\\$${FAST_SCRYPT_N}\\$8\\$1\\$[A-Za-z0-9_-]{22}\\$[A-Za-z0-9_-]{86}$`));
     expect(JSON.stringify(deps.logger.lines)).not.toContain(PASSWORD);
@@ -93,11 +102,19 @@ describe("POST /api/session", () => {
   it("logs in (any letter case of the username) and sets an HttpOnly, SameSite=Lax, Secure, __Host- session cookie, with HSTS", async () => {
     const res = await api.json("POST", "/api/session", { username: "wangwu", password: PASSWORD }, {});
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ account: { id: expect.any(Number) as number, username: "WangWu", name: "王五", email: "wangwu@example.com" } });
+    expect(await res.json()).toEqual({
+      account: { id: expect.any(Number) as number, username: "WangWu", name: "王五", email: "wangwu@example.com" },
+    });
     const [cookie] = setCookies(res).filter((c) => c.name === "__Host-wr_session");
     expect(cookie).toBeDefined();
     expect(cookie!.value).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(cookie!.attributes).toMatchObject({ httponly: true, samesite: "Lax", path: "/", secure: true, "max-age": String(30 * 24 * 3600) });
+    expect(cookie!.attributes).toMatchObject({
+      httponly: true,
+      samesite: "Lax",
+      path: "/",
+      secure: true,
+      "max-age": String(30 * 24 * 3600),
+    });
     expect(cookie!.attributes.domain).toBeUndefined();
     expect(res.headers.get("strict-transport-security")).toBe("max-age=31536000");
     // The unprefixed name is not read: a cookie planted by a sibling subdomain or over http opens nothing.
@@ -159,7 +176,12 @@ describe("POST /api/session", () => {
     const res = await api.asBrowser(jar, "POST", "/api/session", { username: "WangWu", password: PASSWORD });
     expect(res.status).toBe(200);
     expect(jar.get("__Host-wr_session")).not.toBe(first);
-    expect(await opened.db.select().from(sessions).where(eq(sessions.tokenHash, sha256(first)))).toEqual([]);
+    expect(
+      await opened.db
+        .select()
+        .from(sessions)
+        .where(eq(sessions.tokenHash, sha256(first))),
+    ).toEqual([]);
   });
 
   it("rehashes a password stored at a lower cost on the next successful login", async () => {
@@ -182,7 +204,11 @@ describe("GET /api/me and DELETE /api/session", () => {
     const me = await api.asBrowser(jar, "GET", "/api/me");
     expect(me.status).toBe(200);
     expect(await me.json()).toMatchObject({ account: { username: "zhaoliu", name: "赵六" } });
-    for (const headers of [{} as Record<string, string>, { cookie: "__Host-wr_session=junk" }, { cookie: `__Host-wr_session=${"A".repeat(43)}` }]) {
+    for (const headers of [
+      {} as Record<string, string>,
+      { cookie: "__Host-wr_session=junk" },
+      { cookie: `__Host-wr_session=${"A".repeat(43)}` },
+    ]) {
       const res = await api.json("GET", "/api/me", undefined, headers);
       expect(res.status).toBe(401);
       expect((await errorOf(res)).code).toBe("unauthorized");
@@ -198,7 +224,12 @@ describe("GET /api/me and DELETE /api/session", () => {
     const [cleared] = setCookies(res).filter((c) => c.name === "__Host-wr_session");
     expect(cleared!.attributes["max-age"]).toBe("0");
     expect(jar.get("__Host-wr_session")).toBeUndefined();
-    expect(await opened.db.select().from(sessions).where(eq(sessions.tokenHash, sha256(token)))).toEqual([]);
+    expect(
+      await opened.db
+        .select()
+        .from(sessions)
+        .where(eq(sessions.tokenHash, sha256(token))),
+    ).toEqual([]);
     expect((await api.json("GET", "/api/me", undefined, stolen)).status).toBe(401);
   });
 
@@ -208,12 +239,18 @@ describe("GET /api/me and DELETE /api/session", () => {
     expect((await api.asBrowser(jar, "GET", "/api/me")).status).toBe(200);
     deps.clock.advance(1000);
     expect((await api.asBrowser(jar, "GET", "/api/me")).status).toBe(401);
-    expect(await opened.db.select().from(sessions).where(eq(sessions.tokenHash, sha256(jar.get("__Host-wr_session")!)))).toEqual([]);
+    expect(
+      await opened.db
+        .select()
+        .from(sessions)
+        .where(eq(sessions.tokenHash, sha256(jar.get("__Host-wr_session")!))),
+    ).toEqual([]);
   });
 });
 
 describe("login throttling", () => {
-  const wrong = (username: string, headers: Record<string, string> = {}) => api.json("POST", "/api/session", { username, password: "not the password" }, headers);
+  const wrong = (username: string, headers: Record<string, string> = {}) =>
+    api.json("POST", "/api/session", { username, password: "not the password" }, headers);
 
   it("after 5 failures answers 429 with Retry-After, refuses even the right password, and lets in after the window", async () => {
     await api.register({ username: "throttled", password: PASSWORD, name: "t" });
@@ -262,23 +299,49 @@ describe("login throttling", () => {
     const proxied = client(accountDeps(opened.db, { config: { trustProxy: true }, clock: deps.clock }));
     await proxied.register({ username: "locked-out-admin", password: PASSWORD, name: "a" });
     const from = (ip: string) => ({ "x-forwarded-for": ip });
-    for (let i = 0; i < 5; i++) expect((await proxied.json("POST", "/api/session", { username: "locked-out-admin", password: "wrong guess" }, from("192.0.2.66"))).status).toBe(401);
-    expect((await proxied.json("POST", "/api/session", { username: "locked-out-admin", password: PASSWORD }, from("192.0.2.66"))).status).toBe(429);
-    expect((await proxied.json("POST", "/api/session", { username: "locked-out-admin", password: PASSWORD }, from("198.51.100.20"))).status).toBe(200);
+    for (let i = 0; i < 5; i++)
+      expect(
+        (await proxied.json("POST", "/api/session", { username: "locked-out-admin", password: "wrong guess" }, from("192.0.2.66"))).status,
+      ).toBe(401);
+    expect(
+      (await proxied.json("POST", "/api/session", { username: "locked-out-admin", password: PASSWORD }, from("192.0.2.66"))).status,
+    ).toBe(429);
+    expect(
+      (await proxied.json("POST", "/api/session", { username: "locked-out-admin", password: PASSWORD }, from("198.51.100.20"))).status,
+    ).toBe(200);
   });
 
   it("with TRUST_PROXY, 100 failures for one username across addresses reach its ceiling: 429 from any address", async () => {
     const proxied = client(accountDeps(opened.db, { config: { trustProxy: true }, clock: deps.clock }));
     await proxied.register({ username: "botnet-target", password: PASSWORD, name: "b" });
     for (let i = 0; i < 100; i++) {
-      const res = await proxied.json("POST", "/api/session", { username: "botnet-target", password: "wrong guess" }, { "x-forwarded-for": `10.1.${Math.floor(i / 4)}.${i % 4}` });
+      const res = await proxied.json(
+        "POST",
+        "/api/session",
+        { username: "botnet-target", password: "wrong guess" },
+        { "x-forwarded-for": `10.1.${Math.floor(i / 4)}.${i % 4}` },
+      );
       expect(res.status).toBe(401);
     }
-    const blocked = await proxied.json("POST", "/api/session", { username: "botnet-target", password: PASSWORD }, { "x-forwarded-for": "198.51.100.21" });
+    const blocked = await proxied.json(
+      "POST",
+      "/api/session",
+      { username: "botnet-target", password: PASSWORD },
+      { "x-forwarded-for": "198.51.100.21" },
+    );
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(0);
     deps.clock.advance(15 * 60 * 1000);
-    expect((await proxied.json("POST", "/api/session", { username: "botnet-target", password: PASSWORD }, { "x-forwarded-for": "198.51.100.21" })).status).toBe(200);
+    expect(
+      (
+        await proxied.json(
+          "POST",
+          "/api/session",
+          { username: "botnet-target", password: PASSWORD },
+          { "x-forwarded-for": "198.51.100.21" },
+        )
+      ).status,
+    ).toBe(200);
   });
 
   it("with TRUST_PROXY, 20 failures from one address block that address for every username", async () => {
@@ -286,13 +349,17 @@ describe("login throttling", () => {
     await proxied.register({ username: "behind-proxy", password: PASSWORD, name: "p" });
     const from = (ip: string) => ({ "x-forwarded-for": `203.0.113.99, ${ip}` });
     for (let i = 0; i < 20; i++) {
-      expect((await proxied.json("POST", "/api/session", { username: `spray-${i}`, password: "nope nope nope" }, from("198.51.100.7"))).status).toBe(401);
+      expect(
+        (await proxied.json("POST", "/api/session", { username: `spray-${i}`, password: "nope nope nope" }, from("198.51.100.7"))).status,
+      ).toBe(401);
     }
     const blocked = await proxied.json("POST", "/api/session", { username: "behind-proxy", password: PASSWORD }, from("198.51.100.7"));
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(0);
     // Another client address (the proxy's last entry) is not affected.
-    expect((await proxied.json("POST", "/api/session", { username: "behind-proxy", password: PASSWORD }, from("198.51.100.8"))).status).toBe(200);
+    expect(
+      (await proxied.json("POST", "/api/session", { username: "behind-proxy", password: PASSWORD }, from("198.51.100.8"))).status,
+    ).toBe(200);
   });
 
   it("with TRUST_PROXY, one address may create 20 accounts a window; the 21st is 429 and creates nothing", async () => {
@@ -303,7 +370,9 @@ describe("login throttling", () => {
     const refused = await proxied.json("POST", "/api/accounts", body(20), from("198.51.100.20"));
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
-    expect((await proxied.json("POST", "/api/session", { username: "farm-20", password: PASSWORD }, from("198.51.100.21"))).status).toBe(401);
+    expect((await proxied.json("POST", "/api/session", { username: "farm-20", password: PASSWORD }, from("198.51.100.21"))).status).toBe(
+      401,
+    );
     expect((await proxied.json("POST", "/api/accounts", body(21), from("198.51.100.21"))).status).toBe(201);
   });
 

@@ -14,7 +14,11 @@ interface Sent {
   msgtype: string;
   touser: string[];
   recipients: string[];
-  body: Record<string, unknown> & { template_card?: Record<string, unknown>; textcard?: Record<string, unknown>; text?: { content: string } };
+  body: Record<string, unknown> & {
+    template_card?: Record<string, unknown>;
+    textcard?: Record<string, unknown>;
+    text?: { content: string };
+  };
 }
 interface Answer {
   authorized: number;
@@ -51,13 +55,21 @@ const answerOf = async (res: Response) => {
   return (await res.json()) as Answer;
 };
 const messages = async (touser?: string) =>
-  ((await control(deps, "GET", `/_emulator/messages${touser ? `?touser=${encodeURIComponent(touser.toLowerCase())}` : ""}`)) as { messages: Sent[] }).messages;
+  (
+    (await control(deps, "GET", `/_emulator/messages${touser ? `?touser=${encodeURIComponent(touser.toLowerCase())}` : ""}`)) as {
+      messages: Sent[];
+    }
+  ).messages;
 const memberOf = async (userId: string) => {
-  const [m] = await opened.db.select().from(members).where(and(eq(members.teamId, acme), eq(members.wecomUserKey, userId.toLowerCase())));
+  const [m] = await opened.db
+    .select()
+    .from(members)
+    .where(and(eq(members.teamId, acme), eq(members.wecomUserKey, userId.toLowerCase())));
   if (!m) throw new Error(`no member ${userId}`);
   return m;
 };
-const invitationsOf = async (memberId: number) => opened.db.select().from(invitations).where(eq(invitations.memberId, memberId)).orderBy(asc(invitations.id));
+const invitationsOf = async (memberId: number) =>
+  opened.db.select().from(invitations).where(eq(invitations.memberId, memberId)).orderBy(asc(invitations.id));
 const sha256 = (s: string) => createHash("sha256").update(s).digest("base64url");
 /** The token of the link in a sent invitation (card or textcard). */
 const tokenOf = (m: Sent): string => {
@@ -69,13 +81,25 @@ const tokenOf = (m: Sent): string => {
 /** Registers an account named like the userid and links it to the member (fixture). */
 async function linkAccount(userId: string): Promise<number> {
   const { id } = await api.register({ username: userId, password: PASSWORD, name: userId });
-  await opened.db.update(members).set({ accountId: id }).where(and(eq(members.teamId, acme), eq(members.wecomUserKey, userId.toLowerCase())));
+  await opened.db
+    .update(members)
+    .set({ accountId: id })
+    .where(and(eq(members.teamId, acme), eq(members.wecomUserKey, userId.toLowerCase())));
   return id;
 }
 
 describe("POST /api/teams/:slug/authorize", () => {
   it("refuses bad selectors with 422", async () => {
-    for (const body of [{}, { all: true, departmentId: 1 }, { wecomUserIds: [] }, { all: false }, { wecomUserIds: "zhangsan" }, { departmentId: -1 }, { departmentId: 987654 }, { wecomUserIds: ["a"], all: true }]) {
+    for (const body of [
+      {},
+      { all: true, departmentId: 1 },
+      { wecomUserIds: [] },
+      { all: false },
+      { wecomUserIds: "zhangsan" },
+      { departmentId: -1 },
+      { departmentId: 987654 },
+      { wecomUserIds: ["a"], all: true },
+    ]) {
       const res = await authorize(body);
       expect(res.status, JSON.stringify(body)).toBe(422);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe("validation_failed");
@@ -100,7 +124,13 @@ describe("POST /api/teams/:slug/authorize", () => {
     await linkAccount(linked);
     const res = await authorize({ wecomUserIds: [linked.toUpperCase(), a, b.toUpperCase(), "no-such-user"] });
     const answer = await answerOf(res);
-    expect(answer).toMatchObject({ authorized: 1, invited: 2, alreadyActive: 0, invalidUsers: [], skipped: [{ wecomUserId: "no-such-user", reason: "not_found" }] });
+    expect(answer).toMatchObject({
+      authorized: 1,
+      invited: 2,
+      alreadyActive: 0,
+      invalidUsers: [],
+      skipped: [{ wecomUserId: "no-such-user", reason: "not_found" }],
+    });
 
     expect((await memberOf(linked)).status).toBe("active");
     const notice = await messages(linked);
@@ -136,7 +166,10 @@ describe("POST /api/teams/:slug/authorize", () => {
       expect((await findOpenInvitation(deps, token))?.id).toBe(inv!.id);
       expect(inv!.msgId).toBeTruthy();
     }
-    const audit = await opened.db.select().from(auditLog).where(and(eq(auditLog.teamId, acme), inArray(auditLog.action, ["member.authorized", "member.invited"])));
+    const audit = await opened.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.teamId, acme), inArray(auditLog.action, ["member.authorized", "member.invited"])));
     expect(audit.map((r) => [r.action, r.initiator, r.actor])).toEqual(
       expect.arrayContaining([
         ["member.authorized", "admin", "operator"],
@@ -197,7 +230,14 @@ describe("POST /api/teams/:slug/authorize", () => {
     await opened.db.update(members).set({ status: "locked" }).where(eq(members.wecomUserKey, locked.toLowerCase()));
     await opened.db.update(members).set({ status: "removed" }).where(eq(members.wecomUserKey, removed.toLowerCase()));
     const answer = await answerOf(await authorize({ wecomUserIds: [locked, removed] }));
-    expect(answer).toMatchObject({ authorized: 0, invited: 0, skipped: [{ wecomUserId: locked, reason: "locked" }, { wecomUserId: removed, reason: "removed" }] });
+    expect(answer).toMatchObject({
+      authorized: 0,
+      invited: 0,
+      skipped: [
+        { wecomUserId: locked, reason: "locked" },
+        { wecomUserId: removed, reason: "removed" },
+      ],
+    });
     expect(await messages(locked)).toHaveLength(0);
     expect((await memberOf(locked)).status).toBe("locked");
   });
@@ -232,7 +272,12 @@ describe("POST /api/teams/:slug/authorize", () => {
     expect(await findOpenInvitation(deps, newToken)).toBeNull();
 
     // Active members cannot be invited; unknown members are 404.
-    const active = (await opened.db.select().from(members).where(and(eq(members.teamId, acme), eq(members.status, "active"))))[0]!;
+    const active = (
+      await opened.db
+        .select()
+        .from(members)
+        .where(and(eq(members.teamId, acme), eq(members.status, "active")))
+    )[0]!;
     expect((await api.json("POST", `/api/teams/acme/members/${active.id}/invitation`)).status).toBe(409);
     expect((await api.json("POST", "/api/teams/acme/members/999999/invitation")).status).toBe(404);
   });
@@ -243,7 +288,10 @@ describe("POST /api/teams/:slug/authorize", () => {
     const subtree = (id: number): number[] => [id, ...(children.get(id) ?? []).flatMap(subtree)];
     // A department below the root with sub-departments holding members.
     const pick = org.departments.find(
-      (d) => d.id !== 1 && (children.get(d.id)?.length ?? 0) > 0 && org.users.some((u) => u.department.some((x) => subtree(d.id).slice(1).includes(x))),
+      (d) =>
+        d.id !== 1 &&
+        (children.get(d.id)?.length ?? 0) > 0 &&
+        org.users.some((u) => u.department.some((x) => subtree(d.id).slice(1).includes(x))),
     );
     expect(pick).toBeDefined();
     const ids = new Set(subtree(pick!.id));
@@ -268,7 +316,10 @@ describe("POST /api/teams/:slug/authorize", () => {
     const answer = await answerOf(await authorize({ all: true }));
     expect(answer.invited + answer.authorized + answer.alreadyActive + answer.alreadyInvited + answer.skipped.length).toBe(total);
     expect(answer.invited).toBeGreaterThan(0);
-    const imported = await opened.db.select().from(members).where(and(eq(members.teamId, acme), eq(members.status, "imported")));
+    const imported = await opened.db
+      .select()
+      .from(members)
+      .where(and(eq(members.teamId, acme), eq(members.status, "imported")));
     expect(imported).toHaveLength(0);
     const sentBefore = (await messages()).length;
     const invitationCount = (await opened.db.select().from(invitations)).length;

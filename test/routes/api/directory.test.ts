@@ -35,7 +35,10 @@ describe("POST /api/teams/:slug/sync", () => {
     const again = (await (await api.json("POST", "/api/teams/acme/sync")).json()) as { job: { id: number } };
     expect(again.job.id).toBe(a.job.id);
     await deps.deferred.flush();
-    const done = (await (await api.json("GET", `/api/teams/acme/jobs/${a.job.id}`)).json()) as { state: string; progress: { phase: string; done: number; total: number } };
+    const done = (await (await api.json("GET", `/api/teams/acme/jobs/${a.job.id}`)).json()) as {
+      state: string;
+      progress: { phase: string; done: number; total: number };
+    };
     expect(done).toMatchObject({ state: "succeeded", progress: { phase: "done" } });
     expect(done.progress.done).toBe(done.progress.total);
   });
@@ -64,7 +67,9 @@ describe("read-only structure", () => {
 
   it("lists the mirrored departments with WeCom's ids", async () => {
     const org = await emulatorOrg(deps);
-    const body = (await (await api.json("GET", "/api/teams/acme/departments")).json()) as { items: { id: number; name: string; parentId: number; order: number }[] };
+    const body = (await (await api.json("GET", "/api/teams/acme/departments")).json()) as {
+      items: { id: number; name: string; parentId: number; order: number }[];
+    };
     expect(body.items.map((d) => d.id).sort((a, b) => a - b)).toEqual(org.departments.map((d) => d.id).sort((a, b) => a - b));
     const root = body.items.find((d) => d.id === 1)!;
     expect(root).toMatchObject({ parentId: 0 });
@@ -77,7 +82,9 @@ describe("GET /api/teams/:slug/members", () => {
     let cursor: string | null = "";
     let total = 0;
     do {
-      const page = (await (await api.json("GET", `/api/teams/acme/members?limit=7${cursor ? `&cursor=${cursor}` : ""}`)).json()) as MembersPage;
+      const page = (await (
+        await api.json("GET", `/api/teams/acme/members?limit=7${cursor ? `&cursor=${cursor}` : ""}`)
+      ).json()) as MembersPage;
       seen.push(...page.items.map((m) => m.id));
       total = page.total;
       cursor = page.nextCursor;
@@ -92,7 +99,9 @@ describe("GET /api/teams/:slug/members", () => {
     const someone = all.items[3]!;
     const byName = (await (await api.json("GET", `/api/teams/acme/members?q=${encodeURIComponent(someone.name)}`)).json()) as MembersPage;
     expect(byName.items.map((m) => m.id)).toContain(someone.id);
-    expect(byName.items.every((m) => m.name.includes(someone.name) || m.wecomUserId.toLowerCase().includes(someone.name.toLowerCase()))).toBe(true);
+    expect(
+      byName.items.every((m) => m.name.includes(someone.name) || m.wecomUserId.toLowerCase().includes(someone.name.toLowerCase())),
+    ).toBe(true);
     const byId = (await (await api.json("GET", `/api/teams/acme/members?q=${someone.wecomUserId.toUpperCase()}`)).json()) as MembersPage;
     expect(byId.items.map((m) => m.id)).toContain(someone.id);
     const dept = someone.departmentIds[0]!;
@@ -150,7 +159,9 @@ describe("GET /api/teams/:slug/audit", () => {
     expect(body.items.every((e) => e.action === "member.created" && e.initiator === "admin" && e.jobId > 0 && e.after.name)).toBe(true);
     const ids = body.items.map((e) => e.id);
     expect([...ids].sort((a, b) => b - a)).toEqual(ids);
-    const next = (await (await api.json("GET", `/api/teams/acme/audit?action=member.created&limit=5&before=${body.nextCursor}`)).json()) as { items: { id: number }[] };
+    const next = (await (
+      await api.json("GET", `/api/teams/acme/audit?action=member.created&limit=5&before=${body.nextCursor}`)
+    ).json()) as { items: { id: number }[] };
     expect(next.items[0]!.id).toBeLessThan(ids[4]!);
   });
 });

@@ -34,9 +34,23 @@ const take = (): MemberRow => {
 
 const register = (username: string, name: string) => api.register({ username, password: PASSWORD, name });
 const memberRow = async (id: number) => (await opened.db.select().from(members).where(eq(members.id, id)))[0];
-const linkAudits = async () => opened.db.select().from(auditLog).where(and(eq(auditLog.teamId, acme), inArray(auditLog.action, ["member.linked", "member.merged"]))).orderBy(asc(auditLog.id));
-const linkedCount = async () => Number((await opened.db.select({ n: count() }).from(members).where(and(eq(members.teamId, acme), isNotNull(members.accountId))))[0]?.n ?? 0);
-const match = async (body?: unknown, headers: Record<string, string> = OPERATOR) => api.json("POST", "/api/teams/acme/match", body, headers);
+const linkAudits = async () =>
+  opened.db
+    .select()
+    .from(auditLog)
+    .where(and(eq(auditLog.teamId, acme), inArray(auditLog.action, ["member.linked", "member.merged"])))
+    .orderBy(asc(auditLog.id));
+const linkedCount = async () =>
+  Number(
+    (
+      await opened.db
+        .select({ n: count() })
+        .from(members)
+        .where(and(eq(members.teamId, acme), isNotNull(members.accountId)))
+    )[0]?.n ?? 0,
+  );
+const match = async (body?: unknown, headers: Record<string, string> = OPERATOR) =>
+  api.json("POST", "/api/teams/acme/match", body, headers);
 
 // The scenario: fixtures for every case, then a dry run, a real run and a re-run over all of them.
 const s = {} as {
@@ -75,7 +89,11 @@ beforeAll(async () => {
   s.twoNames = { member: t, a: (await register("twin-a", t.name)).id, b: (await register("twin-b", t.name)).id };
   // The userid points at one account, the name at another.
   const v = take();
-  s.useridVsName = { member: v, byUserid: (await register(v.wecomUserId!, "Not The Name")).id, byName: (await register("by-name", v.name)).id };
+  s.useridVsName = {
+    member: v,
+    byUserid: (await register(v.wecomUserId!, "Not The Name")).id,
+    byName: (await register("by-name", v.name)).id,
+  };
   // An account already a (non-WeCom) admin of the team, whose username is a WeCom member's userid.
   const g = take();
   const gAccount = await register(g.wecomUserId!, "Merged Person");
@@ -100,7 +118,11 @@ afterAll(async () => opened.close());
 
 describe("POST /api/teams/:slug/match", () => {
   it("with dryRun reports what would link and changes nothing", async () => {
-    const before = { linked: await linkedCount(), audits: (await linkAudits()).length, rows: await opened.db.select().from(members).orderBy(asc(members.id)) };
+    const before = {
+      linked: await linkedCount(),
+      audits: (await linkAudits()).length,
+      rows: await opened.db.select().from(members).orderBy(asc(members.id)),
+    };
     const res = await match({ dryRun: true });
     expect(res.status).toBe(200);
     const body = (await res.json()) as MatchBody;
@@ -129,21 +151,40 @@ describe("POST /api/teams/:slug/match", () => {
     expect((await memberRow(s.byUserid.member.id))?.accountId).toBeNull();
 
     // A unique name is a suggestion only.
-    expect(body.suggested).toContainEqual({ memberId: s.byName.member.id, wecomUserId: s.byName.member.wecomUserId, name: s.byName.member.name, by: "name", accountId: s.byName.accountId, username: "name-only" });
+    expect(body.suggested).toContainEqual({
+      memberId: s.byName.member.id,
+      wecomUserId: s.byName.member.wecomUserId,
+      name: s.byName.member.name,
+      by: "name",
+      accountId: s.byName.accountId,
+      username: "name-only",
+    });
     expect((await memberRow(s.byName.member.id))?.accountId).toBeNull();
 
     // The same email, compared ignoring case: a suggestion too.
-    expect(body.suggested).toContainEqual({ memberId: s.byEmail.member.id, wecomUserId: s.byEmail.member.wecomUserId, name: s.byEmail.member.name, by: "email", accountId: s.byEmail.accountId, username: "mail-only" });
+    expect(body.suggested).toContainEqual({
+      memberId: s.byEmail.member.id,
+      wecomUserId: s.byEmail.member.wecomUserId,
+      name: s.byEmail.member.name,
+      by: "email",
+      accountId: s.byEmail.accountId,
+      username: "mail-only",
+    });
     expect((await memberRow(s.byEmail.member.id))?.accountId).toBeNull();
 
     // Two accounts with the name → conflict, no link.
     const twins = body.conflicts.find((c) => c.memberId === s.twoNames.member.id);
-    expect(twins?.candidates).toEqual([{ accountId: s.twoNames.a, username: "twin-a" }, { accountId: s.twoNames.b, username: "twin-b" }]);
+    expect(twins?.candidates).toEqual([
+      { accountId: s.twoNames.a, username: "twin-a" },
+      { accountId: s.twoNames.b, username: "twin-b" },
+    ]);
     expect((await memberRow(s.twoNames.member.id))?.accountId).toBeNull();
 
     // The userid and the name point at different accounts → conflict, no link.
     const split = body.conflicts.find((c) => c.memberId === s.useridVsName.member.id);
-    expect(split?.candidates.map((c) => c.accountId).sort((a, b) => a - b)).toEqual([s.useridVsName.byUserid, s.useridVsName.byName].sort((a, b) => a - b));
+    expect(split?.candidates.map((c) => c.accountId).sort((a, b) => a - b)).toEqual(
+      [s.useridVsName.byUserid, s.useridVsName.byName].sort((a, b) => a - b),
+    );
     expect((await memberRow(s.useridVsName.member.id))?.accountId).toBeNull();
     expect(body.suggested.map((x) => x.memberId)).not.toContain(s.useridVsName.member.id);
   });
@@ -152,17 +193,31 @@ describe("POST /api/teams/:slug/match", () => {
     const audits = await linkAudits();
     const linked = audits.filter((a) => a.action === "member.linked");
     expect(linked.map((a) => a.subjectId)).toEqual([String(s.merged.member.id)]);
-    expect(linked[0]).toMatchObject({ initiator: "admin", actor: "operator", before: { accountId: null }, after: { accountId: s.merged.accountId, by: "userid", verified: false } });
+    expect(linked[0]).toMatchObject({
+      initiator: "admin",
+      actor: "operator",
+      before: { accountId: null },
+      after: { accountId: s.merged.accountId, by: "userid", verified: false },
+    });
   });
 
   it("merges the account's non-WeCom row into the WeCom row, keeping the account and its standing", async () => {
     const row = await memberRow(s.merged.member.id);
     expect(row).toMatchObject({ accountId: s.merged.accountId, role: "admin", status: "active" });
     expect(await memberRow(s.merged.rowId)).toBeUndefined();
-    expect(await opened.db.select().from(members).where(and(eq(members.teamId, acme), eq(members.accountId, s.merged.accountId)))).toHaveLength(1);
+    expect(
+      await opened.db
+        .select()
+        .from(members)
+        .where(and(eq(members.teamId, acme), eq(members.accountId, s.merged.accountId))),
+    ).toHaveLength(1);
     expect(await opened.db.select().from(accounts).where(eq(accounts.id, s.merged.accountId))).toHaveLength(1);
     const merged = (await linkAudits()).find((a) => a.action === "member.merged");
-    expect(merged).toMatchObject({ subjectId: String(s.merged.rowId), before: { accountId: s.merged.accountId, role: "admin", status: "active" }, after: { mergedInto: s.merged.member.id } });
+    expect(merged).toMatchObject({
+      subjectId: String(s.merged.rowId),
+      before: { accountId: s.merged.accountId, role: "admin", status: "active" },
+      after: { mergedInto: s.merged.member.id },
+    });
     // The account still administers the team, now through its WeCom row.
     const jar = await api.login(s.merged.member.wecomUserId!, PASSWORD);
     expect(await (await api.asBrowser(jar, "GET", "/api/teams/acme/access")).json()).toEqual({ role: "admin" });
@@ -217,19 +272,30 @@ describe("POST /api/teams/:slug/match/confirm", () => {
     expect(audit[0]).toMatchObject({ action: "member.linked", initiator: "admin", after: { accountId: s.byName.accountId, by: "name" } });
 
     // Confirmed again: now stale, nothing changes.
-    const again = (await (await api.json("POST", "/api/teams/acme/match/confirm", { pairs: [{ memberId: s.byName.member.id, accountId: s.byName.accountId }] })).json()) as ConfirmBody;
-    expect(again).toEqual({ linked: [], rejected: [{ memberId: s.byName.member.id, accountId: s.byName.accountId, reason: "member_already_linked" }] });
+    const again = (await (
+      await api.json("POST", "/api/teams/acme/match/confirm", { pairs: [{ memberId: s.byName.member.id, accountId: s.byName.accountId }] })
+    ).json()) as ConfirmBody;
+    expect(again).toEqual({
+      linked: [],
+      rejected: [{ memberId: s.byName.member.id, accountId: s.byName.accountId, reason: "member_already_linked" }],
+    });
   });
 
   it("links a confirmed email suggestion, audited as by email", async () => {
-    const body = (await (await api.json("POST", "/api/teams/acme/match/confirm", { pairs: [{ memberId: s.byEmail.member.id, accountId: s.byEmail.accountId }] })).json()) as ConfirmBody;
+    const body = (await (
+      await api.json("POST", "/api/teams/acme/match/confirm", {
+        pairs: [{ memberId: s.byEmail.member.id, accountId: s.byEmail.accountId }],
+      })
+    ).json()) as ConfirmBody;
     expect(body.linked).toEqual([{ memberId: s.byEmail.member.id, accountId: s.byEmail.accountId, by: "email" }]);
     const audit = (await linkAudits()).filter((a) => a.subjectId === String(s.byEmail.member.id));
     expect(audit[0]).toMatchObject({ action: "member.linked", after: { accountId: s.byEmail.accountId, by: "email" } });
   });
 
   it("resolves a conflict with one of its candidates", async () => {
-    const body = (await (await api.json("POST", "/api/teams/acme/match/confirm", { pairs: [{ memberId: s.twoNames.member.id, accountId: s.twoNames.b }] })).json()) as ConfirmBody;
+    const body = (await (
+      await api.json("POST", "/api/teams/acme/match/confirm", { pairs: [{ memberId: s.twoNames.member.id, accountId: s.twoNames.b }] })
+    ).json()) as ConfirmBody;
     expect(body.linked).toEqual([{ memberId: s.twoNames.member.id, accountId: s.twoNames.b, by: "name" }]);
   });
 
@@ -269,7 +335,11 @@ describe("linkMember", () => {
     const acct = await register("guard-account", "Guard");
     const [account] = await opened.db.select().from(accounts).where(eq(accounts.id, acct.id));
     await opened.db.update(members).set({ status: "locked", statusBefore: m.status }).where(eq(members.id, m.id));
-    const done = await linkMember(opened.db, { teamId: acme, now: deps.clock.now(), caller: { kind: "operator" } }, { member: m, account: account!, by: "userid", nonWecomRow: undefined });
+    const done = await linkMember(
+      opened.db,
+      { teamId: acme, now: deps.clock.now(), caller: { kind: "operator" } },
+      { member: m, account: account!, by: "userid", nonWecomRow: undefined },
+    );
     expect(done).toBe(false);
     expect(await memberRow(m.id)).toMatchObject({ accountId: null, status: "locked" });
     expect((await linkAudits()).filter((a) => a.subjectId === String(m.id))).toEqual([]);

@@ -19,7 +19,12 @@ beforeAll(async () => {
 afterAll(async () => opened.close());
 
 const errorOf = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;
-const wecomMembers = async () => opened.db.select().from(members).where(and(eq(members.status, "imported"), isNull(members.role))).orderBy(asc(members.id));
+const wecomMembers = async () =>
+  opened.db
+    .select()
+    .from(members)
+    .where(and(eq(members.status, "imported"), isNull(members.role)))
+    .orderBy(asc(members.id));
 
 describe("a member's lock and role through the API", () => {
   it("locks and gives a role as the operator, audited; a second lock, a bad role and an unknown member are refused", async () => {

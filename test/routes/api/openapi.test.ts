@@ -9,7 +9,10 @@ type Operation = {
   summary?: string;
   security?: Record<string, string[]>[];
   requestBody?: { content: Record<string, { schema: { properties?: Record<string, { pattern?: string }>; required?: string[] } }> };
-  responses: Record<string, { content?: Record<string, { schema: { allOf: [unknown, { properties: { error: { properties: { code: { enum: string[] } } } } }] } }> }>;
+  responses: Record<
+    string,
+    { content?: Record<string, { schema: { allOf: [unknown, { properties: { error: { properties: { code: { enum: string[] } } } } }] } }> }
+  >;
 };
 type Description = { openapi: string; paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, unknown> } };
 
@@ -32,7 +35,8 @@ beforeAll(async () => {
 afterAll(async () => opened.close());
 
 /** The codes a response of `op` at `status` says it may carry. */
-const codesAt = (op: Operation, status: number) => op.responses[String(status)]?.content?.["application/json"]?.schema.allOf[1].properties.error.properties.code.enum ?? [];
+const codesAt = (op: Operation, status: number) =>
+  op.responses[String(status)]?.content?.["application/json"]?.schema.allOf[1].properties.error.properties.code.enum ?? [];
 
 describe("GET /api/openapi.json", () => {
   it("is an OpenAPI 3.1 description that passes an independent validator", async () => {
@@ -41,7 +45,9 @@ describe("GET /api/openapi.json", () => {
   });
 
   it("describes every route the app registers under /api, and nothing else there", () => {
-    const registered = new Set(api.app.routes.filter((r) => r.path.startsWith("/api") && r.method !== "ALL").map((r) => `${r.method} ${r.path}`));
+    const registered = new Set(
+      api.app.routes.filter((r) => r.path.startsWith("/api") && r.method !== "ALL").map((r) => `${r.method} ${r.path}`),
+    );
     const described = new Set(
       Object.entries(doc.paths)
         .filter(([path]) => path.startsWith("/api"))
@@ -49,7 +55,8 @@ describe("GET /api/openapi.json", () => {
     );
     expect(registered.size).toBeGreaterThan(30);
     expect([...described].sort()).toEqual([...registered].sort());
-    for (const [path, ops] of Object.entries(doc.paths)) for (const [method, op] of Object.entries(ops)) expect(op.summary, `${method} ${path}`).toBeTruthy();
+    for (const [path, ops] of Object.entries(doc.paths))
+      for (const [method, op] of Object.entries(ops)) expect(op.summary, `${method} ${path}`).toBeTruthy();
   });
 
   it("takes request bodies from the schemas the verbs validate with, and lists the error codes with the error shape", async () => {
@@ -61,7 +68,9 @@ describe("GET /api/openapi.json", () => {
     expect(codesAt(create, 409)).toEqual(["team_exists"]);
     expect(codesAt(create, 401)).toEqual(["unauthorized"]);
     expect(codesAt(doc.paths["/api/teams/{slug}/wecom"]!.put!, 422).sort()).toEqual(["validation_failed", "wecom_rejected"]);
-    const members = doc.paths["/api/teams/{slug}/members"]!.get! as Operation & { parameters: { name: string; in: string; required: boolean }[] };
+    const members = doc.paths["/api/teams/{slug}/members"]!.get! as Operation & {
+      parameters: { name: string; in: string; required: boolean }[];
+    };
     expect(members.parameters.filter((p) => p.in === "query").map((p) => [p.name, p.required])).toEqual([
       ["status", false],
       ["q", false],
@@ -70,7 +79,9 @@ describe("GET /api/openapi.json", () => {
       ["cursor", false],
     ]);
     expect(doc.components.schemas.Error).toMatchObject({
-      properties: { error: { properties: { code: { enum: Object.keys(ERROR_STATUS) }, fields: { type: "array" } }, required: ["code", "message"] } },
+      properties: {
+        error: { properties: { code: { enum: Object.keys(ERROR_STATUS) }, fields: { type: "array" } }, required: ["code", "message"] },
+      },
     });
 
     // What the app answers is what the description says: a bad body is one of the 422's codes, with `fields`.

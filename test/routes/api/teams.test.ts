@@ -42,7 +42,11 @@ describe("POST /api/teams", () => {
   });
 
   it("answers 400 to a body that is not JSON", async () => {
-    const res = await api.request("/api/teams", { method: "POST", headers: { ...OPERATOR, "content-type": "application/json" }, body: "{nope" });
+    const res = await api.request("/api/teams", {
+      method: "POST",
+      headers: { ...OPERATOR, "content-type": "application/json" },
+      body: "{nope",
+    });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ error: { code: "bad_request" } });
   });
@@ -135,9 +139,16 @@ describe("PUT/GET /api/teams/:slug/wecom", () => {
 
   it("accepts WeCom's own keys, whose last character carries spare bits, and refuses other shapes", async () => {
     // The official sample key ends in "C": its 43 characters decode to 32 bytes plus 2 spare bits.
-    const official = await api.json("PUT", "/api/teams/bind/wecom", { ...BINDING, encodingAesKey: "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C" });
+    const official = await api.json("PUT", "/api/teams/bind/wecom", {
+      ...BINDING,
+      encodingAesKey: "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C",
+    });
     expect(official.status).toBe(200);
-    for (const encodingAesKey of [`${BINDING.encodingAesKey}A`, `${BINDING.encodingAesKey.slice(0, 42)}+`, `${BINDING.encodingAesKey.slice(0, 41)}==`]) {
+    for (const encodingAesKey of [
+      `${BINDING.encodingAesKey}A`,
+      `${BINDING.encodingAesKey.slice(0, 42)}+`,
+      `${BINDING.encodingAesKey.slice(0, 41)}==`,
+    ]) {
       const res = await api.json("PUT", "/api/teams/bind/wecom", { ...BINDING, encodingAesKey });
       expect(res.status).toBe(422);
       expect(JSON.stringify(await res.json())).toContain("encodingAesKey");
@@ -201,7 +212,8 @@ describe("PUT /api/teams/:slug/wecom checks the credentials live", () => {
     await control(deps, "POST", "/_emulator/faults", {
       api: "*",
       errcode: 60020,
-      errmsg: "not allow to access from your ip, hint: [1], from ip: 198.51.100.20, more info at https://open.work.weixin.qq.com/devtool/query?e=60020",
+      errmsg:
+        "not allow to access from your ip, hint: [1], from ip: 198.51.100.20, more info at https://open.work.weixin.qq.com/devtool/query?e=60020",
       times: 1,
     });
     const res = await api.json("PUT", "/api/teams/live/wecom", { ...BINDING, secret: "fresh-secret-for-ip-check-0000000000000000" });

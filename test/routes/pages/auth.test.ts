@@ -42,7 +42,8 @@ describe("GET /login and /register", () => {
     const en = await (await api.request("/register", { headers: { "accept-language": "en-US,en;q=0.9" } })).text();
     for (const text of ["Create an account", "Username", "Password", "Name"]) expect(en).toContain(text);
     for (const text of ["注册账号", "用户名", "密码"]) expect(en).not.toContain(text);
-    for (const field of ['name="username"', 'name="password"', 'name="name"', 'name="email"', 'name="_csrf"']) expect(html).toContain(field);
+    for (const field of ['name="username"', 'name="password"', 'name="name"', 'name="email"', 'name="_csrf"'])
+      expect(html).toContain(field);
     expect(html).not.toContain("<script");
     const [csrfCookie] = setCookies(res).filter((c) => c.name === "__Host-wr_csrf");
     expect(csrfCookie!.attributes).toMatchObject({ httponly: true, samesite: "Lax", path: "/", secure: true });
@@ -74,7 +75,13 @@ describe("register, log in and log out through the forms", () => {
   it("registers, lands logged in on the account page, logs out, and logs in again", async () => {
     const jar = new CookieJar();
     const token = await open(jar, "/register");
-    const registered = await api.form(jar, "/register", { _csrf: token, username: "FormUser", password: PASSWORD, name: "表单 <用户>", email: "" });
+    const registered = await api.form(jar, "/register", {
+      _csrf: token,
+      username: "FormUser",
+      password: PASSWORD,
+      name: "表单 <用户>",
+      email: "",
+    });
     expect(registered.status).toBe(303);
     expect(registered.headers.get("location")).toBe("account");
     expect(jar.get("__Host-wr_session")).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -149,7 +156,12 @@ describe("register, log in and log out through the forms", () => {
 
   it("re-renders the register form naming each bad field (422), keeping what was typed but not the password", async () => {
     const jar = new CookieJar();
-    const res = await api.form(jar, "/register", { _csrf: await open(jar, "/register"), username: "x", password: "short-pw", name: "张三" });
+    const res = await api.form(jar, "/register", {
+      _csrf: await open(jar, "/register"),
+      username: "x",
+      password: "short-pw",
+      name: "张三",
+    });
     expect(res.status).toBe(422);
     const html = await res.text();
     expect(html).toContain('id="f-username-error"');
@@ -163,7 +175,12 @@ describe("register, log in and log out through the forms", () => {
   it("answers 409 for a username taken in another letter case", async () => {
     await api.register({ username: "TakenInForm", password: PASSWORD, name: "t" });
     const jar = new CookieJar();
-    const res = await api.form(jar, "/register", { _csrf: await open(jar, "/register"), username: "takeninform", password: PASSWORD, name: "t" });
+    const res = await api.form(jar, "/register", {
+      _csrf: await open(jar, "/register"),
+      username: "takeninform",
+      password: PASSWORD,
+      name: "t",
+    });
     expect(res.status).toBe(409);
     expect(await res.text()).toContain("已被使用");
   });
@@ -171,7 +188,8 @@ describe("register, log in and log out through the forms", () => {
   it("answers 429 with Retry-After after 5 failed logins", async () => {
     const jar = new CookieJar();
     const token = await open(jar, "/login");
-    for (let i = 0; i < 5; i++) expect((await api.form(jar, "/login", { _csrf: token, username: "form-throttle", password: "wrong-password" })).status).toBe(401);
+    for (let i = 0; i < 5; i++)
+      expect((await api.form(jar, "/login", { _csrf: token, username: "form-throttle", password: "wrong-password" })).status).toBe(401);
     const res = await api.form(jar, "/login", { _csrf: token, username: "form-throttle", password: "wrong-password" });
     expect(res.status).toBe(429);
     expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
@@ -209,7 +227,9 @@ describe("CSRF on every form", () => {
     expect(noCookie.status).toBe(403);
     const other = new CookieJar();
     await open(other, "/register");
-    expect((await api.form(other, "/register", { _csrf: token, username: "csrf-victim-2", password: PASSWORD, name: "v" })).status).toBe(403);
+    expect((await api.form(other, "/register", { _csrf: token, username: "csrf-victim-2", password: PASSWORD, name: "v" })).status).toBe(
+      403,
+    );
     expect(await accountRows("csrf-victim-2")).toEqual([]);
   });
 
@@ -235,11 +255,21 @@ describe("CSRF on every form", () => {
     expect(refused.status).toBe(403);
     expect(await refused.text()).toContain("表单已过期");
     const session = jar.get("__Host-wr_session")!;
-    expect(await opened.db.select().from(sessions).where(eq(sessions.tokenHash, sha256(session)))).toHaveLength(1);
+    expect(
+      await opened.db
+        .select()
+        .from(sessions)
+        .where(eq(sessions.tokenHash, sha256(session))),
+    ).toHaveLength(1);
     expect((await api.asBrowser(jar, "GET", "/api/me")).status).toBe(200);
 
     const accountPage = await (await api.page(jar, "/account")).text();
     expect((await api.form(jar, "/logout", { _csrf: csrfOf(accountPage) })).status).toBe(303);
-    expect(await opened.db.select().from(sessions).where(eq(sessions.tokenHash, sha256(session)))).toEqual([]);
+    expect(
+      await opened.db
+        .select()
+        .from(sessions)
+        .where(eq(sessions.tokenHash, sha256(session))),
+    ).toEqual([]);
   });
 });

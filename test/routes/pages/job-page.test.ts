@@ -191,7 +191,12 @@ describe("job progress page", () => {
     await deps.deferred.flush();
     const other = signLink(TEST_ENV.APP_SECRET, "job-progress", `acme/${job.id + 1}`, new Date(deps.clock.now().getTime() + DAY));
     const otherPurpose = signLink(TEST_ENV.APP_SECRET, "join", `acme/${job.id}`, new Date(deps.clock.now().getTime() + DAY));
-    const otherSecret = signLink("another-app-secret-0123456789abcdefgh", "job-progress", `acme/${job.id}`, new Date(deps.clock.now().getTime() + DAY));
+    const otherSecret = signLink(
+      "another-app-secret-0123456789abcdefgh",
+      "job-progress",
+      `acme/${job.id}`,
+      new Date(deps.clock.now().getTime() + DAY),
+    );
     const refused: [string, Record<string, string>][] = [
       [`/teams/acme/jobs/${job.id}`, {}],
       [`/teams/acme/jobs/${job.id}?t=`, {}],
@@ -240,7 +245,8 @@ describe("job progress page", () => {
     await control(deps, "POST", "/_emulator/faults", {
       api: "department/list",
       errcode: 60020,
-      errmsg: "not allow to access from your ip, hint: [1732000000_1_abc], from ip: 203.0.113.9, more info at https://open.work.weixin.qq.com/devtool/query?e=60020",
+      errmsg:
+        "not allow to access from your ip, hint: [1732000000_1_abc], from ip: 203.0.113.9, more info at https://open.work.weixin.qq.com/devtool/query?e=60020",
       times: 10,
     });
     const { job, path } = await startSync();
@@ -359,7 +365,11 @@ describe("job progress events", () => {
 
   it("refuses a bad link with 403 and an unknown job with 404", async () => {
     const { job, path, token } = await startSync();
-    for (const p of [`/teams/acme/jobs/${job.id}/events`, `/teams/acme/jobs/${job.id}/events?t=${token.slice(1)}x`, `/teams/acme/jobs/${job.id + 1}/events?t=${token}`]) {
+    for (const p of [
+      `/teams/acme/jobs/${job.id}/events`,
+      `/teams/acme/jobs/${job.id}/events?t=${token.slice(1)}x`,
+      `/teams/acme/jobs/${job.id + 1}/events?t=${token}`,
+    ]) {
       const res = await get(p);
       expect(res.status, p).toBe(403);
       const body = await res.text();
@@ -392,7 +402,13 @@ describe("the page's live script", () => {
       }
       return e;
     };
-    const sources: { url: string; closed: boolean; listeners: Record<string, (e: { data: string }) => void>; readyState: number; onerror?: () => void }[] = [];
+    const sources: {
+      url: string;
+      closed: boolean;
+      listeners: Record<string, (e: { data: string }) => void>;
+      readyState: number;
+      onerror?: () => void;
+    }[] = [];
     class FakeEventSource {
       closed = false;
       readyState = 1;
@@ -430,7 +446,12 @@ describe("the page's live script", () => {
     expect(source.url).toMatch(new RegExp(`^${job.id}/events\\?t=`));
     const send = (v: unknown) => source.listeners.progress!({ data: JSON.stringify(v) });
 
-    const running = { ...job, state: "running", progress: { phase: "members", done: 3, total: 8 }, counts: { ...job.counts, members: { ...job.counts.members, created: 12 } } };
+    const running = {
+      ...job,
+      state: "running",
+      progress: { phase: "members", done: 3, total: 8 },
+      counts: { ...job.counts, members: { ...job.counts.members, created: 12 } },
+    };
     send(running);
     expect(page.el("job-state")).toMatchObject({ className: "badge state-running", textContent: "运行中" });
     expect(page.el("job-phase")).toMatchObject({ textContent: "读取成员" });
@@ -451,7 +472,9 @@ describe("the page's live script", () => {
     const { job, path } = await startSync();
     const html = await (await get(path, { "accept-language": "en" })).text();
     const page = runScript(html, /<html lang="([^"]+)"/.exec(html)?.[1]);
-    page.sources[0]!.listeners.progress!({ data: JSON.stringify({ ...job, state: "running", progress: { phase: "members", done: 1, total: 2 } }) });
+    page.sources[0]!.listeners.progress!({
+      data: JSON.stringify({ ...job, state: "running", progress: { phase: "members", done: 1, total: 2 } }),
+    });
     expect(page.el("job-state").textContent).toBe("running");
     expect(page.el("job-phase").textContent).toBe("reading members");
   });

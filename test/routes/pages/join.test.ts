@@ -40,7 +40,9 @@ const invitationOf = async (memberId: number) => {
 async function invite(userId: string): Promise<string> {
   const res = await api.json("POST", "/api/teams/acme/authorize", { wecomUserIds: [userId] });
   expect(res.status).toBe(200);
-  const { messages } = (await control(deps, "GET", `/_emulator/messages?touser=${encodeURIComponent(userId.toLowerCase())}`)) as { messages: Sent[] };
+  const { messages } = (await control(deps, "GET", `/_emulator/messages?touser=${encodeURIComponent(userId.toLowerCase())}`)) as {
+    messages: Sent[];
+  };
   const last = messages.at(-1);
   const url = last?.msgtype === "template_card" ? last.body.template_card?.card_action?.url : last?.body.textcard?.url;
   const token = /\/join\/([A-Za-z0-9_-]{43})$/.exec(url ?? "")?.[1];
@@ -96,7 +98,13 @@ describe("GET /join/:token — the whole flow through WeCom OAuth", () => {
     const jar = new CookieJar();
     const html = await openAsInvitee(jar, token, userid);
     expect(html).toContain(userid);
-    const res = await post(jar, token, { _csrf: csrfOf(html), action: "register", username: `new-${userid}`, password: PASSWORD, name: "新人" });
+    const res = await post(jar, token, {
+      _csrf: csrfOf(html),
+      action: "register",
+      username: `new-${userid}`,
+      password: PASSWORD,
+      name: "新人",
+    });
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe(`/join/${token}`);
     expect(jar.get("__Host-wr_session")).toBeTruthy();
@@ -108,7 +116,10 @@ describe("GET /join/:token — the whole flow through WeCom OAuth", () => {
     const access = await api.json("GET", "/api/teams/acme/access", undefined, jar.header());
     expect(access.status).toBe(200);
     expect(await access.json()).toEqual({ role: "member" });
-    const audit = await opened.db.select().from(auditLog).where(and(eq(auditLog.subjectId, String(m.id)), eq(auditLog.action, "member.joined")));
+    const audit = await opened.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.subjectId, String(m.id)), eq(auditLog.action, "member.joined")));
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ initiator: "member", actor: `account:${m.accountId}` });
 
@@ -127,7 +138,13 @@ describe("GET /join/:token — the whole flow through WeCom OAuth", () => {
     expect(html).toMatch(new RegExp(`id="reg-username" name="username" type="text" value="${userid}"`));
     expect(html).toMatch(/id="login-username" name="username" type="text" autocomplete/);
 
-    const refused = await post(jar, token, { _csrf: csrfOf(html), action: "register", username: `taken-${userid}`, password: PASSWORD, name: "新人" });
+    const refused = await post(jar, token, {
+      _csrf: csrfOf(html),
+      action: "register",
+      username: `taken-${userid}`,
+      password: PASSWORD,
+      name: "新人",
+    });
     expect(refused.status).toBe(409);
     const again = await refused.text();
     expect(again).toMatch(new RegExp(`id="reg-username" name="username" type="text" value="taken-${userid}"`));
@@ -200,7 +217,9 @@ describe("GET /join/:token — links that cannot be used", () => {
     const token = await invite(userid);
     const jar = new CookieJar();
     const html = await openAsInvitee(jar, token, userid);
-    expect((await post(jar, token, { _csrf: csrfOf(html), action: "register", username: `a-${userid}`, password: PASSWORD, name: "A" })).status).toBe(303);
+    expect(
+      (await post(jar, token, { _csrf: csrfOf(html), action: "register", username: `a-${userid}`, password: PASSWORD, name: "A" })).status,
+    ).toBe(303);
     const winner = (await memberOf(userid)).accountId;
 
     const page = await get(new CookieJar(), `/join/${token}`);
@@ -221,7 +240,10 @@ describe("GET /join/:token — links that cannot be used", () => {
     ]);
     expect([a.status, b.status].sort()).toEqual([303, 409]);
     const m = await memberOf(userid);
-    const joined = await opened.db.select().from(auditLog).where(and(eq(auditLog.subjectId, String(m.id)), eq(auditLog.action, "member.joined")));
+    const joined = await opened.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.subjectId, String(m.id)), eq(auditLog.action, "member.joined")));
     expect(joined).toHaveLength(1);
   });
 
@@ -235,7 +257,13 @@ describe("GET /join/:token — links that cannot be used", () => {
       const page = await get(new CookieJar(), `/join/${token}`);
       expect(page.status).toBe(410);
       expect(await page.text()).toContain("邀请已过期");
-      const late = await post(jar, token, { _csrf: csrfOf(html), action: "register", username: `late-${userid}`, password: PASSWORD, name: "Late" });
+      const late = await post(jar, token, {
+        _csrf: csrfOf(html),
+        action: "register",
+        username: `late-${userid}`,
+        password: PASSWORD,
+        name: "Late",
+      });
       expect(late.status).toBe(410);
       expect((await memberOf(userid)).status).toBe("invited");
       const login = await api.json("POST", "/api/session", { username: `late-${userid}`, password: PASSWORD });
@@ -263,7 +291,13 @@ describe("GET /join/:token — links that cannot be used", () => {
     const html = await openAsInvitee(jar, token, userid);
     const m = await memberOf(userid);
     await opened.db.update(members).set({ status: "locked", statusBefore: "invited" }).where(eq(members.id, m.id));
-    const res = await post(jar, token, { _csrf: csrfOf(html), action: "register", username: `lk-${userid}`, password: PASSWORD, name: "Locked" });
+    const res = await post(jar, token, {
+      _csrf: csrfOf(html),
+      action: "register",
+      username: `lk-${userid}`,
+      password: PASSWORD,
+      name: "Locked",
+    });
     expect(res.status).toBe(403);
     expect(await res.text()).toContain("已被锁定");
     expect((await memberOf(userid)).accountId).toBeNull();
@@ -318,7 +352,10 @@ describe("GET /join/:token — security", () => {
     const m = await memberOf(userid);
     const invitation = await invitationOf(m.id);
     const jar = new CookieJar();
-    jar.cookies.set("__Host-wr_join_pass", `${invitation?.id}.${Buffer.from(userid.toLowerCase()).toString("base64url")}.${"A".repeat(54)}`);
+    jar.cookies.set(
+      "__Host-wr_join_pass",
+      `${invitation?.id}.${Buffer.from(userid.toLowerCase()).toString("base64url")}.${"A".repeat(54)}`,
+    );
     const page = await get(jar, `/join/${token}`);
     expect(page.status).toBe(302);
   });

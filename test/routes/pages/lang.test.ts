@@ -25,7 +25,9 @@ const EN = ["Overview", "WeCom", "Import &amp; sync", "Departments", "Audit log"
 
 /** A page as this browser sees it, with an optional Accept-Language. */
 async function page(jar: CookieJar, path: string, acceptLanguage?: string): Promise<string> {
-  const res = jar.store(await api.request(path, { headers: { ...jar.header(), ...(acceptLanguage ? { "accept-language": acceptLanguage } : {}) } }));
+  const res = jar.store(
+    await api.request(path, { headers: { ...jar.header(), ...(acceptLanguage ? { "accept-language": acceptLanguage } : {}) } }),
+  );
   expect(res.status, path).toBe(200);
   return res.text();
 }
@@ -127,7 +129,11 @@ describe("the front door", () => {
     const zhHtml = await zh.text();
     expectOnly(zhHtml, ["页面不存在", "返回首页"], ["Page not found"]);
     expect(zhHtml).toContain('href="/" id="home"');
-    expectOnly(await (await api.request("/no/such/page", { headers: { ...browser, "accept-language": "en" } })).text(), ["Page not found", "Go to the start page"], ["页面不存在"]);
+    expectOnly(
+      await (await api.request("/no/such/page", { headers: { ...browser, "accept-language": "en" } })).text(),
+      ["Page not found", "Go to the start page"],
+      ["页面不存在"],
+    );
 
     const json = await api.request("/no/such/page");
     expect(json.status).toBe(404);

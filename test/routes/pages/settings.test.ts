@@ -23,7 +23,11 @@ afterAll(async () => opened.close());
 
 const take = () => team.take();
 const wecomRow = (userId: string) => team.memberOf(userId);
-const rowsOf = (accountId: number) => opened.db.select().from(members).where(and(eq(members.teamId, team.teamId), eq(members.accountId, accountId)));
+const rowsOf = (accountId: number) =>
+  opened.db
+    .select()
+    .from(members)
+    .where(and(eq(members.teamId, team.teamId), eq(members.accountId, accountId)));
 
 /** A logged-in account that is a (non-WeCom) member of acme with `role`. */
 async function teamAccount(name: string, role: "member" | "admin" = "member"): Promise<{ id: number; jar: CookieJar }> {
@@ -57,7 +61,12 @@ describe("/settings — binding one's own account to WeCom", () => {
     const start = await api.form(me.jar, "/settings/wecom/acme/bind", { _csrf: csrf });
     const login = new URL(start.headers.get("location") ?? "");
     expect(`${login.origin}${login.pathname}`).toBe("https://login.work.weixin.qq.com/wwlogin/sso/login");
-    expect(Object.fromEntries(login.searchParams)).toMatchObject({ login_type: "CorpApp", appid: BINDING.corpId, agentid: String(BINDING.agentId), redirect_uri: "https://roster.example.com/settings/wecom/callback" });
+    expect(Object.fromEntries(login.searchParams)).toMatchObject({
+      login_type: "CorpApp",
+      appid: BINDING.corpId,
+      agentid: String(BINDING.agentId),
+      redirect_uri: "https://roster.example.com/settings/wecom/callback",
+    });
 
     const res = await bindAs(me.jar, userid);
     expect(res.status).toBe(303);
@@ -65,7 +74,10 @@ describe("/settings — binding one's own account to WeCom", () => {
     const rows = await rowsOf(me.id);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ wecomUserKey: userid.toLowerCase(), status: "active", role: "admin" });
-    const linked = await opened.db.select().from(auditLog).where(and(eq(auditLog.action, "member.linked"), eq(auditLog.subjectId, String(rows[0]?.id))));
+    const linked = await opened.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "member.linked"), eq(auditLog.subjectId, String(rows[0]?.id))));
     expect(linked[0]).toMatchObject({ initiator: "member", actor: `account:${me.id}`, after: { by: "self" } });
     const page = await (await get(me.jar, "/settings?done=bound")).text();
     expect(page).toContain(userid);
@@ -152,12 +164,17 @@ describe("/settings — security", () => {
     const csrf = csrfOf(await (await get(me.jar, "/settings")).text());
     const start = await api.form(me.jar, "/settings/wecom/acme/bind", { _csrf: csrf });
     await control(deps, "POST", "/_emulator/oauth/sign-in", { userid });
-    const back = new URL((await deps.emulator.fetch(start.headers.get("location") ?? "", { redirect: "manual" })).headers.get("location") ?? "");
+    const back = new URL(
+      (await deps.emulator.fetch(start.headers.get("location") ?? "", { redirect: "manual" })).headers.get("location") ?? "",
+    );
     // An attacker's own code and state, delivered to the victim's browser (login CSRF).
     const victim = await teamAccount(`victim-${userid}`);
     const res = await get(victim.jar, back.pathname + back.search);
     expect(res.status).toBe(400);
-    const unlinked = await opened.db.select().from(members).where(and(eq(members.teamId, team.teamId), eq(members.wecomUserKey, userid.toLowerCase()), isNull(members.accountId)));
+    const unlinked = await opened.db
+      .select()
+      .from(members)
+      .where(and(eq(members.teamId, team.teamId), eq(members.wecomUserKey, userid.toLowerCase()), isNull(members.accountId)));
     expect(unlinked).toHaveLength(1);
   });
 });

@@ -23,7 +23,8 @@ beforeEach(async () => {
   api = client(deps);
 });
 
-const count = async (table: typeof accounts | typeof teams | typeof members | typeof sessions) => (await opened.db.select().from(table)).length;
+const count = async (table: typeof accounts | typeof teams | typeof members | typeof sessions) =>
+  (await opened.db.select().from(table)).length;
 const nothingCreated = async () => {
   expect(await count(accounts)).toBe(0);
   expect(await count(teams)).toBe(0);
@@ -53,7 +54,8 @@ describe("the first-run setup page", () => {
     const html = await zh.text();
     for (const text of ["初始设置", "设置码", "团队标识", "wrangler tail"]) expect(html).toContain(text);
     expect(html).not.toContain("First-run setup");
-    for (const field of ["code", "name", "username", "password", "email", "teamName", "teamSlug", "_csrf"]) expect(html).toContain(`name="${field}"`);
+    for (const field of ["code", "name", "username", "password", "email", "teamName", "teamSlug", "_csrf"])
+      expect(html).toContain(`name="${field}"`);
     expect(html).not.toContain("<script");
     expect(zh.headers.get("content-security-policy")).toContain("form-action 'self'");
     expect(zh.headers.get("cache-control")).toBe("no-store");

@@ -27,13 +27,25 @@ afterAll(async () => opened.close());
 async function account(rows: { team: TeamRow; status: MemberStatus; role: MemberRole }[]): Promise<Actor> {
   const username = `person-${++seq}`;
   const now = deps.clock.now();
-  const row = await insertAccount(deps.db, { username, usernameKey: username, name: username, passwordHash: "x", createdAt: now, updatedAt: now });
-  for (const r of rows) await insertAccountMember(deps.db, { teamId: r.team.id, accountId: row!.id, name: username, role: r.role, status: r.status, now });
+  const row = await insertAccount(deps.db, {
+    username,
+    usernameKey: username,
+    name: username,
+    passwordHash: "x",
+    createdAt: now,
+    updatedAt: now,
+  });
+  for (const r of rows)
+    await insertAccountMember(deps.db, { teamId: r.team.id, accountId: row!.id, name: username, role: r.role, status: r.status, now });
   return { kind: "account", accountId: row!.id };
 }
 
 /** A WeCom member of the team, its link vouched for by WeCom (or not: a role merged in by match). */
-async function wecomUser(team: TeamRow, role: MemberRole, opts: { vouched?: boolean } = {}): Promise<Extract<Actor, { kind: "wecom_user" }>> {
+async function wecomUser(
+  team: TeamRow,
+  role: MemberRole,
+  opts: { vouched?: boolean } = {},
+): Promise<Extract<Actor, { kind: "wecom_user" }>> {
   const userId = `User${++seq}`;
   const now = deps.clock.now();
   await deps.db.insert(members).values({
@@ -52,7 +64,15 @@ async function wecomUser(team: TeamRow, role: MemberRole, opts: { vouched?: bool
 }
 
 const TEAM_WIDE = PERMISSIONS.filter((p) => p !== "teams.create");
-const WECOM_ADMIN: Permission[] = ["team.read", "sync.start", "job.cancel", "job.decide", "policy.set", "members.manage", "members.authorize"];
+const WECOM_ADMIN: Permission[] = [
+  "team.read",
+  "sync.start",
+  "job.cancel",
+  "job.decide",
+  "policy.set",
+  "members.manage",
+  "members.authorize",
+];
 
 async function allowed(actor: Actor, team: TeamRow): Promise<Permission[]> {
   const out: Permission[] = [];

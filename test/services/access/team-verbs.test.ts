@@ -124,7 +124,9 @@ describe("the other team verbs", () => {
   it("binding and webhooks are not offered to WeCom admins in chat, nor to plain members", async () => {
     for (const actor of [wecomAdmin, memberAccount]) {
       await expect(bindWecom(deps, actor, "acme", BINDING)).rejects.toMatchObject({ code: "forbidden" });
-      await expect(createEndpoint(deps, actor, "acme", { url: "https://hooks.example.com/x" })).rejects.toMatchObject({ code: "forbidden" });
+      await expect(createEndpoint(deps, actor, "acme", { url: "https://hooks.example.com/x" })).rejects.toMatchObject({
+        code: "forbidden",
+      });
     }
   });
 

@@ -8,7 +8,10 @@ import { testDeps, type FakeClock, type TestDeps } from "../../helpers/deps";
 /** scrypt at N=2^10: the same code path, a fraction of the cost (test/security/password.test.ts covers 2^15). */
 export const FAST_SCRYPT_N = 2 ** 10;
 
-export function accountDeps(db: Db, opts: { env?: Record<string, string>; config?: Partial<Config>; clock?: FakeClock; resolveHost?: ResolveHost } = {}): TestDeps {
+export function accountDeps(
+  db: Db,
+  opts: { env?: Record<string, string>; config?: Partial<Config>; clock?: FakeClock; resolveHost?: ResolveHost } = {},
+): TestDeps {
   return testDeps(db, { ...opts, config: { passwordScryptN: FAST_SCRYPT_N, ...opts.config } });
 }
 

@@ -38,7 +38,9 @@ describe("login throttling under concurrency", () => {
     const api = client(deps);
     await api.register({ username: "parallel", password: PASSWORD, name: "p" });
     const answers = await Promise.all(
-      Array.from({ length: 30 }, async (_, i) => api.json("POST", "/api/session", { username: "parallel", password: `guess number ${i}` }, {})),
+      Array.from({ length: 30 }, async (_, i) =>
+        api.json("POST", "/api/session", { username: "parallel", password: `guess number ${i}` }, {}),
+      ),
     );
     const statuses = answers.map((r) => r.status);
     expect(statuses.filter((s) => s === 401)).toHaveLength(5);

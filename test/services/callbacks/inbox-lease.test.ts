@@ -102,7 +102,10 @@ describe("callback inbox leases", () => {
       await a.ticker.pass(5_000);
       await b.ticker.pass(0);
       const rows = await inboxRows(opened.db);
-      expect(rows.map((r) => r.lockedUntil?.getTime())).toEqual([clock.now().getTime() + INBOX_LEASE_MS, clock.now().getTime() + INBOX_LEASE_MS]);
+      expect(rows.map((r) => r.lockedUntil?.getTime())).toEqual([
+        clock.now().getTime() + INBOX_LEASE_MS,
+        clock.now().getTime() + INBOX_LEASE_MS,
+      ]);
     }
     expect(calls.filter((c) => c.by === "b")).toEqual([]);
     release();

@@ -52,28 +52,32 @@ async function runUpToMemberPages(deps: TestDeps, jobId: number): Promise<void> 
 }
 
 describe("apply pages", () => {
-  it("two pages written side by side, then the runner killed before the step moved the cursor: the resumed run counts each member once", async () => {
-    const { deps, teamId } = await bigOrg();
-    const expected = expectedMirror(await emulatorOrg(deps));
-    const jobId = await startJob(deps, "big");
-    await runUpToMemberPages(deps, jobId);
-    const before = await jobRow(jobId);
+  it(
+    "two pages written side by side, then the runner killed before the step moved the cursor: the resumed run counts each member once",
+    async () => {
+      const { deps, teamId } = await bigOrg();
+      const expected = expectedMirror(await emulatorOrg(deps));
+      const jobId = await startJob(deps, "big");
+      await runUpToMemberPages(deps, jobId);
+      const before = await jobRow(jobId);
 
-    // The step's pages commit; its own commit (the cursor) never happens, as when the process dies.
-    await applyStep(await jobContext(deps, before));
-    const crashed = await jobRow(jobId);
-    expect(crashed.cursor.afterKey).toBe(before.cursor.afterKey);
-    expect(crashed.counts.members.created).toBe(10_000);
-    expect(await memberRows(deps, teamId)).toHaveLength(10_000);
+      // The step's pages commit; its own commit (the cursor) never happens, as when the process dies.
+      await applyStep(await jobContext(deps, before));
+      const crashed = await jobRow(jobId);
+      expect(crashed.cursor.afterKey).toBe(before.cursor.afterKey);
+      expect(crashed.counts.members.created).toBe(10_000);
+      expect(await memberRows(deps, teamId)).toHaveLength(10_000);
 
-    const resumed = await runJob(deps, jobId);
-    expect(resumed?.state).toBe("succeeded");
-    await deps.deferred.flush();
-    expect(await mirror(deps, teamId)).toEqual(expected);
-    expect(resumed?.counts.members).toEqual({ created: expected.members.length, updated: 0, moved: 0, deprovisioned: 0 });
-    expect(await auditRows(deps, teamId, "member.created")).toHaveLength(expected.members.length);
-    expect((await jobOf(deps, "big", jobId)).progress.done).toBe(resumed?.total);
-  }, BIG);
+      const resumed = await runJob(deps, jobId);
+      expect(resumed?.state).toBe("succeeded");
+      await deps.deferred.flush();
+      expect(await mirror(deps, teamId)).toEqual(expected);
+      expect(resumed?.counts.members).toEqual({ created: expected.members.length, updated: 0, moved: 0, deprovisioned: 0 });
+      expect(await auditRows(deps, teamId, "member.created")).toHaveLength(expected.members.length);
+      expect((await jobOf(deps, "big", jobId)).progress.done).toBe(resumed?.total);
+    },
+    BIG,
+  );
 
   it("a page whose runner lost the job writes nothing: LeaseLost, no member, no count", async () => {
     const { deps, teamId } = await bigOrg(300);

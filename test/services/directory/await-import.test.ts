@@ -17,14 +17,18 @@ beforeAll(async () => {
 afterAll(async () => opened.close());
 
 const inboxRows = (teamId: number) =>
-  opened.db.select({ id: callbackInbox.id, status: callbackInbox.status, attempts: callbackInbox.attempts }).from(callbackInbox).where(eq(callbackInbox.teamId, teamId));
+  opened.db
+    .select({ id: callbackInbox.id, status: callbackInbox.status, attempts: callbackInbox.attempts })
+    .from(callbackInbox)
+    .where(eq(callbackInbox.teamId, teamId));
 const statuses = async (teamId: number) => (await inboxRows(teamId)).map((r) => r.status);
 const inboxSweep = schedule.find((w) => w.name === "inbox-sweep")!;
 
 /** Some members of the org, each a burst of hints: renamed three times, moved, or deleted. */
 async function changeMembers(deps: Parameters<typeof control>[0], org: OrgSnapshot): Promise<void> {
   const people = org.users.filter((u) => u.status !== 5);
-  for (const [i, u] of people.slice(0, 5).entries()) for (const n of [1, 2, 3]) await control(deps, "PATCH", `/_emulator/users/${u.userid}`, { name: `第${i}人改名${n}` });
+  for (const [i, u] of people.slice(0, 5).entries())
+    for (const n of [1, 2, 3]) await control(deps, "PATCH", `/_emulator/users/${u.userid}`, { name: `第${i}人改名${n}` });
   await control(deps, "PATCH", `/_emulator/users/${people[5]!.userid}`, { department: [2], main_department: 2 });
   await control(deps, "DELETE", `/_emulator/users/${people[6]!.userid}`);
   await control(deps, "POST", "/_emulator/users", { userid: "Early", name: "早到者", department: [3] });
@@ -34,7 +38,8 @@ describe("contact hints before the team's first import", () => {
   it("wait without a single user/get, then are applied once the import finishes: bursts coalesce, the mirror equals WeCom", async () => {
     const { deps, teamId } = await freshAcme(opened.db, {
       sync: false,
-      prepare: (d) => control(d, "POST", "/_emulator/reset", { corpId: TEST_CORP_ID, org: { generate: { departments: 20, users: 200, seed: 4 } } }),
+      prepare: (d) =>
+        control(d, "POST", "/_emulator/reset", { corpId: TEST_CORP_ID, org: { generate: { departments: 20, users: 200, seed: 4 } } }),
     });
     await connectCallbacks(deps, "acme", BINDING);
     await changeMembers(deps, await emulatorOrg(deps));
@@ -48,7 +53,10 @@ describe("contact hints before the team's first import", () => {
     expect(new Set((await inboxRows(teamId)).map((r) => r.attempts))).toEqual(new Set([0]));
     expect((await wecomCalls(deps))["user/get"] ?? 0).toBe(0);
     // The stats count them as still to be handled.
-    const stats = (await (await apiClient(deps).json("GET", "/api/teams/acme/callbacks/stats")).json()) as { pending: number; received: number };
+    const stats = (await (await apiClient(deps).json("GET", "/api/teams/acme/callbacks/stats")).json()) as {
+      pending: number;
+      received: number;
+    };
     expect(stats).toMatchObject({ received: hints.length, pending: hints.length });
 
     const jobId = await startJob(deps, "acme");
@@ -63,7 +71,8 @@ describe("contact hints before the team's first import", () => {
   it("a change while the first import lists its pages is applied after it, over what the pages read", async () => {
     const { deps, teamId } = await freshAcme(opened.db, {
       sync: false,
-      prepare: (d) => control(d, "POST", "/_emulator/reset", { corpId: TEST_CORP_ID, org: { generate: { departments: 30, users: 90, seed: 3 } } }),
+      prepare: (d) =>
+        control(d, "POST", "/_emulator/reset", { corpId: TEST_CORP_ID, org: { generate: { departments: 30, users: 90, seed: 3 } } }),
     });
     await connectCallbacks(deps, "acme", BINDING);
     const org = await emulatorOrg(deps);
@@ -81,7 +90,8 @@ describe("contact hints before the team's first import", () => {
   it("a hint about a member the import listed after the hint was stored is settled without a re-read; one listed before it is re-read", async () => {
     const { deps, teamId } = await freshAcme(opened.db, {
       sync: false,
-      prepare: (d) => control(d, "POST", "/_emulator/reset", { corpId: TEST_CORP_ID, org: { generate: { departments: 30, users: 90, seed: 3 } } }),
+      prepare: (d) =>
+        control(d, "POST", "/_emulator/reset", { corpId: TEST_CORP_ID, org: { generate: { departments: 30, users: 90, seed: 3 } } }),
     });
     await connectCallbacks(deps, "acme", BINDING);
     const org = await emulatorOrg(deps);

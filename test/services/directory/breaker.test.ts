@@ -5,7 +5,19 @@ import { boundTeam } from "../../helpers/api";
 import { testDeps, TEST_CORP_ID, type TestDeps } from "../../helpers/deps";
 import { control } from "../../helpers/emulator";
 import { crashAfterSteps, emulatorOrg, jobOf, syncNow } from "../../helpers/sync";
-import { api, auditRows, memberByKey, memberRows, mirror, pushedCallbacks, resetDatabase, rowVersions, setRole, setStatus, teamIdOf } from "../../helpers/sync-scenarios";
+import {
+  api,
+  auditRows,
+  memberByKey,
+  memberRows,
+  mirror,
+  pushedCallbacks,
+  resetDatabase,
+  rowVersions,
+  setRole,
+  setStatus,
+  teamIdOf,
+} from "../../helpers/sync-scenarios";
 import { postCallback } from "../../helpers/callbacks";
 import { openTestDb } from "../../helpers/test-db";
 
@@ -36,7 +48,7 @@ interface Staged {
 
 async function staged(jobId: number): Promise<Staged["items"]> {
   const out: Staged["items"] = [];
-  for (let cursor: number | null = 0; cursor !== null; ) {
+  for (let cursor: number | null = 0; cursor !== null;) {
     const res = await api(deps, "GET", `/api/teams/acme/jobs/${jobId}/staged?cursor=${cursor}`);
     expect(res.status).toBe(200);
     const page = res.body as Staged;
@@ -46,7 +58,11 @@ async function staged(jobId: number): Promise<Staged["items"]> {
   return out;
 }
 
-const deprovisioned = async () => (await memberRows(deps, teamId)).filter((m) => m.deprovisionedAt !== null).map((m) => m.wecomUserId).sort();
+const deprovisioned = async () =>
+  (await memberRows(deps, teamId))
+    .filter((m) => m.deprovisionedAt !== null)
+    .map((m) => m.wecomUserId)
+    .sort();
 
 describe("breaker: max(3, 20 % of active members), at most 500", () => {
   beforeEach(async () => setup());
@@ -62,7 +78,9 @@ describe("breaker: max(3, 20 % of active members), at most 500", () => {
 
     const job = await syncNow(deps, "acme");
     expect(job).toMatchObject({ state: "needs_confirmation", breaker: { deprovisions: 5, threshold: 4, active: 20 } });
-    expect((await staged(job.id)).map((s) => [s.wecomUserId, s.reason]).sort()).toEqual(gone.map((u) => [u, "missing_from_listing"]).sort());
+    expect((await staged(job.id)).map((s) => [s.wecomUserId, s.reason]).sort()).toEqual(
+      gone.map((u) => [u, "missing_from_listing"]).sort(),
+    );
     // Nothing applied while waiting, not even the rename.
     expect(await mirror(deps, teamId)).toEqual(before);
     expect(await rowVersions(deps, teamId)).toEqual(versions);
@@ -77,7 +95,8 @@ describe("breaker: max(3, 20 % of active members), at most 500", () => {
     const done = await jobOf(deps, "acme", job.id);
     expect(done).toMatchObject({ state: "succeeded", counts: { members: { deprovisioned: 5, updated: 1 } } });
     expect(await deprovisioned()).toEqual([...gone].sort());
-    for (const u of gone.slice(0, 3)) expect(await memberByKey(deps, teamId, u)).toMatchObject({ status: "locked", statusBefore: "active" });
+    for (const u of gone.slice(0, 3))
+      expect(await memberByKey(deps, teamId, u)).toMatchObject({ status: "locked", statusBefore: "active" });
     for (const u of gone.slice(3)) expect(await memberByKey(deps, teamId, u)).toMatchObject({ status: "locked", statusBefore: "imported" });
     expect((await memberByKey(deps, teamId, userIds[10]!)).name).toBe("改名待同步");
     expect(await auditRows(deps, teamId, "job.confirmed")).toHaveLength(1);
@@ -132,7 +151,11 @@ describe("breaker: max(3, 20 % of active members), at most 500", () => {
     expect((await api(deps, "POST", `/api/teams/acme/jobs/${job.id}/reject`)).status).toBe(200);
     await deps.deferred.flush();
     const done = await jobOf(deps, "acme", job.id);
-    expect(done).toMatchObject({ state: "succeeded", skippedDeprovisions: "rejected", counts: { members: { deprovisioned: 0, updated: 1, created: 1 } } });
+    expect(done).toMatchObject({
+      state: "succeeded",
+      skippedDeprovisions: "rejected",
+      counts: { members: { deprovisioned: 0, updated: 1, created: 1 } },
+    });
     expect(await deprovisioned()).toEqual([]);
     expect((await memberByKey(deps, teamId, userIds[10]!)).name).toBe("改名待同步");
     expect(await memberByKey(deps, teamId, "Newcomer")).toMatchObject({ status: "imported" });
@@ -158,12 +181,20 @@ describe("breaker: max(3, 20 % of active members), at most 500", () => {
   it("at the threshold exactly it does not trip (no active members: 3; 20 active: 4)", async () => {
     for (const u of userIds.slice(0, 3)) await control(deps, "DELETE", `/_emulator/users/${u}`);
     const first = await syncNow(deps, "acme");
-    expect(first).toMatchObject({ state: "succeeded", breaker: { deprovisions: 3, threshold: 3 }, counts: { members: { deprovisioned: 3 } } });
+    expect(first).toMatchObject({
+      state: "succeeded",
+      breaker: { deprovisions: 3, threshold: 3 },
+      counts: { members: { deprovisioned: 3 } },
+    });
 
     await setStatus(deps, teamId, "active", userIds.slice(3, 23));
     for (const u of userIds.slice(3, 7)) await control(deps, "DELETE", `/_emulator/users/${u}`);
     const second = await syncNow(deps, "acme");
-    expect(second).toMatchObject({ state: "succeeded", breaker: { deprovisions: 4, threshold: 4, active: 20 }, counts: { members: { deprovisioned: 4 } } });
+    expect(second).toMatchObject({
+      state: "succeeded",
+      breaker: { deprovisions: 4, threshold: 4, active: 20 },
+      counts: { members: { deprovisioned: 4 } },
+    });
     expect(await deprovisioned()).toEqual(userIds.slice(0, 7).sort());
   });
 
@@ -188,7 +219,10 @@ describe("breaker: max(3, 20 % of active members), at most 500", () => {
     expect.soft(first).toMatchObject({ status: "locked", statusBefore: "active" });
     expect.soft((await auditRows(deps, teamId, "member.deprovisioned")).filter((a) => a.subjectId === String(first.id))).toHaveLength(1);
     // Unlocking returns the member to where they stood, not to "imported".
-    expect(await api(deps, "POST", `/api/teams/acme/members/${first.id}/unlock`)).toMatchObject({ status: 200, body: { status: "active" } });
+    expect(await api(deps, "POST", `/api/teams/acme/members/${first.id}/unlock`)).toMatchObject({
+      status: 200,
+      body: { status: "active" },
+    });
   });
 
   it("a member made a team admin while the run waited is not deprovisioned by confirm", async () => {
@@ -214,8 +248,18 @@ describe("breaker: max(3, 20 % of active members), at most 500", () => {
     // 4 deprovisions against threshold 3: trips; the owner and admin are listed, held.
     expect(job).toMatchObject({ state: "needs_confirmation", breaker: { deprovisions: 4, threshold: 3 } });
     const items = await staged(job.id);
-    expect(items.filter((s) => s.reason === "protected_role").map((s) => s.wecomUserId).sort()).toEqual([owner!, admin!].sort());
-    expect(items.filter((s) => s.reason === "missing_from_listing").map((s) => s.wecomUserId).sort()).toEqual([...plain].sort());
+    expect(
+      items
+        .filter((s) => s.reason === "protected_role")
+        .map((s) => s.wecomUserId)
+        .sort(),
+    ).toEqual([owner!, admin!].sort());
+    expect(
+      items
+        .filter((s) => s.reason === "missing_from_listing")
+        .map((s) => s.wecomUserId)
+        .sort(),
+    ).toEqual([...plain].sort());
     await api(deps, "POST", `/api/teams/acme/jobs/${job.id}/confirm`);
     await deps.deferred.flush();
     expect(await deprovisioned()).toEqual([...plain].sort());

@@ -67,16 +67,29 @@ async function changeWecom(run: Run): Promise<void> {
   };
   if (kind === 0 || people.length === 0) {
     const department = someDepartments();
-    await wecom("POST", "/_emulator/users", { userid: `New${run.nextId++}`, name: `新人${run.nextId}`, department, main_department: department[0] });
+    await wecom("POST", "/_emulator/users", {
+      userid: `New${run.nextId++}`,
+      name: `新人${run.nextId}`,
+      department,
+      main_department: department[0],
+    });
   } else if (kind === 1 || kind === 2) {
-    await wecom("PATCH", `/_emulator/users/${pick(random, people).userid}`, random() < 0.5 ? { name: `改名${run.nextId++}` } : { position: `岗位${run.nextId++}` });
+    await wecom(
+      "PATCH",
+      `/_emulator/users/${pick(random, people).userid}`,
+      random() < 0.5 ? { name: `改名${run.nextId++}` } : { position: `岗位${run.nextId++}` },
+    );
   } else if (kind === 3 || kind === 4) {
     const department = someDepartments();
     await wecom("PATCH", `/_emulator/users/${pick(random, people).userid}`, { department, main_department: department[0] });
   } else if (kind === 5) {
     await wecom("DELETE", `/_emulator/users/${pick(random, people).userid}`);
   } else if (kind === 6) {
-    await wecom("POST", "/_emulator/departments", { id: 100 + run.nextId++, name: `新部门${run.nextId}`, parentid: pick(random, departments) });
+    await wecom("POST", "/_emulator/departments", {
+      id: 100 + run.nextId++,
+      name: `新部门${run.nextId}`,
+      parentid: pick(random, departments),
+    });
   } else {
     const leaves = org.departments.filter((d) => d.id !== 1 && !org.departments.some((c) => c.parentid === d.id));
     const empty = leaves.filter((d) => !org.users.some((u) => u.department.includes(d.id)));
@@ -99,7 +112,10 @@ async function deliver(run: Run): Promise<void> {
   deps.deferred.queue.length = 0;
 }
 
-async function schedule(seed: number, base: { org: OrgSnapshot; first: ReturnType<typeof mirrorSnapshot>; imported: ReturnType<typeof mirrorSnapshot> }): Promise<void> {
+async function schedule(
+  seed: number,
+  base: { org: OrgSnapshot; first: ReturnType<typeof mirrorSnapshot>; imported: ReturnType<typeof mirrorSnapshot> },
+): Promise<void> {
   const random = seededRandom(seed);
   const db = opened.db;
   const clock = new FakeClock();
@@ -108,7 +124,16 @@ async function schedule(seed: number, base: { org: OrgSnapshot; first: ReturnTyp
     const res = await raw(method, path, body);
     return res.headers.get("content-type")?.includes("json") ? res.json() : undefined;
   };
-  const run: Run = { random, instances: [], inFlight, org: base.org, nextId: 1, changesLeft: 1 + Math.floor(random() * 6), wecom, trace: [] };
+  const run: Run = {
+    random,
+    instances: [],
+    inFlight,
+    org: base.org,
+    nextId: 1,
+    changesLeft: 1 + Math.floor(random() * 6),
+    wecom,
+    trace: [],
+  };
   // WeCom also changes while a listing page is being read.
   const readingPage = async (input: string | URL | Request, init?: RequestInit) => {
     const url = String(input instanceof Request ? input.url : input);
@@ -125,7 +150,16 @@ async function schedule(seed: number, base: { org: OrgSnapshot; first: ReturnTyp
   await db.delete(callbackInbox);
   await db.delete(syncJobs);
   await db.delete(wecomTokens);
-  if (!firstImport) await db.insert(syncJobs).values({ teamId: teamIdOfRun, state: "succeeded", phase: "done", counts: emptyCounts, initiator: "admin", createdAt: clock.now(), updatedAt: clock.now() });
+  if (!firstImport)
+    await db.insert(syncJobs).values({
+      teamId: teamIdOfRun,
+      state: "succeeded",
+      phase: "done",
+      counts: emptyCounts,
+      initiator: "admin",
+      createdAt: clock.now(),
+      updatedAt: clock.now(),
+    });
   await connectCallbacks(a, "acme", BINDING);
   const jobId = await startJob(a, "acme");
 
@@ -145,13 +179,15 @@ async function schedule(seed: number, base: { org: OrgSnapshot; first: ReturnTyp
     async () => {
       const n = Math.floor(random() * run.instances.length);
       const done = await processInbox(run.instances[n]!, { maxRows: 1 });
-      if (done.processed + done.ignored + done.waiting + done.retried + done.dead > 0) run.trace.push(`inbox by ${n}: ${JSON.stringify(done)}`);
+      if (done.processed + done.ignored + done.waiting + done.retried + done.dead > 0)
+        run.trace.push(`inbox by ${n}: ${JSON.stringify(done)}`);
       return done.processed + done.ignored + done.waiting + done.retried + done.dead > 0;
     },
   ];
-  for (let idle = 0; idle < 12; ) idle = (await pick(random, actions)()) ? 0 : idle + 1;
+  for (let idle = 0; idle < 12;) idle = (await pick(random, actions)()) ? 0 : idle + 1;
   // Whatever is left: the job to its end, every callback delivered and handled.
-  for (let job = await jobRow(a, jobId); job.state === "running" || job.state === "queued"; job = await jobRow(a, jobId)) await runSteps(a, jobId);
+  for (let job = await jobRow(a, jobId); job.state === "running" || job.state === "queued"; job = await jobRow(a, jobId))
+    await runSteps(a, jobId);
   while (inFlight.length > 0) await deliver(run);
   while ((await processInbox(a)).processed > 0);
 
@@ -164,7 +200,10 @@ async function schedule(seed: number, base: { org: OrgSnapshot; first: ReturnTyp
 
 let teamIdOfRun = 0;
 const APP = createApp();
-const emptyCounts = { departments: { created: 0, updated: 0, moved: 0, deleted: 0 }, members: { created: 0, updated: 0, moved: 0, deprovisioned: 0 } };
+const emptyCounts = {
+  departments: { created: 0, updated: 0, moved: 0, deleted: 0 },
+  members: { created: 0, updated: 0, moved: 0, deprovisioned: 0 },
+};
 
 it(`${SCHEDULES} random schedules of a sync, two instances and reordered, duplicated contact changes converge to WeCom, with nobody existing staged`, async () => {
   await resetDatabase(opened.db);

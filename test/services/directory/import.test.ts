@@ -38,7 +38,9 @@ describe("import", () => {
     const multi = org.users.filter((u) => new Set(u.department).size > 1);
     expect(multi.length).toBeGreaterThanOrEqual(3);
     for (const u of multi) {
-      expect(got.members.find((m) => m.key === u.userid.toLowerCase())?.departmentIds).toEqual([...new Set(u.department)].sort((a, b) => a - b));
+      expect(got.members.find((m) => m.key === u.userid.toLowerCase())?.departmentIds).toEqual(
+        [...new Set(u.department)].sort((a, b) => a - b),
+      );
     }
     expect(job.counts).toEqual({
       departments: { created: org.departments.length, updated: 0, moved: 0, deleted: 0 },
@@ -55,7 +57,9 @@ describe("import", () => {
     expect(list.status).toBe(200);
     expect((list.body as { total: number }).total).toBe(expected.members.length);
     const depts = await api(deps, "GET", "/api/teams/acme/departments");
-    expect((depts.body as { items: { id: number }[] }).items.map((d) => d.id).sort((a, b) => a - b)).toEqual(org.departments.map((d) => d.id).sort((a, b) => a - b));
+    expect((depts.body as { items: { id: number }[] }).items.map((d) => d.id).sort((a, b) => a - b)).toEqual(
+      org.departments.map((d) => d.id).sort((a, b) => a - b),
+    );
   });
 
   it("merges a member listed in departments read in different steps (more departments than one step reads)", async () => {
@@ -127,11 +131,17 @@ describe("import", () => {
   });
 
   it("leaves fresh statistics of the members table after writing 1,000 members or more (later runs' key lookups are planned for its real size)", async () => {
-    const estimate = async () => Number(rowsOf<{ n: number | string }>(await deps.db.execute(sql`select reltuples as n from pg_class where relname = 'members'`))[0]!.n);
+    const estimate = async () =>
+      Number(
+        rowsOf<{ n: number | string }>(await deps.db.execute(sql`select reltuples as n from pg_class where relname = 'members'`))[0]!.n,
+      );
     // No autovacuum meanwhile (PostgreSQL): only the run itself may refresh them.
     await deps.db.execute(sql`alter table members set (autovacuum_enabled = false)`);
     try {
-      await control(deps, "POST", "/_emulator/reset", { corpId: TEST_CORP_ID, org: { generate: { departments: 12, users: 1_100, seed: 3 } } });
+      await control(deps, "POST", "/_emulator/reset", {
+        corpId: TEST_CORP_ID,
+        org: { generate: { departments: 12, users: 1_100, seed: 3 } },
+      });
       await boundTeam(deps, "acme");
       expect(await estimate()).toBeLessThan(1_000);
       const job = await syncNow(deps, "acme");

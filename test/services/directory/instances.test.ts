@@ -13,7 +13,18 @@ import { BINDING, boundTeam } from "../../helpers/api";
 import { FakeClock, testDeps, type TestDeps } from "../../helpers/deps";
 import { capturingEmulator, connectCallbacks, control } from "../../helpers/emulator";
 import { crashAfterSteps, emulatorOrg, type OrgSnapshot } from "../../helpers/sync";
-import { auditRows, expectedMirror, jobRow, memberRows, presentMirror, resetDatabase, seededRandom, stagedButPresent, startJob, teamIdOf } from "../../helpers/sync-scenarios";
+import {
+  auditRows,
+  expectedMirror,
+  jobRow,
+  memberRows,
+  presentMirror,
+  resetDatabase,
+  seededRandom,
+  stagedButPresent,
+  startJob,
+  teamIdOf,
+} from "../../helpers/sync-scenarios";
 import { onNodeSchedule } from "../../helpers/schedules";
 import { openTestDb } from "../../helpers/test-db";
 
@@ -115,7 +126,7 @@ it("three instances: the runner killed mid-import and a dead instance's claimed 
   let jobTakenAt: number | undefined;
   let rowsTakenAt: number | undefined;
   const ids = claimedByA.map((r) => r.id);
-  for (let t = 0; t < 120_000 && (jobTakenAt === undefined || rowsTakenAt === undefined); ) {
+  for (let t = 0; t < 120_000 && (jobTakenAt === undefined || rowsTakenAt === undefined);) {
     await b.ticker.pass(2_500);
     await c.ticker.pass(2_500);
     t = clock.now().getTime() - killedAt;
@@ -128,11 +139,17 @@ it("three instances: the runner killed mid-import and a dead instance's claimed 
   }
   expect(jobTakenAt).toBeLessThanOrEqual(TAKEOVER_BOUND_MS);
   expect(rowsTakenAt).toBeLessThanOrEqual(TAKEOVER_BOUND_MS);
-  expect([...b.logger.lines, ...c.logger.lines].filter((l) => l.msg === "sync job claimed" && l.fields?.jobId === jobId).length).toBeGreaterThan(0);
+  expect(
+    [...b.logger.lines, ...c.logger.lines].filter((l) => l.msg === "sync job claimed" && l.fields?.jobId === jobId).length,
+  ).toBeGreaterThan(0);
 
   // Whatever is left: every callback handled by the living instances.
   expect(batches).toEqual([]);
-  for (let i = 0; i < 20 && (await opened.db.select().from(callbackInbox)).some((r) => r.status !== "processed" && r.status !== "ignored"); i++) {
+  for (
+    let i = 0;
+    i < 20 && (await opened.db.select().from(callbackInbox)).some((r) => r.status !== "processed" && r.status !== "ignored");
+    i++
+  ) {
     await b.ticker.pass(5_000);
     await c.ticker.pass(0);
   }

@@ -7,7 +7,16 @@ import { BINDING } from "../../helpers/api";
 import { TEST_CORP_ID, type TestDeps } from "../../helpers/deps";
 import { connectCallbacks, control } from "../../helpers/emulator";
 import { emulatorOrg, type OrgSnapshot } from "../../helpers/sync";
-import { auditRows, expectedMirror, freshAcme, memberByKey, presentMirror, stagedButPresent, startJob, stepUntil } from "../../helpers/sync-scenarios";
+import {
+  auditRows,
+  expectedMirror,
+  freshAcme,
+  memberByKey,
+  presentMirror,
+  stagedButPresent,
+  startJob,
+  stepUntil,
+} from "../../helpers/sync-scenarios";
 import type { SyncCursor } from "../../../src/services/directory/job-context";
 import { runJob } from "../../../src/services/directory/run-job";
 import { openTestDb } from "../../helpers/test-db";
@@ -165,7 +174,9 @@ describe.each(["between the listing and the apply", "after the run"] as const)("
     if (subject) {
       // The audit names the observation that set the member's current value.
       const member = await memberByKey(deps, id, subject);
-      const entries = (await auditRows(deps, id)).filter((e) => e.subjectType === "member" && e.subjectId === String(member.id) && e.after !== null);
+      const entries = (await auditRows(deps, id)).filter(
+        (e) => e.subjectType === "member" && e.subjectId === String(member.id) && e.after !== null,
+      );
       const last = entries[entries.length - 1]!;
       expect(last.observedAt).not.toBeNull();
       expect(last.observedAt! <= member.observedAt!).toBe(true);

@@ -25,14 +25,18 @@ beforeAll(async () => {
 afterAll(async () => opened.close());
 
 const emailOf = async (userId: string) => (await memberByKey(deps, teamId, userId)).email;
-const emailInWecom = async (userId: string) => ((await control(deps, "GET", `/_emulator/users/${userId}`)) as { user: { email?: string } }).user.email ?? "";
+const emailInWecom = async (userId: string) =>
+  ((await control(deps, "GET", `/_emulator/users/${userId}`)) as { user: { email?: string } }).user.email ?? "";
 
 describe("members' emails from an older app", () => {
   it("the import keeps every visible member's email, lower-cased", async () => {
     const org = await emulatorOrg(deps);
     const visible = org.users.filter((u) => u.status !== 5);
     for (const u of visible.slice(0, 10)) expect(await emailOf(u.userid)).toBe((await emailInWecom(u.userid)).toLowerCase());
-    const withEmail = await opened.db.select().from(members).where(and(eq(members.teamId, teamId), isNotNull(members.email)));
+    const withEmail = await opened.db
+      .select()
+      .from(members)
+      .where(and(eq(members.teamId, teamId), isNotNull(members.email)));
     expect(withEmail.length).toBe((await opened.db.select().from(members).where(eq(members.teamId, teamId))).length);
   });
 
@@ -61,7 +65,12 @@ describe("members' emails from an older app", () => {
   it("one-click match suggests the account registered with that email, in any case", async () => {
     const [, , c] = (await emulatorOrg(deps)).users.filter((u) => u.status !== 5);
     const api = apiClient(deps);
-    const reg = await api.json("POST", "/api/accounts", { username: "mail-match", password: "correct horse battery", name: "Nobody Alike", email: (await emailInWecom(c!.userid)).toUpperCase() });
+    const reg = await api.json("POST", "/api/accounts", {
+      username: "mail-match",
+      password: "correct horse battery",
+      name: "Nobody Alike",
+      email: (await emailInWecom(c!.userid)).toUpperCase(),
+    });
     const { id } = ((await reg.json()) as { account: { id: number } }).account;
     const res = await api.json("POST", "/api/teams/acme/match", { dryRun: true });
     const body = (await res.json()) as { suggested: { wecomUserId: string; accountId: number; by: string }[] };

@@ -31,44 +31,54 @@ async function deleteAndSync(deps: TestDeps, gone: string) {
 }
 
 describe("deletion policy", () => {
-  policyTest("defaults to lock; an invalid value is refused with 422 and changes nothing", async ({ deps, acme: { teamId }, people: { gone, bystander } }) => {
-    expect(await api(deps, "GET", "/api/teams/acme/policy")).toEqual({ status: 200, body: { onMemberDeleted: "lock" } });
-    for (const bad of ["delete", "", null, 3, "LOCK"]) {
-      const res = await setPolicy(deps, bad);
-      expect(res.status).toBe(422);
-      expect(res.body).toMatchObject({ error: { code: "validation_failed" } });
-    }
-    expect((await api(deps, "PUT", "/api/teams/acme/policy", "remove")).status).toBe(422);
-    expect(await api(deps, "GET", "/api/teams/acme/policy")).toEqual({ status: 200, body: { onMemberDeleted: "lock" } });
-    expect(await auditRows(deps, teamId, "policy.changed")).toHaveLength(0);
+  policyTest(
+    "defaults to lock; an invalid value is refused with 422 and changes nothing",
+    async ({ deps, acme: { teamId }, people: { gone, bystander } }) => {
+      expect(await api(deps, "GET", "/api/teams/acme/policy")).toEqual({ status: 200, body: { onMemberDeleted: "lock" } });
+      for (const bad of ["delete", "", null, 3, "LOCK"]) {
+        const res = await setPolicy(deps, bad);
+        expect(res.status).toBe(422);
+        expect(res.body).toMatchObject({ error: { code: "validation_failed" } });
+      }
+      expect((await api(deps, "PUT", "/api/teams/acme/policy", "remove")).status).toBe(422);
+      expect(await api(deps, "GET", "/api/teams/acme/policy")).toEqual({ status: 200, body: { onMemberDeleted: "lock" } });
+      expect(await auditRows(deps, teamId, "policy.changed")).toHaveLength(0);
 
-    await deleteAndSync(deps, gone);
-    expect(await memberByKey(deps, teamId, gone)).toMatchObject({ status: "locked", statusBefore: "active" });
-    expect(await memberByKey(deps, teamId, bystander)).toMatchObject({ status: "active", deprovisionedAt: null });
-  });
+      await deleteAndSync(deps, gone);
+      expect(await memberByKey(deps, teamId, gone)).toMatchObject({ status: "locked", statusBefore: "active" });
+      expect(await memberByKey(deps, teamId, bystander)).toMatchObject({ status: "active", deprovisionedAt: null });
+    },
+  );
 
-  policyTest("remove: the membership goes, restorable for 30 days to the earlier standing", async ({ deps, acme: { teamId }, people: { gone } }) => {
-    expect(await setPolicy(deps, "remove")).toEqual({ status: 200, body: { onMemberDeleted: "remove" } });
-    expect(await auditRows(deps, teamId, "policy.changed")).toEqual([expect.objectContaining({ before: { onMemberDeleted: "lock" }, after: { onMemberDeleted: "remove" } })]);
-    await deleteAndSync(deps, gone);
-    const removed = await memberByKey(deps, teamId, gone);
-    expect(removed).toMatchObject({ status: "removed", statusBefore: "active" });
-    expect(removed.deprovisionedAt?.getTime()).toBe(deps.clock.now().getTime());
-    const listed = await api(deps, "GET", "/api/teams/acme/members?status=removed");
-    expect((listed.body as { items: { wecomUserId: string }[] }).items.map((m) => m.wecomUserId)).toEqual([gone]);
+  policyTest(
+    "remove: the membership goes, restorable for 30 days to the earlier standing",
+    async ({ deps, acme: { teamId }, people: { gone } }) => {
+      expect(await setPolicy(deps, "remove")).toEqual({ status: 200, body: { onMemberDeleted: "remove" } });
+      expect(await auditRows(deps, teamId, "policy.changed")).toEqual([
+        expect.objectContaining({ before: { onMemberDeleted: "lock" }, after: { onMemberDeleted: "remove" } }),
+      ]);
+      await deleteAndSync(deps, gone);
+      const removed = await memberByKey(deps, teamId, gone);
+      expect(removed).toMatchObject({ status: "removed", statusBefore: "active" });
+      expect(removed.deprovisionedAt?.getTime()).toBe(deps.clock.now().getTime());
+      const listed = await api(deps, "GET", "/api/teams/acme/members?status=removed");
+      expect((listed.body as { items: { wecomUserId: string }[] }).items.map((m) => m.wecomUserId)).toEqual([gone]);
 
-    deps.clock.advance(29 * DAY);
-    const restored = await api(deps, "POST", `/api/teams/acme/members/${removed.id}/restore`);
-    expect(restored).toMatchObject({ status: 200, body: { id: removed.id, status: "active" } });
-    expect(await memberByKey(deps, teamId, gone)).toMatchObject({ status: "active", statusBefore: null });
-    expect(await auditRows(deps, teamId, "member.restored")).toEqual([expect.objectContaining({ subjectId: String(removed.id), before: { status: "removed" }, after: { status: "active" } })]);
-    // Nothing left to restore.
-    expect((await api(deps, "POST", `/api/teams/acme/members/${removed.id}/restore`)).status).toBe(409);
-    // Still gone from WeCom, but not deprovisioned a second time by the next run.
-    const next = await syncNow(deps, "acme");
-    expect(next.counts.members.deprovisioned).toBe(0);
-    expect(await memberByKey(deps, teamId, gone)).toMatchObject({ status: "active" });
-  });
+      deps.clock.advance(29 * DAY);
+      const restored = await api(deps, "POST", `/api/teams/acme/members/${removed.id}/restore`);
+      expect(restored).toMatchObject({ status: 200, body: { id: removed.id, status: "active" } });
+      expect(await memberByKey(deps, teamId, gone)).toMatchObject({ status: "active", statusBefore: null });
+      expect(await auditRows(deps, teamId, "member.restored")).toEqual([
+        expect.objectContaining({ subjectId: String(removed.id), before: { status: "removed" }, after: { status: "active" } }),
+      ]);
+      // Nothing left to restore.
+      expect((await api(deps, "POST", `/api/teams/acme/members/${removed.id}/restore`)).status).toBe(409);
+      // Still gone from WeCom, but not deprovisioned a second time by the next run.
+      const next = await syncNow(deps, "acme");
+      expect(next.counts.members.deprovisioned).toBe(0);
+      expect(await memberByKey(deps, teamId, gone)).toMatchObject({ status: "active" });
+    },
+  );
 
   policyTest("remove: after 30 days the removal can no longer be restored", async ({ deps, acme: { teamId }, people: { gone } }) => {
     await setPolicy(deps, "remove");
@@ -93,14 +103,20 @@ describe("deletion policy", () => {
     expect(await auditRows(deps, teamId, "member.unlocked")).toHaveLength(1);
   });
 
-  policyTest("lock of a member who was only imported: unlock returns them to imported", async ({ deps, acme: { teamId }, people: { gone } }) => {
-    await setPolicy(deps, "lock");
-    await setStatus(deps, teamId, "imported", [gone]);
-    await deleteAndSync(deps, gone);
-    const locked = await memberByKey(deps, teamId, gone);
-    expect(locked).toMatchObject({ status: "locked", statusBefore: "imported" });
-    expect(await api(deps, "POST", `/api/teams/acme/members/${locked.id}/unlock`)).toMatchObject({ status: 200, body: { status: "imported" } });
-  });
+  policyTest(
+    "lock of a member who was only imported: unlock returns them to imported",
+    async ({ deps, acme: { teamId }, people: { gone } }) => {
+      await setPolicy(deps, "lock");
+      await setStatus(deps, teamId, "imported", [gone]);
+      await deleteAndSync(deps, gone);
+      const locked = await memberByKey(deps, teamId, gone);
+      expect(locked).toMatchObject({ status: "locked", statusBefore: "imported" });
+      expect(await api(deps, "POST", `/api/teams/acme/members/${locked.id}/unlock`)).toMatchObject({
+        status: 200,
+        body: { status: "imported" },
+      });
+    },
+  );
 
   policyTest("deauthorize: stays listed without access", async ({ deps, acme: { teamId }, people: { gone, bystander } }) => {
     await setPolicy(deps, "deauthorize");
@@ -120,14 +136,25 @@ describe("deletion policy", () => {
     expect(await memberByKey(deps, teamId, gone)).toMatchObject({ status: "removed" });
   });
 
-  policyTest("a member deleted and later re-added in WeCom loses the deprovision mark but keeps the lock until an admin unlocks", async ({ deps, acme: { teamId }, people: { gone } }) => {
-    const before = (await emulatorOrg(deps)).users.find((u) => u.userid === gone)!;
-    await deleteAndSync(deps, gone);
-    await control(deps, "POST", "/_emulator/users", { userid: before.userid, name: before.name, department: before.department, position: before.position });
-    const job = await syncNow(deps, "acme");
-    expect(job.counts.members.deprovisioned).toBe(0);
-    const back = await memberByKey(deps, teamId, gone);
-    expect(back).toMatchObject({ status: "locked", deprovisionedAt: null });
-    expect(await api(deps, "POST", `/api/teams/acme/members/${back.id}/unlock`)).toMatchObject({ status: 200, body: { status: "active" } });
-  });
+  policyTest(
+    "a member deleted and later re-added in WeCom loses the deprovision mark but keeps the lock until an admin unlocks",
+    async ({ deps, acme: { teamId }, people: { gone } }) => {
+      const before = (await emulatorOrg(deps)).users.find((u) => u.userid === gone)!;
+      await deleteAndSync(deps, gone);
+      await control(deps, "POST", "/_emulator/users", {
+        userid: before.userid,
+        name: before.name,
+        department: before.department,
+        position: before.position,
+      });
+      const job = await syncNow(deps, "acme");
+      expect(job.counts.members.deprovisioned).toBe(0);
+      const back = await memberByKey(deps, teamId, gone);
+      expect(back).toMatchObject({ status: "locked", deprovisionedAt: null });
+      expect(await api(deps, "POST", `/api/teams/acme/members/${back.id}/unlock`)).toMatchObject({
+        status: 200,
+        body: { status: "active" },
+      });
+    },
+  );
 });

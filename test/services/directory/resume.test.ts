@@ -178,7 +178,10 @@ describe("a runner that stalls past its lease", () => {
     await boundTeam(deps, "acme");
     const teamId = await teamIdOf(deps, "acme");
     expect((await syncNow(deps, "acme")).state).toBe("succeeded");
-    const gone = (await emulatorOrg(deps)).users.filter((u) => u.status !== 5).slice(0, 2).map((u) => u.userid);
+    const gone = (await emulatorOrg(deps)).users
+      .filter((u) => u.status !== 5)
+      .slice(0, 2)
+      .map((u) => u.userid);
     await setStatus(deps, teamId, "active", gone);
     for (const u of gone) await control(deps, "DELETE", `/_emulator/users/${u}`);
     const jobId = await startJob(deps, "acme");

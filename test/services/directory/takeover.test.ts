@@ -7,7 +7,17 @@ import { boundTeam } from "../../helpers/api";
 import { FakeClock, testDeps, type TestDeps } from "../../helpers/deps";
 import { control } from "../../helpers/emulator";
 import { crashAfterSteps, emulatorOrg } from "../../helpers/sync";
-import { auditRows, expectedMirror, jobRow, memberRows, mirror, resetDatabase, rowVersions, startJob, teamIdOf } from "../../helpers/sync-scenarios";
+import {
+  auditRows,
+  expectedMirror,
+  jobRow,
+  memberRows,
+  mirror,
+  resetDatabase,
+  rowVersions,
+  startJob,
+  teamIdOf,
+} from "../../helpers/sync-scenarios";
 import { onNodeSchedule } from "../../helpers/schedules";
 import { openTestDb } from "../../helpers/test-db";
 
@@ -130,7 +140,9 @@ describe("a dead instance's sync job", () => {
     runner.resume();
     expect(await aDone).toBeNull();
     expect(a.ticker.active).toBe(0);
-    expect(a.logger.lines.map((l) => l.msg)).toEqual(expect.arrayContaining(["sync job: lease lost", "sync job taken over by another runner"]));
+    expect(a.logger.lines.map((l) => l.msg)).toEqual(
+      expect.arrayContaining(["sync job: lease lost", "sync job taken over by another runner"]),
+    );
     expect(await rowVersions(b, teamId)).toEqual(versions);
     expect(await jobRow(b, jobId)).toEqual(jobBefore);
     await expectCleanImport(b, teamId, org, jobId);

@@ -37,7 +37,11 @@ const lastToken = async (userId: string): Promise<string> => {
   return url.slice(url.lastIndexOf("/") + 1);
 };
 const invitationsOf = async (userId: string) =>
-  opened.db.select().from(invitations).where(and(eq(invitations.teamId, acme), eq(invitations.wecomUserKey, userId.toLowerCase()))).orderBy(asc(invitations.id));
+  opened.db
+    .select()
+    .from(invitations)
+    .where(and(eq(invitations.teamId, acme), eq(invitations.wecomUserKey, userId.toLowerCase())))
+    .orderBy(asc(invitations.id));
 
 describe("invitation tokens and cards", () => {
   it("tokens are 256-bit base64url, stored as their SHA-256", () => {
@@ -52,10 +56,18 @@ describe("invitation tokens and cards", () => {
     const card = invitationCard({ touser: "zhangsan", teamName: "Acme", url: "https://x.test/join/T", taskId: "inv_1" });
     expect(card).toMatchObject({
       msgtype: "template_card",
-      template_card: { card_type: "text_notice", main_title: { title: "加入「Acme」", desc: "Join Acme" }, card_action: { type: 1, url: "https://x.test/join/T" }, task_id: "inv_1" },
+      template_card: {
+        card_type: "text_notice",
+        main_title: { title: "加入「Acme」", desc: "Join Acme" },
+        card_action: { type: 1, url: "https://x.test/join/T" },
+        task_id: "inv_1",
+      },
     });
     const text = invitationTextcard({ touser: "zhangsan", teamName: "<b>A&B</b>", url: "https://x.test/join/T" });
-    expect(text).toMatchObject({ msgtype: "textcard", textcard: { title: "团队邀请 Team invitation", btntxt: "加入", url: "https://x.test/join/T" } });
+    expect(text).toMatchObject({
+      msgtype: "textcard",
+      textcard: { title: "团队邀请 Team invitation", btntxt: "加入", url: "https://x.test/join/T" },
+    });
     expect(text.msgtype === "textcard" && text.textcard.description).toContain("&lt;b&gt;A&amp;B&lt;/b&gt;");
   });
 });
@@ -122,7 +134,14 @@ describe("delivery failures and pacing", () => {
     const [row] = await invitationsOf(userIds[2]!).then((r) => r.filter((x) => x.revokedAt === null));
     const now = deps.clock.now();
     await expect(
-      opened.db.insert(invitations).values({ teamId: acme, memberId: row!.memberId, wecomUserKey: row!.wecomUserKey, tokenHash: newInvitationToken().tokenHash, createdAt: now, expiresAt: now }),
+      opened.db.insert(invitations).values({
+        teamId: acme,
+        memberId: row!.memberId,
+        wecomUserKey: row!.wecomUserKey,
+        tokenHash: newInvitationToken().tokenHash,
+        createdAt: now,
+        expiresAt: now,
+      }),
     ).rejects.toThrow();
   });
 });

@@ -9,8 +9,27 @@ let nextId = 1;
 
 function member(userid: string | null, name: string, over: Partial<MemberRow> = {}): MemberRow {
   return {
-    id: nextId++, teamId: 1, wecomUserId: userid, wecomUserKey: userid?.toLowerCase() ?? null, name, departmentIds: [], mainDepartmentId: null, position: null,
-    wecomStatus: 1, email: null, contentHash: null, status: "imported", role: null, accountId: null, wecomVerifiedAt: null, statusBefore: null, deprovisionedAt: null, observedAt: null, createdAt: at, updatedAt: at, ...over,
+    id: nextId++,
+    teamId: 1,
+    wecomUserId: userid,
+    wecomUserKey: userid?.toLowerCase() ?? null,
+    name,
+    departmentIds: [],
+    mainDepartmentId: null,
+    position: null,
+    wecomStatus: 1,
+    email: null,
+    contentHash: null,
+    status: "imported",
+    role: null,
+    accountId: null,
+    wecomVerifiedAt: null,
+    statusBefore: null,
+    deprovisionedAt: null,
+    observedAt: null,
+    createdAt: at,
+    updatedAt: at,
+    ...over,
   };
 }
 
@@ -25,21 +44,38 @@ function input(members: MemberRow[], accounts: AccountRow[], taken: number[] = [
   for (const a of accounts) byName.set(a.name, [...(byName.get(a.name) ?? []), a]);
   const byEmail = new Map<string, AccountRow[]>();
   for (const a of accounts) if (a.email) byEmail.set(a.email, [...(byEmail.get(a.email) ?? []), a]);
-  return { members, byUsernameKey, byName, byEmail, verified: new Map(), inTeam: new Set(accounts.map((a) => a.id)), taken: new Set(taken), ...over };
+  return {
+    members,
+    byUsernameKey,
+    byName,
+    byEmail,
+    verified: new Map(),
+    inTeam: new Set(accounts.map((a) => a.id)),
+    taken: new Set(taken),
+    ...over,
+  };
 }
 
 describe("planMatch", () => {
   it("suggests (never links) the one account whose email equals the member's WeCom email, compared ignoring case", () => {
     const m = member("wangwu", "王五", { email: "Wang.Wu@Corp.example" });
     const a = account("ww-personal", "Someone", "wang.wu@corp.example");
-    expect(planMatch(input([m], [a]))).toMatchObject({ links: [], suggested: [{ member: { id: m.id }, account: { id: a.id }, by: "email" }], conflicts: [] });
+    expect(planMatch(input([m], [a]))).toMatchObject({
+      links: [],
+      suggested: [{ member: { id: m.id }, account: { id: a.id }, by: "email" }],
+      conflicts: [],
+    });
   });
 
   it("makes an email and a name that point at different accounts a conflict", () => {
     const m = member("zhaoliu", "赵六", { email: "zl@corp.example" });
     const byEmail = account("zl-mail", "Other", "zl@corp.example");
     const byName = account("zl-name", "赵六");
-    expect(planMatch(input([m], [byEmail, byName]))).toMatchObject({ links: [], suggested: [], conflicts: [{ member: { id: m.id }, candidates: [{ id: byEmail.id }, { id: byName.id }] }] });
+    expect(planMatch(input([m], [byEmail, byName]))).toMatchObject({
+      links: [],
+      suggested: [],
+      conflicts: [{ member: { id: m.id }, candidates: [{ id: byEmail.id }, { id: byName.id }] }],
+    });
   });
 
   it("keeps a userid link only when the email points at no other account", () => {
@@ -49,13 +85,20 @@ describe("planMatch", () => {
     const m2 = member("zhouba", "周八", { email: "zb@corp.example" });
     const own2 = account("zhouba", "周八");
     const squatter = account("squatter", "Squatter", "zb@corp.example");
-    expect(planMatch(input([m2], [own2, squatter]))).toMatchObject({ links: [], conflicts: [{ candidates: [{ id: own2.id }, { id: squatter.id }] }] });
+    expect(planMatch(input([m2], [own2, squatter]))).toMatchObject({
+      links: [],
+      conflicts: [{ candidates: [{ id: own2.id }, { id: squatter.id }] }],
+    });
   });
 
   it("links a unique userid key, even when the account's own name is the member's", () => {
     const m = member("ZhangSan", "张三");
     const a = account("zhangsan", "张三");
-    expect(planMatch(input([m], [a]))).toMatchObject({ links: [{ member: { id: m.id }, account: { id: a.id }, by: "userid" }], suggested: [], conflicts: [] });
+    expect(planMatch(input([m], [a]))).toMatchObject({
+      links: [{ member: { id: m.id }, account: { id: a.id }, by: "userid" }],
+      suggested: [],
+      conflicts: [],
+    });
   });
 
   it("makes one account named by two members a conflict for both, not a suggestion", () => {
@@ -64,7 +107,10 @@ describe("planMatch", () => {
     const a = account("lisi", "李四");
     const plan = planMatch(input([m1, m2], [a]));
     expect(plan.suggested).toEqual([]);
-    expect(plan.conflicts.map((c) => [c.member.id, c.candidates.map((x) => x.id)])).toEqual([[m1.id, [a.id]], [m2.id, [a.id]]]);
+    expect(plan.conflicts.map((c) => [c.member.id, c.candidates.map((x) => x.id)])).toEqual([
+      [m1.id, [a.id]],
+      [m2.id, [a.id]],
+    ]);
   });
 
   it("never suggests an account another member links by key, or one already linked in the team", () => {
@@ -93,7 +139,11 @@ describe("planMatch: only what WeCom vouches for, or the team already trusts, li
     for (const username of ["caogang", "CaoGang", "CAOGANG"]) {
       const m = member("caogang", "曹刚");
       const stranger = account(username, "Whoever");
-      expect(planMatch(input([m], [stranger], [], { inTeam: new Set() }))).toMatchObject({ links: [], suggested: [{ member: { id: m.id }, account: { id: stranger.id }, by: "userid" }], conflicts: [] });
+      expect(planMatch(input([m], [stranger], [], { inTeam: new Set() }))).toMatchObject({
+        links: [],
+        suggested: [{ member: { id: m.id }, account: { id: stranger.id }, by: "userid" }],
+        conflicts: [],
+      });
     }
   });
 
@@ -107,7 +157,11 @@ describe("planMatch: only what WeCom vouches for, or the team already trusts, li
   it("links an account WeCom vouched for as that userid, whatever its username", () => {
     const m = member("liming", "李明");
     const a = account("ming-personal", "Someone");
-    expect(planMatch(input([m], [a], [], { inTeam: new Set(), verified: new Map([["liming", [a]]]) }))).toMatchObject({ links: [{ account: { id: a.id }, by: "wecom" }], suggested: [], conflicts: [] });
+    expect(planMatch(input([m], [a], [], { inTeam: new Set(), verified: new Map([["liming", [a]]]) }))).toMatchObject({
+      links: [{ account: { id: a.id }, by: "wecom" }],
+      suggested: [],
+      conflicts: [],
+    });
   });
 
   it("makes a vouched account and a stranger holding the userid as username a conflict", () => {
@@ -122,14 +176,27 @@ describe("planMatch: only what WeCom vouches for, or the team already trusts, li
 
 describe("mergeStanding", () => {
   it("carries the non-WeCom row's active standing and higher role", () => {
-    expect(mergeStanding(member("a", "A"), member(null, "A", { status: "active", role: "admin" }))).toEqual({ status: "active", statusBefore: null, role: "admin" });
+    expect(mergeStanding(member("a", "A"), member(null, "A", { status: "active", role: "admin" }))).toEqual({
+      status: "active",
+      statusBefore: null,
+      role: "admin",
+    });
   });
 
   it("keeps a lock from WeCom, returning to active when it is lifted", () => {
-    expect(mergeStanding(member("a", "A", { status: "locked", statusBefore: "imported" }), member(null, "A", { status: "active", role: "member" }))).toEqual({ status: "locked", statusBefore: "active", role: "member" });
+    expect(
+      mergeStanding(
+        member("a", "A", { status: "locked", statusBefore: "imported" }),
+        member(null, "A", { status: "active", role: "member" }),
+      ),
+    ).toEqual({ status: "locked", statusBefore: "active", role: "member" });
   });
 
   it("carries nothing from a removed row", () => {
-    expect(mergeStanding(member("a", "A", { role: "member" }), member(null, "A", { status: "removed", role: "owner" }))).toEqual({ status: "imported", statusBefore: null, role: "member" });
+    expect(mergeStanding(member("a", "A", { role: "member" }), member(null, "A", { status: "removed", role: "owner" }))).toEqual({
+      status: "imported",
+      statusBefore: null,
+      role: "member",
+    });
   });
 });

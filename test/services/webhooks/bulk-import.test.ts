@@ -29,7 +29,11 @@ beforeAll(async () => {
   opened = await openTestDb();
   // The receiver checks webhook-timestamp against its own clock (5 minutes' tolerance): start from now.
   // A generous timeout: on a loaded machine a batch answered late must not become a retry (a second sending).
-  deps = testDeps(opened.db, { env: { WEBHOOK_ALLOW_PRIVATE: "true" }, clock: new FakeClock(Date.now()), config: { webhookTimeoutMs: 120_000 } });
+  deps = testDeps(opened.db, {
+    env: { WEBHOOK_ALLOW_PRIVATE: "true" },
+    clock: new FakeClock(Date.now()),
+    config: { webhookTimeoutMs: 120_000 },
+  });
   receiver = await webhookReceiver();
   await control(deps, "POST", "/_emulator/reset", { corpId: TEST_CORP_ID, org: { generate: { departments: 20, users: USERS, seed: 7 } } });
   await boundTeam(deps, "bulk");
@@ -56,60 +60,69 @@ const ok = (r: Received) => typeof r.answered === "number" && r.answered >= 200 
 const userOf = (r: Received) => String(r.event.data.wecomUserId);
 
 describe("an import of 10,000 members to one endpoint", () => {
-  it("delivers every event once, verified, in order per member, a retried first event holding back the member's later ones", async () => {
-    const res = await apiClient(deps).json("POST", "/api/teams/bulk/webhooks", { url: `${receiver.base}/all` });
-    expect(res.status).toBe(201);
-    const { endpoint } = (await res.json()) as { endpoint: { secret: string } };
-    receiver.expect("/all", endpoint.secret, Array<number>(REFUSED).fill(503));
+  it(
+    "delivers every event once, verified, in order per member, a retried first event holding back the member's later ones",
+    async () => {
+      const res = await apiClient(deps).json("POST", "/api/teams/bulk/webhooks", { url: `${receiver.base}/all` });
+      expect(res.status).toBe(201);
+      const { endpoint } = (await res.json()) as { endpoint: { secret: string } };
+      receiver.expect("/all", endpoint.secret, Array<number>(REFUSED).fill(503));
 
-    // The import; the delivery it defers runs as the job ends and leaves the refused ones pending.
-    const imported = await syncNow(deps, "bulk");
-    expect(imported.state).toBe("succeeded");
-    expect(imported.counts.members.created).toBe(USERS);
-    const refused = receiver.received.filter((r) => r.answered === 503);
-    expect(refused).toHaveLength(REFUSED);
-    expect(await pendingDeliveries()).toBe(REFUSED);
+      // The import; the delivery it defers runs as the job ends and leaves the refused ones pending.
+      const imported = await syncNow(deps, "bulk");
+      expect(imported.state).toBe("succeeded");
+      expect(imported.counts.members.created).toBe(USERS);
+      const refused = receiver.received.filter((r) => r.answered === 503);
+      expect(refused).toHaveLength(REFUSED);
+      expect(await pendingDeliveries()).toBe(REFUSED);
 
-    // Members whose member.imported is waiting for its retry change now, and as many whose was
-    // delivered: the retried ones' member.updated must wait behind it.
-    const waiting = refused.filter((r) => r.event.type === "member.imported").map(userOf);
-    expect(waiting.length).toBeGreaterThan(0);
-    const waitingSet = new Set(waiting);
-    const org = await emulatorOrg(deps);
-    const delivered = org.users.map((u) => u.userid).filter((u) => !waitingSet.has(u)).slice(0, CHANGED);
-    const changed = [...waiting, ...delivered];
-    for (const userId of changed) await control(deps, "PATCH", `/_emulator/users/${userId}`, { position: `Changed ${userId}` });
-    const resync = await syncNow(deps, "bulk");
-    expect(resync.state).toBe("succeeded");
-    expect(resync.counts.members.updated).toBe(changed.length);
-    const early = receiver.received.filter((r) => ok(r) && r.event.type === "member.updated").map(userOf);
-    expect(early.filter((u) => waitingSet.has(u))).toEqual([]);
-    expect(early.sort()).toEqual([...delivered].sort());
+      // Members whose member.imported is waiting for its retry change now, and as many whose was
+      // delivered: the retried ones' member.updated must wait behind it.
+      const waiting = refused.filter((r) => r.event.type === "member.imported").map(userOf);
+      expect(waiting.length).toBeGreaterThan(0);
+      const waitingSet = new Set(waiting);
+      const org = await emulatorOrg(deps);
+      const delivered = org.users
+        .map((u) => u.userid)
+        .filter((u) => !waitingSet.has(u))
+        .slice(0, CHANGED);
+      const changed = [...waiting, ...delivered];
+      for (const userId of changed) await control(deps, "PATCH", `/_emulator/users/${userId}`, { position: `Changed ${userId}` });
+      const resync = await syncNow(deps, "bulk");
+      expect(resync.state).toBe("succeeded");
+      expect(resync.counts.members.updated).toBe(changed.length);
+      const early = receiver.received.filter((r) => ok(r) && r.event.type === "member.updated").map(userOf);
+      expect(early.filter((u) => waitingSet.has(u))).toEqual([]);
+      expect(early.sort()).toEqual([...delivered].sort());
 
-    deps.clock.advance(RETRY_DELAYS_MS[0]!);
-    await deliverAll();
+      deps.clock.advance(RETRY_DELAYS_MS[0]!);
+      await deliverAll();
 
-    const all = receiver.at("/all");
-    expect(all.every((r) => r.verified)).toBe(true);
-    const got = all.filter(ok);
-    // Nothing doubled: each webhook-id answered 2xx once.
-    expect(new Set(got.map((r) => r.id)).size).toBe(got.length);
-    // Nothing lost: the outbox's events, and independently the org's members, each arrived.
-    const teamId = await teamIdOf(deps, "bulk");
-    const events = await opened.db.select({ eventId: webhookEvents.eventId }).from(webhookEvents).where(eq(webhookEvents.teamId, teamId));
-    expect(got.map((r) => r.id).sort()).toEqual(events.map((e) => e.eventId).sort());
-    const importedUsers = got.filter((r) => r.event.type === "member.imported").map(userOf);
-    expect(importedUsers).toHaveLength(USERS);
-    expect(new Set(importedUsers)).toEqual(new Set(org.users.map((u) => u.userid)));
-    expect(got.filter((r) => r.event.type === "department.created")).toHaveLength(org.departments.length);
-    expect(got.filter((r) => r.event.type === "sync.succeeded").map((r) => r.event.data.jobId)).toEqual([imported.id, resync.id]);
-    const [failed] = await opened.db.select({ n: count() }).from(webhookDeliveries).where(eq(webhookDeliveries.status, "failed"));
-    expect(Number(failed?.n)).toBe(0);
+      const all = receiver.at("/all");
+      expect(all.every((r) => r.verified)).toBe(true);
+      const got = all.filter(ok);
+      // Nothing doubled: each webhook-id answered 2xx once.
+      expect(new Set(got.map((r) => r.id)).size).toBe(got.length);
+      // Nothing lost: the outbox's events, and independently the org's members, each arrived.
+      const teamId = await teamIdOf(deps, "bulk");
+      const events = await opened.db.select({ eventId: webhookEvents.eventId }).from(webhookEvents).where(eq(webhookEvents.teamId, teamId));
+      expect(got.map((r) => r.id).sort()).toEqual(events.map((e) => e.eventId).sort());
+      const importedUsers = got.filter((r) => r.event.type === "member.imported").map(userOf);
+      expect(importedUsers).toHaveLength(USERS);
+      expect(new Set(importedUsers)).toEqual(new Set(org.users.map((u) => u.userid)));
+      expect(got.filter((r) => r.event.type === "department.created")).toHaveLength(org.departments.length);
+      expect(got.filter((r) => r.event.type === "sync.succeeded").map((r) => r.event.data.jobId)).toEqual([imported.id, resync.id]);
+      const [failed] = await opened.db.select({ n: count() }).from(webhookDeliveries).where(eq(webhookDeliveries.status, "failed"));
+      expect(Number(failed?.n)).toBe(0);
 
-    // In order per member: each changed member's imported before its updated, the rest imported only.
-    const byMember = new Map<string, string[]>();
-    for (const r of got) if (r.event.type.startsWith("member.")) byMember.set(userOf(r), [...(byMember.get(userOf(r)) ?? []), r.event.type]);
-    const changedSet = new Set(changed);
-    for (const [userId, types] of byMember) expect(types, userId).toEqual(changedSet.has(userId) ? ["member.imported", "member.updated"] : ["member.imported"]);
-  }, SLOW);
+      // In order per member: each changed member's imported before its updated, the rest imported only.
+      const byMember = new Map<string, string[]>();
+      for (const r of got)
+        if (r.event.type.startsWith("member.")) byMember.set(userOf(r), [...(byMember.get(userOf(r)) ?? []), r.event.type]);
+      const changedSet = new Set(changed);
+      for (const [userId, types] of byMember)
+        expect(types, userId).toEqual(changedSet.has(userId) ? ["member.imported", "member.updated"] : ["member.imported"]);
+    },
+    SLOW,
+  );
 });

@@ -15,7 +15,8 @@ beforeAll(async () => {
   opened = await openTestDb();
   receiver = await webhookReceiver();
   // The network: every public name reaches the local receiver, which verifies the signatures.
-  const network: typeof fetch = (input, init) => fetch(`${receiver.base}${new URL(input instanceof Request ? input.url : String(input)).pathname}`, init);
+  const network: typeof fetch = (input, init) =>
+    fetch(`${receiver.base}${new URL(input instanceof Request ? input.url : String(input)).pathname}`, init);
   deps = testDeps(opened.db, { resolveHost: dns, clock: new FakeClock(Date.now()) });
   deps.webhookFetch = network;
   await boundTeam(deps, "hooks");
@@ -25,7 +26,8 @@ afterAll(async () => {
   await opened.close();
 });
 
-const add = (url: string, d: TestDeps = deps) => apiClient(d).json("POST", "/api/teams/hooks/webhooks", { url, events: ["sync.succeeded"] });
+const add = (url: string, d: TestDeps = deps) =>
+  apiClient(d).json("POST", "/api/teams/hooks/webhooks", { url, events: ["sync.succeeded"] });
 
 describe("hostnames are judged by the addresses they resolve to", () => {
   it.each([
@@ -84,7 +86,9 @@ describe("hostnames are judged by the addresses they resolve to", () => {
     expect((await syncNow(deps, "hooks")).state).toBe("succeeded");
     await deliverWebhooks(deps);
     expect(receiver.at("/rebind")).toHaveLength(1);
-    const log = (await (await apiClient(deps).json("GET", `/api/teams/hooks/webhooks/${endpoint.id}/deliveries`)).json()) as { deliveries: { status: string; lastError: string | null; lastStatus: number | null }[] };
+    const log = (await (await apiClient(deps).json("GET", `/api/teams/hooks/webhooks/${endpoint.id}/deliveries`)).json()) as {
+      deliveries: { status: string; lastError: string | null; lastStatus: number | null }[];
+    };
     expect(log.deliveries[0]).toMatchObject({ status: "pending", lastStatus: null });
     expect(log.deliveries[0]!.lastError).toContain("resolves to a private address: rebind.example.com → 127.0.0.1");
 

@@ -39,7 +39,8 @@ async function addEndpoint(path: string, script: Behaviour[] = [], query = ""): 
   return endpoint.id;
 }
 
-const deliveries = async (id: string) => ((await (await api.json("GET", `/api/teams/acme/webhooks/${id}/deliveries`)).json()) as { deliveries: Delivery[] }).deliveries;
+const deliveries = async (id: string) =>
+  ((await (await api.json("GET", `/api/teams/acme/webhooks/${id}/deliveries`)).json()) as { deliveries: Delivery[] }).deliveries;
 
 describe("send again through the API", () => {
   it("queues a delivered event once more: the receiver gets it again, same webhook-id, verified by standardwebhooks", async () => {
@@ -70,7 +71,11 @@ describe("send again through the API", () => {
     const b = await addEndpoint("/b");
     expect((await syncNow(w.deps, "acme")).state).toBe("succeeded");
     const [ofA] = await deliveries(a);
-    for (const path of [`/api/teams/acme/webhooks/${b}/deliveries/${ofA!.id}/retry`, `/api/teams/acme/webhooks/${b}/deliveries/abc/retry`, `/api/teams/acme/webhooks/ep_none/deliveries/${ofA!.id}/retry`]) {
+    for (const path of [
+      `/api/teams/acme/webhooks/${b}/deliveries/${ofA!.id}/retry`,
+      `/api/teams/acme/webhooks/${b}/deliveries/abc/retry`,
+      `/api/teams/acme/webhooks/ep_none/deliveries/${ofA!.id}/retry`,
+    ]) {
       const res = await api.json("POST", path);
       expect(res.status, path).toBe(404);
     }
@@ -99,7 +104,9 @@ describe("an endpoint failing for a day", () => {
       w.deps.clock.advance(wait);
       await deliverWebhooks(w.deps);
     }
-    const [listed] = ((await (await api.json("GET", "/api/teams/acme/webhooks")).json()) as { endpoints: { id: string; disabledAt: string | null }[] }).endpoints.filter((e) => e.id === id);
+    const [listed] = (
+      (await (await api.json("GET", "/api/teams/acme/webhooks")).json()) as { endpoints: { id: string; disabledAt: string | null }[] }
+    ).endpoints.filter((e) => e.id === id);
     expect(listed!.disabledAt).not.toBeNull();
 
     const texts = await textsTo(w.deps, w.users[0]!);

@@ -24,7 +24,11 @@ interface Created {
 beforeAll(async () => {
   opened = await openTestDb();
   // The receiver checks webhook-timestamp against its own clock (5 minutes' tolerance): start from now.
-  deps = testDeps(opened.db, { env: { WEBHOOK_ALLOW_PRIVATE: "true" }, clock: new FakeClock(Date.now()), config: { webhookTimeoutMs: 5_000 } });
+  deps = testDeps(opened.db, {
+    env: { WEBHOOK_ALLOW_PRIVATE: "true" },
+    clock: new FakeClock(Date.now()),
+    config: { webhookTimeoutMs: 5_000 },
+  });
   api = apiClient(deps);
   receiver = await webhookReceiver();
   await boundTeam(deps, "hooks");
@@ -34,7 +38,11 @@ afterAll(async () => {
   await opened.close();
 });
 
-async function addEndpoint(path: string, events?: string[], script: Parameters<typeof receiver.expect>[2] = []): Promise<Created["endpoint"]> {
+async function addEndpoint(
+  path: string,
+  events?: string[],
+  script: Parameters<typeof receiver.expect>[2] = [],
+): Promise<Created["endpoint"]> {
   const res = await api.json("POST", "/api/teams/hooks/webhooks", { url: `${receiver.base}${path}`, ...(events ? { events } : {}) });
   expect(res.status).toBe(201);
   const { endpoint } = (await res.json()) as Created;
@@ -59,15 +67,21 @@ describe("webhook endpoints API", () => {
     expect(await res.json()).toMatchObject({ error: { fields: [{ field: "events" }] } });
   });
 
-  it.each(["http://127.0.0.1:9/hook", "http://localhost/hook", "http://10.1.2.3/hook", "http://169.254.169.254/latest", "http://[::1]/hook", "http://192.168.0.10/", "http://2130706433/", "http://[::ffff:127.0.0.1]/"])(
-    "refuses the private address %s unless WEBHOOK_ALLOW_PRIVATE=true",
-    async (url) => {
-      const strict = apiClient(testDeps(opened.db));
-      const res = await strict.json("POST", "/api/teams/hooks/webhooks", { url });
-      expect(res.status).toBe(422);
-      expect(await res.json()).toMatchObject({ error: { fields: [{ field: "url" }] } });
-    },
-  );
+  it.each([
+    "http://127.0.0.1:9/hook",
+    "http://localhost/hook",
+    "http://10.1.2.3/hook",
+    "http://169.254.169.254/latest",
+    "http://[::1]/hook",
+    "http://192.168.0.10/",
+    "http://2130706433/",
+    "http://[::ffff:127.0.0.1]/",
+  ])("refuses the private address %s unless WEBHOOK_ALLOW_PRIVATE=true", async (url) => {
+    const strict = apiClient(testDeps(opened.db));
+    const res = await strict.json("POST", "/api/teams/hooks/webhooks", { url });
+    expect(res.status).toBe(422);
+    expect(await res.json()).toMatchObject({ error: { fields: [{ field: "url" }] } });
+  });
 
   it("creates an endpoint answering its whsec_ secret once, stores it sealed, lists and deletes it", async () => {
     const res = await api.json("POST", "/api/teams/hooks/webhooks", { url: "https://example.com/hook", events: ["member.joined"] });
@@ -137,8 +151,12 @@ describe("delivery", () => {
     expect(flaky[0]!.event).toMatchObject({ type: "member.updated", data: { wecomUserId: userId } });
 
     const res = await api.json("GET", `/api/teams/hooks/webhooks/${endpoint.id}/deliveries`);
-    const { deliveries } = (await res.json()) as { deliveries: { eventId: string; status: string; attempts: number; lastStatus: number; lastResponse: string; lastLatencyMs: number }[] };
-    expect(deliveries).toEqual([expect.objectContaining({ eventId: flaky[0]!.id, status: "delivered", attempts: 4, lastStatus: 200, lastResponse: "ok" })]);
+    const { deliveries } = (await res.json()) as {
+      deliveries: { eventId: string; status: string; attempts: number; lastStatus: number; lastResponse: string; lastLatencyMs: number }[];
+    };
+    expect(deliveries).toEqual([
+      expect.objectContaining({ eventId: flaky[0]!.id, status: "delivered", attempts: 4, lastStatus: 200, lastResponse: "ok" }),
+    ]);
     expect(deliveries[0]!.lastLatencyMs).toBeGreaterThanOrEqual(0);
 
     // The endpoint taking every event got this member's events in the order they happened.
@@ -162,7 +180,9 @@ describe("delivery", () => {
     expect((await runJob(deps, job.id))?.state).toBe("succeeded");
     deps.deferred.queue.length = 0;
     const now = deps.clock.now();
-    expect((await claimDueDeliveries(opened.db, { now, leaseUntil: new Date(now.getTime() + 60_000), limit: 100 })).length).toBeGreaterThan(0);
+    expect((await claimDueDeliveries(opened.db, { now, leaseUntil: new Date(now.getTime() + 60_000), limit: 100 })).length).toBeGreaterThan(
+      0,
+    );
 
     const other = testDeps(opened.db, { env: { WEBHOOK_ALLOW_PRIVATE: "true" }, clock: deps.clock, config: { webhookTimeoutMs: 5_000 } });
     await deliverWebhooks(other);

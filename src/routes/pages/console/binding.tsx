@@ -39,7 +39,12 @@ const echo = (form: Form) => ({
   scopeDepartmentIds: form.get("scopeDepartmentIds"),
 });
 
-async function page(c: Context<AppEnv>, extra: Partial<BindingPageProps>, status: ContentfulStatusCode = 200, range?: Promise<VisibilityState | undefined>): Promise<Response> {
+async function page(
+  c: Context<AppEnv>,
+  extra: Partial<BindingPageProps>,
+  status: ContentfulStatusCode = 200,
+  range?: Promise<VisibilityState | undefined>,
+): Promise<Response> {
   const ctx = consoleOf(c);
   const [binding, visibility] = await Promise.all([getBinding(c.env.deps, callerOf(c), ctx.slug), range]);
   return html(c, <BindingPage {...ctx} team={ctx.team} binding={binding} visibility={visibility} {...extra} />, status);
@@ -56,7 +61,14 @@ async function liveRange(c: Context<AppEnv>): Promise<VisibilityState | undefine
     if (!(err instanceof AppError)) throw err;
     if (err.code === "not_bound") return undefined;
     const d = err.details ?? {};
-    return { error: { code: err.code, message: err.message, errcode: typeof d.errcode === "number" ? d.errcode : undefined, ip: typeof d.ip === "string" ? d.ip : undefined } };
+    return {
+      error: {
+        code: err.code,
+        message: err.message,
+        errcode: typeof d.errcode === "number" ? d.errcode : undefined,
+        ip: typeof d.ip === "string" ? d.ip : undefined,
+      },
+    };
   }
 }
 
@@ -86,6 +98,11 @@ export const bindingConsole = new Hono<AppEnv>()
         await setBotAdmins(c.env.deps, callerOf(c), slug, { adminUserIds: list(form.get("admins")) });
         return c.redirect(withFlash(teamHref(base, slug, "/wecom"), "admins_saved"), 303);
       },
-      (err, form) => page(c, { error: err.message, admins: { value: form.get("admins"), error: err.fields?.find((f) => f.field === "adminUserIds") } }, err.status),
+      (err, form) =>
+        page(
+          c,
+          { error: err.message, admins: { value: form.get("admins"), error: err.fields?.find((f) => f.field === "adminUserIds") } },
+          err.status,
+        ),
     ),
   );

@@ -49,20 +49,34 @@ function authorizeInput(form: Form): unknown {
   const scope = form.get("scope");
   if (scope === "department") return { departmentId: idOf(form.get("department")) };
   const users = form.all("user").filter((u) => u !== "");
-  if (users.length === 0) throw new AppError("validation_failed", "请至少选择一名成员 / Select at least one member", [{ field: "user", message: "必填 / required" }]);
+  if (users.length === 0)
+    throw new AppError("validation_failed", "请至少选择一名成员 / Select at least one member", [
+      { field: "user", message: "必填 / required" },
+    ]);
   return { wecomUserIds: users };
 }
 
 /** The confirmation page of a department authorize: how many, who (the first few), and the form that really sends. */
 async function confirmAuthorize(c: Context<AppEnv>, form: Form, input: { departmentId: number }): Promise<Response> {
   const ctx = consoleOf(c);
-  const [preview, departments] = await Promise.all([previewAuthorize(c.env.deps, callerOf(c), ctx.slug, input), listDepartments(c.env.deps, callerOf(c), ctx.slug)]);
+  const [preview, departments] = await Promise.all([
+    previewAuthorize(c.env.deps, callerOf(c), ctx.slug, input),
+    listDepartments(c.env.deps, callerOf(c), ctx.slug),
+  ]);
   const name = departments.items.find((d) => d.id === input.departmentId)?.name ?? `#${input.departmentId}`;
   const from = form.get("from") ?? "";
   const cancelHref = from === "departments" ? teamHref(ctx.base, ctx.slug, "/departments") : returnUrl(c, form);
   return html(
     c,
-    <AuthorizeConfirmPage {...ctx} team={ctx.team} department={{ id: input.departmentId, name }} preview={preview} action={teamHref(ctx.base, ctx.slug, "/members/authorize")} cancelHref={cancelHref} from={from} />,
+    <AuthorizeConfirmPage
+      {...ctx}
+      team={ctx.team}
+      department={{ id: input.departmentId, name }}
+      preview={preview}
+      action={teamHref(ctx.base, ctx.slug, "/members/authorize")}
+      cancelHref={cancelHref}
+      from={from}
+    />,
   );
 }
 
@@ -85,12 +99,16 @@ export const directoryConsole = new Hono<AppEnv>()
       department: Number.isNaN(idOf(query.get("department") ?? undefined)) ? undefined : idOf(query.get("department") ?? undefined),
       cursor: query.get("cursor") ?? "",
     };
-    const listing = listTeamMembers(deps, callerOf(c), ctx.slug, { q: filters.q, status: filters.status, department: query.get("department") ?? undefined, cursor: filters.cursor, limit: PAGE_SIZE }).catch(
-      (err: unknown) => {
-        if (err instanceof AppError && err.code === "validation_failed") return err;
-        throw err;
-      },
-    );
+    const listing = listTeamMembers(deps, callerOf(c), ctx.slug, {
+      q: filters.q,
+      status: filters.status,
+      department: query.get("department") ?? undefined,
+      cursor: filters.cursor,
+      limit: PAGE_SIZE,
+    }).catch((err: unknown) => {
+      if (err instanceof AppError && err.code === "validation_failed") return err;
+      throw err;
+    });
     const departments = await listDepartments(deps, callerOf(c), ctx.slug);
     const listed = await listing;
     const failed = listed instanceof AppError;
@@ -101,17 +119,30 @@ export const directoryConsole = new Hono<AppEnv>()
     const props = { ...ctx, team: ctx.team, filters, page, error, flash: flashOf(c) };
     // A list of thousands of departments costs more to send and render than the page itself.
     const options = departments.items.length <= SELECT_MAX ? flatten(departmentTree(departments.items)) : null;
-    return html(c, <MembersPage {...props} departmentOptions={options} departmentNames={nameMap(departments.items)} returnQuery={query.toString()} />, failed ? 422 : 200);
+    return html(
+      c,
+      <MembersPage {...props} departmentOptions={options} departmentNames={nameMap(departments.items)} returnQuery={query.toString()} />,
+      failed ? 422 : 200,
+    );
   })
   .post("/teams/:slug/members/authorize", consoleForm, signedIn, teamAdmin, (c) =>
     handlePost(c, async (form) => {
       // Nothing ticked is a slip, not an error: back to the same list, which says what to do.
-      if (form.get("scope") !== "department" && form.all("user").every((u) => u === "")) return c.redirect(withFlash(returnUrl(c, form), "none_selected"), 303);
+      if (form.get("scope") !== "department" && form.all("user").every((u) => u === ""))
+        return c.redirect(withFlash(returnUrl(c, form), "none_selected"), 303);
       const input = authorizeInput(form);
       // A department tree can be the whole company: nothing is sent before the admin has seen how many.
-      if (form.get("scope") === "department" && form.get("confirmed") !== "1") return confirmAuthorize(c, form, input as { departmentId: number });
+      if (form.get("scope") === "department" && form.get("confirmed") !== "1")
+        return confirmAuthorize(c, form, input as { departmentId: number });
       const r = await authorizeMembers(c.env.deps, callerOf(c), consoleOf(c).slug, input);
-      const counts = { authorized: r.authorized, invited: r.invited, alreadyActive: r.alreadyActive, alreadyInvited: r.alreadyInvited, skipped: r.skipped.length, invalid: r.invalidUsers.length };
+      const counts = {
+        authorized: r.authorized,
+        invited: r.invited,
+        alreadyActive: r.alreadyActive,
+        alreadyInvited: r.alreadyInvited,
+        skipped: r.skipped.length,
+        invalid: r.invalidUsers.length,
+      };
       return c.redirect(withFlash(returnUrl(c, form), "authorized", counts), 303);
     }),
   )
@@ -128,7 +159,15 @@ export const directoryConsole = new Hono<AppEnv>()
     ]);
     return html(
       c,
-      <MemberPage {...ctx} team={ctx.team} member={member} departmentNames={nameMap(departments.items)} history={history.items} olderCursor={history.nextCursor} flash={flashOf(c)} />,
+      <MemberPage
+        {...ctx}
+        team={ctx.team}
+        member={member}
+        departmentNames={nameMap(departments.items)}
+        history={history.items}
+        olderCursor={history.nextCursor}
+        flash={flashOf(c)}
+      />,
     );
   })
   .post("/teams/:slug/members/:id/:verb{invitation|unlock|restore}", consoleForm, signedIn, teamAdmin, (c) =>

@@ -10,7 +10,8 @@ import { formLimit, newNonce } from "../form-kit";
 export const consoleNonce = (c: Context<AppEnv>): string => newNonce(c, { scripts: true, forms: true });
 
 /** The console shows a refused post on a page of its own, without the form: the way back is the browser's. */
-export const CONSOLE_CSRF_MESSAGE = "表单已过期或来源不明，请返回重新提交 / The form has expired or did not come from this site; go back and submit it again";
+export const CONSOLE_CSRF_MESSAGE =
+  "表单已过期或来源不明，请返回重新提交 / The form has expired or did not come from this site; go back and submit it again";
 
 /** Console forms are small, except bulk authorize (up to a page of 500 userids). */
 export const consoleForm = formLimit(64 * 1024);

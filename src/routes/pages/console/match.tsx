@@ -12,12 +12,19 @@ import { consoleForm, flashOf, withFlash } from "./kit";
 
 /** "memberId:accountId" from the suggestion checkboxes and the chosen conflict candidates. */
 function chosenPairs(form: Form): { memberId: number; accountId: number }[] {
-  const values = [...form.all("pair"), ...form.names().filter((n) => /^conflict-\d{1,15}$/.test(n)).flatMap((n) => form.all(n))];
+  const values = [
+    ...form.all("pair"),
+    ...form
+      .names()
+      .filter((n) => /^conflict-\d{1,15}$/.test(n))
+      .flatMap((n) => form.all(n)),
+  ];
   const pairs = values.flatMap((v) => {
     const m = /^(\d{1,15}):(\d{1,15})$/.exec(v);
     return m ? [{ memberId: Number(m[1]), accountId: Number(m[2]) }] : [];
   });
-  if (pairs.length === 0) throw new AppError("validation_failed", "请至少选择一项 / Choose at least one pair", [{ field: "pairs", message: "必填 / required" }]);
+  if (pairs.length === 0)
+    throw new AppError("validation_failed", "请至少选择一项 / Choose at least one pair", [{ field: "pairs", message: "必填 / required" }]);
   return pairs;
 }
 

@@ -13,9 +13,25 @@ import { consoleForm, idOf, withFlash } from "./kit";
 const memberUrl = (c: Context<AppEnv>, id: number) => teamHref(consoleOf(c).base, consoleOf(c).slug, `/members/${id}`);
 
 /** The confirmation step: the verb ran every check (preview) and wrote nothing. */
-function confirm(c: Context<AppEnv>, id: number, member: { id: number; name: string; accountId: number | null }, change: MemberChangeAsked, verb: string): Promise<Response> {
+function confirm(
+  c: Context<AppEnv>,
+  id: number,
+  member: { id: number; name: string; accountId: number | null },
+  change: MemberChangeAsked,
+  verb: string,
+): Promise<Response> {
   const ctx = consoleOf(c);
-  return html(c, <MemberConfirmPage {...ctx} team={ctx.team} member={member} change={change} action={`${memberUrl(c, id)}/${verb}`} cancelHref={memberUrl(c, id)} />);
+  return html(
+    c,
+    <MemberConfirmPage
+      {...ctx}
+      team={ctx.team}
+      member={member}
+      change={change}
+      action={`${memberUrl(c, id)}/${verb}`}
+      cancelHref={memberUrl(c, id)}
+    />,
+  );
 }
 
 /** Lock a member, or give or take the admin role (docs/members.md#admin-console), each confirmed first. */

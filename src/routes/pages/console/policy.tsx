@@ -19,7 +19,17 @@ export const policyConsole = new Hono<AppEnv>()
       getPolicy(deps, callerOf(c), ctx.slug),
       listTeamMembers(deps, callerOf(c), ctx.slug, { status: "active", limit: "1" }),
     ]);
-    return html(c, <PolicyPage {...ctx} team={ctx.team} policy={onMemberDeleted} active={active.total} threshold={breakerThreshold(active.total)} flash={flashOf(c)} />);
+    return html(
+      c,
+      <PolicyPage
+        {...ctx}
+        team={ctx.team}
+        policy={onMemberDeleted}
+        active={active.total}
+        threshold={breakerThreshold(active.total)}
+        flash={flashOf(c)}
+      />,
+    );
   })
   .post("/teams/:slug/policy", consoleForm, signedIn, teamAdmin, (c) =>
     handlePost(c, async (form) => {

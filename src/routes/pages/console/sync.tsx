@@ -19,7 +19,14 @@ import { consoleForm, flashOf, idOf, withFlash } from "./kit";
  */
 function liveLinks(c: Context<AppEnv>, slug: string, jobId: number): LiveLinks {
   const { config, clock } = c.env.deps;
-  const token = encodeURIComponent(signLink(config.appSecret, JOB_PROGRESS_PURPOSE, jobProgressSubject(slug, jobId), new Date(clock.now().getTime() + JOB_PROGRESS_TTL_MS)));
+  const token = encodeURIComponent(
+    signLink(
+      config.appSecret,
+      JOB_PROGRESS_PURPOSE,
+      jobProgressSubject(slug, jobId),
+      new Date(clock.now().getTime() + JOB_PROGRESS_TTL_MS),
+    ),
+  );
   const page = teamHref(consoleOf(c).base, slug, `/jobs/${jobId}`);
   return { eventsUrl: `${page}/events?t=${token}`, pageUrl: `${page}?t=${token}` };
 }
@@ -51,8 +58,14 @@ export const syncConsole = new Hono<AppEnv>()
     try {
       const job = await getJob(c.env.deps, callerOf(c), ctx.slug, id);
       const after = Math.max(0, idOf(c.req.query("after")) || 0);
-      const staged = job.state === "needs_confirmation" ? { ...(await listStaged(c.env.deps, callerOf(c), ctx.slug, id, { cursor: String(after) })), after } : null;
-      return await html(c, <JobDetailPage {...ctx} team={ctx.team} job={job} links={liveLinks(c, ctx.slug, id)} staged={staged} flash={flashOf(c)} />);
+      const staged =
+        job.state === "needs_confirmation"
+          ? { ...(await listStaged(c.env.deps, callerOf(c), ctx.slug, id, { cursor: String(after) })), after }
+          : null;
+      return await html(
+        c,
+        <JobDetailPage {...ctx} team={ctx.team} job={job} links={liveLinks(c, ctx.slug, id)} staged={staged} flash={flashOf(c)} />,
+      );
     } catch (err) {
       if (err instanceof AppError && err.status === 404) return statusPage(c, err);
       throw err;

@@ -28,7 +28,27 @@ export const teamsConsole = new Hono<AppEnv>()
     const ctx = consoleOf(c);
     const deps = c.env.deps;
     const caller = callerOf(c);
-    const byStatus = Promise.all(Object.keys(MEMBER_STATUS).map(async (status) => [status, (await listTeamMembers(deps, caller, ctx.slug, { status, limit: "1" })).total] as const));
-    const [binding, jobs, callbacks, counts] = await Promise.all([getBinding(deps, caller, ctx.slug), listJobs(deps, caller, ctx.slug), callbackStats(deps, caller, ctx.slug), byStatus]);
-    return html(c, <OverviewPage {...ctx} team={ctx.team} binding={binding} jobs={jobs} callbacks={callbacks} members={Object.fromEntries(counts)} flash={flashOf(c)} />);
+    const byStatus = Promise.all(
+      Object.keys(MEMBER_STATUS).map(
+        async (status) => [status, (await listTeamMembers(deps, caller, ctx.slug, { status, limit: "1" })).total] as const,
+      ),
+    );
+    const [binding, jobs, callbacks, counts] = await Promise.all([
+      getBinding(deps, caller, ctx.slug),
+      listJobs(deps, caller, ctx.slug),
+      callbackStats(deps, caller, ctx.slug),
+      byStatus,
+    ]);
+    return html(
+      c,
+      <OverviewPage
+        {...ctx}
+        team={ctx.team}
+        binding={binding}
+        jobs={jobs}
+        callbacks={callbacks}
+        members={Object.fromEntries(counts)}
+        flash={flashOf(c)}
+      />,
+    );
   });

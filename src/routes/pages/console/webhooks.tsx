@@ -1,7 +1,15 @@
 import { Hono, type Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppEnv } from "../../../deps";
-import { createEndpoint, enableTeamEndpoint, endpointDeliveries, getEndpoint, listTeamEndpoints, removeEndpoint, resendDelivery } from "../../../services/webhooks/endpoints";
+import {
+  createEndpoint,
+  enableTeamEndpoint,
+  endpointDeliveries,
+  getEndpoint,
+  listTeamEndpoints,
+  removeEndpoint,
+  resendDelivery,
+} from "../../../services/webhooks/endpoints";
 import { teamHref } from "../../../views/console/shell";
 import { WebhookPage } from "../../../views/console/webhook-page";
 import { WebhooksPage, type WebhooksPageProps } from "../../../views/console/webhooks-page";
@@ -29,11 +37,15 @@ export const webhooksConsole = new Hono<AppEnv>()
       c,
       async (form) => {
         const events = form.all("events");
-        const created = await createEndpoint(c.env.deps, callerOf(c), consoleOf(c).slug, { url: form.get("url")?.trim() ?? "", events: events.length > 0 ? events : null });
+        const created = await createEndpoint(c.env.deps, callerOf(c), consoleOf(c).slug, {
+          url: form.get("url")?.trim() ?? "",
+          events: events.length > 0 ? events : null,
+        });
         // The secret is on this answer only: rendered, never put in a redirect's URL.
         return listPage(c, { created });
       },
-      (err, form) => listPage(c, { error: err.message, fields: err.fields, values: { url: form.get("url"), events: form.all("events") } }, err.status),
+      (err, form) =>
+        listPage(c, { error: err.message, fields: err.fields, values: { url: form.get("url"), events: form.all("events") } }, err.status),
     ),
   )
   .post("/teams/:slug/webhooks/:id/delete", consoleForm, signedIn, teamAdmin, (c) =>
@@ -46,7 +58,10 @@ export const webhooksConsole = new Hono<AppEnv>()
   .get("/teams/:slug/webhooks/:id", signedIn, teamAdmin, async (c) => {
     const ctx = consoleOf(c);
     const id = c.req.param("id");
-    const [endpoint, deliveries] = await Promise.all([getEndpoint(c.env.deps, callerOf(c), ctx.slug, id), endpointDeliveries(c.env.deps, callerOf(c), ctx.slug, id)]);
+    const [endpoint, deliveries] = await Promise.all([
+      getEndpoint(c.env.deps, callerOf(c), ctx.slug, id),
+      endpointDeliveries(c.env.deps, callerOf(c), ctx.slug, id),
+    ]);
     return html(c, <WebhookPage {...ctx} team={ctx.team} endpoint={endpoint} deliveries={deliveries} flash={flashOf(c)} />);
   })
   .post("/teams/:slug/webhooks/:id/enable", consoleForm, signedIn, teamAdmin, (c) =>

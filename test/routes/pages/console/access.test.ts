@@ -19,11 +19,27 @@ beforeAll(async () => {
 });
 afterAll(async () => w.close());
 
-const PAGES = () => ["", "/wecom", "/sync", "/sync/1", "/departments", "/members", `/members/${memberId}`, "/match", "/policy", "/audit"].map((p) => `/teams/acme${p}`);
-const POSTS = () =>
-  ["/wecom", "/wecom/admins", "/sync", "/sync/1/confirm", "/sync/1/reject", "/members/authorize", `/members/${memberId}/invitation`, `/members/${memberId}/unlock`, `/members/${memberId}/restore`, `/members/${memberId}/lock`, `/members/${memberId}/role`, "/match", "/match/confirm", "/policy"].map(
+const PAGES = () =>
+  ["", "/wecom", "/sync", "/sync/1", "/departments", "/members", `/members/${memberId}`, "/match", "/policy", "/audit"].map(
     (p) => `/teams/acme${p}`,
   );
+const POSTS = () =>
+  [
+    "/wecom",
+    "/wecom/admins",
+    "/sync",
+    "/sync/1/confirm",
+    "/sync/1/reject",
+    "/members/authorize",
+    `/members/${memberId}/invitation`,
+    `/members/${memberId}/unlock`,
+    `/members/${memberId}/restore`,
+    `/members/${memberId}/lock`,
+    `/members/${memberId}/role`,
+    "/match",
+    "/match/confirm",
+    "/policy",
+  ].map((p) => `/teams/acme${p}`);
 
 describe("every console page refuses whoever may not administer the team", () => {
   it("sends a browser without a session to sign in, and back to the page afterwards", async () => {
@@ -60,7 +76,12 @@ describe("every console page refuses whoever may not administer the team", () =>
     const token = csrfOf(await pageHtml(w.api, jar, "/teams"));
     const auditBefore = (await w.db.select().from(auditLog)).length;
     for (const path of POSTS()) {
-      const res = await postForm(w.api, jar, path, [["_csrf", token], ["onMemberDeleted", "lock"], ["scope", "department"], ["department", "1"]]);
+      const res = await postForm(w.api, jar, path, [
+        ["_csrf", token],
+        ["onMemberDeleted", "lock"],
+        ["scope", "department"],
+        ["department", "1"],
+      ]);
       expect(res.status, path).toBe(403);
       expect(await res.text(), path).toContain("<code>forbidden</code>");
     }

@@ -13,12 +13,22 @@ import { accountDeps, client, csrfOf, PASSWORD, type CookieJar } from "../../../
 export type Api = ReturnType<typeof client>;
 
 /** Registers an account, adds it to the team with `role` (operator), sets its standing, logs in. */
-export async function person(api: Api, db: Db, slug: string, username: string, opts: { role?: "owner" | "admin" | "member"; status?: MemberStatus } = {}): Promise<{ jar: CookieJar; accountId: number }> {
+export async function person(
+  api: Api,
+  db: Db,
+  slug: string,
+  username: string,
+  opts: { role?: "owner" | "admin" | "member"; status?: MemberStatus } = {},
+): Promise<{ jar: CookieJar; accountId: number }> {
   const account = await api.register({ username, password: PASSWORD, name: `${username} 名` });
   if (opts.role) {
     const added = await api.json("POST", `/api/teams/${slug}/members`, { accountId: account.id, role: opts.role });
     if (added.status !== 201) throw new Error(`add member: ${added.status} ${await added.text()}`);
-    if (opts.status) await db.update(members).set({ status: opts.status }).where(and(eq(members.accountId, account.id)));
+    if (opts.status)
+      await db
+        .update(members)
+        .set({ status: opts.status })
+        .where(and(eq(members.accountId, account.id)));
   }
   return { jar: await api.login(username, PASSWORD), accountId: account.id };
 }
@@ -35,7 +45,9 @@ export interface ConsoleWorld {
 }
 
 /** A fresh database with a team bound to the emulator and imported once, and its owner logged in. */
-export async function consoleWorld(opts: { sync?: boolean; org?: { departments: number; users: number; seed: number }; deps?: Parameters<typeof accountDeps>[1] } = {}): Promise<ConsoleWorld> {
+export async function consoleWorld(
+  opts: { sync?: boolean; org?: { departments: number; users: number; seed: number }; deps?: Parameters<typeof accountDeps>[1] } = {},
+): Promise<ConsoleWorld> {
   const opened = await openTestDb();
   const db = opened.db;
   const deps = accountDeps(db, opts.deps);
@@ -56,7 +68,13 @@ export async function pageHtml(api: Api, jar: CookieJar, path: string): Promise<
 }
 
 /** Opens `page`, then posts `fields` with the page's CSRF token to `action` (default: the page). */
-export async function submit(api: Api, jar: CookieJar, page: string, fields: Record<string, string> | [string, string][], action = page): Promise<Response> {
+export async function submit(
+  api: Api,
+  jar: CookieJar,
+  page: string,
+  fields: Record<string, string> | [string, string][],
+  action = page,
+): Promise<Response> {
   const token = csrfOf(await pageHtml(api, jar, page));
   const list = Array.isArray(fields) ? fields : Object.entries(fields);
   return postForm(api, jar, action, [["_csrf", token], ...list]);

@@ -108,30 +108,51 @@ describe("audit log", () => {
     expect(text).toContain(`${m!.name} (${m!.wecomUserId})`);
     expect(text).not.toContain(`member #${m!.id}`);
     expect(one).toMatch(/<code>name<\/code>: — → [^<]+<\/li>/);
-    const en = await (await w.api.request("/teams/acme/audit?action=policy.changed", { headers: { ...w.owner.header(), "accept-language": "en" } })).text();
+    const en = await (
+      await w.api.request("/teams/acme/audit?action=policy.changed", { headers: { ...w.owner.header(), "accept-language": "en" } })
+    ).text();
     expect(textOf(en)).toContain("deletion policy changed");
     expect(textOf(en)).toMatch(/onMemberDeleted ?: \w+ → \w+/);
     // The filter offers every action there is.
-    for (const action of ["member.joined", "member.unlinked", "member.deprovision_held", "member.rekeyed"]) expect(one).toContain(`<option value="${action}"`);
+    for (const action of ["member.joined", "member.unlinked", "member.deprovision_held", "member.rekeyed"])
+      expect(one).toContain(`<option value="${action}"`);
   });
 
   it("names who acted: an account by name and username, a WeCom admin by name, each linked to their member page", async () => {
     const [team] = await w.db.select().from(teams).where(eq(teams.slug, "acme"));
     const [m] = await imported();
     const stranger = await w.api.register({ username: "stranger1", password: PASSWORD, name: "Stranger" });
-    const entry = (actor: string, subjectId: string) => ({ teamId: team!.id, at: new Date(), initiator: "admin" as const, actor, action: "member.invited", subjectType: "member", subjectId });
-    await w.db.insert(auditLog).values([entry(`wecom:${m!.wecomUserId!.toUpperCase()}`, "901"), entry(`account:${stranger.id}`, "902"), entry("wecom:nobody-here", "903")]);
+    const entry = (actor: string, subjectId: string) => ({
+      teamId: team!.id,
+      at: new Date(),
+      initiator: "admin" as const,
+      actor,
+      action: "member.invited",
+      subjectType: "member",
+      subjectId,
+    });
+    await w.db
+      .insert(auditLog)
+      .values([
+        entry(`wecom:${m!.wecomUserId!.toUpperCase()}`, "901"),
+        entry(`account:${stranger.id}`, "902"),
+        entry("wecom:nobody-here", "903"),
+      ]);
     const [ownerRow] = await w.db.select().from(members).where(eq(members.accountId, w.ownerId));
 
     const policy = await pageHtml(w.api, w.owner, "/teams/acme/audit?action=policy.changed");
     expect(policy).toContain(`<a href="/teams/acme/members/${ownerRow!.id}" class="actor">owner1 名 (owner1)</a>`);
     expect(policy).not.toContain(`account:${w.ownerId}`);
     const byOne = async (id: string) => pageHtml(w.api, w.owner, `/teams/acme/audit?subjectType=member&subjectId=${id}`);
-    expect(await byOne("901")).toContain(`<a href="/teams/acme/members/${m!.id}" class="actor">${m!.name} (${m!.wecomUserId!.toUpperCase()})</a>`);
+    expect(await byOne("901")).toContain(
+      `<a href="/teams/acme/members/${m!.id}" class="actor">${m!.name} (${m!.wecomUserId!.toUpperCase()})</a>`,
+    );
     // An account outside the team has no member page here: named, not linked.
     expect(await byOne("902")).toContain('<span class="actor">Stranger (stranger1)</span>');
     expect(await byOne("903")).toContain('<span class="actor">nobody-here</span>');
-    const api = (await (await w.api.request("/api/teams/acme/audit?subjectType=member&subjectId=901", { headers: w.owner.header() })).json()) as { items: { actorName: unknown }[] };
+    const api = (await (
+      await w.api.request("/api/teams/acme/audit?subjectType=member&subjectId=901", { headers: w.owner.header() })
+    ).json()) as { items: { actorName: unknown }[] };
     expect(api.items[0]!.actorName).toEqual({ kind: "wecom_user", handle: m!.wecomUserId!.toUpperCase(), name: m!.name, memberId: m!.id });
   });
 

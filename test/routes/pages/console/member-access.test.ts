@@ -16,13 +16,28 @@ beforeAll(async () => {
 afterAll(async () => w.close());
 
 const rowOf = async (where: { id?: number; accountId?: number }) =>
-  (await w.db.select().from(members).where(where.id !== undefined ? eq(members.id, where.id) : eq(members.accountId, where.accountId!)))[0]!;
+  (
+    await w.db
+      .select()
+      .from(members)
+      .where(where.id !== undefined ? eq(members.id, where.id) : eq(members.accountId, where.accountId!))
+  )[0]!;
 /** WeCom members nobody has touched yet (no account, no role), oldest first. */
-const imported = async () => w.db.select().from(members).where(and(eq(members.status, "imported"), isNull(members.accountId), isNull(members.role))).orderBy(asc(members.id));
-const auditOf = async (memberId: number, action: string) => w.db.select().from(auditLog).where(and(eq(auditLog.subjectId, String(memberId)), eq(auditLog.action, action)));
+const imported = async () =>
+  w.db
+    .select()
+    .from(members)
+    .where(and(eq(members.status, "imported"), isNull(members.accountId), isNull(members.role)))
+    .orderBy(asc(members.id));
+const auditOf = async (memberId: number, action: string) =>
+  w.db
+    .select()
+    .from(auditLog)
+    .where(and(eq(auditLog.subjectId, String(memberId)), eq(auditLog.action, action)));
 const page = (id: number) => `/teams/acme/members/${id}`;
 /** Posts to a member's lock or role action with the CSRF token of their page, as this browser. */
-const act = (jar: CookieJar, id: number, verb: "lock" | "role", fields: Record<string, string> = {}) => submit(w.api, jar, page(id), fields, `${page(id)}/${verb}`);
+const act = (jar: CookieJar, id: number, verb: "lock" | "role", fields: Record<string, string> = {}) =>
+  submit(w.api, jar, page(id), fields, `${page(id)}/${verb}`);
 
 describe("locking a member", () => {
   it("asks first, saying what a lock does, and changes nothing until confirmed", async () => {
@@ -38,13 +53,21 @@ describe("locking a member", () => {
     expect((await rowOf({ id: m!.id })).status).toBe("imported");
     expect(await auditOf(m!.id, "member.locked")).toEqual([]);
 
-    const done = await postForm(w.api, w.owner, `${page(m!.id)}/lock`, [["_csrf", csrfOf(html)], ["confirmed", "1"]]);
+    const done = await postForm(w.api, w.owner, `${page(m!.id)}/lock`, [
+      ["_csrf", csrfOf(html)],
+      ["confirmed", "1"],
+    ]);
     expect(done.status).toBe(303);
     expect(done.headers.get("location")).toBe(`${page(m!.id)}?ok=locked`);
     const row = await rowOf({ id: m!.id });
     expect([row.status, row.statusBefore]).toEqual(["locked", "imported"]);
     const [entry] = await auditOf(m!.id, "member.locked");
-    expect(entry).toMatchObject({ initiator: "admin", actor: `account:${w.ownerId}`, before: { status: "imported" }, after: { status: "locked" } });
+    expect(entry).toMatchObject({
+      initiator: "admin",
+      actor: `account:${w.ownerId}`,
+      before: { status: "imported" },
+      after: { status: "locked" },
+    });
     const after = await pageHtml(w.api, w.owner, `${page(m!.id)}?ok=locked`);
     expect(textOf(after)).toContain("成员已锁定");
     expect(after).toContain(`action="${page(m!.id)}/unlock"`);
@@ -70,7 +93,10 @@ describe("locking a member", () => {
     const other = await person(w.api, w.db, w.slug, "admin2", { role: "admin" });
     const owner = await rowOf({ accountId: w.ownerId });
     for (const target of [await rowOf({ accountId: other.accountId }), owner]) {
-      const res = await postForm(w.api, admin.jar, `${page(target.id)}/lock`, [["_csrf", csrfOf(await pageHtml(w.api, admin.jar, "/teams/acme/members"))], ["confirmed", "1"]]);
+      const res = await postForm(w.api, admin.jar, `${page(target.id)}/lock`, [
+        ["_csrf", csrfOf(await pageHtml(w.api, admin.jar, "/teams/acme/members"))],
+        ["confirmed", "1"],
+      ]);
       expect(res.status).toBe(403);
       expect(await res.text()).toContain("<code>forbidden</code>");
       expect((await rowOf({ id: target.id })).status).toBe("active");
@@ -85,7 +111,10 @@ describe("locking a member", () => {
   it("refuses what cannot be locked: one already locked, one removed, the owner, an unknown member", async () => {
     const [a, b] = await imported();
     await w.db.update(members).set({ status: "locked", statusBefore: "imported" }).where(eq(members.id, a!.id));
-    await w.db.update(members).set({ status: "removed", statusBefore: "imported", deprovisionedAt: w.deps.clock.now() }).where(eq(members.id, b!.id));
+    await w.db
+      .update(members)
+      .set({ status: "removed", statusBefore: "imported", deprovisionedAt: w.deps.clock.now() })
+      .where(eq(members.id, b!.id));
     for (const id of [a!.id, b!.id, (await rowOf({ accountId: w.ownerId })).id]) {
       const res = await act(w.owner, id, "lock");
       expect(res.status, String(id)).toBe(409);
@@ -113,11 +142,17 @@ describe("changing a member's role", () => {
     expect(confirm).toContain('<input type="hidden" name="role" value="admin"/>');
     expect((await rowOf({ id: row.id })).role).toBe("member");
 
-    const done = await postForm(w.api, w.owner, `${page(row.id)}/role`, [["_csrf", csrfOf(confirm)], ["role", "admin"], ["confirmed", "1"]]);
+    const done = await postForm(w.api, w.owner, `${page(row.id)}/role`, [
+      ["_csrf", csrfOf(confirm)],
+      ["role", "admin"],
+      ["confirmed", "1"],
+    ]);
     expect(done.headers.get("location")).toBe(`${page(row.id)}?ok=role_saved`);
     expect((await rowOf({ id: row.id })).role).toBe("admin");
     expect((await w.api.page(plain.jar, "/teams/acme")).status).toBe(200);
-    expect(await auditOf(row.id, "member.role_changed")).toMatchObject([{ actor: `account:${w.ownerId}`, before: { role: "member" }, after: { role: "admin" } }]);
+    expect(await auditOf(row.id, "member.role_changed")).toMatchObject([
+      { actor: `account:${w.ownerId}`, before: { role: "member" }, after: { role: "admin" } },
+    ]);
 
     expect((await act(w.owner, row.id, "role", { role: "member", confirmed: "1" })).status).toBe(303);
     expect((await w.api.page(plain.jar, "/teams/acme")).status).toBe(403);
@@ -149,16 +184,31 @@ describe("changing a member's role", () => {
     const [removed] = await w.db.select().from(members).where(eq(members.status, "removed")).limit(1);
     expect((await act(w.owner, removed!.id, "role", { role: "admin" })).status).toBe(409);
     const token = csrfOf(await pageHtml(w.api, w.owner, "/teams/acme/members"));
-    expect((await postForm(w.api, w.owner, "/teams/acme/members/99999999/role", [["_csrf", token], ["role", "admin"]])).status).toBe(404);
+    expect(
+      (
+        await postForm(w.api, w.owner, "/teams/acme/members/99999999/role", [
+          ["_csrf", token],
+          ["role", "admin"],
+        ])
+      ).status,
+    ).toBe(404);
 
     expect((await w.api.json("POST", "/api/teams", { slug: "other", name: "Other" })).status).toBe(201);
     const stranger = await person(w.api, w.db, "other", "otherowner", { role: "owner" });
     const theirs = await rowOf({ accountId: stranger.accountId });
     // acme's owner cannot reach other's member through acme's pages, nor other's owner acme's.
     for (const verb of ["role", "lock"] as const) {
-      const res = await postForm(w.api, w.owner, `/teams/acme/members/${theirs.id}/${verb}`, [["_csrf", token], ["role", "member"], ["confirmed", "1"]]);
+      const res = await postForm(w.api, w.owner, `/teams/acme/members/${theirs.id}/${verb}`, [
+        ["_csrf", token],
+        ["role", "member"],
+        ["confirmed", "1"],
+      ]);
       expect(res.status, verb).toBe(404);
-      const foreign = await postForm(w.api, stranger.jar, `${page(m!.id)}/${verb}`, [["_csrf", csrfOf(await pageHtml(w.api, stranger.jar, "/teams"))], ["role", "member"], ["confirmed", "1"]]);
+      const foreign = await postForm(w.api, stranger.jar, `${page(m!.id)}/${verb}`, [
+        ["_csrf", csrfOf(await pageHtml(w.api, stranger.jar, "/teams"))],
+        ["role", "member"],
+        ["confirmed", "1"],
+      ]);
       expect(foreign.status, verb).toBe(403);
       expect(await foreign.text()).toContain("<code>not_a_member</code>");
     }

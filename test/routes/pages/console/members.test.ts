@@ -72,7 +72,9 @@ describe("acting on members", () => {
     ]);
     expect(res.status).toBe(303);
     const location = res.headers.get("location")!;
-    expect(location).toBe("/teams/acme/members?status=imported&ok=authorized&authorized=0&invited=2&alreadyActive=0&alreadyInvited=0&skipped=0&invalid=0");
+    expect(location).toBe(
+      "/teams/acme/members?status=imported&ok=authorized&authorized=0&invited=2&alreadyActive=0&alreadyInvited=0&skipped=0&invalid=0",
+    );
     const html = await pageHtml(w.api, w.owner, "/teams/acme/members?status=invited&ok=authorized&invited=2");
     expect(rowIds(html).sort()).toEqual([a!.id, b!.id].sort());
     expect(textOf(html)).toMatch(/已邀请\s*：\s*2/);
@@ -80,7 +82,13 @@ describe("acting on members", () => {
   });
 
   it("sends an authorize with nothing selected back to the same list, with what to do", async () => {
-    const res = await submit(w.api, w.owner, "/teams/acme/members?status=imported", { scope: "selected", from: "list:status=imported" }, "/teams/acme/members/authorize");
+    const res = await submit(
+      w.api,
+      w.owner,
+      "/teams/acme/members?status=imported",
+      { scope: "selected", from: "list:status=imported" },
+      "/teams/acme/members/authorize",
+    );
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe("/teams/acme/members?status=imported&ok=none_selected");
     expect(textOf(await pageHtml(w.api, w.owner, res.headers.get("location")!))).toContain("没有选择成员");
@@ -100,20 +108,34 @@ describe("acting on members", () => {
       expect(child).toBeGreaterThan(parent);
     }
     expect(html).toContain(`href="/teams/acme/members?department=${all[0]!.id}"`);
-    const [leaf] = await w.db.select().from(departments).where(and(eq(departments.parentId, 1))).limit(1);
+    const [leaf] = await w.db
+      .select()
+      .from(departments)
+      .where(and(eq(departments.parentId, 1)))
+      .limit(1);
     // The department and everything below it.
     const subtree = new Set([leaf!.id]);
-    for (let grew = true; grew; ) {
+    for (let grew = true; grew;) {
       grew = false;
       for (const d of all) if (subtree.has(d.parentId) && !subtree.has(d.id)) grew = subtree.add(d.id).size > 0;
     }
-    const importedIn = async () => (await w.db.select().from(members).orderBy(asc(members.id))).filter((m) => ["imported", "invited", "deauthorized"].includes(m.status) && !m.deprovisionedAt && m.departmentIds.some((d) => subtree.has(d)));
+    const importedIn = async () =>
+      (await w.db.select().from(members).orderBy(asc(members.id))).filter(
+        (m) =>
+          ["imported", "invited", "deauthorized"].includes(m.status) && !m.deprovisionedAt && m.departmentIds.some((d) => subtree.has(d)),
+      );
     const waiting = await importedIn();
     expect(waiting.length).toBeGreaterThan(0);
     const invitationsBefore = (await w.db.select().from(invitations)).length;
 
     // The first post only asks: how many and who, and nothing is sent.
-    const asked = await submit(w.api, w.owner, "/teams/acme/departments", { scope: "department", department: String(leaf!.id), from: "departments" }, "/teams/acme/members/authorize");
+    const asked = await submit(
+      w.api,
+      w.owner,
+      "/teams/acme/departments",
+      { scope: "department", department: String(leaf!.id), from: "departments" },
+      "/teams/acme/members/authorize",
+    );
     expect(asked.status).toBe(200);
     const confirm = await asked.text();
     expect(textOf(confirm)).toContain(`将对 ${waiting.length} 人授权`);
@@ -125,9 +147,19 @@ describe("acting on members", () => {
     expect(await importedIn()).toHaveLength(waiting.length);
 
     // Confirming sends, with the same CSRF rule as every form.
-    const refused = await postForm(w.api, w.owner, "/teams/acme/members/authorize", [["scope", "department"], ["department", String(leaf!.id)], ["confirmed", "1"]]);
+    const refused = await postForm(w.api, w.owner, "/teams/acme/members/authorize", [
+      ["scope", "department"],
+      ["department", String(leaf!.id)],
+      ["confirmed", "1"],
+    ]);
     expect(refused.status).toBe(403);
-    const res = await postForm(w.api, w.owner, "/teams/acme/members/authorize", [["_csrf", csrfOf(confirm)], ["scope", "department"], ["department", String(leaf!.id)], ["from", "departments"], ["confirmed", "1"]]);
+    const res = await postForm(w.api, w.owner, "/teams/acme/members/authorize", [
+      ["_csrf", csrfOf(confirm)],
+      ["scope", "department"],
+      ["department", String(leaf!.id)],
+      ["from", "departments"],
+      ["confirmed", "1"],
+    ]);
     expect(res.status).toBe(303);
     const done = new URL(res.headers.get("location")!, "https://x.example").searchParams;
     expect(Number(done.get("invited")) + Number(done.get("alreadyInvited"))).toBe(waiting.length);
@@ -140,7 +172,13 @@ describe("acting on members", () => {
   it("re-sends an invitation (once a minute), unlocks and restores, returning to where the admin was", async () => {
     const [invited] = await w.db.select().from(members).where(eq(members.status, "invited")).limit(1);
     w.deps.clock.advance(61_000);
-    const resent = await submit(w.api, w.owner, `/teams/acme/members/${invited!.id}`, { from: `member:${invited!.id}` }, `/teams/acme/members/${invited!.id}/invitation`);
+    const resent = await submit(
+      w.api,
+      w.owner,
+      `/teams/acme/members/${invited!.id}`,
+      { from: `member:${invited!.id}` },
+      `/teams/acme/members/${invited!.id}/invitation`,
+    );
     expect(resent.status).toBe(303);
     expect(resent.headers.get("location")).toBe(`/teams/acme/members/${invited!.id}?ok=resent`);
     const tooSoon = await submit(w.api, w.owner, `/teams/acme/members/${invited!.id}`, {}, `/teams/acme/members/${invited!.id}/invitation`);
@@ -148,10 +186,19 @@ describe("acting on members", () => {
 
     const [x, y] = await wecomMembers();
     await w.db.update(members).set({ status: "locked", statusBefore: "imported" }).where(eq(members.id, x!.id));
-    await w.db.update(members).set({ status: "removed", statusBefore: "imported", deprovisionedAt: w.deps.clock.now() }).where(eq(members.id, y!.id));
+    await w.db
+      .update(members)
+      .set({ status: "removed", statusBefore: "imported", deprovisionedAt: w.deps.clock.now() })
+      .where(eq(members.id, y!.id));
     const locked = await pageHtml(w.api, w.owner, "/teams/acme/members?status=locked");
     expect(locked).toContain(`action="/teams/acme/members/${x!.id}/unlock"`);
-    const unlocked = await submit(w.api, w.owner, "/teams/acme/members?status=locked", { from: "list:status=locked" }, `/teams/acme/members/${x!.id}/unlock`);
+    const unlocked = await submit(
+      w.api,
+      w.owner,
+      "/teams/acme/members?status=locked",
+      { from: "list:status=locked" },
+      `/teams/acme/members/${x!.id}/unlock`,
+    );
     expect(unlocked.headers.get("location")).toBe("/teams/acme/members?status=locked&ok=unlocked");
     expect((await memberById(x!.id)).status).toBe("imported");
     const restored = await submit(w.api, w.owner, "/teams/acme/members?status=removed", {}, `/teams/acme/members/${y!.id}/restore`);
@@ -191,7 +238,13 @@ describe("a member's page", () => {
     expect((await w.api.json("POST", "/api/teams", { slug: "other", name: "Other" })).status).toBe(201);
     const { accountId } = await person(w.api, w.db, "other", "otherowner", { role: "owner" });
     const [theirs] = await w.db.select().from(members).where(eq(members.accountId, accountId));
-    for (const path of ["/teams/acme/members/99999999", "/teams/acme/members/0", "/teams/acme/members/abc", "/teams/acme/members/1234567890123456", `/teams/acme/members/${theirs!.id}`]) {
+    for (const path of [
+      "/teams/acme/members/99999999",
+      "/teams/acme/members/0",
+      "/teams/acme/members/abc",
+      "/teams/acme/members/1234567890123456",
+      `/teams/acme/members/${theirs!.id}`,
+    ]) {
       const res = await w.api.page(w.owner, path);
       expect(res.status, path).toBe(404);
       expect(await res.text()).toContain("<code>not_found</code>");

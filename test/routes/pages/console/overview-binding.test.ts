@@ -19,7 +19,11 @@ beforeAll(async () => {
 afterAll(async () => w.close());
 
 const bindingRow = async (slug: string) => {
-  const [row] = await w.db.select({ b: wecomBindings }).from(wecomBindings).innerJoin(teams, eq(teams.id, wecomBindings.teamId)).where(eq(teams.slug, slug));
+  const [row] = await w.db
+    .select({ b: wecomBindings })
+    .from(wecomBindings)
+    .innerJoin(teams, eq(teams.id, wecomBindings.teamId))
+    .where(eq(teams.slug, slug));
   return row?.b ?? null;
 };
 
@@ -57,7 +61,10 @@ describe("team switcher", () => {
     expect((await w.api.json("POST", "/api/teams", { slug: "closed", name: "Closed <团队>" })).status).toBe(201);
     expect((await w.api.json("POST", "/api/teams/closed/members", { accountId, role: "admin" })).status).toBe(201);
     const [closed] = await w.db.select({ id: teams.id }).from(teams).where(eq(teams.slug, "closed"));
-    await w.db.update(members).set({ status: "locked" }).where(and(eq(members.accountId, accountId), eq(members.teamId, closed!.id)));
+    await w.db
+      .update(members)
+      .set({ status: "locked" })
+      .where(and(eq(members.accountId, accountId), eq(members.teamId, closed!.id)));
     const html = await pageHtml(w.api, jar, "/teams");
     expect([...html.matchAll(/<li data-slug="([^"]+)">/g)].map((m) => m[1])).toEqual(["acme", "closed", "fresh"]);
     expect(entry(html, "acme")).toContain('href="/teams/acme"');
@@ -94,7 +101,10 @@ describe("overview", () => {
     const text = textOf(html);
     for (const s of ["团队概览", BINDING.corpId, "已绑定", "一切正常", "最近成功同步", "待接受的邀请"]) expect(text).toContain(s);
     // Members by status, from the mirror.
-    const rows = await w.db.select().from(members).where(eq(members.teamId, (await w.db.select().from(teams).where(eq(teams.slug, "acme")))[0]!.id));
+    const rows = await w.db
+      .select()
+      .from(members)
+      .where(eq(members.teamId, (await w.db.select().from(teams).where(eq(teams.slug, "acme")))[0]!.id));
     for (const status of ["imported", "invited", "active", "locked", "deauthorized", "removed"]) {
       const cell = new RegExp(`id="members-${status}">(\\d+)<`).exec(html);
       expect(Number(cell?.[1]), status).toBe(rows.filter((m) => m.status === status).length);
@@ -117,7 +127,12 @@ describe("overview", () => {
   });
 
   it("shows a sync WeCom refused with its hint (the IP to trust) and where to fix it", async () => {
-    await control(w.deps, "POST", "/_emulator/faults", { api: "*", errcode: 60020, errmsg: "not allow to access from your ip, hint: [x], from ip: 203.0.113.7, more info at https://open.work.weixin.qq.com", times: 50 });
+    await control(w.deps, "POST", "/_emulator/faults", {
+      api: "*",
+      errcode: 60020,
+      errmsg: "not allow to access from your ip, hint: [x], from ip: 203.0.113.7, more info at https://open.work.weixin.qq.com",
+      times: 50,
+    });
     const started = await submit(w.api, w.owner, "/teams/acme/sync", {});
     expect(started.status).toBe(303);
     await w.deps.deferred.flush();
@@ -142,7 +157,14 @@ describe("WeCom binding form", () => {
   });
 
   it("shows each invalid field inline, keeps what was typed except secrets, and stores nothing", async () => {
-    const res = await submit(w.api, freshOwner, "/teams/fresh/wecom", { corpId: "ww bad!", agentId: "abc", secret: "short", token: "tok-en!", encodingAesKey: "xyz", adminUserIds: "zhangsan" });
+    const res = await submit(w.api, freshOwner, "/teams/fresh/wecom", {
+      corpId: "ww bad!",
+      agentId: "abc",
+      secret: "short",
+      token: "tok-en!",
+      encodingAesKey: "xyz",
+      adminUserIds: "zhangsan",
+    });
     expect(res.status).toBe(422);
     const html = await res.text();
     for (const f of ["corpId", "agentId", "secret", "token", "encodingAesKey"]) {
@@ -156,7 +178,11 @@ describe("WeCom binding form", () => {
   });
 
   it("checks the credentials live: a wrong secret is refused with WeCom's errcode and hint, nothing stored", async () => {
-    const res = await submit(w.api, freshOwner, "/teams/fresh/wecom", { ...BINDING, agentId: String(BINDING.agentId), secret: "wrong-secret-0000000000000000" });
+    const res = await submit(w.api, freshOwner, "/teams/fresh/wecom", {
+      ...BINDING,
+      agentId: String(BINDING.agentId),
+      secret: "wrong-secret-0000000000000000",
+    });
     expect(res.status).toBe(422);
     const html = await res.text();
     expect(html).toContain('id="refusal-errcode">40001<');
@@ -165,7 +191,11 @@ describe("WeCom binding form", () => {
   });
 
   it("binds with good credentials and shows the app's visibility; the form shows only masked secrets afterwards", async () => {
-    const res = await submit(w.api, freshOwner, "/teams/fresh/wecom", { ...BINDING, agentId: String(BINDING.agentId), scopeDepartmentIds: "" });
+    const res = await submit(w.api, freshOwner, "/teams/fresh/wecom", {
+      ...BINDING,
+      agentId: String(BINDING.agentId),
+      scopeDepartmentIds: "",
+    });
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain('id="bind-result"');
@@ -190,7 +220,12 @@ describe("the bot's admins on the binding page", () => {
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe("/teams/acme/wecom?ok=admins_saved");
     const row = (await bindingRow("acme"))!;
-    expect(row).toMatchObject({ adminUserIds: ["zhangsan", "LiSi"], secretSealed: before.secretSealed, tokenSealed: before.tokenSealed, version: before.version });
+    expect(row).toMatchObject({
+      adminUserIds: ["zhangsan", "LiSi"],
+      secretSealed: before.secretSealed,
+      tokenSealed: before.tokenSealed,
+      version: before.version,
+    });
     const after = await pageHtml(w.api, w.owner, "/teams/acme/wecom?ok=admins_saved");
     expect(textOf(after)).toContain("机器人管理员已保存");
     expect(after).toMatch(/<dd id="bot-admins"><code>zhangsan<\/code> · <code>LiSi<\/code><\/dd>/);

@@ -23,7 +23,12 @@ beforeAll(async () => {
   jobs.push(((await started.json()) as { job: { id: number } }).job.id);
   w.deps.clock.advance(42_000);
   await w.deps.deferred.flush();
-  await control(w.deps, "POST", "/_emulator/faults", { api: "*", errcode: 60020, errmsg: "not allow to access from your ip, from ip: 203.0.113.7", times: 50 });
+  await control(w.deps, "POST", "/_emulator/faults", {
+    api: "*",
+    errcode: 60020,
+    errmsg: "not allow to access from your ip, from ip: 203.0.113.7",
+    times: 50,
+  });
   const refused = await submit(w.api, w.owner, "/teams/acme/sync", {});
   expect(refused.status).toBe(303);
   await w.deps.deferred.flush();
@@ -36,7 +41,11 @@ describe("the overview's figures", () => {
   it("draws the last syncs oldest first, each bar's height its time taken and its colour its outcome, with the figures as text", async () => {
     const html = await pageHtml(w.api, w.owner, "/teams/acme");
     const fig = figure(html, "sync-chart");
-    const bars = [...fig.matchAll(/<rect x="[\d.]+%" y="(\d+)" width="[\d.]+%" height="(\d+)" fill="(#[0-9a-f]{6})" data-job="(\d+)" data-state="(\w+)">/g)];
+    const bars = [
+      ...fig.matchAll(
+        /<rect x="[\d.]+%" y="(\d+)" width="[\d.]+%" height="(\d+)" fill="(#[0-9a-f]{6})" data-job="(\d+)" data-state="(\w+)">/g,
+      ),
+    ];
     expect(bars.map((b) => Number(b[4]))).toEqual(jobs);
     expect(bars.map((b) => b[5])).toEqual(["succeeded", "succeeded", "failed"]);
     // The 42 s re-sync is the longest, full height; the others are short but never invisible.
@@ -58,12 +67,18 @@ describe("the overview's figures", () => {
   it("draws members by status as shares of the team, with counts the database holds", async () => {
     const html = await pageHtml(w.api, w.owner, "/teams/acme");
     const fig = figure(html, "members-chart");
-    const byStatus = Object.fromEntries((await w.db.select({ status: members.status, n: count() }).from(members).groupBy(members.status)).map((r) => [r.status, r.n]));
+    const byStatus = Object.fromEntries(
+      (await w.db.select({ status: members.status, n: count() }).from(members).groupBy(members.status)).map((r) => [r.status, r.n]),
+    );
     const total = Object.values(byStatus).reduce((a, b) => a + b, 0);
     expect(byStatus.imported).toBeGreaterThan(0);
     expect(fig).toContain(`已导入 ${byStatus.imported}`);
     expect(fig).toContain(`共 ${total} 名成员`);
-    const widths: Record<string, number> = Object.fromEntries([...fig.matchAll(/width="([\d.]+)%" height="10" fill="#[0-9a-f]{6}" data-status="(\w+)"/g)].map((m) => [m[2]!, Number(m[1])] as const));
+    const widths: Record<string, number> = Object.fromEntries(
+      [...fig.matchAll(/width="([\d.]+)%" height="10" fill="#[0-9a-f]{6}" data-status="(\w+)"/g)].map(
+        (m) => [m[2]!, Number(m[1])] as const,
+      ),
+    );
     expect(Object.keys(widths).sort()).toEqual(Object.keys(byStatus).sort());
     expect(widths.imported).toBeCloseTo((byStatus.imported! * 100) / total, 1);
     // Statuses nobody has are listed at zero, with no bar.

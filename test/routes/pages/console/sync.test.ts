@@ -13,12 +13,23 @@ beforeAll(async () => {
 afterAll(async () => w.close());
 
 const jobIdOf = (location: string | null): number => Number(/[?&]job=(\d+)/.exec(location ?? "")?.[1]);
-const deprovisioned = async () => (await w.db.select().from(members).where(isNotNull(members.deprovisionedAt))).map((m) => m.wecomUserId).sort();
+const deprovisioned = async () =>
+  (await w.db.select().from(members).where(isNotNull(members.deprovisionedAt))).map((m) => m.wecomUserId).sort();
 
 /** Deletes `n` WeCom users the mirror has, and starts a sync from the console: the breaker trips (threshold 3). */
 async function tripBreaker(n: number): Promise<{ jobId: number; gone: string[] }> {
-  const have = new Set((await w.db.select().from(members).where(and(eq(members.status, "imported")))).map((m) => m.wecomUserId));
-  const gone = (await emulatorOrg(w.deps)).users.map((u) => u.userid).filter((u) => have.has(u)).slice(0, n);
+  const have = new Set(
+    (
+      await w.db
+        .select()
+        .from(members)
+        .where(and(eq(members.status, "imported")))
+    ).map((m) => m.wecomUserId),
+  );
+  const gone = (await emulatorOrg(w.deps)).users
+    .map((u) => u.userid)
+    .filter((u) => have.has(u))
+    .slice(0, n);
   for (const u of gone) await control(w.deps, "DELETE", `/_emulator/users/${u}`);
   const res = await submit(w.api, w.owner, "/teams/acme/sync", {});
   await w.deps.deferred.flush();

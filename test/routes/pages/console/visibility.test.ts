@@ -11,11 +11,16 @@ const ORG = { generate: { departments: 8, users: 40, seed: 1 } };
 
 /** The emulator's app with this visibility range, the org as the world imported it. */
 async function range(app: { allowPartys?: number[]; allowUsers?: string[]; allowTags?: number[]; close?: number }): Promise<void> {
-  await control(w.deps, "POST", "/_emulator/reset", { corpId: BINDING.corpId, org: ORG, apps: [{ agentId: BINDING.agentId, secret: BINDING.secret, name: "Roster", ...app }] });
+  await control(w.deps, "POST", "/_emulator/reset", {
+    corpId: BINDING.corpId,
+    org: ORG,
+    apps: [{ agentId: BINDING.agentId, secret: BINDING.secret, name: "Roster", ...app }],
+  });
 }
 
 /** The visibility card's HTML, or its failure's. */
-const card = (html: string) => /<section class="card[^"]*"[^>]*aria-labelledby="visibility"[^>]*>([\s\S]*?)<\/section>/.exec(html)?.[1] ?? "";
+const card = (html: string) =>
+  /<section class="card[^"]*"[^>]*aria-labelledby="visibility"[^>]*>([\s\S]*?)<\/section>/.exec(html)?.[1] ?? "";
 
 beforeAll(async () => {
   w = await consoleWorld({ org: ORG.generate });
@@ -63,7 +68,12 @@ describe("the WeCom page's visibility range", () => {
 
   it("says clearly when WeCom refuses or does not answer, and the rest of the page still works", async () => {
     await range({});
-    await control(w.deps, "POST", "/_emulator/faults", { api: "agent/get", errcode: 60020, errmsg: "not allow to access from your ip, from ip: 203.0.113.7", times: 1 });
+    await control(w.deps, "POST", "/_emulator/faults", {
+      api: "agent/get",
+      errcode: 60020,
+      errmsg: "not allow to access from your ip, from ip: 203.0.113.7",
+      times: 1,
+    });
     const refused = await pageHtml(w.api, w.owner, "/teams/acme/wecom");
     const c = card(refused);
     expect(refused).toContain('role="alert" aria-labelledby="visibility" id="visibility-error"');
@@ -84,7 +94,8 @@ describe("the WeCom page's visibility range", () => {
   it("asks nothing before the team is bound, and shows the range to no one but the team's admins", async () => {
     expect((await w.api.json("POST", "/api/teams", { slug: "unbound", name: "Unbound" })).status).toBe(201);
     const owner = await person(w.api, w.db, "unbound", "ubowner", { role: "owner" });
-    const calls = async () => ((await control(w.deps, "GET", "/_emulator/calls")) as { counts: Record<string, number> }).counts["agent/get"] ?? 0;
+    const calls = async () =>
+      ((await control(w.deps, "GET", "/_emulator/calls")) as { counts: Record<string, number> }).counts["agent/get"] ?? 0;
     const before = await calls();
     const html = await pageHtml(w.api, owner.jar, "/teams/unbound/wecom");
     expect(card(html)).toBe("");

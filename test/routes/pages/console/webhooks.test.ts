@@ -26,7 +26,10 @@ const endpoints = () => w.db.select().from(webhookEndpoints);
 
 /** Adds an endpoint through the form; answers the page and the secret it showed. */
 async function addThroughForm(path: string, events: string[] = []): Promise<{ html: string; secret: string; id: string }> {
-  const res = await submit(w.api, w.owner, "/teams/acme/webhooks", [["url", `${receiver.base}${path}`], ...events.map((e): [string, string] => ["events", e])]);
+  const res = await submit(w.api, w.owner, "/teams/acme/webhooks", [
+    ["url", `${receiver.base}${path}`],
+    ...events.map((e): [string, string] => ["events", e]),
+  ]);
   const html = await res.text();
   expect(res.status, html.slice(0, 300)).toBe(200);
   const secret = /<code id="secret">(whsec_[^<]+)<\/code>/.exec(html)?.[1];
@@ -120,7 +123,10 @@ describe("an endpoint's delivery log", () => {
   it("shows a disabled endpoint as such and enables it again", async () => {
     const { id } = await addThroughForm("/disabled");
     const at = new Date();
-    await w.db.update(webhookEndpoints).set({ disabledAt: at, failingSince: new Date(at.getTime() - 86_400_000) }).where(eq(webhookEndpoints.id, id));
+    await w.db
+      .update(webhookEndpoints)
+      .set({ disabledAt: at, failingSince: new Date(at.getTime() - 86_400_000) })
+      .where(eq(webhookEndpoints.id, id));
     const list = await pageHtml(w.api, w.owner, "/teams/acme/webhooks");
     expect(list).toMatch(new RegExp(`id="endpoint-${id}"[\\s\\S]*?data-state="disabled"`));
     const page = await pageHtml(w.api, w.owner, `/teams/acme/webhooks/${id}`);
@@ -150,7 +156,10 @@ describe("who may see and change a team's webhooks", () => {
       // A valid token for their own session, posted to acme's forms.
       const token = csrfOf(await pageHtml(w.api, jar, "/teams"));
       for (const path of ["/teams/acme/webhooks", `/teams/acme/webhooks/${id}/delete`, `/teams/acme/webhooks/${id}/enable`]) {
-        const res = await postForm(w.api, jar, path, [["_csrf", token], ["url", "https://hooks.example.com/steal"]]);
+        const res = await postForm(w.api, jar, path, [
+          ["_csrf", token],
+          ["url", "https://hooks.example.com/steal"],
+        ]);
         expect(res.status).toBe(403);
       }
     }
