@@ -28,8 +28,8 @@ import { driveChanges, type DriveResult } from "./lib/change-driver";
 import { kindsText, planChanges, type Change, type OrgSnapshot } from "./lib/contact-changes";
 import { jsonRequest } from "./lib/json-http";
 import { checkMirror, differenceCount, memberAudit, type Differences, type MirrorCheck } from "./lib/mirror-check";
-import { cpuSecondsByName, selfCpuSeconds, systemCpu } from "./lib/proc";
-import { int, machine, table } from "./lib/report";
+import { cpuSecondsByName, selfCpuSeconds } from "./lib/proc";
+import { int, machineBusy, machineWithPostgres, table } from "./lib/report";
 import { startStack, stopStack, STACK_SLUG, type Stack } from "./lib/roster-stack";
 import { logEveryStatement, logOffset, printLogSummary, summarizeLog, type LogSummary } from "./lib/pg-log";
 import { envInt } from "./lib/env";
@@ -420,22 +420,10 @@ function report(quiet: Scenario, busy: Scenario, machineLine: string): void {
   console.log(`Machine: ${machineLine}`);
 }
 
-// ---------------------------------------------------------------------------------------------
-
-async function machineBusy(): Promise<string> {
-  const a = systemCpu();
-  await sleep(1000);
-  const b = systemCpu();
-  if (!a || !b) return "?";
-  const busy = b.busy - a.busy;
-  return `${((100 * busy) / (busy + b.idle - a.idle)).toFixed(0)} %`;
-}
-
 export async function run(): Promise<boolean> {
   const admin = postgres(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL, { max: 1, onnotice: () => {} });
-  const [version] = await admin<{ server_version: string }[]>`show server_version`;
+  const machineLine = await machineWithPostgres(admin);
   await admin.end();
-  const machineLine = machine([`PostgreSQL ${version?.server_version ?? "?"}`]);
   console.log(`Machine: ${machineLine}; ${await machineBusy()} busy over the last second`);
   console.log(
     `Org: ${int(ORG.departments)} departments, ${int(ORG.users)} members (generated, seed ${ORG.seed}); ${int(CHANGES)} changes per sync (seed ${CHANGES_SEED}), ${IN_FLIGHT} in flight; ${RESYNC ? "import and re-sync" : "import only"}`,

@@ -32,7 +32,7 @@ import { jsonRequest } from "./lib/json-http";
 import { logEveryStatement, logOffset, printLogSummary, summarizeLog, type LogSummary } from "./lib/pg-log";
 import { cpuSecondsByName, systemCpu } from "./lib/proc";
 import { busiestProcesses, mib, otherProcesses, procMemory } from "./lib/proc-status";
-import { int, machine, table } from "./lib/report";
+import { int, machineWithPostgres, table } from "./lib/report";
 import { startStack, stopStack, STACK_SLUG, type Stack } from "./lib/roster-stack";
 import { scratchRun } from "./lib/scratch";
 import { awaitJob, startSync, type FinishedJob, type JobView } from "./lib/sync-job";
@@ -178,8 +178,7 @@ export async function run(): Promise<boolean> {
 
   return scratch.execute(async () => {
     const list = sizes();
-    const [version] = await admin<{ server_version: string }[]>`show server_version`;
-    const machineLine = machine([`PostgreSQL ${version?.server_version ?? "?"}`]);
+    const machineLine = await machineWithPostgres(admin);
     console.log(`Machine: ${machineLine}`);
     const others = otherProcesses("bench/run.ts");
     if (others.length > 0)

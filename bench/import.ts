@@ -37,7 +37,7 @@ import { cpuSecondsByName, selfCpuSeconds, systemCpu, type SystemCpu } from "./l
 import { logEveryStatement, logOffset, printLogSummary, summarizeLog, type LogSummary } from "./lib/pg-log";
 import { busiestProcesses, mib, otherProcesses, procMemory, type ProcMemory } from "./lib/proc-status";
 import { scratchRun } from "./lib/scratch";
-import { int, machine, table } from "./lib/report";
+import { int, machineWithPostgres, table } from "./lib/report";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -515,8 +515,7 @@ export async function run(): Promise<boolean> {
   const { dbName, dbUrl, logDir, admin } = scratch;
 
   try {
-    const [version] = await admin<{ server_version: string }[]>`show server_version`;
-    const machineLine = machine([`PostgreSQL ${version?.server_version ?? "?"}`]);
+    const machineLine = await machineWithPostgres(admin);
     console.log(`Machine: ${machineLine}`);
     const others = otherProcesses("bench/run.ts");
     if (others.length > 0)

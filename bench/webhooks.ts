@@ -31,7 +31,7 @@ import { envInt } from "./lib/env";
 import { jsonRequest } from "./lib/json-http";
 import { logEveryStatement, logOffset, printLogSummary, summarizeLog, type LogSummary } from "./lib/pg-log";
 import { cpuSecondsByName, selfCpuSeconds, systemCpu } from "./lib/proc";
-import { int, machine, table } from "./lib/report";
+import { int, machineBusy, machineWithPostgres, table } from "./lib/report";
 import { startStack, stopStack, STACK_SLUG, type Stack } from "./lib/roster-stack";
 import { DEFAULT_DATABASE_URL, scratchRun } from "./lib/scratch";
 import { logProblems } from "./lib/service-log";
@@ -415,20 +415,10 @@ function report(plain: ImportRun, hooked: ImportRun, machineLine: string): void 
   console.log(`Machine: ${machineLine}`);
 }
 
-async function machineBusy(): Promise<string> {
-  const a = systemCpu();
-  await sleep(1000);
-  const b = systemCpu();
-  if (!a || !b) return "?";
-  const busy = b.busy - a.busy;
-  return `${((100 * busy) / (busy + b.idle - a.idle)).toFixed(0)} %`;
-}
-
 export async function run(): Promise<boolean> {
   const admin = postgres(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL, { max: 1, onnotice: () => {} });
-  const [version] = await admin<{ server_version: string }[]>`show server_version`;
+  const machineLine = await machineWithPostgres(admin);
   await admin.end();
-  const machineLine = machine([`PostgreSQL ${version?.server_version ?? "?"}`]);
   console.log(`Machine: ${machineLine}; ${await machineBusy()} busy over the last second`);
   console.log(
     `Org: ${int(ORG.departments)} departments, ${int(ORG.users)} members (generated, seed ${ORG.seed}); an import without an endpoint, then one with one`,

@@ -1,4 +1,7 @@
 import os from "node:os";
+import { setTimeout as sleep } from "node:timers/promises";
+import type postgres from "postgres";
+import { systemCpu } from "./proc";
 
 /** One line describing the machine, for pasting next to the numbers. */
 export function machine(extra: string[] = []): string {
@@ -25,3 +28,19 @@ export function table(header: string[], rows: string[][], rightAlign: boolean[] 
 
 export const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : "–");
 export const int = (v: number) => (Number.isFinite(v) ? Math.round(v).toLocaleString("en-US") : "–");
+
+/** The machine line with the PostgreSQL server's version, asked of `admin` (any postgres.js client). */
+export async function machineWithPostgres(admin: postgres.Sql): Promise<string> {
+  const [version] = await admin<{ server_version: string }[]>`show server_version`;
+  return machine([`PostgreSQL ${version?.server_version ?? "?"}`]);
+}
+
+/** How busy the machine was over the last second, as a percentage. */
+export async function machineBusy(): Promise<string> {
+  const a = systemCpu();
+  await sleep(1000);
+  const b = systemCpu();
+  if (!a || !b) return "?";
+  const busy = b.busy - a.busy;
+  return `${((100 * busy) / (busy + b.idle - a.idle)).toFixed(0)} %`;
+}

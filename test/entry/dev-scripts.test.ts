@@ -1,11 +1,11 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { TEST_ENV } from "../helpers/deps";
 import { freshDatabase } from "../helpers/test-db";
+import { freePort, portIsFree } from "../helpers/ports";
 
 // `npm run emulator` and `npm run dev` as a person runs them (npm → node), each in a process group
 // of its own, so a Ctrl-C can reach the whole group as a terminal sends it.
@@ -21,23 +21,6 @@ afterAll(() => {
   }
   dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** Whether nothing listens on the port any more: a new server can take it. */
-async function portIsFree(port: number): Promise<boolean> {
-  const server = createServer();
-  return new Promise((resolve) => {
-    server.once("error", () => resolve(false));
-    server.listen(port, "0.0.0.0", () => server.close(() => resolve(true)));
-  });
-}
 
 function runScript(script: string, env: Record<string, string>, ready: string) {
   const child = spawn("npm", ["run", "--silent", script], {
