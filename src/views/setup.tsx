@@ -42,8 +42,8 @@ export function SetupPage(props: SetupPageProps) {
         </h1>
         <p>
           <Bi
-            zh="这个服务还没有任何账号。创建你的所有者账号和第一个团队，然后绑定企业微信。"
-            en="This service has no account yet. Create your owner account and the first team, then bind WeCom."
+            zh="这个服务还没有任何团队。创建你的所有者账号和第一个团队，然后绑定企业微信。"
+            en="This service has no team yet. Create your owner account and the first team, then bind WeCom."
           />
         </p>
       </div>

@@ -1,15 +1,15 @@
 import { and, desc, gt, isNotNull, isNull } from "drizzle-orm";
-import { accounts, setupCodes } from "../schema";
+import { setupCodes, teams } from "../schema";
 import type { Db } from "../types";
 
-export async function anyAccountExists(db: Db): Promise<boolean> {
-  const rows = await db.select({ id: accounts.id }).from(accounts).limit(1);
-  return rows.length > 0;
-}
-
-/** Setup is over once any account exists or a setup code was ever spent (even if accounts went later). */
+/**
+ * Setup is over once any team exists or a setup code was ever spent (even if the team went later).
+ * Not "any account": anyone may register an account, which grants nothing, and must not close the
+ * operator's way in; a team is created only by the operator or by setup itself.
+ */
 export async function setupIsOver(db: Db): Promise<boolean> {
-  if (await anyAccountExists(db)) return true;
+  const team = await db.select({ id: teams.id }).from(teams).limit(1);
+  if (team.length > 0) return true;
   const spent = await db.select({ id: setupCodes.id }).from(setupCodes).where(isNotNull(setupCodes.usedAt)).limit(1);
   return spent.length > 0;
 }

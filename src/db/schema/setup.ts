@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { bigint, index, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 
 /**
- * One-time codes that open the first-run setup page while no account exists (docs/operations.md#first-run).
+ * One-time codes that open the first-run setup page while no team exists (docs/operations.md#first-run).
  * Only the SHA-256 of a code is stored; the code itself is printed once, in the log of the
  * instance that made it. Rows live here, not in process memory, because several instances share
  * one database and any of them may serve the form. A code is spent by a conditional update.

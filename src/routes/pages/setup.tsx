@@ -25,7 +25,7 @@ function closed(c: Context<AppEnv>, nonce: string): Promise<Response> {
 }
 
 /**
- * The first-run setup page (docs/operations.md#first-run): only while no account exists, opened by
+ * The first-run setup page (docs/operations.md#first-run): only while no team exists, opened by
  * the one-time code the service logs; afterwards 410 for good.
  */
 export const setupPageRoutes = new Hono<AppEnv>()

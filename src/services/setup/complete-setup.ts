@@ -47,7 +47,7 @@ const WRONG_CODE = new AppError("setup_code_invalid", "设置码不正确或已�
 /**
  * The first-run setup (docs/operations.md#first-run): with a setup code from the log, the owner's
  * account, the first team with that account as its owner, and the account's first session — all
- * in one transaction, or nothing. Refused with `setup_closed` once any account exists, with
+ * in one transaction, or nothing. Refused with `setup_closed` once any team exists, with
  * `setup_code_invalid` for a code that is not an unspent, unexpired one. The code is checked
  * before the slow password hash, so wrong guesses cost no scrypt; spending every open code in the
  * transaction makes two racing setups one success and one refusal.

@@ -9,7 +9,7 @@ export const SETUP_CODE_TTL_MS = 24 * 60 * 60 * 1000;
 export const SETUP_CODE_QUIET_MS = 60 * 1000;
 
 /**
- * While no account exists: makes a setup code, stores its hash and prints it in the log — the
+ * While no team exists: makes a setup code, stores its hash and prints it in the log — the
  * one place only the operator reads (docs/operations.md#first-run). The code is deliberately
  * logged, under a field name the redaction lets through: the log line is how it is delivered.
  * `quietMs` makes one only if no open code is younger (the page's visits): an operator who starts

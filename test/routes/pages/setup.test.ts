@@ -13,7 +13,7 @@ beforeAll(async () => {
   opened = await openTestDb();
 });
 afterAll(async () => opened.close());
-// Each test starts from an empty service: the setup page exists only before the first account.
+// Each test starts from an empty service: the setup page exists only before the first team.
 beforeEach(async () => {
   await opened.db.delete(teams);
   await opened.db.delete(accounts);
@@ -155,19 +155,20 @@ describe("the first-run setup page", () => {
     expect((await api.form(jar, "/setup", { ...OWNER, code: fresh, _csrf: csrf })).status).toBe(303);
   });
 
-  it("keeps the code when a field is refused (taken team slug, short password)", async () => {
+  it("keeps the code when a field is refused (taken username, short password)", async () => {
     const code = (await issueSetupCode(deps))!;
-    // A team the operator made through the API before anyone set up.
-    expect((await api.json("POST", "/api/teams", { slug: "acme", name: "Taken" })).status).toBe(201);
+    // Someone registered the owner's username before the operator set up.
+    await api.register({ username: "owner", password: PASSWORD, name: "Someone" });
     const jar = new CookieJar();
     const taken = await api.form(jar, "/setup", { ...OWNER, code, _csrf: await openSetup(jar) });
     expect(taken.status).toBe(409);
-    expect(await taken.text()).toContain('id="f-teamSlug-error"');
-    const short = await api.form(jar, "/setup", { ...OWNER, teamSlug: "beta", password: "short", code, _csrf: await openSetup(jar) });
+    expect(await taken.text()).toContain('id="f-username-error"');
+    const short = await api.form(jar, "/setup", { ...OWNER, username: "TheOwner", password: "short", code, _csrf: await openSetup(jar) });
     expect(short.status).toBe(422);
-    expect(await count(accounts)).toBe(0);
+    expect(await count(accounts)).toBe(1);
+    expect(await count(teams)).toBe(0);
     expect(await count(members)).toBe(0);
-    expect((await api.form(jar, "/setup", { ...OWNER, teamSlug: "beta", code, _csrf: await openSetup(jar) })).status).toBe(303);
+    expect((await api.form(jar, "/setup", { ...OWNER, username: "TheOwner", code, _csrf: await openSetup(jar) })).status).toBe(303);
   });
 
   it("a code used once, or racing itself, sets up once; then the page is gone for good and prints no code", async () => {
@@ -199,16 +200,32 @@ describe("the first-run setup page", () => {
     expect((await api.request("/", { redirect: "manual" })).headers.get("location")).toBe("/login");
   });
 
-  it("a valid code is refused once any account exists, and nothing is created", async () => {
+  it("an account a stranger registered does not close setup: the code still makes the owner, and the stranger gets nothing", async () => {
+    const code = (await issueSetupCode(deps))!;
+    await api.register({ username: "early", password: PASSWORD, name: "Early" });
+    const jar = new CookieJar();
+    const csrf = await openSetup(jar);
+    const res = await api.form(jar, "/setup", { ...OWNER, code, _csrf: csrf });
+    expect(res.status).toBe(303);
+    expect(await count(accounts)).toBe(2);
+    expect(await count(teams)).toBe(1);
+    expect(await count(members)).toBe(1);
+    const early = await api.login("early", PASSWORD);
+    // Not a member: the team's pages do not exist for the stranger.
+    expect((await api.page(early, "/t/acme")).status).toBe(404);
+  });
+
+  it("a valid code is refused once a team exists (made by the operator), and nothing is created", async () => {
     const code = (await issueSetupCode(deps))!;
     const jar = new CookieJar();
     const csrf = await openSetup(jar);
-    await api.register({ username: "early", password: PASSWORD, name: "Early" });
+    expect((await api.json("POST", "/api/teams", { slug: "other", name: "Other" })).status).toBe(201);
     const res = await api.form(jar, "/setup", { ...OWNER, code, _csrf: csrf });
     expect(res.status).toBe(410);
-    expect(await count(accounts)).toBe(1);
-    expect(await count(teams)).toBe(0);
+    expect(await count(accounts)).toBe(0);
+    expect(await count(teams)).toBe(1);
     expect(await count(members)).toBe(0);
     expect((await api.page(jar, "/setup")).status).toBe(410);
+    expect(await issueSetupCode(deps)).toBeNull();
   });
 });
