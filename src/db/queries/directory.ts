@@ -14,6 +14,16 @@ export async function teamDepartments(db: Db, p: { teamId: number }): Promise<De
   return db.select().from(departments).where(eq(departments.teamId, p.teamId)).orderBy(asc(departments.id));
 }
 
+/** Which of `ids` the team's mirror holds: a lookup by key, not the tree (a member names a few departments). */
+export async function mirroredDepartmentIds(db: Db, p: { teamId: number; ids: number[] }): Promise<Set<number>> {
+  if (p.ids.length === 0) return new Set();
+  const rows = await db
+    .select({ id: departments.id })
+    .from(departments)
+    .where(and(eq(departments.teamId, p.teamId), inArray(departments.id, p.ids)));
+  return new Set(rows.map((r) => r.id));
+}
+
 export async function upsertDepartments(db: Db, rows: (typeof departments.$inferInsert)[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 1000) {
     await db

@@ -1,5 +1,12 @@
 import { appendAudit } from "../../db/queries/audit";
-import { insertMembers, memberAsOf, stageDeprovision, teamDepartments, updateMember, type MemberRow } from "../../db/queries/directory";
+import {
+  insertMembers,
+  memberAsOf,
+  mirroredDepartmentIds,
+  stageDeprovision,
+  updateMember,
+  type MemberRow,
+} from "../../db/queries/directory";
 import { lockMirror, observeNow, type Observed } from "../../db/queries/observations";
 import { readPolicy } from "../../db/queries/policies";
 import { deleteSessionsOfAccounts } from "../../db/queries/sessions";
@@ -190,7 +197,8 @@ async function applyMemberObservation(
  * A member the app sees one by one (allow_userinfos) needs no mirrored department, as in a full sync.
  */
 async function seenInMirror(deps: Deps, p: RefreshInput, user: WecomUser, relist: Relist | undefined): Promise<SeenMember | null> {
-  const mirrored = async () => new Set((await teamDepartments(deps.db, { teamId: p.teamId })).map((d) => d.id));
+  const named = user.main_department === undefined ? user.department : [...user.department, user.main_department];
+  const mirrored = () => mirroredDepartmentIds(deps.db, { teamId: p.teamId, ids: named });
   const listed = p.departmentsInScope;
   const unknown = (known: Set<number>) => (user.status === 5 ? [] : user.department.filter((d) => !known.has(d)));
   // A department the caller's listing lacks (created since) is looked up as a callback would.
@@ -198,9 +206,9 @@ async function seenInMirror(deps: Deps, p: RefreshInput, user: WecomUser, relist
   const missing = unknown(known);
   if (relist && missing.length > 0) {
     const tried = await buriedAmong(deps.db, { teamId: p.teamId, kind: "department", keys: missing.map(String) });
-    const named = missing.filter((d) => !tried.has(String(d)));
-    if (named.length > 0) {
-      await relist(deps, { ...p, named });
+    const untried = missing.filter((d) => !tried.has(String(d)));
+    if (untried.length > 0) {
+      await relist(deps, { ...p, named: untried });
       known = await mirrored();
     }
   }

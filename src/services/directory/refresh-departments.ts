@@ -1,4 +1,4 @@
-import { memberIdsInDepartments, teamDepartments } from "../../db/queries/directory";
+import { memberIdsInDepartments, mirroredDepartmentIds } from "../../db/queries/directory";
 import { observeNow, type Observed } from "../../db/queries/observations";
 import { buryKeys } from "../../db/queries/tombstones";
 import type { Initiator } from "../../db/schema";
@@ -36,7 +36,7 @@ export async function refreshDepartments(
       initiator: p.initiator,
     });
     if (p.named && p.named.length > 0) {
-      const mirrored = new Set((await teamDepartments(tx, { teamId: p.teamId })).map((d) => d.id));
+      const mirrored = await mirroredDepartmentIds(tx, { teamId: p.teamId, ids: p.named });
       await buryKeys(tx, {
         teamId: p.teamId,
         kind: "department",
