@@ -1,7 +1,7 @@
 import { tr, useTimeZone } from "./lang";
 import { formatTime } from "./time";
 import type { JobPageData } from "./job-page-data";
-import { BreakerHeading, JobCounts, JobError, RefreshWhileLive } from "./job-parts";
+import { BreakerHeading, JobCounts, JobError, JobEstimateLine, RefreshWhileLive } from "./job-parts";
 import { Bi, InLang, Layout } from "./layout";
 import { liveJobScript, progressBar } from "./live-script";
 import { isSettled, labelOf, percentOf, phaseLabel, phaseUnit, stateLabel, type Bilingual } from "./labels";
@@ -96,6 +96,7 @@ export function JobPage({ team, job, nonce, eventsUrl }: JobPageProps) {
           {tr({ zh: " / ", en: " of " })}
           <span id="job-total">{job.progress.total}</span> (<span id="job-pct">{pct}</span>%)
         </p>
+        <JobEstimateLine job={job} prefix="job" />
         {live ? (
           <p class="muted">
             <Bi zh="本页自动更新。" en="This page updates by itself." />

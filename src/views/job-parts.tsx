@@ -1,6 +1,6 @@
 import type { JSX } from "hono/jsx/jsx-runtime";
 import type { JobView } from "../services/directory/job-view";
-import { COUNT_ROWS } from "./labels";
+import { COUNT_ROWS, estimateLabel } from "./labels";
 import { Bi } from "./layout";
 import { trMessage } from "./lang";
 
@@ -79,5 +79,15 @@ export function RefreshWhileLive(props: { live: boolean | undefined }) {
     <noscript>
       <meta http-equiv="refresh" content="2" />
     </noscript>
+  );
+}
+
+/** How long the members phase still needs (JobView.estimate), kept in place by the live script as `<prefix>-eta`. */
+export function JobEstimateLine(props: { job: JobView; prefix: string }) {
+  const e = props.job.estimate;
+  return (
+    <p id={`${props.prefix}-eta`} class="muted" hidden={!e}>
+      {e ? <Bi {...estimateLabel(e)} /> : null}
+    </p>
   );
 }

@@ -42,6 +42,26 @@ export const PHASE_UNITS: Record<JobPhase, Bilingual> = {
 
 export const phaseUnit = (phase: string): Bilingual => labelOf(PHASE_UNITS, phase);
 
+/**
+ * What is left of the members phase (JobEstimate), `{n}` minutes and `{b}` calls a minute filled
+ * in by estimateLabel, on the page and by the live script alike.
+ */
+export const ESTIMATE_LABELS = {
+  soon: { zh: "预计不到 1 分钟完成", en: "Under a minute left" },
+  pace: { zh: "预计还需约 {n} 分钟", en: "About {n} min left" },
+  budget: {
+    zh: "预计还需约 {n} 分钟（受企业微信调用额度限制：每分钟 {b} 次）",
+    en: "About {n} min left (bound by the WeCom call budget: {b} calls a minute)",
+  },
+} satisfies Record<string, Bilingual>;
+
+export function estimateLabel(e: { seconds: number; bound: "pace" | "budget"; callsPerMinute: number }): Bilingual {
+  const n = Math.round(e.seconds / 60);
+  const l = n < 1 ? ESTIMATE_LABELS.soon : ESTIMATE_LABELS[e.bound];
+  const fill = (t: string) => t.replace("{n}", String(n)).replace("{b}", e.callsPerMinute.toLocaleString("en-US"));
+  return { zh: fill(l.zh), en: fill(l.en) };
+}
+
 /** States after which a job's page stops updating: finished, or waiting for an admin. */
 export const SETTLED_STATES: readonly JobState[] = ["needs_confirmation", "succeeded", "failed", "cancelled"];
 

@@ -1,5 +1,5 @@
 import type { JobView } from "../services/directory/job-view";
-import { PHASE_LABELS, PHASE_UNITS, SETTLED_STATES, STATE_LABELS } from "./labels";
+import { ESTIMATE_LABELS, PHASE_LABELS, PHASE_UNITS, SETTLED_STATES, STATE_LABELS } from "./labels";
 
 /** JSON that is safe inside an inline <script>: no `</script>`, no line separators JS would choke on. */
 const jsonForScript = (v: unknown): string =>
@@ -19,10 +19,10 @@ export function progressBar(job: JobView): { max: number; value: number | undefi
 /**
  * Live updates for browsers with JavaScript, shared by the job page and the console's job card: an
  * EventSource on the root's `data-events` URL moves the bar, phase and numbers (`<prefix>-bar`,
- * `-phase`, `-done`, `-total`, `-pct`, and with `badge` the state `<prefix>-state`, with `counts`
+ * `-phase`, `-done`, `-total`, `-pct`, `-eta` (hidden without an estimate), and with `badge` the state `<prefix>-state`, with `counts`
  * the `count-<group>-<key>` cells) in place; once the job settles the page reloads once to show
  * the server's result. Static text: the URL comes from a data attribute, never from the script.
- * The bar and percentage follow progressBar() and labels.ts percentOf(); labels are in the page's
+ * The bar and percentage follow progressBar() and labels.ts percentOf(), the estimate estimateLabel(); labels are in the page's
  * language (the `lang` of <html>).
  */
 export function liveJobScript(o: { root: string; prefix: string; badge?: boolean; counts?: boolean }): string {
@@ -31,7 +31,7 @@ export function liveJobScript(o: { root: string; prefix: string; badge?: boolean
 var root=document.getElementById(${jsonForScript(o.root)}),url=root&&root.getAttribute("data-events");
 if(!url)return;
 if(!window.EventSource){setTimeout(function(){location.reload()},2000);return}
-var S=${jsonForScript(o.badge ? STATE_LABELS : {})},P=${jsonForScript(PHASE_LABELS)},U=${jsonForScript(PHASE_UNITS)},SETTLED=${jsonForScript(SETTLED_STATES)};
+var S=${jsonForScript(o.badge ? STATE_LABELS : {})},P=${jsonForScript(PHASE_LABELS)},U=${jsonForScript(PHASE_UNITS)},E=${jsonForScript(ESTIMATE_LABELS)},SETTLED=${jsonForScript(SETTLED_STATES)};
 function $(id){return document.getElementById(id)}
 function label(m,k){return m[k]||{zh:k,en:k}}
 var LANG=document.documentElement&&document.documentElement.lang==="en"?"en":"zh";
@@ -44,6 +44,7 @@ bi(${id("phase")},label(P,p.phase));bi(${id("unit")},label(U,p.phase));
 if(ok){b.max=Math.max(p.total,1);b.value=b.max}else if(p.total>0){b.max=p.total;b.value=Math.min(p.done,p.total)}else{b.removeAttribute("value")}
 txt(${id("done")},p.done);txt(${id("total")},p.total);
 txt(${id("pct")},ok?100:p.total>0?Math.max(0,Math.min(100,Math.floor(p.done*100/p.total))):0);
+var eta=$(${id("eta")}),e=v.estimate;if(eta){eta.hidden=!e;if(e){var n=Math.round(e.seconds/60);eta.textContent=(n<1?E.soon:E[e.bound])[LANG].replace("{n}",n).replace("{b}",e.callsPerMinute.toLocaleString("en-US"))}}
 ${o.counts ? `for(var g in v.counts)for(var k in v.counts[g])txt("count-"+g+"-"+k,v.counts[g][k]);` : ""}
 }
 var es=new EventSource(url);

@@ -20,6 +20,8 @@ export interface SyncCursor {
   breaker?: { deprovisions: number; threshold: number; active: number };
   /** Why this run deprovisions nobody (partial listing, empty, shrunk), if it does not. */
   skipDeprovisions?: string;
+  /** When the members phase began, on the app's clock (ISO): its pace so far (job-estimate.ts). */
+  membersSince?: string;
   /** When the department tree was read, just before the members' pages (docs/observations.md). */
   listedAt?: Observed;
   /** Every department in that tree, when the scope leaves some out (else `departmentIds`). */

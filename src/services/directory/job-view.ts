@@ -1,5 +1,6 @@
 import type { JobRow } from "../../db/queries/sync-jobs";
 import type { SyncCursor } from "./job-context";
+import type { JobEstimate } from "./job-estimate";
 
 export interface JobView {
   id: number;
@@ -11,11 +12,13 @@ export interface JobView {
   breaker?: SyncCursor["breaker"];
   skippedDeprovisions?: string;
   error?: NonNullable<JobRow["error"]>;
+  /** While the members phase runs: how long it still needs (docs/sync.md#how-long-an-import-takes). */
+  estimate?: JobEstimate;
   createdAt: string;
   finishedAt: string | null;
 }
 
-export function jobView(job: JobRow): JobView {
+export function jobView(job: JobRow, estimate?: JobEstimate): JobView {
   const cursor = job.cursor as SyncCursor;
   return {
     id: job.id,
@@ -27,6 +30,7 @@ export function jobView(job: JobRow): JobView {
     ...(cursor.breaker ? { breaker: cursor.breaker } : {}),
     ...(cursor.skipDeprovisions ? { skippedDeprovisions: cursor.skipDeprovisions } : {}),
     ...(job.error ? { error: job.error } : {}),
+    ...(estimate ? { estimate } : {}),
     createdAt: job.createdAt.toISOString(),
     finishedAt: job.finishedAt?.toISOString() ?? null,
   };

@@ -5,16 +5,18 @@ import { z } from "zod";
 import { pageNumber, QUERY_PROBLEM, queryId, queryLimit } from "../paging";
 import { parseInput } from "../validate";
 import type { Actor } from "../actor";
+import { estimateJob } from "./job-estimate";
 import { jobView, type JobView } from "./job-view";
 import { teamFor, teamJob } from "./team-lookup";
 
 export async function getJob(deps: Deps, actor: Actor, slug: string, jobId: number): Promise<JobView> {
-  return jobView((await teamJob(deps.db, actor, slug, jobId, "team.read")).job);
+  const { job } = await teamJob(deps.db, actor, slug, jobId, "team.read");
+  return jobView(job, estimateJob(job, deps.clock.now(), deps.config.wecomBudget));
 }
 
 export async function listJobs(deps: Deps, actor: Actor, slug: string): Promise<JobView[]> {
   const { team } = await teamFor(deps.db, actor, slug, "team.read");
-  return (await latestJobs(deps.db, { teamId: team.id, limit: 50 })).map(jobView);
+  return (await latestJobs(deps.db, { teamId: team.id, limit: 50 })).map((job) => jobView(job));
 }
 
 /** `GET …/jobs/:id/staged` query string. */

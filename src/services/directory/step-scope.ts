@@ -42,6 +42,7 @@ export const scopeStep: Step = async (ctx) => {
         extraUserIds: individuallyVisible(agent, ctx.scopeDepartmentIds),
         extraIndex: 0,
         listedAt,
+        membersSince: ctx.deps.clock.now().toISOString(),
         ...(tree.length === ids.length ? {} : { treeIds: tree.map((d) => d.id) }),
       },
     },

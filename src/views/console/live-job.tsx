@@ -3,6 +3,7 @@ import type { JobView } from "../../services/directory/job-view";
 import { isSettled, percentOf, phaseLabel, phaseUnit } from "../labels";
 import { Bi } from "../layout";
 import { liveJobScript, progressBar } from "../live-script";
+import { JobEstimateLine } from "../job-parts";
 import { JobBadge } from "./parts";
 
 /** The job page's live pattern (views/live-script.ts) on a console card. */
@@ -41,6 +42,7 @@ export function LiveJob(props: { job: JobView; eventsUrl: string; pageUrl: strin
         {tr({ zh: " / ", en: " of " })}
         <span id="live-total">{total}</span> (<span id="live-pct">{pct}</span>%)
       </p>
+      <JobEstimateLine job={job} prefix="live" />
       {live ? (
         <p class="muted">
           <Bi zh="本卡片自动更新。" en="This card updates by itself." />

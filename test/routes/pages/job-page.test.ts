@@ -451,8 +451,10 @@ describe("the page's live script", () => {
       state: "running",
       progress: { phase: "members", done: 3, total: 8 },
       counts: { ...job.counts, members: { ...job.counts.members, created: 12 } },
+      estimate: { seconds: 125, bound: "budget", callsPerMinute: 5000 },
     };
     send(running);
+    expect(page.el("job-eta")).toMatchObject({ hidden: false, textContent: "预计还需约 2 分钟（受企业微信调用额度限制：每分钟 5,000 次）" });
     expect(page.el("job-state")).toMatchObject({ className: "badge state-running", textContent: "运行中" });
     expect(page.el("job-phase")).toMatchObject({ textContent: "读取成员" });
     expect(page.el("job-bar")).toMatchObject({ max: 8, value: 3 });
@@ -461,6 +463,9 @@ describe("the page's live script", () => {
     expect(page.el("count-members-created").textContent).toBe("12");
     expect(page.reloads()).toBe(0);
     expect(source.closed).toBe(false);
+    const { estimate: _, ...withoutEstimate } = running;
+    send({ ...withoutEstimate, progress: { phase: "apply", done: 1, total: 8 } });
+    expect(page.el("job-eta").hidden).toBe(true);
 
     send({ ...running, state: "succeeded", progress: { phase: "done", done: 48, total: 48 } });
     expect(page.el("job-pct").textContent).toBe("100");
@@ -473,9 +478,15 @@ describe("the page's live script", () => {
     const html = await (await get(path, { "accept-language": "en" })).text();
     const page = runScript(html, /<html lang="([^"]+)"/.exec(html)?.[1]);
     page.sources[0]!.listeners.progress!({
-      data: JSON.stringify({ ...job, state: "running", progress: { phase: "members", done: 1, total: 2 } }),
+      data: JSON.stringify({
+        ...job,
+        state: "running",
+        progress: { phase: "members", done: 1, total: 2 },
+        estimate: { seconds: 20, bound: "pace", callsPerMinute: 5000 },
+      }),
     });
     expect(page.el("job-state").textContent).toBe("running");
+    expect(page.el("job-eta")).toMatchObject({ hidden: false, textContent: "Under a minute left" });
     expect(page.el("job-phase").textContent).toBe("reading members");
   });
 });
