@@ -14,6 +14,9 @@
 //   BENCH_RESYNC=0 npm run bench import-changes             (imports only)
 //   BENCH_CHANGES_IN_FLIGHT=16 npm run bench import-changes (emulator calls at once; default 8)
 //   BENCH_CHANGES_SEED=2 npm run bench import-changes       (another plan of changes)
+//   BENCH_CHANGES_WINDOW=members npm run bench import-changes
+//     (the changes paced over the listing of members only, not over the whole sync: the same
+//      changes at about twice the rate, all of them while pages are read)
 //   DATABASE_URL=postgres://… npm run bench import-changes  (server to create the scratch databases on)
 //   BENCH_CPU_PROF=/tmp/prof npm run bench import-changes    (--cpu-prof the service and the emulator)
 //   BENCH_PG_LOG=/var/log/postgresql/postgresql-15-main.log npm run bench import-changes
@@ -24,13 +27,12 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import postgres from "postgres";
-import { driveChanges, type DriveResult } from "./lib/change-driver";
+import { driveInEmulator, type DriveResult } from "./lib/change-driver";
 import { kindsText, planChanges, type Change, type OrgSnapshot } from "./lib/contact-changes";
 import { jsonRequest } from "./lib/json-http";
 import { checkMirror, differenceCount, memberAudit, type Differences, type MirrorCheck } from "./lib/mirror-check";
-import { cpuSecondsByName, selfCpuSeconds } from "./lib/proc";
 import { int, machineBusy, machineWithPostgres, table } from "./lib/report";
-import { startStack, stopStack, STACK_SLUG, type Stack } from "./lib/roster-stack";
+import { stackCpu, stackCpuSince, startStack, stopStack, STACK_SLUG, type Stack, type StackCpu } from "./lib/roster-stack";
 import { logEveryStatement, logOffset, printLogSummary, summarizeLog, type LogSummary } from "./lib/pg-log";
 import { envInt } from "./lib/env";
 import { DEFAULT_DATABASE_URL, scratchRun } from "./lib/scratch";
@@ -42,6 +44,9 @@ const ORG = { departments: envInt("BENCH_IMPORT_DEPARTMENTS", 2000), users: envI
 const CHANGES = envInt("BENCH_CHANGES", 2000);
 const IN_FLIGHT = envInt("BENCH_CHANGES_IN_FLIGHT", 8);
 const CHANGES_SEED = envInt("BENCH_CHANGES_SEED", 1);
+const WINDOW = process.env.BENCH_CHANGES_WINDOW === "members" ? "members" : "sync";
+if (!["members", "sync", undefined, ""].includes(process.env.BENCH_CHANGES_WINDOW))
+  throw new Error(`BENCH_CHANGES_WINDOW must be "sync" or "members", got ${JSON.stringify(process.env.BENCH_CHANGES_WINDOW)}`);
 const RESYNC = process.env.BENCH_RESYNC !== "0";
 const PROF_DIR = process.env.BENCH_CPU_PROF;
 const PROF_ARGS = PROF_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROF_DIR}`] : undefined;
@@ -76,34 +81,10 @@ interface SyncRun {
   check: MirrorCheck;
   traces: string[];
   /** CPU seconds from the POST until the job had finished, by process. */
-  cpu: CpuSplit;
+  cpu: StackCpu;
   /** Statements from the POST until the job had finished (BENCH_PG_LOG). */
   statements?: LogSummary;
 }
-
-/** Where the two cores went while a job ran: the service, PostgreSQL, the emulator, this bench (the change driver). */
-interface CpuSplit {
-  service: number;
-  postgres: number;
-  emulator: number;
-  bench: number;
-}
-
-function cpuNow(stack: Stack): CpuSplit {
-  return {
-    service: stack.service.cpuSeconds() ?? Number.NaN,
-    postgres: cpuSecondsByName("postgres") ?? Number.NaN,
-    emulator: stack.emulator.cpuSeconds() ?? Number.NaN,
-    bench: selfCpuSeconds(),
-  };
-}
-
-const cpuSince = (a: CpuSplit, b: CpuSplit): CpuSplit => ({
-  service: b.service - a.service,
-  postgres: b.postgres - a.postgres,
-  emulator: b.emulator - a.emulator,
-  bench: b.bench - a.bench,
-});
 
 interface Scenario {
   withChanges: boolean;
@@ -138,19 +119,19 @@ function since(a: InboxStats, b: InboxStats): InboxStats {
 async function syncOnce(stack: Stack, kind: SyncKind, changes: Change[], window: [number, number] | undefined): Promise<SyncRun> {
   const api = apiOf(stack);
   const before = await inboxStats(api);
-  const cpuBefore = cpuNow(stack);
+  const cpuBefore = stackCpu(stack);
   const log0 = PG_LOG ? logOffset(PG_LOG) : 0;
   const started = await startSync(api);
   const driving =
     window && changes.length > 0
-      ? driveChanges(stack.emu, changes, { origin: started.t0, from: window[0], to: window[1], inFlight: IN_FLIGHT })
+      ? driveInEmulator(stack.emu, started.t0, { changes, from: window[0], to: window[1], inFlight: IN_FLIGHT })
       : undefined;
   // A failed poll must not leave the changes' promise unobserved.
   const job = await awaitJob(api, started, JOB_TIMEOUT_MS).catch(async (err: unknown) => {
     await driving?.catch(() => undefined);
     throw err;
   });
-  const cpu = cpuSince(cpuBefore, cpuNow(stack));
+  const cpu = stackCpuSince(cpuBefore, stackCpu(stack));
   const statements = PG_LOG ? summarizeLog(PG_LOG, log0, logOffset(PG_LOG), stack.dbName) : undefined;
   const drive = await driving;
   const confirmed = job.job.state === "needs_confirmation" ? await confirmIfRight(stack, started.t0, job) : undefined;
@@ -218,12 +199,17 @@ async function traceExamples(stack: Stack, check: MirrorCheck, drive: DriveResul
 // ---------------------------------------------------------------------------------------------
 // A scenario: its own scratch database, emulator and service
 
-/** The changes' window for each sync: the members phase of the same sync without changes. */
+/**
+ * The changes' window for each sync, from the same sync without changes: from the start of its
+ * members phase (the tree has been read) to its end, or (BENCH_CHANGES_WINDOW=members) to the end
+ * of its members phase.
+ */
 type Windows = Partial<Record<SyncKind, [number, number]>>;
 
-function membersWindow(job: FinishedJob): [number, number] {
+function changesWindow(job: FinishedJob): [number, number] {
   const w = phaseWindow(job.phases, job.seconds, "members") ?? [0, job.seconds];
-  return [w[0], Math.max(w[1], w[0] + 0.5)];
+  const end = WINDOW === "members" ? w[1] : job.jobSeconds;
+  return [w[0], Math.max(end, w[0] + 0.5)];
 }
 
 async function runScenario(windows: Windows | undefined): Promise<{ scenario: Scenario; ok: boolean }> {
@@ -350,7 +336,7 @@ function detailLines(s: Scenario): string[] {
   for (const r of s.runs) {
     out.push(`${r.kind}, ${name}: phases ${phasesText(r.job)}`);
     out.push(
-      `  CPU s until the job finished: service ${s1(r.cpu.service)}, PostgreSQL ${s1(r.cpu.postgres)}, emulator ${s1(r.cpu.emulator)}, bench (change driver) ${s1(r.cpu.bench)}`,
+      `  CPU s until the job finished: service ${s1(r.cpu.service)}, PostgreSQL ${s1(r.cpu.postgres)}, emulator (with the change driver) ${s1(r.cpu.emulator)}, bench ${s1(r.cpu.bench)}, whole machine ${s1(r.cpu.busy)}`,
     );
     out.push(`  WeCom calls: ${callsText(r.calls)}`);
     const counts = r.job.job.counts;
@@ -426,12 +412,12 @@ export async function run(): Promise<boolean> {
   await admin.end();
   console.log(`Machine: ${machineLine}; ${await machineBusy()} busy over the last second`);
   console.log(
-    `Org: ${int(ORG.departments)} departments, ${int(ORG.users)} members (generated, seed ${ORG.seed}); ${int(CHANGES)} changes per sync (seed ${CHANGES_SEED}), ${IN_FLIGHT} in flight; ${RESYNC ? "import and re-sync" : "import only"}`,
+    `Org: ${int(ORG.departments)} departments, ${int(ORG.users)} members (generated, seed ${ORG.seed}); ${int(CHANGES)} changes per sync (seed ${CHANGES_SEED}) over ${WINDOW === "members" ? "its members phase" : "the whole sync"}, ${IN_FLIGHT} in flight; ${RESYNC ? "import and re-sync" : "import only"}`,
   );
   const started = performance.now();
   const quiet = await runScenario(undefined);
   if (!quiet.ok) return false;
-  const windows: Windows = Object.fromEntries(quiet.scenario.runs.map((r) => [r.kind, membersWindow(r.job)]));
+  const windows: Windows = Object.fromEntries(quiet.scenario.runs.map((r) => [r.kind, changesWindow(r.job)]));
   const busy = await runScenario(windows);
   report(quiet.scenario, busy.scenario, machineLine);
   console.log(`Whole benchmark: ${s1((performance.now() - started) / 1000)} s`);

@@ -30,10 +30,10 @@ import postgres from "postgres";
 import { envInt } from "./lib/env";
 import { jsonRequest } from "./lib/json-http";
 import { logEveryStatement, logOffset, printLogSummary, summarizeLog, type LogSummary } from "./lib/pg-log";
-import { cpuSecondsByName, systemCpu } from "./lib/proc";
+import { systemCpu } from "./lib/proc";
 import { busiestProcesses, mib, otherProcesses, procMemory } from "./lib/proc-status";
 import { int, machineWithPostgres, table } from "./lib/report";
-import { startStack, stopStack, STACK_SLUG, type Stack } from "./lib/roster-stack";
+import { stackCpu, stackCpuSince, startStack, stopStack, STACK_SLUG, type Stack, type StackCpu } from "./lib/roster-stack";
 import { scratchRun } from "./lib/scratch";
 import { awaitJob, startSync, type FinishedJob, type JobView } from "./lib/sync-job";
 import type { ServerChild } from "./lib/child";
@@ -59,32 +59,8 @@ function sizes(): number[] {
   return out;
 }
 
-interface Cpu {
-  service: number;
-  postgres: number;
-  emulator: number;
-  busy: number;
-}
-
-function cpuNow(stack: Stack): Cpu {
-  return {
-    service: stack.service.cpuSeconds() ?? Number.NaN,
-    // Only the backends of this run's database: other people's work on a shared server is not ours.
-    postgres: cpuSecondsByName("postgres", stack.dbName) ?? Number.NaN,
-    emulator: stack.emulator.cpuSeconds() ?? Number.NaN,
-    busy: systemCpu()?.busy ?? Number.NaN,
-  };
-}
-
-const cpuDelta = (a: Cpu, b: Cpu): Cpu => ({
-  service: b.service - a.service,
-  postgres: b.postgres - a.postgres,
-  emulator: b.emulator - a.emulator,
-  busy: b.busy - a.busy,
-});
-
 /** Busy CPU of the machine that was none of ours (other agents, other benchmarks). */
-const otherCpu = (c: Cpu) => Math.max(0, c.busy - c.service - c.postgres - c.emulator);
+const otherCpu = (c: StackCpu) => Math.max(0, c.busy - c.service - c.postgres - c.emulator);
 
 type CallCounts = Record<string, number>;
 const totalCalls = (c: CallCounts) => Object.values(c).reduce((a, b) => a + b, 0);
@@ -101,7 +77,7 @@ async function emulatorCalls(emu: string): Promise<CallCounts> {
 }
 
 interface Run extends FinishedJob {
-  cpu: Cpu;
+  cpu: StackCpu;
   calls: CallCounts;
   hwmKiB: number;
   log?: LogSummary;
@@ -109,10 +85,10 @@ interface Run extends FinishedJob {
 
 async function measuredSync(stack: Stack, pgLog: string | undefined): Promise<Run> {
   const api = { svc: stack.svc, slug: STACK_SLUG, token: stack.adminToken };
-  const c0 = cpuNow(stack);
+  const c0 = stackCpu(stack);
   const log0 = pgLog ? logOffset(pgLog) : 0;
   const done = await awaitJob(api, await startSync(api), JOB_TIMEOUT_MS);
-  const cpu = cpuDelta(c0, cpuNow(stack));
+  const cpu = stackCpuSince(c0, stackCpu(stack));
   const log = pgLog ? summarizeLog(pgLog, log0, logOffset(pgLog), stack.dbName) : undefined;
   if (done.job.state !== "succeeded")
     throw new Error(

@@ -30,9 +30,8 @@ import type { ServerChild } from "./lib/child";
 import { envInt } from "./lib/env";
 import { jsonRequest } from "./lib/json-http";
 import { logEveryStatement, logOffset, printLogSummary, summarizeLog, type LogSummary } from "./lib/pg-log";
-import { cpuSecondsByName, selfCpuSeconds, systemCpu } from "./lib/proc";
 import { int, machineBusy, machineWithPostgres, table } from "./lib/report";
-import { startStack, stopStack, STACK_SLUG, type Stack } from "./lib/roster-stack";
+import { stackCpu, stackCpuSince, startStack, stopStack, STACK_SLUG, type Stack, type StackCpu } from "./lib/roster-stack";
 import { DEFAULT_DATABASE_URL, scratchRun } from "./lib/scratch";
 import { logProblems } from "./lib/service-log";
 import { awaitJob, startSync, type FinishedJob } from "./lib/sync-job";
@@ -120,33 +119,6 @@ async function startReceiver(): Promise<Receiver> {
 // ---------------------------------------------------------------------------------------------
 // One import, with or without an endpoint
 
-interface CpuSplit {
-  service: number;
-  postgres: number;
-  emulator: number;
-  bench: number;
-  machineBusy: number;
-}
-
-function cpuNow(stack: Stack): CpuSplit {
-  return {
-    service: stack.service.cpuSeconds() ?? Number.NaN,
-    // The scratch database's backends only: the server is shared with other people's databases.
-    postgres: cpuSecondsByName("postgres", stack.dbName) ?? Number.NaN,
-    emulator: stack.emulator.cpuSeconds() ?? Number.NaN,
-    bench: selfCpuSeconds(),
-    machineBusy: systemCpu()?.busy ?? Number.NaN,
-  };
-}
-
-const cpuSince = (a: CpuSplit, b: CpuSplit): CpuSplit => ({
-  service: b.service - a.service,
-  postgres: b.postgres - a.postgres,
-  emulator: b.emulator - a.emulator,
-  bench: b.bench - a.bench,
-  machineBusy: b.machineBusy - a.machineBusy,
-});
-
 interface Outbox {
   events: number;
   deliveries: number;
@@ -165,13 +137,13 @@ interface Delivery {
   receipts: Receipt[];
   timedOut: boolean;
   /** CPU from the poll that saw the job end until nothing was pending: delivery alone. */
-  cpu: CpuSplit;
+  cpu: StackCpu;
 }
 
 interface ImportRun {
   withEndpoint: boolean;
   job: FinishedJob;
-  cpu: CpuSplit;
+  cpu: StackCpu;
   delivery?: Delivery;
   statements?: LogSummary;
   logProblems: ReturnType<typeof logProblems>;
@@ -235,15 +207,15 @@ async function importOnce(withEndpoint: boolean): Promise<{ run?: ImportRun; ok:
       });
       receiver.setSecret(endpoint.secret);
     }
-    const cpu0 = cpuNow(stack);
+    const cpu0 = stackCpu(stack);
     const log0 = PG_LOG ? logOffset(PG_LOG) : 0;
     const started = await startSync(api);
     const job = await awaitJob(api, started, JOB_TIMEOUT_MS);
-    const cpu = cpuSince(cpu0, cpuNow(stack));
+    const cpu = stackCpuSince(cpu0, stackCpu(stack));
     let delivery: Delivery | undefined;
     if (receiver) {
       const jobSeen = performance.now();
-      const cpuJob = cpuNow(stack);
+      const cpuJob = stackCpu(stack);
       const deadline = jobSeen + DRAIN_TIMEOUT_MS;
       let pending = await pendingCount(stack.sql);
       while (pending > 0 && performance.now() < deadline) {
@@ -257,7 +229,7 @@ async function importOnce(withEndpoint: boolean): Promise<{ run?: ImportRun; ok:
         outbox: await outboxOf(stack.sql),
         receipts: receiver.receipts,
         timedOut: pending > 0,
-        cpu: cpuSince(cpuJob, cpuNow(stack)),
+        cpu: stackCpuSince(cpuJob, stackCpu(stack)),
       };
     }
     const statements = PG_LOG ? summarizeLog(PG_LOG, log0, logOffset(PG_LOG), stack.dbName) : undefined;
@@ -346,8 +318,8 @@ function runLine(run: ImportRun): string {
   return `${head}; ${int(f.events)} requests received, all delivered ${s1(d.seconds)} s after the POST (${s1(d.drainedAfterJob)} s after the job), ${int(f.perSecond)} events/s, lag p99 ${s1(f.lag.p99 / 1000)} s, outbox peak ${int(d.outbox.peak)}`;
 }
 
-function cpuText(c: CpuSplit): string {
-  return `service ${s1(c.service)}, PostgreSQL (scratch database) ${s1(c.postgres)}, emulator ${s1(c.emulator)}, bench (receiver) ${s1(c.bench)}, whole machine ${s1(c.machineBusy)}`;
+function cpuText(c: StackCpu): string {
+  return `service ${s1(c.service)}, PostgreSQL (scratch database) ${s1(c.postgres)}, emulator ${s1(c.emulator)}, bench (receiver) ${s1(c.bench)}, whole machine ${s1(c.busy)}`;
 }
 
 function report(plain: ImportRun, hooked: ImportRun, machineLine: string): void {

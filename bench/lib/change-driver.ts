@@ -1,11 +1,14 @@
 // Sends a plan of contact changes to the emulator, paced evenly over a time window, at most
 // `inFlight` at once; a change waits for every earlier change sharing one of its keys. Each
 // emulator call answers after its callback push to the service has been delivered (or not).
+// It runs inside the emulator's process (`POST /_bench/drive`, bench/lib/emulator-server.ts) and
+// calls the emulator's app in-process: a control call over loopback HTTP cost the two shared cores
+// more than the service's own handling of the callback it causes (BENCHMARKS.md, import-changes),
+// and WeCom's own changes cost the service's machine nothing.
 import { createHash } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Change } from "./contact-changes";
-import { nodeFetch } from "./node-fetch";
 
 export interface Pushed {
   change: Change;
@@ -57,11 +60,24 @@ class Slots {
   }
 }
 
-async function send(emu: string, change: Change, result: DriveResult): Promise<void> {
+export type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
+
+/** What `POST /_bench/drive` takes: the plan, its window in seconds after the call, the calls at once. */
+export interface DriveRequest {
+  changes: Change[];
+  from: number;
+  to: number;
+  inFlight: number;
+}
+
+/** A DriveResult as JSON carries it. */
+export type DriveAnswer = Omit<DriveResult, "delivered"> & { delivered: string[] };
+
+async function send(fetch: Fetch, change: Change, result: DriveResult): Promise<void> {
   const init: RequestInit = { method: change.method };
   if (change.body !== undefined)
     Object.assign(init, { headers: { "content-type": "application/json" }, body: JSON.stringify(change.body) });
-  const res = await nodeFetch(new URL(change.path, emu), init);
+  const res = await fetch(change.path, init);
   const text = await res.text();
   if (res.status === 409 && text.includes("department_name_taken")) {
     result.refused.push(`${change.kind} ${change.path}`);
@@ -88,7 +104,7 @@ async function send(emu: string, change: Change, result: DriveResult): Promise<v
  * changes it depends on are not free yet.
  */
 export async function driveChanges(
-  emu: string,
+  fetch: Fetch,
   changes: Change[],
   o: { origin: number; from: number; to: number; inFlight: number },
 ): Promise<DriveResult> {
@@ -116,7 +132,9 @@ export async function driveChanges(
       .then(async () => {
         const sentAt = since();
         if (Number.isNaN(result.firstAt)) result.firstAt = sentAt;
-        await send(emu, change, result).catch((err: unknown) => void result.failures.push(`${change.kind} ${change.path}: ${String(err)}`));
+        await send(fetch, change, result).catch(
+          (err: unknown) => void result.failures.push(`${change.kind} ${change.path}: ${String(err)}`),
+        );
         result.sent++;
         result.lastAt = since();
         result.log.push({ change, sentAt, doneAt: result.lastAt });
@@ -127,4 +145,26 @@ export async function driveChanges(
   }
   await Promise.all(all);
   return result;
+}
+
+/**
+ * Runs a plan in the emulator's process (`POST /_bench/drive`), its window and the times it
+ * reports in seconds after `origin` (this process's performance.now()).
+ */
+export async function driveInEmulator(emu: string, origin: number, plan: DriveRequest): Promise<DriveResult> {
+  const offset = (performance.now() - origin) / 1000;
+  const res = await fetch(new URL("/_bench/drive", emu), {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ ...plan, from: plan.from - offset, to: plan.to - offset }),
+  });
+  if (!res.ok) throw new Error(`POST /_bench/drive → ${res.status} ${(await res.text()).slice(0, 400)}`);
+  const a = (await res.json()) as DriveAnswer;
+  return {
+    ...a,
+    delivered: new Set(a.delivered),
+    firstAt: a.firstAt + offset,
+    lastAt: a.lastAt + offset,
+    log: a.log.map((l) => ({ ...l, sentAt: l.sentAt + offset, doneAt: l.doneAt + offset })),
+  };
 }

@@ -4,8 +4,11 @@
 // emulator's default app (visible to department 1, i.e. the whole org) and no rate limits.
 // Logs the same `{"msg":"listening","port":…}` line as the service (bench/lib/child.ts waits for
 // it), with how long the org took to generate; SIGTERM → close → exit 0. Not a benchmark itself.
+// `POST /_bench/drive` (a DriveRequest) runs a plan of contact changes here, against the emulator
+// in-process, and answers with what happened once every change was made (bench/lib/change-driver.ts).
 import { performance } from "node:perf_hooks";
 import { createEmulator } from "../../src/emulator";
+import { driveChanges, type DriveAnswer, type DriveRequest } from "./change-driver";
 import { nodeFetch } from "./node-fetch";
 
 const num = (name: string, fallback: number): number => {
@@ -23,6 +26,12 @@ const emulator = createEmulator({
   },
 });
 const generatedMs = performance.now() - t0;
+emulator.app.post("/_bench/drive", async (c) => {
+  const origin = performance.now();
+  const plan = await c.req.json<DriveRequest>();
+  const result = await driveChanges((path, init) => emulator.fetch(path, init), plan.changes, { ...plan, origin });
+  return c.json({ ...result, delivered: [...result.delivered] } satisfies DriveAnswer);
+});
 const server = await emulator.listen(num("PORT", 0), "127.0.0.1");
 const port = Number(new URL(server.url).port);
 process.stdout.write(

@@ -6,6 +6,7 @@ import postgres from "postgres";
 import { EMULATOR_BINDING as BINDING } from "./env";
 import { freePort, startServer, type ServerChild } from "./child";
 import { jsonRequest } from "./json-http";
+import { cpuSecondsByName, selfCpuSeconds, systemCpu } from "./proc";
 import { serviceScript } from "./service-script";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -122,3 +123,35 @@ export async function stopStack(stack: Stack, running: ServerChild[]): Promise<s
   }
   return problems;
 }
+
+/**
+ * Where the machine's CPU went, in seconds: the service, the scratch database's PostgreSQL backends
+ * (not other people's databases on a shared server), the emulator, this bench process (its load
+ * generator or receiver) and the whole machine (`busy`, every core). Read before and after a run
+ * and subtract with stackCpuSince.
+ */
+export interface StackCpu {
+  service: number;
+  postgres: number;
+  emulator: number;
+  bench: number;
+  busy: number;
+}
+
+export function stackCpu(stack: Stack): StackCpu {
+  return {
+    service: stack.service.cpuSeconds() ?? Number.NaN,
+    postgres: cpuSecondsByName("postgres", stack.dbName) ?? Number.NaN,
+    emulator: stack.emulator.cpuSeconds() ?? Number.NaN,
+    bench: selfCpuSeconds(),
+    busy: systemCpu()?.busy ?? Number.NaN,
+  };
+}
+
+export const stackCpuSince = (a: StackCpu, b: StackCpu): StackCpu => ({
+  service: b.service - a.service,
+  postgres: b.postgres - a.postgres,
+  emulator: b.emulator - a.emulator,
+  bench: b.bench - a.bench,
+  busy: b.busy - a.busy,
+});
