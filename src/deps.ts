@@ -6,6 +6,7 @@ import type { Metrics } from "./metrics";
 import type { SecretBox } from "./security/secret-box";
 import type { WecomClient } from "./wecom/client";
 import type { WecomMessage } from "./wecom/messages";
+import type { HttpSend } from "./wecom/transport";
 
 export { systemClock, type Clock } from "./clock";
 
@@ -60,8 +61,8 @@ export interface Deps {
   lifecycle?: Lifecycle;
   /** The process's counters (Node: prom-client); without one nothing is counted in memory. */
   metrics?: Metrics;
-  /** How webhooks are sent (default: the global fetch). */
-  webhookFetch?: typeof fetch;
+  /** How webhooks are sent: node:http on Node (src/entry/node-http-send.ts); without one, the global fetch. */
+  webhookSend?: HttpSend;
   /** Where webhook hostnames point, checked when an endpoint is added and before each delivery. */
   resolveHost: ResolveHost;
 }

@@ -30,6 +30,8 @@ export interface DepsParts {
   wecomFetch?: typeof fetch;
   /** A leaner transport than fetch where the runtime has one (node-http-send.ts); wins over wecomFetch. */
   wecomSend?: HttpSend;
+  /** How webhooks are sent (default: the global fetch); node.ts passes its node:http sender. */
+  webhookSend?: HttpSend;
   budget?: InvocationBudget;
   /** Drives lease heartbeats (default: real timers). */
   ticker?: Ticker;
@@ -69,5 +71,6 @@ export function makeDeps(p: DepsParts): Deps {
     ...(p.budget ? { budget: p.budget } : {}),
     ...(p.lifecycle ? { lifecycle: p.lifecycle } : {}),
     ...(p.metrics ? { metrics: p.metrics } : {}),
+    ...(p.webhookSend ? { webhookSend: p.webhookSend } : {}),
   };
 }

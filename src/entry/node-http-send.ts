@@ -2,16 +2,21 @@
 // than node:http: 2,000 user/list pages from the emulator took ~1.4 CPU-s through fetch and ~0.75
 // through node:http with a keep-alive Agent, and a full import is thousands of calls. Workers have
 // no node:http and keep fetchSend (src/wecom/transport.ts), as do the tests' in-process emulator.
+// Outbound webhooks go the same way (docs/webhooks.md#delivery), and so do the bench's own requests
+// (bench/lib/node-fetch.ts), which need more methods than WeCom's GET and POST.
 import http from "node:http";
 import https from "node:https";
-import { HttpTrouble, type HttpAnswer, type HttpSend, type HttpTroubleReason } from "../wecom/transport";
+import { HttpTrouble, type HttpAnswer, type HttpExchange, type HttpTroubleReason } from "../wecom/transport";
 
-const AGENT_OPTIONS = { keepAlive: true, maxSockets: 16, scheduling: "lifo" } as const;
+/** An exchange as HttpSend takes it, with any of the methods below: this send serves as an HttpSend too. */
+export type NodeHttpExchange = Omit<HttpExchange, "method"> & { method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE" };
+export type NodeHttpSend = (x: NodeHttpExchange) => Promise<HttpAnswer>;
 
-export function nodeHttpSend(): { send: HttpSend; close: () => void } {
-  const agents = { "http:": new http.Agent(AGENT_OPTIONS), "https:": new https.Agent(AGENT_OPTIONS) };
+export function nodeHttpSend(opts: { maxSockets?: number } = {}): { send: NodeHttpSend; close: () => void } {
+  const agentOptions = { keepAlive: true, maxSockets: opts.maxSockets ?? 16, scheduling: "lifo" } as const;
+  const agents = { "http:": new http.Agent(agentOptions), "https:": new https.Agent(agentOptions) };
 
-  const send: HttpSend = (x) =>
+  const send: NodeHttpSend = (x) =>
     new Promise<HttpAnswer>((resolve, reject) => {
       const url = URL.canParse(x.url) ? new URL(x.url) : undefined;
       if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {

@@ -30,6 +30,7 @@ export async function startNode(env: Record<string, string | undefined>): Promis
     logger,
     defer,
     wecomSend: http.send,
+    webhookSend: http.send,
     budget: { exhausted: () => shuttingDown },
     // /readyz answers 503 from the first moment of shutdown, while in-flight work still drains.
     lifecycle: { stopping: () => shuttingDown },

@@ -1,4 +1,4 @@
-import { createServer, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { serve, type Http2Bindings, type HttpBindings } from "@hono/node-server";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
@@ -96,8 +96,8 @@ async function countingServer() {
 }
 
 /** A bare node:http server answering every request with `answer`, for what the emulator cannot do. */
-async function bareServer(answer: (res: ServerResponse) => void) {
-  const server = createServer((_req, res) => answer(res));
+async function bareServer(answer: (res: ServerResponse, req: IncomingMessage) => void) {
+  const server = createServer((req, res) => answer(res, req));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
   const address = closedAfterTest(server);
   return `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
@@ -246,6 +246,32 @@ describe("nodeHttpSend against the emulator over HTTP", () => {
     // The server never finishes its body: without the timeout on the body this would never settle.
     const url = await bareServer(halfAnswer);
     expect(await troubleOf(transport().send({ method: "GET", url, headers: {}, timeoutMs: 100 }))).toBe("timeout");
+  });
+
+  it.each(["PUT", "PATCH", "DELETE"] as const)("sends %s with its body (the bench's callers, bench/lib/node-fetch.ts)", async (method) => {
+    const url = await bareServer((res, req) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => res.end(`${req.method} ${req.headers["content-type"]} ${Buffer.concat(chunks).toString("utf8")}`));
+    });
+    const body = '{"name":"研发中心"}';
+    expect(await transport().send({ method, url, headers: { "content-type": "application/json" }, body, timeoutMs: 5_000 })).toEqual({
+      status: 200,
+      text: `${method} application/json ${body}`,
+    });
+  });
+
+  it("answers a redirect as it is, without following it (webhooks: docs/webhooks.md#delivery)", async () => {
+    const asked: string[] = [];
+    const url = await bareServer((res, req) => {
+      asked.push(req.url ?? "");
+      res.writeHead(302, { location: "/elsewhere" }).end("moved");
+    });
+    expect(await transport().send({ method: "POST", url: `${url}/hook`, headers: {}, body: "{}", timeoutMs: 5_000 })).toEqual({
+      status: 302,
+      text: "moved",
+    });
+    expect(asked).toEqual(["/hook"]);
   });
 
   it("reports a refused connection as a network error", async () => {

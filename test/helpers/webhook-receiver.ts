@@ -2,6 +2,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
 
+/** Where the receiver's 3xx answers point. */
+export const REDIRECTED = "/redirected";
+
 /** What the receiver does with the next request to a path: answer a status, never answer, or drop the connection. */
 export type Behaviour = number | "hang" | "close";
 
@@ -42,7 +45,11 @@ export async function webhookReceiver() {
       received.push({ path, id: String(req.headers["webhook-id"]), verified, answered, event: JSON.parse(body) as Received["event"] });
       if (answered === "hang") return;
       if (answered === "close") return void req.socket.destroy();
-      res.writeHead(answered, { "content-type": "text/plain" }).end(answered >= 200 && answered < 300 ? "ok" : `answer ${answered}`);
+      // A 3xx points at REDIRECTED, where a sender that followed it would be seen.
+      const location = answered >= 300 && answered < 400 ? { location: REDIRECTED } : {};
+      res
+        .writeHead(answered, { "content-type": "text/plain", ...location })
+        .end(answered >= 200 && answered < 300 ? "ok" : `answer ${answered}`);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -98,5 +98,8 @@ export const webhookDeliveries = pgTable(
     index("webhook_deliveries_order")
       .on(t.subject, t.endpointId, t.id)
       .where(sql`${t.status} = 'pending'`),
+    // Every delivery of one endpoint, delivered ones too: deleting an endpoint cascades to them (a
+    // scan of the whole table without it), and the delivery log reads an endpoint's newest by id.
+    index("webhook_deliveries_endpoint").on(t.endpointId, t.id),
   ],
 );

@@ -1,6 +1,7 @@
 import { claimDueDeliveries, markAttemptFailed, markDelivered, type AttemptResult, type DueDelivery } from "../../db/queries/webhooks";
 import type { Deps } from "../../deps";
 import { tellEndpointDisabled } from "../../bot/webhook-notice";
+import { fetchSend, type HttpSend } from "../../wecom/transport";
 import { endpointSealContext, signWebhook } from "./sign";
 import { judgeHost } from "./url-guard";
 
@@ -15,6 +16,12 @@ const LEASE_MS = 60_000;
 /** Sent at once: enough to keep a slow receiver busy, few enough not to time each other out. */
 const BATCH = 16;
 const EXCERPT = 500;
+
+/**
+ * Without Deps.webhookSend (Workers, some tests): the global fetch. Redirects are not followed
+ * (docs/webhooks.md#delivery): a 3xx is the receiver's answer, a failed attempt, as node:http gives it.
+ */
+const fetchWebhook: HttpSend = fetchSend((url, init) => globalThis.fetch(url, { ...init, redirect: "manual" }));
 
 /**
  * Sends what is due, batch after batch, until nothing is due or the invocation's budget is spent.
@@ -44,7 +51,7 @@ export async function deliverWebhooks(deps: Deps): Promise<{ delivered: number; 
 
 /** One sending: its result when answered 2xx (marked delivered with its batch), else null (marked failed here). */
 async function attempt(deps: Deps, d: DueDelivery, lookups: Map<string, Promise<string[]>>): Promise<AttemptResult | null> {
-  const send = deps.webhookFetch ?? globalThis.fetch;
+  const send = deps.webhookSend ?? fetchWebhook;
   const at = deps.clock.now();
   const body = JSON.stringify({ type: d.type, timestamp: d.createdAt.toISOString(), data: d.data });
   const started = performance.now();
@@ -63,15 +70,10 @@ async function attempt(deps: Deps, d: DueDelivery, lookups: Map<string, Promise<
       "user-agent": "wecom-roster-webhooks",
       ...signWebhook(secret, d.eventId, Math.floor(at.getTime() / 1000), body),
     };
-    const res = await send(d.url, {
-      method: "POST",
-      headers,
-      body,
-      redirect: "manual",
-      signal: AbortSignal.timeout(deps.config.webhookTimeoutMs),
-    });
-    status = res.status;
-    response = (await res.text()).slice(0, EXCERPT);
+    // One deadline for connecting, the headers and the body; a body cut short or late fails the attempt.
+    const answer = await send({ method: "POST", url: d.url, headers, body, timeoutMs: deps.config.webhookTimeoutMs });
+    status = answer.status;
+    response = answer.text.slice(0, EXCERPT);
   } catch (err) {
     error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
   }

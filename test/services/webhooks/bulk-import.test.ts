@@ -1,6 +1,7 @@
 import { count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { webhookDeliveries, webhookEvents } from "../../../src/db/schema";
+import { nodeHttpSend } from "../../../src/entry/node-http-send";
 import { deliverWebhooks, RETRY_DELAYS_MS } from "../../../src/services/webhooks/deliver";
 import { apiClient, boundTeam } from "../../helpers/api";
 import { FakeClock, TEST_CORP_ID, testDeps, type TestDeps } from "../../helpers/deps";
@@ -24,6 +25,8 @@ const SLOW = 180_000;
 let opened: Awaited<ReturnType<typeof openTestDb>>;
 let deps: TestDeps;
 let receiver: Awaited<ReturnType<typeof webhookReceiver>>;
+/** Sent as the Node entry sends them (src/entry/node.ts). */
+const http = nodeHttpSend();
 
 beforeAll(async () => {
   opened = await openTestDb();
@@ -34,11 +37,13 @@ beforeAll(async () => {
     clock: new FakeClock(Date.now()),
     config: { webhookTimeoutMs: 120_000 },
   });
+  deps.webhookSend = http.send;
   receiver = await webhookReceiver();
   await control(deps, "POST", "/_emulator/reset", { corpId: TEST_CORP_ID, org: { generate: { departments: 20, users: USERS, seed: 7 } } });
   await boundTeam(deps, "bulk");
 }, SLOW);
 afterAll(async () => {
+  http.close();
   await receiver.close();
   await opened.close();
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { nodeHttpSend } from "../../../src/entry/node-http-send";
 import { deliverWebhooks } from "../../../src/services/webhooks/deliver";
 import { apiClient, boundTeam } from "../../helpers/api";
 import { fakeDns, FakeClock, testDeps, type TestDeps } from "../../helpers/deps";
@@ -9,19 +10,19 @@ import { webhookReceiver } from "../../helpers/webhook-receiver";
 let opened: Awaited<ReturnType<typeof openTestDb>>;
 let receiver: Awaited<ReturnType<typeof webhookReceiver>>;
 let deps: TestDeps;
+const http = nodeHttpSend();
 const dns = fakeDns({ "hooks.example.com": ["203.0.113.10", "2001:db8::10"] });
 
 beforeAll(async () => {
   opened = await openTestDb();
   receiver = await webhookReceiver();
-  // The network: every public name reaches the local receiver, which verifies the signatures.
-  const network: typeof fetch = (input, init) =>
-    fetch(`${receiver.base}${new URL(input instanceof Request ? input.url : String(input)).pathname}`, init);
+  // The network, through Node's sender: every public name reaches the local receiver, which verifies the signatures.
   deps = testDeps(opened.db, { resolveHost: dns, clock: new FakeClock(Date.now()) });
-  deps.webhookFetch = network;
+  deps.webhookSend = (x) => http.send({ ...x, url: `${receiver.base}${new URL(x.url).pathname}` });
   await boundTeam(deps, "hooks");
 });
 afterAll(async () => {
+  http.close();
   await receiver.close();
   await opened.close();
 });

@@ -1,7 +1,8 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { members, webhookEndpoints } from "../../../src/db/schema";
 import { claimDueDeliveries } from "../../../src/db/queries/webhooks";
+import { nodeHttpSend } from "../../../src/entry/node-http-send";
 import { runJob } from "../../../src/services/directory/run-job";
 import { deliverWebhooks, RETRY_DELAYS_MS } from "../../../src/services/webhooks/deliver";
 import { apiClient, boundTeam } from "../../helpers/api";
@@ -10,12 +11,18 @@ import { control } from "../../helpers/emulator";
 import { syncNow } from "../../helpers/sync";
 import { teamIdOf } from "../../helpers/sync-scenarios";
 import { openTestDb } from "../../helpers/test-db";
-import { webhookReceiver } from "../../helpers/webhook-receiver";
+import { REDIRECTED, webhookReceiver } from "../../helpers/webhook-receiver";
 
 let opened: Awaited<ReturnType<typeof openTestDb>>;
 let deps: TestDeps;
 let api: ReturnType<typeof apiClient>;
 let receiver: Awaited<ReturnType<typeof webhookReceiver>>;
+/** Node's sender (src/entry/node.ts); without Deps.webhookSend deliveries go through the global fetch. */
+const nodeHttp = nodeHttpSend();
+const SENDERS = [
+  ["fetch", undefined],
+  ["node:http", nodeHttp.send],
+] as const;
 
 interface Created {
   endpoint: { id: string; url: string; events: string[] | null; secret: string };
@@ -23,10 +30,11 @@ interface Created {
 
 beforeAll(async () => {
   opened = await openTestDb();
-  // The receiver checks webhook-timestamp against its own clock (5 minutes' tolerance): start from now.
+  // The receiver checks webhook-timestamp against its own clock (5 minutes' tolerance). The tests
+  // before the last wait out retries of about 6.5 minutes in all: start 2.5 minutes behind now.
   deps = testDeps(opened.db, {
     env: { WEBHOOK_ALLOW_PRIVATE: "true" },
-    clock: new FakeClock(Date.now()),
+    clock: new FakeClock(Date.now() - 150_000),
     config: { webhookTimeoutMs: 5_000 },
   });
   api = apiClient(deps);
@@ -34,6 +42,7 @@ beforeAll(async () => {
   await boundTeam(deps, "hooks");
 });
 afterAll(async () => {
+  nodeHttp.close();
   await receiver.close();
   await opened.close();
 });
@@ -132,40 +141,90 @@ describe("delivery", () => {
     expect(jobsOnly[0]!.verified).toBe(true);
   });
 
-  it("a receiver answering 500, timing out and closing the socket gets the event again, then delivered once; the log shows it", async () => {
-    const endpoint = await addEndpoint("/flaky", ["member.updated"], [500, "hang", "close"]);
-    const org = (await control(deps, "GET", "/_emulator/org")) as { users: { userid: string }[] };
-    const userId = org.users[0]!.userid;
-    await control(deps, "PATCH", `/_emulator/users/${userId}`, { position: "Webhook tester" });
+  /** Sends through `send` (or the global fetch) for the rest of the test. */
+  function sendingThrough(send: (typeof SENDERS)[number][1]): void {
+    if (send) deps.webhookSend = send;
+    else delete deps.webhookSend;
+    onTestFinished(() => void delete deps.webhookSend);
+  }
+
+  /** What the log says of each failed attempt of an endpoint's deliveries. */
+  const failedAttempts = (endpointId: string) =>
+    deps.logger.lines.filter((l) => l.msg === "webhook attempt failed" && l.fields?.endpointId === endpointId).map((l) => l.fields);
+
+  it.each(SENDERS.map(([name, send], i) => [name, send, i] as const))(
+    "a receiver answering 500, timing out and closing the socket gets the event again, then delivered once; the log shows it (%s)",
+    async (name, send, i) => {
+      sendingThrough(send);
+      const path = `/flaky-${name}`;
+      const endpoint = await addEndpoint(path, ["member.updated"], [500, "hang", "close"]);
+      const org = (await control(deps, "GET", "/_emulator/org")) as { users: { userid: string }[] };
+      // A member of each sender's own, from the end of the list (the crash test below takes users[1]).
+      const userId = org.users.at(-1 - i)!.userid;
+      await control(deps, "PATCH", `/_emulator/users/${userId}`, { position: "Webhook tester" });
+      expect((await syncNow(deps, "hooks")).state).toBe("succeeded");
+      await deliverWebhooks(deps);
+      for (const wait of RETRY_DELAYS_MS.slice(0, 3)) {
+        deps.clock.advance(wait);
+        await deliverWebhooks(deps);
+      }
+
+      const flaky = receiver.at(path);
+      expect(flaky.map((r) => r.answered)).toEqual([500, "hang", "close", 200]);
+      expect(new Set(flaky.map((r) => r.id)).size).toBe(1);
+      expect(flaky.every((r) => r.verified)).toBe(true);
+      expect(flaky[0]!.event).toMatchObject({ type: "member.updated", data: { wecomUserId: userId } });
+      expect(failedAttempts(endpoint.id)).toEqual([
+        expect.objectContaining({ attempt: 1, status: 500, error: null }),
+        expect.objectContaining({ attempt: 2, status: null, error: "HttpTrouble: timeout" }),
+        expect.objectContaining({ attempt: 3, status: null, error: "HttpTrouble: network error" }),
+      ]);
+
+      const res = await api.json("GET", `/api/teams/hooks/webhooks/${endpoint.id}/deliveries`);
+      const { deliveries } = (await res.json()) as {
+        deliveries: {
+          eventId: string;
+          status: string;
+          attempts: number;
+          lastStatus: number;
+          lastResponse: string;
+          lastLatencyMs: number;
+        }[];
+      };
+      expect(deliveries).toEqual([
+        expect.objectContaining({ eventId: flaky[0]!.id, status: "delivered", attempts: 4, lastStatus: 200, lastResponse: "ok" }),
+      ]);
+      expect(deliveries[0]!.lastLatencyMs).toBeGreaterThanOrEqual(0);
+
+      // The endpoint taking every event got this member's events in the order they happened.
+      const aboutMember = receiver.at("/all").filter((r) => r.event.data.wecomUserId === userId && r.answered === 200);
+      expect(aboutMember.map((r) => r.event.type)).toEqual(["member.imported", "member.updated"]);
+
+      // Nothing left to send: another round sends nothing.
+      await deliverWebhooks(deps);
+      expect(receiver.at(path)).toHaveLength(4);
+    },
+  );
+
+  it.each(SENDERS)("does not follow a redirect: the 3xx is the answer, a failed attempt (%s)", async (name, send) => {
+    sendingThrough(send);
+    const path = `/moved-${name}`;
+    const endpoint = await addEndpoint(path, ["sync.succeeded"], [302]);
     expect((await syncNow(deps, "hooks")).state).toBe("succeeded");
     await deliverWebhooks(deps);
-    for (const wait of RETRY_DELAYS_MS.slice(0, 3)) {
-      deps.clock.advance(wait);
-      await deliverWebhooks(deps);
-    }
-
-    const flaky = receiver.at("/flaky");
-    expect(flaky.map((r) => r.answered)).toEqual([500, "hang", "close", 200]);
-    expect(new Set(flaky.map((r) => r.id)).size).toBe(1);
-    expect(flaky.every((r) => r.verified)).toBe(true);
-    expect(flaky[0]!.event).toMatchObject({ type: "member.updated", data: { wecomUserId: userId } });
-
-    const res = await api.json("GET", `/api/teams/hooks/webhooks/${endpoint.id}/deliveries`);
-    const { deliveries } = (await res.json()) as {
-      deliveries: { eventId: string; status: string; attempts: number; lastStatus: number; lastResponse: string; lastLatencyMs: number }[];
-    };
-    expect(deliveries).toEqual([
-      expect.objectContaining({ eventId: flaky[0]!.id, status: "delivered", attempts: 4, lastStatus: 200, lastResponse: "ok" }),
+    const log = async () =>
+      ((await (await api.json("GET", `/api/teams/hooks/webhooks/${endpoint.id}/deliveries`)).json()) as { deliveries: unknown[] })
+        .deliveries;
+    expect(await log()).toEqual([
+      expect.objectContaining({ status: "pending", lastStatus: 302, lastResponse: "answer 302", lastError: null }),
     ]);
-    expect(deliveries[0]!.lastLatencyMs).toBeGreaterThanOrEqual(0);
+    expect(receiver.at(REDIRECTED)).toEqual([]);
 
-    // The endpoint taking every event got this member's events in the order they happened.
-    const aboutMember = receiver.at("/all").filter((r) => r.event.data.wecomUserId === userId && r.answered === 200);
-    expect(aboutMember.map((r) => r.event.type)).toEqual(["member.imported", "member.updated"]);
-
-    // Nothing left to send: another round sends nothing.
+    deps.clock.advance(RETRY_DELAYS_MS[0]!);
     await deliverWebhooks(deps);
-    expect(receiver.at("/flaky")).toHaveLength(4);
+    expect(await log()).toEqual([expect.objectContaining({ status: "delivered", attempts: 2, lastStatus: 200 })]);
+    expect(receiver.at(path).map((r) => r.answered)).toEqual([302, 200]);
+    expect(receiver.at(REDIRECTED)).toEqual([]);
   });
 
   it("a sender that dies holding its claims loses nothing: another instance delivers once the lease lapses", async () => {
