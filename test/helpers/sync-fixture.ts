@@ -16,6 +16,9 @@ export interface SyncSetup {
   sync?: boolean;
 }
 
+/** Options of the file's database (a file-scoped fixture: `syncTest.override("dbOptions", { scope: "file" }, { … })`). */
+export type DbOptions = NonNullable<Parameters<typeof openTestDb>[0]>;
+
 export interface Acme {
   slug: "acme";
   teamId: number;
@@ -29,19 +32,30 @@ export interface Acme {
  * A file or describe shapes them with `syncTest.override("setup", { … })`.
  */
 export const syncTest = test
-  // vitest reads what a fixture needs from the pattern of its first parameter: this one needs nothing.
-  // eslint-disable-next-line no-empty-pattern
-  .extend("db", { scope: "file" }, async ({}, { onCleanup }): Promise<Db> => {
-    const opened = await openTestDb();
+  .extend("dbOptions", { scope: "file" }, {} as DbOptions)
+  .extend("db", { scope: "file" }, async ({ dbOptions }, { onCleanup }): Promise<Db> => {
+    const opened = await openTestDb(dbOptions);
     onCleanup(() => opened.close());
     return opened.db;
   })
   .extend("setup", {} as SyncSetup)
-  .extend("deps", async ({ db, setup }): Promise<TestDeps> => {
-    await resetDatabase(db);
-    return testDeps(db, setup.deps);
-  })
-  .extend("acme", async ({ deps, setup }): Promise<Acme> => {
-    const teamId = await bindAcme(deps, setup);
-    return { slug: "acme", teamId, api: apiClient(deps) };
-  });
+  .extend("deps", ({ db, setup }) => freshDeps(db, setup))
+  .extend("acme", ({ deps, setup }) => acmeOf(deps, setup));
+
+async function freshDeps(db: Db, setup: SyncSetup): Promise<TestDeps> {
+  await resetDatabase(db);
+  return testDeps(db, setup.deps);
+}
+
+async function acmeOf(deps: TestDeps, setup: SyncSetup): Promise<Acme> {
+  return { slug: "acme", teamId: await bindAcme(deps, setup), api: apiClient(deps) };
+}
+
+/**
+ * `deps` and `acme` made at once (as one object), for a file whose tests build on one another: its own file-scoped
+ * fixture, e.g. `syncTest.extend("shared", { scope: "file" }, ({ db }) => sharedAcme(db, { … }))`.
+ */
+export async function sharedAcme(db: Db, setup: SyncSetup = {}): Promise<Acme & { deps: TestDeps }> {
+  const deps = await freshDeps(db, setup);
+  return { ...(await acmeOf(deps, setup)), deps };
+}
