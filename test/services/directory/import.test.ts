@@ -1,68 +1,62 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { BINDING, boundTeam } from "../../helpers/api";
-import { testDeps, type TestDeps } from "../../helpers/deps";
 import { control } from "../../helpers/emulator";
 import { emulatorOrg, syncNow } from "../../helpers/sync";
-import { api, auditRows, expectedMirror, mirror, resetDatabase, subtree, teamIdOf } from "../../helpers/sync-scenarios";
-import { openTestDb } from "../../helpers/test-db";
+import { api, auditRows, expectedMirror, mirror, subtree, teamIdOf } from "../../helpers/sync-scenarios";
+import { syncTest } from "../../helpers/sync-fixture";
 import { rowsOf } from "../../../src/db/queries/sql-arrays";
 import { TEST_CORP_ID } from "../../helpers/deps";
 
-let opened: Awaited<ReturnType<typeof openTestDb>>;
-let deps: TestDeps;
-
-beforeAll(async () => {
-  opened = await openTestDb();
-});
-afterAll(async () => opened.close());
-beforeEach(async () => {
-  await resetDatabase(opened.db);
-  deps = testDeps(opened.db);
-});
+// Each test shapes the emulator and binds "acme" itself.
+// Set up in a hook (hookTimeout), not within the first test's own timeout: the file's database opens there.
+syncTest.beforeEach(({ deps }) => void deps);
 
 describe("import", () => {
-  it("mirrors exactly the emulator's org: every department, every member once, multi-department members with the union", async () => {
-    await boundTeam(deps, "acme");
-    const teamId = await teamIdOf(deps, "acme");
-    const org = await emulatorOrg(deps);
-    const job = await syncNow(deps, "acme");
+  syncTest(
+    "mirrors exactly the emulator's org: every department, every member once, multi-department members with the union",
+    async ({ deps }) => {
+      await boundTeam(deps, "acme");
+      const teamId = await teamIdOf(deps, "acme");
+      const org = await emulatorOrg(deps);
+      const job = await syncNow(deps, "acme");
 
-    expect(job).toMatchObject({ state: "succeeded", partial: false, progress: { phase: "done" } });
-    const expected = expectedMirror(org);
-    const got = await mirror(deps, teamId);
-    expect(got).toEqual(expected);
-    expect(got.departments).toHaveLength(org.departments.length);
-    expect(got.members).toHaveLength(org.users.filter((u) => u.status !== 5).length);
+      expect(job).toMatchObject({ state: "succeeded", partial: false, progress: { phase: "done" } });
+      const expected = expectedMirror(org);
+      const got = await mirror(deps, teamId);
+      expect(got).toEqual(expected);
+      expect(got.departments).toHaveLength(org.departments.length);
+      expect(got.members).toHaveLength(org.users.filter((u) => u.status !== 5).length);
 
-    const multi = org.users.filter((u) => new Set(u.department).size > 1);
-    expect(multi.length).toBeGreaterThanOrEqual(3);
-    for (const u of multi) {
-      expect(got.members.find((m) => m.key === u.userid.toLowerCase())?.departmentIds).toEqual(
-        [...new Set(u.department)].sort((a, b) => a - b),
+      const multi = org.users.filter((u) => new Set(u.department).size > 1);
+      expect(multi.length).toBeGreaterThanOrEqual(3);
+      for (const u of multi) {
+        expect(got.members.find((m) => m.key === u.userid.toLowerCase())?.departmentIds).toEqual(
+          [...new Set(u.department)].sort((a, b) => a - b),
+        );
+      }
+      expect(job.counts).toEqual({
+        departments: { created: org.departments.length, updated: 0, moved: 0, deleted: 0 },
+        members: { created: expected.members.length, updated: 0, moved: 0, deprovisioned: 0 },
+      });
+      // One member row per userid, one audit entry per created row.
+      const created = await auditRows(deps, teamId, "member.created");
+      expect(created).toHaveLength(expected.members.length);
+      expect(new Set(created.map((r) => r.subjectId)).size).toBe(expected.members.length);
+      expect(await auditRows(deps, teamId, "department.created")).toHaveLength(org.departments.length);
+
+      // The read API agrees with the table.
+      const list = await api(deps, "GET", "/api/teams/acme/members?limit=500");
+      expect(list.status).toBe(200);
+      expect((list.body as { total: number }).total).toBe(expected.members.length);
+      const depts = await api(deps, "GET", "/api/teams/acme/departments");
+      expect((depts.body as { items: { id: number }[] }).items.map((d) => d.id).sort((a, b) => a - b)).toEqual(
+        org.departments.map((d) => d.id).sort((a, b) => a - b),
       );
-    }
-    expect(job.counts).toEqual({
-      departments: { created: org.departments.length, updated: 0, moved: 0, deleted: 0 },
-      members: { created: expected.members.length, updated: 0, moved: 0, deprovisioned: 0 },
-    });
-    // One member row per userid, one audit entry per created row.
-    const created = await auditRows(deps, teamId, "member.created");
-    expect(created).toHaveLength(expected.members.length);
-    expect(new Set(created.map((r) => r.subjectId)).size).toBe(expected.members.length);
-    expect(await auditRows(deps, teamId, "department.created")).toHaveLength(org.departments.length);
+    },
+  );
 
-    // The read API agrees with the table.
-    const list = await api(deps, "GET", "/api/teams/acme/members?limit=500");
-    expect(list.status).toBe(200);
-    expect((list.body as { total: number }).total).toBe(expected.members.length);
-    const depts = await api(deps, "GET", "/api/teams/acme/departments");
-    expect((depts.body as { items: { id: number }[] }).items.map((d) => d.id).sort((a, b) => a - b)).toEqual(
-      org.departments.map((d) => d.id).sort((a, b) => a - b),
-    );
-  });
-
-  it("merges a member listed in departments read in different steps (more departments than one step reads)", async () => {
+  syncTest("merges a member listed in departments read in different steps (more departments than one step reads)", async ({ deps }) => {
     await control(deps, "POST", "/_emulator/reset", { corpId: TEST_CORP_ID, org: { generate: { departments: 27, users: 150, seed: 11 } } });
     await boundTeam(deps, "acme");
     const teamId = await teamIdOf(deps, "acme");
@@ -82,7 +76,7 @@ describe("import", () => {
     }
   });
 
-  it("narrows to the binding's scope: only the chosen subtree, and members keep only mirrored departments", async () => {
+  syncTest("narrows to the binding's scope: only the chosen subtree, and members keep only mirrored departments", async ({ deps }) => {
     await boundTeam(deps, "acme");
     const teamId = await teamIdOf(deps, "acme");
     const org = await emulatorOrg(deps);
@@ -110,7 +104,7 @@ describe("import", () => {
     expect(got.members).toHaveLength(org.users.filter((u) => u.department.some((d) => mirrored.has(d))).length);
   });
 
-  it("imports members the app sees one by one (allowUsers) besides its departments", async () => {
+  syncTest("imports members the app sees one by one (allowUsers) besides its departments", async ({ deps }) => {
     const org = await emulatorOrg(deps);
     const dept = org.departments.find((d) => d.parentid === 1)!;
     const visible = subtree(org, dept.id);
@@ -130,26 +124,29 @@ describe("import", () => {
     expect(got.members).toHaveLength(org.users.filter((u) => u.department.some((d) => visible.has(d))).length + 1);
   });
 
-  it("leaves fresh statistics of the members table after writing 1,000 members or more (later runs' key lookups are planned for its real size)", async () => {
-    const estimate = async () =>
-      Number(
-        rowsOf<{ n: number | string }>(await deps.db.execute(sql`select reltuples as n from pg_class where relname = 'members'`))[0]!.n,
-      );
-    // No autovacuum meanwhile (PostgreSQL): only the run itself may refresh them.
-    await deps.db.execute(sql`alter table members set (autovacuum_enabled = false)`);
-    try {
-      await control(deps, "POST", "/_emulator/reset", {
-        corpId: TEST_CORP_ID,
-        org: { generate: { departments: 12, users: 1_100, seed: 3 } },
-      });
-      await boundTeam(deps, "acme");
-      expect(await estimate()).toBeLessThan(1_000);
-      const job = await syncNow(deps, "acme");
-      expect(job.state).toBe("succeeded");
-      expect(job.counts.members.created).toBeGreaterThanOrEqual(1_000);
-      expect(await estimate()).toBe(job.counts.members.created);
-    } finally {
-      await deps.db.execute(sql`alter table members reset (autovacuum_enabled)`);
-    }
-  });
+  syncTest(
+    "leaves fresh statistics of the members table after writing 1,000 members or more (later runs' key lookups are planned for its real size)",
+    async ({ deps }) => {
+      const estimate = async () =>
+        Number(
+          rowsOf<{ n: number | string }>(await deps.db.execute(sql`select reltuples as n from pg_class where relname = 'members'`))[0]!.n,
+        );
+      // No autovacuum meanwhile (PostgreSQL): only the run itself may refresh them.
+      await deps.db.execute(sql`alter table members set (autovacuum_enabled = false)`);
+      try {
+        await control(deps, "POST", "/_emulator/reset", {
+          corpId: TEST_CORP_ID,
+          org: { generate: { departments: 12, users: 1_100, seed: 3 } },
+        });
+        await boundTeam(deps, "acme");
+        expect(await estimate()).toBeLessThan(1_000);
+        const job = await syncNow(deps, "acme");
+        expect(job.state).toBe("succeeded");
+        expect(job.counts.members.created).toBeGreaterThanOrEqual(1_000);
+        expect(await estimate()).toBe(job.counts.members.created);
+      } finally {
+        await deps.db.execute(sql`alter table members reset (autovacuum_enabled)`);
+      }
+    },
+  );
 });
