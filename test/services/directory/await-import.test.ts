@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { callbackInbox } from "../../../src/db/schema";
 import { schedule } from "../../../src/jobs/schedule";
 import { runJob } from "../../../src/services/directory/run-job";
@@ -8,20 +8,19 @@ import { TEST_CORP_ID } from "../../helpers/deps";
 import { connectCallbacks, control, wecomCalls } from "../../helpers/emulator";
 import { emulatorOrg, type OrgSnapshot } from "../../helpers/sync";
 import { expectedMirror, freshAcme, presentMirror, pushedCallbacks, startJob, stepUntil } from "../../helpers/sync-scenarios";
-import { openTestDb } from "../../helpers/test-db";
+import type { Db } from "../../../src/db/types";
+import { syncTest } from "../../helpers/sync-fixture";
 
-let opened: Awaited<ReturnType<typeof openTestDb>>;
-beforeAll(async () => {
-  opened = await openTestDb();
-});
-afterAll(async () => opened.close());
+// Each test starts "acme" in its own way (freshAcme); the file's database comes from the fixture.
+// Set up in a hook (hookTimeout), not within the first test's own timeout: the file's database opens there.
+syncTest.beforeEach(({ db }) => void db);
 
-const inboxRows = (teamId: number) =>
-  opened.db
+const inboxRows = (db: Db, teamId: number) =>
+  db
     .select({ id: callbackInbox.id, status: callbackInbox.status, attempts: callbackInbox.attempts })
     .from(callbackInbox)
     .where(eq(callbackInbox.teamId, teamId));
-const statuses = async (teamId: number) => (await inboxRows(teamId)).map((r) => r.status);
+const statuses = async (db: Db, teamId: number) => (await inboxRows(db, teamId)).map((r) => r.status);
 const inboxSweep = schedule.find((w) => w.name === "inbox-sweep")!;
 
 /** Some members of the org, each a burst of hints: renamed three times, moved, or deleted. */
@@ -35,41 +34,44 @@ async function changeMembers(deps: Parameters<typeof control>[0], org: OrgSnapsh
 }
 
 describe("contact hints before the team's first import", () => {
-  it("wait without a single user/get, then are applied once the import finishes: bursts coalesce, the mirror equals WeCom", async () => {
-    const { deps, teamId } = await freshAcme(opened.db, {
-      sync: false,
-      prepare: (d) =>
-        control(d, "POST", "/_emulator/reset", { corpId: TEST_CORP_ID, org: { generate: { departments: 20, users: 200, seed: 4 } } }),
-    });
-    await connectCallbacks(deps, "acme", BINDING);
-    await changeMembers(deps, await emulatorOrg(deps));
-    await deps.deferred.flush();
-    const hints = await statuses(teamId);
-    const pushed = new Set((await pushedCallbacks(deps)).map((p) => p.xml));
-    expect(hints.length).toBe(pushed.size);
-    expect(hints.length).toBeGreaterThan(12);
-    expect(new Set(hints)).toEqual(new Set(["waiting"]));
-    // Parked by the insert that stored them: never claimed, so no attempt spent.
-    expect(new Set((await inboxRows(teamId)).map((r) => r.attempts))).toEqual(new Set([0]));
-    expect((await wecomCalls(deps))["user/get"] ?? 0).toBe(0);
-    // The stats count them as still to be handled.
-    const stats = (await (await apiClient(deps).json("GET", "/api/teams/acme/callbacks/stats")).json()) as {
-      pending: number;
-      received: number;
-    };
-    expect(stats).toMatchObject({ received: hints.length, pending: hints.length });
+  syncTest(
+    "wait without a single user/get, then are applied once the import finishes: bursts coalesce, the mirror equals WeCom",
+    async ({ db }) => {
+      const { deps, teamId } = await freshAcme(db, {
+        sync: false,
+        prepare: (d) =>
+          control(d, "POST", "/_emulator/reset", { corpId: TEST_CORP_ID, org: { generate: { departments: 20, users: 200, seed: 4 } } }),
+      });
+      await connectCallbacks(deps, "acme", BINDING);
+      await changeMembers(deps, await emulatorOrg(deps));
+      await deps.deferred.flush();
+      const hints = await statuses(db, teamId);
+      const pushed = new Set((await pushedCallbacks(deps)).map((p) => p.xml));
+      expect(hints.length).toBe(pushed.size);
+      expect(hints.length).toBeGreaterThan(12);
+      expect(new Set(hints)).toEqual(new Set(["waiting"]));
+      // Parked by the insert that stored them: never claimed, so no attempt spent.
+      expect(new Set((await inboxRows(db, teamId)).map((r) => r.attempts))).toEqual(new Set([0]));
+      expect((await wecomCalls(deps))["user/get"] ?? 0).toBe(0);
+      // The stats count them as still to be handled.
+      const stats = (await (await apiClient(deps).json("GET", "/api/teams/acme/callbacks/stats")).json()) as {
+        pending: number;
+        received: number;
+      };
+      expect(stats).toMatchObject({ received: hints.length, pending: hints.length });
 
-    const jobId = await startJob(deps, "acme");
-    expect((await runJob(deps, jobId))?.state).toBe("succeeded");
-    await deps.deferred.flush();
-    expect(new Set(await statuses(teamId))).toEqual(new Set(["processed"]));
-    // One re-read per member hinted at (eight), not per hint nor per member of the org (200).
-    expect((await wecomCalls(deps))["user/get"]).toBeLessThanOrEqual(8);
-    expect(await presentMirror(deps, teamId)).toEqual(expectedMirror(await emulatorOrg(deps)));
-  });
+      const jobId = await startJob(deps, "acme");
+      expect((await runJob(deps, jobId))?.state).toBe("succeeded");
+      await deps.deferred.flush();
+      expect(new Set(await statuses(db, teamId))).toEqual(new Set(["processed"]));
+      // One re-read per member hinted at (eight), not per hint nor per member of the org (200).
+      expect((await wecomCalls(deps))["user/get"]).toBeLessThanOrEqual(8);
+      expect(await presentMirror(deps, teamId)).toEqual(expectedMirror(await emulatorOrg(deps)));
+    },
+  );
 
-  it("a change while the first import lists its pages is applied after it, over what the pages read", async () => {
-    const { deps, teamId } = await freshAcme(opened.db, {
+  syncTest("a change while the first import lists its pages is applied after it, over what the pages read", async ({ db }) => {
+    const { deps, teamId } = await freshAcme(db, {
       sync: false,
       prepare: (d) =>
         control(d, "POST", "/_emulator/reset", { corpId: TEST_CORP_ID, org: { generate: { departments: 30, users: 90, seed: 3 } } }),
@@ -80,80 +82,88 @@ describe("contact hints before the team's first import", () => {
     await stepUntil(deps, jobId, (j) => j.phase === "members" && ((j.cursor as { deptIndex?: number }).deptIndex ?? 0) > 0);
     await changeMembers(deps, org);
     await deps.deferred.flush();
-    expect(new Set(await statuses(teamId))).toEqual(new Set(["waiting"]));
+    expect(new Set(await statuses(db, teamId))).toEqual(new Set(["waiting"]));
     expect((await runJob(deps, jobId))?.state).toBe("succeeded");
     await deps.deferred.flush();
-    expect(new Set(await statuses(teamId))).toEqual(new Set(["processed"]));
+    expect(new Set(await statuses(db, teamId))).toEqual(new Set(["processed"]));
     expect(await presentMirror(deps, teamId)).toEqual(expectedMirror(await emulatorOrg(deps)));
   });
 
-  it("a hint about a member the import listed after the hint was stored is settled without a re-read; one listed before it is re-read", async () => {
-    const { deps, teamId } = await freshAcme(opened.db, {
-      sync: false,
-      prepare: (d) =>
-        control(d, "POST", "/_emulator/reset", { corpId: TEST_CORP_ID, org: { generate: { departments: 30, users: 90, seed: 3 } } }),
-    });
-    await connectCallbacks(deps, "acme", BINDING);
-    const org = await emulatorOrg(deps);
-    const ids = org.departments.map((d) => d.id).sort((a, b) => a - b);
-    const picked: string[] = [];
-    const onlyIn = (departments: number[]) => {
-      const u = org.users.find((x) => x.status !== 5 && !picked.includes(x.userid) && x.department.every((d) => departments.includes(d)))!;
-      picked.push(u.userid);
-      return u.userid;
-    };
-    // The first members step reads the first ten departments' pages (by id), the rest come later.
-    const [readAlready, readLater, renamed] = [onlyIn(ids.slice(0, 10)), onlyIn(ids.slice(15)), onlyIn(ids.slice(15))];
-    const jobId = await startJob(deps, "acme");
-    await stepUntil(deps, jobId, (j) => j.phase === "members" && ((j.cursor as { deptIndex?: number }).deptIndex ?? 0) > 0);
-    for (const userid of [readAlready, readLater]) await control(deps, "PATCH", `/_emulator/users/${userid}`, { name: `${userid}改名` });
-    // A rename of the userid moves the row, so it is applied even when the new id was listed later.
-    await control(deps, "PATCH", `/_emulator/users/${renamed}`, { new_userid: `${renamed}New` });
-    await deps.deferred.flush();
-    expect(await statuses(teamId)).toEqual(["waiting", "waiting", "waiting"]);
-    const getsBefore = (await wecomCalls(deps))["user/get"] ?? 0;
+  syncTest(
+    "a hint about a member the import listed after the hint was stored is settled without a re-read; one listed before it is re-read",
+    async ({ db }) => {
+      const { deps, teamId } = await freshAcme(db, {
+        sync: false,
+        prepare: (d) =>
+          control(d, "POST", "/_emulator/reset", { corpId: TEST_CORP_ID, org: { generate: { departments: 30, users: 90, seed: 3 } } }),
+      });
+      await connectCallbacks(deps, "acme", BINDING);
+      const org = await emulatorOrg(deps);
+      const ids = org.departments.map((d) => d.id).sort((a, b) => a - b);
+      const picked: string[] = [];
+      const onlyIn = (departments: number[]) => {
+        const u = org.users.find(
+          (x) => x.status !== 5 && !picked.includes(x.userid) && x.department.every((d) => departments.includes(d)),
+        )!;
+        picked.push(u.userid);
+        return u.userid;
+      };
+      // The first members step reads the first ten departments' pages (by id), the rest come later.
+      const [readAlready, readLater, renamed] = [onlyIn(ids.slice(0, 10)), onlyIn(ids.slice(15)), onlyIn(ids.slice(15))];
+      const jobId = await startJob(deps, "acme");
+      await stepUntil(deps, jobId, (j) => j.phase === "members" && ((j.cursor as { deptIndex?: number }).deptIndex ?? 0) > 0);
+      for (const userid of [readAlready, readLater]) await control(deps, "PATCH", `/_emulator/users/${userid}`, { name: `${userid}改名` });
+      // A rename of the userid moves the row, so it is applied even when the new id was listed later.
+      await control(deps, "PATCH", `/_emulator/users/${renamed}`, { new_userid: `${renamed}New` });
+      await deps.deferred.flush();
+      expect(await statuses(db, teamId)).toEqual(["waiting", "waiting", "waiting"]);
+      const getsBefore = (await wecomCalls(deps))["user/get"] ?? 0;
 
-    expect((await runJob(deps, jobId))?.state).toBe("succeeded");
-    await deps.deferred.flush();
-    expect(new Set(await statuses(teamId))).toEqual(new Set(["processed"]));
-    // Re-read: the member read before its rename (one user/get) and both ids of the renamed one.
-    expect(((await wecomCalls(deps))["user/get"] ?? 0) - getsBefore).toBe(3);
-    expect(await presentMirror(deps, teamId)).toEqual(expectedMirror(await emulatorOrg(deps)));
-  });
+      expect((await runJob(deps, jobId))?.state).toBe("succeeded");
+      await deps.deferred.flush();
+      expect(new Set(await statuses(db, teamId))).toEqual(new Set(["processed"]));
+      // Re-read: the member read before its rename (one user/get) and both ids of the renamed one.
+      expect(((await wecomCalls(deps))["user/get"] ?? 0) - getsBefore).toBe(3);
+      expect(await presentMirror(deps, teamId)).toEqual(expectedMirror(await emulatorOrg(deps)));
+    },
+  );
 
-  it("a hint about a team that has been imported is applied at once", async () => {
-    const { deps, teamId } = await freshAcme(opened.db);
+  syncTest("a hint about a team that has been imported is applied at once", async ({ db }) => {
+    const { deps, teamId } = await freshAcme(db);
     await connectCallbacks(deps, "acme", BINDING);
     await control(deps, "POST", "/_emulator/users", { userid: "Later", name: "后来者", department: [2] });
     await deps.deferred.flush();
-    expect(await statuses(teamId)).toEqual(["processed"]);
+    expect(await statuses(db, teamId)).toEqual(["processed"]);
     expect(await presentMirror(deps, teamId)).toEqual(expectedMirror(await emulatorOrg(deps)));
   });
 
-  it("a hint parked in the instant the import finished, after the done step released the others, is released by the next inbox sweep", async () => {
-    const { deps, teamId } = await freshAcme(opened.db);
-    await connectCallbacks(deps, "acme", BINDING);
-    await control(deps, "PATCH", `/_emulator/users/${(await emulatorOrg(deps)).users[0]!.userid}`, { name: "晚到的改名" });
-    // The race: the storing statement did not see the import finish yet and parked the hint.
-    const [row] = await inboxRows(teamId);
-    await opened.db.update(callbackInbox).set({ status: "waiting" }).where(eq(callbackInbox.id, row!.id));
-    await deps.deferred.flush();
-    expect(await statuses(teamId)).toEqual(["waiting"]);
-    expect(await presentMirror(deps, teamId)).not.toEqual(expectedMirror(await emulatorOrg(deps)));
+  syncTest(
+    "a hint parked in the instant the import finished, after the done step released the others, is released by the next inbox sweep",
+    async ({ db }) => {
+      const { deps, teamId } = await freshAcme(db);
+      await connectCallbacks(deps, "acme", BINDING);
+      await control(deps, "PATCH", `/_emulator/users/${(await emulatorOrg(deps)).users[0]!.userid}`, { name: "晚到的改名" });
+      // The race: the storing statement did not see the import finish yet and parked the hint.
+      const [row] = await inboxRows(db, teamId);
+      await db.update(callbackInbox).set({ status: "waiting" }).where(eq(callbackInbox.id, row!.id));
+      await deps.deferred.flush();
+      expect(await statuses(db, teamId)).toEqual(["waiting"]);
+      expect(await presentMirror(deps, teamId)).not.toEqual(expectedMirror(await emulatorOrg(deps)));
 
-    await inboxSweep.run(deps);
-    await deps.deferred.flush();
-    expect(await statuses(teamId)).toEqual(["processed"]);
-    expect(await presentMirror(deps, teamId)).toEqual(expectedMirror(await emulatorOrg(deps)));
-  });
+      await inboxSweep.run(deps);
+      await deps.deferred.flush();
+      expect(await statuses(db, teamId)).toEqual(["processed"]);
+      expect(await presentMirror(deps, teamId)).toEqual(expectedMirror(await emulatorOrg(deps)));
+    },
+  );
 
-  it("the inbox sweep leaves the hints of a team still waiting for its first import parked", async () => {
-    const { deps, teamId } = await freshAcme(opened.db, { sync: false });
+  syncTest("the inbox sweep leaves the hints of a team still waiting for its first import parked", async ({ db }) => {
+    const { deps, teamId } = await freshAcme(db, { sync: false });
     await connectCallbacks(deps, "acme", BINDING);
     await control(deps, "POST", "/_emulator/users", { userid: "Waiter", name: "等待者", department: [2] });
     await inboxSweep.run(deps);
     await deps.deferred.flush();
-    expect(await statuses(teamId)).toEqual(["waiting"]);
+    expect(await statuses(db, teamId)).toEqual(["waiting"]);
     expect((await wecomCalls(deps))["user/get"] ?? 0).toBe(0);
   });
 });
