@@ -1,46 +1,26 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { syncJobs } from "../../../src/db/schema";
 import { JOB_LEASE_MS, runJob } from "../../../src/services/directory/run-job";
 import { createWecomClient } from "../../../src/wecom/client";
-import { boundTeam } from "../../helpers/api";
-import { FakeClock, testDeps, type TestDeps } from "../../helpers/deps";
+import { testDeps, type TestDeps } from "../../helpers/deps";
 import { control } from "../../helpers/emulator";
 import { crashAfterSteps, emulatorOrg } from "../../helpers/sync";
-import {
-  auditRows,
-  expectedMirror,
-  jobRow,
-  memberRows,
-  mirror,
-  resetDatabase,
-  rowVersions,
-  startJob,
-  teamIdOf,
-} from "../../helpers/sync-scenarios";
+import { auditRows, expectedMirror, jobRow, memberRows, mirror, rowVersions, startJob } from "../../helpers/sync-scenarios";
 import { onNodeSchedule } from "../../helpers/schedules";
-import { openTestDb } from "../../helpers/test-db";
-
-let opened: Awaited<ReturnType<typeof openTestDb>>;
-
-beforeAll(async () => {
-  opened = await openTestDb();
-});
-afterAll(async () => opened.close());
-beforeEach(async () => {
-  await resetDatabase(opened.db);
-});
+import { syncTest } from "../../helpers/sync-fixture";
 
 /** Two instances on one database and one WeCom, each with its own timers; one clock (the database's). */
-async function twoInstances() {
-  const clock = new FakeClock();
-  const a = testDeps(opened.db, { clock });
-  const b = testDeps(opened.db, { clock, emulator: a.emulator });
-  await boundTeam(a, "acme");
-  const teamId = await teamIdOf(a, "acme");
+const takeoverTest = syncTest.extend("two", async ({ deps: a, acme: { teamId } }) => {
+  const clock = a.clock;
+  const b = testDeps(a.db, { clock, emulator: a.emulator });
   const org = await emulatorOrg(a);
   return { clock, a, b, teamId, org };
-}
+});
+// "acme" is bound, not imported: each test drives its import.
+takeoverTest.override("setup", { sync: false });
+// Set up in a hook (hookTimeout), not within the first test's own timeout: the file's database opens there.
+takeoverTest.beforeEach(({ two }) => void two);
 
 /** Instance `deps` runs sync-resume on its ticker as node-cron would; remembers when it took a job. */
 function runResumeSchedule(deps: TestDeps): { tookOverAt: number[] } {
@@ -100,78 +80,84 @@ async function expectTakeover(b: TestDeps, lastRenewal: number): Promise<void> {
 }
 
 describe("a dead instance's sync job", () => {
-  it("killed between steps: another instance's sync-resume takes it over within 30 s of its last renewal and finishes it", async () => {
-    const { clock, a, b, teamId, org } = await twoInstances();
-    const jobId = await startJob(a, "acme");
-    // A claims the job, runs two steps and dies: no release, no more beats.
-    expect(await crashAfterSteps(a, jobId, 2)).toMatchObject({ state: "running" });
-    expect(a.ticker.active).toBe(0);
-    const lastRenewal = (await jobRow(a, jobId)).leaseUntil!.getTime() - JOB_LEASE_MS;
-    const runnerA = (await jobRow(a, jobId)).runnerId;
+  takeoverTest(
+    "killed between steps: another instance's sync-resume takes it over within 30 s of its last renewal and finishes it",
+    async ({ two: { clock, a, b, teamId, org } }) => {
+      const jobId = await startJob(a, "acme");
+      // A claims the job, runs two steps and dies: no release, no more beats.
+      expect(await crashAfterSteps(a, jobId, 2)).toMatchObject({ state: "running" });
+      expect(a.ticker.active).toBe(0);
+      const lastRenewal = (await jobRow(a, jobId)).leaseUntil!.getTime() - JOB_LEASE_MS;
+      const runnerA = (await jobRow(a, jobId)).runnerId;
 
-    await expectTakeover(b, lastRenewal);
-    expect(clock.now().getTime() - lastRenewal).toBeLessThanOrEqual(30_000);
+      await expectTakeover(b, lastRenewal);
+      expect(clock.now().getTime() - lastRenewal).toBeLessThanOrEqual(30_000);
 
-    const claimed = b.logger.lines.find((l) => l.msg === "sync job claimed");
-    expect(claimed?.fields).toMatchObject({ jobId, resumed: true });
-    expect(claimed?.fields?.runnerId).not.toBe(runnerA);
-    await expectCleanImport(b, teamId, org, jobId);
-  });
+      const claimed = b.logger.lines.find((l) => l.msg === "sync job claimed");
+      expect(claimed?.fields).toMatchObject({ jobId, resumed: true });
+      expect(claimed?.fields?.runnerId).not.toBe(runnerA);
+      await expectCleanImport(b, teamId, org, jobId);
+    },
+  );
 
-  it("frozen inside a step: taken over once its beats stop; revived, it writes nothing and nothing is duplicated", async () => {
-    const { clock, a, b, teamId, org } = await twoInstances();
-    const jobId = await startJob(a, "acme");
-    await control(a, "POST", "/_emulator/faults", { api: "user/list", errcode: 45009, afterCalls: 1, times: 1 });
-    const runner = stallingRunner(a);
-    const aDone = runJob(runner.deps, jobId);
-    await runner.reached;
-    // A beats twice, then its process freezes (a kill -9 looks the same from outside).
-    await a.ticker.pass(10_000);
-    const lastRenewal = clock.now().getTime();
-    expect((await jobRow(a, jobId)).leaseUntil!.getTime()).toBe(lastRenewal + JOB_LEASE_MS);
+  takeoverTest(
+    "frozen inside a step: taken over once its beats stop; revived, it writes nothing and nothing is duplicated",
+    async ({ two: { clock, a, b, teamId, org } }) => {
+      const jobId = await startJob(a, "acme");
+      await control(a, "POST", "/_emulator/faults", { api: "user/list", errcode: 45009, afterCalls: 1, times: 1 });
+      const runner = stallingRunner(a);
+      const aDone = runJob(runner.deps, jobId);
+      await runner.reached;
+      // A beats twice, then its process freezes (a kill -9 looks the same from outside).
+      await a.ticker.pass(10_000);
+      const lastRenewal = clock.now().getTime();
+      expect((await jobRow(a, jobId)).leaseUntil!.getTime()).toBe(lastRenewal + JOB_LEASE_MS);
 
-    await expectTakeover(b, lastRenewal);
-    await expectCleanImport(b, teamId, org, jobId);
-    const versions = await rowVersions(b, teamId);
-    const jobBefore = await jobRow(b, jobId);
+      await expectTakeover(b, lastRenewal);
+      await expectCleanImport(b, teamId, org, jobId);
+      const versions = await rowVersions(b, teamId);
+      const jobBefore = await jobRow(b, jobId);
 
-    // A comes back: its next beat finds the lease gone, and its step's writes fail (LeaseLost).
-    await a.ticker.pass(5_000);
-    runner.resume();
-    expect(await aDone).toBeNull();
-    expect(a.ticker.active).toBe(0);
-    expect(a.logger.lines.map((l) => l.msg)).toEqual(
-      expect.arrayContaining(["sync job: lease lost", "sync job taken over by another runner"]),
-    );
-    expect(await rowVersions(b, teamId)).toEqual(versions);
-    expect(await jobRow(b, jobId)).toEqual(jobBefore);
-    await expectCleanImport(b, teamId, org, jobId);
-  });
-
-  it("a live runner keeps its job through one long step: its beats extend the lease, and no other instance takes over", async () => {
-    const { clock, a, b, teamId, org } = await twoInstances();
-    const jobId = await startJob(a, "acme");
-    await control(a, "POST", "/_emulator/faults", { api: "user/list", errcode: 45009, afterCalls: 1, times: 1 });
-    const runner = stallingRunner(a);
-    const aDone = runJob(runner.deps, jobId);
-    await runner.reached;
-    const runnerA = (await jobRow(a, jobId)).runnerId;
-    const { tookOverAt } = runResumeSchedule(b);
-    // Two minutes in one step; both instances' timers fire in time order.
-    for (let i = 0; i < 24; i++) {
+      // A comes back: its next beat finds the lease gone, and its step's writes fail (LeaseLost).
       await a.ticker.pass(5_000);
-      await b.ticker.pass(0);
-      const job = await jobRow(a, jobId);
-      expect(job.runnerId).toBe(runnerA);
-      expect(job.leaseUntil!.getTime()).toBe(clock.now().getTime() + JOB_LEASE_MS);
-    }
-    expect(tookOverAt).toEqual([]);
-    expect(b.logger.lines.filter((l) => l.msg === "sync job claimed")).toEqual([]);
-    runner.resume();
-    expect(await aDone).toMatchObject({ state: "succeeded" });
-    expect(a.ticker.active).toBe(0);
-    await expectCleanImport(a, teamId, org, jobId);
-    const [row] = await opened.db.select().from(syncJobs).where(eq(syncJobs.id, jobId));
-    expect(row?.runnerId).toBeNull();
-  });
+      runner.resume();
+      expect(await aDone).toBeNull();
+      expect(a.ticker.active).toBe(0);
+      expect(a.logger.lines.map((l) => l.msg)).toEqual(
+        expect.arrayContaining(["sync job: lease lost", "sync job taken over by another runner"]),
+      );
+      expect(await rowVersions(b, teamId)).toEqual(versions);
+      expect(await jobRow(b, jobId)).toEqual(jobBefore);
+      await expectCleanImport(b, teamId, org, jobId);
+    },
+  );
+
+  takeoverTest(
+    "a live runner keeps its job through one long step: its beats extend the lease, and no other instance takes over",
+    async ({ two: { clock, a, b, teamId, org } }) => {
+      const jobId = await startJob(a, "acme");
+      await control(a, "POST", "/_emulator/faults", { api: "user/list", errcode: 45009, afterCalls: 1, times: 1 });
+      const runner = stallingRunner(a);
+      const aDone = runJob(runner.deps, jobId);
+      await runner.reached;
+      const runnerA = (await jobRow(a, jobId)).runnerId;
+      const { tookOverAt } = runResumeSchedule(b);
+      // Two minutes in one step; both instances' timers fire in time order.
+      for (let i = 0; i < 24; i++) {
+        await a.ticker.pass(5_000);
+        await b.ticker.pass(0);
+        const job = await jobRow(a, jobId);
+        expect(job.runnerId).toBe(runnerA);
+        expect(job.leaseUntil!.getTime()).toBe(clock.now().getTime() + JOB_LEASE_MS);
+      }
+      expect(tookOverAt).toEqual([]);
+      expect(b.logger.lines.filter((l) => l.msg === "sync job claimed")).toEqual([]);
+      runner.resume();
+      expect(await aDone).toMatchObject({ state: "succeeded" });
+      expect(a.ticker.active).toBe(0);
+      await expectCleanImport(a, teamId, org, jobId);
+      const [row] = await a.db.select().from(syncJobs).where(eq(syncJobs.id, jobId));
+      expect(row?.runnerId).toBeNull();
+    },
+  );
 });
