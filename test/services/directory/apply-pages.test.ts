@@ -1,15 +1,15 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { syncJobs } from "../../../src/db/schema";
 import { jobContext } from "../../../src/services/directory/job-context";
 import { runJob } from "../../../src/services/directory/run-job";
 import { applyStep } from "../../../src/services/directory/step-apply";
 import { boundTeam } from "../../helpers/api";
-import { testDeps, TEST_CORP_ID, type TestDeps } from "../../helpers/deps";
+import { TEST_CORP_ID, type TestDeps } from "../../helpers/deps";
 import { control } from "../../helpers/emulator";
 import { crashAfterSteps, emulatorOrg, jobOf } from "../../helpers/sync";
-import { auditRows, expectedMirror, memberRows, mirror, resetDatabase, startJob, teamIdOf } from "../../helpers/sync-scenarios";
-import { openTestDb } from "../../helpers/test-db";
+import { auditRows, expectedMirror, jobRow, memberRows, mirror, startJob, teamIdOf } from "../../helpers/sync-scenarios";
+import { syncTest } from "../../helpers/sync-fixture";
 
 // The apply step writes two pages of 5,000 seen members at once, each in its own transaction
 // that also adds its counts to the job (step-apply.ts): 12,000 members make two such pages and a
@@ -18,33 +18,23 @@ const USERS = 12_000;
 /** An import of 12,000 members: seconds on its own, more beside the rest of the suite. */
 const BIG = 120_000;
 
-let opened: Awaited<ReturnType<typeof openTestDb>>;
+// Two connections side by side on PostgreSQL, each page in its own.
+syncTest.override("dbOptions", { scope: "file" }, { poolSize: 4 });
+// Set up in a hook (hookTimeout), not within the first test's own timeout: the file's database opens there.
+syncTest.beforeEach(({ deps }) => void deps);
 
-beforeAll(async () => {
-  opened = await openTestDb({ poolSize: 4 });
-});
-afterAll(async () => opened.close());
-beforeEach(async () => {
-  await resetDatabase(opened.db);
-});
-
-async function bigOrg(users = USERS): Promise<{ deps: TestDeps; teamId: number }> {
-  const deps = testDeps(opened.db);
+/** The test's emulator reset to an org of `users` members, and team "big" bound to it. */
+async function bigOrg(deps: TestDeps, users = USERS): Promise<number> {
   await control(deps, "POST", "/_emulator/reset", { corpId: TEST_CORP_ID, org: { generate: { departments: 12, users, seed: 11 } } });
   await boundTeam(deps, "big");
-  return { deps, teamId: await teamIdOf(deps, "big") };
-}
-
-async function jobRow(jobId: number) {
-  const [row] = await opened.db.select().from(syncJobs).where(eq(syncJobs.id, jobId));
-  return row!;
+  return teamIdOf(deps, "big");
 }
 
 /** Step by step (each runner abandons its lease after one step) up to the members pages of apply. */
 async function runUpToMemberPages(deps: TestDeps, jobId: number): Promise<void> {
   for (let i = 0; ; i++) {
     expect(i).toBeLessThan(40);
-    const row = await jobRow(jobId);
+    const row = await jobRow(deps, jobId);
     if (row.phase === "apply" && row.cursor.departmentsApplied) return;
     await crashAfterSteps(deps, jobId, 1);
     deps.clock.advance(61_000);
@@ -52,18 +42,18 @@ async function runUpToMemberPages(deps: TestDeps, jobId: number): Promise<void> 
 }
 
 describe("apply pages", () => {
-  it(
+  syncTest(
     "two pages written side by side, then the runner killed before the step moved the cursor: the resumed run counts each member once",
-    async () => {
-      const { deps, teamId } = await bigOrg();
+    async ({ deps }) => {
+      const teamId = await bigOrg(deps);
       const expected = expectedMirror(await emulatorOrg(deps));
       const jobId = await startJob(deps, "big");
       await runUpToMemberPages(deps, jobId);
-      const before = await jobRow(jobId);
+      const before = await jobRow(deps, jobId);
 
       // The step's pages commit; its own commit (the cursor) never happens, as when the process dies.
       await applyStep(await jobContext(deps, before));
-      const crashed = await jobRow(jobId);
+      const crashed = await jobRow(deps, jobId);
       expect(crashed.cursor.afterKey).toBe(before.cursor.afterKey);
       expect(crashed.counts.members.created).toBe(10_000);
       expect(await memberRows(deps, teamId)).toHaveLength(10_000);
@@ -79,17 +69,17 @@ describe("apply pages", () => {
     BIG,
   );
 
-  it("a page whose runner lost the job writes nothing: LeaseLost, no member, no count", async () => {
-    const { deps, teamId } = await bigOrg(300);
+  syncTest("a page whose runner lost the job writes nothing: LeaseLost, no member, no count", async ({ deps }) => {
+    const teamId = await bigOrg(deps, 300);
     const jobId = await startJob(deps, "big");
     await runUpToMemberPages(deps, jobId);
-    const stale = await jobRow(jobId);
+    const stale = await jobRow(deps, jobId);
     // Another runner takes the job over (a new runner id) before the stale one writes its pages.
-    await opened.db.update(syncJobs).set({ runnerId: "someone-else" }).where(eq(syncJobs.id, jobId));
+    await deps.db.update(syncJobs).set({ runnerId: "someone-else" }).where(eq(syncJobs.id, jobId));
 
     await expect(applyStep(await jobContext(deps, stale))).rejects.toMatchObject({ name: "LeaseLost" });
     expect(await memberRows(deps, teamId)).toHaveLength(0);
-    expect((await jobRow(jobId)).counts.members.created).toBe(0);
+    expect((await jobRow(deps, jobId)).counts.members.created).toBe(0);
     expect(await auditRows(deps, teamId, "member.created")).toHaveLength(0);
   });
 });
