@@ -2,30 +2,15 @@
 // listing read the object, and the callback is applied between that read and the run's apply, or
 // after the run. The mirror must end equal to WeCom and nobody who exists may be staged
 // (docs/observations.md).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { BINDING } from "../../helpers/api";
 import { TEST_CORP_ID, type TestDeps } from "../../helpers/deps";
 import { connectCallbacks, control } from "../../helpers/emulator";
 import { emulatorOrg, type OrgSnapshot } from "../../helpers/sync";
-import {
-  auditRows,
-  expectedMirror,
-  freshAcme,
-  memberByKey,
-  presentMirror,
-  stagedButPresent,
-  startJob,
-  stepUntil,
-} from "../../helpers/sync-scenarios";
+import { auditRows, expectedMirror, memberByKey, presentMirror, stagedButPresent, startJob, stepUntil } from "../../helpers/sync-scenarios";
 import type { SyncCursor } from "../../../src/services/directory/job-context";
 import { runJob } from "../../../src/services/directory/run-job";
-import { openTestDb } from "../../helpers/test-db";
-
-let opened: Awaited<ReturnType<typeof openTestDb>>;
-beforeAll(async () => {
-  opened = await openTestDb();
-});
-afterAll(async () => opened.close());
+import { syncTest } from "../../helpers/sync-fixture";
 
 /** An empty department the tree lists, to move or delete during a run. */
 const SPARE = 900;
@@ -139,21 +124,22 @@ const CHANGES: Record<string, Change> = {
 };
 
 /** A team imported from 30 departments (three members steps of ten), callbacks connected. */
-async function world(): Promise<World> {
-  const { deps, teamId } = await freshAcme(opened.db, {
-    prepare: async (d) => {
-      await control(d, "POST", "/_emulator/reset", { corpId: TEST_CORP_ID, org: { generate: { departments: 30, users: 90, seed: 3 } } });
-      await control(d, "POST", "/_emulator/departments", { id: SPARE, name: "备用组", parentid: 1 });
-    },
-  });
+const worldTest = syncTest.extend("w", async ({ deps, acme: { teamId } }): Promise<World> => {
   await connectCallbacks(deps, "acme", BINDING);
   const org = await emulatorOrg(deps);
   return { deps, teamId, org, ids: org.departments.map((d) => d.id).sort((a, b) => a - b), start: () => startJob(deps, "acme") };
-}
+});
+worldTest.override("setup", {
+  prepare: async (d) => {
+    await control(d, "POST", "/_emulator/reset", { corpId: TEST_CORP_ID, org: { generate: { departments: 30, users: 90, seed: 3 } } });
+    await control(d, "POST", "/_emulator/departments", { id: SPARE, name: "备用组", parentid: 1 });
+  },
+});
+// Set up in a hook (hookTimeout), not within the first test's own timeout: the file's database opens there.
+worldTest.beforeEach(({ w }) => void w);
 
 describe.each(["between the listing and the apply", "after the run"] as const)("a callback applied %s", (timing) => {
-  it.each(Object.keys(CHANGES))("%s: the mirror ends equal to WeCom, nobody existing is staged", async (name) => {
-    const w = await world();
+  worldTest.for(Object.keys(CHANGES))("%s: the mirror ends equal to WeCom, nobody existing is staged", async (name, { w }) => {
     const { deps, teamId: id } = w;
     const { subject, gone } = await CHANGES[name]!(w);
     const jobId = w.jobId!;
