@@ -2,11 +2,12 @@
 // interleaved with random contact changes in WeCom — some while a listing page is being read —
 // whose callbacks arrive late, reordered, duplicated and at either instance, all converge to
 // WeCom's final state, and no member who exists in WeCom is ever staged (docs/observations.md).
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect } from "vitest";
+import type { Db } from "../../../src/db/types";
 import { callbackInbox, stagedDeprovisions, syncJobs, wecomTokens } from "../../../src/db/schema";
 import { processInbox } from "../../../src/services/callbacks/process-inbox";
 import { createApp } from "../../../src/app";
-import { BINDING, boundTeam } from "../../helpers/api";
+import { BINDING } from "../../helpers/api";
 import { FakeClock, testDeps, TEST_CORP_ID, type TestDeps } from "../../helpers/deps";
 import { capturingEmulator, connectCallbacks, control } from "../../helpers/emulator";
 import { emulatorOrg, syncNow, type OrgSnapshot } from "../../helpers/sync";
@@ -15,14 +16,12 @@ import {
   jobRow,
   mirrorSnapshot,
   presentMirror,
-  resetDatabase,
   runSteps,
   seededRandom,
   stagedButPresent,
   startJob,
-  teamIdOf,
 } from "../../helpers/sync-scenarios";
-import { openTestDb } from "../../helpers/test-db";
+import { syncTest } from "../../helpers/sync-fixture";
 
 const SCHEDULES = Number(process.env.CONVERGENCE_SCHEDULES ?? 500);
 /** CONVERGENCE_SEED=n replays one schedule. */
@@ -30,11 +29,10 @@ const ONLY = process.env.CONVERGENCE_SEED ? Number(process.env.CONVERGENCE_SEED)
 /** Small enough that a schedule takes a fraction of a second, large enough for pages, moves and empty departments. */
 const ORG = { generate: { departments: 4, users: 10, seed: 7 } };
 
-let opened: Awaited<ReturnType<typeof openTestDb>>;
-beforeAll(async () => {
-  opened = await openTestDb();
-});
-afterAll(async () => opened.close());
+// "acme" bound to ORG, not imported: the test snapshots the mirror before and after its import.
+syncTest.override("setup", { sync: false, prepare: (d) => control(d, "POST", "/_emulator/reset", { corpId: TEST_CORP_ID, org: ORG }) });
+// Set up in a hook (hookTimeout), not within the test's own timeout: the file's database opens there.
+syncTest.beforeEach(({ acme }) => void acme);
 
 /** One schedule's WeCom, two instances of the service sharing the database, and the callbacks in flight. */
 interface Run {
@@ -114,10 +112,10 @@ async function deliver(run: Run): Promise<void> {
 
 async function schedule(
   seed: number,
-  base: { org: OrgSnapshot; first: ReturnType<typeof mirrorSnapshot>; imported: ReturnType<typeof mirrorSnapshot> },
+  base: { db: Db; org: OrgSnapshot; first: ReturnType<typeof mirrorSnapshot>; imported: ReturnType<typeof mirrorSnapshot> },
 ): Promise<void> {
   const random = seededRandom(seed);
-  const db = opened.db;
+  const db = base.db;
   const clock = new FakeClock();
   const { emulator, inFlight, wecom: raw } = capturingEmulator({ clock, org: ORG });
   const wecom = async (method: string, path: string, body?: unknown) => {
@@ -205,19 +203,19 @@ const emptyCounts = {
   members: { created: 0, updated: 0, moved: 0, deprovisioned: 0 },
 };
 
-it(`${SCHEDULES} random schedules of a sync, two instances and reordered, duplicated contact changes converge to WeCom, with nobody existing staged`, async () => {
-  await resetDatabase(opened.db);
-  const deps = testDeps(opened.db);
-  await control(deps, "POST", "/_emulator/reset", { corpId: TEST_CORP_ID, org: ORG });
-  const org = await emulatorOrg(deps);
-  await boundTeam(deps, "acme");
-  teamIdOfRun = await teamIdOf(deps, "acme");
-  const first = mirrorSnapshot(opened.db, teamIdOfRun, "never_imported");
-  await first.take();
-  expect((await syncNow(deps, "acme")).state).toBe("succeeded");
-  const imported = mirrorSnapshot(opened.db, teamIdOfRun, "imported");
-  await imported.take();
-  for (let seed = ONLY ?? 1; seed <= (ONLY ?? SCHEDULES); seed++) await schedule(seed, { org, first, imported });
-  await first.drop();
-  await imported.drop();
-}, 600_000);
+syncTest(
+  `${SCHEDULES} random schedules of a sync, two instances and reordered, duplicated contact changes converge to WeCom, with nobody existing staged`,
+  async ({ deps, acme: { teamId } }) => {
+    const org = await emulatorOrg(deps);
+    teamIdOfRun = teamId;
+    const first = mirrorSnapshot(deps.db, teamIdOfRun, "never_imported");
+    await first.take();
+    expect((await syncNow(deps, "acme")).state).toBe("succeeded");
+    const imported = mirrorSnapshot(deps.db, teamIdOfRun, "imported");
+    await imported.take();
+    for (let seed = ONLY ?? 1; seed <= (ONLY ?? SCHEDULES); seed++) await schedule(seed, { db: deps.db, org, first, imported });
+    await first.drop();
+    await imported.drop();
+  },
+  600_000,
+);
