@@ -1,9 +1,9 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { callbackInbox } from "../../src/db/schema";
 import { BINDING, boundTeam } from "../helpers/api";
 import { postCallback } from "../helpers/callbacks";
-import { testDeps, type TestDeps } from "../helpers/deps";
+import type { TestDeps } from "../helpers/deps";
 import { connectCallbacks, control, wecomCalls } from "../helpers/emulator";
 import { emulatorOrg, syncNow, type OrgSnapshot } from "../helpers/sync";
 import {
@@ -15,7 +15,6 @@ import {
   mirrorFingerprint,
   mirrorSnapshot,
   pushedCallbacks,
-  resetDatabase,
   rowVersions,
   seededRandom,
   setRole,
@@ -25,29 +24,29 @@ import {
   teamIdOf,
   type Mirror,
 } from "../helpers/sync-scenarios";
-import { openTestDb } from "../helpers/test-db";
+import { syncTest } from "../helpers/sync-fixture";
 
-let opened: Awaited<ReturnType<typeof openTestDb>>;
 let deps: TestDeps;
 /** Follows WeCom through callbacks only. */
 let teamId: number;
 /** Bound to the same WeCom, imported at the same moment, then brought up to date by a full sync. */
 let refId: number;
 
-beforeAll(async () => {
-  opened = await openTestDb();
+syncTest.override("setup", {
+  deps: { config: { wecomBudget: { perMinute: 1_000_000, perHour: 10_000_000 } } },
+  prepare: async (deps) => {
+    // A department with a single member, who leaves it before it is deleted (delete_party).
+    await control(deps, "POST", "/_emulator/departments", { id: 50, name: "临时项目组", parentid: 1 });
+    await control(deps, "POST", "/_emulator/users", { userid: "Temp", name: "临时工", department: [50] });
+    // A small department (one member) to move under another parent.
+    await control(deps, "POST", "/_emulator/departments", { id: 51, name: "漂移组", parentid: 2 });
+    await control(deps, "POST", "/_emulator/users", { userid: "Drifter", name: "漂移者", department: [51] });
+    await control(deps, "DELETE", "/_emulator/callbacks");
+  },
 });
-afterAll(async () => opened.close());
-beforeEach(async () => {
-  await resetDatabase(opened.db);
-  deps = testDeps(opened.db, { config: { wecomBudget: { perMinute: 1_000_000, perHour: 10_000_000 } } });
-  // A department with a single member, who leaves it before it is deleted (delete_party).
-  await control(deps, "POST", "/_emulator/departments", { id: 50, name: "临时项目组", parentid: 1 });
-  await control(deps, "POST", "/_emulator/users", { userid: "Temp", name: "临时工", department: [50] });
-  // A small department (one member) to move under another parent.
-  await control(deps, "POST", "/_emulator/departments", { id: 51, name: "漂移组", parentid: 2 });
-  await control(deps, "POST", "/_emulator/users", { userid: "Drifter", name: "漂移者", department: [51] });
-  await control(deps, "DELETE", "/_emulator/callbacks");
+// The helpers below work on the test's deps; set up in a hook (hookTimeout), where the file's database opens.
+syncTest.beforeEach(({ deps: fresh }) => {
+  deps = fresh;
 });
 
 async function importBoth(): Promise<OrgSnapshot> {
@@ -100,7 +99,7 @@ async function changeEverything(org: OrgSnapshot, core = false): Promise<{ delet
 }
 
 describe("contact callbacks pushed by the emulator (signed, encrypted, some delivered twice)", () => {
-  it("create/update/delete of users and departments converge to the full-sync state, one inbox row per message", async () => {
+  syncTest("create/update/delete of users and departments converge to the full-sync state, one inbox row per message", async () => {
     const org = await importBoth();
     await connectCallbacks(deps, "acme", BINDING);
     await control(deps, "PUT", "/_emulator/callback-faults", { duplicate: 6 });
@@ -126,7 +125,7 @@ describe("contact callbacks pushed by the emulator (signed, encrypted, some deli
     );
     expect(pushes.filter((p) => p.deliveries.length === 2)).toHaveLength(6);
     for (const p of pushes) for (const d of p.deliveries) expect(d.status).toBe(200);
-    const inbox = await opened.db.select().from(callbackInbox).where(eq(callbackInbox.teamId, teamId));
+    const inbox = await deps.db.select().from(callbackInbox).where(eq(callbackInbox.teamId, teamId));
     expect(inbox).toHaveLength(11);
     expect(inbox.every((r) => r.status === "processed")).toBe(true);
 
@@ -145,7 +144,7 @@ describe("contact callbacks pushed by the emulator (signed, encrypted, some deli
     expect(await rowVersions(deps, teamId)).toEqual(versions);
   });
 
-  it("a message delivered four times, concurrently, has one effect", async () => {
+  syncTest("a message delivered four times, concurrently, has one effect", async () => {
     const org = await importBoth();
     await connectCallbacks(deps, "acme", BINDING);
     const who = active(org)[0]!;
@@ -156,7 +155,7 @@ describe("contact callbacks pushed by the emulator (signed, encrypted, some deli
     const answers = await Promise.all([1, 2, 3, 4].map(() => postCallback(deps, "acme", push!.xml)));
     expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200]);
     await deps.deferred.flush();
-    expect(await opened.db.select().from(callbackInbox).where(eq(callbackInbox.teamId, teamId))).toHaveLength(1);
+    expect(await deps.db.select().from(callbackInbox).where(eq(callbackInbox.teamId, teamId))).toHaveLength(1);
     expect((await memberByKey(deps, teamId, who.userid)).name).toBe("只改一次");
     expect(await auditRows(deps, teamId, "member.updated")).toHaveLength(1);
   });
@@ -175,7 +174,7 @@ describe("order: WeCom does not order its callbacks", () => {
     return pushes;
   }
 
-  it("a new member's event before its new department's event still converges", async () => {
+  syncTest("a new member's event before its new department's event still converges", async () => {
     await importBoth();
     const pushes = await captureAndDeliver(
       async () => {
@@ -190,65 +189,72 @@ describe("order: WeCom does not order its callbacks", () => {
     expect(got).toEqual(await fullSyncState());
   });
 
-  it("an existing member moved into a new department, the member's event first: converges to the full-sync state (not locked)", async () => {
-    const org = await importBoth();
-    const who = active(org).find((u) => u.department.length === 1)!;
-    await captureAndDeliver(
-      async () => {
-        await control(deps, "POST", "/_emulator/departments", { id: 40, name: "新成立部", parentid: 2 });
-        await control(deps, "PATCH", `/_emulator/users/${who.userid}`, { department: [40] });
-      },
-      () => [1, 0],
-    );
-    const got = await mirror(deps, teamId);
-    const reference = await fullSyncState();
-    expect(reference.members.find((m) => m.userId === who.userid)).toMatchObject({ departmentIds: [40], status: "imported" });
-    expect(got.members.find((m) => m.userId === who.userid)).toMatchObject({ departmentIds: [40], status: "imported" });
-    expect(got).toEqual(reference);
-  });
+  syncTest(
+    "an existing member moved into a new department, the member's event first: converges to the full-sync state (not locked)",
+    async () => {
+      const org = await importBoth();
+      const who = active(org).find((u) => u.department.length === 1)!;
+      await captureAndDeliver(
+        async () => {
+          await control(deps, "POST", "/_emulator/departments", { id: 40, name: "新成立部", parentid: 2 });
+          await control(deps, "PATCH", `/_emulator/users/${who.userid}`, { department: [40] });
+        },
+        () => [1, 0],
+      );
+      const got = await mirror(deps, teamId);
+      const reference = await fullSyncState();
+      expect(reference.members.find((m) => m.userId === who.userid)).toMatchObject({ departmentIds: [40], status: "imported" });
+      expect(got.members.find((m) => m.userId === who.userid)).toMatchObject({ departmentIds: [40], status: "imported" });
+      expect(got).toEqual(reference);
+    },
+  );
 
-  it(">= 1,000 random orders, with duplicates, of a set of contact events all converge to the full-sync state", async () => {
-    const org = await importBoth();
-    const snapshot = mirrorSnapshot(opened.db, teamId, "orders");
-    await snapshot.take();
-    await control(deps, "DELETE", "/_emulator/callbacks");
-    await changeEverything(org, true);
-    const events = (await pushedCallbacks(deps)).map((p) => ({ kind: p.kind, xml: p.xml }));
-    expect(events.map((e) => e.kind)).toEqual([
-      "create_party",
-      "create_user",
-      "update_user",
-      "delete_user",
-      "update_party",
-      "update_user",
-      "delete_party",
-    ]);
-    const reference = await fullSyncState();
-    const expected = await mirrorFingerprint(opened.db, refId);
-    // The starting point is not already the answer.
-    expect(await mirrorFingerprint(opened.db, teamId)).not.toBe(expected);
+  syncTest(
+    ">= 1,000 random orders, with duplicates, of a set of contact events all converge to the full-sync state",
+    async () => {
+      const org = await importBoth();
+      const snapshot = mirrorSnapshot(deps.db, teamId, "orders");
+      await snapshot.take();
+      await control(deps, "DELETE", "/_emulator/callbacks");
+      await changeEverything(org, true);
+      const events = (await pushedCallbacks(deps)).map((p) => ({ kind: p.kind, xml: p.xml }));
+      expect(events.map((e) => e.kind)).toEqual([
+        "create_party",
+        "create_user",
+        "update_user",
+        "delete_user",
+        "update_party",
+        "update_user",
+        "delete_party",
+      ]);
+      const reference = await fullSyncState();
+      const expected = await mirrorFingerprint(deps.db, refId);
+      // The starting point is not already the answer.
+      expect(await mirrorFingerprint(deps.db, teamId)).not.toBe(expected);
 
-    const ORDERS = 1000;
-    for (let seed = 1; seed <= ORDERS; seed++) {
-      const random = seededRandom(seed);
-      const duplicates = [events[Math.floor(random() * events.length)]!];
-      const order = shuffle([...events, ...duplicates], random);
-      await snapshot.restore();
-      if (seed % 200 === 0) {
-        // Now and then through the whole path: sealed, POSTed, stored, processed from the inbox.
-        await opened.db.delete(callbackInbox).where(eq(callbackInbox.teamId, teamId));
-        for (const e of order) expect((await postCallback(deps, "acme", e.xml)).status).toBe(200);
-        await deps.deferred.flush();
-      } else {
-        for (const e of order) await handleContactXml(deps, teamId, e.xml);
+      const ORDERS = 1000;
+      for (let seed = 1; seed <= ORDERS; seed++) {
+        const random = seededRandom(seed);
+        const duplicates = [events[Math.floor(random() * events.length)]!];
+        const order = shuffle([...events, ...duplicates], random);
+        await snapshot.restore();
+        if (seed % 200 === 0) {
+          // Now and then through the whole path: sealed, POSTed, stored, processed from the inbox.
+          await deps.db.delete(callbackInbox).where(eq(callbackInbox.teamId, teamId));
+          for (const e of order) expect((await postCallback(deps, "acme", e.xml)).status).toBe(200);
+          await deps.deferred.flush();
+        } else {
+          for (const e of order) await handleContactXml(deps, teamId, e.xml);
+        }
+        if ((await mirrorFingerprint(deps.db, teamId)) !== expected) {
+          const kinds = order.map((e) => `${e.kind}:${/<(?:UserID|Id)>(?:<!\[CDATA\[)?([^<\]]+)/.exec(e.xml)?.[1] ?? "?"}`);
+          expect(await mirror(deps, teamId), `order #${seed}: ${kinds.join(" → ")}`).toEqual(reference);
+        }
       }
-      if ((await mirrorFingerprint(opened.db, teamId)) !== expected) {
-        const kinds = order.map((e) => `${e.kind}:${/<(?:UserID|Id)>(?:<!\[CDATA\[)?([^<\]]+)/.exec(e.xml)?.[1] ?? "?"}`);
-        expect(await mirror(deps, teamId), `order #${seed}: ${kinds.join(" → ")}`).toEqual(reference);
-      }
-    }
-    await snapshot.drop();
-  }, 600_000);
+      await snapshot.drop();
+    },
+    600_000,
+  );
 });
 
 describe("a department that appeared or moved", () => {
@@ -264,7 +270,7 @@ describe("a department that appeared or moved", () => {
     return members;
   }
 
-  it("brings its members with one user/list of it, not a user/get each, and converges to the full-sync state", async () => {
+  syncTest("brings its members with one user/list of it, not a user/get each, and converges to the full-sync state", async () => {
     await moveDepartmentTwo();
     const calls = await wecomCalls(deps);
     expect(calls["user/get"] ?? 0).toBe(0);
@@ -272,7 +278,7 @@ describe("a department that appeared or moved", () => {
     expect(await mirror(deps, teamId)).toEqual(await fullSyncState());
   });
 
-  it("with a secret that may not call user/list (48002), re-reads its members one by one instead", async () => {
+  syncTest("with a secret that may not call user/list (48002), re-reads its members one by one instead", async () => {
     await control(deps, "POST", "/_emulator/faults", { api: "user/list", errcode: 48002, times: 1000 });
     await boundTeam(deps, "acme");
     teamId = await teamIdOf(deps, "acme");
@@ -292,24 +298,27 @@ describe("a department that appeared or moved", () => {
 });
 
 describe("members the sync keeps must survive a callback about them", () => {
-  it("a member the app sees one by one (allowUsers, no visible department): an update callback updates, never deprovisions", async () => {
-    const org = await emulatorOrg(deps);
-    const visible = subtree(org, 2);
-    const only = active(org).find((u) => !u.department.some((d) => visible.has(d)))!;
-    await control(deps, "PUT", "/_emulator/apps/1000002", { allowPartys: [2], allowUsers: [only.userid] });
-    await importBoth();
-    expect(await memberByKey(deps, teamId, only.userid)).toMatchObject({ status: "imported", departmentIds: [] });
+  syncTest(
+    "a member the app sees one by one (allowUsers, no visible department): an update callback updates, never deprovisions",
+    async () => {
+      const org = await emulatorOrg(deps);
+      const visible = subtree(org, 2);
+      const only = active(org).find((u) => !u.department.some((d) => visible.has(d)))!;
+      await control(deps, "PUT", "/_emulator/apps/1000002", { allowPartys: [2], allowUsers: [only.userid] });
+      await importBoth();
+      expect(await memberByKey(deps, teamId, only.userid)).toMatchObject({ status: "imported", departmentIds: [] });
 
-    await connectCallbacks(deps, "acme", BINDING);
-    await control(deps, "PATCH", `/_emulator/users/${only.userid}`, { name: "单独可见者" });
-    await deps.deferred.flush();
-    expect(await memberByKey(deps, teamId, only.userid)).toMatchObject({ name: "单独可见者", status: "imported", deprovisionedAt: null });
-    expect(await mirror(deps, teamId)).toEqual(await fullSyncState());
-  });
+      await connectCallbacks(deps, "acme", BINDING);
+      await control(deps, "PATCH", `/_emulator/users/${only.userid}`, { name: "单独可见者" });
+      await deps.deferred.flush();
+      expect(await memberByKey(deps, teamId, only.userid)).toMatchObject({ name: "单独可见者", status: "imported", deprovisionedAt: null });
+      expect(await mirror(deps, teamId)).toEqual(await fullSyncState());
+    },
+  );
 });
 
 describe("a mirror narrowed to a scope", () => {
-  it("callbacks inside and outside the scope converge to what a full sync of the same scope makes", async () => {
+  syncTest("callbacks inside and outside the scope converge to what a full sync of the same scope makes", async () => {
     const org = await emulatorOrg(deps);
     const center = org.departments.find(
       (d) => d.parentid === 1 && !([50, 51] as number[]).includes(d.id) && org.departments.some((c) => c.parentid === d.id),
@@ -350,7 +359,7 @@ describe("a mirror narrowed to a scope", () => {
 });
 
 describe("a member in a department outside the scope", () => {
-  it("re-lists the tree for that department once, not on every callback about the member", async () => {
+  syncTest("re-lists the tree for that department once, not on every callback about the member", async () => {
     const org = await emulatorOrg(deps);
     const center = org.departments.find(
       (d) => d.parentid === 1 && !([50, 51] as number[]).includes(d.id) && org.departments.some((c) => c.parentid === d.id),
@@ -377,7 +386,7 @@ describe("a member in a department outside the scope", () => {
 });
 
 describe("a userid renamed in WeCom (update_user with NewUserID)", () => {
-  it("keeps the member's row and history; a full sync afterwards changes nothing", async () => {
+  syncTest("keeps the member's row and history; a full sync afterwards changes nothing", async () => {
     const org = await importBoth();
     const who = active(org)[0]!;
     const before = await memberByKey(deps, teamId, who.userid);
@@ -396,7 +405,7 @@ describe("a userid renamed in WeCom (update_user with NewUserID)", () => {
 });
 
 describe("protected roles and the policy through callbacks", () => {
-  it("an owner and an admin deleted in WeCom are held for review, never deprovisioned by a callback", async () => {
+  syncTest("an owner and an admin deleted in WeCom are held for review, never deprovisioned by a callback", async () => {
     const org = await importBoth();
     const [owner, admin, plain] = active(org).map((u) => u.userid);
     await setStatus(deps, teamId, "active", [owner!, admin!, plain!]);
@@ -417,7 +426,7 @@ describe("protected roles and the policy through callbacks", () => {
     expect(await auditRows(deps, teamId, "member.deprovisioned")).toHaveLength(1);
   });
 
-  it("the team's policy applies to a member deleted through a callback (remove)", async () => {
+  syncTest("the team's policy applies to a member deleted through a callback (remove)", async () => {
     const org = await importBoth();
     const gone = active(org)[0]!.userid;
     expect((await api(deps, "PUT", "/api/teams/acme/policy", { onMemberDeleted: "remove" })).status).toBe(200);

@@ -10,7 +10,7 @@ import { openTestDb } from "./test-db";
 export interface SyncSetup {
   /** Options of the test's deps (the emulator's org, a clock, config). */
   deps?: Parameters<typeof testDeps>[1];
-  /** Shapes the emulator before "acme" is bound. */
+  /** Shapes the emulator once the deps are made, before "acme" is bound. */
   prepare?: (deps: TestDeps) => Promise<unknown>;
   /** false: "acme" is bound but not imported. */
   sync?: boolean;
@@ -28,7 +28,7 @@ export interface Acme {
 
 /**
  * `db`: PGlite in memory, or a fresh PostgreSQL database under DATABASE_URL, for the whole file.
- * `deps`: the database emptied, deps over a fresh emulator. `acme`: the team bound and imported.
+ * `deps`: the database emptied, deps over a fresh emulator (shaped by `prepare`). `acme`: the team bound and imported.
  * A file or describe shapes them with `syncTest.override("setup", { … })`.
  */
 export const syncTest = test
@@ -44,11 +44,14 @@ export const syncTest = test
 
 async function freshDeps(db: Db, setup: SyncSetup): Promise<TestDeps> {
   await resetDatabase(db);
-  return testDeps(db, setup.deps);
+  const deps = testDeps(db, setup.deps);
+  await setup.prepare?.(deps);
+  return deps;
 }
 
 async function acmeOf(deps: TestDeps, setup: SyncSetup): Promise<Acme> {
-  return { slug: "acme", teamId: await bindAcme(deps, setup), api: apiClient(deps) };
+  // The emulator was shaped with the deps (freshDeps).
+  return { slug: "acme", teamId: await bindAcme(deps, { sync: setup.sync }), api: apiClient(deps) };
 }
 
 /**
