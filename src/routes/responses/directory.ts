@@ -34,6 +34,10 @@ export const Job = bodyOf<JobView>()(
     breaker: z.object({ deprovisions: z.number().int(), threshold: z.number().int(), active: z.number().int() }).optional(),
     skippedDeprovisions: z.string().optional(),
     error: z.object({ code: z.string(), message: z.string(), errcode: z.number().int().optional(), api: z.string().optional() }).optional(),
+    estimate: z
+      .object({ seconds: z.number().int(), bound: z.enum(["pace", "budget"]), callsPerMinute: z.number().int() })
+      .optional()
+      .describe("While the members phase runs: how long it still needs, and whether its pace or the WeCom call budget bounds it"),
     createdAt: z.iso.datetime(),
     finishedAt: z.iso.datetime().nullable(),
   }),
@@ -87,9 +91,14 @@ export const Member = bodyOf<MemberView>()(z.object(memberFields));
 /** `…/lock`: the member and their role in the team. */
 export const LockedMember = bodyOf<Awaited<ReturnType<typeof lockMember>>>()(z.object({ ...memberFields, role: memberRole.nullable() }));
 
-/** `GET …/members`: a page, the cursor of the next one and the count of all matches. */
+/** `GET …/members`: a page, the cursor of the next one and the count of all matches (`totalAtLeast` only where a caller capped the count; the API does not). */
 export const MemberPage = bodyOf<Awaited<ReturnType<typeof listTeamMembers>>>()(
-  z.object({ items: z.array(Member), nextCursor: z.string().nullable(), total: z.number().int() }),
+  z.object({
+    items: z.array(Member),
+    nextCursor: z.string().nullable(),
+    total: z.number().int(),
+    totalAtLeast: z.literal(true).optional(),
+  }),
 );
 
 /** `PUT …/members/:id/role`. */
