@@ -76,7 +76,7 @@ export const Departments = z.object({
   items: z.array(bodyOf<DepartmentView>()(z.object({ id, name: z.string(), parentId: id, order: z.number().int() }))),
 });
 
-const memberFields = {
+export const memberFields = {
   id,
   wecomUserId: z.string().nullable(),
   name: z.string(),

@@ -5,7 +5,7 @@ import type { ResendResult } from "../../services/invitations/resend";
 import type { ConfirmResult } from "../../services/match/confirm-match";
 import type { matchMembers } from "../../services/match/match-members";
 import { bodyOf } from "./body-of";
-import { memberRole, memberStatus } from "./directory";
+import { memberFields, memberRole } from "./directory";
 
 const id = z.number().int();
 
@@ -14,17 +14,7 @@ export const AccessBody = z.object({ role: memberRole });
 
 /** `POST …/members`: the member row that now carries the account. */
 export const AddedMemberBody = z.object({
-  member: bodyOf<AddedMember>()(
-    z.object({
-      id,
-      wecomUserId: z.string().nullable(),
-      name: z.string(),
-      departmentIds: z.array(id),
-      status: memberStatus,
-      accountId: id.nullable(),
-      role: memberRole,
-    }),
-  ),
+  member: bodyOf<AddedMember>()(z.object({ ...memberFields, role: memberRole })),
 });
 
 /** `POST …/authorize`. */

@@ -1,25 +1,16 @@
 import { z } from "zod";
-import type { createEndpoint, endpointDeliveries, EndpointView, resendDelivery } from "../../services/webhooks/endpoints";
+import {
+  WEBHOOK_EVENTS,
+  type createEndpoint,
+  type endpointDeliveries,
+  type EndpointView,
+  type resendDelivery,
+} from "../../services/webhooks/endpoints";
 import { bodyOf } from "./body-of";
 
 // The schemas sit here, not beside the verbs in services/webhooks: bodyOf ties them to the verbs' types.
 
-const event = z.enum([
-  "member.imported",
-  "member.joined",
-  "member.updated",
-  "member.moved",
-  "member.locked",
-  "member.removed",
-  "member.restored",
-  "member.deauthorized",
-  "department.created",
-  "department.updated",
-  "department.deleted",
-  "sync.succeeded",
-  "sync.failed",
-  "sync.needs_confirmation",
-]);
+const event = z.enum(WEBHOOK_EVENTS);
 
 const endpointFields = {
   id: z.string().describe("ep_…"),
