@@ -24,6 +24,7 @@ import type { Logger } from "../src/logger";
 import { createSecretBox } from "../src/security/secret-box";
 import { listDepartments, listTeamMembers } from "../src/services/directory/read-directory";
 import { createWecomClient } from "../src/wecom/client";
+import { wecomStorage } from "../src/services/wecom-storage";
 import { machine, ms, table } from "./lib/report";
 import { scratchRun } from "./lib/scratch";
 
@@ -126,8 +127,7 @@ export async function run(): Promise<boolean> {
       logger: quiet,
       defer: () => {},
       wecom: createWecomClient({
-        db: opened.db,
-        secrets,
+        storage: wecomStorage(opened.db, secrets),
         clock: systemClock,
         logger: quiet,
         apiBase: "http://wecom.invalid",

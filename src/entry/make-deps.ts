@@ -15,6 +15,7 @@ import type { Logger } from "../logger";
 import type { Metrics } from "../metrics";
 import { createSecretBox } from "../security/secret-box";
 import { createWecomClient, type WecomClient } from "../wecom/client";
+import { wecomStorage } from "../services/wecom-storage";
 import type { HttpSend } from "../wecom/transport";
 import { intervalTicker } from "./ticker";
 
@@ -45,8 +46,7 @@ export function makeDeps(p: DepsParts): Deps {
   const clock = p.clock ?? systemClock;
   const secrets = createSecretBox(p.config.appSecret);
   const client = createWecomClient({
-    db: p.db,
-    secrets,
+    storage: wecomStorage(p.db, secrets),
     clock,
     logger: p.logger,
     apiBase: p.config.wecomApiBase,

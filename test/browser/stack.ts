@@ -9,6 +9,7 @@ import { createEmulator, DEFAULT_AGENT_ID, DEFAULT_APP_SECRET, DEFAULT_CORP_ID }
 import { deferQueue } from "../../src/entry/deferred";
 import { createSecretBox } from "../../src/security/secret-box";
 import { createWecomClient } from "../../src/wecom/client";
+import { wecomStorage } from "../../src/services/wecom-storage";
 import { fakeDns, memoryLogger, TEST_ENV } from "../helpers/deps";
 import { openTestDb } from "../helpers/test-db";
 
@@ -79,8 +80,7 @@ export async function startStack(org = { departments: 6, users: 30, seed: 11 }):
     logger,
     defer,
     wecom: createWecomClient({
-      db: opened.db,
-      secrets,
+      storage: wecomStorage(opened.db, secrets),
       clock: systemClock,
       logger,
       apiBase: config.wecomApiBase,

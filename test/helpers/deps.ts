@@ -9,6 +9,7 @@ import { createApp } from "../../src/app";
 import { createEmulator, type Emulator } from "../../src/emulator";
 import { createSecretBox } from "../../src/security/secret-box";
 import { createWecomClient } from "../../src/wecom/client";
+import { wecomStorage } from "../../src/services/wecom-storage";
 
 export const TEST_ENV = {
   APP_SECRET: "test-app-secret-0123456789abcdefghijkl",
@@ -159,8 +160,7 @@ export function testDeps(
     return Promise.resolve();
   };
   const wecom = createWecomClient({
-    db,
-    secrets,
+    storage: wecomStorage(db, secrets),
     clock,
     logger,
     apiBase: config.wecomApiBase,
