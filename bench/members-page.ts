@@ -15,6 +15,7 @@
 import { performance } from "node:perf_hooks";
 import postgres from "postgres";
 import { createApp } from "../src/app";
+import { botHooks } from "../src/bot/hooks";
 import { defaultCallbackHandlers } from "../src/callbacks/handlers";
 import { parseConfig } from "../src/config";
 import { systemClock, type Deps } from "../src/deps";
@@ -134,6 +135,7 @@ export async function run(): Promise<boolean> {
         budget: config.wecomBudget,
       }),
       callbackHandlers: defaultCallbackHandlers,
+      hooks: botHooks,
       resolveHost: nodeResolveHost,
     };
     const app = createApp();

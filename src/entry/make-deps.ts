@@ -1,3 +1,4 @@
+import { botHooks } from "../bot/hooks";
 import { defaultCallbackHandlers } from "../callbacks/handlers";
 import type { Config } from "../config";
 import type { Db } from "../db/types";
@@ -64,6 +65,7 @@ export function makeDeps(p: DepsParts): Deps {
     defer: p.defer,
     wecom: p.wrapWecom ? p.wrapWecom(client) : client,
     callbackHandlers: defaultCallbackHandlers,
+    hooks: botHooks,
     resolveHost: p.resolveHost,
     ticker: p.ticker ?? intervalTicker,
     ...(p.budget ? { budget: p.budget } : {}),

@@ -2,6 +2,7 @@
 import type { AddressInfo } from "node:net";
 import { serve, type Http2Bindings, type HttpBindings } from "@hono/node-server";
 import { createApp } from "../../src/app";
+import { botHooks } from "../../src/bot/hooks";
 import { defaultCallbackHandlers } from "../../src/callbacks/handlers";
 import { parseConfig } from "../../src/config";
 import { systemClock, type Deps } from "../../src/deps";
@@ -87,6 +88,7 @@ export async function startStack(org = { departments: 6, users: 30, seed: 11 }):
       budget: config.wecomBudget,
     }),
     callbackHandlers: defaultCallbackHandlers,
+    hooks: botHooks,
     resolveHost: fakeDns({ "hooks.example.com": ["203.0.113.10"] }),
   };
   wired.deps = deps;

@@ -1,4 +1,5 @@
 import type { HandlerTable } from "../../src/callbacks/handler-table";
+import { botHooks } from "../../src/bot/hooks";
 import { defaultCallbackHandlers } from "../../src/callbacks/handlers";
 import { parseConfig, type Config } from "../../src/config";
 import type { Clock, Deps, ResolveHost, Ticker } from "../../src/deps";
@@ -183,6 +184,7 @@ export function testDeps(
     sleeps,
     ticker,
     callbackHandlers: opts.handlers ?? defaultCallbackHandlers,
+    hooks: botHooks,
     resolveHost: opts.resolveHost ?? fakeDns(),
     ...(opts.metrics ? { metrics: opts.metrics } : {}),
   };
