@@ -12,6 +12,17 @@ export async function getJob(deps: Deps, actor: Actor, slug: string, jobId: numb
   return jobView((await teamJob(deps.db, actor, slug, jobId, "team.read")).job);
 }
 
+/** The job with its team's name, for its progress page (views/job-page.tsx). */
+export interface JobWithTeam {
+  team: { slug: string; name: string };
+  job: JobView;
+}
+
+export async function getJobWithTeam(deps: Deps, actor: Actor, slug: string, jobId: number): Promise<JobWithTeam> {
+  const { team, job } = await teamJob(deps.db, actor, slug, jobId, "team.read");
+  return { team: { slug: team.slug, name: team.name }, job: jobView(job) };
+}
+
 export async function listJobs(deps: Deps, actor: Actor, slug: string): Promise<JobView[]> {
   const { team } = await teamFor(deps.db, actor, slug, "team.read");
   return (await latestJobs(deps.db, { teamId: team.id, limit: 50 })).map(jobView);
