@@ -15,6 +15,7 @@
 import { performance } from "node:perf_hooks";
 import postgres from "postgres";
 import { createApp } from "../src/app";
+import { botHooks } from "../src/bot/hooks";
 import { defaultCallbackHandlers } from "../src/callbacks/handlers";
 import { parseConfig } from "../src/config";
 import { systemClock, type Deps } from "../src/deps";
@@ -25,6 +26,7 @@ import { createSecretBox } from "../src/security/secret-box";
 import { MEMBER_COUNT_CAP } from "../src/routes/pages/console/directory";
 import { listDepartments, listTeamMembers } from "../src/services/directory/read-directory";
 import { createWecomClient } from "../src/wecom/client";
+import { wecomStorage } from "../src/services/wecom-storage";
 import { machine, ms, table } from "./lib/report";
 import { scratchRun } from "./lib/scratch";
 
@@ -127,14 +129,14 @@ export async function run(): Promise<boolean> {
       logger: quiet,
       defer: () => {},
       wecom: createWecomClient({
-        db: opened.db,
-        secrets,
+        storage: wecomStorage(opened.db, secrets),
         clock: systemClock,
         logger: quiet,
         apiBase: "http://wecom.invalid",
         budget: config.wecomBudget,
       }),
       callbackHandlers: defaultCallbackHandlers,
+      hooks: botHooks,
       resolveHost: nodeResolveHost,
     };
     const app = createApp();

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { syncJobs } from "../../../src/db/schema";
 import { JOB_LEASE_MS, runJob } from "../../../src/services/directory/run-job";
 import { createWecomClient } from "../../../src/wecom/client";
+import { wecomStorage } from "../../../src/services/wecom-storage";
 import { boundTeam } from "../../helpers/api";
 import { FakeClock, testDeps, type TestDeps } from "../../helpers/deps";
 import { control } from "../../helpers/emulator";
@@ -61,8 +62,7 @@ function stallingRunner(deps: TestDeps) {
   let resume!: () => void;
   const released = new Promise<void>((resolve) => (resume = resolve));
   const wecom = createWecomClient({
-    db: deps.db,
-    secrets: deps.secrets,
+    storage: wecomStorage(deps.db, deps.secrets),
     clock: deps.clock,
     logger: deps.logger,
     apiBase: deps.config.wecomApiBase,
