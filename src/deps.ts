@@ -1,5 +1,6 @@
 import type { Clock } from "./clock";
 import type { Config } from "./config";
+import type { JobRow } from "./db/queries/sync-jobs";
 import type { Db } from "./db/types";
 import type { Logger } from "./logger";
 import type { Metrics } from "./metrics";
@@ -44,6 +45,20 @@ export interface Lifecycle {
   stopping(): boolean;
 }
 
+/**
+ * What services tell the transports above them without importing them (docs/architecture.md#imports):
+ * the entry wires the admin bot in (src/bot/hooks.ts).
+ */
+export interface Hooks {
+  /**
+   * A job moved: after each step of its runner, and when it is cancelled outside the runner. Logs its
+   * own failures and never throws, so a report never fails the job.
+   */
+  jobEvent(deps: Deps, job: JobRow): Promise<void>;
+  /** A webhook endpoint was disabled after failing for a day (docs/webhooks.md#disabling). */
+  endpointDisabled(deps: Deps, endpointId: string): Promise<void>;
+}
+
 /** Everything the app needs, built by an entry file and passed as `app.fetch(req, { deps })`. */
 export interface Deps {
   config: Config;
@@ -54,6 +69,7 @@ export interface Deps {
   defer: Defer;
   wecom: WecomClient;
   callbackHandlers: HandlerTable;
+  hooks: Hooks;
   budget?: InvocationBudget;
   /** Without one, leases are not renewed: a holder keeps them only as long as their first term. */
   ticker?: Ticker;

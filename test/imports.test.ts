@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import ts from "typescript";
@@ -12,8 +12,11 @@ function sourceFiles(dir: string): string[] {
   );
 }
 
-/** What a file imports at run time: relative imports and re-exports, without type-only ones (erased). */
-function runtimeImports(file: string, known: Set<string>): string[] {
+/**
+ * What a file imports: relative imports and re-exports. At run time (`types: false`) type-only ones
+ * are left out, as they are erased; a layer's rules count them too.
+ */
+function importsOf(file: string, known: Set<string>, { types }: { types: boolean }): string[] {
   const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest);
   const out: string[] = [];
   for (const st of source.statements) {
@@ -25,14 +28,43 @@ function runtimeImports(file: string, known: Set<string>): string[] {
         clause !== undefined &&
         (clause.isTypeOnly ||
           (!clause.name && bindings !== undefined && ts.isNamedImports(bindings) && bindings.elements.every((e) => e.isTypeOnly)));
-      if (!onlyTypes) specifier = st.moduleSpecifier;
-    } else if (ts.isExportDeclaration(st) && !st.isTypeOnly) {
+      if (types || !onlyTypes) specifier = st.moduleSpecifier;
+    } else if (ts.isExportDeclaration(st) && (types || !st.isTypeOnly)) {
       specifier = st.moduleSpecifier;
     }
     if (!specifier || !ts.isStringLiteral(specifier) || !specifier.text.startsWith(".")) continue;
     const base = resolve(dirname(file), specifier.text);
     const target = [base, `${base}.ts`, `${base}.tsx`, join(base, "index.ts")].find((c) => known.has(c));
     if (target) out.push(target);
+  }
+  return out;
+}
+
+const runtimeImports = (file: string, known: Set<string>) => importsOf(file, known, { types: false });
+
+/** What a directory under src must not import, type-only imports included (docs/architecture.md#imports). */
+type LayerRules = Record<string, string[]>;
+
+const LAYERS: LayerRules = {
+  // The WeCom client gets its token and budget storage through interfaces (src/wecom/storage.ts).
+  wecom: ["db", "security", "services", "callbacks", "bot", "routes", "views", "jobs", "entry", "emulator", "app.ts"],
+  // Services tell the bot through Deps hooks (src/deps.ts).
+  services: ["bot", "callbacks", "routes", "jobs", "entry", "emulator", "app.ts"],
+  callbacks: ["db", "routes", "entry", "app.ts"],
+};
+
+/** Imports that break a rule, as "from → to" relative to `root`. */
+function layerViolations(root: string, files: string[], rules: LayerRules): string[] {
+  const known = new Set(files);
+  const under = (file: string, dir: string) => relative(root, file) === dir || relative(root, file).startsWith(`${dir}/`);
+  const out: string[] = [];
+  for (const file of files) {
+    for (const [layer, forbidden] of Object.entries(rules)) {
+      if (!under(file, layer)) continue;
+      for (const target of importsOf(file, known, { types: true })) {
+        if (forbidden.some((dir) => under(target, dir))) out.push(`${relative(root, file)} → ${relative(root, target)}`);
+      }
+    }
   }
   return out;
 }
@@ -71,6 +103,39 @@ describe("src imports (docs/architecture.md#imports)", () => {
       writeFileSync(join(dir, "c.ts"), 'import { type A } from "./a";\nexport type C = A;\n');
       expect(importCycles(["a.ts", "b.ts", "c.ts"].map((f) => join(dir, f))).map((c) => c.map((f) => f.split("/").pop()))).toEqual([
         ["a.ts", "b.ts", "a.ts"],
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("has no import against the layers, type-only ones included", () => {
+    expect(layerViolations(SRC, sourceFiles(SRC), LAYERS)).toEqual([]);
+  });
+
+  it("finds an import against the layers, type-only ones included", () => {
+    const dir = mkdtempSync(join(tmpdir(), "wr-layers-"));
+    try {
+      for (const sub of ["wecom", "db", "security", "services", "bot"]) mkdirSync(join(dir, sub));
+      writeFileSync(join(dir, "db", "types.ts"), "export type Db = object;\n");
+      writeFileSync(join(dir, "security", "box.ts"), "export const box = 1;\n");
+      writeFileSync(join(dir, "bot", "report.ts"), "export const report = 1;\n");
+      writeFileSync(join(dir, "wecom", "storage.ts"), "export type Store = object;\n");
+      writeFileSync(
+        join(dir, "wecom", "client.ts"),
+        'import type { Db } from "../db/types";\nimport { box } from "../security/box";\nimport type { Store } from "./storage";\nexport const c = [box] as unknown as [Db, Store];\n',
+      );
+      writeFileSync(
+        join(dir, "services", "run.ts"),
+        'import { report } from "../bot/report";\nimport type { Store } from "../wecom/storage";\nexport const r = report as unknown as Store;\n',
+      );
+      const files = ["db/types.ts", "security/box.ts", "bot/report.ts", "wecom/storage.ts", "wecom/client.ts", "services/run.ts"].map((f) =>
+        join(dir, f),
+      );
+      expect(layerViolations(dir, files, LAYERS)).toEqual([
+        "wecom/client.ts → db/types.ts",
+        "wecom/client.ts → security/box.ts",
+        "services/run.ts → bot/report.ts",
       ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });

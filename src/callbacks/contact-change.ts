@@ -1,9 +1,8 @@
-import { findBindingByTeamId } from "../db/queries/bindings";
 import { refreshDepartments } from "../services/directory/refresh-departments";
 import { refreshMember } from "../services/directory/refresh-member";
 import { parkedUntilImported } from "../services/directory/await-import";
 import { renameMemberKey } from "../services/directory/rekey-member";
-import { sealContext } from "../services/teams/binding-view";
+import { teamWecom } from "../services/directory/team-wecom";
 import type { CallbackHandler } from "./handler-table";
 
 /**
@@ -12,14 +11,10 @@ import type { CallbackHandler } from "./handler-table";
  */
 export const contactChange: CallbackHandler = async (deps, ctx) => {
   const m = ctx.message;
-  const binding = await findBindingByTeamId(deps.db, { teamId: ctx.teamId });
+  const binding = await teamWecom(deps, ctx.teamId);
   if (!binding) return "ignored";
   if (await parkedUntilImported(deps, ctx)) return "waiting";
-  const api = deps.wecom.for({
-    corpId: binding.corpId,
-    agentId: binding.agentId,
-    secret: deps.secrets.open(binding.secretSealed, sealContext(ctx.teamId, "secret")),
-  });
+  const api = binding.api();
   const member = (userId: string, followsRename = false) =>
     refreshMember(deps, {
       teamId: ctx.teamId,

@@ -1,3 +1,4 @@
+import { botHooks } from "../bot/hooks";
 import { defaultCallbackHandlers } from "../callbacks/handlers";
 import type { Config } from "../config";
 import type { Db } from "../db/types";
@@ -15,6 +16,7 @@ import type { Logger } from "../logger";
 import type { Metrics } from "../metrics";
 import { createSecretBox } from "../security/secret-box";
 import { createWecomClient, type WecomClient } from "../wecom/client";
+import { wecomStorage } from "../services/wecom-storage";
 import type { HttpSend } from "../wecom/transport";
 import { intervalTicker } from "./ticker";
 
@@ -47,8 +49,7 @@ export function makeDeps(p: DepsParts): Deps {
   const clock = p.clock ?? systemClock;
   const secrets = createSecretBox(p.config.appSecret);
   const client = createWecomClient({
-    db: p.db,
-    secrets,
+    storage: wecomStorage(p.db, secrets),
     clock,
     logger: p.logger,
     apiBase: p.config.wecomApiBase,
@@ -66,6 +67,7 @@ export function makeDeps(p: DepsParts): Deps {
     defer: p.defer,
     wecom: p.wrapWecom ? p.wrapWecom(client) : client,
     callbackHandlers: defaultCallbackHandlers,
+    hooks: botHooks,
     resolveHost: p.resolveHost,
     ticker: p.ticker ?? intervalTicker,
     ...(p.budget ? { budget: p.budget } : {}),

@@ -91,11 +91,24 @@ export interface Operation {
   query?: z.ZodObject;
   /** What each path parameter other than `slug` is, e.g. `{ id: "the job's id" }`. */
   params?: Record<string, string>;
-  ok: { status: number; description: string };
+  /**
+   * The success answer: its status, what it is and, for a JSON body, the zod schema of that body
+   * (src/routes/responses/), described as what the server sends.
+   */
+  ok: { status: number; description: string; body?: z.ZodType };
   errors?: ErrorCode[];
 }
 
-/** The OpenAPI description of one route (GET /api/openapi.json), from the schemas that validate its input. */
+/** The success response of `ok`: its JSON Schema when the body is JSON. */
+function okResponse(ok: Operation["ok"]): Responses[string] {
+  if (!ok.body) return { description: ok.description };
+  return { description: ok.description, content: { "application/json": { schema: jsonSchema(ok.body, "output") } } };
+}
+
+/**
+ * The OpenAPI description of one route (GET /api/openapi.json), from the schemas that validate its
+ * input and the schema of its success body.
+ */
 export function operation(op: Operation): MiddlewareHandler {
   const parameters: Parameter[] = [
     ...Object.entries(op.params ?? {}).map(([name, description]) => ({
@@ -116,6 +129,6 @@ export function operation(op: Operation): MiddlewareHandler {
     security: SECURITY[op.access],
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(op.body ? { requestBody: { required: !op.bodyOptional, content: { "application/json": { schema: jsonSchema(op.body) } } } } : {}),
-    responses: { [String(op.ok.status)]: { description: op.ok.description }, ...errorResponses(errors) },
+    responses: { [String(op.ok.status)]: okResponse(op.ok), ...errorResponses(errors) },
   });
 }

@@ -7,6 +7,7 @@ import { safeEqual } from "../security/constant-time";
 import { collectStats } from "../services/ops/stats";
 import { bearerToken, operatorOnly } from "./operator-auth";
 import { operation } from "./operation";
+import { Stats } from "./responses/ops";
 
 /**
  * Times every request by its route pattern (`/api/teams/:slug/jobs/:id`), never the raw path, so
@@ -58,7 +59,7 @@ export const opsRoutes = new Hono<AppEnv>()
       summary: "The database counts as JSON",
       tags: ["Operations"],
       access: "operator",
-      ok: { status: 200, description: "the counts behind /metrics" },
+      ok: { status: 200, description: "the counts behind /metrics", body: Stats },
     }),
     async (c) => c.json(await collectStats(c.env.deps)),
   );

@@ -3,7 +3,8 @@ import type { FieldProblem } from "../errors";
 import type { AccountView } from "../services/accounts/account-view";
 import { Bi, Layout } from "./layout";
 import type { Bilingual } from "./labels";
-import { Csrf, Field } from "./form-parts";
+import { AccountFields } from "./account-fields";
+import { Csrf } from "./form-parts";
 
 /** Form controls, phone-first: full width, ≥ 44 px targets, text ≥ 7:1 on its background. */
 export const FORM_CSS = `
@@ -70,9 +71,6 @@ export interface AuthPageProps {
 /** The login and register forms: plain HTML posts, no JavaScript needed. */
 export function AuthPage(props: AuthPageProps) {
   const t = TEXT[props.mode];
-  const fieldError = (name: string) => props.error?.fields?.find((f) => f.field === name);
-  const v = props.values ?? {};
-  const register = props.mode === "register";
   const switchHref = props.next ? `${t.switchTo}?next=${encodeURIComponent(props.next)}` : t.switchTo;
   return (
     <Layout title={tr(t.title)} nonce={props.nonce} head={<style nonce={props.nonce} dangerouslySetInnerHTML={{ __html: FORM_CSS }} />}>
@@ -85,49 +83,7 @@ export function AuthPage(props: AuthPageProps) {
       <form method="post" class="card">
         <Csrf token={props.csrf} />
         {props.next ? <input type="hidden" name="next" value={props.next} /> : null}
-        <Field
-          name="username"
-          label={{ zh: "用户名", en: "Username" }}
-          value={v.username}
-          autocomplete="username"
-          minlength={register ? 3 : undefined}
-          maxlength={64}
-          hint={register ? { zh: "3–64 个字符：字母、数字或 _ . @ -", en: "3–64 characters: letters, digits or _ . @ -" } : undefined}
-          error={fieldError("username")}
-        />
-        <Field
-          name="password"
-          type="password"
-          label={{ zh: "密码", en: "Password" }}
-          autocomplete={register ? "new-password" : "current-password"}
-          minlength={register ? 10 : undefined}
-          maxlength={200}
-          hint={register ? { zh: "至少 10 个字符", en: "At least 10 characters" } : undefined}
-          error={fieldError("password")}
-        />
-        {register ? (
-          <>
-            <Field
-              name="name"
-              label={{ zh: "姓名", en: "Name" }}
-              value={v.name}
-              autocomplete="name"
-              maxlength={100}
-              literal={false}
-              error={fieldError("name")}
-            />
-            <Field
-              name="email"
-              type="email"
-              label={{ zh: "邮箱（可选）", en: "Email (optional)" }}
-              value={v.email}
-              autocomplete="email"
-              required={false}
-              maxlength={254}
-              error={fieldError("email")}
-            />
-          </>
-        ) : null}
+        <AccountFields purpose={props.mode === "register" ? "new" : "login"} values={props.values} problems={props.error?.fields} />
         <button type="submit">
           <Bi {...t.submit} />
         </button>

@@ -1,6 +1,6 @@
 import { tr, useTimeZone } from "./lang";
 import { formatTime } from "./time";
-import type { JobPageData } from "./job-page-data";
+import type { JobWithTeam } from "../services/directory/read-jobs";
 import { BreakerHeading, JobCounts, JobError, JobEstimateLine, RefreshWhileLive } from "./job-parts";
 import { Bi, InLang, Layout } from "./layout";
 import { liveJobScript, progressBar } from "./live-script";
@@ -30,7 +30,7 @@ function At(props: { iso: string }) {
   return <time datetime={props.iso}>{formatTime(props.iso, useTimeZone(), { seconds: true })}</time>;
 }
 
-export interface JobPageProps extends JobPageData {
+export interface JobPageProps extends JobWithTeam {
   nonce: string;
   /** Where the live script listens (relative to the page), or absent for a settled job. */
   eventsUrl: string | undefined;

@@ -1,4 +1,5 @@
 import { FORM_CSS, type FormError } from "./auth";
+import { AccountFields } from "./account-fields";
 import { Csrf, Field } from "./form-parts";
 import { tr, trMessage } from "./lang";
 import { Bi, InLang, Layout } from "./layout";
@@ -90,45 +91,7 @@ export function SetupPage(props: SetupPageProps) {
           <legend>
             <Bi zh="2. 你的账号（团队所有者）" en="2. Your account (the team's owner)" />
           </legend>
-          <Field
-            name="name"
-            label={{ zh: "姓名", en: "Name" }}
-            value={v.name}
-            autocomplete="name"
-            maxlength={100}
-            literal={false}
-            error={err("name")}
-          />
-          <Field
-            name="username"
-            label={{ zh: "用户名", en: "Username" }}
-            value={v.username}
-            autocomplete="username"
-            minlength={3}
-            maxlength={64}
-            hint={{ zh: "3–64 个字符：字母、数字或 _ . @ -", en: "3–64 characters: letters, digits or _ . @ -" }}
-            error={err("username")}
-          />
-          <Field
-            name="password"
-            type="password"
-            label={{ zh: "密码", en: "Password" }}
-            autocomplete="new-password"
-            minlength={10}
-            maxlength={200}
-            hint={{ zh: "至少 10 个字符", en: "At least 10 characters" }}
-            error={err("password")}
-          />
-          <Field
-            name="email"
-            type="email"
-            label={{ zh: "邮箱（可选）", en: "Email (optional)" }}
-            value={v.email}
-            autocomplete="email"
-            required={false}
-            maxlength={254}
-            error={err("email")}
-          />
+          <AccountFields purpose="new" values={v} problems={props.error?.fields} nameFirst />
         </fieldset>
         <fieldset>
           <legend>

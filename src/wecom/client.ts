@@ -1,7 +1,5 @@
-import type { Db } from "../db/types";
 import type { Clock } from "../clock";
 import type { Logger } from "../logger";
-import type { SecretBox } from "../security/secret-box";
 import { WecomApiError, WecomRetryableError } from "./api-error";
 import { classifyErrcode } from "./errcodes";
 import { acquire, type Budget } from "./limiter";
@@ -9,6 +7,7 @@ import { tokenManager, type HeldToken } from "./token-manager";
 import { fetchSend, sendOnce, type HttpSend, type WecomRequest } from "./transport";
 import { wecomApi, type WecomApi } from "./api";
 import type { Caller, WecomCredentials } from "./caller";
+import type { WecomStorage } from "./storage";
 
 export type { Caller, WecomCredentials } from "./caller";
 
@@ -28,8 +27,8 @@ export interface WecomClient {
 }
 
 export interface WecomClientOptions {
-  db: Db;
-  secrets: SecretBox;
+  /** The token and the call budget, shared by every instance (src/services/wecom-storage.ts). */
+  storage: WecomStorage;
   clock: Clock;
   logger: Logger;
   apiBase: string;
@@ -115,12 +114,17 @@ export function createWecomClient(o: WecomClientOptions): WecomClient {
 
   return {
     for(creds) {
-      const tokens = tokenManager({ db: o.db, secrets: o.secrets, clock: o.clock, fetchToken }, creds, inFlight, held);
+      const tokens = tokenManager(
+        { tokens: o.storage.tokens, sealer: o.storage.sealer, clock: o.clock, fetchToken },
+        creds,
+        inFlight,
+        held,
+      );
       const call: Caller = async <T extends object>(api: string, req: Omit<WecomRequest, "path">) => {
         // A token error gets one refresh and one retry (docs/wecom.md#access-token); 40001 outside gettoken likewise, once.
         for (let tokenRetry = 0; ; tokenRetry++) {
           const token = await tokens.get();
-          await acquire({ db: o.db, clock: o.clock, sleep, budget, reserved, onWait }, creds.corpId, api);
+          await acquire({ rates: o.storage.rates, clock: o.clock, sleep, budget, reserved, onWait }, creds.corpId, api);
           const json = await withRetries(api, { ...req, path: api, query: { ...req.query, access_token: token } });
           const errcode = Number(json.errcode ?? 0);
           if (errcode === 0) return json as T;

@@ -1,6 +1,5 @@
-import { countCall } from "../db/queries/wecom-rate";
-import type { Db } from "../db/types";
 import type { Clock } from "../clock";
+import type { RateStore } from "./storage";
 
 export interface Budget {
   perMinute: number;
@@ -10,7 +9,7 @@ export interface Budget {
 type Reserved = Map<string, { minute: number; left: number }>;
 
 interface LimiterDeps {
-  db: Db;
+  rates: RateStore;
   clock: Clock;
   sleep: (ms: number) => Promise<void>;
   budget: Budget;
@@ -38,7 +37,7 @@ async function refill(o: LimiterDeps, corpId: string, api: string, key: string, 
     const now = o.clock.now().getTime();
     const minute = now - (now % 60_000);
     const hour = now - (now % 3_600_000);
-    const [perMinute = 0, perHour = 0] = await countCall(o.db, {
+    const [perMinute = 0, perHour = 0] = await o.rates.count({
       corpId,
       calls: chunk,
       windows: [

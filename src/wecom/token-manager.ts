@@ -1,10 +1,8 @@
 import { createHash } from "node:crypto";
-import { invalidateToken, lockToken, readToken, saveToken, type TokenRow } from "../db/queries/wecom-tokens";
-import type { Db } from "../db/types";
 import type { Clock } from "../clock";
-import type { SecretBox } from "../security/secret-box";
 import { WecomApiError } from "./api-error";
 import type { WecomCredentials } from "./caller";
+import type { Sealer, TokenRecord, TokenStore } from "./storage";
 
 /** Refresh this long before expiry (docs/wecom.md#access-token policy). */
 const REFRESH_AHEAD_MS = 600_000;
@@ -21,8 +19,8 @@ export interface TokenSource {
 }
 
 export interface TokenManagerOptions {
-  db: Db;
-  secrets: SecretBox;
+  tokens: TokenStore;
+  sealer: Sealer;
   clock: Clock;
   /** Calls gettoken; throws WecomApiError (fatal) or WecomRetryableError. */
   fetchToken: (creds: WecomCredentials) => Promise<{ accessToken: string; expiresIn: number }>;
@@ -56,29 +54,28 @@ export function tokenManager(
   // The sealed form read last, so invalidate can compare exactly what is stored.
   const sealedByToken = new Map<string, string>();
 
-  const usable = (row: TokenRow | null): string | undefined => {
+  const usable = (row: TokenRecord | null): string | undefined => {
     if (!row || row.secretFingerprint !== print) return undefined;
     const now = o.clock.now().getTime();
     if (row.failedUntil && row.failedUntil.getTime() > now && row.failedErrcode !== null) {
       throw new WecomApiError("gettoken", row.failedErrcode, row.failedErrmsg ?? "");
     }
     if (!row.accessToken || !row.expiresAt || row.expiresAt.getTime() - REFRESH_AHEAD_MS <= now) return undefined;
-    const token = o.secrets.open(row.accessToken, context(creds));
+    const token = o.sealer.open(row.accessToken, context(creds));
     sealedByToken.set(token, row.accessToken);
     held.set(flightKey, { token, sealed: row.accessToken, refreshAt: row.expiresAt.getTime() - REFRESH_AHEAD_MS });
     return token;
   };
 
   const refresh = async (): Promise<string> => {
-    const outcome: { token: string } | { failure: WecomApiError } = await o.db.transaction(async (tx) => {
-      await lockToken(tx, key);
-      const current = usable(await readToken(tx, key));
+    const outcome: { token: string } | { failure: WecomApiError } = await o.tokens.locked(key, async (tx) => {
+      const current = usable(await tx.read(key));
       if (current) return { token: current };
       const now = o.clock.now();
       try {
         const got = await o.fetchToken(creds);
-        const sealed = o.secrets.seal(got.accessToken, context(creds));
-        await saveToken(tx, {
+        const sealed = o.sealer.seal(got.accessToken, context(creds));
+        await tx.save({
           ...key,
           secretFingerprint: print,
           accessToken: sealed,
@@ -94,7 +91,7 @@ export function tokenManager(
       } catch (err) {
         if (!(err instanceof WecomApiError)) throw err;
         const credential = err.errcode === 40001 || err.errcode === 40013 || err.errcode === 40091;
-        await saveToken(tx, {
+        await tx.save({
           ...key,
           secretFingerprint: print,
           accessToken: null,
@@ -119,7 +116,7 @@ export function tokenManager(
         sealedByToken.set(mine.token, mine.sealed);
         return mine.token;
       }
-      const cached = usable(await readToken(o.db, key));
+      const cached = usable(await o.tokens.read(key));
       if (cached) return cached;
       let flight = inFlight.get(flightKey);
       if (!flight) {
@@ -131,7 +128,7 @@ export function tokenManager(
     async invalidate(token) {
       if (held.get(flightKey)?.token === token) held.delete(flightKey);
       const sealed = sealedByToken.get(token);
-      if (sealed) await invalidateToken(o.db, { ...key, accessToken: sealed });
+      if (sealed) await o.tokens.invalidate({ ...key, accessToken: sealed });
     },
   };
 }

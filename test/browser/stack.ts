@@ -2,6 +2,7 @@
 import type { AddressInfo } from "node:net";
 import { serve, type Http2Bindings, type HttpBindings } from "@hono/node-server";
 import { createApp } from "../../src/app";
+import { botHooks } from "../../src/bot/hooks";
 import { defaultCallbackHandlers } from "../../src/callbacks/handlers";
 import { parseConfig } from "../../src/config";
 import { systemClock, type Deps } from "../../src/deps";
@@ -9,6 +10,7 @@ import { createEmulator, DEFAULT_AGENT_ID, DEFAULT_APP_SECRET, DEFAULT_CORP_ID }
 import { deferQueue } from "../../src/entry/deferred";
 import { createSecretBox } from "../../src/security/secret-box";
 import { createWecomClient } from "../../src/wecom/client";
+import { wecomStorage } from "../../src/services/wecom-storage";
 import { fakeDns, memoryLogger, TEST_ENV } from "../helpers/deps";
 import { openTestDb } from "../helpers/test-db";
 
@@ -79,14 +81,14 @@ export async function startStack(org = { departments: 6, users: 30, seed: 11 }):
     logger,
     defer,
     wecom: createWecomClient({
-      db: opened.db,
-      secrets,
+      storage: wecomStorage(opened.db, secrets),
       clock: systemClock,
       logger,
       apiBase: config.wecomApiBase,
       budget: config.wecomBudget,
     }),
     callbackHandlers: defaultCallbackHandlers,
+    hooks: botHooks,
     resolveHost: fakeDns({ "hooks.example.com": ["203.0.113.10"] }),
   };
   wired.deps = deps;

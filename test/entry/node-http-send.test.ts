@@ -7,6 +7,7 @@ import { nodeHttpSend } from "../../src/entry/node-http-send";
 import type { CallRecord } from "../../src/emulator";
 import { WecomRetryableError } from "../../src/wecom/api-error";
 import { createWecomClient } from "../../src/wecom/client";
+import { wecomStorage } from "../../src/services/wecom-storage";
 import { fetchSend, HttpTrouble, type HttpSend } from "../../src/wecom/transport";
 import { BINDING } from "../helpers/api";
 import { testDeps, type TestDeps } from "../helpers/deps";
@@ -112,8 +113,7 @@ const halfAnswer = (res: ServerResponse) => {
 
 const client = (apiBase: string, send: HttpSend | undefined, extra: Partial<Parameters<typeof createWecomClient>[0]> = {}) =>
   createWecomClient({
-    db: opened.db,
-    secrets: deps.secrets,
+    storage: wecomStorage(opened.db, deps.secrets),
     clock: deps.clock,
     logger: deps.logger,
     apiBase,

@@ -1,4 +1,5 @@
 import type { HandlerTable } from "../../src/callbacks/handler-table";
+import { botHooks } from "../../src/bot/hooks";
 import { defaultCallbackHandlers } from "../../src/callbacks/handlers";
 import { parseConfig, type Config } from "../../src/config";
 import type { Clock, Deps, ResolveHost, Ticker } from "../../src/deps";
@@ -9,6 +10,7 @@ import { createApp } from "../../src/app";
 import { createEmulator, type Emulator } from "../../src/emulator";
 import { createSecretBox } from "../../src/security/secret-box";
 import { createWecomClient } from "../../src/wecom/client";
+import { wecomStorage } from "../../src/services/wecom-storage";
 
 export const TEST_ENV = {
   APP_SECRET: "test-app-secret-0123456789abcdefghijkl",
@@ -159,8 +161,7 @@ export function testDeps(
     return Promise.resolve();
   };
   const wecom = createWecomClient({
-    db,
-    secrets,
+    storage: wecomStorage(db, secrets),
     clock,
     logger,
     apiBase: config.wecomApiBase,
@@ -183,6 +184,7 @@ export function testDeps(
     sleeps,
     ticker,
     callbackHandlers: opts.handlers ?? defaultCallbackHandlers,
+    hooks: botHooks,
     resolveHost: opts.resolveHost ?? fakeDns(),
     ...(opts.metrics ? { metrics: opts.metrics } : {}),
   };

@@ -11,6 +11,7 @@ import { parseMessage } from "../../src/wecom/xml";
 import { contactChange } from "../../src/callbacks/contact-change";
 import type { JobView } from "../../src/services/directory/job-view";
 import { createWecomClient } from "../../src/wecom/client";
+import { wecomStorage } from "../../src/services/wecom-storage";
 import { expect } from "vitest";
 import { apiClient, boundTeam } from "./api";
 import { testDeps, type TestDeps } from "./deps";
@@ -234,8 +235,7 @@ export function withClient(
   };
   const db = opts.db ?? deps.db;
   const wecom = createWecomClient({
-    db,
-    secrets: deps.secrets,
+    storage: wecomStorage(db, deps.secrets),
     clock: deps.clock,
     logger: deps.logger,
     apiBase: deps.config.wecomApiBase,

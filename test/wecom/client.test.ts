@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { wecomRateWindows, wecomTokens } from "../../src/db/schema";
 import { WecomApiError, WecomRetryableError } from "../../src/wecom/api-error";
 import { createWecomClient } from "../../src/wecom/client";
+import { wecomStorage } from "../../src/services/wecom-storage";
 import { chooseListingStrategy } from "../../src/wecom/listing-strategy";
 import { authorizeUrl } from "../../src/wecom/oauth-url";
 import { BINDING } from "../helpers/api";
@@ -50,8 +51,7 @@ describe("token", () => {
 
     // Another instance (its own client, same database) uses the stored token.
     const other = createWecomClient({
-      db: opened.db,
-      secrets: deps.secrets,
+      storage: wecomStorage(opened.db, deps.secrets),
       clock: deps.clock,
       logger: deps.logger,
       apiBase: "https://wecom.test",
@@ -155,8 +155,7 @@ describe("transient trouble", () => {
 describe("timeouts and real sockets", () => {
   const client = (extra: Partial<Parameters<typeof createWecomClient>[0]>) =>
     createWecomClient({
-      db: opened.db,
-      secrets: deps.secrets,
+      storage: wecomStorage(opened.db, deps.secrets),
       clock: deps.clock,
       logger: deps.logger,
       apiBase: "https://wecom.test",
@@ -188,8 +187,7 @@ describe("timeouts and real sockets", () => {
 /** A client on the test database and emulator with its own budget (and sleep, to skip the wait). */
 const budgetedClient = (budget: { perMinute: number; perHour: number }, sleep?: (ms: number) => Promise<void>) =>
   createWecomClient({
-    db: opened.db,
-    secrets: deps.secrets,
+    storage: wecomStorage(opened.db, deps.secrets),
     clock: deps.clock,
     logger: deps.logger,
     apiBase: "https://wecom.test",

@@ -220,8 +220,23 @@ export async function listMembers(db: Db, f: MemberFilter & { afterId: number; l
     .limit(f.limit);
 }
 
-export async function countMembersMatching(db: Db, f: MemberFilter): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(members).where(memberWhere(f));
+/**
+ * How many members match; with `upTo`, counting stops after `upTo + 1` of them, so the answer is
+ * exact up to `upTo` and anything above says "more than upTo" at the cost of `upTo` rows, not of the
+ * whole team (docs/members.md#the-members-page).
+ */
+export async function countMembersMatching(db: Db, f: MemberFilter, upTo?: number): Promise<number> {
+  if (upTo === undefined) {
+    const [row] = await db.select({ n: count() }).from(members).where(memberWhere(f));
+    return Number(row?.n ?? 0);
+  }
+  const some = db
+    .select({ one: sql`1` })
+    .from(members)
+    .where(memberWhere(f))
+    .limit(upTo + 1)
+    .as("some");
+  const [row] = await db.select({ n: count() }).from(some);
   return Number(row?.n ?? 0);
 }
 

@@ -5,6 +5,7 @@ import { teamAccess } from "../../services/access/team-access";
 import { readJson } from "../json-errors";
 import { callerOf, requireSession } from "../session-auth";
 import { operation } from "../operation";
+import { AccessBody, AddedMemberBody } from "../responses/members";
 
 /** A member's standing in a team, and adding existing accounts to a team (docs/http-api.md#members-and-access). */
 export const accessRoutes = new Hono<AppEnv>()
@@ -14,7 +15,7 @@ export const accessRoutes = new Hono<AppEnv>()
       summary: "The session's role in the team",
       tags: ["Members and access"],
       access: "session",
-      ok: { status: 200, description: "{role}" },
+      ok: { status: 200, description: "{role}", body: AccessBody },
       errors: ["forbidden", "not_a_member", "member_locked", "not_authorized", "team_not_found"],
     }),
     requireSession,
@@ -30,7 +31,7 @@ export const accessRoutes = new Hono<AppEnv>()
       tags: ["Members and access"],
       access: "team_admin",
       body: AddMemberInput,
-      ok: { status: 201, description: "{member}" },
+      ok: { status: 201, description: "{member}", body: AddedMemberBody },
       errors: ["already_member", "conflict"],
     }),
     async (c) => c.json({ member: await addMember(c.env.deps, callerOf(c), c.req.param("slug"), await readJson(c)) }, 201),

@@ -12,6 +12,7 @@ import { readJson } from "../json-errors";
 import { clearSessionCookie, clientIp, requireSession, sameSiteOnly, sessionAccount, setSessionCookie } from "../session-auth";
 import { readCookie } from "../cookies";
 import { operation } from "../operation";
+import { AccountBody } from "../responses/accounts";
 
 const visitor: Caller = { kind: "system", reason: "visitor" };
 
@@ -32,7 +33,7 @@ export const accountRoutes = new Hono<AppEnv>()
       tags: ["Accounts"],
       access: "public",
       body: NewAccountInput,
-      ok: { status: 201, description: "{account}" },
+      ok: { status: 201, description: "{account}", body: AccountBody },
       errors: ["csrf_failed", "payload_too_large", "username_taken", "too_many_attempts"],
     }),
     sameSiteOnly,
@@ -46,7 +47,7 @@ export const accountRoutes = new Hono<AppEnv>()
       tags: ["Accounts"],
       access: "public",
       body: LogInInput,
-      ok: { status: 200, description: "{account}" },
+      ok: { status: 200, description: "{account}", body: AccountBody },
       errors: ["csrf_failed", "payload_too_large", "invalid_credentials", "too_many_attempts"],
     }),
     sameSiteOnly,
@@ -80,7 +81,12 @@ export const accountRoutes = new Hono<AppEnv>()
   )
   .get(
     "/api/me",
-    operation({ summary: "The session's account", tags: ["Accounts"], access: "session", ok: { status: 200, description: "{account}" } }),
+    operation({
+      summary: "The session's account",
+      tags: ["Accounts"],
+      access: "session",
+      ok: { status: 200, description: "{account}", body: AccountBody },
+    }),
     requireSession,
     async (c) => c.json({ account: await sessionAccount(c) }),
   );

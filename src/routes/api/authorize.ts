@@ -5,6 +5,7 @@ import { resendInvitation } from "../../services/invitations/resend";
 import { readJson } from "../json-errors";
 import { callerOf } from "../session-auth";
 import { operation } from "../operation";
+import { AuthorizeResult, ResendBody } from "../responses/members";
 
 const id = (v: string) => (/^\d{1,15}$/.test(v) ? Number(v) : NaN);
 
@@ -17,7 +18,11 @@ export const authorizeRoutes = new Hono<AppEnv>()
       tags: ["Members and access"],
       access: "team_admin",
       body: AuthorizeInput,
-      ok: { status: 200, description: "{authorized, invited, alreadyActive, alreadyInvited, skipped, invalidUsers, reached}" },
+      ok: {
+        status: 200,
+        description: "{authorized, invited, alreadyActive, alreadyInvited, skipped, invalidUsers, reached}",
+        body: AuthorizeResult,
+      },
       errors: ["not_bound", "wecom_rejected", "wecom_unavailable"],
     }),
     async (c) => c.json(await authorizeMembers(c.env.deps, callerOf(c), c.req.param("slug"), await readJson(c))),
@@ -29,7 +34,7 @@ export const authorizeRoutes = new Hono<AppEnv>()
       tags: ["Members and access"],
       access: "team_admin",
       params: { id: "the member's id" },
-      ok: { status: 201, description: "the invitation" },
+      ok: { status: 201, description: "the invitation", body: ResendBody },
       errors: ["not_found", "not_bound", "conflict", "too_many_attempts", "wecom_rejected", "wecom_unavailable"],
     }),
     async (c) => c.json(await resendInvitation(c.env.deps, callerOf(c), c.req.param("slug"), id(c.req.param("id"))), 201),

@@ -15,6 +15,19 @@ import { lockMember } from "../../services/access/lock-member";
 import { SetRoleInput, setMemberRole } from "../../services/access/set-member-role";
 import { callerOf } from "../session-auth";
 import { operation, type Operation } from "../operation";
+import {
+  AuditPage,
+  Departments,
+  Job,
+  JobList,
+  LockedMember,
+  Member,
+  MemberPage,
+  Policy,
+  RoleChange,
+  StagedPage,
+  SyncStarted,
+} from "../responses/directory";
 
 const id = (v: string) => (/^\d{1,15}$/.test(v) ? Number(v) : NaN);
 
@@ -34,7 +47,7 @@ export const directoryRoutes = new Hono<AppEnv>()
     "/api/teams/:slug/sync",
     jobs({
       summary: "Start an import or sync",
-      ok: { status: 202, description: "{job, progressUrl}; the open job if one runs" },
+      ok: { status: 202, description: "{job, progressUrl}; the open job if one runs", body: SyncStarted },
       errors: ["not_bound"],
     }),
     async (c) => {
@@ -42,12 +55,14 @@ export const directoryRoutes = new Hono<AppEnv>()
       return c.json({ job, progressUrl }, 202);
     },
   )
-  .get("/api/teams/:slug/jobs", jobs({ summary: "Job history, newest first", ok: { status: 200, description: "{items}" } }), async (c) =>
-    c.json({ items: await listJobs(c.env.deps, callerOf(c), c.req.param("slug")) }),
+  .get(
+    "/api/teams/:slug/jobs",
+    jobs({ summary: "Job history, newest first", ok: { status: 200, description: "{items}", body: JobList } }),
+    async (c) => c.json({ items: await listJobs(c.env.deps, callerOf(c), c.req.param("slug")) }),
   )
   .get(
     "/api/teams/:slug/jobs/:id",
-    jobs({ summary: "One job", params: JOB, ok: { status: 200, description: "the job" }, errors: ["not_found"] }),
+    jobs({ summary: "One job", params: JOB, ok: { status: 200, description: "the job", body: Job }, errors: ["not_found"] }),
     byId(getJob),
   )
   .get(
@@ -56,7 +71,7 @@ export const directoryRoutes = new Hono<AppEnv>()
       summary: "The deprovisions a tripped breaker holds",
       params: JOB,
       query: StagedQuery,
-      ok: { status: 200, description: "{items, nextCursor}" },
+      ok: { status: 200, description: "{items, nextCursor}", body: StagedPage },
       errors: ["not_found"],
     }),
     async (c) => c.json(await listStaged(c.env.deps, callerOf(c), c.req.param("slug"), id(c.req.param("id")), c.req.query())),
@@ -66,7 +81,7 @@ export const directoryRoutes = new Hono<AppEnv>()
     jobs({
       summary: "Confirm a tripped breaker: apply what it held",
       params: JOB,
-      ok: { status: 200, description: "the job" },
+      ok: { status: 200, description: "the job", body: Job },
       errors: ["not_found", "conflict"],
     }),
     byId((deps, caller, slug, job) => decideJob(deps, caller, slug, job, "confirm")),
@@ -76,29 +91,41 @@ export const directoryRoutes = new Hono<AppEnv>()
     jobs({
       summary: "Reject a tripped breaker: apply nothing it held",
       params: JOB,
-      ok: { status: 200, description: "the job" },
+      ok: { status: 200, description: "the job", body: Job },
       errors: ["not_found", "conflict"],
     }),
     byId((deps, caller, slug, job) => decideJob(deps, caller, slug, job, "reject")),
   )
   .post(
     "/api/teams/:slug/jobs/:id/cancel",
-    jobs({ summary: "Cancel an open job", params: JOB, ok: { status: 200, description: "the job" }, errors: ["not_found", "conflict"] }),
+    jobs({
+      summary: "Cancel an open job",
+      params: JOB,
+      ok: { status: 200, description: "the job", body: Job },
+      errors: ["not_found", "conflict"],
+    }),
     byId(cancelJob),
   )
   .get(
     "/api/teams/:slug/policy",
-    directory({ summary: "The deletion policy", ok: { status: 200, description: "{onMemberDeleted}" } }),
+    directory({ summary: "The deletion policy", ok: { status: 200, description: "{onMemberDeleted}", body: Policy } }),
     async (c) => c.json(await getPolicy(c.env.deps, callerOf(c), c.req.param("slug"))),
   )
   .put(
     "/api/teams/:slug/policy",
-    directory({ summary: "Set the deletion policy", body: PolicyInput, ok: { status: 200, description: "{onMemberDeleted}" } }),
+    directory({
+      summary: "Set the deletion policy",
+      body: PolicyInput,
+      ok: { status: 200, description: "{onMemberDeleted}", body: Policy },
+    }),
     async (c) => c.json(await setPolicy(c.env.deps, callerOf(c), c.req.param("slug"), await readJson(c))),
   )
   .get(
     "/api/teams/:slug/departments",
-    directory({ summary: "The mirrored departments", ok: { status: 200, description: "{items: [{id, name, parentId, order}]}" } }),
+    directory({
+      summary: "The mirrored departments",
+      ok: { status: 200, description: "{items: [{id, name, parentId, order}]}", body: Departments },
+    }),
     async (c) => c.json(await listDepartments(c.env.deps, callerOf(c), c.req.param("slug"))),
   )
   .get(
@@ -106,7 +133,7 @@ export const directoryRoutes = new Hono<AppEnv>()
     directory({
       summary: "Members: filters, search and keyset paging",
       query: MemberQuery,
-      ok: { status: 200, description: "{items, nextCursor, total}" },
+      ok: { status: 200, description: "{items, nextCursor, total}", body: MemberPage },
     }),
     async (c) => c.json(await listTeamMembers(c.env.deps, callerOf(c), c.req.param("slug"), c.req.query())),
   )
@@ -115,7 +142,7 @@ export const directoryRoutes = new Hono<AppEnv>()
     directory({
       summary: "Undo a removal (within 30 days)",
       params: MEMBER,
-      ok: { status: 200, description: "the member" },
+      ok: { status: 200, description: "the member", body: Member },
       errors: ["not_found", "conflict"],
     }),
     byId((deps, caller, slug, member) => changeStanding(deps, caller, slug, member, "restore")),
@@ -125,7 +152,7 @@ export const directoryRoutes = new Hono<AppEnv>()
     directory({
       summary: "Undo a lock",
       params: MEMBER,
-      ok: { status: 200, description: "the member" },
+      ok: { status: 200, description: "the member", body: Member },
       errors: ["not_found", "conflict"],
     }),
     byId((deps, caller, slug, member) => changeStanding(deps, caller, slug, member, "unlock")),
@@ -135,7 +162,7 @@ export const directoryRoutes = new Hono<AppEnv>()
     directory({
       summary: "Lock a member (an owner or admin: the owner only)",
       params: MEMBER,
-      ok: { status: 200, description: "the member" },
+      ok: { status: 200, description: "the member and their role", body: LockedMember },
       errors: ["not_found", "conflict"],
     }),
     byId((deps, caller, slug, member) => lockMember(deps, caller, slug, member)),
@@ -146,14 +173,18 @@ export const directoryRoutes = new Hono<AppEnv>()
       summary: "Make a member an admin or a plain member (the owner only)",
       params: MEMBER,
       body: SetRoleInput,
-      ok: { status: 200, description: "{id, name, accountId, before, role, changed}" },
+      ok: { status: 200, description: "{id, name, accountId, before, role, changed}", body: RoleChange },
       errors: ["not_found", "conflict"],
     }),
     async (c) => c.json(await setMemberRole(c.env.deps, callerOf(c), c.req.param("slug"), id(c.req.param("id")), await readJson(c))),
   )
   .get(
     "/api/teams/:slug/audit",
-    directory({ summary: "The audit log, newest first", query: AuditQuery, ok: { status: 200, description: "{items, nextCursor}" } }),
+    directory({
+      summary: "The audit log, newest first",
+      query: AuditQuery,
+      ok: { status: 200, description: "{items, nextCursor}", body: AuditPage },
+    }),
     async (c) => c.json(await readAudit(c.env.deps, callerOf(c), c.req.param("slug"), c.req.query())),
   );
 

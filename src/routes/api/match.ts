@@ -5,6 +5,7 @@ import { MatchInput, matchMembers } from "../../services/match/match-members";
 import { readJson } from "../json-errors";
 import { callerOf } from "../session-auth";
 import { operation } from "../operation";
+import { ConfirmMatchResult, MatchResult } from "../responses/members";
 
 /** The body, or undefined when the request has none (`POST …/match` without options). */
 async function optionalJson(c: Context<AppEnv>): Promise<unknown> {
@@ -23,7 +24,7 @@ export const matchRoutes = new Hono<AppEnv>()
       access: "team_admin",
       body: MatchInput,
       bodyOptional: true,
-      ok: { status: 200, description: "{linked, suggested, conflicts}" },
+      ok: { status: 200, description: "{linked, suggested, conflicts}", body: MatchResult },
     }),
     async (c) => c.json(await matchMembers(c.env.deps, callerOf(c), c.req.param("slug"), await optionalJson(c))),
   )
@@ -34,7 +35,7 @@ export const matchRoutes = new Hono<AppEnv>()
       tags: ["Members and access"],
       access: "team_admin",
       body: ConfirmMatchInput,
-      ok: { status: 200, description: "{linked, rejected}" },
+      ok: { status: 200, description: "{linked, rejected}", body: ConfirmMatchResult },
     }),
     async (c) => c.json(await confirmMatch(c.env.deps, callerOf(c), c.req.param("slug"), await readJson(c))),
   );

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { openAPIRouteHandler } from "hono-openapi";
 import type { AppEnv } from "../../deps";
 import { components, operation } from "../operation";
+import { OpenApiDocument } from "../responses/ops";
 
 /**
  * `GET /api/openapi.json` (docs/http-api.md#openapi-description): OpenAPI 3.1 of every described route
@@ -10,7 +11,12 @@ import { components, operation } from "../operation";
 export function openApiRoutes(app: Hono<AppEnv>): Hono<AppEnv> {
   return new Hono<AppEnv>().get(
     "/api/openapi.json",
-    operation({ summary: "This description", tags: ["Operations"], access: "public", ok: { status: 200, description: "OpenAPI 3.1" } }),
+    operation({
+      summary: "This description",
+      tags: ["Operations"],
+      access: "public",
+      ok: { status: 200, description: "OpenAPI 3.1", body: OpenApiDocument },
+    }),
     openAPIRouteHandler(app, {
       excludeStaticFile: false,
       documentation: {

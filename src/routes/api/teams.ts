@@ -9,6 +9,7 @@ import { readJson } from "../json-errors";
 import { operatorOnly } from "../operator-auth";
 import { callerOf } from "../session-auth";
 import { operation } from "../operation";
+import { Binding, BindingState, BindResultBody, CallbackStats, TeamBody } from "../responses/teams";
 
 /** Creating a team (the operator) and its WeCom binding and callback counts (docs/http-api.md#binding). */
 export const teamRoutes = new Hono<AppEnv>()
@@ -19,7 +20,7 @@ export const teamRoutes = new Hono<AppEnv>()
       tags: ["Teams"],
       access: "operator",
       body: CreateTeamInput,
-      ok: { status: 201, description: "{team}" },
+      ok: { status: 201, description: "{team}", body: TeamBody },
       errors: ["team_exists"],
     }),
     operatorOnly,
@@ -32,7 +33,7 @@ export const teamRoutes = new Hono<AppEnv>()
       tags: ["Binding"],
       access: "team_admin",
       body: BindWecomInput,
-      ok: { status: 200, description: "{callbackUrl, …masked, visibility, warnings}" },
+      ok: { status: 200, description: "{callbackUrl, …masked, visibility, warnings}", body: BindResultBody },
       errors: ["wecom_rejected", "wecom_unavailable"],
     }),
     async (c) => c.json(await bindWecom(c.env.deps, callerOf(c), c.req.param("slug"), await readJson(c))),
@@ -44,7 +45,7 @@ export const teamRoutes = new Hono<AppEnv>()
       tags: ["Binding"],
       access: "team_admin",
       body: BotAdminsInput,
-      ok: { status: 200, description: "the binding, secrets masked" },
+      ok: { status: 200, description: "the binding, secrets masked", body: Binding },
       errors: ["not_bound"],
     }),
     async (c) => c.json(await setBotAdmins(c.env.deps, callerOf(c), c.req.param("slug"), await readJson(c))),
@@ -55,7 +56,7 @@ export const teamRoutes = new Hono<AppEnv>()
       summary: "The binding, secrets masked",
       tags: ["Binding"],
       access: "team_admin",
-      ok: { status: 200, description: "the binding, or {bound: false, callbackUrl}" },
+      ok: { status: 200, description: "the binding, or {bound: false, callbackUrl}", body: BindingState },
     }),
     async (c) => c.json(await getBinding(c.env.deps, callerOf(c), c.req.param("slug"))),
   )
@@ -65,7 +66,7 @@ export const teamRoutes = new Hono<AppEnv>()
       summary: "Callback inbox counts",
       tags: ["Binding"],
       access: "team_admin",
-      ok: { status: 200, description: "{received, processed, ignored, pending, dead}" },
+      ok: { status: 200, description: "{received, processed, ignored, pending, dead}", body: CallbackStats },
     }),
     async (c) => c.json(await callbackStats(c.env.deps, callerOf(c), c.req.param("slug"))),
   );

@@ -12,6 +12,7 @@ import {
 import { readJson } from "../json-errors";
 import { callerOf } from "../session-auth";
 import { operation, type Operation } from "../operation";
+import { DeliveryList, EndpointBody, EndpointList, NewEndpointBody, RetriedDelivery } from "../responses/webhooks";
 
 const webhooks = (op: Omit<Operation, "access" | "tags">) => operation({ ...op, tags: ["Webhooks"], access: "team_admin" });
 const ENDPOINT = { id: "the endpoint's id (`ep_…`)" };
@@ -23,13 +24,13 @@ export const webhookRoutes = new Hono<AppEnv>()
     webhooks({
       summary: "Add an endpoint; its secret is shown only now",
       body: EndpointInput,
-      ok: { status: 201, description: "{endpoint: {id, url, events, secret, …}}" },
+      ok: { status: 201, description: "{endpoint: {id, url, events, secret, …}}", body: NewEndpointBody },
     }),
     async (c) => c.json({ endpoint: await createEndpoint(c.env.deps, callerOf(c), c.req.param("slug"), await readJson(c)) }, 201),
   )
   .get(
     "/api/teams/:slug/webhooks",
-    webhooks({ summary: "The team's endpoints", ok: { status: 200, description: "{endpoints}" } }),
+    webhooks({ summary: "The team's endpoints", ok: { status: 200, description: "{endpoints}", body: EndpointList } }),
     async (c) => c.json({ endpoints: await listTeamEndpoints(c.env.deps, callerOf(c), c.req.param("slug")) }),
   )
   .delete(
@@ -45,7 +46,7 @@ export const webhookRoutes = new Hono<AppEnv>()
     webhooks({
       summary: "The endpoint's latest deliveries",
       params: ENDPOINT,
-      ok: { status: 200, description: "{deliveries}" },
+      ok: { status: 200, description: "{deliveries}", body: DeliveryList },
       errors: ["not_found"],
     }),
     async (c) => c.json({ deliveries: await endpointDeliveries(c.env.deps, callerOf(c), c.req.param("slug"), c.req.param("id")) }),
@@ -55,7 +56,7 @@ export const webhookRoutes = new Hono<AppEnv>()
     webhooks({
       summary: "Enable an endpoint disabled after a day of failures",
       params: ENDPOINT,
-      ok: { status: 200, description: "{endpoint}" },
+      ok: { status: 200, description: "{endpoint}", body: EndpointBody },
       errors: ["not_found"],
     }),
     async (c) => c.json({ endpoint: await enableTeamEndpoint(c.env.deps, callerOf(c), c.req.param("slug"), c.req.param("id")) }),
@@ -65,7 +66,7 @@ export const webhookRoutes = new Hono<AppEnv>()
     webhooks({
       summary: "Send a delivery's event to its endpoint again (same webhook-id)",
       params: { ...ENDPOINT, deliveryId: "the delivery's id" },
-      ok: { status: 202, description: "{delivery}: the new pending delivery" },
+      ok: { status: 202, description: "{delivery}: the new pending delivery", body: RetriedDelivery },
       errors: ["not_found", "conflict"],
     }),
     async (c) => {

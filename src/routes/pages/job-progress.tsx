@@ -6,10 +6,9 @@ import type { AppEnv, Deps } from "../../deps";
 import { AppError } from "../../errors";
 import type { Actor } from "../../services/actor";
 import type { JobView } from "../../services/directory/job-view";
-import { getJob } from "../../services/directory/read-jobs";
+import { getJob, getJobWithTeam } from "../../services/directory/read-jobs";
 import { JOB_PROGRESS_PURPOSE, JOB_PROGRESS_TTL_MS, jobProgressSubject, signLink } from "../../security/signed-link";
 import { JobPage } from "../../views/job-page";
-import { loadJobPage } from "../../views/job-page-data";
 import { isSettled } from "../../views/labels";
 import { StatusPage, type StatusKind } from "../../views/status-page";
 import { html } from "./form-kit";
@@ -83,7 +82,7 @@ export const jobPageRoutes = new Hono<AppEnv>()
     if (!JOB_ID.test(id)) return statusPage(c, "not_found", nonce);
     const deps = c.env.deps;
     try {
-      const data = await loadJobPage(deps, operator, slug, Number(id));
+      const data = await getJobWithTeam(deps, operator, slug, Number(id));
       // The admin's browser cannot send the bearer header on the EventSource: give it a link of its own.
       const token =
         access.via === "link"

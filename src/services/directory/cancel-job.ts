@@ -1,6 +1,5 @@
 import { requestCancel, transitionJob } from "../../db/queries/sync-jobs";
 import { clearSeen } from "../../db/queries/sync-seen";
-import { reportJobSafely } from "../../bot/job-reports";
 import type { Deps } from "../../deps";
 import { AppError } from "../../errors";
 import type { Actor } from "../actor";
@@ -20,7 +19,7 @@ export async function cancelJob(deps: Deps, actor: Actor, slug: string, jobId: n
     });
     if (cancelled) {
       // Settled outside the runner, whose hook would have told the admin who started it in chat.
-      deps.defer(() => reportJobSafely(deps, cancelled));
+      deps.defer(() => deps.hooks.jobEvent(deps, cancelled));
       return jobView(cancelled);
     }
   }

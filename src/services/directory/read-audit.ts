@@ -41,7 +41,7 @@ export async function readAudit(deps: Deps, actor: Actor, slug: string, query: R
       at: r.at.toISOString(),
       initiator: r.initiator,
       actor: r.actor,
-      actorName: (r.actor && names.get(r.actor)) ?? null,
+      actorName: (r.actor ? names.get(r.actor) : undefined) ?? null,
       action: r.action,
       subjectType: r.subjectType,
       subjectId: r.subjectId,

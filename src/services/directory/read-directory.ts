@@ -43,7 +43,8 @@ export async function listTeamMembers(
   actor: Actor,
   slug: string,
   query: Record<string, string | undefined>,
-): Promise<{ items: MemberView[]; nextCursor: string | null; total: number }> {
+  opts: { countUpTo?: number } = {},
+): Promise<{ items: MemberView[]; nextCursor: string | null; total: number; totalAtLeast?: true }> {
   const q = parseInput(MemberQuery, query, { message: QUERY_PROBLEM });
   const limit = pageNumber(q.limit, 50);
   const afterId = pageNumber(q.cursor, 0);
@@ -53,7 +54,13 @@ export async function listTeamMembers(
     q: q.q?.trim() || undefined,
     departmentId: pageNumber(q.department),
   };
-  const [rows, total] = await Promise.all([listMembers(deps.db, { ...filter, afterId, limit }), countMembersMatching(deps.db, filter)]);
+  const [rows, counted] = await Promise.all([
+    listMembers(deps.db, { ...filter, afterId, limit }),
+    countMembersMatching(deps.db, filter, opts.countUpTo),
+  ]);
+  // Past the cap the count says "at least": counting a 300,000-member team row by row is most of the page's time.
+  const capped = opts.countUpTo !== undefined && counted > opts.countUpTo;
+  const total = capped ? opts.countUpTo! : counted;
   return {
     items: rows.map((m) => ({
       id: m.id,
@@ -65,5 +72,6 @@ export async function listTeamMembers(
     })),
     nextCursor: rows.length === limit ? String(rows[rows.length - 1]!.id) : null,
     total,
+    ...(capped ? { totalAtLeast: true as const } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import { stagedPage } from "../../db/queries/directory";
-import { latestJobs } from "../../db/queries/sync-jobs";
+import { latestJobs, type JobRow } from "../../db/queries/sync-jobs";
 import type { Deps } from "../../deps";
 import { z } from "zod";
 import { pageNumber, QUERY_PROBLEM, queryId, queryLimit } from "../paging";
@@ -9,9 +9,22 @@ import { estimateJob } from "./job-estimate";
 import { jobView, type JobView } from "./job-view";
 import { teamFor, teamJob } from "./team-lookup";
 
+/** The job as one reader sees it now: with its estimate while the members phase runs. */
+const viewNow = (deps: Deps, job: JobRow): JobView => jobView(job, estimateJob(job, deps.clock.now(), deps.config.wecomBudget));
+
 export async function getJob(deps: Deps, actor: Actor, slug: string, jobId: number): Promise<JobView> {
-  const { job } = await teamJob(deps.db, actor, slug, jobId, "team.read");
-  return jobView(job, estimateJob(job, deps.clock.now(), deps.config.wecomBudget));
+  return viewNow(deps, (await teamJob(deps.db, actor, slug, jobId, "team.read")).job);
+}
+
+/** The job with its team's name, for its progress page (views/job-page.tsx). */
+export interface JobWithTeam {
+  team: { slug: string; name: string };
+  job: JobView;
+}
+
+export async function getJobWithTeam(deps: Deps, actor: Actor, slug: string, jobId: number): Promise<JobWithTeam> {
+  const { team, job } = await teamJob(deps.db, actor, slug, jobId, "team.read");
+  return { team: { slug: team.slug, name: team.name }, job: viewNow(deps, job) };
 }
 
 export async function listJobs(deps: Deps, actor: Actor, slug: string): Promise<JobView[]> {

@@ -5,7 +5,6 @@ import { appendWebhookEvent } from "../../db/queries/webhooks";
 import type { Db } from "../../db/types";
 import { deliverWebhooks } from "../webhooks/deliver";
 import type { JobPhase } from "../../db/schema";
-import { reportJobSafely } from "../../bot/job-reports";
 import { drainInbox } from "../callbacks/process-inbox";
 import type { Deps } from "../../deps";
 import { withFields } from "../../logger";
@@ -84,13 +83,13 @@ export async function runJob(outer: Deps, jobId: number, opts: RunOptions = {}):
       }
       if (job.cancelRequested) {
         job = await finish(deps, job, runnerId, { state: "cancelled" });
-        await reportJobSafely(deps, job);
+        await deps.hooks.jobEvent(deps, job);
         break;
       }
       if (outOfTime(deps, opts)) break;
       job = await runStep(deps, job, runnerId, memo);
       // The admin bot's progress, summary and breaker card (docs/architecture.md#admin-bot); never fails the job.
-      await reportJobSafely(deps, job);
+      await deps.hooks.jobEvent(deps, job);
     }
   } catch (err) {
     if (!(err instanceof LeaseLost)) throw err;

@@ -1,6 +1,5 @@
 import { claimDueDeliveries, markAttemptFailed, markDelivered, type AttemptResult, type DueDelivery } from "../../db/queries/webhooks";
 import type { Deps } from "../../deps";
-import { tellEndpointDisabled } from "../../bot/webhook-notice";
 import { fetchSend, type HttpSend } from "../../wecom/transport";
 import { endpointSealContext, signWebhook } from "./sign";
 import { judgeHost } from "./url-guard";
@@ -93,9 +92,9 @@ async function attempt(deps: Deps, d: DueDelivery, lookups: Map<string, Promise<
   });
   if (disabled) {
     deps.logger.error("webhook endpoint disabled after failing for a day", { endpointId: d.endpointId });
-    await tellEndpointDisabled(deps, d.endpointId).catch((err: unknown) =>
-      deps.logger.warn("webhook disable notice not sent", { endpointId: d.endpointId, error: err }),
-    );
+    await deps.hooks
+      .endpointDisabled(deps, d.endpointId)
+      .catch((err: unknown) => deps.logger.warn("webhook disable notice not sent", { endpointId: d.endpointId, error: err }));
   }
   return null;
 }

@@ -47,6 +47,9 @@ const view = (r: EndpointRow): EndpointView => ({
 const PRIVATE_URL = "不接受本机或内网地址 / loopback and private addresses are refused (WEBHOOK_ALLOW_PRIVATE)";
 const UNRESOLVED_URL = "主机名无法解析 / the hostname does not resolve";
 const URL_REQUIRED = "必填的 http(s) URL / an http(s) URL is required";
+/** The events an endpoint can ask for (docs/webhooks.md). */
+export const WEBHOOK_EVENTS = WEBHOOK_EVENT_TYPES;
+
 const EVENTS = `事件类型列表 / a non-empty list of: ${WEBHOOK_EVENT_TYPES.join(", ")}`;
 const INVALID = "Webhook 设置无效 / Invalid webhook endpoint";
 

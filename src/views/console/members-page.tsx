@@ -19,7 +19,7 @@ export interface MemberFilters {
 
 export interface MembersPageProps extends Omit<ShellProps, "title" | "section" | "children"> {
   filters: MemberFilters;
-  page: { items: MemberView[]; nextCursor: string | null; total: number };
+  page: { items: MemberView[]; nextCursor: string | null; total: number; totalAtLeast?: true };
   /** Departments for the filter, depth-first with depth; null when there are too many for a list (a number field instead). */
   departmentOptions: { dept: DepartmentView; depth: number }[] | null;
   departmentNames: Map<number, string>;
@@ -107,7 +107,14 @@ export function MembersPage(props: MembersPageProps) {
         <Csrf token={props.csrf} />
         <input type="hidden" name="from" value={from} />
         <p>
-          <Bi zh={`共 ${total} 名成员符合条件。`} en={`${plural(total, "member matches", "members match")}.`} />
+          {props.page.totalAtLeast ? (
+            <Bi
+              zh={`超过 ${total.toLocaleString("en-US")} 名成员符合条件。`}
+              en={`More than ${total.toLocaleString("en-US")} members match.`}
+            />
+          ) : (
+            <Bi zh={`共 ${total} 名成员符合条件。`} en={`${plural(total, "member matches", "members match")}.`} />
+          )}
         </p>
         <div class="row">
           <button type="submit" name="scope" value="selected" id="authorize-selected">

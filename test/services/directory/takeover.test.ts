@@ -3,6 +3,7 @@ import { describe, expect } from "vitest";
 import { syncJobs } from "../../../src/db/schema";
 import { JOB_LEASE_MS, runJob } from "../../../src/services/directory/run-job";
 import { createWecomClient } from "../../../src/wecom/client";
+import { wecomStorage } from "../../../src/services/wecom-storage";
 import { testDeps, type TestDeps } from "../../helpers/deps";
 import { control } from "../../helpers/emulator";
 import { crashAfterSteps, emulatorOrg } from "../../helpers/sync";
@@ -41,8 +42,7 @@ function stallingRunner(deps: TestDeps) {
   let resume!: () => void;
   const released = new Promise<void>((resolve) => (resume = resolve));
   const wecom = createWecomClient({
-    db: deps.db,
-    secrets: deps.secrets,
+    storage: wecomStorage(deps.db, deps.secrets),
     clock: deps.clock,
     logger: deps.logger,
     apiBase: deps.config.wecomApiBase,

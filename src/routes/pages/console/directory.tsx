@@ -18,6 +18,8 @@ import { consoleOf, handlePost, signedIn, statusPage, teamAdmin } from "./gate";
 import { consoleForm, flashOf, idOf, withFlash } from "./kit";
 
 const PAGE_SIZE = "50";
+/** The members page counts matches up to this many, then says "more than" (docs/members.md#the-members-page). */
+export const MEMBER_COUNT_CAP = 10_000;
 /** Up to this many departments the filter is a list; above it, a department id field. */
 const SELECT_MAX = 300;
 const LIST_KEYS = ["q", "status", "department", "cursor"] as const;
@@ -99,13 +101,19 @@ export const directoryConsole = new Hono<AppEnv>()
       department: Number.isNaN(idOf(query.get("department") ?? undefined)) ? undefined : idOf(query.get("department") ?? undefined),
       cursor: query.get("cursor") ?? "",
     };
-    const listing = listTeamMembers(deps, callerOf(c), ctx.slug, {
-      q: filters.q,
-      status: filters.status,
-      department: query.get("department") ?? undefined,
-      cursor: filters.cursor,
-      limit: PAGE_SIZE,
-    }).catch((err: unknown) => {
+    const listing = listTeamMembers(
+      deps,
+      callerOf(c),
+      ctx.slug,
+      {
+        q: filters.q,
+        status: filters.status,
+        department: query.get("department") ?? undefined,
+        cursor: filters.cursor,
+        limit: PAGE_SIZE,
+      },
+      { countUpTo: MEMBER_COUNT_CAP },
+    ).catch((err: unknown) => {
       if (err instanceof AppError && err.code === "validation_failed") return err;
       throw err;
     });

@@ -1,6 +1,8 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, like } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { departments, invitations, members } from "../../../../src/db/schema";
+import { insertMembers } from "../../../../src/db/queries/directory";
+import { MEMBER_COUNT_CAP } from "../../../../src/routes/pages/console/directory";
 import { control } from "../../../helpers/emulator";
 import { csrfOf } from "../../../services/accounts/helpers";
 import { consoleWorld, pageHtml, person, postForm, submit, textOf, type ConsoleWorld } from "./helpers";
@@ -248,6 +250,46 @@ describe("a member's page", () => {
       const res = await w.api.page(w.owner, path);
       expect(res.status, path).toBe(404);
       expect(await res.text()).toContain("<code>not_found</code>");
+    }
+  });
+});
+
+describe("a team past the members page's count", () => {
+  it("says 'more than 10,000' instead of counting every member, while the API and a narrower filter count exactly", async () => {
+    const [sample] = await wecomMembers();
+    const teamId = sample!.teamId;
+    const now = new Date();
+    const extra = Array.from({ length: MEMBER_COUNT_CAP }, (_, i) => ({
+      teamId,
+      wecomUserKey: `bulk${i}`,
+      wecomUserId: `bulk${i}`,
+      name: `批量${i}`,
+      departmentIds: sample!.departmentIds,
+      status: "imported" as const,
+      createdAt: now,
+      updatedAt: now,
+    }));
+    for (let i = 0; i < extra.length; i += 1000) await insertMembers(w.db, extra.slice(i, i + 1000));
+    try {
+      const zh = textOf(await pageHtml(w.api, w.owner, "/teams/acme/members"));
+      expect(zh).toContain("超过 10,000 名成员符合条件");
+      expect(zh).not.toMatch(/共 \d+ 名成员符合条件/);
+      const enPage = await w.api.request("/teams/acme/members", { headers: { ...w.owner.header(), "accept-language": "en" } });
+      expect(enPage.status).toBe(200);
+      const en = textOf(await enPage.text());
+      expect(en).toContain("More than 10,000 members match.");
+      // A filter under the cap is counted exactly.
+      const few = textOf(await pageHtml(w.api, w.owner, `/teams/acme/members?q=${encodeURIComponent("批量999")}`));
+      expect(few).toMatch(/共 11 名成员符合条件/);
+      const all = await w.db.$count(members, eq(members.teamId, teamId));
+      expect(all).toBeGreaterThan(MEMBER_COUNT_CAP);
+      const api = await w.api.json("GET", "/api/teams/acme/members?limit=1");
+      expect(api.status).toBe(200);
+      const body = (await api.json()) as { total: number };
+      expect(body.total).toBe(all);
+      expect(body).not.toHaveProperty("totalAtLeast");
+    } finally {
+      await w.db.delete(members).where(and(eq(members.teamId, teamId), like(members.wecomUserKey, "bulk%")));
     }
   });
 });
