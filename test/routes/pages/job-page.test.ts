@@ -454,7 +454,10 @@ describe("the page's live script", () => {
       estimate: { seconds: 125, bound: "budget", callsPerMinute: 5000 },
     };
     send(running);
-    expect(page.el("job-eta")).toMatchObject({ hidden: false, textContent: "预计还需约 2 分钟（受企业微信调用额度限制：每分钟 5,000 次）" });
+    expect(page.el("job-eta")).toMatchObject({
+      hidden: false,
+      textContent: "预计还需约 2 分钟（受企业微信调用额度限制：每分钟 5,000 次）",
+    });
     expect(page.el("job-state")).toMatchObject({ className: "badge state-running", textContent: "运行中" });
     expect(page.el("job-phase")).toMatchObject({ textContent: "读取成员" });
     expect(page.el("job-bar")).toMatchObject({ max: 8, value: 3 });
