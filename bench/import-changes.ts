@@ -14,6 +14,9 @@
 //   BENCH_RESYNC=0 npm run bench import-changes             (imports only)
 //   BENCH_CHANGES_IN_FLIGHT=16 npm run bench import-changes (emulator calls at once; default 8)
 //   BENCH_CHANGES_SEED=2 npm run bench import-changes       (another plan of changes)
+//   BENCH_WECOM_MS=100 npm run bench import-changes
+//     (WeCom answers every contact API call after 100 ms, as the real one takes tens to hundreds of
+//      ms: the import then waits on WeCom as it does in production, not on the two shared cores)
 //   BENCH_CHANGES_WINDOW=members npm run bench import-changes
 //     (the changes paced over the listing of members only, not over the whole sync: the same
 //      changes at about twice the rate, all of them while pages are read)
@@ -48,6 +51,9 @@ const WINDOW = process.env.BENCH_CHANGES_WINDOW === "members" ? "members" : "syn
 if (!["members", "sync", undefined, ""].includes(process.env.BENCH_CHANGES_WINDOW))
   throw new Error(`BENCH_CHANGES_WINDOW must be "sync" or "members", got ${JSON.stringify(process.env.BENCH_CHANGES_WINDOW)}`);
 const RESYNC = process.env.BENCH_RESYNC !== "0";
+const WECOM_MS = envInt("BENCH_WECOM_MS", 0);
+/** The contact APIs a sync and a callback's re-read call (docs/sync.md#job-steps). */
+const ANSWERED_LATE = ["agent/get", "department/list", "user/list", "user/get"];
 const PROF_DIR = process.env.BENCH_CPU_PROF;
 const PROF_ARGS = PROF_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROF_DIR}`] : undefined;
 const PG_LOG = process.env.BENCH_PG_LOG ? resolve(process.env.BENCH_PG_LOG) : undefined;
@@ -225,6 +231,11 @@ async function runScenario(windows: Windows | undefined): Promise<{ scenario: Sc
     await scratch.admin.unsafe(`create database ${scratch.dbName}`);
     if (PG_LOG) await logEveryStatement(scratch.admin, scratch.dbName);
     stack = await startStack({ org: ORG, dbUrl: scratch.dbUrl.toString(), logDir: scratch.logDir, running, nodeArgs: PROF_ARGS });
+    if (WECOM_MS > 0)
+      // A delay fault that never runs out: every call of these APIs is answered WECOM_MS late.
+      await jsonRequest(stack.emu, "POST", "/_emulator/faults", {
+        body: ANSWERED_LATE.map((api) => ({ api, delayMs: WECOM_MS, times: 1_000_000_000 })),
+      });
     console.log(`${withChanges ? "with changes" : "unchanged"}: service ${stack.serviceLabel}, scratch database ${scratch.dbName}`);
     for (const kind of RESYNC ? (["import", "re-sync"] as const) : (["import"] as const)) {
       if (kind === "re-sync") await sleep(untilNextMinute());
@@ -412,7 +423,7 @@ export async function run(): Promise<boolean> {
   await admin.end();
   console.log(`Machine: ${machineLine}; ${await machineBusy()} busy over the last second`);
   console.log(
-    `Org: ${int(ORG.departments)} departments, ${int(ORG.users)} members (generated, seed ${ORG.seed}); ${int(CHANGES)} changes per sync (seed ${CHANGES_SEED}) over ${WINDOW === "members" ? "its members phase" : "the whole sync"}, ${IN_FLIGHT} in flight; ${RESYNC ? "import and re-sync" : "import only"}`,
+    `Org: ${int(ORG.departments)} departments, ${int(ORG.users)} members (generated, seed ${ORG.seed}); ${int(CHANGES)} changes per sync (seed ${CHANGES_SEED}) over ${WINDOW === "members" ? "its members phase" : "the whole sync"}, ${IN_FLIGHT} in flight; WeCom answers ${WECOM_MS > 0 ? `after ${WECOM_MS} ms` : "at once"}; ${RESYNC ? "import and re-sync" : "import only"}`,
   );
   const started = performance.now();
   const quiet = await runScenario(undefined);
