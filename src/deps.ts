@@ -77,6 +77,12 @@ export interface Deps {
   lifecycle?: Lifecycle;
   /** The process's counters (Node: prom-client); without one nothing is counted in memory. */
   metrics?: Metrics;
+  /**
+   * Inbox rows about different subjects handled side by side (default 3, within a Worker's pool of
+   * 3 connections). Node gives 5, as many WeCom calls as an import keeps in flight: after an import
+   * the hints it parked are each a user/get, and their re-reads wait on WeCom, not on the database.
+   */
+  inboxLanes?: number;
   /** How webhooks are sent: node:http on Node (src/entry/node-http-send.ts); without one, the global fetch. */
   webhookSend?: HttpSend;
   /** Where webhook hostnames point, checked when an endpoint is added and before each delivery. */

@@ -35,6 +35,7 @@ export interface DepsParts {
   /** How webhooks are sent (default: the global fetch); node.ts passes its node:http sender. */
   webhookSend?: HttpSend;
   budget?: InvocationBudget;
+  inboxLanes?: number;
   /** Drives lease heartbeats (default: real timers). */
   ticker?: Ticker;
   lifecycle?: Lifecycle;
@@ -74,5 +75,6 @@ export function makeDeps(p: DepsParts): Deps {
     ...(p.lifecycle ? { lifecycle: p.lifecycle } : {}),
     ...(p.metrics ? { metrics: p.metrics } : {}),
     ...(p.webhookSend ? { webhookSend: p.webhookSend } : {}),
+    ...(p.inboxLanes ? { inboxLanes: p.inboxLanes } : {}),
   };
 }

@@ -31,6 +31,7 @@ export async function startNode(env: Record<string, string | undefined>): Promis
     defer,
     wecomSend: http.send,
     webhookSend: http.send,
+    inboxLanes: 5,
     budget: { exhausted: () => shuttingDown },
     // /readyz answers 503 from the first moment of shutdown, while in-flight work still drains.
     lifecycle: { stopping: () => shuttingDown },

@@ -95,11 +95,12 @@ function batchLease(deps: Deps, rows: InboxRow[]): BatchLease {
 }
 
 /**
- * Rows about different subjects are handled side by side, up to LANES at once: a handler spends
- * most of its time waiting on WeCom and the database, and after an import hundreds of hints can be
- * due together. Rows about one subject, and every row without one (chat messages, whose order is
- * the conversation's), stay in one lane, in claim order. Three keeps within the smallest
- * connection pool (Workers), with a lane's transaction waiting on the mirror lock holding one.
+ * Rows about different subjects are handled side by side, up to `deps.inboxLanes` at once: a
+ * handler spends most of its time waiting on WeCom and the database, and after an import hundreds
+ * of hints can be due together. Rows about one subject, and every row without one (chat messages,
+ * whose order is the conversation's), stay in one lane, in claim order. The default, three, keeps
+ * within the smallest connection pool (Workers), with a lane's transaction waiting on the mirror
+ * lock holding one.
  */
 const LANES = 3;
 
@@ -124,7 +125,7 @@ async function handleBatch(deps: Deps, rows: InboxRow[], lease: BatchLease, summ
   const worker = async () => {
     for (let lane = queue.shift(); lane; lane = queue.shift()) await handleLane(deps, lane, lease, summary);
   };
-  await Promise.all(Array.from({ length: Math.min(LANES, queue.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(deps.inboxLanes ?? LANES, queue.length) }, worker));
 }
 
 async function handleLane(deps: Deps, rows: InboxRow[], lease: BatchLease, summary: ProcessSummary): Promise<void> {

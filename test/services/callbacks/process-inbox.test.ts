@@ -194,6 +194,37 @@ describe("processInbox", () => {
     expect(log).toEqual(["start Slow", "start Quick", "end Quick", "end Slow"]);
   });
 
+  it.each([
+    { name: "three by default", lanes: undefined, most: 3 },
+    { name: "five as Node gives", lanes: 5, most: 5 },
+  ])("handles as many members at once as the deps' inbox lanes allow: $name", async ({ lanes, most }) => {
+    expect((await syncNow(testDeps(opened.db), "acme")).state).toBe("succeeded");
+    let active = 0;
+    let seen = 0;
+    let full!: () => void;
+    const allLanesBusy = new Promise<void>((resolve) => (full = resolve));
+    const wide = testDeps(opened.db, {
+      handlers: {
+        "event:subscribe": async () => {
+          seen = Math.max(seen, ++active);
+          // Each waits until every lane holds a row: with fewer lanes than expected this never resolves.
+          if (active === most) full();
+          await allLanesBusy;
+          active--;
+          return "processed";
+        },
+      },
+    });
+    if (lanes !== undefined) wide.inboxLanes = lanes;
+    for (let i = 0; i < most + 1; i++) {
+      const xml = `<xml><ToUserName><![CDATA[${BINDING.corpId}]]></ToUserName><FromUserName><![CDATA[lane${i}]]></FromUserName><CreateTime>${wide.clock.unixSeconds()}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[subscribe]]></Event><AgentID>${BINDING.agentId}</AgentID></xml>`;
+      expect((await postCallback(wide, "acme", xml)).status).toBe(200);
+    }
+    wide.deferred.queue.length = 0;
+    expect(await processInbox(wide)).toMatchObject({ processed: most + 1 });
+    expect(seen).toBe(most);
+  });
+
   it("spreads retries with jitter within ±20 % of the base delay", () => {
     expect(retryDelayMs(1, () => 0)).toBe(24_000);
     expect(retryDelayMs(1, () => 1)).toBe(36_000);
