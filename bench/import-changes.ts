@@ -34,7 +34,7 @@ import { driveInEmulator, type DriveResult } from "./lib/change-driver";
 import { kindsText, planChanges, type Change, type OrgSnapshot } from "./lib/contact-changes";
 import { jsonRequest } from "./lib/json-http";
 import { checkMirror, differenceCount, memberAudit, type Differences, type MirrorCheck } from "./lib/mirror-check";
-import { int, machineBusy, machineWithPostgres, table } from "./lib/report";
+import { announceMachine, int, table } from "./lib/report";
 import { stackCpu, stackCpuSince, startStack, stopStack, STACK_SLUG, type Stack, type StackCpu } from "./lib/roster-stack";
 import { logEveryStatement, logOffset, printLogSummary, summarizeLog, type LogSummary } from "./lib/pg-log";
 import { envInt } from "./lib/env";
@@ -419,9 +419,8 @@ function report(quiet: Scenario, busy: Scenario, machineLine: string): void {
 
 export async function run(): Promise<boolean> {
   const admin = postgres(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL, { max: 1, onnotice: () => {} });
-  const machineLine = await machineWithPostgres(admin);
+  const machineLine = await announceMachine(admin);
   await admin.end();
-  console.log(`Machine: ${machineLine}; ${await machineBusy()} busy over the last second`);
   console.log(
     `Org: ${int(ORG.departments)} departments, ${int(ORG.users)} members (generated, seed ${ORG.seed}); ${int(CHANGES)} changes per sync (seed ${CHANGES_SEED}) over ${WINDOW === "members" ? "its members phase" : "the whole sync"}, ${IN_FLIGHT} in flight; WeCom answers ${WECOM_MS > 0 ? `after ${WECOM_MS} ms` : "at once"}; ${RESYNC ? "import and re-sync" : "import only"}`,
   );

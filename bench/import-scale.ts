@@ -31,8 +31,8 @@ import { envInt } from "./lib/env";
 import { jsonRequest } from "./lib/json-http";
 import { logEveryStatement, logOffset, printLogSummary, summarizeLog, type LogSummary } from "./lib/pg-log";
 import { systemCpu } from "./lib/proc";
-import { busiestProcesses, mib, otherProcesses, procMemory } from "./lib/proc-status";
-import { int, machineWithPostgres, table } from "./lib/report";
+import { busiestProcesses, mib, procMemory } from "./lib/proc-status";
+import { announceMachine, int, table } from "./lib/report";
 import { stackCpu, stackCpuSince, startStack, stopStack, STACK_SLUG, type Stack, type StackCpu } from "./lib/roster-stack";
 import { scratchRun } from "./lib/scratch";
 import { awaitJob, startSync, type FinishedJob, type JobView } from "./lib/sync-job";
@@ -154,11 +154,7 @@ export async function run(): Promise<boolean> {
 
   return scratch.execute(async () => {
     const list = sizes();
-    const machineLine = await machineWithPostgres(admin);
-    console.log(`Machine: ${machineLine}`);
-    const others = otherProcesses("bench/run.ts");
-    if (others.length > 0)
-      console.log(`Warning: other benchmarks are running (${others.map((o) => o.pid).join(", ")}): numbers will be noisy`);
+    const machineLine = await announceMachine(admin);
     const b0 = systemCpu();
     const busiest = await busiestProcesses(1000);
     const b1 = systemCpu();

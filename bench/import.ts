@@ -35,9 +35,9 @@ import { freePort, startServer, type ServerChild } from "./lib/child";
 import { serviceScript } from "./lib/service-script";
 import { cpuSecondsByName, selfCpuSeconds, systemCpu, type SystemCpu } from "./lib/proc";
 import { logEveryStatement, logOffset, printLogSummary, summarizeLog, type LogSummary } from "./lib/pg-log";
-import { busiestProcesses, mib, otherProcesses, procMemory, type ProcMemory } from "./lib/proc-status";
+import { busiestProcesses, mib, procMemory, type ProcMemory } from "./lib/proc-status";
 import { scratchRun } from "./lib/scratch";
-import { int, machineWithPostgres, table } from "./lib/report";
+import { announceMachine, int, table } from "./lib/report";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -515,11 +515,7 @@ export async function run(): Promise<boolean> {
   const { dbName, dbUrl, logDir, admin } = scratch;
 
   try {
-    const machineLine = await machineWithPostgres(admin);
-    console.log(`Machine: ${machineLine}`);
-    const others = otherProcesses("bench/run.ts");
-    if (others.length > 0)
-      console.log(`Warning: other benchmarks are running (${others.map((o) => o.pid).join(", ")}): numbers will be noisy`);
+    const machineLine = await announceMachine(admin);
     const idle0 = systemCpu();
     const busiest = await busiestProcesses(1000);
     const idle1 = systemCpu();

@@ -23,7 +23,7 @@ import postgres from "postgres";
 import { EMULATOR_BINDING as BINDING, envInt } from "./lib/env";
 import { changeContactXml, sealMessage, toQueryString } from "../test/helpers/wecom-envelope";
 import { freePort, startServer, type ServerChild } from "./lib/child";
-import { machineWithPostgres, table } from "./lib/report";
+import { announceMachine, table } from "./lib/report";
 import { scratchRun } from "./lib/scratch";
 import { serviceScript } from "./lib/service-script";
 
@@ -123,8 +123,7 @@ export async function run(): Promise<boolean> {
   const { dbName, dbUrl, logDir, admin } = scratch;
   const failures: string[] = [];
   return scratch.execute(async () => {
-    const machineLine = await machineWithPostgres(admin);
-    console.log(`Machine: ${machineLine}`);
+    const machineLine = await announceMachine(admin);
     console.log(
       `Org: ${ORG.departments} departments, ${ORG.users} members; ${INSTANCES} instances; ${ROUNDS} job rounds, ${INBOX_ROUNDS} inbox rounds`,
     );

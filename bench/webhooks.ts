@@ -30,7 +30,7 @@ import type { ServerChild } from "./lib/child";
 import { envInt } from "./lib/env";
 import { jsonRequest } from "./lib/json-http";
 import { logEveryStatement, logOffset, printLogSummary, summarizeLog, type LogSummary } from "./lib/pg-log";
-import { int, machineBusy, machineWithPostgres, table } from "./lib/report";
+import { announceMachine, int, table } from "./lib/report";
 import { stackCpu, stackCpuSince, startStack, stopStack, STACK_SLUG, type Stack, type StackCpu } from "./lib/roster-stack";
 import { DEFAULT_DATABASE_URL, scratchRun } from "./lib/scratch";
 import { logProblems } from "./lib/service-log";
@@ -389,9 +389,8 @@ function report(plain: ImportRun, hooked: ImportRun, machineLine: string): void 
 
 export async function run(): Promise<boolean> {
   const admin = postgres(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL, { max: 1, onnotice: () => {} });
-  const machineLine = await machineWithPostgres(admin);
+  const machineLine = await announceMachine(admin);
   await admin.end();
-  console.log(`Machine: ${machineLine}; ${await machineBusy()} busy over the last second`);
   console.log(
     `Org: ${int(ORG.departments)} departments, ${int(ORG.users)} members (generated, seed ${ORG.seed}); an import without an endpoint, then one with one`,
   );

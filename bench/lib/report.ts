@@ -2,6 +2,7 @@ import os from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import type postgres from "postgres";
 import { systemCpu } from "./proc";
+import { otherProcesses } from "./proc-status";
 
 /** One line describing the machine, for pasting next to the numbers. */
 export function machine(extra: string[] = []): string {
@@ -33,6 +34,20 @@ export const int = (v: number) => (Number.isFinite(v) ? Math.round(v).toLocaleSt
 export async function machineWithPostgres(admin: postgres.Sql): Promise<string> {
   const [version] = await admin<{ server_version: string }[]>`show server_version`;
   return machine([`PostgreSQL ${version?.server_version ?? "?"}`]);
+}
+
+/**
+ * Prints the machine line every benchmark starts with: the machine and PostgreSQL server, how busy
+ * the machine was over the last second, and a warning when another benchmark runs beside this one.
+ * Returns the machine line for the report's end.
+ */
+export async function announceMachine(admin: postgres.Sql): Promise<string> {
+  const line = await machineWithPostgres(admin);
+  console.log(`Machine: ${line}; ${await machineBusy()} busy over the last second`);
+  const others = otherProcesses("bench/run.ts");
+  if (others.length > 0)
+    console.log(`Warning: other benchmarks are running (${others.map((o) => o.pid).join(", ")}): numbers will be noisy`);
+  return line;
 }
 
 /** How busy the machine was over the last second, as a percentage. */
