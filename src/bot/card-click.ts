@@ -1,11 +1,12 @@
-import { memberNameOf, teamAndBinding } from "../db/queries/bot-admins";
-import { consumeDecisionCard, findDecisionCard, jobById, type DecisionCardRow } from "../db/queries/bot-jobs";
+import { consumeDecisionCard, findDecisionCard, type DecisionCardRow } from "../db/queries/bot-jobs";
 import { claimBotMessage, claimReply, releaseReply, saveBotResult } from "../db/queries/bot-messages";
-import type { BindingRow, TeamRow } from "../db/queries/teams";
 import type { Deps } from "../deps";
 import { AppError } from "../errors";
 import { isWecomAdmin } from "../services/access/wecom-admin";
 import { decideJob } from "../services/directory/decide-job";
+import { memberByUserId } from "../services/directory/get-member";
+import { findJobById } from "../services/directory/read-jobs";
+import { boundTeamById, type BindingRow, type TeamRow } from "../services/directory/team-lookup";
 import { teamApi } from "../services/invitations/team-api";
 import type { TemplateCardEvent } from "../wecom/messages";
 import { cardFacts, decidedCardBody, DECISION_TEXT, parseDecisionKey, type Decision } from "./decision-card";
@@ -30,7 +31,7 @@ export async function handleCardClick(
   const card = await findDecisionCard(deps.db, { teamId: p.teamId, taskId: m.taskId });
   const key = parseDecisionKey(m.eventKey);
   if (!card || !key || key.jobId !== card.jobId) return "ignored";
-  const found = await teamAndBinding(deps.db, { teamId: p.teamId });
+  const found = await boundTeamById(deps.db, p.teamId);
   if (!found) return "ignored";
   const userId = m.fromUserName;
   const messageKey = `inbox:${p.inboxId}`;
@@ -81,7 +82,8 @@ async function decide(
   messageKey: string,
 ): Promise<ClickOutcome> {
   if (!(await isWecomAdmin(deps.db, { teamId: team.id, userId }))) return { kind: "refused" };
-  const by = (await memberNameOf(deps.db, { teamId: team.id, userKey: userId.toLowerCase() })) ?? userId;
+  const actor = { kind: "wecom_user", teamId: team.id, userId } as const;
+  const by = (await memberByUserId(deps, actor, team.slug, userId))?.name ?? userId;
   const { won, card: now } = await consumeDecisionCard(deps.db, {
     jobId: card.jobId,
     decision,
@@ -91,12 +93,12 @@ async function decide(
   });
   if (!won) return { kind: "already", decision: now.decision ?? decision, by: now.decidedBy ?? "?" };
   try {
-    const job = await decideJob(deps, { kind: "wecom_user", teamId: team.id, userId }, team.slug, card.jobId, decision);
+    const job = await decideJob(deps, actor, team.slug, card.jobId, decision);
     return { kind: "decided", decision, by, jobState: job.state };
   } catch (err) {
     // Decided on the web meanwhile, cancelled, or this very click on an earlier run: the card still says who clicked.
     if (!(err instanceof AppError) || (err.code !== "conflict" && err.code !== "not_found")) throw err;
-    const job = await jobById(deps.db, { jobId: card.jobId });
+    const job = await findJobById(deps.db, card.jobId);
     return { kind: "decided", decision, by, jobState: job?.state ?? null };
   }
 }
@@ -113,7 +115,7 @@ async function updateCard(
     responseCode: string;
   },
 ): Promise<void> {
-  const job = await jobById(deps.db, { jobId: p.card.jobId });
+  const job = await findJobById(deps.db, p.card.jobId);
   if (!job) return;
   const facts = cardFacts(deps, { taskId: p.card.taskId, job, team: p.team });
   const stale =

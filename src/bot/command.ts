@@ -1,6 +1,6 @@
-import type { BindingRow, TeamRow } from "../db/queries/teams";
 import type { Deps } from "../deps";
 import type { Actor } from "../services/actor";
+import type { BindingRow, TeamRow } from "../services/directory/team-lookup";
 import type { Lang, Text } from "./lang";
 
 export type WecomUserActor = Extract<Actor, { kind: "wecom_user" }>;

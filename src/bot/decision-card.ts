@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { createDecisionCard, deleteDecisionCard, markDecisionCardSent } from "../db/queries/bot-jobs";
-import { teamAndBinding } from "../db/queries/bot-admins";
-import type { JobRow } from "../db/queries/sync-jobs";
 import type { Deps } from "../deps";
 import { jobProgressUrl } from "../security/signed-link";
 import { wecomAdminUserIds } from "../services/access/wecom-admin";
 import type { SyncCursor } from "../services/directory/job-context";
+import type { JobRow } from "../services/directory/read-jobs";
+import { boundTeamById } from "../services/directory/team-lookup";
 import type { OutgoingMessage } from "../wecom/types";
 import { sendMessage } from "./reply";
 
@@ -80,7 +80,7 @@ export function cardFacts(deps: Deps, p: { taskId: string; job: JobRow; team: { 
  * (docs/sync.md#brakes). The card row is created before sending, so two observers send one card.
  */
 export async function offerDecision(deps: Deps, job: JobRow): Promise<void> {
-  const found = await teamAndBinding(deps.db, { teamId: job.teamId });
+  const found = await boundTeamById(deps.db, job.teamId);
   if (!found) return;
   const recipients = await wecomAdminUserIds(deps.db, { teamId: job.teamId });
   if (recipients.length === 0) {

@@ -1,9 +1,8 @@
-import { teamAndBinding } from "../db/queries/bot-admins";
 import { claimBotMessage, claimReply, releaseReply, saveBotResult, type BotMessageRow } from "../db/queries/bot-messages";
-import type { BindingRow } from "../db/queries/teams";
 import type { Deps } from "../deps";
 import { AppError } from "../errors";
 import { isWecomAdmin } from "../services/access/wecom-admin";
+import { boundTeamById, type BindingRow } from "../services/directory/team-lookup";
 import { WecomApiError } from "../wecom/api-error";
 import type { BotCommand, BotContext, Outcome } from "./command";
 import { COMMAND_INDEX, COMMANDS } from "./commands";
@@ -35,7 +34,7 @@ type Stored =
  * run of the same message repeats neither.
  */
 export async function handleChat(deps: Deps, msg: ChatMessage): Promise<"processed" | "ignored"> {
-  const found = await teamAndBinding(deps.db, { teamId: msg.teamId });
+  const found = await boundTeamById(deps.db, msg.teamId);
   if (!found) return "ignored";
   const line = parseLine(msg.content, COMMAND_INDEX);
   const { row, fresh } = await claimBotMessage(deps.db, {

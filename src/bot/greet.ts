@@ -1,7 +1,7 @@
-import { teamAndBinding } from "../db/queries/bot-admins";
 import { claimGreeting } from "../db/queries/bot-messages";
 import type { Deps } from "../deps";
 import { isWecomAdmin } from "../services/access/wecom-admin";
+import { boundTeamById } from "../services/directory/team-lookup";
 import { COMMANDS } from "./commands";
 import { fullHelp } from "./help";
 import { sendText } from "./reply";
@@ -14,7 +14,7 @@ export const GREETING_GAP_MS = 24 * 60 * 60 * 1000;
  * or concurrent events greet once. A lost greeting is not retried.
  */
 export async function greetAdmin(deps: Deps, p: { teamId: number; userId: string }): Promise<boolean> {
-  const found = await teamAndBinding(deps.db, { teamId: p.teamId });
+  const found = await boundTeamById(deps.db, p.teamId);
   if (!found || !(await isWecomAdmin(deps.db, p))) return false;
   if (
     !(await claimGreeting(deps.db, { teamId: p.teamId, userKey: p.userId.toLowerCase(), now: deps.clock.now(), minGapMs: GREETING_GAP_MS }))

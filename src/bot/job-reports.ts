@@ -1,9 +1,9 @@
-import { teamAndBinding } from "../db/queries/bot-admins";
-import { countMembers, teamDepartments } from "../db/queries/directory";
-import { claimProgressReports, claimSummaries, jobById, releaseSummaries, type WatcherRow } from "../db/queries/bot-jobs";
-import type { JobRow } from "../db/queries/sync-jobs";
+import { claimProgressReports, claimSummaries, releaseSummaries, type WatcherRow } from "../db/queries/bot-jobs";
 import type { Deps } from "../deps";
 import { jobProgressUrl } from "../security/signed-link";
+import { mirrorTotals } from "../services/directory/read-directory";
+import { findJobById, type JobRow } from "../services/directory/read-jobs";
+import { boundTeamById } from "../services/directory/team-lookup";
 import { offerDecision } from "./decision-card";
 import { countsLine, overallPercent, stateLine, verbText } from "./job-text";
 import { plural } from "../views/labels";
@@ -49,7 +49,7 @@ export async function reportJobSafely(deps: Deps, job: JobRow): Promise<void> {
 
 /** Reads the job and reports on it: for commands that look at a job outside its runner. */
 export async function reportJobNow(deps: Deps, jobId: number): Promise<void> {
-  const job = await jobById(deps.db, { jobId });
+  const job = await findJobById(deps.db, jobId);
   if (job) await reportJob(deps, job);
 }
 
@@ -65,15 +65,9 @@ const changedNothing = (job: JobRow): boolean =>
   [...Object.values(job.counts.departments), ...Object.values(job.counts.members)].every((n) => n === 0);
 
 async function send(deps: Deps, job: JobRow, watchers: WatcherRow[], render: Render, releaseOnFailure: boolean): Promise<void> {
-  const found = await teamAndBinding(deps.db, { teamId: job.teamId });
+  const found = await boundTeamById(deps.db, job.teamId);
   if (!found) return;
-  const totals =
-    job.state === "succeeded" && changedNothing(job)
-      ? {
-          members: await countMembers(deps.db, { teamId: job.teamId }),
-          departments: (await teamDepartments(deps.db, { teamId: job.teamId })).length,
-        }
-      : null;
+  const totals = job.state === "succeeded" && changedNothing(job) ? await mirrorTotals(deps.db, job.teamId) : null;
   const url = jobProgressUrl(deps.config, found.team.slug, job.id, deps.clock.now());
   const failed: string[] = [];
   for (const w of watchers) {

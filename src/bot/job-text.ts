@@ -1,4 +1,4 @@
-import type { JobCounts, JobPhase, JobState } from "../db/schema";
+import type { JobCounts, JobPhase, JobState } from "../services/directory/job-view";
 import { COUNT_ROWS, phaseLabel, stateLabel } from "../views/labels";
 import type { Lang, Text } from "./lang";
 

@@ -1,4 +1,4 @@
-import type { BotLang } from "../db/schema";
+import type { BotLang } from "../db/schema/bot";
 import { messageIn } from "../errors";
 
 export type Lang = BotLang;

@@ -1,5 +1,5 @@
-import type { BindingRow } from "../db/queries/teams";
 import type { Deps } from "../deps";
+import type { BindingRow } from "../services/directory/team-lookup";
 import { teamApi } from "../services/invitations/team-api";
 import { WecomApiError } from "../wecom/api-error";
 import type { OutgoingMessage } from "../wecom/types";

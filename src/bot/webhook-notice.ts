@@ -1,7 +1,7 @@
-import { teamAndBinding } from "../db/queries/bot-admins";
-import { endpointById } from "../db/queries/webhooks";
 import type { Deps } from "../deps";
 import { wecomAdminUserIds } from "../services/access/wecom-admin";
+import { boundTeamById } from "../services/directory/team-lookup";
+import { findEndpointById } from "../services/webhooks/endpoints";
 import { sendText } from "./reply";
 
 /** The receiver's address without its query, which may carry a token of the receiving application. */
@@ -16,9 +16,9 @@ function shownUrl(url: string): string {
  * the console page where it is enabled again (docs/webhooks.md#disabling).
  */
 export async function tellEndpointDisabled(deps: Deps, endpointId: string): Promise<void> {
-  const endpoint = await endpointById(deps.db, { id: endpointId });
+  const endpoint = await findEndpointById(deps.db, endpointId);
   if (!endpoint) return;
-  const found = await teamAndBinding(deps.db, { teamId: endpoint.teamId });
+  const found = await boundTeamById(deps.db, endpoint.teamId);
   if (!found) return;
   const recipients = await wecomAdminUserIds(deps.db, { teamId: endpoint.teamId });
   if (recipients.length === 0) {

@@ -1,4 +1,4 @@
-import type { JobPhase, JobState } from "../db/schema";
+import type { JobPhase, JobState } from "../services/directory/job-view";
 
 /** A label a person reads: Chinese first, then English: everything a person reads exists in both. */
 export interface Bilingual {

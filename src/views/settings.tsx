@@ -1,6 +1,6 @@
 import { tr, trMessage } from "./lang";
-import type { AccountTeam } from "../db/queries/memberships";
 import type { AccountView } from "../services/accounts/account-view";
+import type { AccountTeam } from "../services/self-binding/own-bindings";
 import { FORM_CSS, type FormError } from "./auth";
 import { Bi, Layout } from "./layout";
 import { Csrf } from "./form-parts";

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { reportJob } from "../../src/bot/job-reports";
-import { addWatcher, jobById } from "../../src/db/queries/bot-jobs";
+import { addWatcher } from "../../src/db/queries/bot-jobs";
+import { jobById } from "../../src/db/queries/sync-jobs";
 import type { JobRow } from "../../src/db/queries/sync-jobs";
 import type { TestDeps } from "../helpers/deps";
 import { startJob } from "../helpers/sync-scenarios";

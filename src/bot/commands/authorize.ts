@@ -1,4 +1,4 @@
-import { teamDepartments } from "../../db/queries/directory";
+import { listDepartments } from "../../services/directory/read-directory";
 import { authorizeMembers, type AuthorizeResult } from "../../services/invitations/authorize";
 import { defineCommand, type BotContext, type Parsed } from "../command";
 import type { Lang } from "../lang";
@@ -33,7 +33,7 @@ function parse(args: string[]): Parsed<Target> {
 
 /** A department by exact name (ignoring case) or by its WeCom id. */
 async function resolveDepartment(ctx: BotContext, name: string): Promise<{ id: number; name: string }[]> {
-  const tree = await teamDepartments(ctx.deps.db, { teamId: ctx.team.id });
+  const tree = (await listDepartments(ctx.deps, ctx.actor, ctx.team.slug)).items;
   const byId = /^\d{1,15}$/.test(name) ? tree.filter((d) => d.id === Number(name)) : [];
   if (byId.length > 0) return byId.map((d) => ({ id: d.id, name: d.name }));
   return tree.filter((d) => d.name.toLowerCase() === name.toLowerCase()).map((d) => ({ id: d.id, name: d.name }));

@@ -1,5 +1,5 @@
-import { findMemberByKey } from "../../db/queries/directory";
 import { AppError } from "../../errors";
+import { memberByUserId } from "../../services/directory/get-member";
 import { resendInvitation } from "../../services/invitations/resend";
 import { defineCommand, type BotContext, type Parsed } from "../command";
 import type { Lang } from "../lang";
@@ -23,7 +23,7 @@ function parse(args: string[]): Parsed<string[]> {
 }
 
 async function resendOne(ctx: BotContext, userId: string): Promise<Sent> {
-  const member = await findMemberByKey(ctx.deps.db, { teamId: ctx.team.id, key: userId.toLowerCase() });
+  const member = await memberByUserId(ctx.deps, ctx.actor, ctx.team.slug, userId);
   if (!member) return { userId, outcome: "not_found" };
   try {
     const r = await resendInvitation(ctx.deps, ctx.actor, ctx.team.slug, member.id);

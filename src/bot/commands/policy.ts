@@ -1,5 +1,4 @@
-import type { DeletionPolicy } from "../../db/schema";
-import { getPolicy, setPolicy } from "../../services/directory/policy";
+import { getPolicy, setPolicy, type DeletionPolicy } from "../../services/directory/policy";
 import { defineCommand, type Parsed } from "../command";
 
 /** Chinese and English words for the deletion policies (docs/sync.md#deletion-policies). */

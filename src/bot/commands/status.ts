@@ -1,7 +1,6 @@
-import type { JobCounts, JobState } from "../../db/schema";
 import { jobProgressUrl } from "../../security/signed-link";
 import { getJob, listJobs } from "../../services/directory/read-jobs";
-import type { JobView } from "../../services/directory/job-view";
+import type { JobCounts, JobState, JobView } from "../../services/directory/job-view";
 import { defineCommand, type Parsed } from "../command";
 import { reportJobNow } from "../job-reports";
 import { countsLine, stateLine } from "../job-text";

@@ -1,7 +1,7 @@
-import { addWatcher, jobStartedSince } from "../../db/queries/bot-jobs";
-import type { JobState } from "../../db/schema";
+import { addWatcher } from "../../db/queries/bot-jobs";
 import { jobProgressUrl } from "../../security/signed-link";
-import { getJob } from "../../services/directory/read-jobs";
+import type { JobState } from "../../services/directory/job-view";
+import { getJob, latestJobSince } from "../../services/directory/read-jobs";
 import { startSync } from "../../services/directory/start-sync";
 import { defineCommand, noArgs, type BotContext } from "../command";
 import { reportJobNow } from "../job-reports";
@@ -22,7 +22,7 @@ type Started = {
  */
 async function start(ctx: BotContext, verb: "import" | "sync"): Promise<Started> {
   const { deps, team, actor } = ctx;
-  const earlier = ctx.fresh ? null : await jobStartedSince(deps.db, { teamId: team.id, since: ctx.firstSeenAt });
+  const earlier = ctx.fresh ? null : await latestJobSince(deps.db, team.id, ctx.firstSeenAt);
   const { job, created, progressUrl } =
     earlier !== null
       ? {

@@ -1,7 +1,6 @@
 import { and, eq, inArray, isNotNull, isNull } from "drizzle-orm";
-import { members, teams, wecomBindings } from "../schema";
+import { members, wecomBindings } from "../schema";
 import type { Db } from "../types";
-import type { BindingRow, TeamRow } from "./teams";
 
 /**
  * Admin standings: an active owner or admin whose member row carries a WeCom userid and whose link
@@ -51,25 +50,4 @@ export async function adminMemberUserIds(db: Db, p: { teamId: number }): Promise
     )
     .orderBy(members.id);
   return rows.flatMap((r) => (r.userId ? [{ userId: r.userId, name: r.name }] : []));
-}
-
-/** A member's display name by userid (for "decided by …"), or null. */
-export async function memberNameOf(db: Db, p: { teamId: number; userKey: string }): Promise<string | null> {
-  const rows = await db
-    .select({ name: members.name })
-    .from(members)
-    .where(and(eq(members.teamId, p.teamId), eq(members.wecomUserKey, p.userKey)))
-    .limit(1);
-  return rows[0]?.name ?? null;
-}
-
-/** A team and its binding by id (callbacks know the team id, verbs want the slug). */
-export async function teamAndBinding(db: Db, p: { teamId: number }): Promise<{ team: TeamRow; binding: BindingRow } | null> {
-  const rows = await db
-    .select({ team: teams, binding: wecomBindings })
-    .from(teams)
-    .innerJoin(wecomBindings, eq(wecomBindings.teamId, teams.id))
-    .where(eq(teams.id, p.teamId))
-    .limit(1);
-  return rows[0] ?? null;
 }

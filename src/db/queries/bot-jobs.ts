@@ -1,5 +1,5 @@
-import { and, eq, gte, isNull, lte, or, sql } from "drizzle-orm";
-import { botDecisionCards, botJobWatchers, syncJobs, type BotLang } from "../schema";
+import { and, eq, isNull, lte, or, sql } from "drizzle-orm";
+import { botDecisionCards, botJobWatchers, type BotLang } from "../schema";
 import type { Db } from "../types";
 
 export type WatcherRow = typeof botJobWatchers.$inferSelect;
@@ -68,17 +68,6 @@ export async function releaseSummaries(db: Db, p: { jobId: number; userKeys: str
   }
 }
 
-/** The latest job of the team created at or after `since` (what a re-run of `同步` already started). */
-export async function jobStartedSince(db: Db, p: { teamId: number; since: Date }): Promise<number | null> {
-  const rows = await db
-    .select({ id: syncJobs.id })
-    .from(syncJobs)
-    .where(and(eq(syncJobs.teamId, p.teamId), gte(syncJobs.createdAt, p.since)))
-    .orderBy(sql`${syncJobs.id} desc`)
-    .limit(1);
-  return rows[0]?.id ?? null;
-}
-
 /** The job's decision card, created by exactly one caller (who then sends it). */
 export async function createDecisionCard(
   db: Db,
@@ -127,9 +116,4 @@ export async function consumeDecisionCard(
 /** Forgets a card that could not be sent (only one nobody has decided). */
 export async function deleteDecisionCard(db: Db, p: { jobId: number }): Promise<void> {
   await db.delete(botDecisionCards).where(and(eq(botDecisionCards.jobId, p.jobId), isNull(botDecisionCards.decidedAt)));
-}
-
-export async function jobById(db: Db, p: { jobId: number }): Promise<typeof syncJobs.$inferSelect | null> {
-  const rows = await db.select().from(syncJobs).where(eq(syncJobs.id, p.jobId)).limit(1);
-  return rows[0] ?? null;
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { syncJobs, type Initiator, type JobCounts, type JobState } from "../schema";
 import type { Db } from "../types";
 
@@ -163,4 +163,20 @@ export async function transitionJob(db: Db, p: { jobId: number; from: JobState; 
     .where(and(eq(syncJobs.id, p.jobId), eq(syncJobs.state, p.from)))
     .returning();
   return rows[0] ?? null;
+}
+
+export async function jobById(db: Db, p: { jobId: number }): Promise<JobRow | null> {
+  const rows = await db.select().from(syncJobs).where(eq(syncJobs.id, p.jobId)).limit(1);
+  return rows[0] ?? null;
+}
+
+/** The latest job of the team created at or after `since` (what a re-run of `同步` already started). */
+export async function jobStartedSince(db: Db, p: { teamId: number; since: Date }): Promise<number | null> {
+  const rows = await db
+    .select({ id: syncJobs.id })
+    .from(syncJobs)
+    .where(and(eq(syncJobs.teamId, p.teamId), gte(syncJobs.createdAt, p.since)))
+    .orderBy(sql`${syncJobs.id} desc`)
+    .limit(1);
+  return rows[0]?.id ?? null;
 }

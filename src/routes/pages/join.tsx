@@ -7,9 +7,9 @@ import type { Actor } from "../../services/actor";
 import { identifyInvitee } from "../../services/join/identify-invitee";
 import { inspectInvitation, type OpenInvitation } from "../../services/join/inspect-invitation";
 import { joinTeam, type JoinAs } from "../../services/join/join-team";
+import { wecomSignInUrl } from "../../services/wecom-identity/sign-in-url";
 import { JOIN_PASS_COOKIE, JOIN_PASS_TTL_MS, openJoinPass, sealJoinPass, type JoinPass } from "../../security/join-pass";
 import { SESSION_COOKIE } from "../../security/session";
-import { authorizeUrl } from "../../wecom/oauth-url";
 import { JoinForm, JoinNotice, type JoinFormProps, type JoinNoticeProps } from "../../views/join";
 import type { Bilingual } from "../../views/labels";
 import { clearSessionCookie, clientIp, sessionAccount, setSessionCookie } from "../session-auth";
@@ -93,20 +93,14 @@ function passOf(c: Context<AppEnv>, open: OpenInvitation): JoinPass | null {
   return pass && pass.invitationId === open.invitation.id && pass.userKey === open.invitation.wecomUserKey ? pass : null;
 }
 
-/** No pass yet: off to WeCom OAuth (snsapi_base, docs/wecom.md#oauth-and-web-login) to learn who opened the link. */
+/**
+ * No pass yet: off to WeCom OAuth (snsapi_base, docs/wecom.md#oauth-and-web-login) to learn who
+ * opened the link. Always the OAuth page: an invitation card opens inside WeCom.
+ */
 function toWecom(c: Context<AppEnv>, token: string, open: OpenInvitation): Response {
-  const { config } = c.env.deps;
   const state = beginOAuth(c, JOIN_STATE_COOKIE, token);
-  return c.redirect(
-    authorizeUrl({
-      oauthBase: config.wecomOauthBase,
-      corpId: open.binding.corpId,
-      agentId: open.binding.agentId,
-      redirectUri: `${config.publicUrl}/join/oauth`,
-      state,
-    }),
-    302,
-  );
+  const { corpId, agentId } = open.binding;
+  return c.redirect(wecomSignInUrl(c.env.deps, { corpId, agentId, returnPath: "/join/oauth", state, insideWecom: true }), 302);
 }
 
 async function formPage(

@@ -8,7 +8,7 @@ import { bindOwnWecom } from "../../services/self-binding/bind-own-wecom";
 import { ownBindings } from "../../services/self-binding/own-bindings";
 import { startOwnBinding } from "../../services/self-binding/start-own-binding";
 import { unbindOwnWecom } from "../../services/self-binding/unbind-own-wecom";
-import { authorizeUrl, webLoginUrl } from "../../wecom/oauth-url";
+import { wecomSignInUrl } from "../../services/wecom-identity/sign-in-url";
 import { SettingsPage, type SettingsPageProps } from "../../views/settings";
 import { sessionAccount } from "../session-auth";
 import { CSRF_MESSAGE, csrfOk, FAILED_MESSAGE, html, issueCsrf, newNonce, readForm, smallForm, wecomHandoverPolicy } from "./form-kit";
@@ -56,7 +56,6 @@ export const settingsPageRoutes = new Hono<AppEnv>()
   })
   .post("/settings/wecom/:slug/bind", smallForm, async (c) => {
     const nonce = newNonce(c, wecomHandoverPolicy(c));
-    const { config } = c.env.deps;
     const account = await sessionAccount(c);
     if (!account) return toLogin(c);
     if (!csrfOk(c, await readForm(c))) return settingsPage(c, nonce, account, { error: { message: CSRF_MESSAGE } }, 403);
@@ -65,11 +64,9 @@ export const settingsPageRoutes = new Hono<AppEnv>()
     try {
       const app = await startOwnBinding(c.env.deps, actor, { slug });
       const state = beginOAuth(c, BIND_STATE_COOKIE, slug);
-      const link = { corpId: app.corpId, agentId: app.agentId, redirectUri: `${config.publicUrl}/settings/wecom/callback`, state };
+      const returnPath = "/settings/wecom/callback";
       return c.redirect(
-        insideWecom(c)
-          ? authorizeUrl({ ...link, oauthBase: config.wecomOauthBase })
-          : webLoginUrl({ ...link, loginBase: config.wecomLoginBase }),
+        wecomSignInUrl(c.env.deps, { corpId: app.corpId, agentId: app.agentId, returnPath, state, insideWecom: insideWecom(c) }),
         303,
       );
     } catch (err) {

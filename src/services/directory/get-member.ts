@@ -1,4 +1,4 @@
-import { findMember } from "../../db/queries/directory";
+import { findMember, findMemberByKey } from "../../db/queries/directory";
 import type { MemberRole } from "../../db/schema";
 import type { Deps } from "../../deps";
 import { AppError } from "../../errors";
@@ -38,4 +38,12 @@ export async function getMember(deps: Deps, actor: Actor, slug: string, id: numb
     position: m.position,
     controls: { lock: reachable && manage && LOCKABLE.includes(m.status), role: reachable && roles && m.status !== "removed" },
   };
+}
+
+/** A member of the team by WeCom userid, ignoring case (the admin bot names members by userid); null when there is none. */
+export async function memberByUserId(deps: Deps, actor: Actor, slug: string, userId: string): Promise<MemberView | null> {
+  const { team } = await teamFor(deps.db, actor, slug, "team.read");
+  const m = await findMemberByKey(deps.db, { teamId: team.id, key: userId.toLowerCase() });
+  if (!m) return null;
+  return { id: m.id, wecomUserId: m.wecomUserId, name: m.name, departmentIds: m.departmentIds, status: m.status, accountId: m.accountId };
 }

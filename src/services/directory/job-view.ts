@@ -2,6 +2,8 @@ import type { JobRow } from "../../db/queries/sync-jobs";
 import type { SyncCursor } from "./job-context";
 import type { JobEstimate } from "./job-estimate";
 
+export type { JobCounts, JobPhase, JobState } from "../../db/schema";
+
 export interface JobView {
   id: number;
   state: JobRow["state"];

@@ -8,6 +8,8 @@ import { auditEntry } from "./audit-entry";
 import { parseInput } from "../validate";
 import { teamFor } from "./team-lookup";
 
+export type { DeletionPolicy };
+
 const POLICIES = ["remove", "lock", "deauthorize"] as const satisfies readonly DeletionPolicy[];
 
 /** `PUT /api/teams/:slug/policy`. */

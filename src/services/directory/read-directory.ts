@@ -1,11 +1,15 @@
-import { countMembersMatching, listMembers, teamDepartments } from "../../db/queries/directory";
+import { countMembers, countMembersMatching, listMembers, teamDepartments } from "../../db/queries/directory";
 import { MEMBER_STATUSES, type MemberStatus } from "../../db/schema";
+import type { Db } from "../../db/types";
 import type { Deps } from "../../deps";
 import { z } from "zod";
 import { pageNumber, QUERY_PROBLEM, queryId, queryLimit } from "../paging";
 import { parseInput } from "../validate";
 import type { Actor } from "../actor";
 import { teamFor } from "./team-lookup";
+
+export { MEMBER_STATUSES, type MemberStatus };
+export type { MemberRole } from "../../db/schema";
 
 export interface DepartmentView {
   id: number;
@@ -21,6 +25,11 @@ export interface MemberView {
   departmentIds: number[];
   status: MemberStatus;
   accountId: number | null;
+}
+
+/** How much the team's mirror holds: what a run that changed nothing still reports in chat (bot/job-reports.ts). */
+export async function mirrorTotals(db: Db, teamId: number): Promise<{ members: number; departments: number }> {
+  return { members: await countMembers(db, { teamId }), departments: (await teamDepartments(db, { teamId })).length };
 }
 
 export async function listDepartments(deps: Deps, actor: Actor, slug: string): Promise<{ items: DepartmentView[] }> {

@@ -1,5 +1,6 @@
 import { stagedPage } from "../../db/queries/directory";
-import { latestJobs, type JobRow } from "../../db/queries/sync-jobs";
+import { jobById, jobStartedSince, latestJobs, type JobRow } from "../../db/queries/sync-jobs";
+import type { Db } from "../../db/types";
 import type { Deps } from "../../deps";
 import { z } from "zod";
 import { pageNumber, QUERY_PROBLEM, queryId, queryLimit } from "../paging";
@@ -8,6 +9,8 @@ import type { Actor } from "../actor";
 import { estimateJob } from "./job-estimate";
 import { jobView, type JobView } from "./job-view";
 import { teamFor, teamJob } from "./team-lookup";
+
+export type { JobRow };
 
 /** The job as one reader sees it now: with its estimate while the members phase runs. */
 const viewNow = (deps: Deps, job: JobRow): JobView => jobView(job, estimateJob(job, deps.clock.now(), deps.config.wecomBudget));
@@ -25,6 +28,16 @@ export interface JobWithTeam {
 export async function getJobWithTeam(deps: Deps, actor: Actor, slug: string, jobId: number): Promise<JobWithTeam> {
   const { team, job } = await teamJob(deps.db, actor, slug, jobId, "team.read");
   return { team: { slug: team.slug, name: team.name }, job: viewNow(deps, job) };
+}
+
+/** A job by id alone, for the admin bot's reports and cards: they start from a job, not from an actor's slug. */
+export async function findJobById(db: Db, jobId: number): Promise<JobRow | null> {
+  return jobById(db, { jobId });
+}
+
+/** The id of the team's latest job created at or after `since`: what an earlier run of the same chat message started. */
+export async function latestJobSince(db: Db, teamId: number, since: Date): Promise<number | null> {
+  return jobStartedSince(db, { teamId, since });
 }
 
 export async function listJobs(deps: Deps, actor: Actor, slug: string): Promise<JobView[]> {

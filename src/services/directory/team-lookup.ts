@@ -1,9 +1,11 @@
 import { findJob, type JobRow } from "../../db/queries/sync-jobs";
-import { findTeamWithBinding, type BindingRow, type TeamRow } from "../../db/queries/teams";
+import { findTeamWithBinding, findTeamWithBindingById, type BindingRow, type TeamRow } from "../../db/queries/teams";
 import type { Db } from "../../db/types";
 import { AppError, teamNotFound } from "../../errors";
 import { requirePermission, type Permission } from "../access/policy";
 import type { Actor } from "../actor";
+
+export type { BindingRow, TeamRow };
 
 /**
  * The team a verb acts on, once the access policy let the actor do `permission` to it
@@ -33,6 +35,15 @@ export async function boundTeam(db: Db, slug: string): Promise<{ team: TeamRow; 
   const found = await findTeamWithBinding(db, { slug });
   if (!found) throw teamNotFound(slug);
   return bound(found);
+}
+
+/**
+ * A bound team by id, for work that starts from a team id rather than an actor's slug (the admin
+ * bot: a chat message, a job report, a disabled endpoint); null when the team is gone or unbound.
+ */
+export async function boundTeamById(db: Db, teamId: number): Promise<{ team: TeamRow; binding: BindingRow } | null> {
+  const found = await findTeamWithBindingById(db, { id: teamId });
+  return found?.binding ? { team: found.team, binding: found.binding } : null;
 }
 
 /** teamFor, and the team must be bound to WeCom. */

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { AccountRow } from "../../db/queries/accounts";
 import type { MemberRow } from "../../db/queries/directory";
-import { teamAndBinding } from "../../db/queries/bot-admins";
+import { findTeamWithBindingById } from "../../db/queries/teams";
 import {
   accountRowsOfTeam,
   accountsByEmails,
@@ -88,7 +88,7 @@ export async function matchMembers(deps: Deps, caller: Caller, slug: string, inp
     const emails = pending.flatMap((m) => (m.email ? [m.email.trim().toLowerCase()] : []));
     for (const a of await accountsByEmails(tx, { emails })) if (a.email) byEmail.set(a.email, [...(byEmail.get(a.email) ?? []), a]);
 
-    const corpId = (await teamAndBinding(tx, { teamId: team.id }))?.binding.corpId;
+    const corpId = (await findTeamWithBindingById(tx, { id: team.id }))?.binding?.corpId;
     const verified = new Map<string, AccountRow[]>();
     if (corpId) {
       const keys = pending.flatMap((m) => (m.wecomUserKey ? [m.wecomUserKey] : []));

@@ -3,6 +3,8 @@ import type { Deps } from "../../deps";
 import { AppError } from "../../errors";
 import type { Actor } from "../actor";
 
+export type { AccountTeam };
+
 export function accountOf(actor: Actor): number {
   if (actor.kind !== "account") throw new AppError("unauthorized", "需要登录 / Sign in first");
   return actor.accountId;

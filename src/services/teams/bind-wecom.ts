@@ -86,7 +86,7 @@ export async function bindWecom(deps: Deps, actor: Actor, slug: string, input: u
   });
   forgetCallbackKeys(deps, slug);
   deps.logger.info("wecom bound", { slug, corpId, agentId, version: row.version });
-  return { ...bindingView(deps.config, deps.secrets, team, row), ...describeRange(deps, agent) };
+  return { ...bindingView(deps, team, row), ...describeRange(deps, agent) };
 }
 
 async function checkLive(deps: Deps, creds: { corpId: string; agentId: string; secret: string }): Promise<WecomAgent> {

@@ -1,6 +1,6 @@
-import type { Config } from "../../config";
 import type { BindingRow, TeamRow } from "../../db/queries/teams";
-import { mask, type SecretBox } from "../../security/secret-box";
+import type { Deps } from "../../deps";
+import { mask } from "../../security/secret-box";
 
 export interface BindingView {
   corpId: string;
@@ -14,12 +14,13 @@ export interface BindingView {
   updatedAt: string;
 }
 
-export function callbackUrl(config: Config, slug: string): string {
-  return `${config.publicUrl}/wecom/${encodeURIComponent(slug)}/callback`;
+export function callbackUrl(deps: Pick<Deps, "config">, slug: string): string {
+  return `${deps.config.publicUrl}/wecom/${encodeURIComponent(slug)}/callback`;
 }
 
 /** Secrets leave the server only masked (docs/http-api.md#binding). */
-export function bindingView(config: Config, secrets: SecretBox, team: TeamRow, b: BindingRow): BindingView {
+export function bindingView(deps: Pick<Deps, "config" | "secrets">, team: TeamRow, b: BindingRow): BindingView {
+  const { secrets } = deps;
   return {
     corpId: b.corpId,
     agentId: b.agentId,
@@ -28,7 +29,7 @@ export function bindingView(config: Config, secrets: SecretBox, team: TeamRow, b
     encodingAesKey: mask(secrets.open(b.aesKeySealed, sealContext(team.id, "aes_key"))),
     adminUserIds: b.adminUserIds,
     scopeDepartmentIds: b.scopeDepartmentIds ?? null,
-    callbackUrl: callbackUrl(config, team.slug),
+    callbackUrl: callbackUrl(deps, team.slug),
     updatedAt: b.updatedAt.toISOString(),
   };
 }

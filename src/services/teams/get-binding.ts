@@ -7,6 +7,6 @@ export type BindingState = ({ bound: true } & BindingView) | { bound: false; cal
 
 export async function getBinding(deps: Deps, actor: Actor, slug: string): Promise<BindingState> {
   const found = await teamFor(deps.db, actor, slug, "team.read");
-  if (!found.binding) return { bound: false, callbackUrl: callbackUrl(deps.config, slug) };
-  return { bound: true, ...bindingView(deps.config, deps.secrets, found.team, found.binding) };
+  if (!found.binding) return { bound: false, callbackUrl: callbackUrl(deps, slug) };
+  return { bound: true, ...bindingView(deps, found.team, found.binding) };
 }

@@ -23,5 +23,5 @@ export async function setBotAdmins(deps: Deps, actor: Actor, slug: string, input
   const row = await setBindingAdmins(deps.db, { teamId: team.id, adminUserIds, now: deps.clock.now() });
   if (!row) throw new AppError("not_bound", "该团队未绑定企业微信 / This team is not bound to WeCom");
   deps.logger.info("bot admins set", { slug, admins: adminUserIds.length });
-  return bindingView(deps.config, deps.secrets, team, row);
+  return bindingView(deps, team, row);
 }

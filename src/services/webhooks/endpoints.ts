@@ -3,6 +3,7 @@ import { appendAudit } from "../../db/queries/audit";
 import {
   deleteEndpoint,
   enableEndpoint,
+  endpointById,
   findDelivery,
   findEndpoint,
   insertEndpoint,
@@ -24,6 +25,8 @@ import { webhookTeam } from "./access";
 import { deliverWebhooks } from "./deliver";
 import { endpointSealContext, newWebhookSecret } from "./sign";
 import { judgeHost } from "./url-guard";
+
+export type { DeliveryLogRow };
 
 export interface EndpointView {
   id: string;
@@ -167,6 +170,12 @@ export async function enableTeamEndpoint(deps: Deps, actor: Actor, slug: string,
   );
   if (!row) throw endpointNotFound();
   return view(row);
+}
+
+/** An endpoint by id alone, for telling its team's admins that it was disabled (bot/webhook-notice.ts); null once removed. */
+export async function findEndpointById(db: Db, id: string): Promise<{ id: string; teamId: number; url: string } | null> {
+  const row = await endpointById(db, { id });
+  return row ? { id: row.id, teamId: row.teamId, url: row.url } : null;
 }
 
 export async function endpointDeliveries(deps: Deps, actor: Actor, slug: string, id: string): Promise<DeliveryLogRow[]> {

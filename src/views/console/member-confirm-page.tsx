@@ -1,4 +1,4 @@
-import type { MemberRole, MemberStatus } from "../../db/schema";
+import type { MemberRole, MemberStatus } from "../../services/directory/read-directory";
 import { labelOf } from "../labels";
 import { Csrf } from "../form-parts";
 import { Bi } from "../layout";

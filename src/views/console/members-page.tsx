@@ -1,6 +1,5 @@
 import { tr } from "../lang";
-import { MEMBER_STATUSES } from "../../db/schema";
-import type { DepartmentView, MemberView } from "../../services/directory/read-directory";
+import { MEMBER_STATUSES, type DepartmentView, type MemberView } from "../../services/directory/read-directory";
 import { Bi } from "../layout";
 import { Csrf } from "../form-parts";
 import { DepartmentSelect } from "./departments-page";

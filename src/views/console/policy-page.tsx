@@ -1,4 +1,4 @@
-import type { DeletionPolicy } from "../../db/schema";
+import type { DeletionPolicy } from "../../services/directory/policy";
 import { Bi } from "../layout";
 import { Csrf } from "../form-parts";
 import { ConsoleShell, teamHref, type ShellProps } from "./shell";

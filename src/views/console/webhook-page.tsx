@@ -1,5 +1,4 @@
-import type { DeliveryLogRow } from "../../db/queries/webhooks";
-import type { EndpointView } from "../../services/webhooks/endpoints";
+import type { DeliveryLogRow, EndpointView } from "../../services/webhooks/endpoints";
 import { Csrf } from "../form-parts";
 import { tr } from "../lang";
 import { Bi } from "../layout";

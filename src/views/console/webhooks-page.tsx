@@ -1,6 +1,5 @@
-import { WEBHOOK_EVENT_TYPES } from "../../db/schema";
 import type { FieldProblem } from "../../errors";
-import type { EndpointView } from "../../services/webhooks/endpoints";
+import { WEBHOOK_EVENTS, type EndpointView } from "../../services/webhooks/endpoints";
 import { Csrf, Field } from "../form-parts";
 import { trMessage, tr } from "../lang";
 import { Bi } from "../layout";
@@ -117,7 +116,7 @@ export function WebhooksPage(props: WebhooksPageProps) {
             <Bi zh="都不勾选即接收全部事件。" en="Tick none to receive every event." />
           </p>
           {err("events") ? <p class="field-error">{trMessage(err("events")!.message)}</p> : null}
-          {WEBHOOK_EVENT_TYPES.map((t) => (
+          {WEBHOOK_EVENTS.map((t) => (
             <div>
               <input type="checkbox" name="events" value={t} id={`ev-${t}`} checked={chosen.has(t)} />{" "}
               <label class="inline" for={`ev-${t}`}>
