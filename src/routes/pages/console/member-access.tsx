@@ -34,7 +34,7 @@ function confirm(
   );
 }
 
-/** Lock a member, or give or take the admin role (docs/members.md#admin-console), each confirmed first. */
+/** Lock a member, or give or take the admin role (docs/members.md#管理控制台-admin-console), each confirmed first. */
 export const memberAccessConsole = new Hono<AppEnv>()
   .post("/teams/:slug/members/:id/lock", consoleForm, signedIn, teamAdmin, (c) =>
     handlePost(c, async (form) => {
