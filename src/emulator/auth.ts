@@ -12,7 +12,7 @@ export function requireToken(state: EmulatorState): MiddlewareHandler<EmuEnv> {
     const caller = state.authenticate(c.req.query("access_token"));
     if (typeof caller === "number") return fail(c, caller);
     // A token obtained before the app was disabled: calls fail with 50003 (docs/wecom.md#access-token),
-    // except agent/get, which is how a client learns close = 1 (docs/wecom.md, agent/get, docs/sync.md#scope).
+    // except agent/get, which is how a client learns close = 1 (docs/wecom.md#agentget, docs/sync.md#scope).
     if (caller.kind === "app" && caller.app.close === 1 && api !== "agent/get") return fail(c, 50003);
     c.set("caller", caller);
     return next();

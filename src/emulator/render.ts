@@ -1,4 +1,4 @@
-// Objects as the contacts APIs return them (docs/wecom.md, department/list, docs/wecom.md, user/get). Restricted apps (created
+// Objects as the contacts APIs return them (docs/wecom.md#departmentlist, docs/wecom.md#userget). Restricted apps (created
 // on/after 2022-06-20) get no avatar, thumb_avatar, gender, mobile, email, biz_mail, qr_code
 // or address (docs/wecom.md#restricted-fields): the keys are absent, not empty.
 import type { Department, User } from "./types";

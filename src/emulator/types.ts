@@ -1,11 +1,11 @@
-// Shapes the emulator keeps in memory. Field names follow WeCom's JSON (docs/wecom.md, department/list, docs/wecom.md, user/get)
+// Shapes the emulator keeps in memory. Field names follow WeCom's JSON (docs/wecom.md#departmentlist, docs/wecom.md#userget)
 // so rendering an API answer is mostly copying.
 
 export interface Clock {
   now(): Date;
 }
 
-/** docs/wecom.md, department/list: `order` sorts larger first; root department id is 1. */
+/** docs/wecom.md#departmentlist: `order` sorts larger first; root department id is 1. */
 export interface Department {
   id: number;
   name: string;
@@ -15,11 +15,11 @@ export interface Department {
   department_leader: readonly string[];
 }
 
-/** Member status, docs/wecom.md, user/get: 1 active, 2 disabled, 4 not activated, 5 left. */
+/** Member status (docs/wecom.md#userget): 1 active, 2 disabled, 4 not activated, 5 left. */
 export type UserStatus = 1 | 2 | 4 | 5;
 
 /**
- * docs/wecom.md, user/get. `department`, `order`, `is_leader_in_dept` are parallel arrays. Arrays may be
+ * docs/wecom.md#userget. `department`, `order`, `is_leader_in_dept` are parallel arrays. Arrays may be
  * shared between users to keep 100,000 members lean — replace them, never mutate in place.
  */
 export interface User {
@@ -43,7 +43,7 @@ export interface User {
   alias?: string;
 }
 
-/** A self-built app (docs/wecom.md#which-secret, docs/wecom.md, agent/get). */
+/** A self-built app (docs/wecom.md#which-secret, docs/wecom.md#agentget). */
 export interface AppConfig {
   agentId: number;
   secret: string;
@@ -54,7 +54,7 @@ export interface AppConfig {
   allowUsers: string[];
   /** … plus tag members. The emulator has no tags, so tag ids only show up in agent/get. */
   allowTags: number[];
-  /** 1 = app disabled (docs/wecom.md, agent/get). */
+  /** 1 = app disabled (docs/wecom.md#agentget). */
   close: 0 | 1;
   /** Created on/after 2022-06-20: contacts APIs omit sensitive fields (docs/wecom.md#restricted-fields). */
   restricted: boolean;

@@ -36,7 +36,7 @@ export function userVisible(scope: Scope, user: User): boolean {
   return scope.all || user.department.some((d) => scope.departments.has(d)) || scope.users.has(user.userid.toLowerCase());
 }
 
-/** Visible departments, parents before children (docs/wecom.md, department/list lists them so). */
+/** Visible departments, parents before children as department/list lists them (docs/wecom.md#departmentlist). */
 export function visibleDepartments(org: Org, scope: Scope, from?: number): number[] {
   if (from !== undefined) return org.subtree(from).filter((d) => departmentVisible(org, scope, d));
   const ids = scope.all ? [...org.departments.keys()] : [...scope.departments];

@@ -17,14 +17,14 @@ export interface WecomApi {
   readonly corpId: string;
   readonly agentId: string;
   getToken(): Promise<string>;
-  /** The visible tree from `id` (or all), recursive, with names (docs/wecom.md, department/list). */
+  /** The visible tree from `id` (or all), recursive, with names (docs/wecom.md#departmentlist). */
   listDepartments(id?: number): Promise<WecomDepartment[]>;
   listDepartmentIds(id?: number): Promise<WecomDepartmentId[]>;
   getDepartment(id: number): Promise<WecomDepartment>;
-  /** Members of exactly one department, with details (docs/wecom.md, user/simplelist and user/list). */
+  /** Members of exactly one department, with details (docs/wecom.md#usersimplelist-and-userlist). */
   listUsers(departmentId: number): Promise<WecomUser[]>;
   listSimpleUsers(departmentId: number): Promise<WecomSimpleUser[]>;
-  /** One page of (userid, department) rows; `nextCursor` undefined on the last page (docs/wecom.md, user/list_id). */
+  /** One page of (userid, department) rows; `nextCursor` undefined on the last page (docs/wecom.md#userlist_id). */
   listUserIds(cursor?: string, limit?: number): Promise<{ rows: WecomUserIdRow[]; nextCursor?: string }>;
   getUser(userId: string): Promise<WecomUser>;
   getAgent(): Promise<WecomAgent>;

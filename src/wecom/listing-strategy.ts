@@ -2,7 +2,7 @@ import { WecomApiError } from "./api-error";
 import type { WecomApi } from "./api";
 
 /**
- * How members can be listed with this secret, richest first (docs/wecom.md#contacts-apis, docs/sync.md, Job steps):
+ * How members can be listed with this secret, richest first (docs/wecom.md#contacts-apis, docs/sync.md#job-steps):
  * user/list gives details per department; user/simplelist gives names, details then per user/get;
  * user/list_id (contact-sync secret only) gives ids, details per user/get.
  */

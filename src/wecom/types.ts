@@ -15,7 +15,7 @@ export interface WecomDepartmentId {
   order: number;
 }
 
-/** 1 active, 2 disabled, 4 not activated, 5 left (docs/wecom.md, user/get). */
+/** 1 active, 2 disabled, 4 not activated, 5 left (docs/wecom.md#userget). */
 export type WecomUserStatus = 1 | 2 | 4 | 5;
 
 export interface WecomUser {
@@ -52,7 +52,7 @@ export interface WecomUserIdRow {
   department: number;
 }
 
-/** agent/get: the visibility range is partys (with subtrees) ∪ users ∪ tags (docs/wecom.md, agent/get). */
+/** agent/get: the visibility range is partys (with subtrees) ∪ users ∪ tags (docs/wecom.md#agentget). */
 export interface WecomAgent {
   agentId: string;
   name: string;

@@ -52,7 +52,7 @@ const SEEN_VALUES = sql.raw(
  * insert: the runner knows every key its job holds (RunnerMemo.recorded), and ON CONFLICT would
  * cost each row a speculative insertion, a third of staging 100,000 rows. A member listed again
  * with other fields (WeCom changed it between two of its departments' pages) takes the row of the
- * later page whole: every page lists a member with all its departments (docs/wecom.md, user/simplelist and user/list),
+ * later page whole: every page lists a member with all its departments (docs/wecom.md#usersimplelist-and-userlist),
  * so the later page is the member as of a later time, and fields and read time stay one
  * observation (docs/observations.md). No lookup of the mirror here: that was most of an unchanged
  * re-sync's PostgreSQL time (BENCHMARKS.md, import).

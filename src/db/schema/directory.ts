@@ -12,7 +12,7 @@ export const departments = pgTable(
     id: bigint("id", { mode: "number" }).notNull(),
     name: text("name").notNull(),
     parentId: bigint("parent_id", { mode: "number" }).notNull(),
-    // WeCom's order runs to 2^32 (docs/wecom.md, department/list).
+    // WeCom's order runs to 2^32 (docs/wecom.md#departmentlist).
     order: bigint("order", { mode: "number" }).notNull(),
     contentHash: text("content_hash").notNull(),
     /** When what the row holds was observed in WeCom (docs/observations.md); null: before times were kept. */
@@ -70,7 +70,7 @@ export const members = pgTable(
      * emails (a suggestion: account emails are not verified).
      */
     email: text("email"),
-    /** WeCom's own status: 1 active, 2 disabled, 4 not activated, 5 left (docs/wecom.md, user/get). */
+    /** WeCom's own status: 1 active, 2 disabled, 4 not activated, 5 left (docs/wecom.md#userget). */
     wecomStatus: integer("wecom_status"),
     contentHash: text("content_hash"),
     /**

@@ -72,7 +72,7 @@ export const syncSeenDepartments = pgTable(
 
 /**
  * The members a run saw, merged across department pages (a member in several departments appears
- * in each page, docs/wecom.md, user/simplelist and user/list), so 100,000 members never sit in memory.
+ * in each page, docs/wecom.md#usersimplelist-and-userlist), so 100,000 members never sit in memory.
  */
 export const syncSeenMembers = pgTable(
   "sync_seen_members",

@@ -1,4 +1,4 @@
-// agent/get (docs/wecom.md, agent/get): a token may only read its own app; another agentid → 301002
+// agent/get (docs/wecom.md#agentget): a token may only read its own app; another agentid → 301002
 // (the likely code, docs/wecom.md#unconfirmed).
 import type { Hono } from "hono";
 import type { EmuEnv } from "../hono-env";

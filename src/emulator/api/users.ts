@@ -15,12 +15,12 @@ export function userRoutes(app: Hono<EmuEnv>, state: EmulatorState): void {
     const userid = c.req.query("userid");
     if (!userid) return fail(c, 41009);
     const user = state.org.getUser(userid);
-    // Gone, never existed or out of range all look the same: 60111 (docs/wecom.md, user/get).
+    // Gone, never existed or out of range all look the same: 60111 (docs/wecom.md#userget).
     if (!user || !userVisible(scopeOf(state.org, caller), user)) return fail(c, 60111);
     return ok(c, renderUser(user, restricted(caller)));
   });
 
-  // One department per call, no fetch_child (docs/wecom.md, user/simplelist and user/list).
+  // One department per call, no fetch_child (docs/wecom.md#usersimplelist-and-userlist).
   const department = (c: Context<EmuEnv>): number | Response => {
     const caller = c.get("caller");
     if (caller.kind === "sync" && caller.newIp) return fail(c, 48009);
@@ -47,7 +47,7 @@ export function userRoutes(app: Hono<EmuEnv>, state: EmulatorState): void {
   });
 
   app.get("/cgi-bin/user/list_id", (c) => fail(c, 43002));
-  // Contact-sync secret only; an app secret gets 48002 (docs/wecom.md, user/list_id, unconfirmed code).
+  // Contact-sync secret only; an app secret gets 48002 (docs/wecom.md#userlist_id, unconfirmed code).
   // The cursor is an offset into the members in insertion order: stable while the org
   // doesn't change between pages.
   app.post("/cgi-bin/user/list_id", (c) => {

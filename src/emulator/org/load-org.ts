@@ -1,5 +1,5 @@
 // Builds an Org from `{departments, users}` (a JSON file or the reset body), filling the
-// fields WeCom always returns (docs/wecom.md, department/list, docs/wecom.md, user/get) with their defaults.
+// fields WeCom always returns (docs/wecom.md#departmentlist, docs/wecom.md#userget) with their defaults.
 import type { Department, DepartmentInput, OrgSpec, User, UserInput, UserStatus } from "../types";
 import { generateOrg } from "./generate-org";
 import { Org, ROOT_DEPARTMENT } from "./org";

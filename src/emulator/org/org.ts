@@ -89,7 +89,7 @@ export class Org {
     for (const leader of user.direct_leader) this.reports?.get(leader.toLowerCase())?.delete(key);
   }
 
-  /** Direct members of one department (user/list has no fetch_child, docs/wecom.md, user/simplelist and user/list). */
+  /** Direct members of one department (user/list has no fetch_child, docs/wecom.md#usersimplelist-and-userlist). */
   *membersOf(id: number): Generator<User> {
     for (const key of this.members.get(id) ?? []) {
       const u = this.users.get(key);

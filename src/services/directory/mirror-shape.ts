@@ -47,7 +47,7 @@ export function toSeen(
   allowNoDepartment = false,
 ): SeenMember | null {
   const full = u as WecomUser;
-  // Status 5 = left the corp (docs/wecom.md, user/get): treated as absent, so the brakes decide what happens.
+  // Status 5 = left the corp (docs/wecom.md#userget): treated as absent, so the brakes decide what happens.
   if (full.status === 5) return null;
   const departmentIds = [...new Set(u.department.filter(inScope))].sort((a, b) => a - b);
   if (departmentIds.length === 0 && !allowNoDepartment) return null;

@@ -156,7 +156,7 @@ export const membersStep: Step = async (ctx) => {
       seen.observedAt = readAt(user, at);
       rows.push(seen);
     } catch (err) {
-      // 60111: not visible any more — simply absent from the listing (docs/wecom.md, user/get).
+      // 60111: not visible any more — simply absent from the listing (docs/wecom.md#userget).
       if (err instanceof WecomApiError && err.errcode === 60111) return;
       if (!pageLost(err)) throw err;
       partial = true;

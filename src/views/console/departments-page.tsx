@@ -17,7 +17,7 @@ export function departmentTree(items: DepartmentView[]): TreeNode[] {
     const parent = n.dept.parentId !== n.dept.id ? nodes.get(n.dept.parentId) : undefined;
     (parent ? parent.children : roots).push(n);
   }
-  // WeCom shows a larger order first (docs/wecom.md, department/list); ties by id.
+  // WeCom shows a larger order first (docs/wecom.md#departmentlist); ties by id.
   const sort = (list: TreeNode[]) => {
     list.sort((a, b) => b.dept.order - a.dept.order || a.dept.id - b.dept.id);
     for (const n of list) sort(n.children);
