@@ -16,7 +16,7 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "no-restricted-properties": [
         "error",
-        { object: "process", property: "env", message: "Read the environment only in src/entry/* (rule 1)." },
+        { object: "process", property: "env", message: "Read the environment only in src/entry/* (docs/architecture.md#deps)." },
       ],
     },
   },

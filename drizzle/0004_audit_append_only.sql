@@ -1,4 +1,4 @@
--- The audit log is append-only (design §3): no update ever, and no delete except the cascade
+-- The audit log is append-only (docs/sync.md#audit): no update ever, and no delete except the cascade
 -- from deleting a whole team (a cascaded delete runs inside the foreign key's trigger, depth ≥ 2).
 CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger AS $$
 BEGIN
