@@ -247,6 +247,19 @@ describe("code", () => {
     expect(missing).toEqual([]);
     expect(checked).toBeGreaterThan(30);
   });
+
+  it("names markdown by its path from the root", () => {
+    // `sync.md#brakes` in a comment would escape the checks above; the root's own files are fine.
+    const BARE = /(?<![\w./-])([\w-]+\.md)\b/g;
+    const unknown: string[] = [];
+    for (const file of FILES.filter((p) => !p.endsWith(".md"))) {
+      for (const m of read(file).matchAll(BARE)) {
+        const name = m[1] ?? "";
+        if (!existsSync(join(ROOT, name))) unknown.push(`${file}: ${name} (no such file at the root; a doc is docs/${name})`);
+      }
+    }
+    expect(unknown).toEqual([]);
+  });
 });
 
 describe("references outside the repository", () => {
