@@ -109,15 +109,31 @@ export interface DueDelivery {
   createdAt: Date;
 }
 
+/** Ids a claim looks at, from the first pending one past the walk's position: what it costs whatever the plan. */
+const CLAIM_WINDOW = 512;
+
+export interface Claim {
+  due: DueDelivery[];
+  /** Where the walk stands after this claim (pass it as `after` next); null: no pending delivery past `after`. */
+  walkedTo: number | null;
+}
+
 /**
  * Claims due deliveries under a lease, at most one per (endpoint, subject): the earliest one
  * pending, so an endpoint receives the events about one member in the order they happened, and
  * a later event waits while an earlier one is being retried. Counts the attempt as it claims.
+ *
+ * A sender walks the pending deliveries forward (docs/webhooks.md#claim-cost): a claim looks at
+ * the ids from the first pending one past `after` (0: from the start) to CLAIM_WINDOW further,
+ * so it does not step over the index entries that earlier claims' deliveries left dead, and costs
+ * a window's rows at most even when a planner with stale statistics sorts them instead of walking
+ * the index in order (it sorted every pending delivery, joined from the endpoint, on each claim).
  */
-export async function claimDueDeliveries(db: Db, p: { now: Date; leaseUntil: Date; limit: number }): Promise<DueDelivery[]> {
+export async function claimDueDeliveries(db: Db, p: { now: Date; leaseUntil: Date; limit: number; after: number }): Promise<Claim> {
   const now = p.now.toISOString();
   const rows = rowsOf<{
-    id: string | number;
+    window_end: string | number | null;
+    id: string | number | null;
     attempts: number;
     endpoint_id: string;
     url: string;
@@ -128,14 +144,15 @@ export async function claimDueDeliveries(db: Db, p: { now: Date; leaseUntil: Dat
     created_at: string | Date;
   }>(
     await db.execute(sql`
-      with due as (
+      with lo as (
+        select min(id) as id from webhook_deliveries where status = 'pending' and id > ${p.after}::bigint
+      ), due as (
         select d.id from webhook_deliveries d
-        join webhook_endpoints e on e.id = d.endpoint_id and e.disabled_at is null
-        where d.status = 'pending' and d.next_attempt_at <= ${now}::timestamptz
-          and (d.locked_until is null or d.locked_until <= ${now}::timestamptz)
-          and not exists (
-            select 1 from webhook_deliveries b
-            where b.endpoint_id = d.endpoint_id and b.subject = d.subject and b.status = 'pending' and b.id < d.id)
+        where d.status = 'pending' and d.id >= (select id from lo) and d.id < (select id from lo) + ${CLAIM_WINDOW}
+          and d.next_attempt_at <= ${now}::timestamptz and (d.locked_until is null or d.locked_until <= ${now}::timestamptz)
+          and (select e.disabled_at is null from webhook_endpoints e where e.id = d.endpoint_id)
+          and (select 1 from webhook_deliveries b
+            where b.subject = d.subject and b.endpoint_id = d.endpoint_id and b.status = 'pending' and b.id < d.id limit 1) is null
         order by d.id
         limit ${p.limit}
         for update of d skip locked
@@ -144,21 +161,30 @@ export async function claimDueDeliveries(db: Db, p: { now: Date; leaseUntil: Dat
         from due where d.id = due.id
         returning d.id, d.attempts, d.endpoint_id, d.event_id
       )
-      select c.id, c.attempts, c.endpoint_id, e.url, e.secret_sealed, v.event_id, v.type, v.data, v.created_at
-      from claimed c join webhook_endpoints e on e.id = c.endpoint_id join webhook_events v on v.id = c.event_id
+      select lo.id + ${CLAIM_WINDOW - 1} as window_end, c.*
+      from lo left join (
+        select c.id, c.attempts, c.endpoint_id, e.url, e.secret_sealed, v.event_id, v.type, v.data, v.created_at
+        from claimed c join webhook_endpoints e on e.id = c.endpoint_id join webhook_events v on v.id = c.event_id
+      ) c on true
       order by c.id`),
   );
-  return rows.map((r) => ({
-    id: Number(r.id),
-    attempts: Number(r.attempts),
-    endpointId: r.endpoint_id,
-    url: r.url,
-    secretSealed: r.secret_sealed,
-    eventId: r.event_id,
-    type: r.type,
-    data: typeof r.data === "string" ? (JSON.parse(r.data) as Record<string, unknown>) : r.data,
-    createdAt: new Date(r.created_at),
-  }));
+  const due = rows
+    .filter((r) => r.id !== null)
+    .map((r) => ({
+      id: Number(r.id),
+      attempts: Number(r.attempts),
+      endpointId: r.endpoint_id,
+      url: r.url,
+      secretSealed: r.secret_sealed,
+      eventId: r.event_id,
+      type: r.type,
+      data: typeof r.data === "string" ? (JSON.parse(r.data) as Record<string, unknown>) : r.data,
+      createdAt: new Date(r.created_at),
+    }));
+  const windowEnd = rows[0]?.window_end ?? null;
+  // A full claim may have left rows of the window unseen: the walk stands at its last one.
+  const walkedTo = windowEnd === null ? null : due.length === p.limit ? due.at(-1)!.id : Number(windowEnd);
+  return { due, walkedTo };
 }
 
 export interface AttemptResult {
