@@ -255,7 +255,8 @@ export async function markAttemptFailed(
 /**
  * "Send again": a new pending delivery of a logged delivery's event to the same endpoint, due now.
  * It keeps the event's `webhook-id`, and waits behind earlier pending events about the same subject.
- * Null when the delivery is not the endpoint's, or one of that event is still pending there.
+ * Null when the delivery is not the endpoint's, or one of that event is still pending there: asked
+ * by the event's subject, through webhook_deliveries_order (event_id has no index of its own).
  */
 export async function requeueDelivery(
   db: Db,
@@ -269,7 +270,7 @@ export async function requeueDelivery(
         where d.id = ${p.deliveryId} and d.endpoint_id = ${p.endpointId}
           and not exists (
             select 1 from webhook_deliveries o
-            where o.endpoint_id = d.endpoint_id and o.event_id = d.event_id and o.status = 'pending')
+            where o.subject = d.subject and o.endpoint_id = d.endpoint_id and o.status = 'pending' and o.event_id = d.event_id)
       ), added as (
         insert into webhook_deliveries (endpoint_id, event_id, subject, status, attempts, next_attempt_at, created_at)
         select ${p.endpointId}, src.event_id, src.subject, 'pending', 0, ${now}::timestamptz, ${now}::timestamptz from src
