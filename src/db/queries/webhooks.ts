@@ -109,8 +109,8 @@ export interface DueDelivery {
   createdAt: Date;
 }
 
-/** Ids a claim looks at, from the first pending one past the walk's position: what it costs whatever the plan. */
-const CLAIM_WINDOW = 512;
+/** Ids a claim looks at, from the first pending one past the walk's position, unless told otherwise. */
+export const CLAIM_WINDOW = 512;
 
 export interface Claim {
   due: DueDelivery[];
@@ -124,12 +124,16 @@ export interface Claim {
  * a later event waits while an earlier one is being retried. Counts the attempt as it claims.
  *
  * A sender walks the pending deliveries forward (docs/webhooks.md#claim-cost): a claim looks at
- * the ids from the first pending one past `after` (0: from the start) to CLAIM_WINDOW further,
- * so it does not step over the index entries that earlier claims' deliveries left dead, and costs
- * a window's rows at most even when a planner with stale statistics sorts them instead of walking
+ * the ids from the first pending one past `after` (0: from the start) to `window` further, so it
+ * does not step over the index entries that earlier claims' deliveries left dead, and costs a
+ * window's rows at most even when a planner with stale statistics sorts them instead of walking
  * the index in order (it sorted every pending delivery, joined from the endpoint, on each claim).
  */
-export async function claimDueDeliveries(db: Db, p: { now: Date; leaseUntil: Date; limit: number; after: number }): Promise<Claim> {
+export async function claimDueDeliveries(
+  db: Db,
+  p: { now: Date; leaseUntil: Date; limit: number; after: number; window?: number },
+): Promise<Claim> {
+  const window = p.window ?? CLAIM_WINDOW;
   const now = p.now.toISOString();
   const rows = rowsOf<{
     window_end: string | number | null;
@@ -148,7 +152,7 @@ export async function claimDueDeliveries(db: Db, p: { now: Date; leaseUntil: Dat
         select min(id) as id from webhook_deliveries where status = 'pending' and id > ${p.after}::bigint
       ), due as (
         select d.id from webhook_deliveries d
-        where d.status = 'pending' and d.id >= (select id from lo) and d.id < (select id from lo) + ${CLAIM_WINDOW}
+        where d.status = 'pending' and d.id >= (select id from lo) and d.id < (select id from lo) + ${window}::bigint
           and d.next_attempt_at <= ${now}::timestamptz and (d.locked_until is null or d.locked_until <= ${now}::timestamptz)
           and (select e.disabled_at is null from webhook_endpoints e where e.id = d.endpoint_id)
           and (select 1 from webhook_deliveries b
@@ -161,7 +165,7 @@ export async function claimDueDeliveries(db: Db, p: { now: Date; leaseUntil: Dat
         from due where d.id = due.id
         returning d.id, d.attempts, d.endpoint_id, d.event_id
       )
-      select lo.id + ${CLAIM_WINDOW - 1} as window_end, c.*
+      select lo.id + ${window - 1}::bigint as window_end, c.*
       from lo left join (
         select c.id, c.attempts, c.endpoint_id, e.url, e.secret_sealed, v.event_id, v.type, v.data, v.created_at
         from claimed c join webhook_endpoints e on e.id = c.endpoint_id join webhook_events v on v.id = c.event_id
