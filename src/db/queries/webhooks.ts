@@ -109,15 +109,35 @@ export interface DueDelivery {
   createdAt: Date;
 }
 
+/** Ids a claim looks at, from the first pending one past the walk's position, unless told otherwise. */
+export const CLAIM_WINDOW = 512;
+
+export interface Claim {
+  due: DueDelivery[];
+  /** Where the walk stands after this claim (pass it as `after` next); null: no pending delivery past `after`. */
+  walkedTo: number | null;
+}
+
 /**
  * Claims due deliveries under a lease, at most one per (endpoint, subject): the earliest one
  * pending, so an endpoint receives the events about one member in the order they happened, and
  * a later event waits while an earlier one is being retried. Counts the attempt as it claims.
+ *
+ * A sender walks the pending deliveries forward (docs/webhooks.md#claim-cost): a claim looks at
+ * the ids from the first pending one past `after` (0: from the start) to `window` further, so it
+ * does not step over the index entries that earlier claims' deliveries left dead, and costs a
+ * window's rows at most even when a planner with stale statistics sorts them instead of walking
+ * the index in order (it sorted every pending delivery, joined from the endpoint, on each claim).
  */
-export async function claimDueDeliveries(db: Db, p: { now: Date; leaseUntil: Date; limit: number }): Promise<DueDelivery[]> {
+export async function claimDueDeliveries(
+  db: Db,
+  p: { now: Date; leaseUntil: Date; limit: number; after: number; window?: number },
+): Promise<Claim> {
+  const window = p.window ?? CLAIM_WINDOW;
   const now = p.now.toISOString();
   const rows = rowsOf<{
-    id: string | number;
+    window_end: string | number | null;
+    id: string | number | null;
     attempts: number;
     endpoint_id: string;
     url: string;
@@ -128,14 +148,15 @@ export async function claimDueDeliveries(db: Db, p: { now: Date; leaseUntil: Dat
     created_at: string | Date;
   }>(
     await db.execute(sql`
-      with due as (
+      with lo as (
+        select min(id) as id from webhook_deliveries where status = 'pending' and id > ${p.after}::bigint
+      ), due as (
         select d.id from webhook_deliveries d
-        join webhook_endpoints e on e.id = d.endpoint_id and e.disabled_at is null
-        where d.status = 'pending' and d.next_attempt_at <= ${now}::timestamptz
-          and (d.locked_until is null or d.locked_until <= ${now}::timestamptz)
-          and not exists (
-            select 1 from webhook_deliveries b
-            where b.endpoint_id = d.endpoint_id and b.subject = d.subject and b.status = 'pending' and b.id < d.id)
+        where d.status = 'pending' and d.id >= (select id from lo) and d.id < (select id from lo) + ${window}::bigint
+          and d.next_attempt_at <= ${now}::timestamptz and (d.locked_until is null or d.locked_until <= ${now}::timestamptz)
+          and (select e.disabled_at is null from webhook_endpoints e where e.id = d.endpoint_id)
+          and (select 1 from webhook_deliveries b
+            where b.subject = d.subject and b.endpoint_id = d.endpoint_id and b.status = 'pending' and b.id < d.id limit 1) is null
         order by d.id
         limit ${p.limit}
         for update of d skip locked
@@ -144,21 +165,30 @@ export async function claimDueDeliveries(db: Db, p: { now: Date; leaseUntil: Dat
         from due where d.id = due.id
         returning d.id, d.attempts, d.endpoint_id, d.event_id
       )
-      select c.id, c.attempts, c.endpoint_id, e.url, e.secret_sealed, v.event_id, v.type, v.data, v.created_at
-      from claimed c join webhook_endpoints e on e.id = c.endpoint_id join webhook_events v on v.id = c.event_id
+      select lo.id + ${window - 1}::bigint as window_end, c.*
+      from lo left join (
+        select c.id, c.attempts, c.endpoint_id, e.url, e.secret_sealed, v.event_id, v.type, v.data, v.created_at
+        from claimed c join webhook_endpoints e on e.id = c.endpoint_id join webhook_events v on v.id = c.event_id
+      ) c on true
       order by c.id`),
   );
-  return rows.map((r) => ({
-    id: Number(r.id),
-    attempts: Number(r.attempts),
-    endpointId: r.endpoint_id,
-    url: r.url,
-    secretSealed: r.secret_sealed,
-    eventId: r.event_id,
-    type: r.type,
-    data: typeof r.data === "string" ? (JSON.parse(r.data) as Record<string, unknown>) : r.data,
-    createdAt: new Date(r.created_at),
-  }));
+  const due = rows
+    .filter((r) => r.id !== null)
+    .map((r) => ({
+      id: Number(r.id),
+      attempts: Number(r.attempts),
+      endpointId: r.endpoint_id,
+      url: r.url,
+      secretSealed: r.secret_sealed,
+      eventId: r.event_id,
+      type: r.type,
+      data: typeof r.data === "string" ? (JSON.parse(r.data) as Record<string, unknown>) : r.data,
+      createdAt: new Date(r.created_at),
+    }));
+  const windowEnd = rows[0]?.window_end ?? null;
+  // A full claim may have left rows of the window unseen: the walk stands at its last one.
+  const walkedTo = windowEnd === null ? null : due.length === p.limit ? due.at(-1)!.id : Number(windowEnd);
+  return { due, walkedTo };
 }
 
 export interface AttemptResult {
@@ -229,7 +259,8 @@ export async function markAttemptFailed(
 /**
  * "Send again": a new pending delivery of a logged delivery's event to the same endpoint, due now.
  * It keeps the event's `webhook-id`, and waits behind earlier pending events about the same subject.
- * Null when the delivery is not the endpoint's, or one of that event is still pending there.
+ * Null when the delivery is not the endpoint's, or one of that event is still pending there: asked
+ * by the event's subject, through webhook_deliveries_order (event_id has no index of its own).
  */
 export async function requeueDelivery(
   db: Db,
@@ -243,7 +274,7 @@ export async function requeueDelivery(
         where d.id = ${p.deliveryId} and d.endpoint_id = ${p.endpointId}
           and not exists (
             select 1 from webhook_deliveries o
-            where o.endpoint_id = d.endpoint_id and o.event_id = d.event_id and o.status = 'pending')
+            where o.subject = d.subject and o.endpoint_id = d.endpoint_id and o.status = 'pending' and o.event_id = d.event_id)
       ), added as (
         insert into webhook_deliveries (endpoint_id, event_id, subject, status, attempts, next_attempt_at, created_at)
         select ${p.endpointId}, src.event_id, src.subject, 'pending', 0, ${now}::timestamptz, ${now}::timestamptz from src

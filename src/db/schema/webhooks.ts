@@ -86,8 +86,9 @@ export const webhookDeliveries = pgTable(
     deliveredAt: timestamp("delivered_at", { withTimezone: true }),
   },
   (t) => [
-    // The sender's claim walks the pending deliveries in id order: without the delivered ones, so a
-    // claim stays as cheap after 100,000 deliveries as after the first (BENCHMARKS.md, webhooks).
+    // The sender walks the pending deliveries in id order, each claim from where the last one left
+    // off: the entries that delivered rows leave here until a vacuum stay behind it
+    // (docs/webhooks.md#claim-cost).
     index("webhook_deliveries_pending")
       .on(t.id)
       .where(sql`${t.status} = 'pending'`),

@@ -1,4 +1,11 @@
-import { claimDueDeliveries, markAttemptFailed, markDelivered, type AttemptResult, type DueDelivery } from "../../db/queries/webhooks";
+import {
+  CLAIM_WINDOW,
+  claimDueDeliveries,
+  markAttemptFailed,
+  markDelivered,
+  type AttemptResult,
+  type DueDelivery,
+} from "../../db/queries/webhooks";
 import type { Deps } from "../../deps";
 import { fetchSend, type HttpSend } from "../../wecom/transport";
 import { endpointSealContext, signWebhook } from "./sign";
@@ -12,6 +19,10 @@ export const RETRY_DELAYS_MS = [5_000, 30_000, 120_000, 600_000, 1_800_000, 3_60
 /** An endpoint failing without a success for this long is disabled. */
 export const DISABLE_AFTER_MS = 24 * 3_600_000;
 const LEASE_MS = 60_000;
+/** A walk over the pending deliveries starts over at least this often: a retry due behind it waits no longer than the shortest delay. */
+const PASS_MS = RETRY_DELAYS_MS[0]!;
+/** Well inside a bigint however far it grows, and past any id. */
+const MAX_WINDOW = 2 ** 40;
 /** Sent at once: enough to keep a slow receiver busy, few enough not to time each other out. */
 const BATCH = 16;
 const EXCERPT = 500;
@@ -29,11 +40,40 @@ const fetchWebhook: HttpSend = fetchSend((url, init) => globalThis.fetch(url, { 
  */
 export async function deliverWebhooks(deps: Deps): Promise<{ delivered: number; failed: number }> {
   const total = { delivered: 0, failed: 0 };
+  // Where the walk over the pending deliveries stands: each claim starts past the last one's, not
+  // at the lowest id, so it skips the dead index entries of what was delivered since the table was
+  // last vacuumed (docs/webhooks.md#claim-cost). The walk starts over when it reaches the end, and
+  // every PASS_MS, for what it passed that has come due since (a retry, a lapsed lease, an event
+  // whose predecessor was delivered). It ends when a walk from the start finds nothing due.
+  let after = 0;
+  let passStarted = 0;
+  let passSent = 0;
+  // Eight times wider after a window with nothing due: a failing endpoint's long backlog of
+  // retries not yet due is passed in a few claims, not one per 512 ids.
+  let window = CLAIM_WINDOW;
   for (;;) {
     if (deps.budget?.exhausted()) break;
     const now = deps.clock.now();
-    const due = await claimDueDeliveries(deps.db, { now, leaseUntil: new Date(now.getTime() + LEASE_MS), limit: BATCH });
-    if (due.length === 0) break;
+    if (after > 0 && now.getTime() - passStarted >= PASS_MS) after = 0;
+    if (after === 0) {
+      passStarted = now.getTime();
+      passSent = 0;
+      window = CLAIM_WINDOW;
+    }
+    const { due, walkedTo } = await claimDueDeliveries(deps.db, {
+      now,
+      leaseUntil: new Date(now.getTime() + LEASE_MS),
+      limit: BATCH,
+      after,
+      window,
+    });
+    passSent += due.length;
+    window = due.length === 0 ? Math.min(window * 8, MAX_WINDOW) : CLAIM_WINDOW;
+    if (walkedTo === null) {
+      if (passSent === 0) break;
+      after = 0;
+    } else after = walkedTo;
+    if (due.length === 0) continue;
     // One lookup per host and batch: the check is fresh for every batch, cheap within one.
     const lookups = new Map<string, Promise<string[]>>();
     const results = await Promise.all(due.map((d) => attempt(deps, d, lookups)));
