@@ -12,6 +12,7 @@
 //   DATABASE_URL=postgres://… npm run bench callback-ingest   (server to create the scratch db on)
 //   BENCH_CPU_PROF=/tmp/prof npm run bench callback-ingest   (--cpu-prof every server into that dir)
 //   BENCH_INGEST_SECONDS=5 npm run bench callback-ingest     (measured seconds per target, default 10)
+//   BENCH_INGEST_CONCURRENCY=8 npm run bench callback-ingest (requests in flight, default 32)
 import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import os from "node:os";
@@ -28,10 +29,11 @@ import { keepAliveAgent, runLoad, summarize, type LoadResult, type PreparedReque
 import { cpuSecondsByName, selfCpuSeconds, systemCpu, type SystemCpu } from "./lib/proc";
 import { int, machine, ms, table } from "./lib/report";
 import { scratchRun } from "./lib/scratch";
+import { envInt } from "./lib/env";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
-const CONCURRENCY = 32;
+const CONCURRENCY = envInt("BENCH_INGEST_CONCURRENCY", 32);
 /** Requests per target before measuring (JIT, connection pools, sockets). */
 const WARMUP = 500;
 /** Measured run per target; the reference and service runs also end when their unique callbacks run out. */

@@ -29,7 +29,7 @@ export interface DriveResult {
   refused: string[];
   /** Distinct callback payloads delivered with a 200: the inbox rows the service must hold. */
   delivered: Set<string>;
-  /** Pushes the emulator answered without a callback (nothing changed). */
+  /** Changes the emulator made without pushing a callback (nothing changed, or no target: the untold run). */
   silent: number;
   log: Pushed[];
   firstAt: number;
@@ -88,7 +88,8 @@ async function send(fetch: Fetch, change: Change, result: DriveResult): Promise<
     return;
   }
   const { callback } = JSON.parse(text) as PushAnswer;
-  if (!callback) {
+  // No callback: a change WeCom reports to nobody, or the emulator has no target (the untold run).
+  if (!callback || callback.outcome === "no-target") {
     result.silent++;
     return;
   }
