@@ -43,7 +43,7 @@ export async function insertInboxRows(db: Db, rows: NewInboxRow[]): Promise<Stor
  * One prepared statement whatever the batch size, one array per column (times go as text, as in
  * sql-arrays.ts). drizzle built a multi-row VALUES per batch, inspecting every value, and left it
  * unprepared, so postgres.js asked for the parameter types before each bind: a second round trip.
- * Together over a third of the service's CPU per callback (BENCHMARKS.md, callback-ingest).
+ * Together they took over a third of the service's CPU per callback under load.
  * drizzle prepares selects only, hence the insert in a CTE. Where the driver prepares nothing
  * (Workers, through Hyperdrive) this runs unprepared, as before.
  */
