@@ -104,7 +104,6 @@ const MODE_NAMES: Record<Mode, string> = { unchanged: "unchanged", untold: "chan
 
 interface Scenario {
   mode: Mode;
-  withChanges: boolean;
   runs: SyncRun[];
   failures: string[];
   logProblems: ReturnType<typeof logProblems>;
@@ -236,9 +235,8 @@ async function runScenario(mode: Mode, windows: Windows | undefined): Promise<{ 
     await stack?.sql.end();
     for (const child of running.reverse()) await child.stop();
   });
-  const withChanges = windows !== undefined;
   const name = MODE_NAMES[mode];
-  const scenario: Scenario = { mode, withChanges, runs: [], failures: [], logProblems: { count: 0, byMessage: new Map() } };
+  const scenario: Scenario = { mode, runs: [], failures: [], logProblems: { count: 0, byMessage: new Map() } };
   try {
     await scratch.admin.unsafe(`create database ${scratch.dbName}`);
     if (PG_LOG) await logEveryStatement(scratch.admin, scratch.dbName);
@@ -252,7 +250,7 @@ async function runScenario(mode: Mode, windows: Windows | undefined): Promise<{ 
     console.log(`${name}: service ${stack.serviceLabel}, scratch database ${scratch.dbName}`);
     for (const kind of RESYNC ? (["import", "re-sync"] as const) : (["import"] as const)) {
       if (kind === "re-sync") await sleep(untilNextMinute());
-      const changes = withChanges
+      const changes = windows
         ? planChanges(await orgOf(stack), CHANGES, CHANGES_SEED + (kind === "import" ? 0 : 1), kind === "import" ? "i" : "r")
         : [];
       const run = await syncOnce(stack, kind, changes, windows?.[kind]);
