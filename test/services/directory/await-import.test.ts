@@ -4,14 +4,14 @@ import { callbackInbox } from "../../../src/db/schema";
 import { schedule } from "../../../src/jobs/schedule";
 import { runJob } from "../../../src/services/directory/run-job";
 import { apiClient, BINDING } from "../../helpers/api";
-import { TEST_CORP_ID } from "../../helpers/deps";
+import { TEST_CORP_ID, type TestDeps } from "../../helpers/deps";
 import { connectCallbacks, control, wecomCalls } from "../../helpers/emulator";
 import { emulatorOrg, type OrgSnapshot } from "../../helpers/sync";
 import { expectedMirror, freshAcme, presentMirror, pushedCallbacks, startJob, stepUntil } from "../../helpers/sync-scenarios";
 import type { Db } from "../../../src/db/types";
 import { syncTest } from "../../helpers/sync-fixture";
 
-// Each test starts "acme" in its own way (freshAcme); the file's database comes from the fixture.
+// Each test starts "acme" in its own way (acmeHearingCallbacks); the file's database comes from the fixture.
 // Set up in a hook (hookTimeout), not within the first test's own timeout: the file's database opens there.
 syncTest.beforeEach(({ db }) => void db);
 
@@ -22,6 +22,20 @@ const inboxRows = (db: Db, teamId: number) =>
     .where(eq(callbackInbox.teamId, teamId));
 const statuses = async (db: Db, teamId: number) => (await inboxRows(db, teamId)).map((r) => r.status);
 const inboxSweep = schedule.find((w) => w.name === "inbox-sweep")!;
+
+/**
+ * "acme" hearing WeCom's callbacks: bound to a fresh emulator (its org generated as `org` says,
+ * else the default) and, unless `sync: false`, imported.
+ */
+async function acmeHearingCallbacks(db: Db, o: { sync?: boolean; org?: { departments: number; users: number; seed: number } } = {}) {
+  const { org } = o;
+  const started = await freshAcme(db, {
+    ...(o.sync === undefined ? {} : { sync: o.sync }),
+    ...(org ? { prepare: (d: TestDeps) => control(d, "POST", "/_emulator/reset", { corpId: TEST_CORP_ID, org: { generate: org } }) } : {}),
+  });
+  await connectCallbacks(started.deps, "acme", BINDING);
+  return started;
+}
 
 /** Some members of the org, each a burst of hints: renamed three times, moved, or deleted. */
 async function changeMembers(deps: Parameters<typeof control>[0], org: OrgSnapshot): Promise<void> {
@@ -37,12 +51,7 @@ describe("contact hints before the team's first import", () => {
   syncTest(
     "wait without a single user/get, then are applied once the import finishes: bursts coalesce, the mirror equals WeCom",
     async ({ db }) => {
-      const { deps, teamId } = await freshAcme(db, {
-        sync: false,
-        prepare: (d) =>
-          control(d, "POST", "/_emulator/reset", { corpId: TEST_CORP_ID, org: { generate: { departments: 20, users: 200, seed: 4 } } }),
-      });
-      await connectCallbacks(deps, "acme", BINDING);
+      const { deps, teamId } = await acmeHearingCallbacks(db, { sync: false, org: { departments: 20, users: 200, seed: 4 } });
       await changeMembers(deps, await emulatorOrg(deps));
       await deps.deferred.flush();
       const hints = await statuses(db, teamId);
@@ -71,12 +80,7 @@ describe("contact hints before the team's first import", () => {
   );
 
   syncTest("a change while the first import lists its pages is applied after it, over what the pages read", async ({ db }) => {
-    const { deps, teamId } = await freshAcme(db, {
-      sync: false,
-      prepare: (d) =>
-        control(d, "POST", "/_emulator/reset", { corpId: TEST_CORP_ID, org: { generate: { departments: 30, users: 90, seed: 3 } } }),
-    });
-    await connectCallbacks(deps, "acme", BINDING);
+    const { deps, teamId } = await acmeHearingCallbacks(db, { sync: false, org: { departments: 30, users: 90, seed: 3 } });
     const org = await emulatorOrg(deps);
     const jobId = await startJob(deps, "acme");
     await stepUntil(deps, jobId, (j) => j.phase === "members" && ((j.cursor as { deptIndex?: number }).deptIndex ?? 0) > 0);
@@ -92,12 +96,7 @@ describe("contact hints before the team's first import", () => {
   syncTest(
     "a hint about a member the import listed after the hint was stored is settled without a re-read; one listed before it is re-read",
     async ({ db }) => {
-      const { deps, teamId } = await freshAcme(db, {
-        sync: false,
-        prepare: (d) =>
-          control(d, "POST", "/_emulator/reset", { corpId: TEST_CORP_ID, org: { generate: { departments: 30, users: 90, seed: 3 } } }),
-      });
-      await connectCallbacks(deps, "acme", BINDING);
+      const { deps, teamId } = await acmeHearingCallbacks(db, { sync: false, org: { departments: 30, users: 90, seed: 3 } });
       const org = await emulatorOrg(deps);
       const ids = org.departments.map((d) => d.id).sort((a, b) => a - b);
       const picked: string[] = [];
@@ -129,8 +128,7 @@ describe("contact hints before the team's first import", () => {
   );
 
   syncTest("a hint about a team that has been imported is applied at once", async ({ db }) => {
-    const { deps, teamId } = await freshAcme(db);
-    await connectCallbacks(deps, "acme", BINDING);
+    const { deps, teamId } = await acmeHearingCallbacks(db);
     await control(deps, "POST", "/_emulator/users", { userid: "Later", name: "后来者", department: [2] });
     await deps.deferred.flush();
     expect(await statuses(db, teamId)).toEqual(["processed"]);
@@ -140,8 +138,7 @@ describe("contact hints before the team's first import", () => {
   syncTest(
     "a hint parked in the instant the import finished, after the done step released the others, is released by the next inbox sweep",
     async ({ db }) => {
-      const { deps, teamId } = await freshAcme(db);
-      await connectCallbacks(deps, "acme", BINDING);
+      const { deps, teamId } = await acmeHearingCallbacks(db);
       await control(deps, "PATCH", `/_emulator/users/${(await emulatorOrg(deps)).users[0]!.userid}`, { name: "晚到的改名" });
       // The race: the storing statement did not see the import finish yet and parked the hint.
       const [row] = await inboxRows(db, teamId);
@@ -158,8 +155,7 @@ describe("contact hints before the team's first import", () => {
   );
 
   syncTest("the inbox sweep leaves the hints of a team still waiting for its first import parked", async ({ db }) => {
-    const { deps, teamId } = await freshAcme(db, { sync: false });
-    await connectCallbacks(deps, "acme", BINDING);
+    const { deps, teamId } = await acmeHearingCallbacks(db, { sync: false });
     await control(deps, "POST", "/_emulator/users", { userid: "Waiter", name: "等待者", department: [2] });
     await inboxSweep.run(deps);
     await deps.deferred.flush();

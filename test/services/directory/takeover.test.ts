@@ -56,6 +56,19 @@ function stallingRunner(deps: TestDeps) {
   return { deps: { ...deps, wecom }, reached, resume };
 }
 
+/**
+ * A's import, stalled inside its members step: WeCom answers the second user/list with 45009 and
+ * the back-off's sleep holds until `runner.resume()`.
+ */
+async function stalledInAStep(a: TestDeps) {
+  const jobId = await startJob(a, "acme");
+  await control(a, "POST", "/_emulator/faults", { api: "user/list", errcode: 45009, afterCalls: 1, times: 1 });
+  const runner = stallingRunner(a);
+  const aDone = runJob(runner.deps, jobId);
+  await runner.reached;
+  return { jobId, runner, aDone };
+}
+
 async function expectCleanImport(deps: TestDeps, teamId: number, org: Awaited<ReturnType<typeof emulatorOrg>>, jobId: number) {
   const expected = expectedMirror(org);
   expect(await mirror(deps, teamId)).toEqual(expected);
@@ -103,11 +116,7 @@ describe("a dead instance's sync job", () => {
   takeoverTest(
     "frozen inside a step: taken over once its beats stop; revived, it writes nothing and nothing is duplicated",
     async ({ two: { clock, a, b, teamId, org } }) => {
-      const jobId = await startJob(a, "acme");
-      await control(a, "POST", "/_emulator/faults", { api: "user/list", errcode: 45009, afterCalls: 1, times: 1 });
-      const runner = stallingRunner(a);
-      const aDone = runJob(runner.deps, jobId);
-      await runner.reached;
+      const { jobId, runner, aDone } = await stalledInAStep(a);
       // A beats twice, then its process freezes (a kill -9 looks the same from outside).
       await a.ticker.pass(10_000);
       const lastRenewal = clock.now().getTime();
@@ -135,11 +144,7 @@ describe("a dead instance's sync job", () => {
   takeoverTest(
     "a live runner keeps its job through one long step: its beats extend the lease, and no other instance takes over",
     async ({ two: { clock, a, b, teamId, org } }) => {
-      const jobId = await startJob(a, "acme");
-      await control(a, "POST", "/_emulator/faults", { api: "user/list", errcode: 45009, afterCalls: 1, times: 1 });
-      const runner = stallingRunner(a);
-      const aDone = runJob(runner.deps, jobId);
-      await runner.reached;
+      const { jobId, runner, aDone } = await stalledInAStep(a);
       const runnerA = (await jobRow(a, jobId)).runnerId;
       const { tookOverAt } = runResumeSchedule(b);
       // Two minutes in one step; both instances' timers fire in time order.
