@@ -150,8 +150,11 @@ interface ImportRun {
   failures: string[];
 }
 
+/** What is still to be sent: pending deliveries, and the events of outbox batches not yet fanned out. */
 async function pendingCount(sql: postgres.Sql): Promise<number> {
-  const [r] = await sql<{ n: number }[]>`select count(*)::int as n from webhook_deliveries where status = 'pending'`;
+  const [r] = await sql<{ n: number }[]>`
+    select (select count(*) from webhook_deliveries where status = 'pending')::int
+      + (select coalesce(sum(jsonb_array_length(events)), 0) from webhook_batches)::int as n`;
   return r?.n ?? 0;
 }
 

@@ -1,14 +1,15 @@
 // What a webhook claim costs as delivered rows pile up (docs/webhooks.md#claim-cost), on a scratch
 // PostgreSQL database: `npx tsx bench/repro/webhook-claim.ts [pending] [delivered]` (defaults 100,000
 // and 60,000). Deliveries are written the way an import writes them (audit rows in pages of 1,000,
-// the outbox trigger turning them into events and deliveries), then claimed 16 at a time and marked
+// the outbox trigger writing a batch per page, fanned out into events and deliveries as a sender
+// does), then claimed 16 at a time and marked
 // delivered as the sender does, with autovacuum off for the outbox tables ("no vacuum ran in
 // between"). Prints the claim's time (median of 20 claims) and one EXPLAIN (ANALYZE, BUFFERS) at
 // 0 and at `delivered` deliveries done. Env: SCRATCH_URL (postgres://postgres@127.0.0.1:5432).
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { rowsOf } from "../../src/db/queries/sql-arrays";
-import { claimDueDeliveries, markDelivered } from "../../src/db/queries/webhooks";
+import { claimDueDeliveries, fanOutBatches, markDelivered } from "../../src/db/queries/webhooks";
 import type { Db } from "../../src/db/types";
 import { openDb } from "../../src/entry/open-db";
 
@@ -39,6 +40,7 @@ for (let from = 0; from < PENDING; from += PAGE) {
     select ${teamId}, ${now.toISOString()}::timestamptz, 'system', 'member.created', 'member', i::text
     from generate_series(${from + 1}::int, ${Math.min(from + PAGE, PENDING)}::int) i`);
 }
+while (await db.transaction((tx: Db) => fanOutBatches(tx, { limit: 8 })));
 if (process.env.ANALYZE !== "0") await db.execute(sql`analyze`);
 console.log(`${PENDING} pending deliveries written`);
 

@@ -76,25 +76,64 @@ export async function listDeliveries(db: Db, p: { endpointId: string; limit: num
 }
 
 /**
- * An event the audit trigger does not see (a job's outcome), with its deliveries to the team's
- * matching endpoints; callers pass the transaction of the change it reports.
+ * An event the audit trigger does not see (a job's outcome), as a batch of its own in the
+ * outbox, fanned out after the batches before it (docs/webhooks.md#the-outbox); callers pass the
+ * transaction of the change it reports. Nothing when no enabled endpoint of the team takes the type.
  */
 export async function appendWebhookEvent(
   db: Db,
   p: { teamId: number; type: WebhookEventType; subject: string; data: Record<string, unknown>; at: Date },
 ): Promise<void> {
+  const at = p.at.toISOString();
+  const event = { type: p.type, subject: p.subject, data: p.data, at };
   await db.execute(sql`
-    with ep as (
-      select id from webhook_endpoints
-      where team_id = ${p.teamId} and disabled_at is null and (events is null or ${p.type} = any (events))
-    ), ev as (
-      insert into webhook_events (event_id, team_id, type, subject, data, created_at)
-      select 'msg_' || replace(gen_random_uuid()::text, '-', ''), ${p.teamId}, ${p.type}, ${p.subject}, ${JSON.stringify(p.data)}::jsonb, ${p.at.toISOString()}::timestamptz
-      where exists (select 1 from ep)
-      returning id, subject, created_at
-    )
-    insert into webhook_deliveries (endpoint_id, event_id, subject, status, attempts, next_attempt_at, created_at)
-    select ep.id, ev.id, ev.subject, 'pending', 0, ev.created_at, ev.created_at from ev cross join ep`);
+    insert into webhook_batches (team_id, events, created_at)
+    select ${p.teamId}, ${JSON.stringify([event])}::jsonb, ${at}::timestamptz
+    where exists (
+      select 1 from webhook_endpoints
+      where team_id = ${p.teamId} and disabled_at is null and (events is null or ${p.type} = any (events)))`);
+}
+
+/** The advisory lock ("whfo") one fan-out holds at a time: deliveries are numbered in batch order. */
+const FANOUT_LOCK = 0x7768666f;
+
+/**
+ * Turns the oldest `limit` outbox batches into events and pending deliveries to the team's
+ * enabled endpoints that take their types, and deletes them (docs/webhooks.md#the-outbox).
+ * One fan-out at a time across instances, in batch order, so an endpoint's deliveries about one
+ * subject are numbered in the order the events happened; the claim keeps that order. Answers
+ * how many batches it took, or null when another transaction is fanning out.
+ */
+export async function fanOutBatches(tx: Db, p: { limit: number }): Promise<number | null> {
+  const [lock] = rowsOf<{ ok: boolean }>(await tx.execute(sql`select pg_try_advisory_xact_lock(${FANOUT_LOCK}) as ok`));
+  if (!lock?.ok) return null;
+  const [row] = rowsOf<{ batches: number | string }>(
+    await tx.execute(sql`
+      with b as (
+        delete from webhook_batches where id in (select id from webhook_batches order by id limit ${p.limit})
+        returning id, team_id, events
+      ), x as (
+        select b.id as batch, b.team_id, e.n, e.v from b cross join lateral jsonb_array_elements(b.events) with ordinality as e(v, n)
+      ), ev as (
+        insert into webhook_events (event_id, team_id, type, subject, data, created_at)
+        select 'msg_' || replace(gen_random_uuid()::text, '-', ''), x.team_id, x.v->>'type', x.v->>'subject', x.v->'data', (x.v->>'at')::timestamptz
+        from x
+        where exists (
+          select 1 from webhook_endpoints e
+          where e.team_id = x.team_id and e.disabled_at is null and (e.events is null or x.v->>'type' = any (e.events)))
+        order by x.batch, x.n
+        returning id, team_id, type, subject, created_at
+      ), d as (
+        insert into webhook_deliveries (endpoint_id, event_id, subject, status, attempts, next_attempt_at, created_at)
+        select e.id, ev.id, ev.subject, 'pending', 0, ev.created_at, ev.created_at
+        from ev join webhook_endpoints e
+          on e.team_id = ev.team_id and e.disabled_at is null and (e.events is null or ev.type = any (e.events))
+        order by ev.id, e.id
+        returning 1
+      )
+      select (select count(*) from b) as batches, (select count(*) from d) as deliveries`),
+  );
+  return Number(row?.batches ?? 0);
 }
 
 export interface DueDelivery {

@@ -45,8 +45,25 @@ export const webhookEndpoints = pgTable(
 );
 
 /**
- * The outbox: one row per event, written in the transaction of the change it reports (a trigger
- * on audit_log, and the job runner for sync.*). `eventId` is the stable `webhook-id`.
+ * The outbox, as written in the transaction of the change it reports: one row per audit
+ * statement of a team with an endpoint, holding that statement's events in the order they
+ * happened (a trigger on audit_log, docs/webhooks.md#the-outbox). A sender fans it out into
+ * events and deliveries and deletes it, so an import's transactions write one row per page here
+ * instead of an event and a delivery per member.
+ */
+export const webhookBatches = pgTable("webhook_batches", {
+  id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+  teamId: bigint("team_id", { mode: "number" })
+    .notNull()
+    .references(() => teams.id, { onDelete: "cascade" }),
+  /** `[{type, subject, data, at}]`, in audit order. */
+  events: jsonb("events").$type<{ type: WebhookEventType; subject: string; data: Record<string, unknown>; at: string }[]>().notNull(),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+});
+
+/**
+ * The events fanned out of the batches (and the job runner's sync.*, written here directly):
+ * one row per event. `eventId` is the stable `webhook-id`.
  */
 export const webhookEvents = pgTable("webhook_events", {
   id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),

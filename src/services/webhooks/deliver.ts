@@ -1,11 +1,13 @@
 import {
   CLAIM_WINDOW,
   claimDueDeliveries,
+  fanOutBatches,
   markAttemptFailed,
   markDelivered,
   type AttemptResult,
   type DueDelivery,
 } from "../../db/queries/webhooks";
+import type { Db } from "../../db/types";
 import type { Deps } from "../../deps";
 import { fetchSend, type HttpSend } from "../../wecom/transport";
 import { endpointSealContext, signWebhook } from "./sign";
@@ -26,6 +28,8 @@ const MAX_WINDOW = 2 ** 40;
 /** Sent at once: enough to keep a slow receiver busy, few enough not to time each other out. */
 const BATCH = 16;
 const EXCERPT = 500;
+/** Outbox batches fanned out at a walk's start: an import's page each, so a few thousand events. */
+const FANOUT_BATCHES = 8;
 
 /**
  * Without Deps.webhookSend (Workers, some tests): the global fetch. Redirects are not followed
@@ -51,6 +55,7 @@ export async function deliverWebhooks(deps: Deps): Promise<{ delivered: number; 
   // Eight times wider after a window with nothing due: a failing endpoint's long backlog of
   // retries not yet due is passed in a few claims, not one per 512 ids.
   let window = CLAIM_WINDOW;
+  let fanned: number | null = 0;
   for (;;) {
     if (deps.budget?.exhausted()) break;
     const now = deps.clock.now();
@@ -59,6 +64,7 @@ export async function deliverWebhooks(deps: Deps): Promise<{ delivered: number; 
       passStarted = now.getTime();
       passSent = 0;
       window = CLAIM_WINDOW;
+      fanned = await fanOutWebhooks(deps);
     }
     const { due, walkedTo } = await claimDueDeliveries(deps.db, {
       now,
@@ -70,7 +76,8 @@ export async function deliverWebhooks(deps: Deps): Promise<{ delivered: number; 
     passSent += due.length;
     window = due.length === 0 ? Math.min(window * 8, MAX_WINDOW) : CLAIM_WINDOW;
     if (walkedTo === null) {
-      if (passSent === 0) break;
+      // Nothing sent and nothing fanned out (or another sender fanning out, which sends it): done.
+      if (passSent === 0 && !fanned) break;
       after = 0;
     } else after = walkedTo;
     if (due.length === 0) continue;
@@ -86,6 +93,14 @@ export async function deliverWebhooks(deps: Deps): Promise<{ delivered: number; 
     total.failed += results.length - delivered.length;
   }
   return total;
+}
+
+/**
+ * Turns the oldest outbox batches into pending deliveries (docs/webhooks.md#the-outbox): how many
+ * it took, or null while another sender is at it (that one sends them).
+ */
+export async function fanOutWebhooks(deps: Pick<Deps, "db">): Promise<number | null> {
+  return deps.db.transaction((tx: Db) => fanOutBatches(tx, { limit: FANOUT_BATCHES }));
 }
 
 /** One sending: its result when answered 2xx (marked delivered with its batch), else null (marked failed here). */

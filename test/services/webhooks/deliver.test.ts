@@ -1,8 +1,10 @@
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertTeam } from "../../../src/db/queries/teams";
-import { claimDueDeliveries } from "../../../src/db/queries/webhooks";
-import { auditLog, webhookDeliveries, webhookEvents } from "../../../src/db/schema";
-import { deliverWebhooks, RETRY_DELAYS_MS } from "../../../src/services/webhooks/deliver";
+import { claimDueDeliveries, fanOutBatches } from "../../../src/db/queries/webhooks";
+import { auditLog, webhookBatches, webhookDeliveries, webhookEvents } from "../../../src/db/schema";
+import type { Db } from "../../../src/db/types";
+import { deliverWebhooks, fanOutWebhooks, RETRY_DELAYS_MS } from "../../../src/services/webhooks/deliver";
 import type { HttpExchange } from "../../../src/wecom/transport";
 import { apiClient } from "../../helpers/api";
 import { FakeClock, testDeps, type TestDeps } from "../../helpers/deps";
@@ -68,8 +70,8 @@ async function teamWithEndpoint(slug: string): Promise<number> {
 }
 
 /** One member.updated about each of `members`, in that order, in one statement (one page of an import). */
-async function changed(teamId: number, members: number[]): Promise<void> {
-  await opened.db.insert(auditLog).values(
+async function changed(teamId: number, members: number[], db: Db = opened.db): Promise<void> {
+  await db.insert(auditLog).values(
     members.map((m) => ({
       teamId,
       at: deps.clock.now(),
@@ -156,6 +158,7 @@ describe("the sender's walk over the pending deliveries", () => {
     deps.webhookSend = receiving();
     await changed(team, range(5_001, 5_700));
     await changed(team, range(5_001, 5_700));
+    await fanOutWebhooks(deps);
     const now = deps.clock.now();
     // This sender claims the first window's first rows and dies before sending any.
     const { due, walkedTo } = await claimDueDeliveries(opened.db, {
@@ -185,6 +188,7 @@ describe("the sender's walk over the pending deliveries", () => {
   it("a claim looks only past the walk's position, and says when nothing is pending past it", async () => {
     const team = await teamWithEndpoint("position");
     await changed(team, range(6_001, 6_040));
+    await fanOutWebhooks(deps);
     const now = deps.clock.now();
     const claim = (after: number) => claimDueDeliveries(opened.db, { now, leaseUntil: new Date(now.getTime() + 60_000), limit: 16, after });
     const first = await claim(0);
@@ -204,5 +208,65 @@ describe("the sender's walk over the pending deliveries", () => {
     deps.clock.advance(60_001);
     await deliverWebhooks(deps);
     expectOncePerEventInOrder("/position", 40);
+  });
+});
+
+describe("the outbox", () => {
+  const batchesOf = (teamId: number) => opened.db.select().from(webhookBatches).where(eq(webhookBatches.teamId, teamId));
+  const eventsOf = (teamId: number) =>
+    opened.db.select({ id: webhookEvents.id }).from(webhookEvents).where(eq(webhookEvents.teamId, teamId));
+
+  it("an audited statement writes one batch holding its events in order, and no event or delivery until a sender fans it out", async () => {
+    const team = await teamWithEndpoint("batch");
+    await changed(team, range(7_001, 7_300));
+    const [batch, ...more] = await batchesOf(team);
+    expect(more).toEqual([]);
+    expect(batch!.events.map((e) => [e.type, e.subject])).toEqual(range(7_001, 7_300).map((m) => ["member.updated", `member:${m}`]));
+    expect(batch!.events[0]!.data).toEqual({ memberId: 7_001, jobId: null });
+    expect(await eventsOf(team)).toEqual([]);
+
+    expect(await fanOutWebhooks(deps)).toBe(1);
+    expect(await batchesOf(team)).toEqual([]);
+    expect(await eventsOf(team)).toHaveLength(300);
+    expect(await pendingLeft()).toBe(300);
+    receipts = [];
+    deps.webhookSend = receiving();
+    await deliverWebhooks(deps);
+    expectOncePerEventInOrder("/batch", 300);
+  });
+
+  it("a change rolled back leaves no batch: nothing is sent", async () => {
+    const team = await teamWithEndpoint("rollback");
+    await expect(
+      opened.db.transaction(async (tx: Db) => {
+        await changed(team, range(8_001, 8_010), tx);
+        throw new Error("the change failed");
+      }),
+    ).rejects.toThrow("the change failed");
+    expect(await batchesOf(team)).toEqual([]);
+    receipts = [];
+    deps.webhookSend = receiving();
+    await deliverWebhooks(deps);
+    expect(receipts.filter((r) => r.path === "/rollback")).toEqual([]);
+  });
+
+  it("a sender killed while fanning out leaves the batches whole: the next sends every event once, each member's in order", async () => {
+    const team = await teamWithEndpoint("fanout-killed");
+    await changed(team, range(9_001, 9_200));
+    await changed(team, range(9_001, 9_100));
+    await expect(
+      opened.db.transaction(async (tx: Db) => {
+        expect(await fanOutBatches(tx, { limit: 8 })).toBe(2);
+        throw new Error("killed before the commit");
+      }),
+    ).rejects.toThrow("killed before the commit");
+    expect(await batchesOf(team)).toHaveLength(2);
+    expect(await eventsOf(team)).toEqual([]);
+
+    receipts = [];
+    deps.webhookSend = receiving();
+    await deliverWebhooks(deps);
+    expectOncePerEventInOrder("/fanout-killed", 300);
+    expect(await batchesOf(team)).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@ import { members, webhookEndpoints } from "../../../src/db/schema";
 import { claimDueDeliveries } from "../../../src/db/queries/webhooks";
 import { nodeHttpSend } from "../../../src/entry/node-http-send";
 import { runJob } from "../../../src/services/directory/run-job";
-import { deliverWebhooks, RETRY_DELAYS_MS } from "../../../src/services/webhooks/deliver";
+import { deliverWebhooks, fanOutWebhooks, RETRY_DELAYS_MS } from "../../../src/services/webhooks/deliver";
 import { apiClient, boundTeam } from "../../helpers/api";
 import { FakeClock, testDeps, type TestDeps } from "../../helpers/deps";
 import { control } from "../../helpers/emulator";
@@ -238,6 +238,7 @@ describe("delivery", () => {
     deps.deferred.queue.length = 0;
     expect((await runJob(deps, job.id))?.state).toBe("succeeded");
     deps.deferred.queue.length = 0;
+    await fanOutWebhooks(deps);
     const now = deps.clock.now();
     expect(
       (await claimDueDeliveries(opened.db, { now, leaseUntil: new Date(now.getTime() + 60_000), limit: 100, after: 0 })).due.length,
