@@ -3,6 +3,7 @@ import { pruneSessions } from "../services/accounts/prune-sessions";
 import { sweepInbox } from "../services/callbacks/sweep-inbox";
 import { housekeeping, reconcileAll, resumeJobs } from "../services/directory/scheduled";
 import { deliverWebhooks } from "../services/webhooks/deliver";
+import { pruneWebhookLog } from "../services/webhooks/prune";
 
 export interface ScheduledWork {
   name: string;
@@ -40,6 +41,7 @@ export const schedule: readonly ScheduledWork[] = [
     run: async (deps) => {
       await housekeeping(deps);
       await pruneSessions(deps);
+      await pruneWebhookLog(deps);
     },
   },
 ];

@@ -347,3 +347,33 @@ export async function endpointById(db: Db, p: { id: string }): Promise<EndpointR
   const [row] = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, p.id));
   return row ?? null;
 }
+
+/**
+ * One round of pruning the delivery log (docs/webhooks.md#retention): at most `limit` finished
+ * deliveries (delivered or failed) made before `before`, then at most `limit` events from before
+ * then that no delivery refers to any more. Pending deliveries and their events stay, however old.
+ */
+export async function pruneDeliveryLog(db: Db, p: { before: Date; limit: number }): Promise<{ deliveries: number; events: number }> {
+  const before = p.before.toISOString();
+  const [d] = rowsOf<{ n: number | string }>(
+    await db.execute(sql`
+      with gone as (
+        delete from webhook_deliveries where id in (
+          select id from webhook_deliveries where status <> 'pending' and created_at < ${before}::timestamptz order by id limit ${p.limit})
+        returning 1
+      )
+      select count(*) as n from gone`),
+  );
+  const [e] = rowsOf<{ n: number | string }>(
+    await db.execute(sql`
+      with gone as (
+        delete from webhook_events where id in (
+          select v.id from webhook_events v
+          where v.created_at < ${before}::timestamptz and not exists (select 1 from webhook_deliveries o where o.event_id = v.id)
+          order by v.id limit ${p.limit})
+        returning 1
+      )
+      select count(*) as n from gone`),
+  );
+  return { deliveries: Number(d?.n ?? 0), events: Number(e?.n ?? 0) };
+}

@@ -119,5 +119,9 @@ export const webhookDeliveries = pgTable(
     // Every delivery of one endpoint, delivered ones too: deleting an endpoint cascades to them (a
     // scan of the whole table without it), and the delivery log reads an endpoint's newest by id.
     index("webhook_deliveries_endpoint").on(t.endpointId, t.id),
+    // Pruning the log deletes events whose deliveries are gone: the foreign key's cascade looks up
+    // deliveries by event, a scan of the whole table per event without it. Written as batches are
+    // fanned out, outside the transactions of the changes (docs/webhooks.md#retention).
+    index("webhook_deliveries_event").on(t.eventId),
   ],
 );

@@ -1,14 +1,13 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { insertTeam } from "../../../src/db/queries/teams";
 import { claimDueDeliveries, fanOutBatches } from "../../../src/db/queries/webhooks";
-import { auditLog, webhookBatches, webhookDeliveries, webhookEvents } from "../../../src/db/schema";
+import { webhookBatches, webhookDeliveries, webhookEvents } from "../../../src/db/schema";
 import type { Db } from "../../../src/db/types";
 import { deliverWebhooks, fanOutWebhooks, RETRY_DELAYS_MS } from "../../../src/services/webhooks/deliver";
 import type { HttpExchange } from "../../../src/wecom/transport";
-import { apiClient } from "../../helpers/api";
 import { FakeClock, testDeps, type TestDeps } from "../../helpers/deps";
 import { openTestDb } from "../../helpers/test-db";
+import { auditedChanges, range, teamWithEndpoint as outboxTeam } from "../../helpers/webhook-outbox";
 
 // The sender's walk over the pending deliveries (docs/webhooks.md#claim-cost), on backlogs of
 // several claim windows (512 ids) written the way an import writes them: audit rows in one
@@ -58,32 +57,8 @@ async function learnEventIds(): Promise<void> {
     eventIds.set(e.eventId, e.id);
 }
 
-/** A team of the test's own with one endpoint at `/<slug>`, taking member.updated. */
-async function teamWithEndpoint(slug: string): Promise<number> {
-  const team = (await insertTeam(opened.db, { slug, name: slug }))!;
-  const res = await apiClient(deps).json("POST", `/api/teams/${slug}/webhooks`, {
-    url: `http://127.0.0.1:9/${slug}`,
-    events: ["member.updated"],
-  });
-  expect(res.status).toBe(201);
-  return team.id;
-}
-
-/** One member.updated about each of `members`, in that order, in one statement (one page of an import). */
-async function changed(teamId: number, members: number[], db: Db = opened.db): Promise<void> {
-  await db.insert(auditLog).values(
-    members.map((m) => ({
-      teamId,
-      at: deps.clock.now(),
-      initiator: "system" as const,
-      action: "member.updated",
-      subjectType: "member",
-      subjectId: String(m),
-    })),
-  );
-}
-
-const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+const teamWithEndpoint = async (slug: string) => (await outboxTeam(deps, slug)).teamId;
+const changed = (teamId: number, members: number[], db?: Db) => auditedChanges(deps, teamId, members, db);
 
 /** What `path` received with a 2xx, each event once and each member's in the order they happened. */
 function expectOncePerEventInOrder(path: string, events: number): void {
