@@ -154,7 +154,7 @@ interface ImportRun {
 async function pendingCount(sql: postgres.Sql): Promise<number> {
   const [r] = await sql<{ n: number }[]>`
     select (select count(*) from webhook_deliveries where status = 'pending')::int
-      + (select coalesce(sum(jsonb_array_length(events)), 0) from webhook_batches)::int as n`;
+      + (select coalesce(sum(coalesce(cardinality(audit_ids), 0) + coalesce(jsonb_array_length(events), 0)), 0) from webhook_batches)::int as n`;
   return r?.n ?? 0;
 }
 

@@ -1,7 +1,9 @@
 CREATE TABLE "webhook_batches" (
 	"id" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "webhook_batches_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
 	"team_id" bigint NOT NULL,
-	"events" jsonb NOT NULL,
+	"audit_ids" bigint[],
+	"snapshots" jsonb,
+	"events" jsonb,
 	"created_at" timestamp with time zone NOT NULL
 );
 --> statement-breakpoint

@@ -94,6 +94,19 @@ export async function appendWebhookEvent(
       where team_id = ${p.teamId} and disabled_at is null and (events is null or ${p.type} = any (events)))`);
 }
 
+/**
+ * The webhook event type an audit row reports (docs/webhooks.md#events); the outbox trigger keeps
+ * only rows that report one, a member.deprovisioned only with a status that is an event's.
+ */
+const eventTypeOfAudit = sql.raw(`case
+  when a.action = 'member.created' then 'member.imported'
+  when a.action in ('member.joined', 'member.updated', 'member.moved', 'member.restored') then a.action
+  when a.action = 'member.unlocked' then 'member.restored'
+  when a.action = 'member.deprovisioned' then 'member.' || (a.after->>'status')
+  when a.action in ('department.created', 'department.updated', 'department.deleted') then a.action
+  when a.action = 'department.moved' then 'department.updated'
+end`);
+
 /** The advisory lock ("whfo") one fan-out holds at a time: deliveries are numbered in batch order. */
 const FANOUT_LOCK = 0x7768666f;
 
@@ -111,16 +124,30 @@ export async function fanOutBatches(tx: Db, p: { limit: number }): Promise<numbe
     await tx.execute(sql`
       with b as (
         delete from webhook_batches where id in (select id from webhook_batches order by id limit ${p.limit})
-        returning id, team_id, events
+        returning id, team_id, audit_ids, snapshots, events
       ), x as (
-        select b.id as batch, b.team_id, e.n, e.v from b cross join lateral jsonb_array_elements(b.events) with ordinality as e(v, n)
+        select b.id as batch, u.n, b.team_id, ${eventTypeOfAudit} as type, a.subject_type || ':' || a.subject_id as subject,
+          case
+            when a.action = 'member.created' then
+              jsonb_build_object('memberId', a.subject_id::bigint, 'wecomUserId', a.after->'wecomUserId', 'name', a.after->'name',
+                'status', 'imported', 'departmentIds', a.after->'departmentIds', 'mainDepartmentId', a.after->'mainDepartmentId', 'jobId', a.job_id)
+            when a.subject_type = 'member' then
+              coalesce(b.snapshots->(a.id::text), jsonb_build_object('memberId', a.subject_id::bigint)) || jsonb_build_object('jobId', a.job_id)
+            else jsonb_build_object('departmentId', a.subject_id::bigint, 'jobId', a.job_id) || coalesce(a.after, a.before, '{}'::jsonb)
+          end as data,
+          a.at
+        from b cross join lateral unnest(b.audit_ids) with ordinality as u(audit_id, n)
+        join audit_log a on a.id = u.audit_id
+        union all
+        select b.id, e.n, b.team_id, e.v->>'type', e.v->>'subject', e.v->'data', (e.v->>'at')::timestamptz
+        from b cross join lateral jsonb_array_elements(b.events) with ordinality as e(v, n)
       ), ev as (
         insert into webhook_events (event_id, team_id, type, subject, data, created_at)
-        select 'msg_' || replace(gen_random_uuid()::text, '-', ''), x.team_id, x.v->>'type', x.v->>'subject', x.v->'data', (x.v->>'at')::timestamptz
+        select 'msg_' || replace(gen_random_uuid()::text, '-', ''), x.team_id, x.type, x.subject, x.data, x.at
         from x
-        where exists (
+        where x.type is not null and exists (
           select 1 from webhook_endpoints e
-          where e.team_id = x.team_id and e.disabled_at is null and (e.events is null or x.v->>'type' = any (e.events)))
+          where e.team_id = x.team_id and e.disabled_at is null and (e.events is null or x.type = any (e.events)))
         order by x.batch, x.n
         returning id, team_id, type, subject, created_at
       ), d as (

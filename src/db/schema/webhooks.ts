@@ -46,18 +46,26 @@ export const webhookEndpoints = pgTable(
 
 /**
  * The outbox, as written in the transaction of the change it reports: one row per audit
- * statement of a team with an endpoint, holding that statement's events in the order they
- * happened (a trigger on audit_log, docs/webhooks.md#the-outbox). A sender fans it out into
- * events and deliveries and deletes it, so an import's transactions write one row per page here
- * instead of an event and a delivery per member.
+ * statement of a team with an endpoint, naming that statement's audit rows that report events, in
+ * the order they happened (a trigger on audit_log), or holding a job's outcome event (the job
+ * runner). A sender fans it out into events and deliveries and deletes it, building each event
+ * from its audit row there (docs/webhooks.md#the-outbox): an import's transactions write one row
+ * per page here, not an event and a delivery per member.
  */
 export const webhookBatches = pgTable("webhook_batches", {
   id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
   teamId: bigint("team_id", { mode: "number" })
     .notNull()
     .references(() => teams.id, { onDelete: "cascade" }),
-  /** `[{type, subject, data, at}]`, in audit order. */
-  events: jsonb("events").$type<{ type: WebhookEventType; subject: string; data: Record<string, unknown>; at: string }[]>().notNull(),
+  /** The audit rows whose events this batch holds, in order. */
+  auditIds: bigint("audit_ids", { mode: "number" }).array(),
+  /**
+   * `{auditId: member}` for member events other than an import's: the member as the change's
+   * transaction left it, which the audit row does not hold.
+   */
+  snapshots: jsonb("snapshots").$type<Record<string, Record<string, unknown>>>(),
+  /** Events built by their writer, not taken from audit rows (a job's outcome): `[{type, subject, data, at}]`. */
+  events: jsonb("events").$type<{ type: WebhookEventType; subject: string; data: Record<string, unknown>; at: string }[]>(),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
 });
 

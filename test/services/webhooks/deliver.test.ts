@@ -1,7 +1,7 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { claimDueDeliveries, fanOutBatches } from "../../../src/db/queries/webhooks";
-import { webhookBatches, webhookDeliveries, webhookEvents } from "../../../src/db/schema";
+import { auditLog, members, webhookBatches, webhookDeliveries, webhookEvents } from "../../../src/db/schema";
 import type { Db } from "../../../src/db/types";
 import { deliverWebhooks, fanOutWebhooks, RETRY_DELAYS_MS } from "../../../src/services/webhooks/deliver";
 import type { HttpExchange } from "../../../src/wecom/transport";
@@ -196,8 +196,13 @@ describe("the outbox", () => {
     await changed(team, range(7_001, 7_300));
     const [batch, ...more] = await batchesOf(team);
     expect(more).toEqual([]);
-    expect(batch!.events.map((e) => [e.type, e.subject])).toEqual(range(7_001, 7_300).map((m) => ["member.updated", `member:${m}`]));
-    expect(batch!.events[0]!.data).toEqual({ memberId: 7_001, jobId: null });
+    const audited = await opened.db
+      .select({ id: auditLog.id })
+      .from(auditLog)
+      .where(and(eq(auditLog.teamId, team), eq(auditLog.action, "member.updated")))
+      .orderBy(auditLog.id);
+    expect(batch!.auditIds).toEqual(audited.map((a) => a.id));
+    expect(batch!.snapshots![String(audited[0]!.id)]).toEqual({ memberId: 7_001 });
     expect(await eventsOf(team)).toEqual([]);
 
     expect(await fanOutWebhooks(deps)).toBe(1);
@@ -208,6 +213,40 @@ describe("the outbox", () => {
     deps.webhookSend = receiving();
     await deliverWebhooks(deps);
     expectOncePerEventInOrder("/batch", 300);
+  });
+
+  it("an event reports the member as its change left it, not as it is when fanned out", async () => {
+    const team = await teamWithEndpoint("snapshot");
+    const now = deps.clock.now();
+    const [member] = await opened.db
+      .insert(members)
+      .values({ teamId: team, wecomUserId: "Snap", wecomUserKey: "snap", name: "Before", createdAt: now, updatedAt: now })
+      .returning({ id: members.id });
+    const rename = (name: string) =>
+      opened.db.transaction(async (tx: Db) => {
+        await tx.update(members).set({ name }).where(eq(members.id, member!.id));
+        await changed(team, [member!.id], tx);
+      });
+    await rename("First");
+    await rename("Second");
+    await opened.db.update(members).set({ name: "Third" }).where(eq(members.id, member!.id));
+    const bodies: { data: Record<string, unknown> }[] = [];
+    deps.webhookSend = (x) => {
+      if (x.url.endsWith("/snapshot")) bodies.push(JSON.parse(x.body!) as { data: Record<string, unknown> });
+      return Promise.resolve({ status: 200, text: "ok" });
+    };
+    await deliverWebhooks(deps);
+    expect(bodies.map((b) => b.data)).toEqual(
+      ["First", "Second"].map((name) => ({
+        memberId: member!.id,
+        wecomUserId: "Snap",
+        name,
+        status: "imported",
+        departmentIds: [],
+        mainDepartmentId: null,
+        jobId: null,
+      })),
+    );
   });
 
   it("a change rolled back leaves no batch: nothing is sent", async () => {
