@@ -5,22 +5,15 @@
 // one, alternating three times; prints the median seconds of each and what the outbox holds after.
 // Env: SCRATCH_URL (postgres://postgres@127.0.0.1:5432).
 import { sql } from "drizzle-orm";
-import postgres from "postgres";
 import { performance } from "node:perf_hooks";
 import { rowsOf } from "../../src/db/queries/sql-arrays";
-import { openDb } from "../../src/entry/open-db";
+import { scratchDb } from "./scratch-db";
 
 const MEMBERS = Number(process.argv[2] ?? 100_000);
 const PAGE = 1_000;
 const ROUNDS = 3;
-const server = process.env.SCRATCH_URL ?? "postgres://postgres@127.0.0.1:5432";
-const NAME = "outbox_cost_scratch";
-
-const admin = postgres(`${server}/postgres`, { max: 1, onnotice: () => {} });
-await admin.unsafe(`drop database if exists ${NAME} with (force)`);
-await admin.unsafe(`create database ${NAME}`);
-const opened = await openDb({ databaseUrl: `${server}/${NAME}`, dataDir: "", poolSize: 2 });
-const db = opened.db;
+const scratch = await scratchDb("outbox_cost_scratch", 2);
+const db = scratch.db;
 const now = new Date().toISOString();
 
 async function team(slug: string, endpoint: boolean): Promise<number> {
@@ -60,6 +53,4 @@ console.log(`${MEMBERS.toLocaleString("en")} member.created audit rows in pages 
 console.log(`  no endpoint  ${median(without).toFixed(2)} s  (${without.map((s) => s.toFixed(2)).join(", ")})`);
 console.log(`  one endpoint ${median(withOne).toFixed(2)} s  (${withOne.map((s) => s.toFixed(2)).join(", ")})`);
 console.log(`  the outbox holds ${held!.batches} batches, ${held!.events.toLocaleString("en")} events, ${held!.bytes}`);
-await opened.close();
-await admin.unsafe(`drop database if exists ${NAME} with (force)`);
-await admin.end();
+await scratch.drop();

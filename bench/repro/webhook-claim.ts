@@ -2,16 +2,15 @@
 // PostgreSQL database: `npx tsx bench/repro/webhook-claim.ts [pending] [delivered]` (defaults 100,000
 // and 60,000). Deliveries are written the way an import writes them (audit rows in pages of 1,000,
 // the outbox trigger writing a batch per page, fanned out into events and deliveries as a sender
-// does), then claimed 16 at a time and marked
-// delivered as the sender does, with autovacuum off for the outbox tables ("no vacuum ran in
-// between"). Prints the claim's time (median of 20 claims) and one EXPLAIN (ANALYZE, BUFFERS) at
+// does), then claimed 16 at a time and marked delivered as the sender does, with autovacuum off
+// for the outbox tables ("no vacuum ran in between"). Prints the claim's time (median of 20 claims) and one EXPLAIN (ANALYZE, BUFFERS) at
 // 0 and at `delivered` deliveries done. Env: SCRATCH_URL (postgres://postgres@127.0.0.1:5432).
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { rowsOf } from "../../src/db/queries/sql-arrays";
 import { claimDueDeliveries, fanOutBatches, markDelivered } from "../../src/db/queries/webhooks";
 import type { Db } from "../../src/db/types";
-import { openDb } from "../../src/entry/open-db";
+import { scratchDb } from "./scratch-db";
 
 const PENDING = Number(process.argv[2] ?? 100_000);
 const DELIVERED = Number(process.argv[3] ?? 60_000);
@@ -19,14 +18,8 @@ const DELIVERED = Number(process.argv[3] ?? 60_000);
 const SENDERS = Number(process.env.SENDERS ?? 1);
 const BATCH = 16;
 const PAGE = 1_000;
-const server = process.env.SCRATCH_URL ?? "postgres://postgres@127.0.0.1:5432";
-const NAME = "whclaim_scratch";
-
-const admin = postgres(`${server}/postgres`, { max: 1, onnotice: () => {} });
-await admin.unsafe(`drop database if exists ${NAME} with (force)`);
-await admin.unsafe(`create database ${NAME}`);
-const opened = await openDb({ databaseUrl: `${server}/${NAME}`, dataDir: "", poolSize: 4 });
-const db = opened.db;
+const scratch = await scratchDb("whclaim_scratch", 4);
+const db = scratch.db;
 
 const now = new Date();
 const [team] = rowsOf<{ id: string }>(await db.execute(sql`insert into teams (slug, name) values ('repro', 'Repro') returning id`));
@@ -134,7 +127,7 @@ console.log(`\n-- ${done} delivered`);
 await measure();
 // HOLD=1: a transaction of another session stays open while they are delivered (a long report, a
 // dump, a slow job), so the delivered rows' old versions are not dead to everyone yet.
-const holder = process.env.HOLD === "1" ? postgres(`${server}/${NAME}`, { max: 1, onnotice: () => {} }) : null;
+const holder = process.env.HOLD === "1" ? postgres(scratch.url, { max: 1, onnotice: () => {} }) : null;
 const held = holder?.reserve();
 if (held) await (await held).unsafe("begin isolation level repeatable read; select count(*) from teams");
 const started = performance.now();
@@ -159,6 +152,4 @@ if (held) {
   await holder!.end();
 }
 
-await opened.close();
-await admin.unsafe(`drop database if exists ${NAME} with (force)`);
-await admin.end();
+await scratch.drop();

@@ -150,15 +150,14 @@ export async function fanOutBatches(tx: Db, p: { limit: number }): Promise<numbe
           where e.team_id = x.team_id and e.disabled_at is null and (e.events is null or x.type = any (e.events)))
         order by x.batch, x.n
         returning id, team_id, type, subject, created_at
-      ), d as (
+      ), queued as (
         insert into webhook_deliveries (endpoint_id, event_id, subject, status, attempts, next_attempt_at, created_at)
         select e.id, ev.id, ev.subject, 'pending', 0, ev.created_at, ev.created_at
         from ev join webhook_endpoints e
           on e.team_id = ev.team_id and e.disabled_at is null and (e.events is null or ev.type = any (e.events))
         order by ev.id, e.id
-        returning 1
       )
-      select (select count(*) from b) as batches, (select count(*) from d) as deliveries`),
+      select count(*) as batches from b`),
   );
   return Number(row?.batches ?? 0);
 }

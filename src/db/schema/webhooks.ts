@@ -69,10 +69,7 @@ export const webhookBatches = pgTable("webhook_batches", {
   createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
 });
 
-/**
- * The events fanned out of the batches (and the job runner's sync.*, written here directly):
- * one row per event. `eventId` is the stable `webhook-id`.
- */
+/** The events fanned out of the batches, one row per event. `eventId` is the stable `webhook-id`. */
 export const webhookEvents = pgTable("webhook_events", {
   id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
   eventId: text("event_id").notNull().unique(),

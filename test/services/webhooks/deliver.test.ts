@@ -11,7 +11,8 @@ import { auditedChanges, range, teamWithEndpoint as outboxTeam } from "../../hel
 
 // The sender's walk over the pending deliveries (docs/webhooks.md#claim-cost), on backlogs of
 // several claim windows (512 ids) written the way an import writes them: audit rows in one
-// statement, turned into events and deliveries by the outbox trigger.
+// statement, a batch per statement in the outbox, fanned out into events and deliveries; and the
+// outbox itself (docs/webhooks.md#the-outbox).
 
 let opened: Awaited<ReturnType<typeof openTestDb>>;
 let deps: TestDeps;
