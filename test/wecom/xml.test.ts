@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { WecomCryptoError, type WecomCryptoCode } from "../../src/wecom/crypto";
 import { dedupeKey, handlerKey } from "../../src/wecom/messages";
-import { buildEncryptedReply, parseEnvelope, parseMessage, scanEncrypt } from "../../src/wecom/xml";
+import { buildEncryptedReply, flatFields, parseEnvelope, parseMessage, parseRootFully, scanEncrypt } from "../../src/wecom/xml";
 import { changeContactXml, eventXml, textMessageXml } from "../helpers/wecom-envelope";
 
 function expectCode(fn: () => unknown, code: WecomCryptoCode): void {
@@ -354,5 +354,170 @@ describe("scanEncrypt (before the signature: a bounded scan, no parse)", () => {
     const bomb = '<!DOCTYPE xml [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><xml><Encrypt>&b;</Encrypt></xml>';
     expect(scanEncrypt(bomb)).toBe("&b;");
     expectCode(() => parseEnvelope(bomb), -40002);
+  });
+});
+
+describe("the flat reading (one pass for the shape WeCom sends)", () => {
+  /** A seeded generator, so a failure names a document that can be run again. */
+  function random(seed: number): () => number {
+    let a = seed;
+    return () => {
+      a = (a + 0x6d2b79f5) | 0;
+      let t = Math.imul(a ^ (a >>> 15), 1 | a);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+  const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+
+  const NAMES = [
+    "ToUserName",
+    "Encrypt",
+    "AgentID",
+    "MsgType",
+    "Content",
+    "a.b",
+    "a-b",
+    "_x",
+    "x1",
+    "1x",
+    "a:b",
+    "名字",
+    "__proto__",
+    "toString",
+    "xml",
+    "#text",
+  ];
+  const PIECES = [
+    "a",
+    "Z",
+    "0",
+    " ",
+    "\n",
+    "\t",
+    "\r",
+    "<",
+    ">",
+    "&",
+    "&amp;",
+    "&lt;",
+    "&#60;",
+    "]",
+    "]]",
+    "]]>",
+    "'",
+    '"',
+    "你好",
+    "\u0000",
+    "\u0001",
+    "\uFFFE",
+    "\u3000",
+    "\u00A0",
+    "\u2028",
+    "\uFEFF",
+    "<!DOCTYPE x>",
+    "<!--c-->",
+    "<a>",
+    "</a>",
+    "<?pi?>",
+  ];
+  const GAPS = ["", "", " ", "\n  ", "\t", "text", "<!--c-->", "&amp;"];
+  const ROOTS: [string, string][] = [
+    ["<xml>", "</xml>"],
+    ["<xml>", "</xml>"],
+    [" <xml>", "</xml>\n"],
+    ["<xml >", "</xml>"],
+    ["<XML>", "</XML>"],
+    ['<?xml version="1.0"?><xml>', "</xml>"],
+    ["<xml>", ""],
+    ["<xml>", "</xml>x"],
+  ];
+
+  function text(r: () => number): string {
+    let t = "";
+    for (let n = Math.floor(r() * 6); n > 0; n--) t += pick(r, PIECES);
+    return t;
+  }
+
+  /** An element; `tidy` ones are of the flat shape's forms (their names and text may still fall outside it). */
+  function element(r: () => number, tidy: boolean): string {
+    const name = pick(r, NAMES);
+    const v = text(r);
+    switch (Math.floor(r() * (tidy ? 5 : 9))) {
+      case 0:
+      case 1:
+      case 2:
+        return `<${name}><![CDATA[${v}]]></${name}>`;
+      case 3:
+      case 4:
+        return `<${name}>${v}</${name}>`;
+      case 5:
+        return `<${name}> <![CDATA[${v}]]> </${name}>`;
+      case 6:
+        return `<${name} id="1">${v}</${name}>`;
+      case 7:
+        return `<${name}><Item>${v}</Item><Item>x</Item></${name}>`;
+      default:
+        return r() < 0.5 ? `<${name}/>` : `<${name}>${v}</Other>`;
+    }
+  }
+
+  it("answers for 20,000 generated documents exactly what the full parse answers, or leaves them to it", () => {
+    const r = random(20261207);
+    let flat = 0;
+    let refusedByBoth = 0;
+    for (let n = 0; n < 20_000; n++) {
+      // Half the documents keep to the flat shape's forms, so that both paths are compared often.
+      const tidy = r() < 0.5;
+      const [open, close] = tidy ? ROOTS[0]! : pick(r, ROOTS);
+      let body = "";
+      for (let k = 1 + Math.floor(r() * 5); k > 0; k--)
+        body += pick(r, GAPS.slice(0, 4)) + element(r, tidy) + (!tidy && r() < 0.1 ? pick(r, GAPS) : "");
+      const xml = open + body + close;
+      const fast = flatFields(xml);
+      let full: unknown;
+      try {
+        full = parseRootFully(xml);
+      } catch (e) {
+        expect(e, xml).toBeInstanceOf(WecomCryptoError);
+        expect(fast, `the flat reading took what the full parse refuses: ${JSON.stringify(xml)}`).toBeNull();
+        refusedByBoth++;
+        continue;
+      }
+      if (fast === null) continue;
+      flat++;
+      expect(fast, JSON.stringify(xml)).toEqual(full);
+    }
+    // Both kinds occurred often enough for the comparison to mean something.
+    expect(flat).toBeGreaterThan(500);
+    expect(refusedByBoth).toBeGreaterThan(500);
+  });
+
+  it("reads the documents WeCom sends, and leaves nested, repeated, attributed and entity-bearing ones to the full parse", () => {
+    expect(
+      flatFields(
+        textMessageXml({
+          toUserName: "ww1",
+          fromUserName: "zhangsan",
+          content: "同步 <b>&</b>",
+          msgId: "4561255354251345929",
+          createTime: 1409659813,
+          agentId: "218",
+        }),
+      ),
+    ).toMatchObject({ MsgType: "text", Content: "同步 <b>&</b>" });
+    expect(flatFields("<xml><A> 1 </A>\n<B><![CDATA[ 2 ]]></B></xml>")).toEqual({ A: "1", B: " 2 " });
+    for (const other of [
+      "<xml><A>1</A><A>2</A></xml>",
+      "<xml><A><B>1</B></A></xml>",
+      '<xml><A id="1">1</A></xml>',
+      "<xml><A>&lt;</A></xml>",
+      "<xml><A>1</A><!--c--></xml>",
+      "<xml><A></A></xml>",
+      "<xml></xml>",
+      "<!DOCTYPE xml><xml><A>1</A></xml>",
+      "<xml><__proto__>1</__proto__></xml>",
+    ])
+      expect(flatFields(other), other).toBeNull();
   });
 });
