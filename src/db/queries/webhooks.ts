@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import { webhookDeliveries, webhookEndpoints, webhookEvents, type WebhookEventType } from "../schema";
 import type { Db } from "../types";
 import { arr, rowsOf } from "./sql-arrays";
@@ -76,6 +76,13 @@ export async function listDeliveries(db: Db, p: { endpointId: string; limit: num
 }
 
 /**
+ * Endpoint `e` is enabled, of the team, and takes the event type (docs/webhooks.md#endpoints:
+ * `events` null takes every type): the one rule for who gets an event, wherever it is queued.
+ */
+const endpointTakes = (team: SQL, type: SQL) =>
+  sql`e.team_id = ${team} and e.disabled_at is null and (e.events is null or ${type} = any (e.events))`;
+
+/**
  * An event the audit trigger does not see (a job's outcome), as a batch of its own in the
  * outbox, fanned out after the batches before it (docs/webhooks.md#the-outbox); callers pass the
  * transaction of the change it reports. Nothing when no enabled endpoint of the team takes the type.
@@ -89,9 +96,7 @@ export async function appendWebhookEvent(
   await db.execute(sql`
     insert into webhook_batches (team_id, events, created_at)
     select ${p.teamId}, ${JSON.stringify([event])}::jsonb, ${at}::timestamptz
-    where exists (
-      select 1 from webhook_endpoints
-      where team_id = ${p.teamId} and disabled_at is null and (events is null or ${p.type} = any (events)))`);
+    where exists (select 1 from webhook_endpoints e where ${endpointTakes(sql`${p.teamId}`, sql`${p.type}`)})`);
 }
 
 /**
@@ -145,16 +150,13 @@ export async function fanOutBatches(tx: Db, p: { limit: number }): Promise<numbe
         insert into webhook_events (event_id, team_id, type, subject, data, created_at)
         select 'msg_' || replace(gen_random_uuid()::text, '-', ''), x.team_id, x.type, x.subject, x.data, x.at
         from x
-        where x.type is not null and exists (
-          select 1 from webhook_endpoints e
-          where e.team_id = x.team_id and e.disabled_at is null and (e.events is null or x.type = any (e.events)))
+        where x.type is not null and exists (select 1 from webhook_endpoints e where ${endpointTakes(sql`x.team_id`, sql`x.type`)})
         order by x.batch, x.n
         returning id, team_id, type, subject, created_at
       ), queued as (
         insert into webhook_deliveries (endpoint_id, event_id, subject, status, attempts, next_attempt_at, created_at)
         select e.id, ev.id, ev.subject, 'pending', 0, ev.created_at, ev.created_at
-        from ev join webhook_endpoints e
-          on e.team_id = ev.team_id and e.disabled_at is null and (e.events is null or ev.type = any (e.events))
+        from ev join webhook_endpoints e on ${endpointTakes(sql`ev.team_id`, sql`ev.type`)}
         order by ev.id, e.id
       )
       select count(*) as batches from b`),
