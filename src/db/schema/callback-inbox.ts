@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { bigint, index, integer, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { teams } from "./teams";
 
@@ -36,9 +37,19 @@ export const callbackInbox = pgTable(
     storedAt: timestamp("stored_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
   },
+  // Partial indexes hold only the rows their queries look for: every callback is written under
+  // WeCom's deadline (each index is work in that insert), and finished rows, the bulk of the table,
+  // must not slow the processor's claim, which walks the live rows in arrival order.
   (t) => [
     uniqueIndex("callback_inbox_team_dedupe").on(t.teamId, t.dedupeKey),
-    index("callback_inbox_due").on(t.status, t.nextAttemptAt),
-    index("callback_inbox_subject").on(t.teamId, t.subject, t.status),
+    index("callback_inbox_live")
+      .on(t.id)
+      .where(sql`${t.status} in ('pending', 'processing')`),
+    index("callback_inbox_waiting")
+      .on(t.teamId)
+      .where(sql`${t.status} = 'waiting'`),
+    index("callback_inbox_subject")
+      .on(t.teamId, t.subject, t.status)
+      .where(sql`${t.subject} is not null`),
   ],
 );
