@@ -1,5 +1,6 @@
 import type { Deps } from "../deps";
 import { pruneSessions } from "../services/accounts/prune-sessions";
+import { pruneInbox } from "../services/callbacks/prune-inbox";
 import { sweepInbox } from "../services/callbacks/sweep-inbox";
 import { housekeeping, reconcileAll, resumeJobs } from "../services/directory/scheduled";
 import { deliverWebhooks } from "../services/webhooks/deliver";
@@ -42,6 +43,7 @@ export const schedule: readonly ScheduledWork[] = [
       await housekeeping(deps);
       await pruneSessions(deps);
       await pruneWebhookLog(deps);
+      await pruneInbox(deps);
     },
   },
 ];
