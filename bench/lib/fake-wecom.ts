@@ -1,6 +1,7 @@
 // A stand-in for qyapi.weixin.qq.com so binding a team (which checks the app's credentials live
-// with gettoken + agent/get) needs no network. Only used while setting up, in the bench process;
-// it counts what it was asked so the report can show the measured run made no WeCom calls.
+// with gettoken + agent/get) needs no network, and the bot's replies to a benchmark's chat
+// messages (message/send) are accepted as WeCom would. Runs in the bench process; it counts what
+// it was asked so the report can show which WeCom calls a run made.
 import http from "node:http";
 
 export interface FakeWecom {
@@ -38,6 +39,7 @@ export async function startFakeWecom(o: { corpId: string; agentId: number; secre
           close: 0,
         });
       }
+      if (api === "message/send") return reply({ errcode: 0, errmsg: "ok", msgid: `bench-${calls[api]}` });
       // Anything else is outside what a benchmark setup needs: a definite, non-retryable refusal.
       reply({ errcode: 48002, errmsg: `api forbidden (bench fake WeCom has no ${api})` });
     });
