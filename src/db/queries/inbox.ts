@@ -1,7 +1,7 @@
 import { and, count, eq, inArray, lt, lte, or, sql } from "drizzle-orm";
 import { callbackInbox, type InboxStatus } from "../schema";
 import type { Db } from "../types";
-import { rowsOf } from "./sql-arrays";
+import { deleteOldest } from "./delete-oldest";
 
 export type InboxRow = typeof callbackInbox.$inferSelect;
 
@@ -170,18 +170,11 @@ export async function coalesceInbox(db: Db, p: { teamId: number; subject: string
  * Deletes up to `limit` finished rows, oldest first: handled or ignored ones finished before
  * `doneBefore`, dead letters before `deadBefore`. Live and parked rows stay however old.
  */
-export async function pruneInboxRows(db: Db, p: { doneBefore: Date; deadBefore: Date; limit: number }): Promise<number> {
-  const [row] = rowsOf<{ n: number | string }>(
-    await db.execute(sql`
-      with gone as (
-        delete from callback_inbox where id in (
-          select id from callback_inbox
-          where (status in ('processed', 'ignored') and finished_at < ${p.doneBefore.toISOString()}::timestamptz)
-             or (status = 'dead' and finished_at < ${p.deadBefore.toISOString()}::timestamptz)
-          order by id limit ${p.limit})
-        returning 1
-      )
-      select count(*) as n from gone`),
-  );
-  return Number(row?.n ?? 0);
+export function pruneInboxRows(db: Db, p: { doneBefore: Date; deadBefore: Date; limit: number }): Promise<number> {
+  return deleteOldest(db, {
+    table: "callback_inbox",
+    where: sql`(callback_inbox.status in ('processed', 'ignored') and callback_inbox.finished_at < ${p.doneBefore.toISOString()}::timestamptz)
+      or (callback_inbox.status = 'dead' and callback_inbox.finished_at < ${p.deadBefore.toISOString()}::timestamptz)`,
+    limit: p.limit,
+  });
 }

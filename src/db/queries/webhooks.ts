@@ -1,6 +1,7 @@
 import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import { webhookDeliveries, webhookEndpoints, webhookEvents, type WebhookEventType } from "../schema";
 import type { Db } from "../types";
+import { deleteOldest } from "./delete-oldest";
 import { arr, rowsOf } from "./sql-arrays";
 
 export type EndpointRow = typeof webhookEndpoints.$inferSelect;
@@ -383,25 +384,16 @@ export async function endpointById(db: Db, p: { id: string }): Promise<EndpointR
  */
 export async function pruneDeliveryLog(db: Db, p: { before: Date; limit: number }): Promise<{ deliveries: number; events: number }> {
   const before = p.before.toISOString();
-  const [d] = rowsOf<{ n: number | string }>(
-    await db.execute(sql`
-      with gone as (
-        delete from webhook_deliveries where id in (
-          select id from webhook_deliveries where status <> 'pending' and created_at < ${before}::timestamptz order by id limit ${p.limit})
-        returning 1
-      )
-      select count(*) as n from gone`),
-  );
-  const [e] = rowsOf<{ n: number | string }>(
-    await db.execute(sql`
-      with gone as (
-        delete from webhook_events where id in (
-          select v.id from webhook_events v
-          where v.created_at < ${before}::timestamptz and not exists (select 1 from webhook_deliveries o where o.event_id = v.id)
-          order by v.id limit ${p.limit})
-        returning 1
-      )
-      select count(*) as n from gone`),
-  );
-  return { deliveries: Number(d?.n ?? 0), events: Number(e?.n ?? 0) };
+  const deliveries = await deleteOldest(db, {
+    table: "webhook_deliveries",
+    where: sql`webhook_deliveries.status <> 'pending' and webhook_deliveries.created_at < ${before}::timestamptz`,
+    limit: p.limit,
+  });
+  const events = await deleteOldest(db, {
+    table: "webhook_events",
+    where: sql`webhook_events.created_at < ${before}::timestamptz
+      and not exists (select 1 from webhook_deliveries o where o.event_id = webhook_events.id)`,
+    limit: p.limit,
+  });
+  return { deliveries, events };
 }
